@@ -1,0 +1,54 @@
+"""Command line: ``python -m dashboard [serve|check] …``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from dashboard.dataset import OPERATIONS_FILE, load_dataset
+from dashboard.report import Report
+from dashboard.settings import DEFAULT_DATA_DIR, Settings
+
+
+def check(path: Path, data_dir: Path) -> int:
+    """Print every error and warning of ``path``; 0 when there is no error, 1 otherwise."""
+    report = Report()
+    load_dataset(data_dir, report, operations_path=path)
+    print(report.render())
+    return 0 if report.ok else 1
+
+
+def serve(settings: Settings) -> int:
+    from dashboard.app import create_app  # imported here: `check` needs no Dash
+
+    app = create_app(settings)
+    app.run(host=settings.host, port=settings.port, debug=settings.debug)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="python -m dashboard", description="Tableau de bord Cœur de Ville.")
+    commands = main.add_subparsers(dest="command")
+    run = commands.add_parser("serve", help="servir le tableau de bord (par défaut)")
+    for target in (main, run):
+        target.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (127.0.0.1)")
+        target.add_argument("--port", type=int, default=8050, help="port d'écoute (8050)")
+        target.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="dossier des données (data/)")
+        target.add_argument("--debug", action="store_true", help="mode débogage de Dash (jamais en production)")
+    verify = commands.add_parser("check", help="valider un fichier d'opérations sans le modifier")
+    verify.add_argument("path", nargs="?", type=Path, help=f"fichier à valider ({OPERATIONS_FILE} du dossier des données)")
+    verify.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="dossier des communes et référentiels")
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.command == "check":
+        return check(args.path or args.data_dir / OPERATIONS_FILE, args.data_dir)
+    settings = Settings(data_dir=args.data_dir, host=args.host, port=args.port, debug=args.debug)
+    return serve(settings)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

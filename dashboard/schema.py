@@ -1,0 +1,157 @@
+"""The data contract: column names and vocabularies, declared once."""
+
+from __future__ import annotations
+
+from typing import Final
+
+
+class Op:
+    """Columns of ``operations.csv`` (French: the file is edited in a spreadsheet)."""
+
+    ID: Final = "id"
+    PROGRAMME: Final = "programme"
+    COMMUNE: Final = "commune"
+    CODE_INSEE: Final = "code_insee"
+    ADRESSE: Final = "adresse"
+    NOM: Final = "nom"
+    NATURE: Final = "nature"
+    DESCRIPTION: Final = "description"
+    LOGEMENTS: Final = "logements"
+    FINANCEMENTS: Final = "financements"
+    TYPOLOGIE: Final = "typologie"
+    SURFACE_M2: Final = "surface_m2"
+    COMMERCES: Final = "commerces"
+    DEBUT_TRAVAUX: Final = "debut_travaux"
+    LIVRAISON: Final = "livraison"
+    DUREE_MOIS: Final = "duree_mois"
+    BUDGET_EUR: Final = "budget_eur"
+    LONGITUDE: Final = "longitude"
+    LATITUDE: Final = "latitude"
+    PRECISION_GEO: Final = "precision_geo"
+    SOURCE: Final = "source"
+    VARIANTES: Final = "variantes"
+    CONFLIT: Final = "conflit"
+    REMARQUES: Final = "remarques"
+
+
+# Order of the contract, as the file is written.
+OPERATION_COLUMNS: Final = (
+    Op.ID, Op.PROGRAMME, Op.COMMUNE, Op.CODE_INSEE, Op.ADRESSE, Op.NOM, Op.NATURE,
+    Op.DESCRIPTION, Op.LOGEMENTS, Op.FINANCEMENTS, Op.TYPOLOGIE, Op.SURFACE_M2,
+    Op.COMMERCES, Op.DEBUT_TRAVAUX, Op.LIVRAISON, Op.DUREE_MOIS, Op.BUDGET_EUR,
+    Op.LONGITUDE, Op.LATITUDE, Op.PRECISION_GEO, Op.SOURCE, Op.VARIANTES, Op.CONFLIT,
+    Op.REMARQUES,
+)
+# Columns a file may leave out (added empty); every other one is required.
+OPTIONAL_COLUMNS: Final = frozenset({Op.VARIANTES, Op.CONFLIT, Op.REMARQUES})
+INTEGER_COLUMNS: Final = (Op.LOGEMENTS, Op.SURFACE_M2, Op.COMMERCES, Op.DUREE_MOIS)
+DECIMAL_COLUMNS: Final = (Op.BUDGET_EUR,)
+DATE_COLUMNS: Final = (Op.DEBUT_TRAVAUX, Op.LIVRAISON)
+# Columns whose value may be given again, from another passage, in ``variantes``.
+VARIANT_COLUMNS: Final = INTEGER_COLUMNS + DECIMAL_COLUMNS + DATE_COLUMNS + (Op.FINANCEMENTS,)
+
+
+class Derived:
+    """Columns the loader adds to the operations frame."""
+
+    DEPARTEMENT: Final = "departement"
+    LOGEMENTS_RETENUS: Final = "logements_retenus"
+    LOGEMENTS_ORIGINE: Final = "logements_origine"
+    LIGNE: Final = "ligne"
+
+
+class Mix:
+    """Columns of the tidy tenure-mix table (one row per published item)."""
+
+    ID: Final = Op.ID
+    CODE: Final = "code"
+    LOGEMENTS: Final = "logements"
+
+
+class Total:
+    """Columns of ``chiffres_publies.csv``: published figures that are not operations."""
+
+    INDICATEUR: Final = "indicateur"
+    LIBELLE: Final = "libelle"
+    VALEUR: Final = "valeur"
+    UNITE: Final = "unite"
+    PERIMETRE: Final = "perimetre"
+    SOURCE: Final = "source"
+    CITATION: Final = "citation"
+
+
+TOTAL_COLUMNS: Final = (
+    Total.INDICATEUR, Total.LIBELLE, Total.VALEUR, Total.UNITE, Total.PERIMETRE,
+    Total.SOURCE, Total.CITATION,
+)
+
+
+class Src:
+    """Columns of ``sources.csv``."""
+
+    SOURCE: Final = "source"
+    TITRE: Final = "titre"
+    EDITEUR: Final = "editeur"
+    DATE: Final = "date"
+    FICHIER: Final = "fichier_origine"
+    REMARQUES: Final = "remarques"
+
+
+class Geo:
+    """Properties of the commune GeoJSON features."""
+
+    CODE: Final = "code"
+    NOM: Final = "nom"
+
+
+class Acv:
+    """Columns of the ANCT list of Action Cœur de Ville communes."""
+
+    CODE_INSEE: Final = "code_insee"
+    COMMUNE: Final = "commune"
+    DEPARTEMENT: Final = "departement"
+    REGION: Final = "region"
+
+
+REGION_CODE: Final = "32"  # Hauts-de-France
+
+PROGRAMMES: Final = ("ACV", "hors ACV")
+
+# Financing codes from the most to the least social; combined codes keep their parts.
+FINANCING_CODES: Final = ("PLAI", "PLUS", "PLS", "PLI", "LLI", "PSLA", "LU")
+FINANCING_LABELS: Final = {
+    "PLAI": "Prêt locatif aidé d'intégration",
+    "PLUS": "Prêt locatif à usage social",
+    "PLS": "Prêt locatif social",
+    "PLI": "Prêt locatif intermédiaire",
+    "LLI": "Logement locatif intermédiaire",
+    "PSLA": "Prêt social location-accession",
+    "LU": "LU (sens non confirmé par les sources)",
+}
+UNSPECIFIED_MIX: Final = "non précisé"
+
+NATURES: Final = (
+    "acquisition-amélioration",
+    "reconversion",
+    "requalification",
+    "réhabilitation",
+    "restructuration",
+    "démolition-reconstruction",
+    "construction neuve",
+)
+PRECISIONS: Final = ("adresse", "rue", "commune")
+PRECISION_COMMUNE: Final = "commune"
+
+
+class Status:
+    """State of an operation at the end of a year."""
+
+    DELIVERED: Final = "livrée"
+    UNDER_WAY: Final = "en travaux"
+    ANNOUNCED: Final = "annoncée"
+
+
+STATUSES: Final = (Status.DELIVERED, Status.UNDER_WAY, Status.ANNOUNCED)
+
+LOGEMENTS_PUBLISHED: Final = "publié"
+LOGEMENTS_FROM_MIX: Final = "somme du financement"

@@ -1,0 +1,36 @@
+"""Run-time settings: where the data is, where to listen. Built from the command line or the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = REPO_ROOT / "data"
+ASSETS_DIR = REPO_ROOT / "assets"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything ``create_app`` needs to know about its surroundings."""
+
+    data_dir: Path = DEFAULT_DATA_DIR
+    host: str = "127.0.0.1"
+    port: int = 8050
+    debug: bool = False
+    # Origins allowed to embed the dashboard in a frame ('self' always is).
+    frame_ancestors: tuple[str, ...] = field(default_factory=tuple)
+    # Where "signaler une erreur" links point; {id} is replaced by the operation id.
+    report_url: str = "mailto:contact@example.org?subject=Cœur de Ville : erreur sur l'opération {id}"
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        """Settings for a server started without a command line (gunicorn)."""
+        ancestors = tuple(os.environ.get("COEUR_FRAME_ANCESTORS", "").split())
+        return cls(
+            data_dir=Path(os.environ.get("COEUR_DATA_DIR", DEFAULT_DATA_DIR)),
+            debug=os.environ.get("COEUR_DEBUG") == "1",
+            frame_ancestors=ancestors,
+            report_url=os.environ.get("COEUR_REPORT_URL", cls.report_url),
+        )

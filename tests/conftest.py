@@ -1,0 +1,67 @@
+"""Shared fixtures: a tiny hand-built world of three square communes, and the real data folder."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+REAL_DATA = REPO / "data"
+
+HEADER = (
+    "id,programme,commune,code_insee,adresse,nom,nature,description,logements,financements,"
+    "typologie,surface_m2,commerces,debut_travaux,livraison,duree_mois,budget_eur,longitude,"
+    "latitude,precision_geo,source,variantes,conflit,remarques"
+)
+# Three 1°×1° squares side by side; 02691 holds an apostrophe-free accented name on purpose.
+SQUARES = {"02691": ("Saint-Quentin", 0), "60159": ("Compiègne", 1), "80021": ("Amiens", 2)}
+ROWS = [
+    "sq-un,ACV,Saint-Quentin,02691,Rue A,,reconversion,Un,11,11 PLI,,509,,,2020,,,,,,s1,,,",
+    "co-deux,ACV,Compiègne,60159,Rue B,,reconversion,Deux,30,6 PLS; 10 LU; 16 PSLA,,1841,,2020,,,,,,,s1,,,",
+    "am-trois,hors ACV,Amiens,80021,Rue C,,construction neuve,Trois,46,,,,,,2021-11,,,2.5,0.5,rue,s2,,,",
+]
+
+
+def square(x: int) -> dict:
+    return {"type": "Polygon", "coordinates": [[[x, 0], [x + 1, 0], [x + 1, 1], [x, 1], [x, 0]]]}
+
+
+def feature_collection(features: list[dict]) -> dict:
+    return {"type": "FeatureCollection", "features": features}
+
+
+def write_world(folder: Path, rows: list[str] | None = None) -> Path:
+    """A data folder with three square communes, two départements and a small CSV."""
+    folder.mkdir(parents=True, exist_ok=True)
+    communes = [
+        {"type": "Feature", "properties": {"code": code, "nom": name}, "geometry": square(x)}
+        for code, (name, x) in SQUARES.items()
+    ]
+    departements = [
+        {"type": "Feature", "properties": {"code": "02", "nom": "Aisne"}, "geometry": square(0)},
+        {"type": "Feature", "properties": {"code": "60", "nom": "Oise"}, "geometry": square(1)},
+    ]
+    (folder / "communes.geojson").write_text(json.dumps(feature_collection(communes)), encoding="utf-8")
+    (folder / "departements.geojson").write_text(json.dumps(feature_collection(departements)), encoding="utf-8")
+    (folder / "region.geojson").write_text(json.dumps(feature_collection(departements[:1])), encoding="utf-8")
+    lines = [HEADER, *(ROWS if rows is None else rows)]
+    (folder / "operations.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for name in ("acv-communes.csv", "chiffres_publies.csv", "sources.csv", "metadata.json"):
+        shutil.copy(REAL_DATA / name, folder / name)
+    return folder
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Path:
+    return write_world(tmp_path / "data")
+
+
+@pytest.fixture
+def real_data_copy(tmp_path: Path) -> Path:
+    """A copy of the shipped data folder, safe to damage."""
+    target = tmp_path / "data"
+    shutil.copytree(REAL_DATA, target)
+    return target
