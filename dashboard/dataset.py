@@ -67,7 +67,7 @@ def load_operations(path: Path, communes: gpd.GeoDataFrame, report: Report):
     frame[Derived.LOGEMENTS_RETENUS] = frame[Derived.LOGEMENTS_RETENUS].astype("Int64")
     frame[Derived.LOGEMENTS_ORIGINE] = frame[Derived.LOGEMENTS_ORIGINE].astype("string")
     frame[Derived.DEPARTEMENT] = frame[Derived.DEPARTEMENT].astype("string")
-    return frame.rename(columns={"ligne": Derived.LIGNE}).set_index(Op.ID, drop=False), operations.mix
+    return frame.rename(columns={"ligne": Derived.LIGNE}).set_index(Op.ID, drop=False).rename_axis(None), operations.mix
 
 
 def _read_small(path: Path, columns: tuple[str, ...], report: Report) -> pd.DataFrame:

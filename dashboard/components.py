@@ -1,0 +1,199 @@
+"""Layout pieces shared by the pages: key figures, tables, operation sheets, graphs. Pure."""
+
+from __future__ import annotations
+
+import pandas as pd
+from dash import dcc, html
+
+from dashboard import formatting, theme
+from dashboard.analysis import STATUS, VARIANT_STATUS, KeyFigures
+from dashboard.schema import LOGEMENTS_FROM_MIX, PRECISION_COMMUNE, Derived, Op, Total
+
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "showSendToCloud": False,  # plotly.js 4 would offer to upload the chart to a cloud service
+    "showEditInChartStudio": False,
+    "topojsonURL": "/assets/topojson/",  # never the CDN: the map must draw offline
+    "locale": theme.PLOTLY_LOCALE,
+    "responsive": True,
+}
+
+
+def graph(component_id: str, figure=None, *, label: str, image_name: str = "coeur-de-ville") -> html.Div:
+    config = {**GRAPH_CONFIG, "toImageButtonOptions": {"filename": image_name, "format": "png", "scale": 2}}
+    return html.Div(dcc.Graph(id=component_id, figure=figure or {}, config=config, className="graph"),
+                    role="figure", **{"aria-label": label})
+
+
+def figure_card(label: str, value: str, detail: str = "") -> html.Div:
+    return html.Div(
+        [html.Div(value, className="kf-value"), html.Div(label, className="kf-label"),
+         html.Div(detail, className="kf-detail") if detail else None],
+        className="kf-card",
+    )
+
+
+def key_figures(figures: KeyFigures, year: int) -> html.Div:
+    """The figures of the operations shown, each saying what it leaves out."""
+    dwellings_note = []
+    if figures.dwellings_computed:
+        dwellings_note.append(f"dont {formatting.plural(figures.dwellings_computed, 'opération')} d'après le financement")
+    if figures.dwellings_unknown:
+        dwellings_note.append(f"{formatting.plural(figures.dwellings_unknown, 'opération')} sans nombre publié")
+    surface_note = f"{formatting.plural(figures.surface_unknown, 'opération')} sans surface publiée" if figures.surface_unknown else ""
+    cost_note = f"connu pour {figures.cost_known} sur {figures.operations}" if figures.operations else ""
+    return html.Div(
+        [
+            figure_card("opérations", formatting.number(figures.operations),
+                        f"{figures.delivered} livrées · {figures.under_way} en travaux · {figures.announced} annoncées (fin {year})"),
+            figure_card("logements", formatting.number(figures.dwellings), " ; ".join(dwellings_note)),
+            figure_card("logements livrés fin " + str(year), formatting.number(figures.dwellings_delivered),
+                        f"{formatting.number(figures.dwellings_under_way)} en travaux"),
+            figure_card("surface", formatting.number(figures.surface_m2, unit="m²"), surface_note),
+            figure_card("surfaces commerciales", formatting.number(figures.shops)),
+            figure_card("coût publié", formatting.euros(figures.cost_eur) if figures.cost_known else formatting.UNKNOWN, cost_note),
+        ],
+        className="kf-row", role="group", **{"aria-label": "Chiffres clés de la vue"},
+    )
+
+
+def published_totals(totals: pd.DataFrame, figures: KeyFigures, sources: dict[str, str]) -> html.Details:
+    """What the articles announce next to what the detailed table adds up to."""
+    def published(indicator: str) -> str:
+        rows = totals[totals[Total.INDICATEUR] == indicator]
+        values = [f"{formatting.number(v)} ({sources.get(s, s)})" for v, s in zip(rows[Total.VALEUR], rows[Total.SOURCE], strict=True)]
+        return " ; ".join(values) or formatting.UNKNOWN
+
+    rows = [
+        ("Programmes Action Cœur de Ville", published("acv_programmes")),
+        ("Logements Action Cœur de Ville", published("acv_logements")),
+        ("Centres-villes", published("acv_centres_villes")),
+        ("Communes soutenues", published("acv_communes_soutenues")),
+        ("Investissement", " ; ".join(
+            f"{formatting.euros(v)} ({sources.get(s, s)})" for v, s in
+            zip(totals.loc[totals[Total.INDICATEUR] == "acv_investissement", Total.VALEUR],
+                totals.loc[totals[Total.INDICATEUR] == "acv_investissement", Total.SOURCE], strict=True)) or formatting.UNKNOWN),
+        ("Parc de Clésence", published("clesence_logements")),
+    ]
+    return html.Details(
+        [
+            html.Summary("Chiffres annoncés par les sources, comparés au détail publié"),
+            html.Table(
+                [html.Thead(html.Tr([html.Th("Indicateur", scope="col"), html.Th("Annoncé (source)", scope="col")]))]
+                + [html.Tbody([html.Tr([html.Th(label, scope="row"), html.Td(value)]) for label, value in rows])],
+                className="data-table compact",
+            ),
+            html.P(
+                f"Le détail publié opération par opération, que montre ce tableau de bord, compte "
+                f"{formatting.plural(figures.operations, 'opération')} et {formatting.number(figures.dwellings)} logements "
+                "dans la vue : les totaux annoncés couvrent des programmes dont le détail n'a pas été publié.",
+                className="note",
+            ),
+        ],
+        className="totals", open=False,
+    )
+
+
+TABLE_COLUMNS = (
+    (Op.COMMUNE, "Commune"), (Op.ADRESSE, "Adresse"), (Op.NOM, "Nom"), (Op.PROGRAMME, "Programme"),
+    (Op.NATURE, "Nature"), (STATUS, "Statut"), (Derived.LOGEMENTS_RETENUS, "Logements"),
+    (Op.FINANCEMENTS, "Financements"), (Op.TYPOLOGIE, "Typologie"), (Op.SURFACE_M2, "Surface (m²)"),
+    (Op.COMMERCES, "Commerces"), (Op.DEBUT_TRAVAUX, "Début des travaux"), (Op.LIVRAISON, "Livraison"),
+    (Op.DUREE_MOIS, "Durée (mois)"), (Op.BUDGET_EUR, "Coût publié"), (Op.SOURCE, "Source"),
+)
+SORTABLE = {column for column, _ in TABLE_COLUMNS}
+
+
+def cell(row: pd.Series, column: str, *, missing: str = "—") -> str:
+    value = row[column]
+    if column == STATUS and not pd.isna(row.get(VARIANT_STATUS, pd.NA)):
+        return f"{value} ⚠ ({row[VARIANT_STATUS]} selon une autre date publiée)"
+    if column in (Op.DEBUT_TRAVAUX, Op.LIVRAISON):
+        return formatting.partial_date(value) if value else "—"
+    if column == Op.BUDGET_EUR:
+        return formatting.euros(value) if not pd.isna(value) else missing
+    if column == Derived.LOGEMENTS_RETENUS:
+        if pd.isna(value):
+            return formatting.UNKNOWN
+        return formatting.number(value) + (" (calculé)" if row[Derived.LOGEMENTS_ORIGINE] == LOGEMENTS_FROM_MIX else "")
+    if column in (Op.SURFACE_M2, Op.COMMERCES, Op.DUREE_MOIS):
+        return formatting.number(value) if not pd.isna(value) else "—"
+    return str(value) if value else "—"
+
+
+def sort_frame(frame: pd.DataFrame, column: str, descending: bool) -> pd.DataFrame:
+    if column not in SORTABLE:
+        column = Op.COMMUNE
+    return frame.sort_values([column, Op.ID], ascending=[not descending, True], na_position="last", kind="stable")
+
+
+def operations_table(frame: pd.DataFrame, *, search: str, sort: dict, sort_button_type: str) -> html.Div:
+    """Every published field of the operations shown, sortable, each row linking to its commune."""
+    column, descending = sort.get("column", Op.COMMUNE), sort.get("descending", False)
+    ordered = sort_frame(frame, column, descending)
+    header = []
+    for key, title in TABLE_COLUMNS:
+        state = "descending" if key == column and descending else "ascending" if key == column else "none"
+        arrow = {"descending": " ▼", "ascending": " ▲", "none": ""}[state]
+        header.append(html.Th(
+            html.Button(title + arrow, id={"type": sort_button_type, "column": key}, className="sort-button",
+                        title=f"Trier par {title.lower()}"),
+            scope="col", **{"aria-sort": state},
+        ))
+    body = []
+    for _, row in ordered.iterrows():
+        cells = []
+        for key, _ in TABLE_COLUMNS:
+            if key == Op.COMMUNE:
+                cells.append(html.Th(dcc.Link(row[Op.COMMUNE], href=f"/commune/{row[Op.CODE_INSEE]}{search}"), scope="row"))
+            else:
+                cells.append(html.Td(cell(row, key), className=f"col-{key}"))
+        body.append(html.Tr(cells, id=f"op-row-{row[Op.ID]}"))
+    if not body:
+        body = [html.Tr(html.Td("Aucune opération ne correspond aux filtres.", colSpan=len(TABLE_COLUMNS)))]
+    return html.Div(
+        html.Table(
+            [html.Caption(f"{formatting.plural(len(frame), 'opération')} — cliquer un en-tête pour trier"),
+             html.Thead(html.Tr(header)), html.Tbody(body)],
+            className="data-table",
+        ),
+        className="table-scroll", tabIndex=0, role="region", **{"aria-label": "Tableau des opérations"},
+    )
+
+
+def operation_sheet(row: pd.Series, *, sources: dict[str, str], report_url: str) -> html.Article:
+    """One operation with every published field, its source, caveats and conflicts."""
+    fields = [
+        ("Adresse", row[Op.ADRESSE] or formatting.UNKNOWN), ("Programme", row[Op.PROGRAMME]),
+        ("Nature", row[Op.NATURE] or "non précisée"), ("Statut", cell(row, STATUS)),
+        ("Logements", cell(row, Derived.LOGEMENTS_RETENUS)), ("Financements", row[Op.FINANCEMENTS] or "non précisé"),
+        ("Typologie", row[Op.TYPOLOGIE] or formatting.UNKNOWN), ("Surface", formatting.number(row[Op.SURFACE_M2], unit="m²")),
+        ("Surfaces commerciales", formatting.number(row[Op.COMMERCES])),
+        ("Début des travaux", formatting.partial_date(row[Op.DEBUT_TRAVAUX])),
+        ("Livraison", formatting.partial_date(row[Op.LIVRAISON])),
+        ("Durée", formatting.number(row[Op.DUREE_MOIS], unit="mois")), ("Coût publié", cell(row, Op.BUDGET_EUR, missing=formatting.UNKNOWN)),
+        ("Position", "approximative (commune)" if row[Op.PRECISION_GEO] == PRECISION_COMMUNE else row[Op.PRECISION_GEO]),
+    ]
+    if row[Op.VARIANTES]:
+        fields.append(("Autre valeur publiée", row[Op.VARIANTES]))
+    source_ids = [s.strip() for s in row[Op.SOURCE].split(";") if s.strip()]
+    children = [
+        html.H3(row[Op.NOM] or row[Op.ADRESSE] or row[Op.ID]),
+        html.P(row[Op.DESCRIPTION], className="description") if row[Op.DESCRIPTION] else None,
+        html.Dl([part for label, value in fields for part in (html.Dt(label), html.Dd(value))], className="fields"),
+        html.P(["⚠ Sources en désaccord : ", row[Op.CONFLIT]], className="conflict") if row[Op.CONFLIT] else None,
+        html.P(row[Op.REMARQUES], className="remark") if row[Op.REMARQUES] else None,
+        html.P(["Source : ", " ; ".join(sources.get(s, s) for s in source_ids)], className="source"),
+        html.A("Signaler une erreur", href=report_url.replace("{id}", row[Op.ID]), className="report-link no-print"),
+    ]
+    return html.Article(children, className="op-sheet", id=f"op-{row[Op.ID]}")
+
+
+def undated_list(frame: pd.DataFrame) -> html.Div:
+    if frame.empty:
+        return html.Div()
+    items = []
+    for _, row in frame.iterrows():
+        duration = f" — durée publiée : {formatting.number(row[Op.DUREE_MOIS], unit='mois')}" if not pd.isna(row[Op.DUREE_MOIS]) else ""
+        items.append(html.Li(f"{row[Op.COMMUNE]} · {row[Op.NOM] or row[Op.ADRESSE] or row[Op.ID]}{duration}"))
+    return html.Div([html.H3("Date non publiée", className="small-title"), html.Ul(items)], className="undated")

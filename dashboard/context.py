@@ -1,0 +1,69 @@
+"""What the callbacks need, prepared once from a dataset: geometry URLs, options, scales."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dashboard import mapgeo
+from dashboard.analysis import year_of
+from dashboard.dataset import Dataset
+from dashboard.schema import Acv, Derived, Geo, Op, Src
+from dashboard.state import View, parse_view, year_range
+
+
+@dataclass(frozen=True)
+class Context:
+    """A dataset and everything derived from it for display; rebuilt only when the data changes."""
+
+    dataset: Dataset
+    communes_asset: mapgeo.GeoAsset
+    departements_asset: mapgeo.GeoAsset
+    years: tuple[int, int]
+    region_bounds: tuple[float, float, float, float]
+    largest_op: int
+    largest_commune: int
+    source_titles: dict[str, str]
+
+    @property
+    def default_year(self) -> int:
+        return self.years[1]
+
+    @property
+    def acv_names(self) -> dict[str, str]:
+        """Code → name of the region's Action Cœur de Ville communes."""
+        return dict(sorted(zip(self.dataset.acv.index, self.dataset.acv[Acv.COMMUNE], strict=True)))
+
+    @property
+    def departement_names(self) -> dict[str, str]:
+        return dict(zip(self.dataset.departements[Geo.CODE], self.dataset.departements[Geo.NOM], strict=True))
+
+    def commune_options(self) -> list[dict]:
+        """Communes with an operation or in the ACV programme, the ones worth filtering on."""
+        codes = set(self.dataset.operations[Op.CODE_INSEE]) | set(self.acv_names)
+        names = self.dataset.communes[Geo.NOM]
+        return sorted(({"label": f"{names[c]} ({c})", "value": c} for c in codes if c in names.index),
+                      key=lambda option: option["label"])
+
+    def parse(self, search: str | None) -> View:
+        return parse_view(search, years=self.years, departements=set(self.departement_names),
+                          communes=set(self.dataset.communes.index))
+
+    def geo_assets(self) -> dict[str, mapgeo.GeoAsset]:
+        return {asset.filename: asset for asset in (self.communes_asset, self.departements_asset)}
+
+
+def build_context(dataset: Dataset) -> Context:
+    operations = dataset.operations
+    codes = set(operations[Op.CODE_INSEE]) | set(dataset.acv[Acv.CODE_INSEE])
+    dated = [year_of(text) for column in (Op.DEBUT_TRAVAUX, Op.LIVRAISON) for text in operations[column]]
+    per_commune = operations.groupby(Op.CODE_INSEE)[Derived.LOGEMENTS_RETENUS].sum()
+    return Context(
+        dataset=dataset,
+        communes_asset=mapgeo.region_communes(dataset.communes, codes),
+        departements_asset=mapgeo.departements_outline(dataset.departements),
+        years=year_range([y for y in dated if y]),
+        region_bounds=mapgeo.bounds(dataset.departements, margin=0.02),
+        largest_op=int(operations[Derived.LOGEMENTS_RETENUS].max()) if len(operations) else 1,
+        largest_commune=int(per_commune.max()) if len(per_commune) else 1,
+        source_titles=dict(zip(dataset.sources[Src.SOURCE], dataset.sources[Src.TITRE], strict=True)),
+    )

@@ -1,0 +1,57 @@
+"""Tenure mix: dwellings by published financing code, most social first."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import formatting, theme
+from dashboard.figures.common import base_layout, empty_figure
+from dashboard.parsing import MIX_CODE_SEPARATOR
+from dashboard.schema import FINANCING_LABELS, UNSPECIFIED_MIX
+
+
+def code_colour(code: str) -> str:
+    return theme.TENURE_COLOURS.get(code.split(MIX_CODE_SEPARATOR)[0], theme.TENURE_COLOURS[UNSPECIFIED_MIX])
+
+
+def code_label(code: str) -> str:
+    if code == UNSPECIFIED_MIX:
+        return "Financement non précisé"
+    parts = code.split(MIX_CODE_SEPARATOR)
+    if len(parts) > 1:
+        return f"{code} : répartition entre {' et '.join(parts)} non publiée"
+    return f"{code} : {FINANCING_LABELS.get(code, code)}"
+
+
+def mix_figure(summary: pd.DataFrame, *, presentation: bool = False) -> go.Figure:
+    """Horizontal bars, one per code; combined codes hatched, never split by guess."""
+    if summary.empty:
+        return empty_figure("Aucune opération dans la vue")
+    codes = list(summary["code"])
+    hover = [
+        f"<b>{code_label(code)}</b><br>{formatting.number(row.logements)} logements"
+        f"<br>{formatting.plural(row.operations, 'opération')}"
+        + ("<br><i>logements connus des opérations sans financement publié</i>" if code == UNSPECIFIED_MIX else "")
+        for code, row in zip(codes, summary.itertuples(), strict=True)
+    ]
+    # One trace per code: plotly.js mis-reads a hatch pattern combined with per-bar colours.
+    figure = go.Figure()
+    for code, value, text in zip(codes, summary["logements"], hover, strict=True):
+        colour = code_colour(code)
+        figure.add_trace(go.Bar(
+            orientation="h", y=[code], x=[int(value)], name=code, showlegend=False,
+            marker={"color": colour, "line": {"color": theme.TEXT, "width": 0.5},
+                    "pattern": {"shape": theme.COMBINED_PATTERN if MIX_CODE_SEPARATOR in code else "",
+                                "fgcolor": "#ffffff", "size": 6}},
+            text=[formatting.number(value)], textposition="outside", cliponaxis=False,
+            hovertext=[text], hovertemplate="%{hovertext}<extra></extra>",
+        ))
+    figure.update_layout(base_layout(
+        height=(34 if not presentation else 44) * len(codes) + 60,
+        margin={"l": 8, "r": 48, "t": 8, "b": 36},
+        xaxis={"title": {"text": "Logements"}, "tickformat": ",d", "gridcolor": "#e4e7eb", "rangemode": "tozero"},
+        yaxis={"autorange": "reversed", "type": "category", "categoryorder": "array", "categoryarray": codes},
+        bargap=0.25,
+    ))
+    return figure

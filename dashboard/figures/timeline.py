@@ -1,0 +1,103 @@
+"""Timeline: each operation's milestones drawn at the precision published (a year is a year)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import formatting, theme
+from dashboard.figures.common import base_layout, empty_figure
+from dashboard.parsing import ParseError, PartialDate, parse_date, parse_variantes
+from dashboard.schema import Op, Status
+
+MILESTONES = ((Op.DEBUT_TRAVAUX, "Début des travaux", Status.UNDER_WAY), (Op.LIVRAISON, "Livraison", Status.DELIVERED))
+DAY_MS = 86_400_000
+
+
+def span(date: PartialDate) -> tuple[datetime.date, datetime.date]:
+    """First day and the day after the last day the published date stands for."""
+    first = datetime.date(*date.earliest())
+    last = datetime.date(*date.latest())
+    return first, last + datetime.timedelta(days=1)
+
+
+def _date(text: str) -> PartialDate | None:
+    try:
+        return parse_date(text) if text else None
+    except ParseError:
+        return None
+
+
+def label(row: pd.Series) -> str:
+    place = row[Op.NOM] or row[Op.ADRESSE] or row[Op.ID]
+    return f"{row[Op.COMMUNE]} · {place}"
+
+
+def milestone_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per drawn milestone (variants included), for the operations that have one."""
+    rows = []
+    for op_id, row in frame.iterrows():
+        variants = {}
+        if row[Op.VARIANTES]:
+            try:
+                variants = dict(parse_variantes(row[Op.VARIANTES]))
+            except ParseError:
+                variants = {}
+        for column, name, colour_key in MILESTONES:
+            for text, variant in ((row[column], False), (variants.get(column, ""), True)):
+                date = _date(text)
+                if date is None:
+                    continue
+                start, end = span(date)
+                rows.append({"id": op_id, "label": label(row), "milestone": name, "status": colour_key,
+                             "start": start, "end": end, "text": formatting.partial_date(text),
+                             "precision": date.precision, "variant": variant})
+    return pd.DataFrame(rows)
+
+
+def undated(frame: pd.DataFrame) -> pd.DataFrame:
+    """Operations with no published date (only a duration, or nothing)."""
+    return frame[(frame[Op.LIVRAISON] == "") & (frame[Op.DEBUT_TRAVAUX] == "")]
+
+
+def timeline_figure(frame: pd.DataFrame, *, year: int, presentation: bool = False) -> go.Figure:
+    rows = milestone_rows(frame)
+    if rows.empty:
+        return empty_figure("Aucune date publiée pour les opérations de la vue")
+    order = rows.groupby("label")["start"].min().sort_values().index.tolist()
+    figure = go.Figure()
+    for (name, variant), part in rows.groupby(["milestone", "variant"], sort=False):
+        status = part["status"].iloc[0]
+        colour = theme.STATUS_COLOURS[status]
+        figure.add_trace(go.Bar(
+            orientation="h", y=part["label"], base=[d.isoformat() for d in part["start"]],
+            x=[(e - s).days * DAY_MS for s, e in zip(part["start"], part["end"], strict=True)],
+            name=f"{name} (autre date publiée)" if variant else name,
+            marker={"color": "#ffffff" if variant else colour, "line": {"color": colour, "width": 2},
+                    "pattern": {"shape": "x" if variant else "", "fgcolor": colour}},
+            customdata=list(part["id"]),
+            hovertext=[
+                f"<b>{lab}</b><br>{name} : {text} (précision : {prec})"
+                + ("<br><i>autre date publiée par une autre source</i>" if variant else "")
+                for lab, text, prec in zip(part["label"], part["text"], part["precision"], strict=True)
+            ],
+            hovertemplate="%{hovertext}<extra></extra>", width=0.55 if not variant else 0.35,
+            offset=None,
+        ))
+    end_of_year = datetime.date(year + 1, 1, 1).isoformat()
+    figure.update_layout(base_layout(
+        height=max(220, (30 if not presentation else 40) * len(order) + 110),
+        barmode="overlay",
+        margin={"l": 8, "r": 16, "t": 28, "b": 40},
+        xaxis={"type": "date", "gridcolor": "#e4e7eb", "dtick": "M12", "tickformat": "%Y", "ticklabelmode": "period"},
+        yaxis={"categoryorder": "array", "categoryarray": order, "autorange": "reversed", "automargin": True},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+        shapes=[{"type": "line", "xref": "x", "yref": "paper", "x0": end_of_year, "x1": end_of_year,
+                 "y0": 0, "y1": 1, "line": {"color": theme.TEXT, "width": 2, "dash": "dot"}}],
+        annotations=[{"xref": "x", "yref": "paper", "x": end_of_year, "y": 1, "yanchor": "bottom",
+                      "text": f"fin {year}", "showarrow": False, "font": {"size": 12}}],
+    ))
+    return figure
+

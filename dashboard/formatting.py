@@ -1,0 +1,62 @@
+"""French formatting of the figures a person reads: ``1 841 m²``, ``3,3 M€``, ``novembre 2021``."""
+
+from __future__ import annotations
+
+import datetime
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from dashboard.parsing import ParseError, parse_date
+
+LOCALE = "fr_FR"
+UNKNOWN = "non publié"
+
+
+def is_missing(value: object) -> bool:
+    return value is None or value != value or value is getattr(value, "na_value", object())  # noqa: PLR0124
+
+
+def number(value: float | int | None, *, unit: str = "", decimals: int = 0) -> str:
+    """``1 841`` with a narrow no-break space, or ``non publié`` when unknown."""
+    try:
+        if value is None or value != value:  # noqa: PLR0124 - NaN
+            return UNKNOWN
+    except TypeError:  # pd.NA refuses comparison
+        return UNKNOWN
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    text = format_decimal(value, format=pattern, locale=LOCALE)
+    return f"{text}\u00a0{unit}" if unit else text
+
+
+def euros(value: float | None) -> str:
+    """``3,3 M€`` from a million up, ``850 000 €`` below."""
+    try:
+        if value is None or value != value:  # noqa: PLR0124
+            return UNKNOWN
+    except TypeError:
+        return UNKNOWN
+    if abs(value) >= 1_000_000:
+        return number(value / 1_000_000, unit="M€", decimals=1)
+    return number(value, unit="€")
+
+
+def partial_date(text: str) -> str:
+    """``2023``, ``septembre 2019`` or ``4 mai 2020``, at the precision published."""
+    if not text:
+        return UNKNOWN
+    try:
+        date = parse_date(text)
+    except ParseError:
+        return text
+    if date.day:
+        return format_date(datetime.date(date.year, date.month, date.day), "d MMMM y", locale=LOCALE)
+    if date.month:
+        return format_date(datetime.date(date.year, date.month, 1), "MMMM y", locale=LOCALE)
+    return str(date.year)
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """``1 opération``, ``13 opérations``."""
+    word = singular if count <= 1 else (plural_form or singular + "s")
+    return f"{number(count)} {word}"

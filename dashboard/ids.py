@@ -1,0 +1,48 @@
+"""Every component ID, declared once and prefixed by its panel."""
+
+from __future__ import annotations
+
+from typing import Final
+
+
+class Shell:
+    URL: Final = "shell-url"
+    CONTENT: Final = "shell-content"
+    NOTICE: Final = "shell-notice"
+    CONTROLS: Final = "shell-controls"
+
+
+class Ctl:
+    YEAR: Final = "ctl-year"
+    YEAR_PREV: Final = "ctl-year-prev"
+    YEAR_NEXT: Final = "ctl-year-next"
+    YEAR_LABEL: Final = "ctl-year-label"
+    DEPARTEMENT: Final = "ctl-departement"
+    COMMUNE: Final = "ctl-commune"
+    PROGRAMME: Final = "ctl-programme"
+    STATUS: Final = "ctl-status"
+    CODE: Final = "ctl-code"
+    RESET: Final = "ctl-reset"
+
+
+class Region:
+    READY: Final = "region-ready"
+    FIGURES: Final = "region-figures"
+    TOTALS: Final = "region-totals"
+    MAP: Final = "region-map"
+    MIX: Final = "region-mix"
+    TIMELINE: Final = "region-timeline"
+    UNDATED: Final = "region-undated"
+    TABLE: Final = "region-table"
+    SORT: Final = "region-sort"
+    SORT_BUTTON: Final = "region-sort-button"  # pattern-matching type
+
+
+class Commune:
+    READY: Final = "commune-ready"
+    FIGURES: Final = "commune-figures"
+    MAP: Final = "commune-map"
+    MIX: Final = "commune-mix"
+    TIMELINE: Final = "commune-timeline"
+    UNDATED: Final = "commune-undated"
+    OPERATIONS: Final = "commune-operations"

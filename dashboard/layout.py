@@ -1,0 +1,88 @@
+"""The page shell shared by every page: header, year and filter controls, footer. Pure."""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+from dashboard.context import Context
+from dashboard.ids import Ctl, Shell
+from dashboard.schema import FINANCING_CODES, FINANCING_LABELS, PROGRAMMES, STATUSES
+
+
+def year_control(context: Context) -> html.Div:
+    first, last = context.years
+    return html.Div(
+        [
+            html.Span("Situation fin", className="control-label", id=Ctl.YEAR_LABEL),
+            html.Button("◀", id=Ctl.YEAR_PREV, className="step-button", title="Année précédente (←)",
+                        **{"aria-label": "Année précédente"}),
+            html.Div(
+                dcc.Slider(id=Ctl.YEAR, min=first, max=last, step=1, value=context.default_year,
+                           marks={year: str(year) for year in range(first, last + 1)},
+                           allow_direct_input=False, updatemode="mouseup", included=True),
+                className="year-slider",
+            ),
+            html.Button("▶", id=Ctl.YEAR_NEXT, className="step-button", title="Année suivante (→)",
+                        **{"aria-label": "Année suivante"}),
+        ],
+        className="year-control", role="group", **{"aria-label": "Année affichée"},
+    )
+
+
+def _dropdown(component_id: str, options: list, placeholder: str, label: str) -> html.Label:
+    return html.Label(
+        [html.Span(label, className="control-label"),
+         dcc.Dropdown(id=component_id, options=options, multi=True, placeholder=placeholder,
+                      searchable=True, clearable=True, className="filter")],
+        className="filter-label",
+    )
+
+
+def filters(context: Context) -> html.Div:
+    departements = [{"label": f"{name} ({code})", "value": code} for code, name in sorted(context.departement_names.items())]
+    return html.Div(
+        [
+            _dropdown(Ctl.DEPARTEMENT, departements, "Tous", "Département"),
+            _dropdown(Ctl.COMMUNE, context.commune_options(), "Toutes", "Commune"),
+            _dropdown(Ctl.PROGRAMME, [{"label": p, "value": p} for p in PROGRAMMES], "Tous", "Programme"),
+            _dropdown(Ctl.STATUS, [{"label": s, "value": s} for s in STATUSES], "Tous", "Statut"),
+            _dropdown(Ctl.CODE, [{"label": f"{c} — {FINANCING_LABELS[c]}", "value": c} for c in FINANCING_CODES],
+                      "Tous", "Financement"),
+            html.Button("Réinitialiser", id=Ctl.RESET, className="reset-button"),
+        ],
+        className="filters",
+    )
+
+
+def footer(context: Context) -> html.Footer:
+    metadata = context.dataset.metadata
+    sources = [html.Li(title) for title in context.source_titles.values()]
+    return html.Footer(
+        [
+            html.P(f"Données du {metadata.get('date_donnees', 'date inconnue')}. Sources des opérations :"),
+            html.Ul(sources),
+            html.P(metadata.get("geometrie", "")),
+            html.P(metadata.get("acv", "")),
+            html.P(f"Licence des référentiels : {metadata.get('licence', '')}. Limites communales au millésime "
+                   f"{metadata.get('geometrie_millesime', '')} : quelques communes ont fusionné depuis."),
+        ],
+        className="footer",
+    )
+
+
+def shell(context: Context) -> html.Div:
+    return html.Div(
+        [
+            dcc.Location(id=Shell.URL, refresh="callback-nav"),
+            html.Header(
+                [dcc.Link([html.Span("Cœur de Ville", className="brand")], href="/", className="brand-link"),
+                 html.Span("Clésence · Action Cœur de Ville · Hauts-de-France", className="tagline")],
+                className="header",
+            ),
+            html.Div([year_control(context), filters(context)], id=Shell.CONTROLS, className="controls no-print"),
+            html.Div(id=Shell.NOTICE, role="status", className="notice"),
+            html.Main(id=Shell.CONTENT, className="content"),
+            footer(context),
+        ],
+        className="shell",
+    )

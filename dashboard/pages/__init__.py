@@ -1,0 +1,1 @@
+"""One module per page: its layout skeleton; its panels are filled by ``callbacks``."""
