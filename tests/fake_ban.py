@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import socket
 import threading
 from dataclasses import dataclass, field
 from email.parser import BytesParser
@@ -18,6 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 RECORDED = Path(__file__).parent / "geocode"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 PATH = "/geocodage/search/csv"
 DEFAULT_RESULT_COLUMNS = (
     "result_index", "latitude", "longitude", "result_label", "result_score", "result_score_next",
@@ -157,6 +159,22 @@ class FakeBan:
                 pass
 
         return Handler
+
+
+def stay_local(monkeypatch) -> None:
+    """No proxy, and no host but this machine's can be resolved: a test can never reach the internet."""
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.setenv(name, ",".join(LOOPBACK))
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    resolve = socket.getaddrinfo
+
+    def loopback_only(host, *args, **kwargs):
+        if host not in LOOPBACK:
+            raise socket.gaierror(socket.EAI_NONAME, f"tests stay on this machine, not {host}")
+        return resolve(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", loopback_only)
 
 
 def _parse_form(content_type: str, body: bytes) -> Received:

@@ -8,7 +8,7 @@ from email.utils import format_datetime
 import pytest
 
 from dashboard import ban
-from tests.fake_ban import ANSWER, FakeBan, Step, failing
+from tests.fake_ban import ANSWER, FakeBan, Step, failing, stay_local
 
 UPLOAD = b"ligne,adresse,commune,code_insee\n2,49 Rue Carnot,Beauvais,60057\n"
 FAST = ban.Policy(timeout=0.5, retries=2, backoff=0.01)
@@ -16,8 +16,7 @@ FAST = ban.Policy(timeout=0.5, retries=2, backoff=0.01)
 
 @pytest.fixture(autouse=True)
 def waits(monkeypatch):
-    for name in ("NO_PROXY", "no_proxy"):
-        monkeypatch.setenv(name, "127.0.0.1,localhost")
+    stay_local(monkeypatch)
     recorded: list[float] = []
     monkeypatch.setattr(ban, "sleep", recorded.append)
     return recorded
@@ -64,3 +63,8 @@ def test_retry_after_is_read_in_seconds_or_as_a_date(header, expected):
 def test_retry_after_as_a_future_date_is_the_time_left():
     later = datetime.now(UTC) + timedelta(seconds=30)
     assert 25 <= ban.retry_after(format_datetime(later, usegmt=True)) <= 30
+
+
+def test_the_tests_cannot_reach_the_real_service():
+    with pytest.raises(ban.NoNetwork, match="impossible de joindre data.geopf.fr"):
+        search(ban.DEFAULT_API_URL)

@@ -17,7 +17,7 @@ import pytest
 from dashboard import ban
 from dashboard.cli import main
 from tests.conftest import HEADER, REPO
-from tests.fake_ban import ANSWER, RECORDED, FakeBan, Step, failing
+from tests.fake_ban import ANSWER, RECORDED, FakeBan, Step, failing, stay_local
 
 COLUMNS = HEADER.split(",")
 FAST = ["--timeout", "0.5", "--retries", "2", "--backoff", "0.01"]
@@ -103,11 +103,8 @@ def geocode(source: Path, *options: str, api: str) -> int:
 
 @pytest.fixture(autouse=True)
 def local_only(monkeypatch):
-    """Nothing leaves the machine: no proxy, and waits between tries are recorded, not slept."""
-    for name in ("NO_PROXY", "no_proxy"):
-        monkeypatch.setenv(name, "127.0.0.1,localhost")
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
+    """Nothing leaves the machine, and waits between tries are recorded, not slept."""
+    stay_local(monkeypatch)
     waits: list[float] = []
     monkeypatch.setattr(ban, "sleep", waits.append)
     return waits
@@ -334,11 +331,8 @@ def test_no_network_says_so_in_one_line_and_exits_2(source, tmp_path, capsys):
     assert digest(source) == before and not (tmp_path / "out.csv").exists()
 
 
-def test_an_unknown_host_is_no_network_too(source, tmp_path, capsys, monkeypatch):
-    def no_dns(*args, **kwargs):
-        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-
-    monkeypatch.setattr(socket, "getaddrinfo", no_dns)  # no resolver is asked
+def test_an_unknown_host_is_no_network_too(source, tmp_path, capsys):
+    # stay_local makes every host but this machine's unknown, without asking any resolver.
     assert geocode(source, "--out", str(tmp_path / "out.csv"), api="http://geocodeur.example/geocodage") == 2
     assert capsys.readouterr().err == (
         "geocode : pas de réseau : impossible de joindre geocodeur.example ; aucun fichier modifié\n")
