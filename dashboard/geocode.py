@@ -259,7 +259,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         written = _write(path, raw, args.out, data)
     except OSError as error:
-        return _fail(f"écriture impossible : {error}")
+        return _fail(f"{args.out or path}: écriture impossible : {error.strerror or error}")
     lines = [*summary(path.name, rows, decisions, skipped, len(batches)), written]
     if placed:  # the validator, not the geocoder, checks that each point lies in its commune
         lines.append(f"à vérifier : python -m dashboard check {args.out or path}")

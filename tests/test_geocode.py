@@ -217,6 +217,14 @@ def test_out_may_not_be_the_input_itself(source, capsys):
     assert "--out désigne le fichier d'entrée : utiliser --in-place" in capsys.readouterr().err
 
 
+def test_a_folder_that_does_not_exist_is_reported_with_the_file_asked(source, tmp_path, capsys):
+    out = tmp_path / "missing" / "geocoded.csv"
+    with FakeBan() as ban_:
+        assert geocode(source, "--out", str(out), api=ban_.url) == 1
+    assert capsys.readouterr().err == f"{out}: écriture impossible : No such file or directory\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["operations.csv"]
+
+
 SPREADSHEET_SAVES = {
     "utf-8, comma, LF": dict(encoding="utf-8", separator=",", newline="\n"),
     "utf-8 with BOM, semicolon, CRLF": dict(encoding="utf-8-sig", separator=";", newline="\r\n"),
