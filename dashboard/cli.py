@@ -1,4 +1,4 @@
-"""Command line: ``python -m dashboard [serve|check] …``."""
+"""Command line: ``python -m dashboard [serve|check|geocode] …``."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from dashboard import geocode
 from dashboard.dataset import OPERATIONS_FILE, load_dataset
 from dashboard.report import Report
 from dashboard.settings import DEFAULT_DATA_DIR, Settings
@@ -39,6 +40,8 @@ def parser() -> argparse.ArgumentParser:
     verify = commands.add_parser("check", help="valider un fichier d'opérations sans le modifier")
     verify.add_argument("path", nargs="?", type=Path, help=f"fichier à valider ({OPERATIONS_FILE} du dossier des données)")
     verify.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="dossier des communes et référentiels")
+    place = commands.add_parser("geocode", help="placer les opérations d'après leur adresse (BAN)")
+    geocode.add_arguments(place)
     return main
 
 
@@ -46,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "check":
         return check(args.path or args.data_dir / OPERATIONS_FILE, args.data_dir)
+    if args.command == "geocode":
+        return geocode.run(args)
     settings = Settings(data_dir=args.data_dir, host=args.host, port=args.port, debug=args.debug)
     return serve(settings)
 

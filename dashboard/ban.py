@@ -1,0 +1,157 @@
+"""Thin client of the batch endpoint of the national address base geocoder (BAN, IGN Géoplateforme).
+
+The endpoint, as checked in the service's source (github.com/livingdata-co/gpf-geocodeur:
+``api/router.js``, ``api/csv/index.js``, ``api/csv/params.js``, ``api/csv/results.js``,
+``api/csv/parse.js``, ``lib/error-handler.js``) and on IGN's page
+geoservices.ign.fr/documentation/services/services-geoplateforme/geocodage:
+
+- ``POST {base}/search/csv``, base ``https://data.geopf.fr/geocodage`` (formerly
+  ``api-adresse.data.gouv.fr``, whose ``/search/csv/`` took the same form).
+- ``multipart/form-data`` fields: ``data`` the CSV file (header line first; separator and
+  line ending are guessed and reused in the answer); ``columns``, repeated, the columns
+  joined with spaces into the searched text (all columns if none); ``citycode`` (likewise
+  ``postcode``, ``lat``, ``lon``) the *name of the column* holding each row's filter value;
+  ``result_columns``, repeated, the result columns to keep, in that order.
+- Answer ``200 text/csv`` in UTF-8, one row per row sent and in the same order: every
+  column sent, then the result columns. By default (address index): ``result_index``,
+  ``latitude``, ``longitude``, ``result_label``, ``result_score``, ``result_score_next``,
+  ``result_type`` (``housenumber``, ``street``, ``locality``, ``municipality``),
+  ``result_id``, ``result_housenumber``, ``result_name``, ``result_street``,
+  ``result_postcode``, ``result_city``, ``result_context``, ``result_citycode``,
+  ``result_oldcitycode``, ``result_oldcity``, ``result_district``, ``result_importance``,
+  ``result_x``, ``result_y``, ``result_status`` (``ok``, ``not-found``, ``skipped`` when the
+  text is shorter than 3 characters, ``error``). A sent column named like a result column
+  (``latitude``…) is overwritten in place: send none.
+- Errors are JSON ``{"code", "message"}``: 400 for a missing file, an unknown column, more
+  than 200,000 rows or a file over 50 MB. The service allows 50 requests/s and answers 429
+  beyond; a proxy in front of it may answer 413, 429, 502, 503 or 504.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from time import sleep
+from urllib.parse import urlsplit
+
+import requests
+from urllib3.exceptions import NewConnectionError
+
+DEFAULT_API_URL = "https://data.geopf.fr/geocodage"
+SEARCH_CSV = "/search/csv"
+
+LATITUDE = "latitude"
+LONGITUDE = "longitude"
+LABEL = "result_label"
+SCORE = "result_score"
+TYPE = "result_type"
+ID = "result_id"
+CITYCODE = "result_citycode"
+STATUS = "result_status"
+RESULT_COLUMNS = (LATITUDE, LONGITUDE, LABEL, SCORE, TYPE, ID, CITYCODE, STATUS)
+
+TYPE_HOUSENUMBER = "housenumber"
+TYPE_STREET = "street"
+STATUS_OK = "ok"
+
+RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
+TOO_LARGE = 413
+MAX_WAIT_S = 300.0  # a longer Retry-After means "come back later", not "hold on"
+CONNECT_TIMEOUT_S = 10.0
+LATER = "réessayer plus tard"
+
+
+class ServiceError(Exception):
+    """The service was reached but gave no usable answer; the message is for a person."""
+
+
+class NoNetwork(Exception):
+    """The service could not be reached at all (no route, refused, unknown host)."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How long to wait for an answer and how to try again."""
+
+    timeout: float = 60.0
+    retries: int = 3
+    backoff: float = 1.0  # first wait in seconds, doubled at each further try
+
+
+def search_csv(api_url: str, upload: bytes, *, columns: Sequence[str], citycode: str,
+               policy: Policy) -> bytes:
+    """The answer of ``/search/csv`` for ``upload``, trying again on timeouts, 429 and 5xx."""
+    url = api_url.rstrip("/") + SEARCH_CSV
+    form = [("columns", column) for column in columns] + [("citycode", citycode)]
+    form += [("result_columns", column) for column in RESULT_COLUMNS]
+    problem = ""
+    for attempt in range(policy.retries + 1):
+        wait = None
+        try:
+            response = requests.post(
+                url, data=form, files={"data": ("adresses.csv", upload, "text/csv")},
+                timeout=(min(CONNECT_TIMEOUT_S, policy.timeout), policy.timeout),
+            )
+        except requests.Timeout:
+            problem = f"pas de réponse en {policy.timeout:g} s"
+        except requests.exceptions.SSLError as error:
+            raise ServiceError(f"connexion sécurisée impossible avec {_host(url)} : {error}") from error
+        except requests.ConnectionError as error:
+            if _could_not_connect(error):
+                raise NoNetwork(f"pas de réseau : impossible de joindre {_host(url)}") from error
+            problem = "connexion interrompue"
+        except requests.RequestException as error:
+            raise ServiceError(f"requête impossible vers {url} : {error}") from error
+        else:
+            if response.status_code == 200:
+                return response.content
+            if response.status_code == TOO_LARGE:
+                raise ServiceError("lot trop gros pour le service (HTTP 413) : réduire --batch-size")
+            problem = f"HTTP {response.status_code}{_message(response)}"
+            if response.status_code not in RETRIED_STATUSES:
+                raise ServiceError(f"le service a refusé la requête ({problem})")
+            wait = retry_after(response.headers.get("Retry-After"))
+        if attempt == policy.retries:
+            break
+        delay = policy.backoff * 2**attempt if wait is None else wait
+        if delay > MAX_WAIT_S:
+            raise ServiceError(f"le service demande d'attendre {delay:.0f} s ({problem}) : {LATER}")
+        sleep(delay)
+    raise ServiceError(f"le service ne répond pas ({problem}, {policy.retries + 1} essai(s)) : {LATER}")
+
+
+def retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (seconds or HTTP date), ``None`` if absent."""
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _could_not_connect(error: requests.ConnectionError) -> bool:
+    """True when no connection was made (refused, no route, unknown host), not when one broke."""
+    reason = getattr(error.args[0], "reason", None) if error.args else None
+    return isinstance(reason, NewConnectionError)
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc or url
+
+
+def _message(response: requests.Response) -> str:
+    try:
+        message = str(response.json().get("message", ""))
+    except (ValueError, AttributeError):
+        message = response.text if "text/plain" in response.headers.get("Content-Type", "") else ""
+    message = " ".join(message.split())[:200]
+    return f" : {message}" if message else ""
