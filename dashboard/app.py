@@ -11,6 +11,7 @@ from dashboard.dataset import load_dataset
 from dashboard.pages import commune as commune_page
 from dashboard.pages import region as region_page
 from dashboard.report import Report
+from dashboard.serving import LONG_LIVED, configure_serving
 from dashboard.settings import ASSETS_DIR, Settings
 
 INDEX = """<!DOCTYPE html>
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> Dash:
                    {"name": "description", "content": "Opérations Action Cœur de Ville de Clésence en Hauts-de-France"}],
     )
     app.index_string = INDEX
+    configure_serving(app)
     app.server.config["COEUR_REPORT_URL"] = settings.report_url
     app.layout = layout.shell(context)
     app.validation_layout = html.Div([
@@ -76,7 +78,7 @@ def _geo_routes(app: Dash, get_context) -> None:
         if asset is None:
             flask.abort(404)
         response = flask.Response(asset.body, mimetype="application/geo+json")
-        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"  # the name holds a hash
+        response.headers["Cache-Control"] = LONG_LIVED  # the name holds a hash of the content
         return response
 
 

@@ -12,7 +12,6 @@ from plotly.offline import get_plotlyjs_version
 
 from tests.plotly_page import ASSETS, CUSTOM_BUNDLE, build_app, running
 
-CHROMIUM = Path("/usr/bin/chromium")
 # Where dcc.Graph's lazy loader fetches plotly.js from when window.Plotly is missing.
 STOCK_PLOTLY = "plotly.min.js"
 
@@ -36,21 +35,6 @@ def test_without_the_bundle_the_page_falls_back_to_dcc_lazy_loading() -> None:
     app, _ = build_app(custom_bundle=False)
     page = app.server.test_client().get("/").get_data(as_text=True)
     assert CUSTOM_BUNDLE not in page
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.browser
