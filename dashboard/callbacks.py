@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from dash import ALL, Dash, Input, Output, Patch, State, ctx, html, no_update
+from dataclasses import replace
+
+from dash import ALL, ClientsideFunction, Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
 
 from dashboard import analysis, components
 from dashboard.context import Context
+from dashboard.export import file_name, operations_csv
 from dashboard.figures import maps
 from dashboard.figures.mix import mix_figure
 from dashboard.figures.timeline import timeline_figure, undated
@@ -46,10 +49,10 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
     @app.callback(
         Output(Shell.URL, "search"), Output(Ctl.YEAR, "value"), *(Output(f, "value") for f in FILTERS),
         Output(Shell.NOTICE, "children"),
-        Input(Shell.URL, "search"), Input(Ctl.YEAR_PREV, "n_clicks"), Input(Ctl.YEAR_NEXT, "n_clicks"),
+        Input(Shell.URL, "search"), Input(Shell.PRESENT, "n_clicks"), Input(Shell.EXIT_PRESENT, "n_clicks"),
         Input(Ctl.RESET, "n_clicks"), *CONTROL_INPUTS,
     )
-    def sync_url_and_controls(search, _prev, _next, _reset, year, *filters):
+    def sync_url_and_controls(search, _present, _exit, _reset, year, *filters):
         """The query string is the state: it sets the controls, and the controls rewrite it."""
         context = get_context()
         trigger = ctx.triggered_id
@@ -58,17 +61,51 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
             notice = html.Ul([html.Li(n) for n in view.notices]) if view.notices else None
             return (no_update, view.year, *(list(v) for v in (view.departements, view.communes, view.programmes,
                                                                 view.statuses, view.codes)), notice)
-        current = context.parse(search)
-        if trigger == Ctl.RESET:
-            view = View(year=context.default_year, presentation=current.presentation)
-        else:
-            first, last = context.years
-            step = {Ctl.YEAR_PREV: -1, Ctl.YEAR_NEXT: 1}.get(trigger, 0)
-            year = min(max(int(year or context.default_year) + step, first), last)
-            view = view_of(year, *filters, presentation=current.presentation)
+        view = next_view(context, context.parse(search), trigger, year, filters)
         outputs = (view.year, *(list(v) for v in (view.departements, view.communes, view.programmes,
                                                   view.statuses, view.codes)))
         return view_query(view, default_year=context.default_year), *outputs, None
+
+    @app.callback(
+        Output(Shell.ROOT, "className"), Output(Shell.PRESENTING, "data"), Output(Shell.YEAR_TITLE, "children"),
+        Input(Shell.URL, "search"),
+    )
+    def presentation_mode(search):
+        view = get_context().parse(search)
+        return ("shell presenting" if view.presentation else "shell"), view.presentation, f"Situation fin {view.year}"
+
+    @app.callback(
+        Output(Ctl.PLAY_TIMER, "disabled"), Output(Ctl.PLAY, "children"), Output(Ctl.PLAY, "aria-pressed"),
+        Input(Ctl.PLAY, "n_clicks"), State(Ctl.PLAY_TIMER, "disabled"), prevent_initial_call=True,
+    )
+    def play_or_pause(_clicks, disabled):
+        playing = bool(disabled)
+        return (not playing), ("⏸ Pause" if playing else "⏵ Lecture"), ("true" if playing else "false")
+
+    @app.callback(Output(Shell.SEARCH_RESULTS, "children"), Input(Shell.SEARCH, "value"), State(Shell.URL, "search"))
+    def search_communes(query, search):
+        return components.search_results(get_context().commune_index.search(query or ""), query or "", search or "")
+
+    @app.callback(
+        Output(Shell.URL, "pathname", allow_duplicate=True), Output(Shell.SEARCH, "value"),
+        Input(Shell.SEARCH, "n_submit"), State(Shell.SEARCH, "value"), prevent_initial_call=True,
+    )
+    def open_first_match(_submit, query):
+        matches = get_context().commune_index.search(query or "", limit=1)
+        return (COMMUNE_PREFIX + matches[0].code, "") if matches else (no_update, no_update)
+
+    @app.callback(
+        Output(Shell.DOWNLOAD, "data"), Input(Shell.EXPORT_CSV, "n_clicks"),
+        State(Shell.URL, "pathname"), State(Shell.URL, "search"), prevent_initial_call=True,
+    )
+    def export_csv(_clicks, pathname, search):
+        context = get_context()
+        kind, code = route(pathname, context)
+        view = context.parse(search)
+        frame, place = shown_operations(context, view, code if kind == "commune" else None)
+        lines = export_header(context, view, place)
+        name = file_name(place or "hauts-de-france", str(view.year)) + ".csv"
+        return dcc.send_bytes(operations_csv(frame, header_lines=lines), name)
 
     @app.callback(Output(Shell.CONTENT, "children"), Input(Shell.URL, "pathname"), State(Shell.URL, "search"))
     def render_page(pathname, search):
@@ -88,32 +125,36 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
     @app.callback(
         Output(Region.FIGURES, "children"), Output(Region.MAP, "figure"), Output(Region.MIX, "figure"),
         Output(Region.TIMELINE, "figure"), Output(Region.UNDATED, "children"), Output(Region.TOTALS, "children"),
-        Input(Region.READY, "data"), *CONTROL_INPUTS,
+        Input(Region.READY, "data"), Input(Shell.PRESENTING, "data"), *CONTROL_INPUTS,
     )
-    def update_region(_ready, year, *filters):
+    def update_region(_ready, presenting, year, *filters):
         context = get_context()
-        view = view_of(year or context.default_year, *filters)
-        frame = analysis.filter_operations(context.dataset.operations, context.dataset.mix, view)
+        view = view_of(clamp_year(year, context), *filters, presentation=bool(presenting))
+        frame, _ = shown_operations(context, view, None)
         figures = analysis.key_figures(frame)
+        patch = map_patch(maps.region_trace_data(frame, context.acv_names, largest_op=context.largest_op))
+        patch["layout"]["font"]["size"] = maps.font_size(view.presentation)
         return (
             components.key_figures(figures, view.year),
-            map_patch(maps.region_trace_data(frame, context.acv_names, largest_op=context.largest_op)),
-            mix_figure(analysis.mix_summary(frame, context.dataset.mix)),
-            timeline_figure(frame, year=view.year),
+            patch,
+            mix_figure(analysis.mix_summary(frame, context.dataset.mix), presentation=view.presentation),
+            timeline_figure(frame, year=view.year, presentation=view.presentation),
             components.undated_list(undated(frame)),
             components.published_totals(context.dataset.totals, figures, context.source_titles),
         )
 
     @app.callback(
-        Output(Region.TABLE, "children"),
+        Output(Region.TABLE, "children"), Output(Region.MAP_TABLE, "children"),
         Input(Region.READY, "data"), Input(Region.SORT, "data"), *CONTROL_INPUTS, State(Shell.URL, "search"),
     )
-    def update_table(_ready, sort, year, *rest):
+    def update_tables(_ready, sort, year, *rest):
         *filters, search = rest
         context = get_context()
-        view = view_of(year or context.default_year, *filters)
-        frame = analysis.filter_operations(context.dataset.operations, context.dataset.mix, view)
-        return components.operations_table(frame, search=search or "", sort=sort or {}, sort_button_type=Region.SORT_BUTTON)
+        frame, _ = shown_operations(context, view_of(clamp_year(year, context), *filters), None)
+        return (
+            components.operations_table(frame, search=search or "", sort=sort or {}, sort_button_type=Region.SORT_BUTTON),
+            components.map_table(frame, context.acv_names, context.departement_names, search or ""),
+        )
 
     @app.callback(
         Output(Region.SORT, "data"),
@@ -130,15 +171,14 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
     @app.callback(
         Output(Commune.FIGURES, "children"), Output(Commune.MAP, "figure"), Output(Commune.MIX, "figure"),
         Output(Commune.TIMELINE, "figure"), Output(Commune.UNDATED, "children"), Output(Commune.OPERATIONS, "children"),
-        Input(Commune.READY, "data"), *CONTROL_INPUTS,
+        Input(Commune.READY, "data"), Input(Shell.PRESENTING, "data"), *CONTROL_INPUTS,
     )
-    def update_commune(code, year, *filters):
+    def update_commune(code, presenting, year, *filters):
         context = get_context()
         if code not in context.dataset.communes.index:
             return (no_update,) * 6
-        view = view_of(year or context.default_year, *filters)
-        every = analysis.filter_operations(context.dataset.operations, context.dataset.mix, view, ignore_place=True)
-        frame = every[every[Op.CODE_INSEE] == code]
+        view = view_of(clamp_year(year, context), *filters, presentation=bool(presenting))
+        frame, _ = shown_operations(context, view, code)
         figures = analysis.key_figures(frame)
         sheets = [components.operation_sheet(row, sources=context.source_titles, report_url=get_report_url(app))
                   for _, row in frame.sort_values(Op.ID).iterrows()]
@@ -147,11 +187,24 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
         return (
             components.key_figures(figures, view.year),
             map_patch(maps.commune_marker_data(frame, context.largest_op)),
-            mix_figure(analysis.mix_summary(frame, context.dataset.mix)),
-            timeline_figure(frame, year=view.year),
+            mix_figure(analysis.mix_summary(frame, context.dataset.mix), presentation=view.presentation),
+            timeline_figure(frame, year=view.year, presentation=view.presentation),
             components.undated_list(undated(frame)),
             sheets,
         )
+
+    # Steps are taken in the browser: quick key presses each count, with no round trip.
+    app.clientside_callback(
+        ClientsideFunction(namespace="coeur", function_name="stepYear"),
+        Output(Ctl.YEAR, "value", allow_duplicate=True),
+        Input(Ctl.YEAR_PREV, "n_clicks"), Input(Ctl.YEAR_NEXT, "n_clicks"), Input(Ctl.PLAY_TIMER, "n_intervals"),
+        State(Ctl.YEAR, "value"), State(Ctl.YEAR, "min"), State(Ctl.YEAR, "max"), prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="coeur", function_name="downloadPng"),
+        Output(Shell.PNG_DONE, "data"), Input({"type": Shell.PNG_BUTTON, "graph": ALL}, "n_clicks"),
+        prevent_initial_call=True,
+    )
 
     @app.callback(
         Output(Shell.URL, "pathname", allow_duplicate=True),
@@ -166,6 +219,51 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
     )
     def open_neighbour_from_map(click):
         return commune_path(click)
+
+
+def next_view(context: Context, current: View, trigger, year, filters) -> View:
+    """The view after a control changed: the year, a filter, the mode, a reset."""
+    if trigger == Ctl.RESET:
+        return View(year=context.default_year, presentation=current.presentation)
+    if trigger in (Shell.PRESENT, Shell.EXIT_PRESENT):
+        return replace(current, presentation=trigger == Shell.PRESENT)
+    return view_of(clamp_year(year, context), *filters, presentation=current.presentation)
+
+
+def clamp_year(year, context: Context) -> int:
+    first, last = context.years
+    try:
+        return min(max(int(year), first), last)
+    except (TypeError, ValueError):
+        return context.default_year
+
+
+def shown_operations(context: Context, view: View, code: str | None):
+    """The operations a page shows: the region's, or one commune's (place filters ignored)."""
+    operations, mix = context.dataset.operations, context.dataset.mix
+    if code is None:
+        return analysis.filter_operations(operations, mix, view), None
+    every = analysis.filter_operations(operations, mix, view, ignore_place=True)
+    return every[every[Op.CODE_INSEE] == code], context.dataset.communes.at[code, Geo.NOM]
+
+
+def export_header(context: Context, view: View, place: str | None) -> list[str]:
+    names = context.departement_names
+    communes = context.dataset.communes[Geo.NOM]
+    active = [
+        ("Départements", [names.get(c, c) for c in view.departements]),
+        ("Communes", [communes.get(c, c) for c in view.communes]),
+        ("Programmes", view.programmes), ("Statuts", view.statuses), ("Financements", view.codes),
+    ]
+    filters = "; ".join(f"{label} : {', '.join(sorted(values))}" for label, values in active if values and not place)
+    return [
+        "Cœur de Ville — opérations Action Cœur de Ville de Clésence en Hauts-de-France",
+        f"Périmètre : {place or 'Hauts-de-France'}",
+        f"Filtres : {filters or 'aucun'}",
+        f"Situation à la fin de {view.year}",
+        f"Données du {context.dataset.metadata.get('date_donnees', 'date inconnue')}",
+        "Sources : " + " ; ".join(context.source_titles.values()),
+    ]
 
 
 def commune_path(click: dict | None) -> str:

@@ -19,10 +19,59 @@ GRAPH_CONFIG = {
 }
 
 
-def graph(component_id: str, figure=None, *, label: str, image_name: str = "coeur-de-ville") -> html.Div:
-    config = {**GRAPH_CONFIG, "toImageButtonOptions": {"filename": image_name, "format": "png", "scale": 2}}
-    return html.Div(dcc.Graph(id=component_id, figure=figure or {}, config=config, className="graph"),
-                    role="figure", **{"aria-label": label})
+def graph(component_id: str, figure=None, *, label: str, what: str, png_button_type: str) -> html.Div:
+    """A graph with its accessible name and an offline PNG export named after what it shows."""
+    config = {**GRAPH_CONFIG, "toImageButtonOptions": {"filename": f"coeur-de-ville_{what}", "format": "png", "scale": 2}}
+    return html.Div(
+        [dcc.Graph(id=component_id, figure=figure or {}, config=config, className="graph"),
+         html.Button("Image PNG", id={"type": png_button_type, "graph": component_id}, className="png-button no-print",
+                     title=f"Télécharger une image de : {label}")],
+        role="figure", className="graph-box", **{"aria-label": label, "data-export-what": what},
+    )
+
+
+def search_results(matches, query: str, search: str) -> html.Div | None:
+    """Links to the communes found; nothing while nothing is typed."""
+    if not query.strip():
+        return None
+    if not matches:
+        return html.P(f"Aucune commune ne correspond à « {query[:80]} ».", className="search-empty")
+    return html.Ul([
+        html.Li(dcc.Link(
+            [html.Span(match.name, className="search-name"),
+             html.Span(f" {match.departement} · {match.code}"
+                       + (f" · {formatting.plural(match.operations, 'opération')}" if match.operations else ""),
+                       className="search-meta")],
+            href=f"/commune/{match.code}{search}",
+        ))
+        for match in matches
+    ], className="search-list")
+
+
+def map_table(frame: pd.DataFrame, acv_names: dict[str, str], departements: dict[str, str], search: str) -> html.Details:
+    """The map's content as a table, for screen readers and for anyone who prefers one."""
+    rows = []
+    for code, part in frame.groupby(Op.CODE_INSEE, sort=True):
+        statuses = part[STATUS].value_counts()
+        rows.append(html.Tr([
+            html.Th(dcc.Link(part[Op.COMMUNE].iloc[0], href=f"/commune/{code}{search}"), scope="row"),
+            html.Td(departements.get(code[:2], code[:2])),
+            html.Td("oui" if code in acv_names else "non"),
+            html.Td(formatting.number(len(part))),
+            html.Td(formatting.number(part[Derived.LOGEMENTS_RETENUS].sum())),
+            html.Td(", ".join(f"{n} {s}" for s, n in statuses.items())),
+        ]))
+    for code, name in acv_names.items():
+        if code not in set(frame[Op.CODE_INSEE]):
+            rows.append(html.Tr([html.Th(dcc.Link(name, href=f"/commune/{code}{search}"), scope="row"),
+                                 html.Td(departements.get(code[:2], code[:2])), html.Td("oui"),
+                                 html.Td("0"), html.Td("—"), html.Td("aucune opération publiée dans la vue")]))
+    header = ["Commune", "Département", "Ville Action Cœur de Ville", "Opérations", "Logements", "Statuts"]
+    return html.Details([
+        html.Summary("La carte sous forme de tableau"),
+        html.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in header])), html.Tbody(rows)],
+                   className="data-table compact"),
+    ], className="map-table")
 
 
 def figure_card(label: str, value: str, detail: str = "") -> html.Div:

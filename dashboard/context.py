@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from dashboard import mapgeo
 from dashboard.analysis import year_of
 from dashboard.dataset import Dataset
+from dashboard.search import CommuneIndex
 from dashboard.schema import Acv, Derived, Geo, Op, Src
 from dashboard.state import View, parse_view, year_range
 
@@ -23,6 +24,7 @@ class Context:
     largest_op: int
     largest_commune: int
     source_titles: dict[str, str]
+    commune_index: CommuneIndex
 
     @property
     def default_year(self) -> int:
@@ -66,4 +68,8 @@ def build_context(dataset: Dataset) -> Context:
         largest_op=int(operations[Derived.LOGEMENTS_RETENUS].max()) if len(operations) else 1,
         largest_commune=int(per_commune.max()) if len(per_commune) else 1,
         source_titles=dict(zip(dataset.sources[Src.SOURCE], dataset.sources[Src.TITRE], strict=True)),
+        commune_index=CommuneIndex(
+            dataset.communes, dict(zip(dataset.departements[Geo.CODE], dataset.departements[Geo.NOM], strict=True)),
+            operations[Op.CODE_INSEE].value_counts(),
+        ),
     )

@@ -6,6 +6,18 @@ from typing import Final
 
 
 class Shell:
+    ROOT: Final = "shell-root"
+    PRESENTING: Final = "shell-presenting"
+    YEAR_TITLE: Final = "shell-year-title"
+    PRESENT: Final = "shell-present"
+    EXIT_PRESENT: Final = "shell-exit-present"
+    COPY: Final = "shell-copy"
+    SEARCH: Final = "shell-search"
+    SEARCH_RESULTS: Final = "shell-search-results"
+    EXPORT_CSV: Final = "shell-export-csv"
+    DOWNLOAD: Final = "shell-download"
+    PNG_BUTTON: Final = "shell-png"  # pattern-matching type, one per graph
+    PNG_DONE: Final = "shell-png-done"
     URL: Final = "shell-url"
     CONTENT: Final = "shell-content"
     NOTICE: Final = "shell-notice"
@@ -17,6 +29,8 @@ class Ctl:
     YEAR_PREV: Final = "ctl-year-prev"
     YEAR_NEXT: Final = "ctl-year-next"
     YEAR_LABEL: Final = "ctl-year-label"
+    PLAY: Final = "ctl-play"
+    PLAY_TIMER: Final = "ctl-play-timer"
     DEPARTEMENT: Final = "ctl-departement"
     COMMUNE: Final = "ctl-commune"
     PROGRAMME: Final = "ctl-programme"
@@ -34,6 +48,7 @@ class Region:
     TIMELINE: Final = "region-timeline"
     UNDATED: Final = "region-undated"
     TABLE: Final = "region-table"
+    MAP_TABLE: Final = "region-map-table"
     SORT: Final = "region-sort"
     SORT_BUTTON: Final = "region-sort-button"  # pattern-matching type
 

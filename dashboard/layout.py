@@ -9,6 +9,9 @@ from dashboard.ids import Ctl, Shell
 from dashboard.schema import FINANCING_CODES, FINANCING_LABELS, PROGRAMMES, STATUSES
 
 
+PLAY_INTERVAL_MS = 2500  # one year every 2.5 s: time to read the map before it changes
+
+
 def year_control(context: Context) -> html.Div:
     first, last = context.years
     return html.Div(
@@ -24,6 +27,9 @@ def year_control(context: Context) -> html.Div:
             ),
             html.Button("▶", id=Ctl.YEAR_NEXT, className="step-button", title="Année suivante (→)",
                         **{"aria-label": "Année suivante"}),
+            html.Button("⏵ Lecture", id=Ctl.PLAY, className="step-button play-button",
+                        title="Parcourir les années automatiquement (espace)", **{"aria-pressed": "false"}),
+            dcc.Interval(id=Ctl.PLAY_TIMER, interval=PLAY_INTERVAL_MS, disabled=True),
         ],
         className="year-control", role="group", **{"aria-label": "Année affichée"},
     )
@@ -31,7 +37,7 @@ def year_control(context: Context) -> html.Div:
 
 def _dropdown(component_id: str, options: list, placeholder: str, label: str) -> html.Label:
     return html.Label(
-        [html.Span(label, className="control-label"),
+        [html.Span(label, className="control-label", id=f"{component_id}-label"),
          dcc.Dropdown(id=component_id, options=options, multi=True, placeholder=placeholder,
                       searchable=True, clearable=True, className="filter")],
         className="filter-label",
@@ -70,19 +76,56 @@ def footer(context: Context) -> html.Footer:
     )
 
 
+def search_box() -> html.Div:
+    return html.Div(
+        [
+            html.Label("Rechercher une commune", htmlFor=Shell.SEARCH, className="visually-hidden"),
+            dcc.Input(id=Shell.SEARCH, type="search", placeholder="Rechercher une commune (nom ou code INSEE)",
+                      debounce=0.25, autoComplete="off", className="search-input", maxLength=80),
+            html.Div(id=Shell.SEARCH_RESULTS, className="search-results", role="region",
+                     **{"aria-live": "polite", "aria-label": "Résultats de la recherche"}),
+        ],
+        className="search no-print", role="search",
+    )
+
+
+def actions() -> html.Div:
+    return html.Div(
+        [
+            html.Button("Mode présentation", id=Shell.PRESENT, className="action-button",
+                        title="Grand écran : ← → changent l'année, espace lance la lecture, Échap pour sortir"),
+            html.Button("Copier le lien", id=Shell.COPY, className="action-button", title="Copier le lien de cette vue"),
+            html.Button("Exporter CSV", id=Shell.EXPORT_CSV, className="action-button",
+                        title="Les opérations affichées, pour un tableur"),
+            dcc.Download(id=Shell.DOWNLOAD),
+        ],
+        className="actions no-print",
+    )
+
+
 def shell(context: Context) -> html.Div:
     return html.Div(
         [
             dcc.Location(id=Shell.URL, refresh="callback-nav"),
+            dcc.Store(id=Shell.PRESENTING, data=False),
+            dcc.Store(id=Shell.PNG_DONE),
+            html.A("Aller au contenu", href="#" + Shell.CONTENT, className="skip-link"),
             html.Header(
                 [dcc.Link([html.Span("Cœur de Ville", className="brand")], href="/", className="brand-link"),
-                 html.Span("Clésence · Action Cœur de Ville · Hauts-de-France", className="tagline")],
+                 html.Span("Clésence · Action Cœur de Ville · Hauts-de-France", className="tagline"),
+                 search_box(), actions()],
                 className="header",
             ),
-            html.Div([year_control(context), filters(context)], id=Shell.CONTROLS, className="controls no-print"),
+            html.Div([year_control(context), filters(context)], id=Shell.CONTROLS, className="controls no-print",
+                     role="region", **{"aria-label": "Année et filtres"}),
+            html.Div(
+                [html.Span(id=Shell.YEAR_TITLE, className="year-title", **{"aria-live": "polite"}),
+                 html.Button("Quitter la présentation (Échap)", id=Shell.EXIT_PRESENT, className="action-button exit-present")],
+                className="presenter-bar", role="region", **{"aria-label": "Présentation"},
+            ),
             html.Div(id=Shell.NOTICE, role="status", className="notice"),
-            html.Main(id=Shell.CONTENT, className="content"),
+            html.Main(id=Shell.CONTENT, className="content", tabIndex=-1),
             footer(context),
         ],
-        className="shell",
+        id=Shell.ROOT, className="shell",
     )

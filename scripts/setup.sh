@@ -7,6 +7,8 @@ PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 if [ "${1:-}" = "--test" ]; then
   .venv/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
+  # axe-core for the accessibility audit, from the npm registry at the locked version.
+  npm ci --prefix tests/a11y --no-audit --no-fund --loglevel=error >/dev/null
   if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq

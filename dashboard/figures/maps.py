@@ -183,9 +183,14 @@ def region_map(
     return figure
 
 
+def font_size(presentation: bool) -> int:
+    return 20 if presentation else 14
+
+
 def base_map_layout(view_bounds: tuple[float, float, float, float], *, presentation: bool = False) -> go.Layout:
     minx, miny, maxx, maxy = view_bounds
     return base_layout(
+        font={"family": theme.FONT, "color": theme.TEXT, "size": font_size(presentation)},
         height=760 if presentation else 680,
         uirevision="map",  # keep the view still while the data changes
         geo={

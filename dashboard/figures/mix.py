@@ -48,6 +48,7 @@ def mix_figure(summary: pd.DataFrame, *, presentation: bool = False) -> go.Figur
             hovertext=[text], hovertemplate="%{hovertext}<extra></extra>",
         ))
     figure.update_layout(base_layout(
+        font={"size": 20 if presentation else 14},
         height=(34 if not presentation else 44) * len(codes) + 60,
         margin={"l": 8, "r": 48, "t": 8, "b": 36},
         xaxis={"title": {"text": "Logements"}, "tickformat": ",d", "gridcolor": "#e4e7eb", "rangemode": "tozero"},

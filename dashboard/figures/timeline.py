@@ -88,6 +88,7 @@ def timeline_figure(frame: pd.DataFrame, *, year: int, presentation: bool = Fals
         ))
     end_of_year = datetime.date(year + 1, 1, 1).isoformat()
     figure.update_layout(base_layout(
+        font={"size": 18 if presentation else 14},
         height=max(220, (30 if not presentation else 40) * len(order) + 110),
         barmode="overlay",
         margin={"l": 8, "r": 16, "t": 28, "b": 40},

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard.components import graph
-from dashboard.ids import Commune
+from dashboard.export import file_name
+from dashboard.ids import Commune, Shell
 
 
 def layout(*, code: str, name: str, departement: str, is_acv: bool, back_href: str, map_figure=None) -> html.Div:
@@ -20,20 +21,23 @@ def layout(*, code: str, name: str, departement: str, is_acv: bool, back_href: s
             html.Div(
                 [
                     html.Section([html.H2("Situation"),
-                                  graph(Commune.MAP, map_figure, label=f"Carte de {name} et des communes voisines", image_name=f"coeur-de-ville_{code}_carte")],
+                                  graph(Commune.MAP, map_figure, label=f"Carte de {name} et des communes voisines", what="carte",
+                                        png_button_type=Shell.PNG_BUTTON)],
                                  className="panel map-panel"),
                     html.Section([html.H2("Financements"),
-                                  graph(Commune.MIX, label=f"Logements par financement à {name}", image_name=f"coeur-de-ville_{code}_financements")],
+                                  graph(Commune.MIX, label=f"Logements par financement à {name}", what="financements",
+                                        png_button_type=Shell.PNG_BUTTON)],
                                  className="panel side-panel"),
                 ],
                 className="grid",
             ),
             html.Section([html.H2("Calendrier"),
-                          graph(Commune.TIMELINE, label=f"Calendrier des opérations à {name}", image_name=f"coeur-de-ville_{code}_calendrier"),
+                          graph(Commune.TIMELINE, label=f"Calendrier des opérations à {name}", what="calendrier",
+                                png_button_type=Shell.PNG_BUTTON),
                           html.Div(id=Commune.UNDATED)], className="panel"),
             html.Section([html.H2("Opérations"), html.Div(id=Commune.OPERATIONS)], className="panel"),
         ],
-        className="page commune-page",
+        className="page commune-page", **{"data-export-name": file_name(name)},
     )
 
 

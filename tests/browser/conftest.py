@@ -91,3 +91,8 @@ def wait_for_idle(page) -> None:
     """Until Dash has no callback in flight (its loading markers are gone)."""
     page.wait_for_load_state("networkidle")
     page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')")
+
+
+def wait_for_location(page, pattern: str, timeout: float = 30_000) -> None:
+    """Until the address matches ``pattern``: Dash changes it with pushState, not a navigation."""
+    page.wait_for_function("pattern => new RegExp(pattern).test(location.href)", arg=pattern, timeout=timeout)

@@ -12,7 +12,7 @@ from dashboard import analysis, formatting
 from dashboard.dataset import load_dataset
 from dashboard.report import Report
 from dashboard.state import View
-from tests.browser.conftest import wait_for_idle, wait_for_map
+from tests.browser.conftest import wait_for_location, wait_for_idle, wait_for_map
 from tests.conftest import REAL_DATA
 
 
@@ -53,7 +53,7 @@ def test_changing_the_year_changes_the_key_figures_and_the_url(server, page, dat
     for _ in range(int(dataset_year) - 2020):
         page.page.click("#ctl-year-prev")
         wait_for_idle(page.page)
-    page.page.wait_for_url(re.compile(r"annee=2020"))
+    wait_for_location(page.page, r"annee=2020")
     after = card_value(page.page, "logements livrés fin 2020")
     assert after == formatting.number(expected_figures(dataset, year=2020).dwellings_delivered)
     assert after != before
@@ -81,10 +81,10 @@ def test_the_back_button_restores_the_previous_year(server, page):
     wait_for_map(page.page)
     wait_for_idle(page.page)
     page.page.click("#ctl-year-prev")
-    page.page.wait_for_url(re.compile(r"annee=2021"))
+    wait_for_location(page.page, r"annee=2021")
     page.page.wait_for_function("() => document.querySelector('.kf-row').innerText.includes('fin 2021')")
     page.page.go_back()
-    page.page.wait_for_url(re.compile(r"annee=2022"))
+    wait_for_location(page.page, r"annee=2022")
     wait_for_idle(page.page)
     page.page.wait_for_function("() => document.querySelector('.kf-row').innerText.includes('fin 2022')")
 
@@ -117,13 +117,13 @@ def test_clicking_a_marker_opens_the_commune_page_and_back_works_twice(server, p
     wait_for_idle(page.page)
     for _ in range(2):  # the same commune, twice
         click_marker_of(page.page, "62041")
-        page.page.wait_for_url(re.compile(r"/commune/62041\?annee=2021"))
+        wait_for_location(page.page, r"/commune/62041\?annee=2021")
         page.page.wait_for_selector("h1:has-text('Arras')")
         wait_for_map(page.page, "commune-map")
         page.page.wait_for_selector("#commune-operations .op-sheet")
         assert "Résidence Nobel" in page.page.locator("#commune-operations").inner_text()
         page.page.click("text=← Retour à la région")
-        page.page.wait_for_url(re.compile(r"/\?annee=2021$"))
+        wait_for_location(page.page, r"/\?annee=2021$")
         wait_for_map(page.page)
         wait_for_idle(page.page)
     assert page.errors == []
@@ -140,7 +140,7 @@ def test_the_table_links_to_the_commune_and_sorts(server, page):
     first = page.page.locator("#region-table tbody tr").first.inner_text()
     assert "Senlis" in first  # 109 dwellings, the largest
     page.page.click("#region-table tbody a:has-text('Soissons')")
-    page.page.wait_for_url(re.compile(r"/commune/02722"))
+    wait_for_location(page.page, r"/commune/02722")
     page.page.wait_for_selector("h1:has-text('Soissons')")
     page.page.wait_for_selector("#commune-operations .op-sheet")
     assert "1972" in page.page.locator("#commune-operations").inner_text()

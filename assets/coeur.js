@@ -1,0 +1,121 @@
+/* Cœur de Ville: keyboard for presenters and offline PNG export. Loaded by Dash from assets/. */
+(function () {
+  "use strict";
+
+  function click(id) {
+    var element = document.getElementById(id);
+    if (element) { element.click(); }
+  }
+
+  function presenting() {
+    return !!document.querySelector(".presenting");
+  }
+
+  function typing(target) {
+    return target.closest && target.closest("input, textarea, select, [contenteditable], .dash-dropdown, [role=slider], [role=combobox], [role=listbox]");
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || typing(event.target)) { return; }
+    var onPage = presenting() || event.target === document.body || event.target === document.documentElement;
+    if (event.key === "Escape" && presenting()) { click("shell-exit-present"); event.preventDefault(); return; }
+    if (!onPage) { return; }  // a focused button or link keeps its own keys
+    if (event.key === "ArrowLeft") { click("ctl-year-prev"); event.preventDefault(); }
+    else if (event.key === "ArrowRight") { click("ctl-year-next"); event.preventDefault(); }
+    else if (event.key === " " || event.key === "Spacebar") { click("ctl-play"); event.preventDefault(); }
+  });
+
+  /* Accessibility fixes for Dash 4 controls, applied as they appear: the dropdown's only focusable
+     element is an aria-hidden input (screen readers hear nothing) and its button is named after the
+     value alone; the slider thumb has no name at all. */
+  function label(id) {
+    var element = document.getElementById(id + "-label");
+    return element ? element.id : null;
+  }
+  function fixControls(root) {
+    root.querySelectorAll(".dash-dropdown-wrapper").forEach(function (wrapper) {
+      var hidden = wrapper.querySelector(".dash-dropdown-focus-target");
+      var button = wrapper.querySelector("button.dash-dropdown");
+      if (!hidden || !button || button.dataset.coeurFixed) { return; }
+      hidden.setAttribute("tabindex", "-1");
+      button.setAttribute("tabindex", "0");
+      var name = label(button.id);
+      if (name) { button.setAttribute("aria-labelledby", name + " " + button.getAttribute("aria-labelledby")); }
+      button.dataset.coeurFixed = "1";
+    });
+    root.querySelectorAll("#ctl-year [role=slider]").forEach(function (thumb) {
+      thumb.setAttribute("aria-label", "Année affichée");
+      thumb.setAttribute("aria-valuetext", "Situation fin " + thumb.getAttribute("aria-valuenow"));
+    });
+  }
+  new MutationObserver(function () { fixControls(document); })
+    .observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ["aria-valuenow"] });
+
+  /* Copy the link of the current view (the clipboard API needs a secure context: fall back). */
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("#shell-copy");
+    if (!button) { return; }
+    var url = window.location.href;
+    var done = function () { button.textContent = "Lien copié ✓"; setTimeout(function () { button.textContent = "Copier le lien"; }, 2000); };
+    var fallback = function () {
+      var field = document.createElement("textarea");
+      field.value = url; field.setAttribute("readonly", ""); field.style.position = "fixed"; field.style.opacity = "0";
+      document.body.appendChild(field); field.select();
+      try { document.execCommand("copy"); done(); } finally { document.body.removeChild(field); }
+    };
+    if (navigator.clipboard && window.isSecureContext) { navigator.clipboard.writeText(url).then(done, fallback); }
+    else { fallback(); }
+  });
+
+  /* Printing: fit each graph to its printed box (the screen size would be cut off), then restore. */
+  var PRINT_HEIGHT_PX = 220;
+  function fitForPrint(printing) {
+    if (!window.Plotly) { return; }
+    document.querySelectorAll(".js-plotly-plot").forEach(function (graph) {
+      if (printing && !graph.dataset.screenHeight) {
+        graph.dataset.screenHeight = String(graph.layout.height || "");
+        var box = graph.closest(".graph-box") || graph.parentElement;
+        var height = graph.closest(".commune-page") ? Math.min(graph._fullLayout.height, PRINT_HEIGHT_PX) : graph._fullLayout.height;
+        window.Plotly.relayout(graph, { width: box.clientWidth, height: height });
+      } else if (!printing && graph.dataset.screenHeight !== undefined) {
+        var screenHeight = graph.dataset.screenHeight ? Number(graph.dataset.screenHeight) : null;
+        delete graph.dataset.screenHeight;
+        window.Plotly.relayout(graph, { width: null, height: screenHeight });
+      }
+    });
+  }
+  window.addEventListener("beforeprint", function () { fitForPrint(true); });
+  window.addEventListener("afterprint", function () { fitForPrint(false); });
+  if (window.matchMedia) {
+    window.matchMedia("print").addEventListener("change", function (query) { fitForPrint(query.matches); });
+  }
+
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    coeur: {
+      /* One year back or forward, or the player's next year (back to the first after the last). */
+      stepYear: function (_prev, _next, _tick, year, first, last) {
+        var triggered = window.dash_clientside.callback_context.triggered.map(function (t) { return t.prop_id.split(".")[0]; });
+        if (triggered.indexOf("ctl-year-prev") >= 0) { return Math.max(first, year - 1); }
+        if (triggered.indexOf("ctl-year-next") >= 0) { return Math.min(last, year + 1); }
+        if (triggered.indexOf("ctl-play-timer") >= 0) { return year >= last ? first : year + 1; }
+        return window.dash_clientside.no_update;
+      },
+      /* Download the graph whose button was clicked, named after what it shows. */
+      downloadPng: function () {
+        var triggered = window.dash_clientside.callback_context.triggered;
+        if (!triggered.length || !triggered[0].value) { return window.dash_clientside.no_update; }
+        var id = JSON.parse(triggered[0].prop_id.split(".")[0]).graph;
+        var graph = document.querySelector("#" + id + ".js-plotly-plot, #" + id + " .js-plotly-plot");
+        var box = document.getElementById(id).closest("[data-export-what]");
+        var page = document.querySelector("[data-export-name]");
+        var slider = document.querySelector("#ctl-year [role=slider]");
+        var year = slider ? slider.getAttribute("aria-valuenow") : "";
+        var what = box ? box.getAttribute("data-export-what") : "graphique";
+        var base = page ? page.getAttribute("data-export-name") : "coeur-de-ville";
+        var name = [base, what === "carte" ? "" : what, year].filter(Boolean).join("_");
+        window.Plotly.downloadImage(graph, { format: "png", filename: name, scale: 2 });
+        return name;
+      }
+    }
+  });
+})();

@@ -1,0 +1,216 @@
+"""Presenters, local officials, exports and accessibility, in a real headless Chromium."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import wait_for_location, start_server, wait_for_idle, wait_for_map
+from tests.conftest import REAL_DATA, REPO
+
+AXE = REPO / "tests" / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def year_shown(page) -> str:
+    return page.locator("#ctl-year [role=slider]").get_attribute("aria-valuenow")
+
+
+def open_region(page, url: str) -> None:
+    page.goto(url)
+    wait_for_map(page)
+    wait_for_idle(page)
+
+
+def test_presentation_keys_step_and_play_the_years_and_escape_leaves(server, page):
+    open_region(page.page, server.url + "/?annee=2021&presentation=1")
+    assert page.page.locator(".shell.presenting").count() == 1
+    assert not page.page.locator("#shell-controls").is_visible()
+    assert page.page.locator(".year-title").inner_text() == "Situation fin 2021"
+    page.page.keyboard.press("ArrowLeft")
+    wait_for_location(page.page, r"annee=2020")
+    page.page.wait_for_function("() => document.querySelector('.year-title').innerText === 'Situation fin 2020'")
+    page.page.keyboard.press("ArrowRight")
+    page.page.keyboard.press("ArrowRight")
+    wait_for_location(page.page, r"annee=2022")
+    page.page.keyboard.press(" ")  # play: one year every 2.5 s
+    wait_for_location(page.page, r"annee=2023", timeout=15_000)
+    page.page.keyboard.press(" ")  # pause
+    wait_for_idle(page.page)
+    paused_at = year_shown(page.page)
+    page.page.wait_for_timeout(3_500)
+    assert year_shown(page.page) == paused_at
+    page.page.keyboard.press("Escape")
+    page.page.wait_for_function("() => !document.querySelector('.presenting')")
+    assert "presentation" not in page.page.url
+    assert page.errors == []
+
+
+def test_the_presentation_button_enters_the_mode_and_the_map_keeps_its_view(server, page):
+    open_region(page.page, server.url + "/?annee=2022")
+    page.page.click("#shell-present")
+    page.page.wait_for_selector(".shell.presenting")
+    assert "presentation=1" in page.page.url
+    before = page.page.evaluate("document.querySelector('#region-map .js-plotly-plot')._fullLayout.geo.lonaxis.range")
+    page.page.keyboard.press("ArrowLeft")
+    wait_for_location(page.page, r"annee=2021")
+    wait_for_idle(page.page)
+    after = page.page.evaluate("document.querySelector('#region-map .js-plotly-plot')._fullLayout.geo.lonaxis.range")
+    assert after == before
+
+
+def test_copy_link_copies_the_current_view(server, browser):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    try:
+        open_region(page, server.url + "/?annee=2020&dep=02")
+        page.click("#shell-copy")
+        page.wait_for_function("() => navigator.clipboard.readText().then(t => t.includes('annee=2020'))")
+        assert page.evaluate("navigator.clipboard.readText()") == page.url
+    finally:
+        context.close()
+
+
+def pdf_pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+@pytest.mark.parametrize("code", ["60159", "02691", "60612", "62041"])
+def test_the_commune_sheet_prints_on_one_a4_page(server, page, code):
+    page.page.goto(f"{server.url}/commune/{code}?annee=2021")
+    wait_for_map(page.page, "commune-map")
+    page.page.wait_for_selector("#commune-operations .op-sheet")
+    wait_for_idle(page.page)
+    page.page.emulate_media(media="print")
+    page.page.wait_for_timeout(800)
+    pdf = page.page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+    assert pdf_pages(pdf) == 1
+    text = page.page.locator("body").inner_text()
+    assert "Sources" in text or "Source" in text
+    assert "Données du" in text
+
+
+@pytest.mark.parametrize(("typed", "expected"), [("chateau thierry", "Château-Thierry"), ("Château-Thierry", "Château-Thierry"),
+                                                 ("02168", "Château-Thierry"), ("COMPIEGNE", "Compiègne")])
+def test_search_finds_a_commune_with_or_without_accents(server, page, typed, expected):
+    page.page.goto(server.url + "/commune/62041")
+    page.page.wait_for_selector("h1:has-text('Arras')")
+    page.page.fill("#shell-search", typed)
+    first = page.page.locator("#shell-search-results a").first
+    first.wait_for()
+    assert expected in first.inner_text()
+    page.page.press("#shell-search", "Enter")
+    page.page.wait_for_selector(f"h1:has-text('{expected}')")
+
+
+def test_each_operation_has_a_prefilled_error_report_link(server, page):
+    page.page.goto(server.url + "/commune/02722")
+    page.page.wait_for_selector("#commune-operations .op-sheet")
+    href = page.page.locator("#op-soissons-rue-saint-christophe a.report-link").get_attribute("href")
+    assert "soissons-rue-saint-christophe" in href
+
+
+@pytest.fixture
+def hostile_server(tmp_path):
+    """A copy of the data whose text fields hold formulas and markup."""
+    data = tmp_path / "data"
+    shutil.copytree(REAL_DATA, data)
+    path = data / "operations.csv"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("Rue Diderot,Résidence Nobel", '"=HYPERLINK(""http://evil"")","<script>alert(1)</script>"')
+    text = text.replace(",Rue Carnot,", ",+33 1 23 45,")
+    path.write_text(text, encoding="utf-8")
+    running = start_server(data)
+    yield running
+    running.stop()
+
+
+def test_the_csv_export_has_the_view_on_top_the_rows_shown_and_no_live_formula(hostile_server, page, tmp_path):
+    open_region(page.page, hostile_server.url + "/?annee=2021&dep=62&dep=60")
+    with page.page.expect_download() as download:
+        page.page.click("#shell-export-csv")
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.name == "coeur-de-ville_hauts-de-france_2021.csv"
+    raw = saved.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw[3:].decode("utf-8")), delimiter=";"))
+    assert rows[2] == ["Filtres : Départements : Oise, Pas-de-Calais"]  # sorted, whatever the URL order
+    assert rows[3] == ["Situation à la fin de 2021"]
+    header_at = next(i for i, row in enumerate(rows) if row[:1] == ["id"])
+    header, body = rows[header_at], rows[header_at + 1:]
+    assert {row[0] for row in body} == {"arras-rue-diderot", "beauvais-rue-carnot", "compiegne-quai-des-roses",
+                                       "compiegne-rue-d-amiens", "senlis-avenue-de-bismont", "senlis-quartier-ordener"}
+    arras = next(row for row in body if row[0] == "arras-rue-diderot")
+    assert arras[header.index("adresse")] == "'=HYPERLINK(\"http://evil\")"
+    assert arras[header.index("nom")] == "<script>alert(1)</script>"
+    beauvais = next(row for row in body if row[0] == "beauvais-rue-carnot")
+    assert beauvais[header.index("adresse")] == "'+33 1 23 45"
+    for row in body:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "@")) and not re.match(r"-\D", cell)
+
+
+def test_markup_in_the_data_is_shown_as_text(hostile_server, page):
+    page.page.goto(hostile_server.url + "/commune/62041")
+    page.page.wait_for_selector("#commune-operations .op-sheet")
+    assert page.page.locator("#op-arras-rue-diderot h3").inner_text() == "<script>alert(1)</script>"
+    assert page.page.evaluate("document.querySelectorAll('#commune-operations script').length") == 0
+    assert page.errors == []
+
+
+def test_the_png_export_gives_an_image_named_after_what_it_shows(server, page, tmp_path):
+    page.page.goto(server.url + "/commune/60159?annee=2021")
+    wait_for_map(page.page, "commune-map")
+    wait_for_idle(page.page)
+    with page.page.expect_download() as download:
+        page.page.locator("#commune-map").locator("xpath=..").locator(".png-button").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.name == "coeur-de-ville_compiegne_2021.png"
+    data = saved.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert width > 400 and height > 300
+    assert page.foreign_requests() == []
+
+
+def run_axe(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length,
+                                       targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+    }""")
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+    return result
+
+
+@pytest.mark.parametrize("path", ["/?annee=2021", "/commune/60159", "/?presentation=1", "/commune/99999"])
+def test_the_accessibility_audit_finds_no_serious_violation(server, page, path):
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: scripts/setup.sh --test installs it (npm ci --prefix tests/a11y)")
+    page.page.goto(server.url + path)
+    page.page.wait_for_selector(".page")
+    wait_for_idle(page.page)
+    page.page.wait_for_timeout(500)
+    violations = run_axe(page.page)
+    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+    assert serious == []
+
+
+def test_every_control_is_reachable_from_the_keyboard(server, page):
+    open_region(page.page, server.url + "/")
+    reached = set()
+    for _ in range(40):
+        page.page.keyboard.press("Tab")
+        reached.add(page.page.evaluate("document.activeElement.id || document.activeElement.getAttribute('role') || document.activeElement.tagName"))
+    for control in ("shell-search", "shell-present", "shell-export-csv", "ctl-year-prev", "ctl-year-next", "ctl-play", "ctl-reset", "slider"):
+        assert control in reached, control
+    outline = page.page.evaluate("(() => { document.getElementById('ctl-year-prev').focus(); return getComputedStyle(document.activeElement).outlineStyle; })()")
+    assert outline != "none"
