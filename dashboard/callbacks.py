@@ -80,7 +80,7 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
     )
     def play_or_pause(_clicks, disabled):
         playing = bool(disabled)
-        return (not playing), ("⏸ Pause" if playing else "⏵ Lecture"), ("true" if playing else "false")
+        return (not playing), ("■ Pause" if playing else "▶ Lecture"), ("true" if playing else "false")
 
     @app.callback(Output(Shell.SEARCH_RESULTS, "children"), Input(Shell.SEARCH, "value"), State(Shell.URL, "search"))
     def search_communes(query, search):
@@ -200,6 +200,8 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
         Input(Ctl.YEAR_PREV, "n_clicks"), Input(Ctl.YEAR_NEXT, "n_clicks"), Input(Ctl.PLAY_TIMER, "n_intervals"),
         State(Ctl.YEAR, "value"), State(Ctl.YEAR, "min"), State(Ctl.YEAR, "max"), prevent_initial_call=True,
     )
+    app.clientside_callback("function(year) { return String(year); }",
+                            Output(Ctl.YEAR_VALUE, "children"), Input(Ctl.YEAR, "value"))
     app.clientside_callback(
         ClientsideFunction(namespace="coeur", function_name="downloadPng"),
         Output(Shell.PNG_DONE, "data"), Input({"type": Shell.PNG_BUTTON, "graph": ALL}, "n_clicks"),

@@ -29,6 +29,7 @@ class Ctl:
     YEAR_PREV: Final = "ctl-year-prev"
     YEAR_NEXT: Final = "ctl-year-next"
     YEAR_LABEL: Final = "ctl-year-label"
+    YEAR_VALUE: Final = "ctl-year-value"
     PLAY: Final = "ctl-play"
     PLAY_TIMER: Final = "ctl-play-timer"
     DEPARTEMENT: Final = "ctl-departement"

@@ -16,18 +16,20 @@ def year_control(context: Context) -> html.Div:
     first, last = context.years
     return html.Div(
         [
-            html.Span("Situation fin", className="control-label", id=Ctl.YEAR_LABEL),
+            html.Span(["Situation fin ", html.Strong(context.default_year, id=Ctl.YEAR_VALUE, className="year-value")],
+                      className="control-label year-label", id=Ctl.YEAR_LABEL),
             html.Button("◀", id=Ctl.YEAR_PREV, className="step-button", title="Année précédente (←)",
                         **{"aria-label": "Année précédente"}),
             html.Div(
                 dcc.Slider(id=Ctl.YEAR, min=first, max=last, step=1, value=context.default_year,
-                           marks={year: str(year) for year in range(first, last + 1)},
+                           marks={year: (str(year) if (year - first) % 2 == 0 or year == last else "")
+                                  for year in range(first, last + 1)},
                            allow_direct_input=False, updatemode="mouseup", included=True),
                 className="year-slider",
             ),
             html.Button("▶", id=Ctl.YEAR_NEXT, className="step-button", title="Année suivante (→)",
                         **{"aria-label": "Année suivante"}),
-            html.Button("⏵ Lecture", id=Ctl.PLAY, className="step-button play-button",
+            html.Button("▶ Lecture", id=Ctl.PLAY, className="step-button play-button",
                         title="Parcourir les années automatiquement (espace)", **{"aria-pressed": "false"}),
             dcc.Interval(id=Ctl.PLAY_TIMER, interval=PLAY_INTERVAL_MS, disabled=True),
         ],
@@ -80,7 +82,7 @@ def search_box() -> html.Div:
     return html.Div(
         [
             html.Label("Rechercher une commune", htmlFor=Shell.SEARCH, className="visually-hidden"),
-            dcc.Input(id=Shell.SEARCH, type="search", placeholder="Rechercher une commune (nom ou code INSEE)",
+            dcc.Input(id=Shell.SEARCH, type="search", placeholder="Commune ou code INSEE…",
                       debounce=0.25, autoComplete="off", className="search-input", maxLength=80),
             html.Div(id=Shell.SEARCH_RESULTS, className="search-results", role="region",
                      **{"aria-live": "polite", "aria-label": "Résultats de la recherche"}),

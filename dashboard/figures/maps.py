@@ -166,7 +166,7 @@ def region_map(
         geojson=communes_url, colorscale=[[0, theme.ACV_FILL], [1, theme.ACV_FILL]], showscale=False,
         marker={"line": {"color": theme.ACV_LINE, "width": 1}},
         hovertemplate="<b>%{text}</b> · ville Action Cœur de Ville<br>aucune opération publiée dans la vue<extra></extra>",
-        name="Ville Action Cœur de Ville sans opération publiée", showlegend=True, **acv,
+        name="Ville Action Cœur de Ville<br>sans opération publiée", showlegend=True, **acv,
     ))
     figure.add_trace(go.Choropleth(
         geojson=communes_url, colorscale=theme.DWELLING_SCALE, zmin=0, zmax=max(largest_commune, 1),
@@ -198,9 +198,9 @@ def base_map_layout(view_bounds: tuple[float, float, float, float], *, presentat
             "lonaxis": {"range": [minx, maxx]}, "lataxis": {"range": [miny, maxy]},
             "showframe": False,
         },
-        legend={"orientation": "v", "y": 0.02, "x": 0.99, "xanchor": "right", "yanchor": "bottom",
+        legend={"orientation": "v", "y": 1, "x": 0, "xanchor": "left", "yanchor": "top",
                 "font": {"size": 13}, "bgcolor": "rgba(255,255,255,0.85)",
-                "title": {"text": "Taille : logements<br>Position : centre de la commune"}},
+                "title": {"text": "Taille : logements<br>Position : la commune"}},
         dragmode="pan",
     )
 
