@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# The corpus's checks are plain asserts in a helper module: show their values when they fail.
+pytest.register_assert_rewrite("tests.bad_inputs")
+
 REPO = Path(__file__).resolve().parent.parent
 REAL_DATA = REPO / "data"
 
