@@ -48,17 +48,21 @@ _GEOMETRY_ERRORS = (AttributeError, IndexError, KeyError, TypeError, ValueError,
                     shapely.errors.ShapelyError)
 
 
-def _read_json(path: Path, report: Report) -> object | None:
+_UNREADABLE = object()  # not None: a file holding `null` is readable, and wrong
+
+
+def _read_json(path: Path, report: Report) -> object:
+    """The parsed JSON, or ``_UNREADABLE`` once the reason is reported."""
     name = path.name
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             report.error(name, None, None, f"fichier trop gros ({size} octets) : au plus {MAX_FILE_BYTES} octets")
-            return None
+            return _UNREADABLE
         raw = path.read_bytes()
     except OSError as error:
         report.error(name, None, None, unreadable(error))
-        return None
+        return _UNREADABLE
     try:
         return json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
@@ -71,7 +75,7 @@ def _read_json(path: Path, report: Report) -> object | None:
         report.error(name, None, None, "JSON illisible : imbrication trop profonde")
     except ValueError:  # an integer of thousands of digits, refused by Python's int()
         report.error(name, None, None, "JSON illisible : nombre démesuré")
-    return None
+    return _UNREADABLE
 
 
 def _crs_name(member: object) -> str | None:
@@ -88,7 +92,7 @@ def load_areas(path: Path, report: Report) -> gpd.GeoDataFrame | None:
     """Features with a ``code`` and ``nom`` each, in WGS84, indexed by code."""
     name = path.name
     data = _read_json(path, report)
-    if data is None:
+    if data is _UNREADABLE:
         return None
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         found = f"« {data.get('type')} »" if isinstance(data, dict) else _JSON_KINDS.get(type(data), "une valeur seule")

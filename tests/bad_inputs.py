@@ -416,6 +416,7 @@ CASES = [
          (f"{GEOJSON}: attendu un GeoJSON de type FeatureCollection, trouvé « Feature »",)),
     Case("geojson-a-list", communes(lambda c: c["features"]),
          (f"{GEOJSON}: attendu un GeoJSON de type FeatureCollection, trouvé une liste",)),
+    Case("geojson-null", communes(b"null"), (f"{GEOJSON}: attendu un GeoJSON de type FeatureCollection, trouvé null",)),
     Case("geojson-no-features", communes(lambda c: {**c, "features": []}),
          (f"{GEOJSON}: aucun objet dans « features » : attendu une liste d'objets Feature",)),
     Case("geojson-feature-is-not-an-object", communes(lambda c: {**c, "features": [*c["features"], 42]}),
