@@ -40,11 +40,17 @@ class ParseError(ValueError):
     """A cell that does not follow its format; the message says what was expected."""
 
 
+def shorten(text: str) -> str:
+    """A cell as a message shows it: on one line, its start only when it is very long."""
+    start = text[:MAX_QUOTED_CHARS].replace("\r\n", "\n").replace("\r", "\n").replace("\n", " ↵ ")
+    return start if len(text) <= MAX_QUOTED_CHARS else f"{start}…"
+
+
 def quote(text: str) -> str:
-    """``« text »`` for a message, shortened when the cell is very long."""
+    """``« text »`` for a message, on one line, shortened when the cell is very long."""
     if len(text) <= MAX_QUOTED_CHARS:
-        return f"« {text} »"
-    return f"« {text[:MAX_QUOTED_CHARS]}… » ({len(text)} caractères)"
+        return f"« {shorten(text)} »"
+    return f"« {shorten(text)} » ({len(text)} caractères)"
 
 
 def parse_integer(text: str) -> int:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from dashboard.parsing import shorten
 from dashboard.report import Report, unreadable
 
 # Name of the frame's index, which holds the line each record starts on. An index and not
@@ -233,7 +234,7 @@ def _parse(text: str, name: str, separator: str, encoding: str, report: Report) 
     names = [header[position] for position in keep]
     duplicates = [column for position, column in enumerate(names) if column in names[:position]]
     for column in dict.fromkeys(duplicates):
-        report.error(name, header_line, column, "colonne en double dans l'en-tête")
+        report.error(name, header_line, shorten(column), "colonne en double dans l'en-tête")
     if duplicates:
         return None
     frame = frame[keep].set_axis(names, axis="columns")

@@ -20,7 +20,7 @@ import pandera.pandas as pa
 from shapely.geometry.base import BaseGeometry
 
 from dashboard import geo, parsing
-from dashboard.parsing import quote
+from dashboard.parsing import quote, shorten
 from dashboard.reader import LINE_COLUMN, Table
 from dashboard.report import Report
 from dashboard.schema import (
@@ -103,7 +103,7 @@ def _check_header(columns: list[str], name: str, line: int, report: Report) -> l
             renamed[by_form.pop(match[0])] = column
     for column in unknown:
         if column not in renamed.values():
-            report.warning(name, line, column, "colonne inconnue du contrat de données, ignorée")
+            report.warning(name, line, shorten(column), "colonne inconnue du contrat de données, ignorée")
     for column in missing:
         hint = f" (renommée en {quote(renamed[column])} ?)" if column in renamed else ""
         report.error(name, line, column, f"colonne obligatoire absente de l'en-tête{hint}")
