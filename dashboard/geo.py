@@ -57,7 +57,9 @@ def _read_json(path: Path, report: Report) -> object:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            report.error(name, None, None, f"fichier trop gros ({size} octets) : au plus {MAX_FILE_BYTES} octets")
+            report.error(
+                name, None, None, f"fichier trop gros ({size} octets) : au plus {MAX_FILE_BYTES} octets"
+            )
             return _UNREADABLE
         raw = path.read_bytes()
     except OSError as error:
@@ -69,7 +71,7 @@ def _read_json(path: Path, report: Report) -> object:
         line = raw.count(b"\n", 0, error.start) + 1
         report.error(name, line, None, f"octet 0x{raw[error.start]:02x} invalide : un GeoJSON est en UTF-8")
     except json.JSONDecodeError as error:
-        reason = next((french for english, french in _JSON_ERRORS.items() if error.msg.startswith(english)), error.msg)
+        reason = next((fr for en, fr in _JSON_ERRORS.items() if error.msg.startswith(en)), error.msg)
         report.error(name, error.lineno, None, f"JSON invalide, colonne {error.colno} : {reason}")
     except RecursionError:
         report.error(name, None, None, "JSON illisible : imbrication trop profonde")
@@ -95,7 +97,8 @@ def load_areas(path: Path, report: Report) -> gpd.GeoDataFrame | None:
     if data is _UNREADABLE:
         return None
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        found = f"« {data.get('type')} »" if isinstance(data, dict) else _JSON_KINDS.get(type(data), "une valeur seule")
+        found = f"« {data.get('type')} »" if isinstance(data, dict) else \
+            _JSON_KINDS.get(type(data), "une valeur seule")
         report.error(name, None, None, f"attendu un GeoJSON de type FeatureCollection, trouvé {found}")
         return None
     crs = _crs_name(data.get("crs"))
@@ -118,7 +121,9 @@ def _text_property(properties: dict, key: str, where: str, name: str, report: Re
     if value is None or value == "":
         report.error(name, None, key, f"{where} : propriété « {key} » absente")
     elif not isinstance(value, str):
-        report.error(name, None, key, f"{where} : propriété « {key} » : attendu un texte, par ex. « 02691 », trouvé {json.dumps(value)[:40]}")
+        found = json.dumps(value)[:40]
+        message = f"{where} : propriété « {key} » : attendu un texte, par ex. « 02691 », trouvé {found}"
+        report.error(name, None, key, message)
     else:
         return value
     return None
@@ -142,12 +147,17 @@ def _shape(feature: dict, where: str, name: str, report: Report) -> BaseGeometry
     try:
         shape = shapely.geometry.shape(geometry)
     except _GEOMETRY_ERRORS:
-        report.error(name, None, GEOMETRY, f"{where} : géométrie illisible, attendu un Polygon ou MultiPolygon GeoJSON "
-                                           f"bien formé{f' (trouvé un {kind} mal formé)' if isinstance(kind, str) else ''}")
+        found = f" (trouvé un {kind} mal formé)" if isinstance(kind, str) else ""
+        report.error(
+            name, None, GEOMETRY,
+            f"{where} : géométrie illisible, attendu un Polygon ou MultiPolygon GeoJSON bien formé{found}",
+        )
         return None
     if shape.geom_type not in ("Polygon", "MultiPolygon") or shape.is_empty:
         found = f"un {shape.geom_type}" if not shape.geom_type.endswith("Polygon") else "un polygone vide"
-        report.error(name, None, GEOMETRY, f"{where} : attendu un polygone (Polygon ou MultiPolygon), trouvé {found}")
+        report.error(
+            name, None, GEOMETRY, f"{where} : attendu un polygone (Polygon ou MultiPolygon), trouvé {found}"
+        )
         return None
     if not shape.is_valid:
         report.warning(name, None, GEOMETRY, f"{where} : polygone invalide ({_invalidity(shape)}), réparé")
@@ -172,7 +182,8 @@ def _features(features: list, name: str, report: Report) -> gpd.GeoDataFrame | N
             continue
         where = f"{where} ({code})"
         if code in first_of:
-            report.error(name, None, Geo.CODE, f"{where} : code « {code} » déjà utilisé par l'objet n° {first_of[code]}")
+            message = f"{where} : code « {code} » déjà utilisé par l'objet n° {first_of[code]}"
+            report.error(name, None, Geo.CODE, message)
             continue
         first_of[code] = number
         shape = _shape(feature, where, name, report)
@@ -190,8 +201,8 @@ def _features(features: list, name: str, report: Report) -> gpd.GeoDataFrame | N
         others = f" et {len(outside) - 1} autre(s)" if len(outside) > 1 else ""
         report.error(
             name, None, GEOMETRY,
-            f"{where}{others} : coordonnées ({x:g}, {y:g}) hors des degrés WGS84 : attendu longitude et latitude "
-            "en degrés (EPSG:4326) ; du Lambert-93 (EPSG:2154) ? reprojeter le fichier",
+            f"{where}{others} : coordonnées ({x:g}, {y:g}) hors des degrés WGS84 : attendu longitude et "
+            "latitude en degrés (EPSG:4326) ; du Lambert-93 (EPSG:2154) ? reprojeter le fichier",
         )
     if len(report.errors) > errors_before:
         return None

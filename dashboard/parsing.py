@@ -190,7 +190,8 @@ def _mix_syntax_hint(item: str) -> str:
         return "éléments séparés par « , » : attendu « ; », par ex. « 29 PLAI; 3 PLS »"
     reversed_item = _MIX_REVERSED.fullmatch(item)
     if reversed_item:
-        return f"le nombre vient avant le code : attendu {quote(f'{reversed_item.group(2)} {reversed_item.group(1)}')}"
+        code, count = reversed_item.groups()
+        return f"le nombre vient avant le code : attendu {quote(f'{count} {code}')}"
     return "attendu un nombre puis un code, par ex. « 29 LLI/PLS », éléments séparés par « ; »"
 
 

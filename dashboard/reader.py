@@ -26,11 +26,15 @@ MAX_CELL_CHARS = 100_000
 MAX_LINE_CHARS = 1_000_000
 MAX_FILE_BYTES = 100 * 1024 * 1024
 SEPARATORS = (",", ";", "\t")
+UTF16 = "encodage UTF-16 non pris en charge : enregistrer en UTF-8 (CSV UTF-8) ou en CSV Windows"
 EMPTY = "fichier vide : attendu une ligne d'en-tête puis une ligne par opération"
 UNSUPPORTED_SEPARATORS = ("|",)
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
-_NOT_CSV = {b"PK\x03\x04": "classeur Excel (.xlsx) ou OpenDocument", b"\xd0\xcf\x11\xe0": "classeur Excel (.xls)"}
+_NOT_CSV = {
+    b"PK\x03\x04": "classeur Excel (.xlsx) ou OpenDocument",
+    b"\xd0\xcf\x11\xe0": "classeur Excel (.xls)",
+}
 _CSV_ERRORS = {
     "unexpected end of data": "guillemet ouvert jamais refermé : la cellule court jusqu'à la fin du fichier",
     "expected after": "caractère après un guillemet fermant : dans une cellule entre guillemets, "
@@ -50,7 +54,7 @@ class Table:
 
 
 def _line_of(data: bytes | str, position: int) -> int:
-    """Line number (from 1) of ``position``, counting ``\\r\\n``, ``\\r`` and ``\\n`` as the CSV parser does."""
+    """Line number (from 1) of ``position``, line breaks counted as the CSV parser does."""
     cr, lf = ("\r", "\n") if isinstance(data, str) else (b"\r", b"\n")
     return data.count(lf, 0, position) + data.count(cr, 0, position) - data.count(cr + lf, 0, position) + 1
 
@@ -64,14 +68,17 @@ def decode(raw: bytes, name: str, report: Report) -> tuple[str, str] | None:
     """Text and encoding name: UTF-8 (with or without BOM), else Windows-1252."""
     for magic, kind in _NOT_CSV.items():
         if raw.startswith(magic):
-            report.error(name, None, None, f"{kind}, pas un CSV : l'enregistrer au format « CSV UTF-8 » ou « CSV »")
+            message = f"{kind}, pas un CSV : l'enregistrer au format « CSV UTF-8 » ou « CSV »"
+            report.error(name, None, None, message)
             return None
     head = raw[:1000]  # without a BOM, UTF-16 shows as a NUL byte beside each ASCII letter
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or max(head[::2].count(0), head[1::2].count(0)) > len(head) // 4:
-        report.error(name, None, None, "encodage UTF-16 non pris en charge : enregistrer en UTF-8 (CSV UTF-8) ou en CSV Windows")
+    nuls = max(head[::2].count(0), head[1::2].count(0))
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or nuls > len(head) // 4:
+        report.error(name, None, None, UTF16)
         return None
     if b"\x00" in raw:
-        report.error(name, _line_of(raw, raw.index(b"\x00")), None, "octet nul (0x00) : fichier abîmé ou binaire, attendu du texte")
+        line = _line_of(raw, raw.index(b"\x00"))
+        report.error(name, line, None, "octet nul (0x00) : fichier abîmé ou binaire, attendu du texte")
         return None
     try:
         return raw.decode("utf-8-sig"), "utf-8"
@@ -130,20 +137,24 @@ def _first_line(text: str) -> tuple[int, str]:
     return _line_of(text, start), text[start:]
 
 
-def _check_header(header: str, separator: str, expected: tuple[str, ...], name: str, line: int, report: Report) -> bool:
+def _check_header(
+    header: str, separator: str, expected: tuple[str, ...], name: str, line: int, report: Report
+) -> bool:
     """Whether the header names at least one expected column with ``separator``; else say why not."""
     found = sum(cell in expected for cell in _header_cells(header, separator))
     for other in UNSUPPORTED_SEPARATORS:
         if sum(cell in expected for cell in _header_cells(header, other)) > found:
             report.error(
                 name, line, None,
-                f"séparateur « {other} » non pris en charge : enregistrer avec « , » ou « ; » entre les colonnes",
+                f"séparateur « {other} » non pris en charge : enregistrer avec « , » ou « ; » "
+                "entre les colonnes",
             )
             return False
     if not found:
         report.error(
             name, line, None,
-            f"en-tête non reconnu : la première ligne doit donner les noms des colonnes, par ex. « {','.join(expected[:3])} »",
+            "en-tête non reconnu : la première ligne doit donner les noms des colonnes, "
+            f"par ex. « {','.join(expected[:3])} »",
         )
     return bool(found)
 
@@ -154,7 +165,9 @@ def read_table(path: Path, expected: tuple[str, ...], report: Report) -> Table |
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            report.error(name, None, None, f"fichier trop gros ({size} octets) : au plus {MAX_FILE_BYTES} octets")
+            report.error(
+                name, None, None, f"fichier trop gros ({size} octets) : au plus {MAX_FILE_BYTES} octets"
+            )
             return None
         raw = path.read_bytes()
     except OSError as error:
@@ -166,7 +179,8 @@ def read_table(path: Path, expected: tuple[str, ...], report: Report) -> Table |
     text, encoding = decoded
     long_line = _long_line(text)
     if long_line is not None:
-        report.error(name, long_line, None, f"ligne de plus de {MAX_LINE_CHARS} caractères : collage accidentel ?")
+        message = f"ligne de plus de {MAX_LINE_CHARS} caractères : collage accidentel ?"
+        report.error(name, long_line, None, message)
         return None
     line, header = _first_line(text)
     if not header.strip(' \t,;"'):
@@ -190,7 +204,7 @@ def _records(text: str, name: str, separator: str, report: Report) -> list[tuple
             except StopIteration:
                 return records
             except csv.Error as error:
-                reason = next((french for english, french in _CSV_ERRORS.items() if english in str(error)), str(error))
+                reason = next((fr for en, fr in _CSV_ERRORS.items() if en in str(error)), str(error))
                 report.error(name, start, None, f"ligne illisible : {reason}")
                 return None
             if any(cell.strip() for cell in record):
@@ -214,8 +228,12 @@ def _parse(text: str, name: str, separator: str, encoding: str, report: Report) 
         if len(record) > len(header) and not any(cell.strip() for cell in record[len(header):]):
             record = record[:len(header)]  # empty cells a spreadsheet left after the last column
         if len(record) != len(header):
-            hint = f" : une cellule contient-elle {shown} sans guillemets ?" if len(record) > len(header) else ""
-            report.error(name, line, None, f"{len(record)} champs au lieu des {len(header)} de l'en-tête (séparateur {shown}){hint}")
+            too_many = len(record) > len(header)
+            hint = f" : une cellule contient-elle {shown} sans guillemets ?" if too_many else ""
+            report.error(
+                name, line, None,
+                f"{len(record)} champs au lieu des {len(header)} de l'en-tête (séparateur {shown}){hint}",
+            )
             continue
         lines.append(line)
         cells.append(record)

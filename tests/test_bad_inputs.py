@@ -1,4 +1,7 @@
-"""Bad input never breaks anything: every damaged file of the corpus is reported exactly, never raises, never written."""
+"""Bad input never breaks anything: each damaged file of the corpus is reported exactly.
+
+Loading it never raises and never writes to any file of the folder.
+"""
 
 from __future__ import annotations
 
@@ -58,8 +61,12 @@ def outcome(request, tmp_path_factory) -> Outcome:
     return _OUTCOMES[case.name]
 
 
-by_case = pytest.mark.parametrize(("case", "outcome"), [(case, case) for case in CASES],
-                                  ids=[case.name for case in CASES], indirect=["outcome"])
+by_case = pytest.mark.parametrize(
+    ("case", "outcome"),
+    [(case, case) for case in CASES],
+    ids=[case.name for case in CASES],
+    indirect=["outcome"],
+)
 
 
 def test_the_corpus_covers_at_least_forty_damages():
@@ -79,8 +86,12 @@ def test_loading_never_raises_nor_writes(case, outcome):
 
 @by_case
 def test_each_damage_is_reported_as_a_person_reads_it(case, outcome):
-    assert [str(issue) for issue in outcome.report.sorted() if issue.severity == "erreur"] == list(case.errors)
-    assert [str(issue) for issue in outcome.report.sorted() if issue.severity == "avertissement"] == list(case.warnings)
+    assert [str(issue) for issue in outcome.report.sorted() if issue.severity == "erreur"] == list(
+        case.errors
+    )
+    assert [str(issue) for issue in outcome.report.sorted() if issue.severity == "avertissement"] == list(
+        case.warnings
+    )
 
 
 @by_case

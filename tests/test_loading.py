@@ -5,9 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import pytest
-
 import pandas as pd
+import pytest
 
 from dashboard.cli import main
 from dashboard.dataset import load_dataset
@@ -25,7 +24,8 @@ def load(folder: Path) -> tuple[object, Report]:
 def test_a_spreadsheet_save_gives_the_same_dataset(real_data_copy):
     original, _ = load(REAL_DATA)
     text = (REAL_DATA / "operations.csv").read_text(encoding="utf-8")
-    import csv, io
+    import csv
+    import io
     rows = list(csv.reader(io.StringIO(text)))
     out = io.StringIO()
     csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(

@@ -28,12 +28,15 @@ EDIT_ALPHABET = '0123456789-.,;|/="\r\n \tPLAIUSaéz\ufeff+@<>'
 
 @pytest.fixture(scope="module")
 def communes(tmp_path_factory):
-    return geo.load_areas(write_base(tmp_path_factory.mktemp("world") / "data") / "communes.geojson", Report())
+    return geo.load_areas(
+        write_base(tmp_path_factory.mktemp("world") / "data") / "communes.geojson", Report()
+    )
 
 
 edits = st.lists(
     st.tuples(st.integers(0, len(BASE_TEXT)), st.integers(0, 5), st.text(alphabet=EDIT_ALPHABET, max_size=6)),
-    min_size=1, max_size=8,
+    min_size=1,
+    max_size=8,
 )
 
 
@@ -42,7 +45,7 @@ edits = st.lists(
 def test_any_hand_edit_of_a_valid_file_ends_in_the_report(communes, changes):
     content = BASE_TEXT
     for position, deleted, inserted in changes:
-        content = content[:position] + inserted + content[position + deleted:]
+        content = content[:position] + inserted + content[position + deleted :]
     report = Report()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "operations.csv"
@@ -54,26 +57,46 @@ def test_any_hand_edit_of_a_valid_file_ends_in_the_report(communes, changes):
 
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(), st.text(max_size=5),
-    st.sampled_from(["Polygon", "MultiPolygon", "Point", "Feature", "FeatureCollection", "02691", "EPSG:2154"]),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(),
+    st.text(max_size=5),
+    st.sampled_from(
+        ["Polygon", "MultiPolygon", "Point", "Feature", "FeatureCollection", "02691", "EPSG:2154"]
+    ),
 )
 json_values = st.recursive(
     scalars,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
-        st.sampled_from(["type", "features", "properties", "geometry", "coordinates", "code", "nom", "crs", "name"]),
-        inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                ["type", "features", "properties", "geometry", "coordinates", "code", "nom", "crs", "name"]
+            ),
+            inner,
+            max_size=4,
+        )
+    ),
     max_leaves=30,
 )
 rings = st.lists(st.lists(st.lists(st.floats(-200, 200), min_size=0, max_size=3), max_size=6), max_size=3)
-geometries = st.fixed_dictionaries({
-    "type": st.sampled_from(["Polygon", "MultiPolygon", "Point", "LineString", "GeometryCollection"]),
-    "coordinates": rings | json_values,
-})
-features = st.fixed_dictionaries({
-    "type": st.just("Feature") | json_values,
-    "properties": st.fixed_dictionaries({"code": st.text(max_size=5) | json_values, "nom": st.text(max_size=5)}) | json_values,
-    "geometry": geometries | json_values,
-})
+geometries = st.fixed_dictionaries(
+    {
+        "type": st.sampled_from(["Polygon", "MultiPolygon", "Point", "LineString", "GeometryCollection"]),
+        "coordinates": rings | json_values,
+    }
+)
+features = st.fixed_dictionaries(
+    {
+        "type": st.just("Feature") | json_values,
+        "properties": st.fixed_dictionaries(
+            {"code": st.text(max_size=5) | json_values, "nom": st.text(max_size=5)}
+        )
+        | json_values,
+        "geometry": geometries | json_values,
+    }
+)
 collections = st.fixed_dictionaries(
     {"type": st.just("FeatureCollection"), "features": st.lists(features, max_size=4) | json_values},
     optional={"crs": json_values},

@@ -9,9 +9,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dashboard.parsing import (
-    MAX_DECIMAL_DIGITS, MAX_INTEGER_DIGITS, MAX_QUOTED_CHARS, MAX_YEAR, MIN_YEAR, MixItem,
-    ParseError, PartialDate, format_financements, parse_coordinate, parse_date, parse_decimal,
-    parse_financements, parse_integer, parse_variantes,
+    MAX_DECIMAL_DIGITS,
+    MAX_INTEGER_DIGITS,
+    MAX_QUOTED_CHARS,
+    MAX_YEAR,
+    MIN_YEAR,
+    MixItem,
+    ParseError,
+    PartialDate,
+    format_financements,
+    parse_coordinate,
+    parse_date,
+    parse_decimal,
+    parse_financements,
+    parse_integer,
+    parse_variantes,
 )
 from dashboard.schema import FINANCING_CODES, VARIANT_COLUMNS
 
@@ -76,7 +88,10 @@ def test_a_date_survives_iso_then_parse(date):
 
 
 @EXAMPLES
-@given(st.integers(min_value=0, max_value=10**MAX_INTEGER_DIGITS - 1), st.sampled_from(["", " ", "\u00a0", "\u202f"]))
+@given(
+    st.integers(min_value=0, max_value=10**MAX_INTEGER_DIGITS - 1),
+    st.sampled_from(["", " ", "\u00a0", "\u202f"]),
+)
 def test_an_integer_survives_writing_with_french_thousands(number, space):
     text = f"{number:,}".replace(",", space)
     assert parse_integer(text) == number

@@ -1,4 +1,7 @@
-"""Properties of ``read_table``: any bytes end in the report, never in an exception; written cells read back identical."""
+"""Properties of ``read_table``: any bytes end in the report, never in an exception.
+
+Cells written by a CSV writer, in UTF-8 with ``,`` or in Windows-1252 with ``;``, read back identical.
+"""
 
 from __future__ import annotations
 
@@ -68,7 +71,9 @@ def slugs() -> st.SearchStrategy[str]:
 
 
 def operation_rows(cells: st.SearchStrategy[str]) -> st.SearchStrategy[list[dict[str, str]]]:
-    row = st.fixed_dictionaries({column: slugs() if column == "id" else cells for column in OPERATION_COLUMNS})
+    row = st.fixed_dictionaries(
+        {column: slugs() if column == "id" else cells for column in OPERATION_COLUMNS}
+    )
     return st.lists(row, min_size=1, max_size=5)
 
 
@@ -93,7 +98,9 @@ def assert_read_back(rows: list[dict[str, str]], content: bytes, starts: list[in
     assert list(table.frame.index) == starts
 
 
-utf8_cells = st.text(alphabet=st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=20)
+utf8_cells = st.text(
+    alphabet=st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=20
+)
 cp1252_cells = st.text(alphabet=st.characters(codec="cp1252", exclude_characters="\x00"), max_size=20).map(
     lambda cell: _UTF8_LOOKALIKE.sub(r"\1 ", cell)
 )
