@@ -2,38 +2,33 @@
 
 Column-level rules (required values, vocabularies, identifiers) are a pandera schema; the
 domain formats (numbers, partial dates, tenure mixes) use ``parsing``; rules across columns
-and files (unique ids, commune code and name, position in the commune, dates in order, mix
-against total) are checked here.
+and rows (unique ids, dates in order, mix against total) are checked here, and those against
+the commune outlines (code and name, position in the commune) in ``places``.
 """
 
 from __future__ import annotations
 
 import difflib
-import functools
-import re
-import unicodedata
 from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
 import pandera.pandas as pa
-from shapely.geometry.base import BaseGeometry
 
-from dashboard import geo, parsing
+from dashboard import parsing
 from dashboard.parsing import quote, shorten
+from dashboard.places import Places, check_commune, check_position, normalise
 from dashboard.reader import LINE_COLUMN, Table
 from dashboard.report import Report
 from dashboard.schema import (
     DATE_COLUMNS, DECIMAL_COLUMNS, INTEGER_COLUMNS, LOGEMENTS_FROM_MIX, LOGEMENTS_PUBLISHED,
-    NATURES, OPERATION_COLUMNS, OPTIONAL_COLUMNS, PRECISION_COMMUNE, PRECISIONS, PROGRAMMES,
-    VARIANT_COLUMNS, Derived, Geo, Mix, Op,
+    NATURES, OPERATION_COLUMNS, OPTIONAL_COLUMNS, PRECISIONS, PROGRAMMES, VARIANT_COLUMNS,
+    Derived, Mix, Op,
 )
 
 DERIVED_COLUMNS = (Derived.DEPARTEMENT, Derived.LOGEMENTS_RETENUS, Derived.LOGEMENTS_ORIGINE)
 # Empty is allowed by the patterns: a missing value is reported once, as missing.
 SLUG = r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*)?$"
-INSEE = re.compile(r"[0-9]{5}|2[AB][0-9]{3}")
-LOST_ZERO = re.compile(r"([0-9]{4})(?:[.,]0+)?")  # 02691 saved as a number: 2691 or 2691.0
 
 
 def _text(*checks: pa.Check, required: bool = False) -> pa.Column:
@@ -70,35 +65,14 @@ class Operations:
     mix: pd.DataFrame
 
 
-@dataclass(frozen=True)
-class _Places:
-    """The communes as plain lookups: asking a GeoDataFrame row by row is slow at 100,000 rows."""
-
-    names: dict[str, str]
-    shapes: dict[str, BaseGeometry]
-    bounds: tuple[float, float, float, float]
-
-    @classmethod
-    def of(cls, communes: gpd.GeoDataFrame) -> _Places:
-        west, south, east, north = (float(value) for value in communes.total_bounds)
-        return cls(communes[Geo.NOM].to_dict(), communes.geometry.to_dict(), (west, south, east, north))
-
-
-@functools.lru_cache(maxsize=4096)
-def _normalise(name: str) -> str:
-    """Compare names regardless of case, accents, hyphens and apostrophes."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    return " ".join(plain.replace("-", " ").replace("'", " ").replace("_", " ").split())
-
-
 def _check_header(columns: list[str], name: str, line: int, report: Report) -> list[str]:
     """Missing contract columns (reported, with the column that may be it renamed) and unknown ones."""
     missing = [column for column in OPERATION_COLUMNS if column not in columns]
     unknown = [column for column in columns if column not in OPERATION_COLUMNS]
     renamed: dict[str, str] = {}  # missing column -> the unknown column that looks like it
-    by_form = {_normalise(column): column for column in missing}
+    by_form = {normalise(column): column for column in missing}
     for column in unknown:
-        match = difflib.get_close_matches(_normalise(column), list(by_form), n=1, cutoff=0.75)
+        match = difflib.get_close_matches(normalise(column), list(by_form), n=1, cutoff=0.75)
         if match:
             renamed[by_form.pop(match[0])] = column
     for column in unknown:
@@ -132,10 +106,13 @@ def _check_unique_ids(ids: pd.Series, name: str, report: Report) -> None:
     given = ids[ids != ""]
     first_lines = dict(zip(given[~given.duplicated()], given.index[~given.duplicated()], strict=True))
     for line, value in given[given.duplicated()].items():
-        report.error(name, int(line), Op.ID, f"{quote(value)} : identifiant déjà utilisé ligne {first_lines[value]}")
+        message = f"{quote(value)} : identifiant déjà utilisé ligne {first_lines[value]}"
+        report.error(name, int(line), Op.ID, message)
 
 
-def validate_operations(table: Table, name: str, communes: gpd.GeoDataFrame, report: Report) -> Operations | None:
+def validate_operations(
+    table: Table, name: str, communes: gpd.GeoDataFrame, report: Report
+) -> Operations | None:
     """Typed operations, or ``None`` when a column is missing; every problem goes to ``report``."""
     frame = table.frame.copy()
     for column in OPTIONAL_COLUMNS:
@@ -149,9 +126,11 @@ def validate_operations(table: Table, name: str, communes: gpd.GeoDataFrame, rep
     if missing:
         return None
     frame = frame.rename_axis(LINE_COLUMN).reset_index()
-    places = _Places.of(communes)
-    columns = list(frame.columns)  # plain lists: to_dict("records") boxes 2.4 million cells slowly
-    records = (dict(zip(columns, values, strict=True)) for values in zip(*(frame[c].tolist() for c in columns)))
+    places = Places.of(communes)
+    # Plain lists: to_dict("records") boxes each of 2.4 million cells slowly at 100,000 rows.
+    columns = list(frame.columns)
+    cells = zip(*(frame[column].tolist() for column in columns), strict=True)
+    records = (dict(zip(columns, values, strict=True)) for values in cells)
     rows = [_validate_row(row, name, places, report) for row in records]
     typed = pd.DataFrame([row for row, _ in rows])
     mix = pd.DataFrame(
@@ -171,7 +150,7 @@ def _types(typed: pd.DataFrame) -> pd.DataFrame:
     return typed.astype(dtypes)
 
 
-def _validate_row(row: dict, name: str, places: _Places, report: Report) -> tuple[dict, list[tuple]]:
+def _validate_row(row: dict, name: str, places: Places, report: Report) -> tuple[dict, list[tuple]]:
     line = row[LINE_COLUMN]
 
     def parse(column: str, parser, text: str):
@@ -200,8 +179,10 @@ def _validate_row(row: dict, name: str, places: _Places, report: Report) -> tupl
         out[Op.FINANCEMENTS] = parsing.format_financements(items)
     _check_mix_total(out, items, bool(row[Op.LOGEMENTS]), name, line, report)
     _check_variants(row, name, line, parse, report)
-    _check_commune(out, name, line, places, report)
-    _check_position(out, name, line, places, parse, report)
+    check_commune(out, name, line, places, report)
+    longitude = parse(Op.LONGITUDE, parsing.parse_coordinate, row[Op.LONGITUDE])
+    latitude = parse(Op.LATITUDE, parsing.parse_coordinate, row[Op.LATITUDE])
+    check_position(out, longitude, latitude, name, line, places, report)
     if row[Op.CONFLIT]:
         report.warning(name, line, Op.CONFLIT, f"{row[Op.ID]} : sources en désaccord — {row[Op.CONFLIT]}")
     mix = [(row[Op.ID], item.code, item.dwellings) for item in items]
@@ -237,7 +218,8 @@ def _check_variants(row: dict, name: str, line: int, parse, report: Report) -> N
                Op.FINANCEMENTS: parsing.parse_financements}
     for column, value in pairs:
         if column not in VARIANT_COLUMNS:
-            report.error(name, line, Op.VARIANTES, f"{quote(column)} : champ inconnu, attendu l'un des champs {', '.join(VARIANT_COLUMNS)}")
+            message = f"{quote(column)} : champ inconnu, attendu l'un des champs {', '.join(VARIANT_COLUMNS)}"
+            report.error(name, line, Op.VARIANTES, message)
             continue
         try:
             parsers[column](value)
@@ -246,67 +228,3 @@ def _check_variants(row: dict, name: str, line: int, parse, report: Report) -> N
             continue
         published = row[column] or "vide"
         report.warning(name, line, column, f"{row[Op.ID]} : valeurs publiées divergentes, {published} et {value}")
-
-
-def _check_commune(out: dict, name: str, line: int, places: _Places, report: Report) -> None:
-    code = out[Op.CODE_INSEE]
-    out[Derived.DEPARTEMENT] = code[:2]
-    if not code:
-        return  # reported as a missing value
-    if not INSEE.fullmatch(code):
-        lost_zero = LOST_ZERO.fullmatch(code)
-        expected = f"sur 4 chiffres, zéro initial perdu ? attendu « 0{lost_zero.group(1)} »" if lost_zero else \
-            "attendu sur 5 caractères, par ex. « 02691 »"
-        report.error(name, line, Op.CODE_INSEE, f"{quote(code)} : code INSEE {expected}")
-        return
-    if code not in places.names:
-        report.error(name, line, Op.CODE_INSEE, f"« {code} » : code INSEE inconnu parmi les communes des Hauts-de-France")
-        return
-    official = places.names[code]
-    if out[Op.COMMUNE] and _normalise(out[Op.COMMUNE]) != _normalise(official):
-        report.error(
-            name, line, Op.COMMUNE,
-            f"{quote(out[Op.COMMUNE])} ne correspond pas au code {code}, qui est « {official} »",
-        )
-
-
-def _check_position(out: dict, name: str, line: int, places: _Places, parse, report: Report) -> None:
-    longitude = parse(Op.LONGITUDE, parsing.parse_coordinate, out[Op.LONGITUDE])
-    latitude = parse(Op.LATITUDE, parsing.parse_coordinate, out[Op.LATITUDE])
-    given = bool(out[Op.LONGITUDE]), bool(out[Op.LATITUDE])
-    precision = out[Op.PRECISION_GEO]
-    if given[0] != given[1]:
-        column, other = (Op.LATITUDE, Op.LONGITUDE) if given[0] else (Op.LONGITUDE, Op.LATITUDE)
-        report.error(name, line, column, f"absente alors que la {other} est donnée : les deux vont ensemble")
-    if longitude is None or latitude is None:
-        out[Op.LONGITUDE] = out[Op.LATITUDE] = None
-        if not any(given) and precision and precision != PRECISION_COMMUNE:
-            report.error(
-                name, line, Op.PRECISION_GEO,
-                f"précision {quote(precision)} sans coordonnées : attendu longitude et latitude, ou « commune »",
-            )
-        out[Op.PRECISION_GEO] = PRECISION_COMMUNE
-        return
-    out[Op.LONGITUDE], out[Op.LATITUDE] = longitude, latitude
-    if not precision:
-        report.error(name, line, Op.PRECISION_GEO, f"coordonnées données sans précision : attendu {', '.join(PRECISIONS)}")
-    area = places.shapes.get(out[Op.CODE_INSEE])
-    if area is not None and geo.contains(area, longitude, latitude):
-        return
-    if area is not None and geo.contains(area, latitude, longitude):
-        report.error(name, line, Op.LONGITUDE, "longitude et latitude inversées ? le point inversé tombe dans la commune")
-    elif not _in_bounds(places.bounds, longitude, latitude):
-        west, south, east, north = (f"{round(value, 2):g}" for value in places.bounds)
-        report.error(
-            name, line, Op.LONGITUDE,
-            f"le point ({longitude:g}, {latitude:g}) est hors de la région : attendu une longitude entre "
-            f"{west} et {east} et une latitude entre {south} et {north}, en degrés décimaux (WGS84)",
-        )
-    elif area is not None:
-        report.error(name, line, Op.LONGITUDE, f"le point ({longitude:g}, {latitude:g}) n'est pas dans la commune {out[Op.CODE_INSEE]}")
-
-
-def _in_bounds(bounds: tuple[float, float, float, float], longitude: float, latitude: float) -> bool:
-    west, south, east, north = bounds
-    margin = geo.INSIDE_TOLERANCE_DEG
-    return west - margin <= longitude <= east + margin and south - margin <= latitude <= north + margin
