@@ -10,8 +10,8 @@ import geopandas as gpd
 import pandas as pd
 
 from dashboard import geo
-from dashboard.reader import read_table
-from dashboard.report import Report
+from dashboard.reader import LINE_COLUMN, read_table
+from dashboard.report import Report, unreadable
 from dashboard.schema import (
     OPERATION_COLUMNS, REGION_CODE, TOTAL_COLUMNS, Acv, Derived, Geo, Op, Total,
 )
@@ -67,7 +67,7 @@ def load_operations(path: Path, communes: gpd.GeoDataFrame, report: Report):
     frame[Derived.LOGEMENTS_RETENUS] = frame[Derived.LOGEMENTS_RETENUS].astype("Int64")
     frame[Derived.LOGEMENTS_ORIGINE] = frame[Derived.LOGEMENTS_ORIGINE].astype("string")
     frame[Derived.DEPARTEMENT] = frame[Derived.DEPARTEMENT].astype("string")
-    return frame.rename(columns={"ligne": Derived.LIGNE}).set_index(Op.ID, drop=False).rename_axis(None), operations.mix
+    return frame.rename(columns={LINE_COLUMN: Derived.LIGNE}).set_index(Op.ID, drop=False).rename_axis(None), operations.mix
 
 
 def _read_small(path: Path, columns: tuple[str, ...], report: Report) -> pd.DataFrame:
@@ -77,7 +77,24 @@ def _read_small(path: Path, columns: tuple[str, ...], report: Report) -> pd.Data
     missing = [column for column in columns if column not in table.frame.columns]
     for column in missing:
         report.error(path.name, 1, column, "colonne obligatoire absente de l'en-tête")
-    return table.frame.fillna("") if not missing else pd.DataFrame(columns=list(columns), dtype="string")
+    if missing:
+        return pd.DataFrame(columns=list(columns), dtype="string")
+    return table.frame.fillna("").reset_index(drop=True)
+
+
+def _read_metadata(path: Path, report: Report) -> dict:
+    """The data's provenance: shown on the page, so a damaged file is a warning, not an error."""
+    try:
+        metadata = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        report.warning(path.name, None, None, f"métadonnées absentes : {unreadable(error)}")
+        return {}
+    except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        metadata = None
+    if isinstance(metadata, dict):
+        return metadata
+    report.warning(path.name, None, None, "métadonnées illisibles : attendu un objet JSON en UTF-8")
+    return {}
 
 
 def load_dataset(data_dir: Path, report: Report, operations_path: Path | None = None) -> Dataset | None:
@@ -95,11 +112,7 @@ def load_dataset(data_dir: Path, report: Report, operations_path: Path | None = 
     totals = _read_small(data_dir / TOTALS_FILE, TOTAL_COLUMNS, report)
     totals[Total.VALEUR] = pd.to_numeric(totals[Total.VALEUR], errors="coerce")
     sources = _read_small(data_dir / SOURCES_FILE, ("source", "titre"), report)
-    try:
-        metadata = json.loads((data_dir / METADATA_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        report.warning(METADATA_FILE, None, None, f"métadonnées illisibles : {error}")
-        metadata = {}
+    metadata = _read_metadata(data_dir / METADATA_FILE, report)
     if not report.ok:
         return None
     return Dataset(operations, mix, communes, departements, acv.set_index(Acv.CODE_INSEE, drop=False),

@@ -19,46 +19,77 @@ VARIANT_SEPARATOR = "|"
 
 # Spaces a spreadsheet or a French writer puts between thousands.
 _THOUSANDS = re.compile(r"[ \u00a0\u202f]")
-_INTEGER = re.compile(r"\d+")
-_DECIMAL = re.compile(r"\d+(?:[.,]\d+)?")
-_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-_MIX_ITEM = re.compile(r"(\d+)\s+([A-Za-z]+(?:\s*/\s*[A-Za-z]+)*)")
+# ASCII digits only: ``\d`` would also take Arabic-Indic or full-width digits for numbers.
+_INTEGER = re.compile(r"[0-9]+")
+_NEGATIVE = re.compile(r"-[0-9]*[1-9][0-9]*(?:[.,][0-9]+)?")
+_DECIMAL = re.compile(r"([0-9]+)(?:[.,]([0-9]+))?")
+_COORDINATE = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]+)?")
+_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+_MIX_ITEM = re.compile(r"([0-9]+)\s+([A-Za-z]+(?:\s*/\s*[A-Za-z]+)*)")
+_MIX_REVERSED = re.compile(r"([A-Za-z]+(?:\s*/\s*[A-Za-z]+)*)\s*([0-9]+)")
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
+# Beyond these a cell is a typo (or a pasted blob), and Python would refuse int() past 4300 digits.
+MAX_INTEGER_DIGITS = 9
+MAX_DECIMAL_DIGITS = 12
+# Longest piece of a cell repeated in a message: a pasted page would drown the report.
+MAX_QUOTED_CHARS = 60
 
 
 class ParseError(ValueError):
     """A cell that does not follow its format; the message says what was expected."""
 
 
+def shorten(text: str) -> str:
+    """A cell as a message shows it: on one line, its start only when it is very long."""
+    start = text[:MAX_QUOTED_CHARS].replace("\r\n", "\n").replace("\r", "\n").replace("\n", " ↵ ")
+    return start if len(text) <= MAX_QUOTED_CHARS else f"{start}…"
+
+
+def quote(text: str) -> str:
+    """``« text »`` for a message, on one line, shortened when the cell is very long."""
+    if len(text) <= MAX_QUOTED_CHARS:
+        return f"« {shorten(text)} »"
+    return f"« {shorten(text)} » ({len(text)} caractères)"
+
+
 def parse_integer(text: str) -> int:
     """A whole, non-negative count such as ``1841`` or ``1 841``."""
     compact = _THOUSANDS.sub("", text.strip())
-    if compact.startswith("-"):
-        raise ParseError(f"« {text} » est négatif : attendu un nombre entier positif ou nul")
+    if _NEGATIVE.fullmatch(compact):
+        raise ParseError(f"{quote(text)} est négatif : attendu un nombre entier positif ou nul")
     if not _INTEGER.fullmatch(compact):
-        raise ParseError(f"« {text} » n'est pas un nombre entier : attendu par ex. « 1841 »")
+        raise ParseError(f"{quote(text)} n'est pas un nombre entier : attendu par ex. « 1841 »")
+    if len(compact.lstrip("0")) > MAX_INTEGER_DIGITS:
+        raise ParseError(f"{quote(text)} est trop grand : attendu au plus {MAX_INTEGER_DIGITS} chiffres")
     return int(compact)
 
 
 def parse_decimal(text: str) -> Decimal:
     """A non-negative amount with a decimal point or comma: ``3300000``, ``3 300 000,50``."""
     compact = _THOUSANDS.sub("", text.strip())
-    if compact.startswith("-"):
-        raise ParseError(f"« {text} » est négatif : attendu un montant positif ou nul")
-    if not _DECIMAL.fullmatch(compact):
-        raise ParseError(f"« {text} » n'est pas un nombre : attendu par ex. « 3300000 » ou « 3300000,5 »")
+    if _NEGATIVE.fullmatch(compact):
+        raise ParseError(f"{quote(text)} est négatif : attendu un montant positif ou nul")
+    match = _DECIMAL.fullmatch(compact)
+    if not match:
+        raise ParseError(f"{quote(text)} n'est pas un nombre : attendu par ex. « 3300000 » ou « 3300000,5 »")
+    if len(match.group(1).lstrip("0")) > MAX_DECIMAL_DIGITS:
+        raise ParseError(
+            f"{quote(text)} est trop grand : attendu au plus {MAX_DECIMAL_DIGITS} chiffres avant la virgule"
+        )
     try:
         return Decimal(compact.replace(",", "."))
     except InvalidOperation as error:  # pragma: no cover - the pattern rules it out
-        raise ParseError(f"« {text} » n'est pas un nombre") from error
+        raise ParseError(f"{quote(text)} n'est pas un nombre") from error
 
 
 def parse_coordinate(text: str) -> float:
     """A longitude or latitude in decimal degrees, point or comma: ``2.084133``."""
     compact = text.strip().replace(",", ".")
-    if not re.fullmatch(r"-?\d{1,3}(?:\.\d+)?", compact):
-        raise ParseError(f"« {text} » n'est pas une coordonnée : attendu des degrés décimaux, par ex. « 2.084133 »")
+    if not _COORDINATE.fullmatch(compact):
+        raise ParseError(
+            f"{quote(text)} n'est pas une coordonnée : attendu des degrés décimaux, par ex. « 2.084133 »"
+        )
     return float(compact)
 
 
@@ -99,17 +130,17 @@ def parse_date(text: str) -> PartialDate:
     """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, kept at that precision."""
     match = _DATE.fullmatch(text.strip())
     if not match:
-        raise ParseError(f"« {text} » n'est pas une date : attendu AAAA, AAAA-MM ou AAAA-MM-JJ")
+        raise ParseError(f"{quote(text)} n'est pas une date : attendu AAAA, AAAA-MM ou AAAA-MM-JJ")
     year, month, day = (int(group) if group else None for group in match.groups())
     assert year is not None
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ParseError(f"« {text} » : année {year} hors de la plage {MIN_YEAR}–{MAX_YEAR}")
+        raise ParseError(f"{quote(text)} : année {year} hors de la plage {MIN_YEAR}–{MAX_YEAR}")
     if month is not None and not 1 <= month <= 12:
-        raise ParseError(f"« {text} » : mois {month} impossible, attendu 01 à 12")
+        raise ParseError(f"{quote(text)} : mois {month} impossible, attendu 01 à 12")
     if day is not None and month is not None:
         last = calendar.monthrange(year, month)[1]
         if not 1 <= day <= last:
-            raise ParseError(f"« {text} » : jour {day} impossible, ce mois a {last} jours")
+            raise ParseError(f"{quote(text)} : jour {day} impossible, ce mois a {last} jours")
     return PartialDate(year, month, day)
 
 
@@ -131,27 +162,37 @@ def parse_financements(text: str) -> tuple[MixItem, ...]:
     for raw in text.split(MIX_ITEM_SEPARATOR):
         item = raw.strip()
         if not item:
-            raise ParseError(f"« {text} » : élément vide entre deux « ; »")
+            raise ParseError(f"{quote(text)} : élément vide, un « ; » en trop ?")
         match = _MIX_ITEM.fullmatch(item)
         if not match:
-            raise ParseError(
-                f"« {item} » : attendu un nombre puis un code, par ex. « 29 LLI/PLS », "
-                "éléments séparés par « ; »"
-            )
+            raise ParseError(f"{quote(item)} : {_mix_syntax_hint(item)}")
         codes = tuple(code.strip().upper() for code in match.group(2).split(MIX_CODE_SEPARATOR))
         unknown = [code for code in codes if code not in FINANCING_CODES]
         if unknown:
             raise ParseError(
-                f"« {item} » : code {', '.join(unknown)} inconnu, attendu l'un de "
+                f"{quote(item)} : code {', '.join(unknown)} inconnu, attendu l'un de "
                 f"{', '.join(FINANCING_CODES)}"
             )
         if len(set(codes)) != len(codes):
-            raise ParseError(f"« {item} » : code répété")
+            raise ParseError(f"{quote(item)} : code répété")
+        if len(match.group(1).lstrip("0")) > MAX_INTEGER_DIGITS:
+            raise ParseError(f"{quote(item)} : nombre de logements trop grand")
         dwellings = int(match.group(1))
         if dwellings == 0:
-            raise ParseError(f"« {item} » : nombre de logements nul")
+            raise ParseError(f"{quote(item)} : nombre de logements nul")
         items.append(MixItem(dwellings, codes))
     return tuple(items)
+
+
+def _mix_syntax_hint(item: str) -> str:
+    """What a malformed mix item most likely needs."""
+    if "," in item:
+        return "éléments séparés par « , » : attendu « ; », par ex. « 29 PLAI; 3 PLS »"
+    reversed_item = _MIX_REVERSED.fullmatch(item)
+    if reversed_item:
+        code, count = reversed_item.groups()
+        return f"le nombre vient avant le code : attendu {quote(f'{count} {code}')}"
+    return "attendu un nombre puis un code, par ex. « 29 LLI/PLS », éléments séparés par « ; »"
 
 
 def format_financements(items: tuple[MixItem, ...]) -> str:
@@ -163,10 +204,12 @@ def parse_variantes(text: str) -> tuple[tuple[str, str], ...]:
     """``champ=valeur`` items separated by ``|``: another published value of a field."""
     pairs = []
     for raw in text.split(VARIANT_SEPARATOR):
+        if not raw.strip():
+            raise ParseError(f"{quote(text)} : élément vide, un « | » en trop ?")
         name, equals, value = raw.partition("=")
         if not equals or not name.strip() or not value.strip():
             raise ParseError(
-                f"« {raw.strip()} » : attendu « champ=valeur », par ex. « livraison=2021 », "
+                f"{quote(raw.strip())} : attendu « champ=valeur », par ex. « livraison=2021 », "
                 "éléments séparés par « | »"
             )
         pairs.append((name.strip(), value.strip()))

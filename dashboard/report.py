@@ -63,3 +63,14 @@ class Report:
         lines = [str(issue) for issue in self.sorted()]
         lines.append(f"{len(self.errors)} erreur(s), {len(self.warnings)} avertissement(s)")
         return "\n".join(lines)
+
+
+def unreadable(error: OSError) -> str:
+    """Why a file could not be read, in French (the OS gives its reason in English)."""
+    if isinstance(error, FileNotFoundError):
+        return "fichier introuvable"
+    if isinstance(error, IsADirectoryError):
+        return "lecture impossible : c'est un dossier, pas un fichier"
+    if isinstance(error, PermissionError):
+        return "lecture impossible : accès refusé"
+    return f"lecture impossible (erreur système {error.errno})"

@@ -12,6 +12,9 @@ import pytest
 CHROMIUM = os.environ.get("COEUR_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
                  "--no-first-run", "--disable-component-update", "--disable-sync"]
+# The corpus's checks are plain asserts in a helper module: show their values when they fail.
+pytest.register_assert_rewrite("tests.bad_inputs")
+
 REPO = Path(__file__).resolve().parent.parent
 REAL_DATA = REPO / "data"
 

@@ -1,5 +1,7 @@
 """The cell parsers: tables of accepted and refused values, and what the refusal says."""
 
+import re
+
 import pytest
 
 from dashboard.parsing import (
@@ -25,16 +27,19 @@ def test_financements_are_parsed_into_items(text, expected):
     ("text", "message"),
     [
         ("29 LLI/XYZ", "code XYZ inconnu"),
-        ("PLAI 29", "attendu un nombre puis un code"),
+        ("PLAI 29", "le nombre vient avant le code : attendu « 29 PLAI »"),
         ("29 PLAI;; 3 PLS", "élément vide"),
-        ("29 PLAI, 3 PLS", "attendu un nombre puis un code"),
+        ("29 PLAI, 3 PLS", "séparés par « , » : attendu « ; »"),
         ("0 PLAI", "nombre de logements nul"),
         ("3 PLS/PLS", "code répété"),
         ("-3 PLS", "attendu un nombre puis un code"),
+        ("8 PLAI;", "élément vide, un « ; » en trop ?"),
+        ("9" * 5000 + " PLS", "nombre de logements trop grand"),
+        ("٣ PLS", "attendu un nombre puis un code"),
     ],
 )
 def test_bad_financements_say_what_was_expected(text, message):
-    with pytest.raises(ParseError, match=message):
+    with pytest.raises(ParseError, match=re.escape(message)):
         parse_financements(text)
 
 
@@ -70,7 +75,7 @@ def test_dates_keep_their_published_precision(text, expected, precision):
     ],
 )
 def test_impossible_dates_are_refused(text, message):
-    with pytest.raises(ParseError, match=message):
+    with pytest.raises(ParseError, match=re.escape(message)):
         parse_date(text)
 
 
@@ -85,9 +90,19 @@ def test_integers_accept_french_thousands(text, expected):
     assert parse_integer(text) == expected
 
 
-@pytest.mark.parametrize(("text", "message"), [("-3", "négatif"), ("2.5", "pas un nombre entier"), ("douze", "pas un nombre entier")])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("-3", "« -3 » est négatif : attendu un nombre entier positif ou nul"),
+        ("2.5", "« 2.5 » n'est pas un nombre entier : attendu par ex. « 1841 »"),
+        ("douze", "« douze » n'est pas un nombre entier"),
+        ("-douze", "« -douze » n'est pas un nombre entier"),
+        ("١١", "« ١١ » n'est pas un nombre entier"),
+        ("9" * 5000, f"« {'9' * 60}… » (5000 caractères) est trop grand : attendu au plus 9 chiffres"),
+    ],
+)
 def test_bad_integers_are_refused(text, message):
-    with pytest.raises(ParseError, match=message):
+    with pytest.raises(ParseError, match=re.escape(message)):
         parse_integer(text)
 
 
@@ -96,7 +111,24 @@ def test_decimals_accept_a_comma(text, expected):
     assert float(parse_decimal(text)) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("-5", "« -5 » est négatif"), ("1" * 13, "trop grand : attendu au plus 12 chiffres avant la virgule"), ("1e400", "n'est pas un nombre")],
+)
+def test_bad_decimals_are_refused(text, message):
+    with pytest.raises(ParseError, match=re.escape(message)):
+        parse_decimal(text)
+
+
+@pytest.mark.parametrize("text", ["２０２１", "2021-٠٣"])
+def test_dates_are_written_with_ascii_digits(text):
+    with pytest.raises(ParseError, match="n'est pas une date"):
+        parse_date(text)
+
+
 def test_variants_are_field_value_pairs():
     assert parse_variantes("livraison=2021 | logements=39") == (("livraison", "2021"), ("logements", "39"))
     with pytest.raises(ParseError, match="champ=valeur"):
         parse_variantes("livraison 2021")
+    with pytest.raises(ParseError, match=re.escape("élément vide, un « | » en trop ?")):
+        parse_variantes("livraison=2021|")

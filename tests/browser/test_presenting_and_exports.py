@@ -39,7 +39,7 @@ def test_presentation_keys_step_and_play_the_years_and_escape_leaves(server, pag
     page.page.keyboard.press("ArrowRight")
     wait_for_location(page.page, r"annee=2022")
     page.page.keyboard.press(" ")  # play: one year every 2.5 s
-    wait_for_location(page.page, r"annee=2023", timeout=15_000)
+    wait_for_location(page.page, r"annee=2023")
     page.page.keyboard.press(" ")  # pause
     wait_for_idle(page.page)
     paused_at = year_shown(page.page)

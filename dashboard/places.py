@@ -1,0 +1,117 @@
+"""Operations against the commune outlines: the code and name of the commune, the point inside it."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import geopandas as gpd
+from shapely.geometry.base import BaseGeometry
+
+from dashboard.geo import INSIDE_TOLERANCE_DEG, contains
+from dashboard.parsing import quote
+from dashboard.report import Report
+from dashboard.schema import PRECISION_COMMUNE, PRECISIONS, Derived, Geo, Op
+
+INSEE = re.compile(r"[0-9]{5}|2[AB][0-9]{3}")
+LOST_ZERO = re.compile(r"([0-9]{4})(?:[.,]0+)?")  # 02691 saved as a number: 2691 or 2691.0
+
+
+@dataclass(frozen=True)
+class Places:
+    """The communes as plain lookups: asking a GeoDataFrame row by row is slow at 100,000 rows."""
+
+    names: dict[str, str]
+    shapes: dict[str, BaseGeometry]
+    bounds: tuple[float, float, float, float]
+
+    @classmethod
+    def of(cls, communes: gpd.GeoDataFrame) -> Places:
+        west, south, east, north = (float(value) for value in communes.total_bounds)
+        return cls(communes[Geo.NOM].to_dict(), communes.geometry.to_dict(), (west, south, east, north))
+
+
+@functools.lru_cache(maxsize=4096)
+def normalise(name: str) -> str:
+    """Compare names regardless of case, accents, hyphens and apostrophes."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return " ".join(plain.replace("-", " ").replace("'", " ").replace("_", " ").split())
+
+
+def check_commune(out: dict, name: str, line: int, places: Places, report: Report) -> None:
+    """The code is a known commune and the name is its name; sets the ``departement``."""
+    code = out[Op.CODE_INSEE]
+    out[Derived.DEPARTEMENT] = code[:2]
+    if not code:
+        return  # reported as a missing value
+    if not INSEE.fullmatch(code):
+        lost_zero = LOST_ZERO.fullmatch(code)
+        if lost_zero:
+            expected = f"sur 4 chiffres, zéro initial perdu ? attendu « 0{lost_zero.group(1)} »"
+        else:
+            expected = "attendu sur 5 caractères, par ex. « 02691 »"
+        report.error(name, line, Op.CODE_INSEE, f"{quote(code)} : code INSEE {expected}")
+        return
+    if code not in places.names:
+        message = f"« {code} » : code INSEE inconnu parmi les communes des Hauts-de-France"
+        report.error(name, line, Op.CODE_INSEE, message)
+        return
+    official = places.names[code]
+    if out[Op.COMMUNE] and normalise(out[Op.COMMUNE]) != normalise(official):
+        report.error(
+            name, line, Op.COMMUNE,
+            f"{quote(out[Op.COMMUNE])} ne correspond pas au code {code}, qui est « {official} »",
+        )
+
+
+def check_position(
+    out: dict, longitude: float | None, latitude: float | None, name: str, line: int, places: Places,
+    report: Report,
+) -> None:
+    """Both coordinates or neither, a precision with them, the point in its commune; sets them in ``out``.
+
+    ``longitude`` and ``latitude`` are the parsed cells (``None`` if empty or already reported).
+    """
+    given = bool(out[Op.LONGITUDE]), bool(out[Op.LATITUDE])
+    precision = out[Op.PRECISION_GEO]
+    if given[0] != given[1]:
+        column, other = (Op.LATITUDE, Op.LONGITUDE) if given[0] else (Op.LONGITUDE, Op.LATITUDE)
+        report.error(name, line, column, f"absente alors que la {other} est donnée : les deux vont ensemble")
+    if longitude is None or latitude is None:
+        out[Op.LONGITUDE] = out[Op.LATITUDE] = None
+        if not any(given) and precision and precision != PRECISION_COMMUNE:
+            report.error(
+                name, line, Op.PRECISION_GEO,
+                f"précision {quote(precision)} sans coordonnées : attendu longitude et latitude, "
+                "ou « commune »",
+            )
+        out[Op.PRECISION_GEO] = PRECISION_COMMUNE
+        return
+    out[Op.LONGITUDE], out[Op.LATITUDE] = longitude, latitude
+    if not precision:
+        expected = ", ".join(PRECISIONS)
+        report.error(name, line, Op.PRECISION_GEO, f"coordonnées données sans précision : attendu {expected}")
+    area = places.shapes.get(out[Op.CODE_INSEE])
+    if area is not None and contains(area, longitude, latitude):
+        return
+    if area is not None and contains(area, latitude, longitude):
+        message = "longitude et latitude inversées ? le point inversé tombe dans la commune"
+        report.error(name, line, Op.LONGITUDE, message)
+    elif not _in_bounds(places.bounds, longitude, latitude):
+        west, south, east, north = (f"{round(value, 2):g}" for value in places.bounds)
+        report.error(
+            name, line, Op.LONGITUDE,
+            f"le point ({longitude:g}, {latitude:g}) est hors de la région : attendu une longitude entre "
+            f"{west} et {east} et une latitude entre {south} et {north}, en degrés décimaux (WGS84)",
+        )
+    elif area is not None:
+        message = f"le point ({longitude:g}, {latitude:g}) n'est pas dans la commune {out[Op.CODE_INSEE]}"
+        report.error(name, line, Op.LONGITUDE, message)
+
+
+def _in_bounds(bounds: tuple[float, float, float, float], longitude: float, latitude: float) -> bool:
+    west, south, east, north = bounds
+    margin = INSIDE_TOLERANCE_DEG
+    return west - margin <= longitude <= east + margin and south - margin <= latitude <= north + margin
