@@ -139,7 +139,7 @@ def published_totals(totals: pd.DataFrame, figures: KeyFigures, sources: dict[st
                 className="note",
             ),
         ],
-        className="totals", open=False,
+        className="totals", open=True,
     )
 
 

@@ -214,3 +214,20 @@ def test_every_control_is_reachable_from_the_keyboard(server, page):
         assert control in reached, control
     outline = page.page.evaluate("(() => { document.getElementById('ctl-year-prev').focus(); return getComputedStyle(document.activeElement).outlineStyle; })()")
     assert outline != "none"
+
+
+def test_a_filter_can_be_chosen_from_the_keyboard(server, page):
+    open_region(page.page, server.url + "/?annee=2021")
+    page.page.focus("#ctl-departement")
+    assert page.page.evaluate("document.activeElement.id") == "ctl-departement"
+    name = page.page.evaluate("""(() => { const b = document.getElementById('ctl-departement');
+        return b.getAttribute('aria-labelledby').split(' ').map(id => document.getElementById(id)?.innerText || '').join(' '); })()""")
+    assert name.startswith("Département")
+    page.page.keyboard.press("Enter")
+    page.page.wait_for_selector("[role=listbox], [role=option]")
+    page.page.keyboard.type("Oise")
+    page.page.keyboard.press("ArrowDown")
+    page.page.keyboard.press("Enter")
+    wait_for_location(page.page, r"dep=60")
+    page.page.keyboard.press("Escape")
+    assert "Oise" in page.page.locator("#ctl-departement").inner_text()
