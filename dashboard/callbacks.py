@@ -152,7 +152,8 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
         context = get_context()
         frame, _ = shown_operations(context, view_of(clamp_year(year, context), *filters), None)
         return (
-            components.operations_table(frame, search=search or "", sort=sort or {}, sort_button_type=Region.SORT_BUTTON),
+            components.operations_table(frame, search=search or "", sort=sort or {}, sort_button_type=Region.SORT_BUTTON,
+                                        sources=context.source_titles),
             components.map_table(frame, context.acv_names, context.departement_names, search or ""),
         )
 

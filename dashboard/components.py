@@ -148,7 +148,8 @@ TABLE_COLUMNS = (
     (Op.NATURE, "Nature"), (STATUS, "Statut"), (Derived.LOGEMENTS_RETENUS, "Logements"),
     (Op.FINANCEMENTS, "Financements"), (Op.TYPOLOGIE, "Typologie"), (Op.SURFACE_M2, "Surface (m²)"),
     (Op.COMMERCES, "Commerces"), (Op.DEBUT_TRAVAUX, "Début des travaux"), (Op.LIVRAISON, "Livraison"),
-    (Op.DUREE_MOIS, "Durée (mois)"), (Op.BUDGET_EUR, "Coût publié"), (Op.SOURCE, "Source"),
+    (Op.DUREE_MOIS, "Durée (mois)"), (Op.BUDGET_EUR, "Coût publié"), (Op.DESCRIPTION, "Description"),
+    (Op.CONFLIT, "Désaccord entre sources"), (Op.REMARQUES, "Remarques"), (Op.SOURCE, "Source"),
 )
 SORTABLE = {column for column, _ in TABLE_COLUMNS}
 
@@ -176,7 +177,12 @@ def sort_frame(frame: pd.DataFrame, column: str, descending: bool) -> pd.DataFra
     return frame.sort_values([column, Op.ID], ascending=[not descending, True], na_position="last", kind="stable")
 
 
-def operations_table(frame: pd.DataFrame, *, search: str, sort: dict, sort_button_type: str) -> html.Div:
+def source_titles(row: pd.Series, sources: dict[str, str]) -> str:
+    return " ; ".join(sources.get(s.strip(), s.strip()) for s in row[Op.SOURCE].split(";") if s.strip())
+
+
+def operations_table(frame: pd.DataFrame, *, search: str, sort: dict, sort_button_type: str,
+                     sources: dict[str, str]) -> html.Div:
     """Every published field of the operations shown, sortable, each row linking to its commune."""
     column, descending = sort.get("column", Op.COMMUNE), sort.get("descending", False)
     ordered = sort_frame(frame, column, descending)
@@ -195,6 +201,8 @@ def operations_table(frame: pd.DataFrame, *, search: str, sort: dict, sort_butto
         for key, _ in TABLE_COLUMNS:
             if key == Op.COMMUNE:
                 cells.append(html.Th(dcc.Link(row[Op.COMMUNE], href=f"/commune/{row[Op.CODE_INSEE]}{search}"), scope="row"))
+            elif key == Op.SOURCE:
+                cells.append(html.Td(source_titles(row, sources), className="col-source"))
             else:
                 cells.append(html.Td(cell(row, key), className=f"col-{key}"))
         body.append(html.Tr(cells, id=f"op-row-{row[Op.ID]}"))
@@ -225,14 +233,13 @@ def operation_sheet(row: pd.Series, *, sources: dict[str, str], report_url: str)
     ]
     if row[Op.VARIANTES]:
         fields.append(("Autre valeur publiée", row[Op.VARIANTES]))
-    source_ids = [s.strip() for s in row[Op.SOURCE].split(";") if s.strip()]
     children = [
         html.H3(row[Op.NOM] or row[Op.ADRESSE] or row[Op.ID]),
         html.P(row[Op.DESCRIPTION], className="description") if row[Op.DESCRIPTION] else None,
         html.Dl([part for label, value in fields for part in (html.Dt(label), html.Dd(value))], className="fields"),
         html.P(["⚠ Sources en désaccord : ", row[Op.CONFLIT]], className="conflict") if row[Op.CONFLIT] else None,
         html.P(row[Op.REMARQUES], className="remark") if row[Op.REMARQUES] else None,
-        html.P(["Source : ", " ; ".join(sources.get(s, s) for s in source_ids)], className="source"),
+        html.P(["Source : ", source_titles(row, sources)], className="source"),
         html.A("Signaler une erreur", href=report_url.replace("{id}", row[Op.ID]), className="report-link no-print"),
     ]
     return html.Article(children, className="op-sheet", id=f"op-{row[Op.ID]}")
