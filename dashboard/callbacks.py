@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from dash import ALL, Dash, Input, Output, Patch, State, ctx, html, no_update
 
-from dashboard import analysis, components
+from dashboard import analysis, components, inputs
 from dashboard.context import Context
 from dashboard.figures import maps
 from dashboard.figures.mix import mix_figure
@@ -23,15 +23,23 @@ CONTROL_INPUTS = [Input(Ctl.YEAR, "value"), *(Input(f, "value") for f in FILTERS
 COMMUNE_PREFIX = "/commune/"
 
 
-def view_of(year, departements, communes, programmes, statuses, codes, presentation=False) -> View:
-    return View(year=int(year), departements=tuple(departements or ()), communes=tuple(communes or ()),
-                programmes=tuple(programmes or ()), statuses=tuple(statuses or ()), codes=tuple(codes or ()),
-                presentation=presentation)
+def view_of(year, departements, communes, programmes, statuses, codes, presentation=False, *,
+            context: Context | None = None) -> View:
+    """The view the controls show. Their values come from the browser and may be forged: any type is taken
+    (dashboard.inputs); with ``context`` the year is clamped to the data's period and filters keep known codes."""
+    vocabularies = {} if context is None else {
+        "years": context.years, "departement_codes": context.departement_names,
+        "commune_codes": context.dataset.communes.index,
+    }
+    return inputs.controls_view(year, departements, communes, programmes, statuses, codes,
+                                presentation=presentation, **vocabularies)
 
 
 def route(pathname: str | None, context: Context) -> tuple[str, str | None]:
     """``("region", None)``, ``("commune", code)``, ``("unknown-commune", code)`` or ``("unknown", None)``."""
     path = pathname or "/"
+    if not isinstance(path, str):
+        return "unknown", None
     if path in ("/", ""):
         return "region", None
     if path.startswith(COMMUNE_PREFIX):
@@ -64,8 +72,8 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
         else:
             first, last = context.years
             step = {Ctl.YEAR_PREV: -1, Ctl.YEAR_NEXT: 1}.get(trigger, 0)
-            year = min(max(int(year or context.default_year) + step, first), last)
-            view = view_of(year, *filters, presentation=current.presentation)
+            year = min(max(inputs.as_year(year, default=context.default_year) + step, first), last)
+            view = view_of(year, *filters, presentation=current.presentation, context=context)
         outputs = (view.year, *(list(v) for v in (view.departements, view.communes, view.programmes,
                                                   view.statuses, view.codes)))
         return view_query(view, default_year=context.default_year), *outputs, None
@@ -74,7 +82,7 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
     def render_page(pathname, search):
         context = get_context()
         kind, code = route(pathname, context)
-        back = "/" + (search or "")
+        back = "/" + inputs.as_search(search)
         view = context.parse(search)
         if kind == "region":
             frame = analysis.filter_operations(context.dataset.operations, context.dataset.mix, view)
@@ -92,7 +100,7 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
     )
     def update_region(_ready, year, *filters):
         context = get_context()
-        view = view_of(year or context.default_year, *filters)
+        view = view_of(year, *filters, context=context)
         frame = analysis.filter_operations(context.dataset.operations, context.dataset.mix, view)
         figures = analysis.key_figures(frame)
         return (
@@ -111,9 +119,11 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
     def update_table(_ready, sort, year, *rest):
         *filters, search = rest
         context = get_context()
-        view = view_of(year or context.default_year, *filters)
+        view = view_of(year, *filters, context=context)
         frame = analysis.filter_operations(context.dataset.operations, context.dataset.mix, view)
-        return components.operations_table(frame, search=search or "", sort=sort or {}, sort_button_type=Region.SORT_BUTTON)
+        return components.operations_table(frame, search=inputs.as_search(search),
+                                           sort=inputs.as_sort(sort, components.SORTABLE, Op.COMMUNE),
+                                           sort_button_type=Region.SORT_BUTTON)
 
     @app.callback(
         Output(Region.SORT, "data"),
@@ -121,10 +131,11 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
         prevent_initial_call=True,
     )
     def sort_table(clicks, sort):
-        if not ctx.triggered_id or not any(clicks):
+        column = ctx.triggered_id.get("column") if isinstance(ctx.triggered_id, dict) else None
+        if column not in components.SORTABLE or not any(clicks or ()):
             return no_update
-        column = ctx.triggered_id["column"]
-        descending = not sort.get("descending", False) if sort.get("column") == column else False
+        sort = inputs.as_sort(sort, components.SORTABLE, Op.COMMUNE)
+        descending = not sort["descending"] if sort["column"] == column else False
         return {"column": column, "descending": descending}
 
     @app.callback(
@@ -134,9 +145,9 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
     )
     def update_commune(code, year, *filters):
         context = get_context()
-        if code not in context.dataset.communes.index:
+        if not isinstance(code, str) or code not in context.dataset.communes.index:
             return (no_update,) * 6
-        view = view_of(year or context.default_year, *filters)
+        view = view_of(year, *filters, context=context)
         every = analysis.filter_operations(context.dataset.operations, context.dataset.mix, view, ignore_place=True)
         frame = every[every[Op.CODE_INSEE] == code]
         figures = analysis.key_figures(frame)
@@ -170,13 +181,8 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
 
 def commune_path(click: dict | None) -> str:
     """``/commune/<code>`` for a click on a commune or a marker; the code travels in customdata."""
-    if not click or not click.get("points"):
-        return no_update
-    custom = click["points"][0].get("customdata")
-    code = custom[0] if isinstance(custom, list) else custom
-    if not isinstance(code, str) or not code:
-        return no_update
-    return COMMUNE_PREFIX + code
+    code = inputs.clicked_code(click)
+    return COMMUNE_PREFIX + code if code else no_update
 
 
 def get_report_url(app: Dash) -> str:
