@@ -114,7 +114,7 @@ def check_body(body: Any, callbacks: dict) -> None:
     if not spec.get("no_output"):
         declared = spec["output"] if isinstance(spec["output"], list) else [spec["output"]]
         outputs = body.get("outputs") if isinstance(spec["output"], list) else [body.get("outputs")]
-        _check_dependencies(outputs, [dependency.to_dict() for dependency in declared], "outputs", values=False)
+        _check_dependencies(outputs, [dependency.to_dict() for dependency in declared], "outputs")
     inputs = _check_dependencies(body.get("inputs"), spec["inputs"], "inputs")
     _check_dependencies(body.get("state", []), spec["state"], "state")
     changed = body.get("changedPropIds", [])
@@ -141,7 +141,7 @@ def _check_limits(body: Any) -> None:
             stack.extend((item, depth + 1) for item in value)
 
 
-def _check_dependencies(received: Any, declared: list[dict], part: str, *, values: bool = True) -> list[dict]:
+def _check_dependencies(received: Any, declared: list[dict], part: str) -> list[dict]:
     """The flat list of entries, once each matches its declaration (id, property, type of value)."""
     if not isinstance(received, list) or len(received) != len(declared):
         raise Refused(part)
@@ -154,30 +154,27 @@ def _check_dependencies(received: Any, declared: list[dict], part: str, *, value
         if not isinstance(entries, list) or len(entries) > MAX_ITEMS:
             raise Refused(part)
         for entry in entries:
-            _check_entry(entry, prop, part, values)
-            if not (_matches(entry["id"], pattern) if pattern is not None else entry["id"] == spec_id):
+            if not isinstance(entry, dict) or not _is_property(entry.get("property"), prop, part):
                 raise Refused(part)
+            if not (_matches(entry["id"], pattern) if pattern is not None else entry.get("id") == spec_id):
+                raise Refused(part)
+            if part != "outputs" and "value" in entry:
+                # The id is one of ours now: a pattern-matching one is known by its type.
+                key = spec_id if pattern is None else pattern.get("type")
+                check = BY_COMPONENT.get((key, prop)) or BY_PROPERTY.get(prop)
+                if check is not None and not check(entry["value"]):
+                    raise Refused(f"valeur de {key}.{prop}")
         flat.extend(entries)
     return flat
 
 
-def _check_entry(entry: Any, prop: str, part: str, values: bool) -> None:
-    if not isinstance(entry, dict) or not isinstance(entry.get("property"), str):
-        raise Refused(part)
-    sent = entry["property"]
+def _is_property(sent: Any, prop: str, part: str) -> bool:
     # allow_duplicate outputs travel as "pathname@<hash>"
-    if sent != prop and not (not values and sent.startswith(prop + "@")):
-        raise Refused(part)
-    if not isinstance(entry.get("id"), str | dict):
-        raise Refused(part)
-    if values and "value" in entry:
-        key = entry["id"] if isinstance(entry["id"], str) else entry["id"].get("type")
-        check = BY_COMPONENT.get((key, prop)) or BY_PROPERTY.get(prop)
-        if check is not None and not check(entry["value"]):
-            raise Refused(f"valeur de {str(key)[:40]}.{prop}")
+    return isinstance(sent, str) and (sent == prop or (part == "outputs" and sent.startswith(prop + "@")))
 
 
 def _matches(component_id: Any, pattern: dict) -> bool:
+    """A dict id with the pattern's keys, its values equal where the pattern has no wildcard."""
     if not isinstance(component_id, dict) or set(component_id) != set(pattern):
         return False
     for key, expected in pattern.items():

@@ -286,6 +286,9 @@ def malformed_bodies(app) -> list[tuple[str, object]]:
     sort = callback_body(app, find_output(app, "region-sort.data"), {"region-sort.data": {}})
     sort["inputs"][0] = sort["inputs"][0] * (guard.MAX_ITEMS // len(sort["inputs"][0]) + 1)
     cases.append(("pattern matching thousands", sort))
+    sort = callback_body(app, find_output(app, "region-sort.data"), {"region-sort.data": {}})
+    sort["inputs"][0][0] = {"id": {"column": "commune", "type": ["x"]}, "property": "n_clicks", "value": 1}
+    cases.append(("pattern id of another type", sort))
     return cases
 
 
@@ -362,9 +365,15 @@ def forged_requests(draw, app):
             for item in entry:
                 if draw(st.booleans()):
                     item["value"] = draw(values)
-    mutation = draw(st.sampled_from(["none"] * 12 + ["drop", "replace", "extra"]))
+    mutation = draw(st.sampled_from(["none"] * 12 + ["drop", "replace", "extra", "id"]))
     key = draw(st.sampled_from(sorted(body)))
-    if mutation == "drop":
+    if mutation == "id" and body["inputs"]:  # one input's id (or a pattern-matched one's) replaced
+        entry = draw(st.sampled_from(body["inputs"]))
+        target = draw(st.sampled_from(entry)) if isinstance(entry, list) and entry else entry
+        if isinstance(target, dict):
+            target["id"] = draw(st.one_of(values, st.fixed_dictionaries(
+                {"column": values, "type": st.one_of(values, st.just(Region.SORT_BUTTON))})))
+    elif mutation == "drop":
         body.pop(key)
     elif mutation == "replace":
         body[key] = draw(values)
