@@ -14,7 +14,7 @@ from dashboard.ids import Live
 from dashboard.live import Failure, LiveContext, failure_summary
 from dashboard.serving import NO_STORE
 
-POLL_SECONDS = 10.0  # every open tab asks this often; the answer is a no-op (HTTP 204) while nothing changed
+POLL_SECONDS = 10.0  # every open tab asks this often; the answer is empty while nothing changed
 SHOWN_ERRORS = 3
 MAX_ERROR_CHARS = 300
 HEALTH_PATH = "/healthz"
