@@ -5,12 +5,10 @@ from __future__ import annotations
 import flask
 from dash import Dash, html
 
-from dashboard import callbacks, layout
-from dashboard.context import Context, build_context
-from dashboard.dataset import load_dataset
+from dashboard import callbacks, freshness, guard, layout, security
+from dashboard.live import DataError, LiveContext  # noqa: F401 - DataError: what create_app raises
 from dashboard.pages import commune as commune_page
 from dashboard.pages import region as region_page
-from dashboard.report import Report
 from dashboard.serving import LONG_LIVED, configure_serving
 from dashboard.settings import ASSETS_DIR, Settings
 
@@ -31,21 +29,10 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 
 
-class DataError(RuntimeError):
-    """The data folder cannot be loaded; the message is the full report."""
-
-
-def load_context(settings: Settings) -> Context:
-    report = Report()
-    dataset = load_dataset(settings.data_dir, report)
-    if dataset is None:
-        raise DataError(report.render())
-    return build_context(dataset)
-
-
 def create_app(settings: Settings | None = None) -> Dash:
     settings = settings or Settings()
-    context = load_context(settings)
+    holder = LiveContext(settings.data_dir, check_every=settings.reload_check_seconds)
+    context = holder.get()
     app = Dash(
         __name__,
         assets_folder=str(ASSETS_DIR),
@@ -58,21 +45,24 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.index_string = INDEX
     configure_serving(app)
     app.server.config["COEUR_REPORT_URL"] = settings.report_url
-    app.layout = layout.shell(context)
+    app.layout = freshness.live_layout(layout.shell, holder, poll_seconds=settings.poll_seconds)
     app.validation_layout = html.Div([
-        layout.shell(context), region_page.layout(),
+        *freshness.parts(context.version), layout.shell(context), region_page.layout(),
         commune_page.layout(code="00000", name="", departement="", is_acv=False, back_href="/"),
     ])
-    callbacks.register(app, lambda: context)
-    _geo_routes(app, lambda: context)
-    _not_found_status(app, lambda: context)
+    callbacks.register(app, holder.get)
+    freshness.register(app, holder)
+    _geo_routes(app, holder.geo_asset)
+    _not_found_status(app, holder.get)
+    security.configure_security(app, settings)
+    guard.configure_guard(app)
     return app
 
 
-def _geo_routes(app: Dash, get_context) -> None:
+def _geo_routes(app: Dash, find_asset) -> None:
     @app.server.route("/geo/<name>")
     def geo_asset(name: str):
-        asset = get_context().geo_assets().get(name)
+        asset = find_asset(name)  # the current data's, or a recent version's (pages drawn before a reload)
         if asset is None:
             flask.abort(404)
         response = flask.Response(asset.body, mimetype="application/geo+json")

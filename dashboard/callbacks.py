@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from dash import ALL, ClientsideFunction, Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
 
-from dashboard import analysis, components
+from dashboard import analysis, components, inputs
 from dashboard.context import Context
 from dashboard.export import file_name, operations_csv
 from dashboard.figures import maps
@@ -26,15 +26,23 @@ CONTROL_INPUTS = [Input(Ctl.YEAR, "value"), *(Input(f, "value") for f in FILTERS
 COMMUNE_PREFIX = "/commune/"
 
 
-def view_of(year, departements, communes, programmes, statuses, codes, presentation=False) -> View:
-    return View(year=int(year), departements=tuple(departements or ()), communes=tuple(communes or ()),
-                programmes=tuple(programmes or ()), statuses=tuple(statuses or ()), codes=tuple(codes or ()),
-                presentation=presentation)
+def view_of(year, departements, communes, programmes, statuses, codes, presentation=False, *,
+            context: Context | None = None) -> View:
+    """The view the controls show. Their values come from the browser and may be forged: any type is taken
+    (dashboard.inputs); with ``context`` the year is clamped to the data's period and filters keep known codes."""
+    vocabularies = {} if context is None else {
+        "years": context.years, "departement_codes": context.departement_names,
+        "commune_codes": context.dataset.communes.index,
+    }
+    return inputs.controls_view(year, departements, communes, programmes, statuses, codes,
+                                presentation=presentation, **vocabularies)
 
 
 def route(pathname: str | None, context: Context) -> tuple[str, str | None]:
     """``("region", None)``, ``("commune", code)``, ``("unknown-commune", code)`` or ``("unknown", None)``."""
     path = pathname or "/"
+    if not isinstance(path, str):
+        return "unknown", None
     if path in ("/", ""):
         return "region", None
     if path.startswith(COMMUNE_PREFIX):
@@ -57,11 +65,11 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
         context = get_context()
         trigger = ctx.triggered_id
         if trigger in (None, Shell.URL):
-            view = context.parse(search)
+            view = context.parse(inputs.as_text(search))
             notice = html.Ul([html.Li(n) for n in view.notices]) if view.notices else None
             return (no_update, view.year, *(list(v) for v in (view.departements, view.communes, view.programmes,
                                                                 view.statuses, view.codes)), notice)
-        view = next_view(context, context.parse(search), trigger, year, filters)
+        view = next_view(context, context.parse(inputs.as_text(search)), trigger, year, filters)
         outputs = (view.year, *(list(v) for v in (view.departements, view.communes, view.programmes,
                                                   view.statuses, view.codes)))
         return view_query(view, default_year=context.default_year), *outputs, None
@@ -71,7 +79,7 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
         Input(Shell.URL, "search"),
     )
     def presentation_mode(search):
-        view = get_context().parse(search)
+        view = get_context().parse(inputs.as_text(search))
         return ("shell presenting" if view.presentation else "shell"), view.presentation, f"Situation fin {view.year}"
 
     @app.callback(
@@ -84,14 +92,15 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
 
     @app.callback(Output(Shell.SEARCH_RESULTS, "children"), Input(Shell.SEARCH, "value"), State(Shell.URL, "search"))
     def search_communes(query, search):
-        return components.search_results(get_context().commune_index.search(query or ""), query or "", search or "")
+        query = inputs.as_text(query)
+        return components.search_results(get_context().commune_index.search(query), query, inputs.as_search(search))
 
     @app.callback(
         Output(Shell.URL, "pathname", allow_duplicate=True), Output(Shell.SEARCH, "value"),
         Input(Shell.SEARCH, "n_submit"), State(Shell.SEARCH, "value"), prevent_initial_call=True,
     )
     def open_first_match(_submit, query):
-        matches = get_context().commune_index.search(query or "", limit=1)
+        matches = get_context().commune_index.search(inputs.as_text(query), limit=1)
         return (COMMUNE_PREFIX + matches[0].code, "") if matches else (no_update, no_update)
 
     @app.callback(
@@ -101,7 +110,7 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
     def export_csv(_clicks, pathname, search):
         context = get_context()
         kind, code = route(pathname, context)
-        view = context.parse(search)
+        view = context.parse(inputs.as_text(search))
         frame, place = shown_operations(context, view, code if kind == "commune" else None)
         lines = export_header(context, view, place)
         name = file_name(place or "hauts-de-france", str(view.year)) + ".csv"
@@ -111,7 +120,7 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
     def render_page(pathname, search):
         context = get_context()
         kind, code = route(pathname, context)
-        back = "/" + (search or "")
+        back = "/" + inputs.as_search(search)
         view = context.parse(search)
         if kind == "region":
             frame = analysis.filter_operations(context.dataset.operations, context.dataset.mix, view)
@@ -129,7 +138,7 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
     )
     def update_region(_ready, presenting, year, *filters):
         context = get_context()
-        view = view_of(clamp_year(year, context), *filters, presentation=bool(presenting))
+        view = view_of(year, *filters, presentation=bool(presenting), context=context)
         frame, _ = shown_operations(context, view, None)
         figures = analysis.key_figures(frame)
         patch = map_patch(maps.region_trace_data(frame, context.acv_names, largest_op=context.largest_op))
@@ -150,11 +159,12 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
     def update_tables(_ready, sort, year, *rest):
         *filters, search = rest
         context = get_context()
-        frame, _ = shown_operations(context, view_of(clamp_year(year, context), *filters), None)
+        frame, _ = shown_operations(context, view_of(year, *filters, context=context), None)
+        search = inputs.as_search(search)
         return (
-            components.operations_table(frame, search=search or "", sort=sort or {}, sort_button_type=Region.SORT_BUTTON,
-                                        sources=context.source_titles),
-            components.map_table(frame, context.acv_names, context.departement_names, search or ""),
+            components.operations_table(frame, search=search, sort=inputs.as_sort(sort, components.SORTABLE, Op.COMMUNE),
+                                        sort_button_type=Region.SORT_BUTTON, sources=context.source_titles),
+            components.map_table(frame, context.acv_names, context.departement_names, search),
         )
 
     @app.callback(
@@ -163,10 +173,11 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
         prevent_initial_call=True,
     )
     def sort_table(clicks, sort):
-        if not ctx.triggered_id or not any(clicks):
+        column = ctx.triggered_id.get("column") if isinstance(ctx.triggered_id, dict) else None
+        if column not in components.SORTABLE or not any(clicks or ()):
             return no_update
-        column = ctx.triggered_id["column"]
-        descending = not sort.get("descending", False) if sort.get("column") == column else False
+        sort = inputs.as_sort(sort, components.SORTABLE, Op.COMMUNE)
+        descending = not sort["descending"] if sort["column"] == column else False
         return {"column": column, "descending": descending}
 
     @app.callback(
@@ -176,9 +187,9 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
     )
     def update_commune(code, presenting, year, *filters):
         context = get_context()
-        if code not in context.dataset.communes.index:
+        if not isinstance(code, str) or code not in context.dataset.communes.index:
             return (no_update,) * 6
-        view = view_of(clamp_year(year, context), *filters, presentation=bool(presenting))
+        view = view_of(year, *filters, presentation=bool(presenting), context=context)
         frame, _ = shown_operations(context, view, code)
         figures = analysis.key_figures(frame)
         sheets = [components.operation_sheet(row, sources=context.source_titles, report_url=get_report_url(app))
@@ -230,15 +241,7 @@ def next_view(context: Context, current: View, trigger, year, filters) -> View:
         return View(year=context.default_year, presentation=current.presentation)
     if trigger in (Shell.PRESENT, Shell.EXIT_PRESENT):
         return replace(current, presentation=trigger == Shell.PRESENT)
-    return view_of(clamp_year(year, context), *filters, presentation=current.presentation)
-
-
-def clamp_year(year, context: Context) -> int:
-    first, last = context.years
-    try:
-        return min(max(int(year), first), last)
-    except (TypeError, ValueError):
-        return context.default_year
+    return view_of(year, *filters, presentation=current.presentation, context=context)
 
 
 def shown_operations(context: Context, view: View, code: str | None):
@@ -271,13 +274,8 @@ def export_header(context: Context, view: View, place: str | None) -> list[str]:
 
 def commune_path(click: dict | None) -> str:
     """``/commune/<code>`` for a click on a commune or a marker; the code travels in customdata."""
-    if not click or not click.get("points"):
-        return no_update
-    custom = click["points"][0].get("customdata")
-    code = custom[0] if isinstance(custom, list) else custom
-    if not isinstance(code, str) or not code:
-        return no_update
-    return COMMUNE_PREFIX + code
+    code = inputs.clicked_code(click)
+    return COMMUNE_PREFIX + code if code else no_update
 
 
 def get_report_url(app: Dash) -> str:

@@ -22,10 +22,20 @@ def check(path: Path, data_dir: Path) -> int:
 
 def serve(settings: Settings) -> int:
     from dashboard.app import create_app  # imported here: `check` needs no Dash
+    from dashboard.security import QuietRequestHandler
 
     app = create_app(settings)
-    app.run(host=settings.host, port=settings.port, debug=settings.debug)
+    app.run(host=settings.host, port=settings.port, debug=settings.debug, request_handler=QuietRequestHandler)
     return 0
+
+
+def _origin(value: str) -> str:
+    from dashboard.security import frame_origin
+
+    try:
+        return frame_origin(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
 
 
 def parser() -> argparse.ArgumentParser:
@@ -37,6 +47,8 @@ def parser() -> argparse.ArgumentParser:
         target.add_argument("--port", type=int, default=8050, help="port d'écoute (8050)")
         target.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="dossier des données (data/)")
         target.add_argument("--debug", action="store_true", help="mode débogage de Dash (jamais en production)")
+        target.add_argument("--frame-ancestors", nargs="+", type=_origin, default=[], metavar="ORIGINE",
+                            help="origines autorisées à afficher le tableau de bord dans un cadre (https://hote)")
     verify = commands.add_parser("check", help="valider un fichier d'opérations sans le modifier")
     verify.add_argument("path", nargs="?", type=Path, help=f"fichier à valider ({OPERATIONS_FILE} du dossier des données)")
     verify.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="dossier des communes et référentiels")
@@ -51,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         return check(args.path or args.data_dir / OPERATIONS_FILE, args.data_dir)
     if args.command == "geocode":
         return geocode.run(args)
-    settings = Settings(data_dir=args.data_dir, host=args.host, port=args.port, debug=args.debug)
+    settings = Settings(data_dir=args.data_dir, host=args.host, port=args.port, debug=args.debug,
+                        frame_ancestors=tuple(args.frame_ancestors))
     return serve(settings)
 
 

@@ -25,6 +25,8 @@ class Context:
     largest_commune: int
     source_titles: dict[str, str]
     commune_index: CommuneIndex
+    # Hash of the data files this context was built from (dashboard.live); pages compare it to notice a reload.
+    version: str = ""
 
     @property
     def default_year(self) -> int:

@@ -62,3 +62,10 @@ class Commune:
     TIMELINE: Final = "commune-timeline"
     UNDATED: Final = "commune-undated"
     OPERATIONS: Final = "commune-operations"
+
+
+class Live:
+    POLL: Final = "live-poll"
+    BUILT: Final = "live-built"  # the data version the page was built from
+    LATEST: Final = "live-latest"  # the version the server serves now, and the one it refused if any
+    BANNER: Final = "live-banner"

@@ -23,6 +23,9 @@ class Settings:
     frame_ancestors: tuple[str, ...] = field(default_factory=tuple)
     # Where "signaler une erreur" links point; {id} is replaced by the operation id.
     report_url: str = "mailto:contact@example.org?subject=Cœur de Ville : erreur sur l'opération {id}"
+    # Live data: how often the server looks at the data files' stat, and how often open pages ask for news.
+    reload_check_seconds: float = 2.0
+    poll_seconds: float = 10.0
 
     @classmethod
     def from_env(cls) -> Settings:

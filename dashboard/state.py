@@ -6,6 +6,7 @@ A malformed query never fails: each bad value falls back to its default with a n
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qs, urlencode
 
@@ -14,6 +15,8 @@ from dashboard.schema import FINANCING_CODES, PROGRAMMES, STATUSES
 MIN_YEAR = 2018  # launch of Action Cœur de Ville
 MAX_QUERY_CHARS = 2_000
 MAX_VALUES = 50
+MAX_YEAR_DIGITS = 6
+BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 class Q:
@@ -58,10 +61,12 @@ def parse_view(
 ) -> View:
     """The view of a query string such as ``?annee=2021&dep=60&statut=livrée``."""
     notices: list[str] = []
-    text = (search or "").lstrip("?")
+    text = search.lstrip("?") if isinstance(search, str) else ""
     if len(text) > MAX_QUERY_CHARS:
         notices.append("Adresse trop longue : filtres ignorés.")
         text = ""
+    if BAD_ESCAPE.search(text):
+        notices.append("Adresse mal encodée : un « % » n'y est pas suivi de deux chiffres hexadécimaux.")
     try:
         query = parse_qs(text, keep_blank_values=False, max_num_fields=MAX_VALUES * 7)
     except ValueError:
@@ -81,8 +86,12 @@ def parse_view(
     year = last
     if Q.YEAR in query:
         raw = query[Q.YEAR][0]
-        if raw.isdigit() and first <= int(raw) <= last:
-            year = int(raw)
+        # isascii: "²" and other Unicode digits pass isdigit() but not int()
+        number = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= MAX_YEAR_DIGITS else None
+        if number is None:
+            notices.append(f"Année « {raw[:10]} » illisible : {last} affichée.")
+        elif first <= number <= last:
+            year = number
         else:
             notices.append(f"Année « {raw[:10]} » hors de la période {first}–{last} : {last} affichée.")
     return View(

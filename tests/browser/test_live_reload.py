@@ -1,0 +1,88 @@
+"""The data file edited under a running server: open pages follow it, and never show a broken version."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import start_server, wait_for_idle, wait_for_map
+
+NEW_ROW = ("lille-essai,hors ACV,Lille,59350,Rue de l'Essai,,construction neuve,Opération ajoutée pour l'essai.,"
+           "20,20 PLUS,,,,,2024,,,,,,clesence-acv,,,")
+MARKERS = "#region-map .scattergeo .point"
+
+
+def with_cell(text: str, line: int, column: str, value: str) -> str:
+    """``text`` with one cell changed, every other byte kept (line numbers included)."""
+    lines = text.split("\n")
+    header = next(csv.reader([lines[0]]))
+    row = next(csv.reader([lines[line - 1]]))
+    row[header.index(column)] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(row)
+    lines[line - 1] = out.getvalue()
+    return "\n".join(lines)
+
+
+def operations_shown(page) -> str:
+    card = page.locator(".kf-card", has=page.locator(".kf-label", has_text="opérations")).first
+    return card.locator(".kf-value").inner_text()
+
+
+@pytest.fixture
+def live_server(real_data_copy: Path):
+    running = start_server(real_data_copy, reload_check_seconds=0.2, poll_seconds=1)
+    yield running
+    running.stop()
+
+
+def test_the_page_follows_the_data_file_and_never_shows_a_broken_version(live_server, page) -> None:
+    csv_path = live_server.data_dir / "operations.csv"
+    original = csv_path.read_text(encoding="utf-8")
+    p = page.page
+    p.goto(live_server.url + "/")
+    wait_for_map(p)
+    wait_for_idle(p)
+    assert p.locator(MARKERS).count() == 13
+    assert operations_shown(p) == "13"
+    geometry_before = [url for url in page.requests if "/geo/communes-region-" in url]
+
+    # A valid change: one more operation, in a commune the map did not colour yet.
+    valid = original + NEW_ROW + "\n"
+    with p.expect_navigation(timeout=20_000):  # the page reloads itself once the server has the new data
+        csv_path.write_text(valid, encoding="utf-8")
+    wait_for_map(p)
+    wait_for_idle(p)
+    assert p.locator(MARKERS).count() == 14
+    assert operations_shown(p) == "14"
+    geometry_after = [url for url in page.requests if "/geo/communes-region-" in url]
+    assert geometry_after[-1] != geometry_before[-1]  # new communes, new geometry URL
+
+    # An invalid change: the banner names the file and the first errors, the data shown stays.
+    invalid = with_cell(with_cell(valid, 5, "logements", "beaucoup"), 7, "code_insee", "99999")
+    csv_path.write_text(invalid, encoding="utf-8")
+    banner = p.locator("#live-banner")
+    banner.get_by_text("operations.csv n'a pas été rechargé : 2 erreurs.").wait_for(timeout=20_000)
+    text = banner.inner_text()
+    assert "operations.csv:5: logements: « beaucoup »" in text
+    assert "operations.csv:7: code_insee: « 99999 »" in text
+    assert p.locator(MARKERS).count() == 14
+    p.reload()
+    wait_for_map(p)
+    wait_for_idle(p)
+    assert operations_shown(p) == "14"
+    banner.get_by_text("operations.csv n'a pas été rechargé").wait_for()
+    assert csv_path.read_text(encoding="utf-8") == invalid  # the file is never touched
+
+    # Valid again: the banner goes, the new data shows.
+    with p.expect_navigation(timeout=20_000):
+        csv_path.write_text(original, encoding="utf-8")
+    wait_for_map(p)
+    wait_for_idle(p)
+    assert p.locator(MARKERS).count() == 13
+    assert banner.inner_text() == ""
+    assert page.errors == []
+    assert page.foreign_requests() == []
