@@ -11,7 +11,8 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from dashboard.report import Report, unreadable
+from dashboard.reader import read_bytes
+from dashboard.report import Report
 from dashboard.schema import Geo
 
 WGS84 = "EPSG:4326"
@@ -54,16 +55,8 @@ _UNREADABLE = object()  # not None: a file holding `null` is readable, and wrong
 def _read_json(path: Path, report: Report) -> object:
     """The parsed JSON, or ``_UNREADABLE`` once the reason is reported."""
     name = path.name
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            report.error(
-                name, None, None, f"fichier trop gros ({size} octets) : au plus {MAX_FILE_BYTES} octets"
-            )
-            return _UNREADABLE
-        raw = path.read_bytes()
-    except OSError as error:
-        report.error(name, None, None, unreadable(error))
+    raw = read_bytes(path, report, MAX_FILE_BYTES)
+    if raw is None:
         return _UNREADABLE
     try:
         return json.loads(raw.decode("utf-8-sig"))

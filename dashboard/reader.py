@@ -159,19 +159,24 @@ def _check_header(
     return bool(found)
 
 
+def read_bytes(path: Path, report: Report, max_bytes: int) -> bytes | None:
+    """The file's bytes, or ``None`` once the reason (missing, unreadable, too big) is reported."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            report.error(path.name, None, None, f"fichier trop gros ({size} octets) : au plus {max_bytes} octets")
+            return None
+        return path.read_bytes()
+    except OSError as error:
+        report.error(path.name, None, None, unreadable(error))
+        return None
+
+
 def read_table(path: Path, expected: tuple[str, ...], report: Report) -> Table | None:
     """Read ``path`` into text cells; problems go to ``report`` and give ``None`` if fatal."""
     name = path.name
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            report.error(
-                name, None, None, f"fichier trop gros ({size} octets) : au plus {MAX_FILE_BYTES} octets"
-            )
-            return None
-        raw = path.read_bytes()
-    except OSError as error:
-        report.error(name, None, None, unreadable(error))
+    raw = read_bytes(path, report, MAX_FILE_BYTES)
+    if raw is None:
         return None
     decoded = decode(raw, name, report)
     if decoded is None:
