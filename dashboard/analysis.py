@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from dashboard.parsing import MIX_CODE_SEPARATOR, ParseError, parse_date, parse_variantes
@@ -23,41 +24,98 @@ def year_of(text: str) -> int | None:
         return None
 
 
-def status_at(operations: pd.DataFrame, year: int) -> pd.Series:
+class Years:
+    """Columns of the milestone years, parsed once per dataset (``milestone_years``)."""
+
+    STARTED = "annee_debut"
+    DELIVERED = "annee_livraison"
+    HAS_VARIANT = "date_autre_source"  # another source publishes another start or delivery date
+    VARIANT_STARTED = "annee_debut_autre_source"
+    VARIANT_DELIVERED = "annee_livraison_autre_source"
+    DATED = "datee"  # at least one date, from either source: the operation has a place on the timeline
+
+
+def _years(texts: pd.Series) -> pd.Series:
+    """``year_of`` of every cell, parsed once per distinct text."""
+    years = {text: year_of(text) for text in texts.unique()}
+    return texts.map(years).astype("Float64")
+
+
+def _date_variants(text: str) -> dict[str, str] | None:
+    """The start and delivery dates another source gives, ``None`` when it gives neither."""
+    if not text:
+        return None
+    try:
+        variants = dict(parse_variantes(text))
+    except ParseError:
+        return None
+    dates = {column: variants[column] for column in (Op.DEBUT_TRAVAUX, Op.LIVRAISON) if column in variants}
+    return dates or None
+
+
+def milestone_years(operations: pd.DataFrame) -> pd.DataFrame:
+    """Year of each operation's start and delivery, and of the other source's where one differs.
+
+    A variant replaces only the dates it names; an unreadable one counts as no date, as it always has.
+    Computed once per dataset (``Context``): a year change then compares numbers instead of parsing dates.
+    """
+    started, delivered = _years(operations[Op.DEBUT_TRAVAUX]), _years(operations[Op.LIVRAISON])
+    variants = operations[Op.VARIANTES].map(_date_variants)
+    has_variant = variants.notna()
+    other_started, other_delivered = started.copy(), delivered.copy()
+    for op_id, dates in variants[has_variant].items():
+        if Op.DEBUT_TRAVAUX in dates:
+            other_started[op_id] = year_of(dates[Op.DEBUT_TRAVAUX])
+        if Op.LIVRAISON in dates:
+            other_delivered[op_id] = year_of(dates[Op.LIVRAISON])
+    years = pd.DataFrame({
+        Years.STARTED: started, Years.DELIVERED: delivered, Years.HAS_VARIANT: has_variant.astype(bool),
+        Years.VARIANT_STARTED: other_started, Years.VARIANT_DELIVERED: other_delivered,
+    }, index=operations.index)
+    dates = [Years.STARTED, Years.DELIVERED, Years.VARIANT_STARTED, Years.VARIANT_DELIVERED]
+    years[Years.DATED] = years[dates].notna().any(axis=1).astype(bool)
+    return years
+
+
+def _status(started: pd.Series, delivered: pd.Series, year: int) -> np.ndarray:
     """Delivered if delivery ≤ year, under way if works started ≤ year, announced otherwise."""
-    delivered = operations[Op.LIVRAISON].map(year_of)
-    started = operations[Op.DEBUT_TRAVAUX].map(year_of)
-    status = pd.Series(Status.ANNOUNCED, index=operations.index, dtype="string")
-    status[started.notna() & (started <= year)] = Status.UNDER_WAY
-    status[delivered.notna() & (delivered <= year)] = Status.DELIVERED
-    return status
+    is_delivered = (delivered <= year).fillna(False).to_numpy(dtype=bool)
+    is_started = (started <= year).fillna(False).to_numpy(dtype=bool)
+    return np.where(is_delivered, Status.DELIVERED, np.where(is_started, Status.UNDER_WAY, Status.ANNOUNCED))
 
 
-def variant_status_at(operations: pd.DataFrame, year: int) -> pd.Series:
+def _aligned(operations: pd.DataFrame, years: pd.DataFrame | None) -> pd.DataFrame:
+    if years is None:
+        return milestone_years(operations)
+    return years if years.index.equals(operations.index) else years.reindex(operations.index)
+
+
+def status_at(operations: pd.DataFrame, year: int, *, years: pd.DataFrame | None = None) -> pd.Series:
+    """Delivered if delivery ≤ year, under way if works started ≤ year, announced otherwise.
+
+    ``years``: ``milestone_years`` of the whole dataset, if already computed.
+    """
+    years = _aligned(operations, years)
+    status = _status(years[Years.STARTED], years[Years.DELIVERED], year)
+    return pd.Series(status, index=operations.index, dtype="string")
+
+
+def variant_status_at(operations: pd.DataFrame, year: int, *, years: pd.DataFrame | None = None) -> pd.Series:
     """The status another published date would give, where the sources disagree on a date."""
+    years = _aligned(operations, years)
+    main = _status(years[Years.STARTED], years[Years.DELIVERED], year)
+    other = _status(years[Years.VARIANT_STARTED], years[Years.VARIANT_DELIVERED], year)
+    differs = years[Years.HAS_VARIANT].to_numpy(dtype=bool) & (main != other)
     out = pd.Series(pd.NA, index=operations.index, dtype="string")
-    for op_id, text in operations[Op.VARIANTES].items():
-        if not text:
-            continue
-        try:
-            variants = dict(parse_variantes(text))
-        except ParseError:
-            continue
-        if not {Op.LIVRAISON, Op.DEBUT_TRAVAUX} & variants.keys():
-            continue
-        row = operations.loc[[op_id]].copy()
-        for column in (Op.LIVRAISON, Op.DEBUT_TRAVAUX):
-            if column in variants:
-                row[column] = variants[column]
-        other = status_at(row, year).iloc[0]
-        main = status_at(operations.loc[[op_id]], year).iloc[0]
-        if other != main:
-            out[op_id] = other
+    if differs.any():
+        out[differs] = other[differs]
     return out
 
 
-def with_status(operations: pd.DataFrame, year: int) -> pd.DataFrame:
-    return operations.assign(**{STATUS: status_at(operations, year), VARIANT_STATUS: variant_status_at(operations, year)})
+def with_status(operations: pd.DataFrame, year: int, *, years: pd.DataFrame | None = None) -> pd.DataFrame:
+    years = _aligned(operations, years)
+    return operations.assign(**{STATUS: status_at(operations, year, years=years),
+                                VARIANT_STATUS: variant_status_at(operations, year, years=years)})
 
 
 def codes_of(mix: pd.DataFrame) -> pd.Series:
@@ -66,9 +124,13 @@ def codes_of(mix: pd.DataFrame) -> pd.Series:
     return split.groupby(mix[Mix.ID]).agg(lambda parts: set().union(*parts))
 
 
-def filter_operations(operations: pd.DataFrame, mix: pd.DataFrame, view: View, *, ignore_place: bool = False) -> pd.DataFrame:
-    """Operations shown in ``view``, with their status at the end of ``view.year``."""
-    frame = with_status(operations, view.year)
+def filter_operations(operations: pd.DataFrame, mix: pd.DataFrame, view: View, *, ignore_place: bool = False,
+                      years: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Operations shown in ``view``, with their status at the end of ``view.year``.
+
+    ``years``: ``milestone_years(operations)``, computed once per dataset (``Context.milestones``).
+    """
+    frame = with_status(operations, view.year, years=years)
     keep = pd.Series(True, index=frame.index)
     if view.departements and not ignore_place:
         keep &= frame[Derived.DEPARTEMENT].isin(view.departements)
@@ -81,8 +143,9 @@ def filter_operations(operations: pd.DataFrame, mix: pd.DataFrame, view: View, *
     if view.codes:
         wanted = set(view.codes)
         codes = codes_of(mix)
-        keep &= frame.index.map(lambda op_id: bool(codes.get(op_id, set()) & wanted)).astype(bool)
-    return frame[keep]
+        with_code = codes[codes.map(lambda found: bool(found & wanted))].index
+        keep &= frame.index.isin(with_code)
+    return frame if keep.all() else frame[keep]
 
 
 @dataclass(frozen=True)

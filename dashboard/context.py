@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dashboard import mapgeo
-from dashboard.analysis import year_of
+import pandas as pd
+
+from dashboard.analysis import Years, filter_operations, milestone_years
 from dashboard.dataset import Dataset
 from dashboard.schema import Acv, Derived, Geo, Op, Src
 from dashboard.state import View, parse_view, year_range
@@ -23,6 +25,7 @@ class Context:
     largest_op: int
     largest_commune: int
     source_titles: dict[str, str]
+    milestones: pd.DataFrame  # analysis.milestone_years of the operations: dates parsed once, not per request
 
     @property
     def default_year(self) -> int:
@@ -48,6 +51,11 @@ class Context:
         return parse_view(search, years=self.years, departements=set(self.departement_names),
                           communes=set(self.dataset.communes.index))
 
+    def operations_in(self, view: View, *, ignore_place: bool = False) -> pd.DataFrame:
+        """``analysis.filter_operations`` with the dates parsed once for all."""
+        return filter_operations(self.dataset.operations, self.dataset.mix, view, ignore_place=ignore_place,
+                                 years=self.milestones)
+
     def geo_assets(self) -> dict[str, mapgeo.GeoAsset]:
         return {asset.filename: asset for asset in (self.communes_asset, self.departements_asset)}
 
@@ -55,15 +63,17 @@ class Context:
 def build_context(dataset: Dataset) -> Context:
     operations = dataset.operations
     codes = set(operations[Op.CODE_INSEE]) | set(dataset.acv[Acv.CODE_INSEE])
-    dated = [year_of(text) for column in (Op.DEBUT_TRAVAUX, Op.LIVRAISON) for text in operations[column]]
+    milestones = milestone_years(operations)
+    dated = pd.concat([milestones[Years.STARTED], milestones[Years.DELIVERED]]).dropna()
     per_commune = operations.groupby(Op.CODE_INSEE)[Derived.LOGEMENTS_RETENUS].sum()
     return Context(
         dataset=dataset,
         communes_asset=mapgeo.region_communes(dataset.communes, codes),
         departements_asset=mapgeo.departements_outline(dataset.departements),
-        years=year_range([y for y in dated if y]),
+        years=year_range([int(y) for y in dated if y]),
         region_bounds=mapgeo.bounds(dataset.departements, margin=0.02),
         largest_op=int(operations[Derived.LOGEMENTS_RETENUS].max()) if len(operations) else 1,
         largest_commune=int(per_commune.max()) if len(per_commune) else 1,
         source_titles=dict(zip(dataset.sources[Src.SOURCE], dataset.sources[Src.TITRE], strict=True)),
+        milestones=milestones,
     )
