@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting, theme
-from dashboard.figures.common import base_layout, empty_figure
+from dashboard.figures.common import base_layout, empty_figure, figure
 from dashboard.parsing import ParseError, PartialDate, parse_date, parse_variantes
 from dashboard.schema import Op, Status
 
@@ -67,37 +67,42 @@ def timeline_figure(frame: pd.DataFrame, *, year: int, presentation: bool = Fals
     if rows.empty:
         return empty_figure("Aucune date publiée pour les opérations de la vue")
     order = rows.groupby("label")["start"].min().sort_values().index.tolist()
-    figure = go.Figure()
+    bars = []
     for (name, variant), part in rows.groupby(["milestone", "variant"], sort=False):
         status = part["status"].iloc[0]
         colour = theme.STATUS_COLOURS[status]
-        figure.add_trace(go.Bar(
-            orientation="h", y=part["label"], base=[d.isoformat() for d in part["start"]],
-            x=[(e - s).days * DAY_MS for s, e in zip(part["start"], part["end"], strict=True)],
-            name=f"{name} (autre date publiée)" if variant else name,
-            marker={"color": "#ffffff" if variant else colour, "line": {"color": colour, "width": 2},
-                    "pattern": {"shape": "x" if variant else "", "fgcolor": colour}},
-            customdata=list(part["id"]),
-            hovertext=[
+        bars.append({
+            "type": "bar", "orientation": "h", "y": list(part["label"]), "base": [d.isoformat() for d in part["start"]],
+            "x": [(e - s).days * DAY_MS for s, e in zip(part["start"], part["end"], strict=True)],
+            "name": f"{name} (autre date publiée)" if variant else name,
+            "marker": {"color": "#ffffff" if variant else colour, "line": {"color": colour, "width": 2},
+                       "pattern": {"shape": "x" if variant else "", "fgcolor": colour}},
+            "customdata": list(part["id"]),
+            "hovertext": [
                 f"<b>{lab}</b><br>{name} : {text} (précision : {prec})"
                 + ("<br><i>autre date publiée par une autre source</i>" if variant else "")
                 for lab, text, prec in zip(part["label"], part["text"], part["precision"], strict=True)
             ],
-            hovertemplate="%{hovertext}<extra></extra>", width=0.55 if not variant else 0.35,
-            offset=None,
-        ))
-    end_of_year = datetime.date(year + 1, 1, 1).isoformat()
-    figure.update_layout(base_layout(
+            "hovertemplate": "%{hovertext}<extra></extra>", "width": 0.55 if not variant else 0.35,
+        })
+    return figure(bars, base_layout(
         height=max(220, (30 if not presentation else 40) * len(order) + 110),
         barmode="overlay",
         margin={"l": 8, "r": 16, "t": 28, "b": 40},
         xaxis={"type": "date", "gridcolor": "#e4e7eb", "dtick": "M12", "tickformat": "%Y", "ticklabelmode": "period"},
         yaxis={"categoryorder": "array", "categoryarray": order, "autorange": "reversed", "automargin": True},
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
-        shapes=[{"type": "line", "xref": "x", "yref": "paper", "x0": end_of_year, "x1": end_of_year,
-                 "y0": 0, "y1": 1, "line": {"color": theme.TEXT, "width": 2, "dash": "dot"}}],
-        annotations=[{"xref": "x", "yref": "paper", "x": end_of_year, "y": 1, "yanchor": "bottom",
-                      "text": f"fin {year}", "showarrow": False, "font": {"size": 12}}],
+        **year_marks(year),
     ))
-    return figure
+
+
+def year_marks(year: int) -> dict:
+    """The dotted line at the end of ``year`` and its label: all that a year change moves on the timeline."""
+    end_of_year = datetime.date(year + 1, 1, 1).isoformat()
+    return {
+        "shapes": [{"type": "line", "xref": "x", "yref": "paper", "x0": end_of_year, "x1": end_of_year,
+                    "y0": 0, "y1": 1, "line": {"color": theme.TEXT, "width": 2, "dash": "dot"}}],
+        "annotations": [{"xref": "x", "yref": "paper", "x": end_of_year, "y": 1, "yanchor": "bottom",
+                         "text": f"fin {year}", "showarrow": False, "font": {"size": 12}}],
+    }
 
