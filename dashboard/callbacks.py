@@ -10,7 +10,7 @@ from dashboard import analysis, components
 from dashboard.context import Context
 from dashboard.figures import maps
 from dashboard.figures.mix import mix_figure
-from dashboard.figures.timeline import timeline_figure, undated
+from dashboard.figures.timeline import timeline_figure, undated, year_marks
 from dashboard.ids import Commune, Ctl, Region, Shell
 from dashboard.mapgeo import neighbourhood
 from dashboard.pages import commune as commune_page
@@ -59,6 +59,7 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
             return (no_update, view.year, *(list(v) for v in (view.departements, view.communes, view.programmes,
                                                                 view.statuses, view.codes)), notice)
         current = context.parse(search)
+        shown = (year, *filters)
         if trigger == Ctl.RESET:
             view = View(year=context.default_year, presentation=current.presentation)
         else:
@@ -66,8 +67,8 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
             step = {Ctl.YEAR_PREV: -1, Ctl.YEAR_NEXT: 1}.get(trigger, 0)
             year = min(max(int(year or context.default_year) + step, first), last)
             view = view_of(year, *filters, presentation=current.presentation)
-        outputs = (view.year, *(list(v) for v in (view.departements, view.communes, view.programmes,
-                                                  view.statuses, view.codes)))
+        outputs = only_changes((view.year, *(list(v) for v in (view.departements, view.communes, view.programmes,
+                                                               view.statuses, view.codes))), shown)
         return view_query(view, default_year=context.default_year), *outputs, None
 
     @app.callback(Output(Shell.CONTENT, "children"), Input(Shell.URL, "pathname"), State(Shell.URL, "search"))
@@ -77,7 +78,7 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
         back = "/" + (search or "")
         view = context.parse(search)
         if kind == "region":
-            frame = analysis.filter_operations(context.dataset.operations, context.dataset.mix, view)
+            frame = context.operations_in(view)
             return region_page.layout(region_map(context, frame, view))
         if kind == "commune":
             return commune_layout(context, code, back, view)
@@ -93,11 +94,16 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
     def update_region(_ready, year, *filters):
         context = get_context()
         view = view_of(year or context.default_year, *filters)
-        frame = analysis.filter_operations(context.dataset.operations, context.dataset.mix, view)
+        frame = context.operations_in(view)
         figures = analysis.key_figures(frame)
+        trace_data = maps.region_trace_data(frame, context.acv_names, largest_op=context.largest_op,
+                                            largest_commune=context.largest_commune)
+        if only_the_year_changed(view):  # same operations, other statuses: the mix and the lists stay
+            return (components.key_figures(figures, view.year), map_patch(trace_data), no_update,
+                    timeline_year_patch(context, frame, view.year), no_update, no_update)
         return (
             components.key_figures(figures, view.year),
-            map_patch(maps.region_trace_data(frame, context.acv_names, largest_op=context.largest_op)),
+            map_patch(trace_data),
             mix_figure(analysis.mix_summary(frame, context.dataset.mix)),
             timeline_figure(frame, year=view.year),
             components.undated_list(undated(frame)),
@@ -112,7 +118,7 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
         *filters, search = rest
         context = get_context()
         view = view_of(year or context.default_year, *filters)
-        frame = analysis.filter_operations(context.dataset.operations, context.dataset.mix, view)
+        frame = context.operations_in(view)
         return components.operations_table(frame, search=search or "", sort=sort or {}, sort_button_type=Region.SORT_BUTTON)
 
     @app.callback(
@@ -137,7 +143,7 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
         if code not in context.dataset.communes.index:
             return (no_update,) * 6
         view = view_of(year or context.default_year, *filters)
-        every = analysis.filter_operations(context.dataset.operations, context.dataset.mix, view, ignore_place=True)
+        every = context.operations_in(view, ignore_place=True)
         frame = every[every[Op.CODE_INSEE] == code]
         figures = analysis.key_figures(frame)
         sheets = [components.operation_sheet(row, sources=context.source_titles, report_url=get_report_url(app))
@@ -186,7 +192,7 @@ def get_report_url(app: Dash) -> str:
 def commune_layout(context: Context, code: str, back: str, view: View):
     communes = context.dataset.communes
     departement = context.departement_names.get(code[:2], code[:2])
-    every = analysis.filter_operations(context.dataset.operations, context.dataset.mix, view, ignore_place=True)
+    every = context.operations_in(view, ignore_place=True)
     figure = maps.commune_map(every[every[Op.CODE_INSEE] == code], neighbourhood(communes, code), code,
                               largest_op=context.largest_op)
     return commune_page.layout(code=code, name=communes.at[code, Geo.NOM], departement=departement,
@@ -201,6 +207,28 @@ def region_map(context: Context, frame, view: View):
         departement_codes=sorted(context.departement_names), view_bounds=context.region_bounds,
         largest_op=context.largest_op, largest_commune=context.largest_commune, presentation=view.presentation,
     )
+
+
+def only_changes(values: tuple, shown: tuple) -> tuple:
+    """``no_update`` for each control that already shows its value, so that the callbacks listening to
+    the controls learn which one really changed (the year alone, say) and send only what it changes."""
+    return tuple(no_update if value == old or (value == [] and old is None) else value
+                 for value, old in zip(values, shown, strict=True))
+
+
+def only_the_year_changed(view: View) -> bool:
+    """The year moved and nothing else did: with no status filter, the operations shown are the same."""
+    return set(ctx.triggered_prop_ids) == {f"{Ctl.YEAR}.value"} and not view.statuses
+
+
+def timeline_year_patch(context: Context, frame, year: int):
+    """A year change moves the timeline's end-of-year line only (when the timeline draws any date)."""
+    if not context.milestones[analysis.Years.DATED].reindex(frame.index).any():
+        return no_update
+    patch = Patch()
+    for key, value in year_marks(year).items():
+        patch["layout"][key] = value
+    return patch
 
 
 def map_patch(trace_data: dict[int, dict]) -> Patch:

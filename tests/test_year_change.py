@@ -1,0 +1,97 @@
+"""A year change sends only what it changes, and what it sends gives the same page as a full update."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from dashboard.app import create_app
+from dashboard.ids import Ctl, Region, Shell
+from dashboard.settings import Settings
+from tests.conftest import REAL_DATA
+
+CONTROLS = [Ctl.YEAR, Ctl.DEPARTEMENT, Ctl.COMMUNE, Ctl.PROGRAMME, Ctl.STATUS, Ctl.CODE]
+EVERY_CONTROL = [f"{control}.value" for control in CONTROLS]
+
+
+@pytest.fixture(scope="module")
+def app():
+    return create_app(Settings(data_dir=REAL_DATA))
+
+
+def call(app, fragment: str, values: dict, changed: list[str]) -> dict:
+    """Answer of the callback whose output names ``fragment``, as the browser would ask for it."""
+    key = next(k for k in app.callback_map if fragment in k)
+    spec = app.callback_map[key]
+
+    def item(dependency):
+        out = {"id": dependency["id"], "property": dependency["property"]}
+        value = values.get(f"{dependency['id']}.{dependency['property']}")
+        return out if value is None else {**out, "value": value}
+
+    outputs = [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in key.strip(".").split("...")]
+    body = {"output": key, "outputs": outputs if key.startswith("..") else outputs[0],
+            "inputs": [item(d) for d in spec["inputs"]], "state": [item(d) for d in spec["state"]],
+            "changedPropIds": changed}
+    answer = app.server.test_client().post("/_dash-update-component", json=body)
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
+    return answer.get_json()["response"]
+
+
+def region_values(year: int, **filters) -> dict:
+    values = {f"{control}.value": filters.get(control, []) for control in CONTROLS[1:]}
+    return {**values, f"{Ctl.YEAR}.value": year, f"{Region.READY}.data": True}
+
+
+def apply(figure: dict, patch: dict) -> dict:
+    """What dash-renderer does with a Patch made of assignments."""
+    figure = copy.deepcopy(figure)
+    for operation in patch["operations"]:
+        assert operation["operation"] == "Assign"
+        *path, last = operation["location"]
+        target = figure
+        for step in path:
+            target = target.setdefault(step, {}) if isinstance(target, dict) else target[step]
+        target[last] = operation["params"]["value"]
+    return figure
+
+
+def shown(before: dict, answer: dict) -> dict:
+    """The page after ``answer``: outputs it leaves out keep their value, patches apply."""
+    after = copy.deepcopy(before)
+    for component, props in answer.items():
+        for prop, value in props.items():
+            if isinstance(value, dict) and value.get("__dash_patch_update"):
+                value = apply(after[component].get(prop, {}), value)
+            after[component][prop] = value
+    return after
+
+
+@pytest.mark.parametrize(("before", "after", "filters"), [
+    (2022, 2021, {}), (2021, 2020, {}), (2019, 2018, {}), (2023, 2024, {Ctl.DEPARTEMENT: ["60", "02"]}),
+    (2021, 2022, {Ctl.CODE: ["PLS"]}),
+])
+def test_a_year_alone_sends_less_and_shows_the_same_as_a_full_update(app, before, after, filters):
+    page = call(app, "region-figures.children", region_values(before, **filters), EVERY_CONTROL)
+    page = shown({k: {} for k in page}, page)
+    full = call(app, "region-figures.children", region_values(after, **filters), EVERY_CONTROL)
+    year_only = call(app, "region-figures.children", region_values(after, **filters), [f"{Ctl.YEAR}.value"])
+    assert set(year_only) < set(full)  # the mix, the undated list and the totals do not travel
+    assert shown(page, year_only) == shown(page, full)
+
+
+def test_with_a_status_filter_a_year_change_updates_everything(app):
+    values = region_values(2021, **{Ctl.STATUS: ["livrée"]})
+    assert set(call(app, "region-figures.children", values, [f"{Ctl.YEAR}.value"])) == \
+        set(call(app, "region-figures.children", values, EVERY_CONTROL))
+
+
+def test_the_previous_year_button_leaves_the_filters_alone(app):
+    values = {f"{Shell.URL}.search": "?dep=60", f"{Ctl.YEAR_PREV}.n_clicks": 1,
+              **{f"{control}.value": [] for control in CONTROLS[1:]}, f"{Ctl.DEPARTEMENT}.value": ["60"],
+              f"{Ctl.YEAR}.value": 2022}
+    answer = call(app, "shell-url.search", values, [f"{Ctl.YEAR_PREV}.n_clicks"])
+    assert answer[Ctl.YEAR] == {"value": 2021}
+    assert answer[Shell.URL] == {"search": "?annee=2021&dep=60"}
+    assert not set(answer) & set(CONTROLS[1:])  # unchanged: a year change stays a year change
