@@ -77,11 +77,21 @@ def milestone_years(operations: pd.DataFrame) -> pd.DataFrame:
     return years
 
 
+# A status is stored as a category: a year change then builds no string, and comparing is comparing codes.
+# Categories in alphabetical order, so that sorting by status sorts as the words do.
+STATUS_CATEGORIES = tuple(sorted((Status.DELIVERED, Status.UNDER_WAY, Status.ANNOUNCED)))
+_DELIVERED, _UNDER_WAY, _ANNOUNCED = (STATUS_CATEGORIES.index(s) for s in (Status.DELIVERED, Status.UNDER_WAY, Status.ANNOUNCED))
+
+
 def _status(started: pd.Series, delivered: pd.Series, year: int) -> np.ndarray:
-    """Delivered if delivery ≤ year, under way if works started ≤ year, announced otherwise."""
+    """Category codes: delivered if delivery ≤ year, under way if works started ≤ year, announced otherwise."""
     is_delivered = (delivered <= year).fillna(False).to_numpy(dtype=bool)
     is_started = (started <= year).fillna(False).to_numpy(dtype=bool)
-    return np.where(is_delivered, Status.DELIVERED, np.where(is_started, Status.UNDER_WAY, Status.ANNOUNCED))
+    return np.where(is_delivered, _DELIVERED, np.where(is_started, _UNDER_WAY, _ANNOUNCED)).astype(np.int8)
+
+
+def _statuses(codes: np.ndarray, index: pd.Index) -> pd.Series:
+    return pd.Series(pd.Categorical.from_codes(codes, categories=STATUS_CATEGORIES), index=index)
 
 
 def _aligned(operations: pd.DataFrame, years: pd.DataFrame | None) -> pd.DataFrame:
@@ -96,8 +106,7 @@ def status_at(operations: pd.DataFrame, year: int, *, years: pd.DataFrame | None
     ``years``: ``milestone_years`` of the whole dataset, if already computed.
     """
     years = _aligned(operations, years)
-    status = _status(years[Years.STARTED], years[Years.DELIVERED], year)
-    return pd.Series(status, index=operations.index, dtype="string")
+    return _statuses(_status(years[Years.STARTED], years[Years.DELIVERED], year), operations.index)
 
 
 def variant_status_at(operations: pd.DataFrame, year: int, *, years: pd.DataFrame | None = None) -> pd.Series:
@@ -106,10 +115,7 @@ def variant_status_at(operations: pd.DataFrame, year: int, *, years: pd.DataFram
     main = _status(years[Years.STARTED], years[Years.DELIVERED], year)
     other = _status(years[Years.VARIANT_STARTED], years[Years.VARIANT_DELIVERED], year)
     differs = years[Years.HAS_VARIANT].to_numpy(dtype=bool) & (main != other)
-    out = pd.Series(pd.NA, index=operations.index, dtype="string")
-    if differs.any():
-        out[differs] = other[differs]
-    return out
+    return _statuses(np.where(differs, other, -1).astype(np.int8), operations.index)  # -1: no other status
 
 
 def with_status(operations: pd.DataFrame, year: int, *, years: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -169,23 +175,28 @@ class KeyFigures:
 
 
 def key_figures(frame: pd.DataFrame) -> KeyFigures:
-    dwellings = frame[Derived.LOGEMENTS_RETENUS]
-    status = frame[STATUS] if STATUS in frame else pd.Series(dtype="string")
+    dwellings = frame[Derived.LOGEMENTS_RETENUS].to_numpy(dtype=float, na_value=np.nan)
+    if STATUS in frame:
+        status = frame[STATUS]
+        delivered, under_way, announced = ((status == s).to_numpy(dtype=bool)
+                                           for s in (Status.DELIVERED, Status.UNDER_WAY, Status.ANNOUNCED))
+    else:
+        delivered = under_way = announced = np.zeros(len(frame), dtype=bool)
     return KeyFigures(
         operations=len(frame),
-        dwellings=int(dwellings.sum()),
+        dwellings=int(np.nansum(dwellings)),
         dwellings_computed=int((frame[Derived.LOGEMENTS_ORIGINE] == LOGEMENTS_FROM_MIX).sum()),
-        dwellings_unknown=int(dwellings.isna().sum()),
-        dwellings_delivered=int(dwellings[status == Status.DELIVERED].sum()) if len(status) else 0,
-        dwellings_under_way=int(dwellings[status == Status.UNDER_WAY].sum()) if len(status) else 0,
+        dwellings_unknown=int(np.isnan(dwellings).sum()),
+        dwellings_delivered=int(np.nansum(dwellings[delivered])),
+        dwellings_under_way=int(np.nansum(dwellings[under_way])),
         surface_m2=int(frame[Op.SURFACE_M2].sum()),
         surface_unknown=int(frame[Op.SURFACE_M2].isna().sum()),
         shops=int(frame[Op.COMMERCES].sum()),
         cost_eur=float(frame[Op.BUDGET_EUR].sum()),
         cost_known=int(frame[Op.BUDGET_EUR].notna().sum()),
-        delivered=int((status == Status.DELIVERED).sum()),
-        under_way=int((status == Status.UNDER_WAY).sum()),
-        announced=int((status == Status.ANNOUNCED).sum()),
+        delivered=int(delivered.sum()),
+        under_way=int(under_way.sum()),
+        announced=int(announced.sum()),
     )
 
 
