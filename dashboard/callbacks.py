@@ -96,11 +96,13 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
         view = view_of(year or context.default_year, *filters)
         frame = context.operations_in(view)
         figures = analysis.key_figures(frame)
+        if only_the_year_changed(view):  # same operations, other statuses: only markers and figures move
+            markers = maps.region_marker_data(frame, largest_op=context.largest_op,
+                                              largest_commune=context.largest_commune)
+            return (components.key_figures(figures, view.year), map_patch(markers), no_update,
+                    timeline_year_patch(context, frame, view.year), no_update, no_update)
         trace_data = maps.region_trace_data(frame, context.acv_names, largest_op=context.largest_op,
                                             largest_commune=context.largest_commune)
-        if only_the_year_changed(view):  # same operations, other statuses: the mix and the lists stay
-            return (components.key_figures(figures, view.year), map_patch(trace_data), no_update,
-                    timeline_year_patch(context, frame, view.year), no_update, no_update)
         return (
             components.key_figures(figures, view.year),
             map_patch(trace_data),

@@ -42,8 +42,11 @@ def builders(context, view):
     yield common.empty_figure("Rien")
 
 
+@pytest.mark.parametrize("crowded", [False, True], ids=["markers", "grouped-markers"])
 @pytest.mark.parametrize("view", views(), ids=str)
-def test_every_figure_passes_plotly_validation(context, view):
+def test_every_figure_passes_plotly_validation(context, view, crowded, monkeypatch):
+    if crowded:
+        monkeypatch.setattr(maps, "MAX_OPERATION_MARKERS", 2)
     for built in builders(context, view):
         assert isinstance(built, go.Figure)
         go.Figure(built.to_dict())  # validates every property; raises ValueError on a wrong one
@@ -70,10 +73,12 @@ def test_a_crowded_view_gets_one_marker_per_commune_and_status(context, monkeypa
     assert sum(len(m["lon"]) for m in markers) == len(expected)
     for status, trace in zip(STATUSES, markers, strict=True):
         assert "un rond par commune" in trace["name"]
-        codes = [code for code, _ in trace["customdata"]]
+        codes = [custom[0] for custom in trace["customdata"]]
         assert codes == sorted(expected[status].index) if status in expected else codes == []
-    counted = [int(re.search(r"<br>(\d+) opération", text).group(1)) for m in markers for text in m["text"]]
+        assert trace["hovertemplate"] == maps.GROUPED_HOVER
+    counted = [int(re.match(r"(\d+) opération", custom[3]).group(1)) for m in markers for custom in m["customdata"]]
     assert sum(counted) == len(frame)
+    assert sum(custom[4] for m in markers for custom in m["customdata"]) == frame["logements_retenus"].sum()
     assert data[maps.LABELS]["text"] == []  # too many communes to write their names
 
 

@@ -24,6 +24,9 @@ NEIGHBOURS, THE_COMMUNE, *COMMUNE_STATUS_TRACES, COMMUNE_LABELS = range(3 + len(
 MAX_OPERATION_MARKERS = 1_000
 MAX_NAMES = 60  # commune names written on the regional map, beyond which they would hide each other
 PLURAL_STATUSES = {Status.DELIVERED: "livrées", Status.UNDER_WAY: "en travaux", Status.ANNOUNCED: "annoncées"}
+OPERATION_HOVER = "%{text}<extra></extra>"
+# customdata of a marker standing for the operations of one status in one commune: code, "", name, count, dwellings
+GROUPED_HOVER = "<b>%{customdata[2]}</b><br>%{customdata[3]}<br>Logements : %{customdata[4]:,d}<extra></extra>"
 SPREAD_DEG = 0.035  # radius of the circle on which operations of one commune are spread (region)
 COMMUNE_SPREAD_DEG = 0.006  # the same at commune scale
 
@@ -98,6 +101,7 @@ def marker_trace_data(frame: pd.DataFrame, largest_op: int, *, first: int, radiu
             "lat": list(positions["lat"][chosen].round(5)),
             "customdata": [[c, i] for c, i in zip(part[Op.CODE_INSEE].tolist(), part[Op.ID].tolist(), strict=True)],
             "text": _hover_lines(part),
+            "hovertemplate": OPERATION_HOVER,
             "marker.size": marker_sizes(part[Derived.LOGEMENTS_RETENUS], largest_op),
         }
     return data
@@ -117,18 +121,20 @@ def grouped_marker_data(frame: pd.DataFrame, largest_commune: int, *, first: int
         angle = 2 * math.pi * rank / len(STATUSES) + math.pi / 2
         lat = part[Op.LATITUDE].astype(float).to_numpy()
         lon = part[Op.LONGITUDE].astype(float).to_numpy() + radius * math.cos(angle) / np.cos(np.radians(lat))
-        codes = part.index.tolist()
+        # The hover text is put together in the browser (GROUPED_HOVER): thousands of markers, half the bytes.
         data[index] = {
             "name": f"Opérations {PLURAL_STATUSES[name]} (un rond par commune)",
-            "lon": list(np.round(lon, 5)),
-            "lat": list(np.round(lat + radius * math.sin(angle), 5)),
-            "customdata": [[code, ""] for code in codes],
-            "text": [
-                f"<b>{_escape(commune)}</b><br>{count_of(count, 'opération')} {PLURAL_STATUSES[name] if count > 1 else name}"
-                f"<br>Logements : {integer(dwellings)}"
-                for commune, count, dwellings in zip(part[Op.COMMUNE].tolist(), part["operations"].tolist(),
-                                                     part["logements"].tolist(), strict=True)
+            "lon": np.round(lon, 5).tolist(),
+            "lat": np.round(lat + radius * math.sin(angle), 5).tolist(),
+            "customdata": [
+                [code, "", _escape(commune), f"{count_of(count, 'opération')} {PLURAL_STATUSES[name] if count > 1 else name}",
+                 int(dwellings)]
+                for code, commune, count, dwellings in zip(part.index.tolist(), part[Op.COMMUNE].tolist(),
+                                                           part["operations"].tolist(), part["logements"].tolist(),
+                                                           strict=True)
             ],
+            "text": [],
+            "hovertemplate": GROUPED_HOVER,
             "marker.size": marker_sizes(part["logements"], largest_commune),
         }
     return data
@@ -149,9 +155,16 @@ def marker_traces(data: dict[int, dict], first: int) -> list[dict]:
             "marker": {"size": size, "color": theme.STATUS_COLOURS[status], "symbol": theme.STATUS_SYMBOLS[status],
                        "line": {"color": theme.STATUS_COLOURS[status] if announced else theme.MARKER_LINE,
                                 "width": 2 if announced else 1}, "opacity": 0.9},
-            "hovertemplate": "%{text}<extra></extra>", **part,
+            **part,
         })
     return traces
+
+
+def region_marker_data(frame: pd.DataFrame, *, largest_op: int, largest_commune: int) -> dict[int, dict]:
+    """The regional map's markers: all that a year change moves when the operations shown stay the same."""
+    if len(frame) <= MAX_OPERATION_MARKERS:
+        return marker_trace_data(frame, largest_op, first=STATUS_TRACES[0])
+    return grouped_marker_data(frame, largest_commune, first=STATUS_TRACES[0])
 
 
 def region_trace_data(frame: pd.DataFrame, acv_names: dict[str, str], *, largest_op: int,
@@ -178,11 +191,8 @@ def region_trace_data(frame: pd.DataFrame, acv_names: dict[str, str], *, largest
             ],
         },
     }
-    if len(frame) <= MAX_OPERATION_MARKERS:
-        data.update(marker_trace_data(frame, largest_op, first=STATUS_TRACES[0]))
-    else:
-        largest = largest_commune or int(per_commune["logements"].max())
-        data.update(grouped_marker_data(frame, largest, first=STATUS_TRACES[0]))
+    data.update(region_marker_data(frame, largest_op=largest_op,
+                                   largest_commune=largest_commune or int(per_commune["logements"].max())))
     named = per_commune if len(per_commune) <= MAX_NAMES else per_commune.iloc[:0]
     data[LABELS] = {
         "lon": list(named[Op.LONGITUDE].astype(float).round(5)),
