@@ -33,3 +33,13 @@ accesslog = os.environ.get("COEUR_ACCESS_LOG") or None
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
 loglevel = "warning"
+
+
+def when_ready(server):
+    """In the master, once the app is loaded and before any worker is forked: play a first visit, so
+    that every worker (and every replacement, see max_requests) starts warm. See dashboard/warmup.py."""
+    if not preload_app:
+        return
+    from dashboard.warmup import warm_up
+
+    server.log.info("warm-up: %s", warm_up(server.app.wsgi()))
