@@ -164,7 +164,7 @@ def operations_table(frame: pd.DataFrame, *, search: str, sort: dict, sort_butto
             scope="col", **{"aria-sort": state},
         ))
     body = []
-    for _, row in ordered.iterrows():
+    for row in _records(ordered, [*SORTABLE, Op.CODE_INSEE, Op.ID, VARIANT_STATUS, Derived.LOGEMENTS_ORIGINE]):
         cells = []
         for key, _ in TABLE_COLUMNS:
             if key == Op.COMMUNE:
@@ -182,6 +182,13 @@ def operations_table(frame: pd.DataFrame, *, search: str, sort: dict, sort_butto
         ),
         className="table-scroll", tabIndex=0, role="region", **{"aria-label": "Tableau des opérations"},
     )
+
+
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
+    """A dict per row, of ``columns`` only: many times faster to read than iterrows' Series."""
+    columns = [column for column in dict.fromkeys(columns) if column in frame.columns]
+    values = [frame[column].tolist() for column in columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def table_caption(shown: int, total: int, column: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from dashboard import mapgeo
 import pandas as pd
@@ -31,12 +32,13 @@ class Context:
     def default_year(self) -> int:
         return self.years[1]
 
-    @property
+    # Read on every callback: computed once per context (cached_property works on a frozen dataclass).
+    @cached_property
     def acv_names(self) -> dict[str, str]:
         """Code → name of the region's Action Cœur de Ville communes."""
         return dict(sorted(zip(self.dataset.acv.index, self.dataset.acv[Acv.COMMUNE], strict=True)))
 
-    @property
+    @cached_property
     def departement_names(self) -> dict[str, str]:
         return dict(zip(self.dataset.departements[Geo.CODE], self.dataset.departements[Geo.NOM], strict=True))
 
@@ -47,9 +49,13 @@ class Context:
         return sorted(({"label": f"{names[c]} ({c})", "value": c} for c in codes if c in names.index),
                       key=lambda option: option["label"])
 
+    @cached_property
+    def _codes(self) -> tuple[frozenset[str], frozenset[str]]:
+        return frozenset(self.departement_names), frozenset(self.dataset.communes.index)
+
     def parse(self, search: str | None) -> View:
-        return parse_view(search, years=self.years, departements=set(self.departement_names),
-                          communes=set(self.dataset.communes.index))
+        departements, communes = self._codes
+        return parse_view(search, years=self.years, departements=departements, communes=communes)
 
     def operations_in(self, view: View, *, ignore_place: bool = False) -> pd.DataFrame:
         """``analysis.filter_operations`` with the dates parsed once for all."""

@@ -34,11 +34,14 @@ COMMUNE_SPREAD_DEG = 0.006  # the same at commune scale
 def spread_positions(frame: pd.DataFrame, radius: float = SPREAD_DEG) -> pd.DataFrame:
     """Longitude and latitude for markers: operations placed at their commune only are
     spread on a small circle around it so that several in one commune all stay visible."""
-    lon = frame[Op.LONGITUDE].astype(float).to_numpy().copy()
-    lat = frame[Op.LATITUDE].astype(float).to_numpy().copy()
-    approximate = (frame[Op.PRECISION_GEO] == PRECISION_COMMUNE).to_numpy()
-    for _, positions in frame.reset_index(drop=True).groupby(Op.CODE_INSEE).indices.items():
-        group = [p for p in sorted(positions) if approximate[p]]
+    lon = frame[Op.LONGITUDE].to_numpy(dtype=float, na_value=np.nan).copy()
+    lat = frame[Op.LATITUDE].to_numpy(dtype=float, na_value=np.nan).copy()
+    approximate = (frame[Op.PRECISION_GEO] == PRECISION_COMMUNE).to_numpy(dtype=bool)
+    codes = frame[Op.CODE_INSEE].tolist()
+    groups: dict[str, list[int]] = {}
+    for position in np.flatnonzero(approximate).tolist():
+        groups.setdefault(codes[position], []).append(position)
+    for group in groups.values():
         if len(group) < 2:
             continue
         for rank, position in enumerate(group):
@@ -55,12 +58,14 @@ def marker_sizes(dwellings: pd.Series, largest: int) -> list[float]:
     return list(np.round(theme.MARKER_MIN_PX + (theme.MARKER_MAX_PX - theme.MARKER_MIN_PX) * scale, 1))
 
 
+HOVER_COLUMNS = (Op.NOM, Op.ADRESSE, Op.ID, Op.COMMUNE, Derived.LOGEMENTS_RETENUS, Derived.LOGEMENTS_ORIGINE,
+                 Op.PRECISION_GEO, STATUS)
+
+
 def _hover_lines(frame: pd.DataFrame) -> list[str]:
-    columns = [Op.NOM, Op.ADRESSE, Op.ID, Op.COMMUNE, Derived.LOGEMENTS_RETENUS, Derived.LOGEMENTS_ORIGINE,
-               Op.PRECISION_GEO, STATUS]
     lines = []
     for nom, adresse, op_id, commune, dwellings, origin, precision, status in zip(
-            *(frame[column].tolist() for column in columns), strict=True):
+            *(frame[column].tolist() for column in HOVER_COLUMNS), strict=True):
         shown = integer(dwellings)
         if origin == LOGEMENTS_FROM_MIX:
             shown += " (calculé d'après le financement)"
@@ -91,6 +96,7 @@ def marker_trace_data(frame: pd.DataFrame, largest_op: int, *, first: int, radiu
     """One marker trace per status, from trace index ``first`` on (legend entries stay put)."""
     positions = spread_positions(frame, radius)
     status = frame[STATUS]
+    frame = frame[list(dict.fromkeys([Op.CODE_INSEE, *HOVER_COLUMNS]))]  # the columns read below, not all thirty
     data = {}
     for index, name in enumerate(STATUSES, start=first):
         chosen = (status == name).to_numpy(dtype=bool)
