@@ -105,7 +105,7 @@ TABLE_COLUMNS = (
     (Op.DUREE_MOIS, "Durée (mois)"), (Op.BUDGET_EUR, "Coût publié"), (Op.SOURCE, "Source"),
 )
 SORTABLE = {column for column, _ in TABLE_COLUMNS}
-MAX_TABLE_ROWS = 100  # rows drawn at most; the caption says how many there are
+MAX_TABLE_ROWS = 50  # rows drawn at most (the first in the order chosen); the caption says how many there are
 MAX_UNDATED = 30  # operations listed at most under "Date non publiée"
 
 

@@ -35,7 +35,7 @@ def test_a_crowded_table_draws_its_first_rows_and_says_how_many_there_are(crowde
     body = table.children.children[2]
     caption = table.children.children[0].children
     assert len(body.children) == components.MAX_TABLE_ROWS
-    assert caption.startswith("100 premières opérations sur 1\u202f500, par livraison")
+    assert caption.startswith(f"{components.MAX_TABLE_ROWS} premières opérations sur 1\u202f500, par livraison")
     first_id = components.sort_frame(crowded, "livraison", True).index[0]
     assert body.children[0].id == f"op-row-{first_id}"
 

@@ -3,8 +3,6 @@ numbers read as babel writes them, and a crowded view gets one marker per commun
 
 from __future__ import annotations
 
-import re
-
 import plotly.graph_objects as go
 import pytest
 
@@ -75,10 +73,13 @@ def test_a_crowded_view_gets_one_marker_per_commune_and_status(context, monkeypa
         assert "un rond par commune" in trace["name"]
         codes = [custom[0] for custom in trace["customdata"]]
         assert codes == sorted(expected[status].index) if status in expected else codes == []
-        assert trace["hovertemplate"] == maps.GROUPED_HOVER
-    counted = [int(re.match(r"(\d+) opération", custom[3]).group(1)) for m in markers for custom in m["customdata"]]
-    assert sum(counted) == len(frame)
-    assert sum(custom[4] for m in markers for custom in m["customdata"]) == frame["logements_retenus"].sum()
+        assert trace["hovertemplate"].startswith("<b>%{customdata[1]}</b><br>Opérations ")
+    assert sum(custom[2] for m in markers for custom in m["customdata"]) == len(frame)
+    assert sum(custom[3] for m in markers for custom in m["customdata"]) == frame["logements_retenus"].sum()
+    for status, trace in zip(STATUSES, markers, strict=True):
+        for code, name, count, dwellings in trace["customdata"]:
+            here = frame[(frame["code_insee"] == code) & (frame["statut"] == status)]
+            assert (name, count, dwellings) == (here["commune"].iloc[0], len(here), here["logements_retenus"].sum())
     assert data[maps.LABELS]["text"] == []  # too many communes to write their names
 
 
