@@ -12,7 +12,7 @@ bind = os.environ.get("COEUR_BIND", "127.0.0.1:8050")
 
 # Callbacks are CPU-bound Python (pandas, figure building): two processes per core keep both
 # cores busy while another request waits on the network; a few threads per process hide slow clients.
-workers = int(os.environ.get("COEUR_WORKERS", 2 * (os.cpu_count() or 1) + 1))
+workers = int(os.environ.get("COEUR_WORKERS", (os.cpu_count() or 1) + 1))
 threads = int(os.environ.get("COEUR_THREADS", 1))
 worker_class = "gthread" if threads > 1 else "sync"
 
@@ -40,6 +40,12 @@ def when_ready(server):
     that every worker (and every replacement, see max_requests) starts warm. See dashboard/warmup.py."""
     if not preload_app:
         return
+    import gc
+
     from dashboard.warmup import warm_up
 
     server.log.info("warm-up: %s", warm_up(server.app.wsgi()))
+    # Everything loaded so far lives as long as the server: out of the garbage collector's sight, a full
+    # collection in a worker neither walks the dataset (long pauses) nor writes to its pages (which
+    # would unshare them from the master: copy-on-write).
+    gc.freeze()
