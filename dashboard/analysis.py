@@ -36,9 +36,10 @@ class Years:
 
 
 def _years(texts: pd.Series) -> pd.Series:
-    """``year_of`` of every cell, parsed once per distinct text."""
+    """``year_of`` of every cell, parsed once per distinct text; NaN where there is none (plain floats:
+    comparing them to a year needs no mask)."""
     years = {text: year_of(text) for text in texts.unique()}
-    return texts.map(years).astype("Float64")
+    return texts.map(years).astype("float64")
 
 
 def _date_variants(text: str) -> dict[str, str] | None:
@@ -85,8 +86,8 @@ _DELIVERED, _UNDER_WAY, _ANNOUNCED = (STATUS_CATEGORIES.index(s) for s in (Statu
 
 def _status(started: pd.Series, delivered: pd.Series, year: int) -> np.ndarray:
     """Category codes: delivered if delivery ≤ year, under way if works started ≤ year, announced otherwise."""
-    is_delivered = (delivered <= year).fillna(False).to_numpy(dtype=bool)
-    is_started = (started <= year).fillna(False).to_numpy(dtype=bool)
+    is_delivered = delivered.to_numpy(dtype=float) <= year  # NaN (no date) compares False
+    is_started = started.to_numpy(dtype=float) <= year
     return np.where(is_delivered, _DELIVERED, np.where(is_started, _UNDER_WAY, _ANNOUNCED)).astype(np.int8)
 
 

@@ -127,7 +127,9 @@ def grouped_marker_data(frame: pd.DataFrame, largest_commune: int, *, first: int
     counts = np.bincount(keys, minlength=size).reshape(len(STATUSES), len(codes))
     dwellings = frame[Derived.LOGEMENTS_RETENUS].to_numpy(dtype=float, na_value=0.0)
     sums = np.bincount(keys, weights=dwellings, minlength=size).reshape(len(STATUSES), len(codes))
-    firsts = np.unique(communes, return_index=True)[1]  # each commune's first operation, in code order
+    firsts = np.empty(len(codes), dtype=np.int64)
+    firsts[communes[::-1]] = np.arange(len(communes))[::-1]  # each commune's first operation: the last write wins
+    codes = codes.tolist()
     names = [_escape(name) for name in frame[Op.COMMUNE].to_numpy(dtype=object)[firsts]]
     lon = frame[Op.LONGITUDE].to_numpy(dtype=float, na_value=np.nan)[firsts]
     lat = frame[Op.LATITUDE].to_numpy(dtype=float, na_value=np.nan)[firsts]
