@@ -23,6 +23,18 @@ def with_year(body: dict, year: int) -> dict:
     return changed
 
 
+def as_full_update(captured: list[dict]) -> list[dict]:
+    """The same requests as if every control had changed (a filter, a page load): nothing can be kept."""
+    full = []
+    for record in captured:
+        body = json.loads(record["body"])
+        if body.get("changedPropIds") and any(isinstance(i, dict) and i.get("id") == YEAR_ID for i in body["inputs"]):
+            body["changedPropIds"] = [f"{i['id']}.{i['property']}" for i in body["inputs"]
+                                      if isinstance(i, dict) and str(i.get("id", "")).startswith("ctl-")]
+        full.append({**record, "body": json.dumps(body)})
+    return full
+
+
 def post(connection: http.client.HTTPConnection, path: str, body: bytes, accept: str) -> tuple[float, int, int]:
     """Milliseconds to the last byte, body bytes as sent, status."""
     headers = {"Content-Type": "application/json", "Accept": "application/json", "Accept-Encoding": accept}

@@ -134,7 +134,10 @@ def scale(plan: Plan, captured: list[dict], workdir: Path) -> dict:
     server = servers.start(servers.PROJECT_APP, data_dir, workdir)
     try:
         log(f"scale: server up in {server.cold_start_s} s, replaying the year change")
-        timing = replay.replay(server.url, captured, repeats=plan.scale_repeats, years=year_range_of(tuple(loading["years"])))
+        years = year_range_of(tuple(loading["years"]))
+        timing = replay.replay(server.url, captured, repeats=plan.scale_repeats, years=years)
+        log("scale: replaying a full update (every control changed)")
+        full = replay.replay(server.url, replay.as_full_update(captured), repeats=plan.scale_repeats // 2, years=years)
         memory = server.memory()
     finally:
         server.stop()
@@ -152,6 +155,10 @@ def scale(plan: Plan, captured: list[dict], workdir: Path) -> dict:
         "year_change_bytes": timing["bytes"],
         "year_change_per_request": timing["per_request"],
         "repeats": timing["repeats"],
+        "full_update_ms": full["ms"],
+        "full_update_p95_ms": full["p95_ms"],
+        "full_update_bytes": full["bytes"],
+        "full_update_per_request": full["per_request"],
         "memory": memory,
         "rss_mib": memory["worker_rss_mib"],
     }
