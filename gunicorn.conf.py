@@ -49,3 +49,18 @@ def when_ready(server):
     # collection in a worker neither walks the dataset (long pauses) nor writes to its pages (which
     # would unshare them from the master: copy-on-write).
     gc.freeze()
+    _release_free_memory(server)
+
+
+def _release_free_memory(server):
+    """Give back to the system the heap that loading and validating the data freed (~130 MB for 100,000
+    operations): otherwise each worker reuses those inherited pages for its own allocations, and every
+    page it writes to is copied into it."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        server.log.info("malloc_trim unavailable")
