@@ -60,7 +60,7 @@ def operation(rng: random.Random, number: int, commune: tuple[str, str, float, f
     dwellings = rng.randint(1, 120)
     financed = rng.random() < 0.7
     published = not financed or rng.random() < 0.8  # some totals come only from the mix
-    start = rng.randint(2016, 2027)
+    start = rng.randint(2018, 2024)
     started = rng.random() < 0.8
     delivered = rng.random() < 0.7
     located = rng.random() < 0.1  # the rest is placed at the commune, as most published operations

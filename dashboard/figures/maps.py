@@ -22,6 +22,7 @@ NEIGHBOURS, THE_COMMUNE, *COMMUNE_STATUS_TRACES, COMMUNE_LABELS = range(3 + len(
 # Beyond this many operations in the view, one marker per commune and status instead of one per operation:
 # a few thousand SVG markers are what a browser without GPU still draws in about a second.
 MAX_OPERATION_MARKERS = 1_000
+GROUPED_MARKER_PX = (3, 12)  # thousands of markers: small enough to leave the communes' colours visible
 MAX_NAMES = 60  # commune names written on the regional map, beyond which they would hide each other
 PLURAL_STATUSES = {Status.DELIVERED: "livrées", Status.UNDER_WAY: "en travaux", Status.ANNOUNCED: "annoncées"}
 OPERATION_HOVER = "%{text}<extra></extra>"
@@ -52,11 +53,13 @@ def spread_positions(frame: pd.DataFrame, radius: float = SPREAD_DEG) -> pd.Data
     return pd.DataFrame({"lon": lon, "lat": lat}, index=frame.index)
 
 
-def marker_sizes(dwellings: pd.Series, largest: int) -> list[float]:
+def marker_sizes(dwellings: pd.Series, largest: int, *, pixels: tuple[float, float] = (theme.MARKER_MIN_PX,
+                                                                               theme.MARKER_MAX_PX)) -> list[float]:
     """Marker area proportional to dwellings; unknown dwellings get the smallest marker."""
     values = dwellings.astype("Float64").fillna(0).to_numpy(dtype=float)
     scale = np.sqrt(values / max(largest, 1))
-    return list(np.round(theme.MARKER_MIN_PX + (theme.MARKER_MAX_PX - theme.MARKER_MIN_PX) * scale, 1))
+    smallest, biggest = pixels
+    return list(np.round(smallest + (biggest - smallest) * scale, 1))
 
 
 HOVER_COLUMNS = (Op.NOM, Op.ADRESSE, Op.ID, Op.COMMUNE, Derived.LOGEMENTS_RETENUS, Derived.LOGEMENTS_ORIGINE,
@@ -146,7 +149,7 @@ def grouped_marker_data(frame: pd.DataFrame, largest_commune: int, *, first: int
                                strict=True)],
             "text": [],
             "hovertemplate": GROUPED_HOVER.format(operations=f"Opérations {PLURAL_STATUSES[name]}"),
-            "marker.size": marker_sizes(pd.Series(sums[rank][shown]), largest_commune),
+            "marker.size": marker_sizes(pd.Series(sums[rank][shown]), largest_commune, pixels=GROUPED_MARKER_PX),
         }
     return data
 
