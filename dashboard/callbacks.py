@@ -121,6 +121,8 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
         context = get_context()
         view = view_of(year or context.default_year, *filters)
         frame = context.operations_in(view)
+        if only_the_year_changed(view) and (sort or {}).get("column") != analysis.STATUS and len(frame):
+            return components.table_year_patch(frame, search=search or "", sort=sort or {})  # same rows, same order
         return components.operations_table(frame, search=search or "", sort=sort or {}, sort_button_type=Region.SORT_BUTTON)
 
     @app.callback(

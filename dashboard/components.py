@@ -6,7 +6,7 @@ import heapq
 
 import numpy as np
 import pandas as pd
-from dash import dcc, html
+from dash import Patch, dcc, html
 
 from dashboard import formatting, theme
 from dashboard.analysis import STATUS, VARIANT_STATUS, KeyFigures
@@ -105,6 +105,7 @@ TABLE_COLUMNS = (
     (Op.DUREE_MOIS, "Durée (mois)"), (Op.BUDGET_EUR, "Coût publié"), (Op.SOURCE, "Source"),
 )
 SORTABLE = {column for column, _ in TABLE_COLUMNS}
+STATUS_CELL = [column for column, _ in TABLE_COLUMNS].index(STATUS)
 MAX_TABLE_ROWS = 50  # rows drawn at most (the first in the order chosen); the caption says how many there are
 MAX_UNDATED = 30  # operations listed at most under "Date non publiée"
 
@@ -182,6 +183,20 @@ def operations_table(frame: pd.DataFrame, *, search: str, sort: dict, sort_butto
         ),
         className="table-scroll", tabIndex=0, role="region", **{"aria-label": "Tableau des opérations"},
     )
+
+
+def table_year_patch(frame: pd.DataFrame, *, search: str, sort: dict) -> Patch:
+    """What a year change alters in ``operations_table`` when the rows and their order stay (same
+    operations, not sorted by status): each row's status cell, and its link, which carries the year."""
+    column, descending = sort.get("column", Op.COMMUNE), sort.get("descending", False)
+    ordered = sort_frame(frame, column, descending, limit=MAX_TABLE_ROWS)
+    patch = Patch()
+    rows = patch["props"]["children"]["props"]["children"][2]["props"]["children"]  # Div > Table > Tbody
+    for index, row in enumerate(_records(ordered, [STATUS, VARIANT_STATUS, Op.CODE_INSEE])):
+        cells = rows[index]["props"]["children"]
+        cells[0]["props"]["children"]["props"]["href"] = f"/commune/{row[Op.CODE_INSEE]}{search}"  # Th > Link
+        cells[STATUS_CELL]["props"]["children"] = cell(row, STATUS)
+    return patch
 
 
 def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:

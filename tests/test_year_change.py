@@ -95,3 +95,29 @@ def test_the_previous_year_button_leaves_the_filters_alone(app):
     assert answer[Ctl.YEAR] == {"value": 2021}
     assert answer[Shell.URL] == {"search": "?annee=2021&dep=60"}
     assert not set(answer) & set(CONTROLS[1:])  # unchanged: a year change stays a year change
+
+
+def table_values(year: int, sort: dict, **filters) -> dict:
+    search = f"?annee={year}" + "".join(f"&dep={d}" for d in filters.get(Ctl.DEPARTEMENT, []))
+    return {**region_values(year, **filters), f"{Region.SORT}.data": sort, f"{Shell.URL}.search": search}
+
+
+@pytest.mark.parametrize(("before", "after", "sort", "filters"), [
+    (2022, 2021, {"column": "commune", "descending": False}, {}),
+    (2020, 2019, {"column": "logements_retenus", "descending": True}, {}),
+    (2024, 2025, {"column": "livraison", "descending": False}, {Ctl.DEPARTEMENT: ["60"]}),
+])
+def test_a_year_alone_patches_the_table_into_the_full_table(app, before, after, sort, filters):
+    table = call(app, "region-table.children", table_values(before, sort, **filters), EVERY_CONTROL)
+    page = shown({Region.TABLE: {}}, table)
+    full = call(app, "region-table.children", table_values(after, sort, **filters), EVERY_CONTROL)
+    year_only = call(app, "region-table.children", table_values(after, sort, **filters), [f"{Ctl.YEAR}.value"])
+    assert year_only[Region.TABLE]["children"].get("__dash_patch_update")
+    assert shown(page, year_only) == shown(page, full)
+    assert shown(page, year_only) != page  # statuses and links did move
+
+
+def test_a_table_sorted_by_status_is_drawn_again_on_a_year_change(app):
+    values = table_values(2021, {"column": "statut", "descending": False})
+    answer = call(app, "region-table.children", values, [f"{Ctl.YEAR}.value"])
+    assert not answer[Region.TABLE]["children"].get("__dash_patch_update")
