@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from dashboard.parsing import MIX_CODE_SEPARATOR, ParseError, parse_date, parse_variantes
@@ -23,41 +24,105 @@ def year_of(text: str) -> int | None:
         return None
 
 
-def status_at(operations: pd.DataFrame, year: int) -> pd.Series:
-    """Delivered if delivery ≤ year, under way if works started ≤ year, announced otherwise."""
-    delivered = operations[Op.LIVRAISON].map(year_of)
-    started = operations[Op.DEBUT_TRAVAUX].map(year_of)
-    status = pd.Series(Status.ANNOUNCED, index=operations.index, dtype="string")
-    status[started.notna() & (started <= year)] = Status.UNDER_WAY
-    status[delivered.notna() & (delivered <= year)] = Status.DELIVERED
-    return status
+class Years:
+    """Columns of the milestone years, parsed once per dataset (``milestone_years``)."""
+
+    STARTED = "annee_debut"
+    DELIVERED = "annee_livraison"
+    HAS_VARIANT = "date_autre_source"  # another source publishes another start or delivery date
+    VARIANT_STARTED = "annee_debut_autre_source"
+    VARIANT_DELIVERED = "annee_livraison_autre_source"
+    DATED = "datee"  # at least one date, from either source: the operation has a place on the timeline
 
 
-def variant_status_at(operations: pd.DataFrame, year: int) -> pd.Series:
+def _years(texts: pd.Series) -> pd.Series:
+    """``year_of`` of every cell, parsed once per distinct text; NaN where there is none (plain floats:
+    comparing them to a year needs no mask)."""
+    years = {text: year_of(text) for text in texts.unique()}
+    return texts.map(years).astype("float64")
+
+
+def _date_variants(text: str) -> dict[str, str] | None:
+    """The start and delivery dates another source gives, ``None`` when it gives neither."""
+    if not text:
+        return None
+    try:
+        variants = dict(parse_variantes(text))
+    except ParseError:
+        return None
+    dates = {column: variants[column] for column in (Op.DEBUT_TRAVAUX, Op.LIVRAISON) if column in variants}
+    return dates or None
+
+
+def milestone_years(operations: pd.DataFrame) -> pd.DataFrame:
+    """Year of each operation's start and delivery, and of the other source's where one differs.
+
+    A variant replaces only the dates it names; an unreadable one counts as no date, as it always has.
+    Computed once per dataset (``Context``): a year change then compares numbers instead of parsing dates.
+    """
+    started, delivered = _years(operations[Op.DEBUT_TRAVAUX]), _years(operations[Op.LIVRAISON])
+    variants = operations[Op.VARIANTES].map(_date_variants)
+    has_variant = variants.notna()
+    other_started, other_delivered = started.copy(), delivered.copy()
+    for op_id, dates in variants[has_variant].items():
+        if Op.DEBUT_TRAVAUX in dates:
+            other_started[op_id] = year_of(dates[Op.DEBUT_TRAVAUX])
+        if Op.LIVRAISON in dates:
+            other_delivered[op_id] = year_of(dates[Op.LIVRAISON])
+    years = pd.DataFrame({
+        Years.STARTED: started, Years.DELIVERED: delivered, Years.HAS_VARIANT: has_variant.astype(bool),
+        Years.VARIANT_STARTED: other_started, Years.VARIANT_DELIVERED: other_delivered,
+    }, index=operations.index)
+    dates = [Years.STARTED, Years.DELIVERED, Years.VARIANT_STARTED, Years.VARIANT_DELIVERED]
+    years[Years.DATED] = years[dates].notna().any(axis=1).astype(bool)
+    return years
+
+
+# A status is stored as a category: a year change then builds no string, and comparing is comparing codes.
+# Categories in alphabetical order, so that sorting by status sorts as the words do.
+STATUS_CATEGORIES = tuple(sorted((Status.DELIVERED, Status.UNDER_WAY, Status.ANNOUNCED)))
+_DELIVERED, _UNDER_WAY, _ANNOUNCED = (STATUS_CATEGORIES.index(s) for s in (Status.DELIVERED, Status.UNDER_WAY, Status.ANNOUNCED))
+
+
+def _status(started: pd.Series, delivered: pd.Series, year: int) -> np.ndarray:
+    """Category codes: delivered if delivery ≤ year, under way if works started ≤ year, announced otherwise."""
+    is_delivered = delivered.to_numpy(dtype=float) <= year  # NaN (no date) compares False
+    is_started = started.to_numpy(dtype=float) <= year
+    return np.where(is_delivered, _DELIVERED, np.where(is_started, _UNDER_WAY, _ANNOUNCED)).astype(np.int8)
+
+
+def _statuses(codes: np.ndarray, index: pd.Index) -> pd.Series:
+    return pd.Series(pd.Categorical.from_codes(codes, categories=STATUS_CATEGORIES), index=index)
+
+
+def _aligned(operations: pd.DataFrame, years: pd.DataFrame | None) -> pd.DataFrame:
+    if years is None:
+        return milestone_years(operations)
+    return years if years.index.equals(operations.index) else years.reindex(operations.index)
+
+
+def status_at(operations: pd.DataFrame, year: int, *, years: pd.DataFrame | None = None) -> pd.Series:
+    """Delivered if delivery ≤ year, under way if works started ≤ year, announced otherwise.
+
+    ``years``: ``milestone_years`` of the whole dataset, if already computed.
+    """
+    years = _aligned(operations, years)
+    return _statuses(_status(years[Years.STARTED], years[Years.DELIVERED], year), operations.index)
+
+
+def variant_status_at(operations: pd.DataFrame, year: int, *, years: pd.DataFrame | None = None) -> pd.Series:
     """The status another published date would give, where the sources disagree on a date."""
-    out = pd.Series(pd.NA, index=operations.index, dtype="string")
-    for op_id, text in operations[Op.VARIANTES].items():
-        if not text:
-            continue
-        try:
-            variants = dict(parse_variantes(text))
-        except ParseError:
-            continue
-        if not {Op.LIVRAISON, Op.DEBUT_TRAVAUX} & variants.keys():
-            continue
-        row = operations.loc[[op_id]].copy()
-        for column in (Op.LIVRAISON, Op.DEBUT_TRAVAUX):
-            if column in variants:
-                row[column] = variants[column]
-        other = status_at(row, year).iloc[0]
-        main = status_at(operations.loc[[op_id]], year).iloc[0]
-        if other != main:
-            out[op_id] = other
-    return out
+    years = _aligned(operations, years)
+    main = _status(years[Years.STARTED], years[Years.DELIVERED], year)
+    other = _status(years[Years.VARIANT_STARTED], years[Years.VARIANT_DELIVERED], year)
+    differs = years[Years.HAS_VARIANT].to_numpy(dtype=bool) & (main != other)
+    return _statuses(np.where(differs, other, -1).astype(np.int8), operations.index)  # -1: no other status
 
 
-def with_status(operations: pd.DataFrame, year: int) -> pd.DataFrame:
-    return operations.assign(**{STATUS: status_at(operations, year), VARIANT_STATUS: variant_status_at(operations, year)})
+def with_status(operations: pd.DataFrame, year: int, *, years: pd.DataFrame | None = None) -> pd.DataFrame:
+    years = _aligned(operations, years)
+    return operations.assign(**{STATUS: status_at(operations, year, years=years),
+                                VARIANT_STATUS: variant_status_at(operations, year, years=years)})
 
 
 def codes_of(mix: pd.DataFrame) -> pd.Series:
@@ -66,9 +131,13 @@ def codes_of(mix: pd.DataFrame) -> pd.Series:
     return split.groupby(mix[Mix.ID]).agg(lambda parts: set().union(*parts))
 
 
-def filter_operations(operations: pd.DataFrame, mix: pd.DataFrame, view: View, *, ignore_place: bool = False) -> pd.DataFrame:
-    """Operations shown in ``view``, with their status at the end of ``view.year``."""
-    frame = with_status(operations, view.year)
+def filter_operations(operations: pd.DataFrame, mix: pd.DataFrame, view: View, *, ignore_place: bool = False,
+                      years: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Operations shown in ``view``, with their status at the end of ``view.year``.
+
+    ``years``: ``milestone_years(operations)``, computed once per dataset (``Context.milestones``).
+    """
+    frame = with_status(operations, view.year, years=years)
     keep = pd.Series(True, index=frame.index)
     if view.departements and not ignore_place:
         keep &= frame[Derived.DEPARTEMENT].isin(view.departements)
@@ -81,8 +150,9 @@ def filter_operations(operations: pd.DataFrame, mix: pd.DataFrame, view: View, *
     if view.codes:
         wanted = set(view.codes)
         codes = codes_of(mix)
-        keep &= frame.index.map(lambda op_id: bool(codes.get(op_id, set()) & wanted)).astype(bool)
-    return frame[keep]
+        with_code = codes[codes.map(lambda found: bool(found & wanted))].index
+        keep &= frame.index.isin(with_code)
+    return frame if keep.all() else frame[keep]
 
 
 @dataclass(frozen=True)
@@ -106,23 +176,28 @@ class KeyFigures:
 
 
 def key_figures(frame: pd.DataFrame) -> KeyFigures:
-    dwellings = frame[Derived.LOGEMENTS_RETENUS]
-    status = frame[STATUS] if STATUS in frame else pd.Series(dtype="string")
+    dwellings = frame[Derived.LOGEMENTS_RETENUS].to_numpy(dtype=float, na_value=np.nan)
+    if STATUS in frame:
+        status = frame[STATUS]
+        delivered, under_way, announced = ((status == s).to_numpy(dtype=bool)
+                                           for s in (Status.DELIVERED, Status.UNDER_WAY, Status.ANNOUNCED))
+    else:
+        delivered = under_way = announced = np.zeros(len(frame), dtype=bool)
     return KeyFigures(
         operations=len(frame),
-        dwellings=int(dwellings.sum()),
+        dwellings=int(np.nansum(dwellings)),
         dwellings_computed=int((frame[Derived.LOGEMENTS_ORIGINE] == LOGEMENTS_FROM_MIX).sum()),
-        dwellings_unknown=int(dwellings.isna().sum()),
-        dwellings_delivered=int(dwellings[status == Status.DELIVERED].sum()) if len(status) else 0,
-        dwellings_under_way=int(dwellings[status == Status.UNDER_WAY].sum()) if len(status) else 0,
+        dwellings_unknown=int(np.isnan(dwellings).sum()),
+        dwellings_delivered=int(np.nansum(dwellings[delivered])),
+        dwellings_under_way=int(np.nansum(dwellings[under_way])),
         surface_m2=int(frame[Op.SURFACE_M2].sum()),
         surface_unknown=int(frame[Op.SURFACE_M2].isna().sum()),
         shops=int(frame[Op.COMMERCES].sum()),
         cost_eur=float(frame[Op.BUDGET_EUR].sum()),
         cost_known=int(frame[Op.BUDGET_EUR].notna().sum()),
-        delivered=int((status == Status.DELIVERED).sum()),
-        under_way=int((status == Status.UNDER_WAY).sum()),
-        announced=int((status == Status.ANNOUNCED).sum()),
+        delivered=int(delivered.sum()),
+        under_way=int(under_way.sum()),
+        announced=int(announced.sum()),
     )
 
 

@@ -6,6 +6,7 @@ import flask
 from dash import Dash, html
 
 from dashboard import callbacks, freshness, guard, layout, security
+from dashboard.context import Context
 from dashboard.live import DataError, LiveContext  # noqa: F401 - DataError: what create_app raises
 from dashboard.pages import commune as commune_page
 from dashboard.pages import region as region_page
@@ -27,6 +28,11 @@ INDEX = """<!DOCTYPE html>
         {%renderer%}
     </body>
 </html>"""
+
+
+def load_context(settings: Settings) -> Context:
+    """The data of ``settings.data_dir``, prepared for display (raises ``DataError`` with the report)."""
+    return LiveContext(settings.data_dir).get()
 
 
 def create_app(settings: Settings | None = None) -> Dash:

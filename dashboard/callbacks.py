@@ -13,7 +13,7 @@ from dashboard.context import Context
 from dashboard.export import file_name, operations_csv
 from dashboard.figures import maps
 from dashboard.figures.mix import mix_figure
-from dashboard.figures.timeline import timeline_figure, undated
+from dashboard.figures.timeline import timeline_figure, undated, year_marks
 from dashboard.ids import Commune, Ctl, Region, Shell
 from dashboard.mapgeo import neighbourhood
 from dashboard.pages import commune as commune_page
@@ -70,8 +70,8 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
             return (no_update, view.year, *(list(v) for v in (view.departements, view.communes, view.programmes,
                                                                 view.statuses, view.codes)), notice)
         view = next_view(context, context.parse(inputs.as_text(search)), trigger, year, filters)
-        outputs = (view.year, *(list(v) for v in (view.departements, view.communes, view.programmes,
-                                                  view.statuses, view.codes)))
+        outputs = only_changes((view.year, *(list(v) for v in (view.departements, view.communes, view.programmes,
+                                                               view.statuses, view.codes))), (year, *filters))
         return view_query(view, default_year=context.default_year), *outputs, None
 
     @app.callback(
@@ -123,7 +123,7 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
         back = "/" + inputs.as_search(search)
         view = context.parse(search)
         if kind == "region":
-            frame = analysis.filter_operations(context.dataset.operations, context.dataset.mix, view)
+            frame = context.operations_in(view)
             return region_page.layout(region_map(context, frame, view))
         if kind == "commune":
             return commune_layout(context, code, back, view)
@@ -141,7 +141,13 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
         view = view_of(year, *filters, presentation=bool(presenting), context=context)
         frame, _ = shown_operations(context, view, None)
         figures = analysis.key_figures(frame)
-        patch = map_patch(maps.region_trace_data(frame, context.acv_names, largest_op=context.largest_op))
+        if only_the_year_changed(view):  # same operations, other statuses: only markers and figures move
+            markers = maps.region_marker_data(frame, largest_op=context.largest_op,
+                                              largest_commune=context.largest_commune)
+            return (components.key_figures(figures, view.year), map_patch(markers), no_update,
+                    timeline_year_patch(context, frame, view.year), no_update, no_update)
+        patch = map_patch(maps.region_trace_data(frame, context.acv_names, largest_op=context.largest_op,
+                                                 largest_commune=context.largest_commune))
         patch["layout"]["font"]["size"] = maps.font_size(view.presentation)
         return (
             components.key_figures(figures, view.year),
@@ -159,13 +165,15 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
     def update_tables(_ready, sort, year, *rest):
         *filters, search = rest
         context = get_context()
-        frame, _ = shown_operations(context, view_of(year, *filters, context=context), None)
+        view = view_of(year, *filters, context=context)
+        frame, _ = shown_operations(context, view, None)
         search = inputs.as_search(search)
-        return (
-            components.operations_table(frame, search=search, sort=inputs.as_sort(sort, components.SORTABLE, Op.COMMUNE),
-                                        sort_button_type=Region.SORT_BUTTON, sources=context.source_titles),
-            components.map_table(frame, context.acv_names, context.departement_names, search),
-        )
+        sort = inputs.as_sort(sort, components.SORTABLE, Op.COMMUNE)
+        map_table = components.map_table(frame, context.acv_names, context.departement_names, search)
+        if only_the_year_changed(view) and sort["column"] != analysis.STATUS and len(frame):
+            return components.table_year_patch(frame, search=search, sort=sort), map_table  # same rows, same order
+        return (components.operations_table(frame, search=search, sort=sort, sort_button_type=Region.SORT_BUTTON,
+                                            sources=context.source_titles), map_table)
 
     @app.callback(
         Output(Region.SORT, "data"),
@@ -246,10 +254,9 @@ def next_view(context: Context, current: View, trigger, year, filters) -> View:
 
 def shown_operations(context: Context, view: View, code: str | None):
     """The operations a page shows: the region's, or one commune's (place filters ignored)."""
-    operations, mix = context.dataset.operations, context.dataset.mix
     if code is None:
-        return analysis.filter_operations(operations, mix, view), None
-    every = analysis.filter_operations(operations, mix, view, ignore_place=True)
+        return context.operations_in(view), None
+    every = context.operations_in(view, ignore_place=True)
     return every[every[Op.CODE_INSEE] == code], context.dataset.communes.at[code, Geo.NOM]
 
 
@@ -285,7 +292,7 @@ def get_report_url(app: Dash) -> str:
 def commune_layout(context: Context, code: str, back: str, view: View):
     communes = context.dataset.communes
     departement = context.departement_names.get(code[:2], code[:2])
-    every = analysis.filter_operations(context.dataset.operations, context.dataset.mix, view, ignore_place=True)
+    every = context.operations_in(view, ignore_place=True)
     figure = maps.commune_map(every[every[Op.CODE_INSEE] == code], neighbourhood(communes, code), code,
                               largest_op=context.largest_op)
     return commune_page.layout(code=code, name=communes.at[code, Geo.NOM], departement=departement,
@@ -300,6 +307,28 @@ def region_map(context: Context, frame, view: View):
         departement_codes=sorted(context.departement_names), view_bounds=context.region_bounds,
         largest_op=context.largest_op, largest_commune=context.largest_commune, presentation=view.presentation,
     )
+
+
+def only_changes(values: tuple, shown: tuple) -> tuple:
+    """``no_update`` for each control that already shows its value, so that the callbacks listening to
+    the controls learn which one really changed (the year alone, say) and send only what it changes."""
+    return tuple(no_update if value == old or (value == [] and old is None) else value
+                 for value, old in zip(values, shown, strict=True))
+
+
+def only_the_year_changed(view: View) -> bool:
+    """The year moved and nothing else did: with no status filter, the operations shown are the same."""
+    return set(ctx.triggered_prop_ids) == {f"{Ctl.YEAR}.value"} and not view.statuses
+
+
+def timeline_year_patch(context: Context, frame, year: int):
+    """A year change moves the timeline's end-of-year line only (when the timeline draws any date)."""
+    if not context.milestones[analysis.Years.DATED].reindex(frame.index).any():
+        return no_update
+    patch = Patch()
+    for key, value in year_marks(year).items():
+        patch["layout"][key] = value
+    return patch
 
 
 def map_patch(trace_data: dict[int, dict]) -> Patch:

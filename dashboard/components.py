@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import heapq
+
+import numpy as np
 import pandas as pd
-from dash import dcc, html
+from dash import Patch, dcc, html
 
 from dashboard import formatting, theme
 from dashboard.analysis import STATUS, VARIANT_STATUS, KeyFigures
@@ -152,6 +155,9 @@ TABLE_COLUMNS = (
     (Op.CONFLIT, "Désaccord entre sources"), (Op.REMARQUES, "Remarques"), (Op.SOURCE, "Source"),
 )
 SORTABLE = {column for column, _ in TABLE_COLUMNS}
+STATUS_CELL = [column for column, _ in TABLE_COLUMNS].index(STATUS)
+MAX_TABLE_ROWS = 50  # rows drawn at most (the first in the order chosen); the caption says how many there are
+MAX_UNDATED = 30  # operations listed at most under "Date non publiée"
 
 
 def cell(row: pd.Series, column: str, *, missing: str = "—") -> str:
@@ -171,9 +177,12 @@ def cell(row: pd.Series, column: str, *, missing: str = "—") -> str:
     return str(value) if value else "—"
 
 
-def sort_frame(frame: pd.DataFrame, column: str, descending: bool) -> pd.DataFrame:
+def sort_frame(frame: pd.DataFrame, column: str, descending: bool, *, limit: int | None = None) -> pd.DataFrame:
+    """Sorted by ``column`` then id, unknown values last; only the first ``limit`` rows if given."""
     if column not in SORTABLE:
         column = Op.COMMUNE
+    if limit is not None and len(frame) > limit:
+        frame = frame.iloc[_first_positions(frame[column], frame[Op.ID], descending, limit)]
     return frame.sort_values([column, Op.ID], ascending=[not descending, True], na_position="last", kind="stable")
 
 
@@ -181,11 +190,26 @@ def source_titles(row: pd.Series, sources: dict[str, str]) -> str:
     return " ; ".join(sources.get(s.strip(), s.strip()) for s in row[Op.SOURCE].split(";") if s.strip())
 
 
+def _first_positions(values: pd.Series, ids: pd.Series, descending: bool, limit: int) -> np.ndarray:
+    """Positions of the ``limit`` rows that come first by (value, id), without sorting every row:
+    values ranked through their distinct values, ids compared only among the ties at the cut."""
+    ranks, _ = pd.factorize(values, sort=True, use_na_sentinel=True)
+    known = ranks >= 0
+    ranks = np.where(known, ranks.max() - ranks if descending else ranks, len(values))  # unknown last
+    cut = np.partition(ranks, limit - 1)[limit - 1]
+    before = np.flatnonzero(ranks < cut)
+    tied = np.flatnonzero(ranks == cut)
+    tied_ids = ids.to_numpy(dtype=object)[tied]
+    first_tied = heapq.nsmallest(limit - len(before), range(len(tied)), key=tied_ids.__getitem__)
+    return np.concatenate([before, tied[first_tied]])
+
+
 def operations_table(frame: pd.DataFrame, *, search: str, sort: dict, sort_button_type: str,
-                     sources: dict[str, str]) -> html.Div:
-    """Every published field of the operations shown, sortable, each row linking to its commune."""
+                     sources: dict[str, str] | None = None) -> html.Div:
+    """Every published field of the operations shown, sortable, each row linking to its commune; the first
+    ``MAX_TABLE_ROWS`` in the order chosen when there are more (a page of 100,000 rows helps no one)."""
     column, descending = sort.get("column", Op.COMMUNE), sort.get("descending", False)
-    ordered = sort_frame(frame, column, descending)
+    ordered = sort_frame(frame, column, descending, limit=MAX_TABLE_ROWS)
     header = []
     for key, title in TABLE_COLUMNS:
         state = "descending" if key == column and descending else "ascending" if key == column else "none"
@@ -196,13 +220,13 @@ def operations_table(frame: pd.DataFrame, *, search: str, sort: dict, sort_butto
             scope="col", **{"aria-sort": state},
         ))
     body = []
-    for _, row in ordered.iterrows():
+    for row in _records(ordered, [*SORTABLE, Op.CODE_INSEE, Op.ID, VARIANT_STATUS, Derived.LOGEMENTS_ORIGINE]):
         cells = []
         for key, _ in TABLE_COLUMNS:
             if key == Op.COMMUNE:
                 cells.append(html.Th(dcc.Link(row[Op.COMMUNE], href=f"/commune/{row[Op.CODE_INSEE]}{search}"), scope="row"))
             elif key == Op.SOURCE:
-                cells.append(html.Td(source_titles(row, sources), className="col-source"))
+                cells.append(html.Td(source_titles(row, sources or {}), className="col-source"))
             else:
                 cells.append(html.Td(cell(row, key), className=f"col-{key}"))
         body.append(html.Tr(cells, id=f"op-row-{row[Op.ID]}"))
@@ -210,12 +234,41 @@ def operations_table(frame: pd.DataFrame, *, search: str, sort: dict, sort_butto
         body = [html.Tr(html.Td("Aucune opération ne correspond aux filtres.", colSpan=len(TABLE_COLUMNS)))]
     return html.Div(
         html.Table(
-            [html.Caption(f"{formatting.plural(len(frame), 'opération')} — cliquer un en-tête pour trier"),
+            [html.Caption(table_caption(len(ordered), len(frame), column)),
              html.Thead(html.Tr(header)), html.Tbody(body)],
             className="data-table",
         ),
         className="table-scroll", tabIndex=0, role="region", **{"aria-label": "Tableau des opérations"},
     )
+
+
+def table_year_patch(frame: pd.DataFrame, *, search: str, sort: dict) -> Patch:
+    """What a year change alters in ``operations_table`` when the rows and their order stay (same
+    operations, not sorted by status): each row's status cell, and its link, which carries the year."""
+    column, descending = sort.get("column", Op.COMMUNE), sort.get("descending", False)
+    ordered = sort_frame(frame, column, descending, limit=MAX_TABLE_ROWS)
+    patch = Patch()
+    rows = patch["props"]["children"]["props"]["children"][2]["props"]["children"]  # Div > Table > Tbody
+    for index, row in enumerate(_records(ordered, [STATUS, VARIANT_STATUS, Op.CODE_INSEE])):
+        cells = rows[index]["props"]["children"]
+        cells[0]["props"]["children"]["props"]["href"] = f"/commune/{row[Op.CODE_INSEE]}{search}"  # Th > Link
+        cells[STATUS_CELL]["props"]["children"] = cell(row, STATUS)
+    return patch
+
+
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
+    """A dict per row, of ``columns`` only: many times faster to read than iterrows' Series."""
+    columns = [column for column in dict.fromkeys(columns) if column in frame.columns]
+    values = [frame[column].tolist() for column in columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+
+
+def table_caption(shown: int, total: int, column: str) -> str:
+    if shown == total:
+        return f"{formatting.plural(total, 'opération')} — cliquer un en-tête pour trier"
+    title = dict(TABLE_COLUMNS).get(column, "Commune").lower()
+    return (f"{formatting.number(shown)} premières opérations sur {formatting.number(total)}, par {title} — "
+            "cliquer un en-tête pour trier, filtrer pour voir les autres")
 
 
 def operation_sheet(row: pd.Series, *, sources: dict[str, str], report_url: str) -> html.Article:
@@ -249,7 +302,10 @@ def undated_list(frame: pd.DataFrame) -> html.Div:
     if frame.empty:
         return html.Div()
     items = []
-    for _, row in frame.iterrows():
+    for _, row in frame.head(MAX_UNDATED).iterrows():
         duration = f" — durée publiée : {formatting.number(row[Op.DUREE_MOIS], unit='mois')}" if not pd.isna(row[Op.DUREE_MOIS]) else ""
         items.append(html.Li(f"{row[Op.COMMUNE]} · {row[Op.NOM] or row[Op.ADRESSE] or row[Op.ID]}{duration}"))
+    if len(frame) > MAX_UNDATED:
+        items.append(html.Li(f"… et {formatting.plural(len(frame) - MAX_UNDATED, 'autre opération', 'autres opérations')}"
+                             " sans date publiée (voir le tableau)", className="more"))
     return html.Div([html.H3("Date non publiée", className="small-title"), html.Ul(items)], className="undated")

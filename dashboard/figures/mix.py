@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting, theme
-from dashboard.figures.common import base_layout, empty_figure
+from dashboard.figures.common import base_layout, empty_figure, figure
 from dashboard.parsing import MIX_CODE_SEPARATOR
 from dashboard.schema import FINANCING_LABELS, UNSPECIFIED_MIX
 
@@ -36,18 +36,16 @@ def mix_figure(summary: pd.DataFrame, *, presentation: bool = False) -> go.Figur
         for code, row in zip(codes, summary.itertuples(), strict=True)
     ]
     # One trace per code: plotly.js mis-reads a hatch pattern combined with per-bar colours.
-    figure = go.Figure()
-    for code, value, text in zip(codes, summary["logements"], hover, strict=True):
-        colour = code_colour(code)
-        figure.add_trace(go.Bar(
-            orientation="h", y=[code], x=[int(value)], name=code, showlegend=False,
-            marker={"color": colour, "line": {"color": theme.TEXT, "width": 0.5},
+    bars = [
+        {"type": "bar", "orientation": "h", "y": [code], "x": [int(value)], "name": code, "showlegend": False,
+         "marker": {"color": code_colour(code), "line": {"color": theme.TEXT, "width": 0.5},
                     "pattern": {"shape": theme.COMBINED_PATTERN if MIX_CODE_SEPARATOR in code else "",
                                 "fgcolor": "#ffffff", "size": 6}},
-            text=[formatting.number(value)], textposition="outside", cliponaxis=False,
-            hovertext=[text], hovertemplate="%{hovertext}<extra></extra>",
-        ))
-    figure.update_layout(base_layout(
+         "text": [formatting.number(value)], "textposition": "outside", "cliponaxis": False,
+         "hovertext": [text], "hovertemplate": "%{hovertext}<extra></extra>"}
+        for code, value, text in zip(codes, summary["logements"], hover, strict=True)
+    ]
+    return figure(bars, base_layout(
         font={"size": 20 if presentation else 14},
         height=(34 if not presentation else 44) * len(codes) + 60,
         margin={"l": 8, "r": 48, "t": 8, "b": 36},
@@ -55,4 +53,3 @@ def mix_figure(summary: pd.DataFrame, *, presentation: bool = False) -> go.Figur
         yaxis={"autorange": "reversed", "type": "category", "categoryorder": "array", "categoryarray": codes},
         bargap=0.25,
     ))
-    return figure

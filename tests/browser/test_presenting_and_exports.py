@@ -232,6 +232,7 @@ def test_a_filter_can_be_chosen_from_the_keyboard(server, page):
     page.page.keyboard.press("Enter")
     page.page.wait_for_selector("[role=listbox], [role=option]")
     page.page.keyboard.type("Oise")
+    page.page.wait_for_function("() => [...document.querySelectorAll('[role=option]')].length === 1")
     page.page.keyboard.press("ArrowDown")
     page.page.keyboard.press("Enter")
     wait_for_location(page.page, r"dep=60")

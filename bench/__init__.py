@@ -1,0 +1,1 @@
+"""Benchmark of the dashboard against a textbook baseline: ``python bench/run.py [--quick]``."""

@@ -1,0 +1,38 @@
+"""The dashboard drawing every commune of the region (3,808 shapes) under its regional map, instead of
+the five département outlines: everything else is the dashboard's own (geometry by URL, compressed,
+rounded to 4 decimals). Used by the benchmark only, to measure what drawing only what the view needs
+saves in the browser.
+
+    COEUR_DATA_DIR=data gunicorn -c gunicorn.conf.py 'bench.allcommunes:make_server()'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from dashboard import app as dashboard_app
+from dashboard import callbacks, context as context_module, live, mapgeo
+from dashboard.settings import Settings
+
+
+def every_commune_context(dataset):
+    context = context_module.build_context(dataset)
+    communes = context.dataset.communes
+    shapes = communes.set_geometry(mapgeo.rounded(communes.geometry))
+    return dataclasses.replace(context, departements_asset=mapgeo.asset("communes-all", mapgeo.feature_collection(shapes)))
+
+
+def region_map_of_every_commune(context, frame, view):
+    figure = draw_region_map(context, frame, view)
+    codes = list(context.dataset.communes.index)
+    figure.data[0].update(locations=codes, z=[0] * len(codes))  # trace 0: the background shapes
+    return figure
+
+
+draw_region_map = callbacks.region_map
+
+
+def make_server():
+    live.build_context = every_commune_context  # what dashboard.live builds each (re)loaded dataset with
+    callbacks.region_map = region_map_of_every_commune
+    return dashboard_app.create_app(Settings.from_env()).server

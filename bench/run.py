@@ -1,0 +1,266 @@
+"""Benchmark of the dashboard against the textbook baseline (bench/baseline.py), on this machine.
+
+    python bench/run.py [--quick] [--out results.json]
+
+Starts every server with gunicorn and the production config (gunicorn.conf.py) on 127.0.0.1, drives
+Debian's headless Chromium, and prints one JSON object (README, "Benchmark", says what each key means).
+``--quick`` is a tiny configuration for the test suite: its numbers mean nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import gzip
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path[0] = str(REPO)  # import bench.* and dashboard.*, never a bench/ module as a top-level one
+
+import brotli  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from bench import browser, load, replay, servers, synthetic  # noqa: E402
+from dashboard.context import build_context  # noqa: E402
+from dashboard.dataset import COMMUNES_FILE, load_dataset  # noqa: E402
+from dashboard.report import Report  # noqa: E402
+
+REAL_DATA = REPO / "data"
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Plan:
+    browser_runs: int
+    repeats: int
+    baseline_repeats: int
+    rows: int
+    scale_repeats: int
+    clients: int
+    load_s: float
+
+
+FULL = Plan(browser_runs=5, repeats=30, baseline_repeats=10, rows=100_000, scale_repeats=40, clients=50, load_s=30)
+QUICK = Plan(browser_runs=1, repeats=5, baseline_repeats=2, rows=1_000, scale_repeats=5, clients=50, load_s=3)
+
+TARGETS = {
+    "year_change_bytes_ratio": "≤ 1/100 of the baseline's",
+    "year_change_ms_ratio": "≤ 1/50 of the baseline's",
+    "first_load_bytes": "≤ 1.5 MB",
+    "first_map_ms": "< baseline and < 2000",
+    "scale_year_change_p95_ms": "< 150 (100,000 operations)",
+    "scale_memory": "< 1 GiB",
+    "load": "50 clients, 30 s: no error, p95 < 300 ms",
+}
+
+# Loads the data in a fresh interpreter: how long validation and preparation take, and the peak memory.
+LOAD_PROBE = """
+import json, resource, sys, time
+from pathlib import Path
+from dashboard.context import build_context
+from dashboard.dataset import load_dataset
+from dashboard.report import Report
+started = time.perf_counter()
+report = Report()
+dataset = load_dataset(Path(sys.argv[1]), report)
+loaded = time.perf_counter()
+context = build_context(dataset)
+done = time.perf_counter()
+print(json.dumps({"load_dataset_s": round(loaded - started, 2), "build_context_s": round(done - loaded, 2),
+                  "errors": len(report.errors), "warnings": len(report.warnings), "years": context.years,
+                  "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
+"""
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def measure_browser(chromium, targets: dict[str, browser.Target], runs: int) -> dict[str, dict]:
+    """Cold visits of each target, interleaved so that a slow moment of the machine hits all alike."""
+    visits: dict[str, list[browser.Visit]] = {name: [] for name in targets}
+    for run in range(runs):
+        for name, target in targets.items():
+            visits[name].append(browser.visit(chromium, target, capture_year_change=run == 0 and name != "all_communes"))
+            log(f"browser {name} run {run + 1}: {visits[name][-1].map_ms} ms, {visits[name][-1].bytes} B")
+    results = {name: {**browser.summarise(v), "year_change": v[0].year_change,
+                      "year_change_browser_ms": v[0].year_change_browser_ms} for name, v in visits.items()}
+    return results
+
+
+def geometry_bytes(server_url: str, context) -> dict:
+    """Our /geo assets as sent to Chromium, against the full commune file (raw, and compressed as the
+    server would compress it)."""
+    ours = {}
+    for name in context.geo_assets():
+        request = urllib.request.Request(f"{server_url}/geo/{name}", headers={"Accept-Encoding": replay.BROWSER_ACCEPT_ENCODING})
+        with urllib.request.urlopen(request) as response:
+            ours[name] = {"raw": len(context.geo_assets()[name].body), "sent": len(response.read()),
+                          "encoding": response.headers.get("Content-Encoding")}
+    full = (REAL_DATA / COMMUNES_FILE).read_bytes()
+    return {
+        "ours": ours,
+        "ours_sent_total": sum(item["sent"] for item in ours.values()),
+        "full_communes_raw": len(full),
+        "full_communes_gzip6": len(gzip.compress(full, 6)),
+        "full_communes_brotli5": len(brotli.compress(full, quality=5)),
+    }
+
+
+def year_range_of(years: tuple[int, int]) -> list[int]:
+    """Years to cycle through, newest first, skipping the last (the default view)."""
+    first, last = years
+    return list(range(last - 1, first - 1, -1)) or [last]
+
+
+def scale(plan: Plan, captured: list[dict], workdir: Path) -> dict:
+    data_dir = workdir / "synthetic"
+    started = time.perf_counter()
+    synthetic.write_data_dir(data_dir, plan.rows)
+    written = round(time.perf_counter() - started, 2)
+    log(f"scale: {plan.rows} operations written in {written} s, loading")
+    probe = subprocess.run([sys.executable, "-c", LOAD_PROBE, str(data_dir)], cwd=REPO, capture_output=True,
+                           text=True, check=True, timeout=600)
+    loading = json.loads(probe.stdout)
+    server = servers.start(servers.PROJECT_APP, data_dir, workdir)
+    try:
+        log(f"scale: server up in {server.cold_start_s} s, replaying the year change")
+        years = year_range_of(tuple(loading["years"]))
+        timing = replay.replay(server.url, captured, repeats=plan.scale_repeats, years=years)
+        log("scale: replaying a full update (every control changed)")
+        full = replay.replay(server.url, replay.as_full_update(captured), repeats=plan.scale_repeats // 2, years=years)
+        memory = server.memory()
+    finally:
+        server.stop()
+    return {
+        "operations": plan.rows,
+        "communes": len({row.split(",")[3] for row in (data_dir / "operations.csv").read_text(encoding="utf-8").splitlines()[1:]}),
+        "csv_mib": round((data_dir / "operations.csv").stat().st_size / MIB, 1),
+        "generate_s": written,
+        **{key: loading[key] for key in ("load_dataset_s", "build_context_s", "errors", "warnings")},
+        "load_peak_rss_mib": loading["peak_rss_mib"],
+        "cold_start_s": server.cold_start_s,
+        "year_change_ms": timing["ms"],
+        "year_change_p95_ms": timing["p95_ms"],
+        "year_change_max_ms": timing["max_ms"],
+        "year_change_bytes": timing["bytes"],
+        "year_change_per_request": timing["per_request"],
+        "repeats": timing["repeats"],
+        "full_update_ms": full["ms"],
+        "full_update_p95_ms": full["p95_ms"],
+        "full_update_bytes": full["bytes"],
+        "full_update_per_request": full["per_request"],
+        "memory": memory,
+        "rss_mib": memory["worker_rss_mib"],
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny configuration, for the test suite")
+    parser.add_argument("--out", type=Path, help="also write the JSON to this file")
+    parser.add_argument("--rows", type=int, help="synthetic operations for the scale test (default 100,000; 1,000 quick)")
+    args = parser.parse_args()
+    plan = QUICK if args.quick else FULL
+    if args.rows:
+        plan = dataclasses.replace(plan, rows=args.rows)
+    context = build_context(load_dataset(REAL_DATA, Report()))
+    years = year_range_of(context.years)
+    result: dict = {"quick": args.quick, "machine": {"cores": os.cpu_count(), "python": platform.python_version()}}
+
+    with tempfile.TemporaryDirectory(prefix="coeur-bench-") as temporary:
+        workdir = Path(temporary)
+        running: list[servers.Gunicorn] = []
+        try:
+            project = servers.start(servers.PROJECT_APP, REAL_DATA, workdir)
+            running.append(project)
+            result["cold_start_s"] = project.cold_start_s
+            baseline = servers.start(servers.BASELINE_APP, REAL_DATA, workdir)
+            every = servers.start(servers.ALL_COMMUNES_APP, REAL_DATA, workdir)
+            running += [baseline, every]
+            result["baseline_cold_start_s"] = baseline.cold_start_s
+            log(f"servers up (cold start {project.cold_start_s} s, baseline {baseline.cold_start_s} s)")
+
+            with sync_playwright() as playwright:
+                chromium = browser.launch(playwright)
+                pages = measure_browser(chromium, {
+                    "project": browser.Target(project.url + "/", ("#region-map .choroplethlocation",
+                                                                  "#region-map .scattergeo .point"), "button"),
+                    "baseline": browser.Target(baseline.url + "/", ("#region-map .choroplethlocation",), "keyboard"),
+                    "all_communes": browser.Target(every.url + "/", ("#region-map .choroplethlocation",
+                                                                     "#region-map .scattergeo .point"), "button"),
+                }, plan.browser_runs)
+                chromium.close()
+            captured = pages["project"]["year_change"]
+
+            log("replaying the year change")
+            ours = replay.replay(project.url, captured, repeats=plan.repeats, years=years)
+            theirs = replay.replay(baseline.url, pages["baseline"]["year_change"], repeats=plan.baseline_repeats, years=years)
+            result.update({
+                "year_change_bytes": ours["bytes"], "year_change_ms": ours["ms"],
+                "baseline_year_change_bytes": theirs["bytes"], "baseline_year_change_ms": theirs["ms"],
+                "first_load_bytes": pages["project"]["bytes"], "baseline_first_load_bytes": pages["baseline"]["bytes"],
+                "first_map_ms": pages["project"]["map_ms"], "baseline_first_map_ms": pages["baseline"]["map_ms"],
+            })
+            result["year_change"] = {"project": ours, "baseline": theirs,
+                                     "browser_ms": {name: pages[name]["year_change_browser_ms"] for name in ("project", "baseline")}}
+            result["first_load"] = {name: {k: v for k, v in page.items() if k not in ("year_change", "year_change_browser_ms")}
+                                    for name, page in pages.items()}
+            result["draw_only_what_the_view_needs"] = {
+                "first_map_ms": {"ours": pages["project"]["map_ms"], "all_3808_communes": pages["all_communes"]["map_ms"],
+                                 "baseline_inline_geojson": pages["baseline"]["map_ms"]},
+                "shapes_drawn": {"ours": pages["project"]["shapes"], "all_3808_communes": pages["all_communes"]["shapes"],
+                                 "baseline_inline_geojson": pages["baseline"]["shapes"]},
+                "geometry_bytes": geometry_bytes(project.url, context),
+            }
+            before = project.memory()
+            log(f"load: {plan.clients} clients, {plan.load_s} s")
+            result["load"] = {**load.run(project.url, captured, clients=plan.clients, duration_s=plan.load_s, years=years),
+                              "server": "gunicorn -c gunicorn.conf.py dashboard.wsgi:server, shipped data",
+                              "memory_before": before, "memory_after": project.memory()}
+        finally:
+            for server in running:
+                server.stop()
+        result["scale"] = scale(plan, captured, workdir)
+
+    result["targets"] = targets(result)
+    text = json.dumps(result, indent=2, ensure_ascii=False)
+    if args.out:
+        args.out.write_text(text + "\n", encoding="utf-8")
+    print(text)
+    return 0
+
+
+def targets(result: dict) -> dict:
+    """Each target of issue 5, with the value measured and whether it is met (on this run)."""
+    def ratio(ours, theirs):
+        return round(theirs / ours, 1) if ours else None
+
+    load_result, scale_result = result["load"], result["scale"]
+    return {
+        "year_change_bytes": {"target": TARGETS["year_change_bytes_ratio"], "times_smaller": ratio(result["year_change_bytes"], result["baseline_year_change_bytes"]),
+                              "met": result["year_change_bytes"] * 100 <= result["baseline_year_change_bytes"]},
+        "year_change_ms": {"target": TARGETS["year_change_ms_ratio"], "times_faster": ratio(result["year_change_ms"], result["baseline_year_change_ms"]),
+                           "met": result["year_change_ms"] * 50 <= result["baseline_year_change_ms"]},
+        "first_load_bytes": {"target": TARGETS["first_load_bytes"], "met": result["first_load_bytes"] <= 1_500_000},
+        "first_map_ms": {"target": TARGETS["first_map_ms"],
+                         "met": result["first_map_ms"] < min(result["baseline_first_map_ms"], 2000)},
+        "scale_year_change_p95_ms": {"target": TARGETS["scale_year_change_p95_ms"], "operations": scale_result["operations"],
+                                     "met": scale_result["year_change_p95_ms"] < 150},
+        "scale_memory": {"target": TARGETS["scale_memory"], "met": scale_result["memory"]["total_pss_mib"] < 1024},
+        "load": {"target": TARGETS["load"], "met": load_result["errors"] == 0 and load_result["p95_ms"] is not None
+                 and load_result["p95_ms"] < 300},
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""Gunicorn servers started by the benchmark with the production config, and their memory."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+PROJECT_APP = "dashboard.wsgi:server"
+BASELINE_APP = "bench.baseline:make_server()"
+ALL_COMMUNES_APP = "bench.allcommunes:make_server()"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Gunicorn:
+    """A running gunicorn, its URL and how long it took to answer its first request."""
+
+    process: subprocess.Popen
+    url: str
+    cold_start_s: float
+    log: Path
+
+    def pids(self) -> tuple[int, list[int]]:
+        """The master and its workers."""
+        master = self.process.pid
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        return master, [int(pid) for pid in children]
+
+    def memory(self) -> dict:
+        """Resident memory of each process, and the proportional share (shared pages split) of all."""
+        master, workers = self.pids()
+        rss = {pid: _status_kib(pid, "VmRSS") for pid in [master, *workers]}
+        pss = sum(_pss_kib(pid) for pid in [master, *workers])
+        return {
+            "workers": len(workers),
+            "master_rss_mib": round(rss[master] / 1024, 1),
+            "worker_rss_mib": round(max((rss[pid] for pid in workers), default=0) / 1024, 1),
+            "total_rss_mib": round(sum(rss.values()) / 1024, 1),
+            "total_pss_mib": round(pss / 1024, 1),
+        }
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start(app: str, data_dir: Path, log_dir: Path, *, timeout_s: float = 300, **env: str) -> Gunicorn:
+    """Gunicorn with ``gunicorn.conf.py`` on a free loopback port; returns once ``/`` answers 200."""
+    port = free_port()
+    log = log_dir / f"gunicorn-{port}.log"
+    environment = {**os.environ, "COEUR_DATA_DIR": str(data_dir), "COEUR_BIND": f"127.0.0.1:{port}", **env}
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [str(GUNICORN), "-c", str(REPO / "gunicorn.conf.py"), app],
+        cwd=REPO, env=environment, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    server = Gunicorn(process, url, 0.0, log)
+    while time.perf_counter() - started < timeout_s:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn stopped ({process.returncode}):\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url + "/", timeout=5) as response:
+                if response.status == 200:
+                    server.cold_start_s = round(time.perf_counter() - started, 2)
+                    return server
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.05)
+    server.stop()
+    raise RuntimeError(f"gunicorn did not answer within {timeout_s} s")
+
+
+def _status_kib(pid: int, key: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def _pss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1])
+    return 0

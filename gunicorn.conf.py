@@ -1,0 +1,66 @@
+"""Production serving: ``.venv/bin/gunicorn -c gunicorn.conf.py dashboard.wsgi:server``.
+
+Every value can be overridden from the environment (COEUR_BIND, COEUR_WORKERS, COEUR_THREADS,
+COEUR_PRELOAD, COEUR_ACCESS_LOG) or on gunicorn's own command line. The choices are measured by
+``python bench/run.py`` (README, "Benchmark").
+"""
+
+import os
+
+# Loopback by default: a reverse proxy in front publishes it.
+bind = os.environ.get("COEUR_BIND", "127.0.0.1:8050")
+
+# Callbacks are CPU-bound Python (pandas, figure building): two processes per core keep both
+# cores busy while another request waits on the network; a few threads per process hide slow clients.
+workers = int(os.environ.get("COEUR_WORKERS", (os.cpu_count() or 1) + 1))
+threads = int(os.environ.get("COEUR_THREADS", 1))
+worker_class = "gthread" if threads > 1 else "sync"
+
+# The data is loaded and validated once, in the master, before forking: each worker starts with it
+# (copy-on-write), the start does not grow with the number of workers, and a broken data folder
+# stops the server at once instead of every worker failing in turn.
+preload_app = os.environ.get("COEUR_PRELOAD", "1") == "1"
+
+timeout = 30  # a callback never takes seconds: a worker stuck that long is killed and replaced
+graceful_timeout = 20
+keepalive = 5
+# Recycle workers now and then (a fork of the preloaded master: cheap), staggered.
+max_requests = 5000
+max_requests_jitter = 500
+
+# Access log off (the proxy keeps one); errors to stderr.
+accesslog = os.environ.get("COEUR_ACCESS_LOG") or None
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+errorlog = "-"
+loglevel = "warning"
+
+
+def when_ready(server):
+    """In the master, once the app is loaded and before any worker is forked: play a first visit, so
+    that every worker (and every replacement, see max_requests) starts warm. See dashboard/warmup.py."""
+    if not preload_app:
+        return
+    import gc
+
+    from dashboard.warmup import warm_up
+
+    server.log.info("warm-up: %s", warm_up(server.app.wsgi()))
+    # Everything loaded so far lives as long as the server: out of the garbage collector's sight, a full
+    # collection in a worker neither walks the dataset (long pauses) nor writes to its pages (which
+    # would unshare them from the master: copy-on-write).
+    gc.freeze()
+    _release_free_memory(server)
+
+
+def _release_free_memory(server):
+    """Give back to the system the heap that loading and validating the data freed (~130 MB for 100,000
+    operations): otherwise each worker reuses those inherited pages for its own allocations, and every
+    page it writes to is copied into it."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        server.log.info("malloc_trim unavailable")

@@ -1,0 +1,64 @@
+"""Tables and lists stay readable (and cheap to send) however many operations the view holds."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.synthetic import write_data_dir
+from dashboard import components
+from dashboard.app import load_context
+from dashboard.figures import timeline
+from dashboard.settings import Settings
+from dashboard.state import View
+
+ROWS = 1_500
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory):
+    """A synthetic view of 1,500 valid operations over as many communes (bench/synthetic.py)."""
+    context = load_context(Settings(data_dir=write_data_dir(tmp_path_factory.mktemp("crowded") / "data", ROWS)))
+    return context.operations_in(View(year=2022))
+
+
+@pytest.mark.parametrize("column", sorted(components.SORTABLE))
+@pytest.mark.parametrize("descending", [False, True])
+def test_the_first_rows_are_those_of_the_full_sort(crowded, column, descending):
+    first = components.sort_frame(crowded, column, descending, limit=50)
+    every = components.sort_frame(crowded, column, descending)
+    assert list(first.index) == list(every.index[:50])
+
+
+def test_a_crowded_table_draws_its_first_rows_and_says_how_many_there_are(crowded):
+    table = components.operations_table(crowded, search="", sort={"column": "livraison", "descending": True},
+                                        sort_button_type="sort")
+    body = table.children.children[2]
+    caption = table.children.children[0].children
+    assert len(body.children) == components.MAX_TABLE_ROWS
+    assert caption.startswith(f"{components.MAX_TABLE_ROWS} premières opérations sur 1\u202f500, par livraison")
+    first_id = components.sort_frame(crowded, "livraison", True).index[0]
+    assert body.children[0].id == f"op-row-{first_id}"
+
+
+def test_a_short_table_is_drawn_whole(crowded):
+    table = components.operations_table(crowded.head(12), search="", sort={}, sort_button_type="sort")
+    assert len(table.children.children[2].children) == 12
+    assert table.children.children[0].children.startswith("12 opérations")
+
+
+def test_the_undated_list_names_its_first_operations_and_counts_the_others(crowded):
+    undated = timeline.undated(crowded)
+    assert len(undated) > components.MAX_UNDATED
+    items = components.undated_list(undated).children[1].children
+    assert len(items) == components.MAX_UNDATED + 1
+    assert items[-1].children.startswith(f"… et {len(undated) - components.MAX_UNDATED} autres opérations")
+
+
+def test_a_crowded_timeline_draws_the_first_operations_by_date_and_says_so(crowded):
+    figure = timeline.timeline_figure(crowded, year=2022)
+    drawn = {op_id for trace in figure.data for op_id in trace.customdata}
+    assert len(drawn) == timeline.MAX_OPERATIONS
+    assert figure.layout.title.text.startswith(f"Les {timeline.MAX_OPERATIONS} premières opérations par date")
+    firsts = {op_id: start or delivery for op_id, start, delivery in
+              zip(crowded.index, crowded["debut_travaux"], crowded["livraison"], strict=True) if start or delivery}
+    assert sorted(firsts[op_id] for op_id in drawn) == sorted(firsts.values())[:timeline.MAX_OPERATIONS]

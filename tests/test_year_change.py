@@ -1,0 +1,123 @@
+"""A year change sends only what it changes, and what it sends gives the same page as a full update."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from dashboard.app import create_app
+from dashboard.ids import Ctl, Region, Shell
+from dashboard.settings import Settings
+from tests.conftest import REAL_DATA
+
+CONTROLS = [Ctl.YEAR, Ctl.DEPARTEMENT, Ctl.COMMUNE, Ctl.PROGRAMME, Ctl.STATUS, Ctl.CODE]
+EVERY_CONTROL = [f"{control}.value" for control in CONTROLS]
+
+
+@pytest.fixture(scope="module")
+def app():
+    return create_app(Settings(data_dir=REAL_DATA))
+
+
+def call(app, fragment: str, values: dict, changed: list[str]) -> dict:
+    """Answer of the callback whose output names ``fragment``, as the browser would ask for it."""
+    key = next(k for k in app.callback_map if fragment in k)
+    spec = app.callback_map[key]
+
+    def item(dependency):
+        out = {"id": dependency["id"], "property": dependency["property"]}
+        value = values.get(f"{dependency['id']}.{dependency['property']}")
+        return out if value is None else {**out, "value": value}
+
+    outputs = [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in key.strip(".").split("...")]
+    body = {"output": key, "outputs": outputs if key.startswith("..") else outputs[0],
+            "inputs": [item(d) for d in spec["inputs"]], "state": [item(d) for d in spec["state"]],
+            "changedPropIds": changed}
+    answer = app.server.test_client().post("/_dash-update-component", json=body)
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
+    return answer.get_json()["response"]
+
+
+def region_values(year: int, **filters) -> dict:
+    values = {f"{control}.value": filters.get(control, []) for control in CONTROLS[1:]}
+    return {**values, f"{Ctl.YEAR}.value": year, f"{Region.READY}.data": True}
+
+
+def apply(figure: dict, patch: dict) -> dict:
+    """What dash-renderer does with a Patch made of assignments."""
+    figure = copy.deepcopy(figure)
+    for operation in patch["operations"]:
+        assert operation["operation"] == "Assign"
+        *path, last = operation["location"]
+        target = figure
+        for step in path:
+            target = target.setdefault(step, {}) if isinstance(target, dict) else target[step]
+        target[last] = operation["params"]["value"]
+    return figure
+
+
+def shown(before: dict, answer: dict) -> dict:
+    """The page after ``answer``: outputs it leaves out keep their value, patches apply."""
+    after = copy.deepcopy(before)
+    for component, props in answer.items():
+        for prop, value in props.items():
+            if isinstance(value, dict) and value.get("__dash_patch_update"):
+                value = apply(after[component].get(prop, {}), value)
+            after[component][prop] = value
+    return after
+
+
+@pytest.mark.parametrize(("before", "after", "filters"), [
+    (2022, 2021, {}), (2021, 2020, {}), (2019, 2018, {}), (2023, 2024, {Ctl.DEPARTEMENT: ["60", "02"]}),
+    (2021, 2022, {Ctl.CODE: ["PLS"]}),
+])
+def test_a_year_alone_sends_less_and_shows_the_same_as_a_full_update(app, before, after, filters):
+    page = call(app, "region-figures.children", region_values(before, **filters), EVERY_CONTROL)
+    page = shown({k: {} for k in page}, page)
+    full = call(app, "region-figures.children", region_values(after, **filters), EVERY_CONTROL)
+    year_only = call(app, "region-figures.children", region_values(after, **filters), [f"{Ctl.YEAR}.value"])
+    assert set(year_only) < set(full)  # the mix, the undated list and the totals do not travel
+    assert shown(page, year_only) == shown(page, full)
+
+
+def test_with_a_status_filter_a_year_change_updates_everything(app):
+    values = region_values(2021, **{Ctl.STATUS: ["livrée"]})
+    assert set(call(app, "region-figures.children", values, [f"{Ctl.YEAR}.value"])) == \
+        set(call(app, "region-figures.children", values, EVERY_CONTROL))
+
+
+def test_a_year_step_leaves_the_filters_alone(app):
+    # The ◀ button steps the slider in the browser (clientside); the server then sees the year change.
+    values = {f"{Shell.URL}.search": "?annee=2022&dep=60",
+              **{f"{control}.value": [] for control in CONTROLS[1:]}, f"{Ctl.DEPARTEMENT}.value": ["60"],
+              f"{Ctl.YEAR}.value": 2021}
+    answer = call(app, "shell-url.search", values, [f"{Ctl.YEAR}.value"])
+    assert answer[Shell.URL] == {"search": "?annee=2021&dep=60"}
+    assert not set(answer) & set(CONTROLS)  # unchanged: a year change stays a year change
+
+
+def table_values(year: int, sort: dict, **filters) -> dict:
+    search = f"?annee={year}" + "".join(f"&dep={d}" for d in filters.get(Ctl.DEPARTEMENT, []))
+    return {**region_values(year, **filters), f"{Region.SORT}.data": sort, f"{Shell.URL}.search": search}
+
+
+@pytest.mark.parametrize(("before", "after", "sort", "filters"), [
+    (2022, 2021, {"column": "commune", "descending": False}, {}),
+    (2020, 2019, {"column": "logements_retenus", "descending": True}, {}),
+    (2024, 2025, {"column": "livraison", "descending": False}, {Ctl.DEPARTEMENT: ["60"]}),
+])
+def test_a_year_alone_patches_the_table_into_the_full_table(app, before, after, sort, filters):
+    table = call(app, "region-table.children", table_values(before, sort, **filters), EVERY_CONTROL)
+    page = shown({Region.TABLE: {}, Region.MAP_TABLE: {}}, table)
+    full = call(app, "region-table.children", table_values(after, sort, **filters), EVERY_CONTROL)
+    year_only = call(app, "region-table.children", table_values(after, sort, **filters), [f"{Ctl.YEAR}.value"])
+    assert year_only[Region.TABLE]["children"].get("__dash_patch_update")
+    assert shown(page, year_only) == shown(page, full)
+    assert shown(page, year_only) != page  # statuses and links did move
+
+
+def test_a_table_sorted_by_status_is_drawn_again_on_a_year_change(app):
+    values = table_values(2021, {"column": "statut", "descending": False})
+    answer = call(app, "region-table.children", values, [f"{Ctl.YEAR}.value"])
+    assert not answer[Region.TABLE]["children"].get("__dash_patch_update")
