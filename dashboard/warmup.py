@@ -39,7 +39,10 @@ def warm_up(server: flask.Flask) -> dict:
 
 
 def _first_call(callback: dict) -> dict | None:
-    """The request a first page load sends, every input unset; None for pattern-matching ones."""
+    """The request a first page load sends, every input unset; None for pattern-matching ones and for
+    those that run in the browser."""
+    if callback.get("clientside_function"):
+        return None
     dependencies = callback.get("inputs", []) + callback.get("state", [])
     if any(d["id"].startswith("{") for d in dependencies) or callback["output"].startswith("{"):
         return None
