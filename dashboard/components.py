@@ -51,28 +51,44 @@ def search_results(matches, query: str, search: str) -> html.Div | None:
     ], className="search-list")
 
 
+MAX_MAP_TABLE_ROWS = 50  # communes listed at most, those with the most dwellings first
+
+
 def map_table(frame: pd.DataFrame, acv_names: dict[str, str], departements: dict[str, str], search: str) -> html.Details:
-    """The map's content as a table, for screen readers and for anyone who prefers one."""
+    """The map's content as a table, for screen readers and for anyone who prefers one: a row per commune
+    with operations (the ``MAX_MAP_TABLE_ROWS`` with the most dwellings when there are more), then the
+    Action Cœur de Ville communes without any."""
+    codes = frame[Op.CODE_INSEE].astype(str)
+    per_commune = pd.DataFrame({
+        "commune": frame[Op.COMMUNE].astype(str).groupby(codes).first(),
+        "operations": codes.groupby(codes).size(),
+        "logements": frame[Derived.LOGEMENTS_RETENUS].groupby(codes).sum(),
+    })
+    statuses = pd.crosstab(codes, frame[STATUS].astype(str)) if len(frame) else pd.DataFrame()
+    shown = per_commune.sort_values(["logements", "commune"], ascending=[False, True]).head(MAX_MAP_TABLE_ROWS)
     rows = []
-    for code, part in frame.groupby(Op.CODE_INSEE, sort=True):
-        statuses = part[STATUS].value_counts()
+    for code, row in shown.iterrows():
+        counts = statuses.loc[code] if code in statuses.index else pd.Series(dtype=int)
         rows.append(html.Tr([
-            html.Th(dcc.Link(part[Op.COMMUNE].iloc[0], href=f"/commune/{code}{search}"), scope="row"),
+            html.Th(dcc.Link(row["commune"], href=f"/commune/{code}{search}"), scope="row"),
             html.Td(departements.get(code[:2], code[:2])),
             html.Td("oui" if code in acv_names else "non"),
-            html.Td(formatting.number(len(part))),
-            html.Td(formatting.number(part[Derived.LOGEMENTS_RETENUS].sum())),
-            html.Td(", ".join(f"{n} {s}" for s, n in statuses.items())),
+            html.Td(formatting.number(row["operations"])),
+            html.Td(formatting.number(row["logements"])),
+            html.Td(", ".join(f"{n} {s}" for s, n in counts.items() if n)),
         ]))
     for code, name in acv_names.items():
-        if code not in set(frame[Op.CODE_INSEE]):
+        if code not in per_commune.index:
             rows.append(html.Tr([html.Th(dcc.Link(name, href=f"/commune/{code}{search}"), scope="row"),
                                  html.Td(departements.get(code[:2], code[:2])), html.Td("oui"),
                                  html.Td("0"), html.Td("—"), html.Td("aucune opération publiée dans la vue")]))
     header = ["Commune", "Département", "Ville Action Cœur de Ville", "Opérations", "Logements", "Statuts"]
+    caption = (f"Les {len(shown)} communes qui comptent le plus de logements, sur {len(per_commune)} avec des opérations"
+               if len(per_commune) > len(shown) else None)
     return html.Details([
         html.Summary("La carte sous forme de tableau"),
-        html.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in header])), html.Tbody(rows)],
+        html.Table([html.Caption(caption) if caption else None,
+                    html.Thead(html.Tr([html.Th(h, scope="col") for h in header])), html.Tbody(rows)],
                    className="data-table compact"),
     ], className="map-table")
 
