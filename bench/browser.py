@@ -4,13 +4,14 @@ year change really makes, captured so that they can be replayed against the serv
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import time
 from dataclasses import dataclass, field
 
 from playwright.sync_api import Browser, Page
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("COEUR_CHROMIUM", "/usr/bin/chromium")  # as tests/conftest.py
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 CALLBACK_PATH = "/_dash-update-component"
 

@@ -106,3 +106,9 @@ def write_data_dir(target: Path, rows: int, *, seed: int = 5) -> Path:
         for number in range(rows):
             writer.writerow(operation(rng, number, places[number % len(places)]))
     return target
+
+
+def communes_used(data_dir: Path) -> int:
+    """How many distinct communes the operations of ``data_dir`` name."""
+    with (data_dir / "operations.csv").open(encoding="utf-8", newline="") as file:
+        return len({row[Op.CODE_INSEE] for row in csv.DictReader(file)})
