@@ -109,11 +109,13 @@ def key_figures(figures: KeyFigures, year: int) -> html.Div:
     if figures.dwellings_unknown:
         dwellings_note.append(f"{formatting.plural(figures.dwellings_unknown, 'opération')} sans nombre publié")
     surface_note = f"{formatting.plural(figures.surface_unknown, 'opération')} sans surface publiée" if figures.surface_unknown else ""
-    cost_note = f"connu pour {figures.cost_known} sur {figures.operations}" if figures.operations else ""
+    cost_note = (f"connu pour {formatting.number(figures.cost_known)} sur {formatting.number(figures.operations)}"
+                 if figures.operations else "")
     return html.Div(
         [
             figure_card("opérations", formatting.number(figures.operations),
-                        f"{figures.delivered} livrées · {figures.under_way} en travaux · {figures.announced} annoncées (fin {year})"),
+                        f"{formatting.number(figures.delivered)} livrées · {formatting.number(figures.under_way)} en travaux · "
+                        f"{formatting.number(figures.announced)} annoncées (fin {year})"),
             figure_card("logements", formatting.number(figures.dwellings), " ; ".join(dwellings_note)),
             figure_card("logements livrés fin " + str(year), formatting.number(figures.dwellings_delivered),
                         f"{formatting.number(figures.dwellings_under_way)} en travaux"),
