@@ -92,6 +92,13 @@
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     coeur: {
+      /* The presentation flag of the URL: the page's class, the flag for the panels (sent only when
+         it changes, so that a year step does not redraw them) and the big year title. */
+      presentationMode: function (search, year, presenting) {
+        var on = new URLSearchParams(search || "").get("presentation") === "1";
+        var noUpdate = window.dash_clientside.no_update;
+        return [on ? "shell presenting" : "shell", on === presenting ? noUpdate : on, "Situation fin " + year];
+      },
       /* One year back or forward, or the player's next year (back to the first after the last). */
       stepYear: function (_prev, _next, _tick, year, first, last) {
         var triggered = window.dash_clientside.callback_context.triggered.map(function (t) { return t.prop_id.split(".")[0]; });

@@ -74,13 +74,12 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
                                                                view.statuses, view.codes))), (year, *filters))
         return view_query(view, default_year=context.default_year), *outputs, None
 
-    @app.callback(
+    # In the browser: the mode follows the URL with no request, and changes the panels only when it changes.
+    app.clientside_callback(
+        ClientsideFunction(namespace="coeur", function_name="presentationMode"),
         Output(Shell.ROOT, "className"), Output(Shell.PRESENTING, "data"), Output(Shell.YEAR_TITLE, "children"),
-        Input(Shell.URL, "search"),
+        Input(Shell.URL, "search"), Input(Ctl.YEAR, "value"), State(Shell.PRESENTING, "data"),
     )
-    def presentation_mode(search):
-        view = get_context().parse(inputs.as_text(search))
-        return ("shell presenting" if view.presentation else "shell"), view.presentation, f"Situation fin {view.year}"
 
     @app.callback(
         Output(Ctl.PLAY_TIMER, "disabled"), Output(Ctl.PLAY, "children"), Output(Ctl.PLAY, "aria-pressed"),
@@ -169,9 +168,12 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
         frame, _ = shown_operations(context, view, None)
         search = inputs.as_search(search)
         sort = inputs.as_sort(sort, components.SORTABLE, Op.COMMUNE)
-        map_table = components.map_table(frame, context.acv_names, context.departement_names, search)
-        if only_the_year_changed(view) and sort["column"] != analysis.STATUS and len(frame):
-            return components.table_year_patch(frame, search=search, sort=sort), map_table  # same rows, same order
+        if only_the_year_changed(view) and len(frame):  # same operations: only statuses and links move
+            map_table = components.map_table_year_patch(frame, context.acv_names, search)
+            if sort["column"] != analysis.STATUS:
+                return components.table_year_patch(frame, search=search, sort=sort), map_table  # same order
+        else:
+            map_table = components.map_table(frame, context.acv_names, context.departement_names, search)
         return (components.operations_table(frame, search=search, sort=sort, sort_button_type=Region.SORT_BUTTON,
                                             sources=context.source_titles), map_table)
 

@@ -54,10 +54,9 @@ def search_results(matches, query: str, search: str) -> html.Div | None:
 MAX_MAP_TABLE_ROWS = 50  # communes listed at most, those with the most dwellings first
 
 
-def map_table(frame: pd.DataFrame, acv_names: dict[str, str], departements: dict[str, str], search: str) -> html.Details:
-    """The map's content as a table, for screen readers and for anyone who prefers one: a row per commune
-    with operations (the ``MAX_MAP_TABLE_ROWS`` with the most dwellings when there are more), then the
-    Action Cœur de Ville communes without any."""
+def _map_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Communes with operations, most dwellings first (at most ``MAX_MAP_TABLE_ROWS``), their status
+    counts, and how many communes there are in all. The order does not depend on the year."""
     codes = frame[Op.CODE_INSEE].astype(str)
     per_commune = pd.DataFrame({
         "commune": frame[Op.COMMUNE].astype(str).groupby(codes).first(),
@@ -66,31 +65,65 @@ def map_table(frame: pd.DataFrame, acv_names: dict[str, str], departements: dict
     })
     statuses = pd.crosstab(codes, frame[STATUS].astype(str)) if len(frame) else pd.DataFrame()
     shown = per_commune.sort_values(["logements", "commune"], ascending=[False, True]).head(MAX_MAP_TABLE_ROWS)
-    rows = []
-    for code, row in shown.iterrows():
-        counts = statuses.loc[code] if code in statuses.index else pd.Series(dtype=int)
-        rows.append(html.Tr([
+    return shown, statuses, len(per_commune)
+
+
+def _status_text(statuses: pd.DataFrame, code: str) -> str:
+    counts = statuses.loc[code] if code in statuses.index else pd.Series(dtype=int)
+    return ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+
+
+def map_table(frame: pd.DataFrame, acv_names: dict[str, str], departements: dict[str, str], search: str) -> html.Details:
+    """The map's content as a table, for screen readers and for anyone who prefers one: a row per commune
+    with operations (the ``MAX_MAP_TABLE_ROWS`` with the most dwellings when there are more), then the
+    Action Cœur de Ville communes without any."""
+    shown, statuses, communes = _map_rows(frame)
+    rows = [
+        html.Tr([
             html.Th(dcc.Link(row["commune"], href=f"/commune/{code}{search}"), scope="row"),
             html.Td(departements.get(code[:2], code[:2])),
             html.Td("oui" if code in acv_names else "non"),
             html.Td(formatting.number(row["operations"])),
             html.Td(formatting.number(row["logements"])),
-            html.Td(", ".join(f"{n} {s}" for s, n in counts.items() if n)),
-        ]))
-    for code, name in acv_names.items():
-        if code not in per_commune.index:
-            rows.append(html.Tr([html.Th(dcc.Link(name, href=f"/commune/{code}{search}"), scope="row"),
-                                 html.Td(departements.get(code[:2], code[:2])), html.Td("oui"),
-                                 html.Td("0"), html.Td("—"), html.Td("aucune opération publiée dans la vue")]))
+            html.Td(_status_text(statuses, code)),
+        ])
+        for code, row in shown.iterrows()
+    ]
+    with_operations = set(frame[Op.CODE_INSEE].astype(str))
+    rows += [
+        html.Tr([html.Th(dcc.Link(name, href=f"/commune/{code}{search}"), scope="row"),
+                 html.Td(departements.get(code[:2], code[:2])), html.Td("oui"),
+                 html.Td("0"), html.Td("—"), html.Td("aucune opération publiée dans la vue")])
+        for code, name in acv_names.items() if code not in with_operations
+    ]
     header = ["Commune", "Département", "Ville Action Cœur de Ville", "Opérations", "Logements", "Statuts"]
-    caption = (f"Les {len(shown)} communes qui comptent le plus de logements, sur {len(per_commune)} avec des opérations"
-               if len(per_commune) > len(shown) else None)
+    caption = (f"Les {len(shown)} communes qui comptent le plus de logements, sur {communes} avec des opérations"
+               if communes > len(shown) else "")
     return html.Details([
         html.Summary("La carte sous forme de tableau"),
-        html.Table([html.Caption(caption) if caption else None,
+        html.Table([html.Caption(caption),
                     html.Thead(html.Tr([html.Th(h, scope="col") for h in header])), html.Tbody(rows)],
                    className="data-table compact"),
     ], className="map-table")
+
+
+STATUS_CELL = 5
+
+
+def map_table_year_patch(frame: pd.DataFrame, acv_names: dict[str, str], search: str) -> Patch:
+    """What a year change alters in ``map_table`` (same operations, same rows): each commune's status
+    counts, and every link, which carries the year."""
+    shown, statuses, _ = _map_rows(frame)
+    with_operations = set(frame[Op.CODE_INSEE].astype(str))
+    without = [code for code in acv_names if code not in with_operations]
+    patch = Patch()
+    body = patch["props"]["children"][1]["props"]["children"][2]["props"]["children"]
+    for position, code in enumerate([*shown.index, *without]):
+        cells = body[position]["props"]["children"]
+        cells[0]["props"]["children"]["props"]["href"] = f"/commune/{code}{search}"
+        if position < len(shown):
+            cells[STATUS_CELL]["props"]["children"] = _status_text(statuses, code)
+    return patch
 
 
 def figure_card(label: str, value: str, detail: str = "") -> html.Div:
