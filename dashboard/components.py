@@ -54,23 +54,42 @@ def search_results(matches, query: str, search: str) -> html.Div | None:
 MAX_MAP_TABLE_ROWS = 50  # communes listed at most, those with the most dwellings first
 
 
-def _map_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+SMALL_FRAME = 5_000  # rows under which a plain loop beats pandas' fixed cost per call (0.6 ms vs 3 ms here)
+
+
+def _map_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], int]:
     """Communes with operations, most dwellings first (at most ``MAX_MAP_TABLE_ROWS``), their status
-    counts, and how many communes there are in all. The order does not depend on the year."""
-    codes = frame[Op.CODE_INSEE].astype(str)
-    per_commune = pd.DataFrame({
-        "commune": frame[Op.COMMUNE].astype(str).groupby(codes).first(),
-        "operations": codes.groupby(codes).size(),
-        "logements": frame[Derived.LOGEMENTS_RETENUS].groupby(codes).sum(),
-    })
-    statuses = pd.crosstab(codes, frame[STATUS].astype(str)) if len(frame) else pd.DataFrame()
+    counts as text (in order of first appearance), and how many communes there are in all. The order
+    of the rows does not depend on the year."""
+    if len(frame) <= SMALL_FRAME:
+        totals: dict[str, list] = {}
+        counts: dict[str, dict[str, int]] = {}
+        for code, name, value, status in zip(
+            frame[Op.CODE_INSEE].astype(str), frame[Op.COMMUNE].astype(str),
+            frame[Derived.LOGEMENTS_RETENUS].astype("Float64").fillna(0).astype(float),
+            frame[STATUS].astype(str), strict=True,
+        ):
+            entry = totals.setdefault(code, [name, 0, 0.0])
+            entry[1] += 1
+            entry[2] += value
+            per_status = counts.setdefault(code, {})
+            per_status[status] = per_status.get(status, 0) + 1
+        per_commune = pd.DataFrame.from_dict(totals, orient="index", columns=["commune", "operations", "logements"])
+        pairs = [((code, status), n) for code, by_status in counts.items() for status, n in by_status.items()]
+    else:
+        columns = pd.DataFrame({
+            "code": frame[Op.CODE_INSEE].astype(str), "commune": frame[Op.COMMUNE], "status": frame[STATUS],
+            "logements": frame[Derived.LOGEMENTS_RETENUS].astype("Float64").fillna(0),
+        })
+        per_commune = columns.groupby("code", sort=False).agg(
+            commune=("commune", "first"), operations=("status", "size"), logements=("logements", "sum"))
+        pairs = list(columns.groupby(["code", "status"], observed=True, sort=False).size().items())
     shown = per_commune.sort_values(["logements", "commune"], ascending=[False, True]).head(MAX_MAP_TABLE_ROWS)
-    return shown, statuses, len(per_commune)
-
-
-def _status_text(statuses: pd.DataFrame, code: str) -> str:
-    counts = statuses.loc[code] if code in statuses.index else pd.Series(dtype=int)
-    return ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+    texts: dict[str, list[str]] = {code: [] for code in shown.index}
+    for (code, status), count in pairs:
+        if code in texts:
+            texts[code].append(f"{count} {status}")
+    return shown, {code: ", ".join(parts) for code, parts in texts.items()}, len(per_commune)
 
 
 def map_table(frame: pd.DataFrame, acv_names: dict[str, str], departements: dict[str, str], search: str) -> html.Details:
@@ -85,7 +104,7 @@ def map_table(frame: pd.DataFrame, acv_names: dict[str, str], departements: dict
             html.Td("oui" if code in acv_names else "non"),
             html.Td(formatting.number(row["operations"])),
             html.Td(formatting.number(row["logements"])),
-            html.Td(_status_text(statuses, code)),
+            html.Td(statuses[code]),
         ])
         for code, row in shown.iterrows()
     ]
@@ -122,7 +141,7 @@ def map_table_year_patch(frame: pd.DataFrame, acv_names: dict[str, str], search:
         cells = body[position]["props"]["children"]
         cells[0]["props"]["children"]["props"]["href"] = f"/commune/{code}{search}"
         if position < len(shown):
-            cells[STATUS_CELL]["props"]["children"] = _status_text(statuses, code)
+            cells[STATUS_CELL]["props"]["children"] = statuses[code]
     return patch
 
 

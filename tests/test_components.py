@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+import plotly
 import pytest
 
 from bench.synthetic import write_data_dir
@@ -62,3 +65,18 @@ def test_a_crowded_timeline_draws_the_first_operations_by_date_and_says_so(crowd
     firsts = {op_id: start or delivery for op_id, start, delivery in
               zip(crowded.index, crowded["debut_travaux"], crowded["livraison"], strict=True) if start or delivery}
     assert sorted(firsts[op_id] for op_id in drawn) == sorted(firsts.values())[:timeline.MAX_OPERATIONS]
+
+
+def test_the_map_table_is_the_same_whichever_way_it_is_counted(monkeypatch):
+    from dashboard.app import load_context as load
+    from dashboard.state import View
+    from tests.conftest import REAL_DATA as real
+
+    context = load(Settings(data_dir=real))
+    frame = context.operations_in(View(year=2021))
+    looped = components.map_table(frame, context.acv_names, context.departement_names, "?annee=2021")
+    monkeypatch.setattr(components, "SMALL_FRAME", 0)  # the pandas path, taken above 5,000 operations
+    grouped = components.map_table(frame, context.acv_names, context.departement_names, "?annee=2021")
+    as_sent = [json.dumps(table, cls=plotly.utils.PlotlyJSONEncoder) for table in (looped, grouped)]
+    assert as_sent[0] == as_sent[1]
+    assert "1 en travaux, 1 livrée" in as_sent[0]  # Senlis
