@@ -168,6 +168,7 @@ class KeyFigures:
     surface_m2: int
     surface_unknown: int
     shops: int
+    shops_known: int  # operations whose number of commercial units is published
     cost_eur: float
     cost_known: int
     delivered: int
@@ -193,6 +194,7 @@ def key_figures(frame: pd.DataFrame) -> KeyFigures:
         surface_m2=int(frame[Op.SURFACE_M2].sum()),
         surface_unknown=int(frame[Op.SURFACE_M2].isna().sum()),
         shops=int(frame[Op.COMMERCES].sum()),
+        shops_known=int(frame[Op.COMMERCES].notna().sum()),
         cost_eur=float(frame[Op.BUDGET_EUR].sum()),
         cost_known=int(frame[Op.BUDGET_EUR].notna().sum()),
         delivered=int(delivered.sum()),

@@ -166,13 +166,16 @@ def key_figures(figures: KeyFigures, year: int) -> html.Div:
     return html.Div(
         [
             figure_card("opérations", formatting.number(figures.operations),
-                        f"{formatting.number(figures.delivered)} livrées · {formatting.number(figures.under_way)} en travaux · "
-                        f"{formatting.number(figures.announced)} annoncées (fin {year})"),
+                        f"{formatting.plural(figures.delivered, 'livrée')} · {formatting.number(figures.under_way)} en travaux · "
+                        f"{formatting.plural(figures.announced, 'annoncée')} (fin {year})"),
             figure_card("logements", formatting.number(figures.dwellings), " ; ".join(dwellings_note)),
             figure_card("logements livrés fin " + str(year), formatting.number(figures.dwellings_delivered),
                         f"{formatting.number(figures.dwellings_under_way)} en travaux"),
             figure_card("surface", formatting.number(figures.surface_m2, unit="m²"), surface_note),
-            figure_card("surfaces commerciales", formatting.number(figures.shops)),
+            figure_card("surfaces commerciales",
+                        formatting.number(figures.shops) if figures.shops_known else formatting.UNKNOWN,
+                        f"publié pour {formatting.number(figures.shops_known)} sur {formatting.number(figures.operations)}"
+                        if figures.operations else ""),
             figure_card("coût publié", formatting.euros(figures.cost_eur) if figures.cost_known else formatting.UNKNOWN, cost_note),
         ],
         className="kf-row", role="group", **{"aria-label": "Chiffres clés de la vue"},
