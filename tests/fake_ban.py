@@ -199,3 +199,13 @@ def _error(status: int, message: str) -> tuple[int, dict[str, str], bytes]:
 def _recorded_answers() -> dict[tuple[str, str], dict[str, str]]:
     with open(RECORDED / "answers.csv", encoding="utf-8", newline="") as handle:
         return {(row.pop("q"), row.pop("citycode")): row for row in csv.DictReader(handle)}
+
+
+def local_and_recorded(monkeypatch) -> list[float]:
+    """``stay_local``, and the waits between tries recorded instead of slept: the list they go to."""
+    from dashboard import ban
+
+    stay_local(monkeypatch)
+    waits: list[float] = []
+    monkeypatch.setattr(ban, "sleep", waits.append)
+    return waits

@@ -8,7 +8,7 @@ from email.utils import format_datetime
 import pytest
 
 from dashboard import ban
-from tests.fake_ban import ANSWER, FakeBan, Step, failing, stay_local
+from tests.fake_ban import ANSWER, FakeBan, Step, failing, local_and_recorded
 
 UPLOAD = b"ligne,adresse,commune,code_insee\n2,49 Rue Carnot,Beauvais,60057\n"
 FAST = ban.Policy(timeout=0.5, retries=2, backoff=0.01)
@@ -16,10 +16,7 @@ FAST = ban.Policy(timeout=0.5, retries=2, backoff=0.01)
 
 @pytest.fixture(autouse=True)
 def waits(monkeypatch):
-    stay_local(monkeypatch)
-    recorded: list[float] = []
-    monkeypatch.setattr(ban, "sleep", recorded.append)
-    return recorded
+    return local_and_recorded(monkeypatch)
 
 
 def search(url: str) -> bytes:

@@ -17,7 +17,7 @@ import pytest
 from dashboard import ban
 from dashboard.cli import main
 from tests.conftest import HEADER, REPO
-from tests.fake_ban import ANSWER, RECORDED, FakeBan, Step, failing, stay_local
+from tests.fake_ban import ANSWER, RECORDED, FakeBan, Step, failing, local_and_recorded
 
 COLUMNS = HEADER.split(",")
 FAST = ["--timeout", "0.5", "--retries", "2", "--backoff", "0.01"]
@@ -104,10 +104,7 @@ def geocode(source: Path, *options: str, api: str) -> int:
 @pytest.fixture(autouse=True)
 def local_only(monkeypatch):
     """Nothing leaves the machine, and waits between tries are recorded, not slept."""
-    stay_local(monkeypatch)
-    waits: list[float] = []
-    monkeypatch.setattr(ban, "sleep", waits.append)
-    return waits
+    return local_and_recorded(monkeypatch)
 
 
 @pytest.fixture
@@ -340,7 +337,7 @@ def test_no_network_says_so_in_one_line_and_exits_2(source, tmp_path, capsys):
 
 
 def test_an_unknown_host_is_no_network_too(source, tmp_path, capsys):
-    # stay_local makes every host but this machine's unknown, without asking any resolver.
+    # local_and_recorded (stay_local) makes every host but this machine's unknown, without asking any resolver.
     assert geocode(source, "--out", str(tmp_path / "out.csv"), api="http://geocodeur.example/geocodage") == 2
     assert capsys.readouterr().err == (
         "geocode : pas de réseau : impossible de joindre geocodeur.example ; aucun fichier modifié\n")
