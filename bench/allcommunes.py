@@ -11,7 +11,8 @@ from __future__ import annotations
 import dataclasses
 
 from dashboard import app as dashboard_app
-from dashboard import callbacks, context as context_module, live, mapgeo
+from dashboard import callbacks, live, mapgeo
+from dashboard import context as context_module
 from dashboard.settings import Settings
 
 
@@ -19,7 +20,9 @@ def every_commune_context(dataset):
     context = context_module.build_context(dataset)
     communes = context.dataset.communes
     shapes = communes.set_geometry(mapgeo.rounded(communes.geometry))
-    return dataclasses.replace(context, departements_asset=mapgeo.asset("communes-all", mapgeo.feature_collection(shapes)))
+    return dataclasses.replace(
+        context, departements_asset=mapgeo.asset("communes-all", mapgeo.feature_collection(shapes))
+    )
 
 
 def region_map_of_every_commune(context, frame, view):

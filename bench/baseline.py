@@ -35,29 +35,46 @@ def create_app(data_dir: Path) -> Dash:
     with (data_dir / COMMUNES_FILE).open(encoding="utf-8") as file:
         geojson = json.load(file)
     codes = [feature["properties"]["code"] for feature in geojson["features"]]
-    dated = [analysis.year_of(text) for column in (Op.DEBUT_TRAVAUX, Op.LIVRAISON)
-             for text in dataset.operations[column]]
+    dated = [
+        analysis.year_of(text)
+        for column in (Op.DEBUT_TRAVAUX, Op.LIVRAISON)
+        for text in dataset.operations[column]
+    ]
     first, last = year_range([year for year in dated if year])
 
     # Only the scripts and styles are ignored: the dashboard's partial plotly.js bundle is not textbook.
     app = Dash(__name__, assets_folder=str(ASSETS_DIR), assets_ignore=r".*\.(js|css)$")
-    app.layout = html.Div([
-        html.H1("Opérations Action Cœur de Ville de Clésence en Hauts-de-France"),
-        dcc.Graph(id=MAP_ID, config={"topojsonURL": "/assets/topojson/"}, style={"height": "680px"}),
-        dcc.Slider(id=YEAR_ID, min=first, max=last, step=1, value=last,
-                   marks={year: str(year) for year in range(first, last + 1)}),
-    ])
+    app.layout = html.Div(
+        [
+            html.H1("Opérations Action Cœur de Ville de Clésence en Hauts-de-France"),
+            dcc.Graph(id=MAP_ID, config={"topojsonURL": "/assets/topojson/"}, style={"height": "680px"}),
+            dcc.Slider(
+                id=YEAR_ID,
+                min=first,
+                max=last,
+                step=1,
+                value=last,
+                marks={year: str(year) for year in range(first, last + 1)},
+            ),
+        ]
+    )
 
     @app.callback(Output(MAP_ID, "figure"), Input(YEAR_ID, "value"))
     def update_map(year):
         frame = analysis.filter_operations(dataset.operations, dataset.mix, View(year=int(year)))
         delivered = frame[frame[analysis.STATUS] == Status.DELIVERED]
         per_commune = delivered.groupby(Op.CODE_INSEE)[Derived.LOGEMENTS_RETENUS].sum()
-        figure = go.Figure(go.Choropleth(
-            geojson=geojson, featureidkey="properties.code", locations=codes,
-            z=[int(per_commune.get(code, 0)) for code in codes], colorscale="Reds",
-            marker_line_width=0.3, colorbar_title="Logements livrés",
-        ))
+        figure = go.Figure(
+            go.Choropleth(
+                geojson=geojson,
+                featureidkey="properties.code",
+                locations=codes,
+                z=[int(per_commune.get(code, 0)) for code in codes],
+                colorscale="Reds",
+                marker_line_width=0.3,
+                colorbar_title="Logements livrés",
+            )
+        )
         figure.update_geos(fitbounds="locations", visible=False)
         figure.update_layout(height=680, margin={"l": 0, "r": 0, "t": 0, "b": 0})
         return figure

@@ -65,14 +65,17 @@ def visit(browser: Browser, target: Target, *, capture_year_change: bool = False
         page.set_default_timeout(120_000)
         cdp = context.new_cdp_session(page)
         received: dict[str, int] = {}
-        cdp.on("Network.loadingFinished", lambda e: received.__setitem__(e["requestId"], e["encodedDataLength"]))
+        cdp.on(
+            "Network.loadingFinished", lambda e: received.__setitem__(e["requestId"], e["encodedDataLength"])
+        )
         cdp.send("Network.enable")
         page.add_init_script(f"({WATCH})({json.dumps(list(target.map_selectors))})")
         page.goto(target.url)
         page.wait_for_function("window.__mapDrawn !== undefined")
         _wait_idle(page)
         result = Visit(
-            bytes=int(sum(received.values())), requests=len(received),
+            bytes=int(sum(received.values())),
+            requests=len(received),
             map_ms=round(page.evaluate("window.__mapDrawn"), 1),
             shapes=page.locator(target.map_selectors[0]).count(),
         )
@@ -123,7 +126,9 @@ def _year_change(page: Page, target: Target) -> tuple[list[dict], float]:
             quiet_since = None
     elapsed = (quiet_since or time.perf_counter()) - started
     _wait_idle(page)
-    captured = [{"url": request.url, "headers": request.all_headers(), "body": request.post_data} for request in posts]
+    captured = [
+        {"url": request.url, "headers": request.all_headers(), "body": request.post_data} for request in posts
+    ]
     return captured, round(elapsed * 1000, 1)
 
 

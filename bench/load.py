@@ -31,8 +31,11 @@ def visit_requests(captured: list[dict], years: list[int]) -> list[list[Request]
     """One visit per year: page, layout, dependencies, then the year change's callback requests."""
     visits = []
     for year in years:
-        visit = [Request("page", "GET", "/"), Request("layout", "GET", "/_dash-layout"),
-                 Request("dependencies", "GET", "/_dash-dependencies")]
+        visit = [
+            Request("page", "GET", "/"),
+            Request("layout", "GET", "/_dash-layout"),
+            Request("dependencies", "GET", "/_dash-dependencies"),
+        ]
         for record in captured:
             body = json.loads(record["body"])
             parts = urlsplit(record["url"])
@@ -46,8 +49,10 @@ async def fetch(host: str, port: int, request: Request) -> tuple[int, int]:
     """Status and bytes received (headers and body as sent); one connection per request."""
     reader, writer = await asyncio.open_connection(host, port)
     try:
-        head = (f"{request.method} {request.path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n"
-                f"Accept-Encoding: {BROWSER_ACCEPT_ENCODING}\r\nAccept: */*\r\n")
+        head = (
+            f"{request.method} {request.path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n"
+            f"Accept-Encoding: {BROWSER_ACCEPT_ENCODING}\r\nAccept: */*\r\n"
+        )
         if request.body:
             head += f"Content-Type: application/json\r\nContent-Length: {len(request.body)}\r\n"
         writer.write(head.encode() + b"\r\n" + request.body)
@@ -77,8 +82,9 @@ async def _run(base_url: str, visits: list[list[Request]], clients: int, duratio
                 sent += 1
                 started = time.perf_counter()
                 try:
-                    status, size = await asyncio.wait_for(fetch(parts.hostname, parts.port, request),
-                                                          REQUEST_TIMEOUT_S)
+                    status, size = await asyncio.wait_for(
+                        fetch(parts.hostname, parts.port, request), REQUEST_TIMEOUT_S
+                    )
                 except (TimeoutError, OSError) as error:
                     errors[type(error).__name__] += 1
                     continue

@@ -28,14 +28,21 @@ def as_full_update(captured: list[dict]) -> list[dict]:
     full = []
     for record in captured:
         body = json.loads(record["body"])
-        if body.get("changedPropIds") and any(isinstance(i, dict) and i.get("id") == YEAR_ID for i in body["inputs"]):
-            body["changedPropIds"] = [f"{i['id']}.{i['property']}" for i in body["inputs"]
-                                      if isinstance(i, dict) and str(i.get("id", "")).startswith("ctl-")]
+        if body.get("changedPropIds") and any(
+            isinstance(i, dict) and i.get("id") == YEAR_ID for i in body["inputs"]
+        ):
+            body["changedPropIds"] = [
+                f"{i['id']}.{i['property']}"
+                for i in body["inputs"]
+                if isinstance(i, dict) and str(i.get("id", "")).startswith("ctl-")
+            ]
         full.append({**record, "body": json.dumps(body)})
     return full
 
 
-def post(connection: http.client.HTTPConnection, path: str, body: bytes, accept: str) -> tuple[float, int, int]:
+def post(
+    connection: http.client.HTTPConnection, path: str, body: bytes, accept: str
+) -> tuple[float, int, int]:
     """Milliseconds to the last byte, body bytes as sent, status."""
     headers = {"Content-Type": "application/json", "Accept": "application/json", "Accept-Encoding": accept}
     started = time.perf_counter()
@@ -51,11 +58,15 @@ def post(connection: http.client.HTTPConnection, path: str, body: bytes, accept:
 def replay(base_url: str, captured: list[dict], *, repeats: int, years: list[int]) -> dict:
     """Each repeat sends every captured request in order (one year change); the year cycles through
     ``years`` so that no two consecutive repeats ask for the same view."""
-    accept = next((r["headers"].get("accept-encoding") for r in captured if r["headers"].get("accept-encoding")),
-                  BROWSER_ACCEPT_ENCODING)
+    accept = next(
+        (r["headers"].get("accept-encoding") for r in captured if r["headers"].get("accept-encoding")),
+        BROWSER_ACCEPT_ENCODING,
+    )
     bodies = [json.loads(r["body"]) for r in captured]
-    paths = [urlsplit(r["url"]).path + (f"?{urlsplit(r['url']).query}" if urlsplit(r["url"]).query else "")
-             for r in captured]
+    paths = [
+        urlsplit(r["url"]).path + (f"?{urlsplit(r['url']).query}" if urlsplit(r["url"]).query else "")
+        for r in captured
+    ]
     host = urlsplit(base_url)
     totals, sizes = [], []
     per_request: list[list[float]] = [[] for _ in captured]
@@ -87,7 +98,11 @@ def replay(base_url: str, captured: list[dict], *, repeats: int, years: list[int
         "max_ms": round(max(totals), 1),
         "repeats": repeats,
         "per_request": [
-            {"output": body.get("output", "")[:90], "median_ms": round(statistics.median(times), 1), "bytes": size}
+            {
+                "output": body.get("output", "")[:90],
+                "median_ms": round(statistics.median(times), 1),
+                "bytes": size,
+            }
             for body, times, size in zip(bodies, per_request, per_request_bytes, strict=True)
         ],
     }

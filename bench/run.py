@@ -49,8 +49,9 @@ class Plan:
     load_s: float
 
 
-FULL = Plan(browser_runs=5, repeats=30, baseline_repeats=10, rows=100_000, scale_repeats=40, clients=50,
-            load_s=30)
+FULL = Plan(
+    browser_runs=5, repeats=30, baseline_repeats=10, rows=100_000, scale_repeats=40, clients=50, load_s=30
+)
 QUICK = Plan(browser_runs=1, repeats=5, baseline_repeats=2, rows=1_000, scale_repeats=5, clients=50, load_s=3)
 
 TARGETS = {
@@ -94,8 +95,14 @@ def measure_browser(chromium, targets: dict[str, browser.Target], runs: int) -> 
             capture = run == 0 and name != "all_communes"  # the year change is replayed from the first visit
             visits[name].append(browser.visit(chromium, target, capture_year_change=capture))
             log(f"browser {name} run {run + 1}: {visits[name][-1].map_ms} ms, {visits[name][-1].bytes} B")
-    results = {name: {**browser.summarise(v), "year_change": v[0].year_change,
-                      "year_change_browser_ms": v[0].year_change_browser_ms} for name, v in visits.items()}
+    results = {
+        name: {
+            **browser.summarise(v),
+            "year_change": v[0].year_change,
+            "year_change_browser_ms": v[0].year_change_browser_ms,
+        }
+        for name, v in visits.items()
+    }
     return results
 
 
@@ -104,11 +111,15 @@ def geometry_bytes(server_url: str, context) -> dict:
     server would compress it)."""
     ours = {}
     for name in context.geo_assets():
-        request = urllib.request.Request(f"{server_url}/geo/{name}",
-                                         headers={"Accept-Encoding": replay.BROWSER_ACCEPT_ENCODING})
+        request = urllib.request.Request(
+            f"{server_url}/geo/{name}", headers={"Accept-Encoding": replay.BROWSER_ACCEPT_ENCODING}
+        )
         with urllib.request.urlopen(request) as response:
-            ours[name] = {"raw": len(context.geo_assets()[name].body), "sent": len(response.read()),
-                          "encoding": response.headers.get("Content-Encoding")}
+            ours[name] = {
+                "raw": len(context.geo_assets()[name].body),
+                "sent": len(response.read()),
+                "encoding": response.headers.get("Content-Encoding"),
+            }
     full = (REAL_DATA / COMMUNES_FILE).read_bytes()
     return {
         "ours": ours,
@@ -131,8 +142,14 @@ def scale(plan: Plan, captured: list[dict], workdir: Path) -> dict:
     synthetic.write_data_dir(data_dir, plan.rows)
     written = round(time.perf_counter() - started, 2)
     log(f"scale: {plan.rows} operations written in {written} s, loading")
-    probe = subprocess.run([sys.executable, "-c", LOAD_PROBE, str(data_dir)], cwd=REPO, capture_output=True,
-                           text=True, check=True, timeout=600)
+    probe = subprocess.run(
+        [sys.executable, "-c", LOAD_PROBE, str(data_dir)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
     loading = json.loads(probe.stdout)
     server = servers.start(servers.PROJECT_APP, data_dir, workdir)
     try:
@@ -140,8 +157,9 @@ def scale(plan: Plan, captured: list[dict], workdir: Path) -> dict:
         years = year_range_of(tuple(loading["years"]))
         timing = replay.replay(server.url, captured, repeats=plan.scale_repeats, years=years)
         log("scale: replaying a full update (every control changed)")
-        full = replay.replay(server.url, replay.as_full_update(captured), repeats=max(1, plan.scale_repeats // 2),
-                             years=years)
+        full = replay.replay(
+            server.url, replay.as_full_update(captured), repeats=max(1, plan.scale_repeats // 2), years=years
+        )
         memory = server.memory()
     finally:
         server.stop()
@@ -185,17 +203,22 @@ def shipped_data(plan: Plan, workdir: Path, context, years: list[int]) -> dict:
         log(f"servers up (cold start {project.cold_start_s} s, baseline {baseline.cold_start_s} s)")
         with sync_playwright() as playwright:
             chromium = browser.launch(playwright)
-            pages = measure_browser(chromium, {
-                "project": browser.Target(project.url + "/", MAP_DRAWN, "button"),
-                "baseline": browser.Target(baseline.url + "/", MAP_DRAWN[:1], "keyboard"),
-                "all_communes": browser.Target(every.url + "/", MAP_DRAWN, "button"),
-            }, plan.browser_runs)
+            pages = measure_browser(
+                chromium,
+                {
+                    "project": browser.Target(project.url + "/", MAP_DRAWN, "button"),
+                    "baseline": browser.Target(baseline.url + "/", MAP_DRAWN[:1], "keyboard"),
+                    "all_communes": browser.Target(every.url + "/", MAP_DRAWN, "button"),
+                },
+                plan.browser_runs,
+            )
             chromium.close()
         captured = pages["project"]["year_change"]
         log("replaying the year change")
         ours = replay.replay(project.url, captured, repeats=plan.repeats, years=years)
-        theirs = replay.replay(baseline.url, pages["baseline"]["year_change"], repeats=plan.baseline_repeats,
-                               years=years)
+        theirs = replay.replay(
+            baseline.url, pages["baseline"]["year_change"], repeats=plan.baseline_repeats, years=years
+        )
         before = project.memory()
         log(f"load: {plan.clients} clients, {plan.load_s} s")
         loaded = load.run(project.url, captured, clients=plan.clients, duration_s=plan.load_s, years=years)
@@ -207,23 +230,42 @@ def shipped_data(plan: Plan, workdir: Path, context, years: list[int]) -> dict:
     return {
         "cold_start_s": project.cold_start_s,
         "baseline_cold_start_s": baseline.cold_start_s,
-        "year_change_bytes": ours["bytes"], "year_change_ms": ours["ms"],
-        "baseline_year_change_bytes": theirs["bytes"], "baseline_year_change_ms": theirs["ms"],
-        "first_load_bytes": pages["project"]["bytes"], "baseline_first_load_bytes": pages["baseline"]["bytes"],
-        "first_map_ms": pages["project"]["map_ms"], "baseline_first_map_ms": pages["baseline"]["map_ms"],
-        "year_change": {"project": ours, "baseline": theirs,
-                        "browser_ms": {name: pages[name]["year_change_browser_ms"] for name in ("project", "baseline")}},
-        "first_load": {name: {key: value for key, value in page.items() if not key.startswith("year_change")}
-                       for name, page in pages.items()},
+        "year_change_bytes": ours["bytes"],
+        "year_change_ms": ours["ms"],
+        "baseline_year_change_bytes": theirs["bytes"],
+        "baseline_year_change_ms": theirs["ms"],
+        "first_load_bytes": pages["project"]["bytes"],
+        "baseline_first_load_bytes": pages["baseline"]["bytes"],
+        "first_map_ms": pages["project"]["map_ms"],
+        "baseline_first_map_ms": pages["baseline"]["map_ms"],
+        "year_change": {
+            "project": ours,
+            "baseline": theirs,
+            "browser_ms": {name: pages[name]["year_change_browser_ms"] for name in ("project", "baseline")},
+        },
+        "first_load": {
+            name: {key: value for key, value in page.items() if not key.startswith("year_change")}
+            for name, page in pages.items()
+        },
         "draw_only_what_the_view_needs": {
-            "first_map_ms": {"ours": pages["project"]["map_ms"], "all_3808_communes": pages["all_communes"]["map_ms"],
-                             "baseline_inline_geojson": pages["baseline"]["map_ms"]},
-            "shapes_drawn": {"ours": pages["project"]["shapes"], "all_3808_communes": pages["all_communes"]["shapes"],
-                             "baseline_inline_geojson": pages["baseline"]["shapes"]},
+            "first_map_ms": {
+                "ours": pages["project"]["map_ms"],
+                "all_3808_communes": pages["all_communes"]["map_ms"],
+                "baseline_inline_geojson": pages["baseline"]["map_ms"],
+            },
+            "shapes_drawn": {
+                "ours": pages["project"]["shapes"],
+                "all_3808_communes": pages["all_communes"]["shapes"],
+                "baseline_inline_geojson": pages["baseline"]["shapes"],
+            },
             "geometry_bytes": geometry,
         },
-        "load": {**loaded, "server": "gunicorn -c gunicorn.conf.py dashboard.wsgi:server, shipped data",
-                 "memory_before": before, "memory_after": after},
+        "load": {
+            **loaded,
+            "server": "gunicorn -c gunicorn.conf.py dashboard.wsgi:server, shipped data",
+            "memory_before": before,
+            "memory_after": after,
+        },
         "captured": captured,
     }
 
@@ -232,13 +274,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny configuration, for the test suite")
     parser.add_argument("--out", type=Path, help="also write the JSON to this file")
-    parser.add_argument("--rows", type=int, help="synthetic operations of the scale test (100,000; quick: 1,000)")
+    parser.add_argument(
+        "--rows", type=int, help="synthetic operations of the scale test (100,000; quick: 1,000)"
+    )
     args = parser.parse_args()
     plan = QUICK if args.quick else FULL
     if args.rows:
         plan = dataclasses.replace(plan, rows=args.rows)
     context = build_context(load_dataset(REAL_DATA, Report()))
-    result: dict = {"quick": args.quick, "machine": {"cores": os.cpu_count(), "python": platform.python_version()}}
+    result: dict = {
+        "quick": args.quick,
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
+    }
     with tempfile.TemporaryDirectory(prefix="coeur-bench-") as temporary:
         result.update(shipped_data(plan, Path(temporary), context, year_range_of(context.years)))
         result["scale"] = scale(plan, result.pop("captured"), Path(temporary))
@@ -255,20 +302,37 @@ def targets(result: dict) -> dict:
     ours_bytes, their_bytes = result["year_change_bytes"], result["baseline_year_change_bytes"]
     ours_ms, their_ms = result["year_change_ms"], result["baseline_year_change_ms"]
     load_result, scale_result = result["load"], result["scale"]
-    load_met = load_result["errors"] == 0 and load_result["p95_ms"] is not None and load_result["p95_ms"] < 300
+    load_met = (
+        load_result["errors"] == 0 and load_result["p95_ms"] is not None and load_result["p95_ms"] < 300
+    )
     return {
-        "year_change_bytes": {"target": TARGETS["year_change_bytes_ratio"],
-                              "times_smaller": round(their_bytes / ours_bytes, 1),
-                              "met": ours_bytes * 100 <= their_bytes},
-        "year_change_ms": {"target": TARGETS["year_change_ms_ratio"], "times_faster": round(their_ms / ours_ms, 1),
-                           "met": ours_ms * 50 <= their_ms},
-        "first_load_bytes": {"target": TARGETS["first_load_bytes"], "met": result["first_load_bytes"] <= 1_500_000},
-        "first_map_ms": {"target": TARGETS["first_map_ms"],
-                         "met": result["first_map_ms"] < min(result["baseline_first_map_ms"], 2000)},
-        "scale_year_change_p95_ms": {"target": TARGETS["scale_year_change_p95_ms"],
-                                     "operations": scale_result["operations"],
-                                     "met": scale_result["year_change_p95_ms"] < 150},
-        "scale_memory": {"target": TARGETS["scale_memory"], "met": scale_result["memory"]["total_pss_mib"] < 1024},
+        "year_change_bytes": {
+            "target": TARGETS["year_change_bytes_ratio"],
+            "times_smaller": round(their_bytes / ours_bytes, 1),
+            "met": ours_bytes * 100 <= their_bytes,
+        },
+        "year_change_ms": {
+            "target": TARGETS["year_change_ms_ratio"],
+            "times_faster": round(their_ms / ours_ms, 1),
+            "met": ours_ms * 50 <= their_ms,
+        },
+        "first_load_bytes": {
+            "target": TARGETS["first_load_bytes"],
+            "met": result["first_load_bytes"] <= 1_500_000,
+        },
+        "first_map_ms": {
+            "target": TARGETS["first_map_ms"],
+            "met": result["first_map_ms"] < min(result["baseline_first_map_ms"], 2000),
+        },
+        "scale_year_change_p95_ms": {
+            "target": TARGETS["scale_year_change_p95_ms"],
+            "operations": scale_result["operations"],
+            "met": scale_result["year_change_p95_ms"] < 150,
+        },
+        "scale_memory": {
+            "target": TARGETS["scale_memory"],
+            "met": scale_result["memory"]["total_pss_mib"] < 1024,
+        },
         "load": {"target": TARGETS["load"], "met": load_met},
     }
 

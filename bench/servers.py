@@ -71,7 +71,10 @@ def start(app: str, data_dir: Path, log_dir: Path, *, timeout_s: float = 300, **
     started = time.perf_counter()
     process = subprocess.Popen(
         [str(GUNICORN), "-c", str(REPO / "gunicorn.conf.py"), app],
-        cwd=REPO, env=environment, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+        cwd=REPO,
+        env=environment,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     server = Gunicorn(process, url, 0.0, log)

@@ -18,8 +18,15 @@ from dashboard.schema import NATURES, OPERATION_COLUMNS, Op
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED_DATA = REPO / "data"
-REFERENCE_FILES = ("communes.geojson", "departements.geojson", "region.geojson", "acv-communes.csv",
-                   "chiffres_publies.csv", "sources.csv", "metadata.json")
+REFERENCE_FILES = (
+    "communes.geojson",
+    "departements.geojson",
+    "region.geojson",
+    "acv-communes.csv",
+    "chiffres_publies.csv",
+    "sources.csv",
+    "metadata.json",
+)
 SINGLE_CODES = ("PLAI", "PLUS", "PLS", "PLI", "LLI", "PSLA")
 SOURCES = ("clesence-acv", "clesence-tous-les-fronts")
 
@@ -29,8 +36,10 @@ def communes(data_dir: Path = SHIPPED_DATA) -> list[tuple[str, str, float, float
     areas = json.loads((data_dir / "communes.geojson").read_text(encoding="utf-8"))["features"]
     frame = gpd.GeoDataFrame.from_features(areas)
     inside = frame.geometry.representative_point()
-    return [(str(code), str(name), round(point.x, 6), round(point.y, 6))
-            for code, name, point in zip(frame["code"], frame["nom"], inside, strict=True)]
+    return [
+        (str(code), str(name), round(point.x, 6), round(point.y, 6))
+        for code, name, point in zip(frame["code"], frame["nom"], inside, strict=True)
+    ]
 
 
 def mix(rng: random.Random, dwellings: int) -> str:
@@ -65,24 +74,26 @@ def operation(rng: random.Random, number: int, commune: tuple[str, str, float, f
     delivered = rng.random() < 0.7
     located = rng.random() < 0.1  # the rest is placed at the commune, as most published operations
     row = dict.fromkeys(OPERATION_COLUMNS, "")
-    row.update({
-        Op.ID: f"syn-{number:06d}",
-        Op.PROGRAMME: "ACV" if rng.random() < 0.6 else "hors ACV",
-        Op.COMMUNE: name,
-        Op.CODE_INSEE: code,
-        Op.ADRESSE: f"{rng.randint(1, 200)} rue de l'Exemple" if rng.random() < 0.9 else "",
-        Op.NOM: f"Résidence {number}" if rng.random() < 0.3 else "",
-        Op.NATURE: rng.choice(("", *NATURES)),
-        Op.DESCRIPTION: f"Opération synthétique n° {number} : {dwellings} logements.",
-        Op.LOGEMENTS: str(dwellings) if published else "",
-        Op.FINANCEMENTS: mix(rng, dwellings) if financed and dwellings > 1 else "",
-        Op.SURFACE_M2: str(dwellings * rng.randint(40, 80)) if rng.random() < 0.6 else "",
-        Op.COMMERCES: str(rng.randint(0, 3)) if rng.random() < 0.3 else "",
-        Op.DEBUT_TRAVAUX: date(rng, start) if started else "",
-        Op.LIVRAISON: date(rng, start + rng.randint(1, 3)) if delivered else "",
-        Op.BUDGET_EUR: str(dwellings * rng.randint(100, 200) * 1000) if rng.random() < 0.4 else "",
-        Op.SOURCE: rng.choice(SOURCES),
-    })
+    row.update(
+        {
+            Op.ID: f"syn-{number:06d}",
+            Op.PROGRAMME: "ACV" if rng.random() < 0.6 else "hors ACV",
+            Op.COMMUNE: name,
+            Op.CODE_INSEE: code,
+            Op.ADRESSE: f"{rng.randint(1, 200)} rue de l'Exemple" if rng.random() < 0.9 else "",
+            Op.NOM: f"Résidence {number}" if rng.random() < 0.3 else "",
+            Op.NATURE: rng.choice(("", *NATURES)),
+            Op.DESCRIPTION: f"Opération synthétique n° {number} : {dwellings} logements.",
+            Op.LOGEMENTS: str(dwellings) if published else "",
+            Op.FINANCEMENTS: mix(rng, dwellings) if financed and dwellings > 1 else "",
+            Op.SURFACE_M2: str(dwellings * rng.randint(40, 80)) if rng.random() < 0.6 else "",
+            Op.COMMERCES: str(rng.randint(0, 3)) if rng.random() < 0.3 else "",
+            Op.DEBUT_TRAVAUX: date(rng, start) if started else "",
+            Op.LIVRAISON: date(rng, start + rng.randint(1, 3)) if delivered else "",
+            Op.BUDGET_EUR: str(dwellings * rng.randint(100, 200) * 1000) if rng.random() < 0.4 else "",
+            Op.SOURCE: rng.choice(SOURCES),
+        }
+    )
     if not (started or delivered) and rng.random() < 0.5:
         row[Op.DUREE_MOIS] = str(rng.randint(12, 36))
     if located:

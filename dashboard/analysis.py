@@ -9,7 +9,13 @@ import pandas as pd
 
 from dashboard.parsing import MIX_CODE_SEPARATOR, ParseError, parse_date, parse_variantes
 from dashboard.schema import (
-    FINANCING_CODES, LOGEMENTS_FROM_MIX, UNSPECIFIED_MIX, Derived, Mix, Op, Status,
+    FINANCING_CODES,
+    LOGEMENTS_FROM_MIX,
+    UNSPECIFIED_MIX,
+    Derived,
+    Mix,
+    Op,
+    Status,
 )
 from dashboard.state import View
 
@@ -69,10 +75,16 @@ def milestone_years(operations: pd.DataFrame) -> pd.DataFrame:
             other_started[op_id] = year_of(dates[Op.DEBUT_TRAVAUX])
         if Op.LIVRAISON in dates:
             other_delivered[op_id] = year_of(dates[Op.LIVRAISON])
-    years = pd.DataFrame({
-        Years.STARTED: started, Years.DELIVERED: delivered, Years.HAS_VARIANT: has_variant.astype(bool),
-        Years.VARIANT_STARTED: other_started, Years.VARIANT_DELIVERED: other_delivered,
-    }, index=operations.index)
+    years = pd.DataFrame(
+        {
+            Years.STARTED: started,
+            Years.DELIVERED: delivered,
+            Years.HAS_VARIANT: has_variant.astype(bool),
+            Years.VARIANT_STARTED: other_started,
+            Years.VARIANT_DELIVERED: other_delivered,
+        },
+        index=operations.index,
+    )
     dates = [Years.STARTED, Years.DELIVERED, Years.VARIANT_STARTED, Years.VARIANT_DELIVERED]
     years[Years.DATED] = years[dates].notna().any(axis=1).astype(bool)
     return years
@@ -81,7 +93,9 @@ def milestone_years(operations: pd.DataFrame) -> pd.DataFrame:
 # A status is stored as a category: a year change then builds no string, and comparing is comparing codes.
 # Categories in alphabetical order, so that sorting by status sorts as the words do.
 STATUS_CATEGORIES = tuple(sorted((Status.DELIVERED, Status.UNDER_WAY, Status.ANNOUNCED)))
-_DELIVERED, _UNDER_WAY, _ANNOUNCED = (STATUS_CATEGORIES.index(s) for s in (Status.DELIVERED, Status.UNDER_WAY, Status.ANNOUNCED))
+_DELIVERED, _UNDER_WAY, _ANNOUNCED = (
+    STATUS_CATEGORIES.index(s) for s in (Status.DELIVERED, Status.UNDER_WAY, Status.ANNOUNCED)
+)
 
 
 def _status(started: pd.Series, delivered: pd.Series, year: int) -> np.ndarray:
@@ -121,8 +135,12 @@ def variant_status_at(operations: pd.DataFrame, year: int, *, years: pd.DataFram
 
 def with_status(operations: pd.DataFrame, year: int, *, years: pd.DataFrame | None = None) -> pd.DataFrame:
     years = _aligned(operations, years)
-    return operations.assign(**{STATUS: status_at(operations, year, years=years),
-                                VARIANT_STATUS: variant_status_at(operations, year, years=years)})
+    return operations.assign(
+        **{
+            STATUS: status_at(operations, year, years=years),
+            VARIANT_STATUS: variant_status_at(operations, year, years=years),
+        }
+    )
 
 
 def codes_of(mix: pd.DataFrame) -> pd.Series:
@@ -131,8 +149,14 @@ def codes_of(mix: pd.DataFrame) -> pd.Series:
     return split.groupby(mix[Mix.ID]).agg(lambda parts: set().union(*parts))
 
 
-def filter_operations(operations: pd.DataFrame, mix: pd.DataFrame, view: View, *, ignore_place: bool = False,
-                      years: pd.DataFrame | None = None) -> pd.DataFrame:
+def filter_operations(
+    operations: pd.DataFrame,
+    mix: pd.DataFrame,
+    view: View,
+    *,
+    ignore_place: bool = False,
+    years: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Operations shown in ``view``, with their status at the end of ``view.year``.
 
     ``years``: ``milestone_years(operations)``, computed once per dataset (``Context.milestones``).
@@ -180,8 +204,9 @@ def key_figures(frame: pd.DataFrame) -> KeyFigures:
     dwellings = frame[Derived.LOGEMENTS_RETENUS].to_numpy(dtype=float, na_value=np.nan)
     if STATUS in frame:
         status = frame[STATUS]
-        delivered, under_way, announced = ((status == s).to_numpy(dtype=bool)
-                                           for s in (Status.DELIVERED, Status.UNDER_WAY, Status.ANNOUNCED))
+        delivered, under_way, announced = (
+            (status == s).to_numpy(dtype=bool) for s in (Status.DELIVERED, Status.UNDER_WAY, Status.ANNOUNCED)
+        )
     else:
         delivered = under_way = announced = np.zeros(len(frame), dtype=bool)
     return KeyFigures(

@@ -45,17 +45,26 @@ def create_app(settings: Settings | None = None) -> Dash:
         title="Cœur de Ville — Clésence en Hauts-de-France",
         update_title=None,
         serve_locally=True,
-        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
-                   {"name": "description", "content": "Opérations Action Cœur de Ville de Clésence en Hauts-de-France"}],
+        meta_tags=[
+            {"name": "viewport", "content": "width=device-width, initial-scale=1"},
+            {
+                "name": "description",
+                "content": "Opérations Action Cœur de Ville de Clésence en Hauts-de-France",
+            },
+        ],
     )
     app.index_string = INDEX
     configure_serving(app)
     app.server.config["COEUR_REPORT_URL"] = settings.report_url
     app.layout = freshness.live_layout(layout.shell, holder, poll_seconds=settings.poll_seconds)
-    app.validation_layout = html.Div([
-        *freshness.parts(context.version), layout.shell(context), region_page.layout(),
-        commune_page.layout(code="00000", name="", departement="", is_acv=False, back_href="/"),
-    ])
+    app.validation_layout = html.Div(
+        [
+            *freshness.parts(context.version),
+            layout.shell(context),
+            region_page.layout(),
+            commune_page.layout(code="00000", name="", departement="", is_acv=False, back_href="/"),
+        ]
+    )
     callbacks.register(app, holder.get)
     freshness.register(app, holder)
     _geo_routes(app, holder.geo_asset)
@@ -78,6 +87,7 @@ def _geo_routes(app: Dash, find_asset) -> None:
 
 def _not_found_status(app: Dash, get_context) -> None:
     """Dash answers every path with its page; give the pages that do not exist a real 404."""
+
     @app.server.after_request
     def status(response: flask.Response) -> flask.Response:
         path = flask.request.path

@@ -80,8 +80,9 @@ class Policy:
     backoff: float = 1.0  # first wait in seconds, doubled at each further try
 
 
-def search_csv(api_url: str, upload: bytes, *, columns: Sequence[str], citycode: str,
-               policy: Policy) -> bytes:
+def search_csv(
+    api_url: str, upload: bytes, *, columns: Sequence[str], citycode: str, policy: Policy
+) -> bytes:
     """The answer of ``/search/csv`` for ``upload``, trying again on timeouts, 429 and 5xx."""
     url = api_url.rstrip("/") + SEARCH_CSV
     form = [("columns", column) for column in columns] + [("citycode", citycode)]
@@ -91,7 +92,9 @@ def search_csv(api_url: str, upload: bytes, *, columns: Sequence[str], citycode:
         wait = None
         try:
             response = requests.post(
-                url, data=form, files={"data": ("adresses.csv", upload, "text/csv")},
+                url,
+                data=form,
+                files={"data": ("adresses.csv", upload, "text/csv")},
                 timeout=(min(CONNECT_TIMEOUT_S, policy.timeout), policy.timeout),
             )
         except requests.Timeout:

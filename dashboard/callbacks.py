@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-
 from dataclasses import replace
 
 from dash import ALL, ClientsideFunction, Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
@@ -26,16 +25,31 @@ CONTROL_INPUTS = [Input(Ctl.YEAR, "value"), *(Input(f, "value") for f in FILTERS
 COMMUNE_PREFIX = "/commune/"
 
 
-def view_of(year, departements, communes, programmes, statuses, codes, presentation=False, *,
-            context: Context | None = None) -> View:
+def view_of(
+    year,
+    departements,
+    communes,
+    programmes,
+    statuses,
+    codes,
+    presentation=False,
+    *,
+    context: Context | None = None,
+) -> View:
     """The view the controls show. Their values come from the browser and may be forged: any type is taken
     (dashboard.inputs); with ``context`` the year is clamped to the data's period and filters keep known codes."""
-    vocabularies = {} if context is None else {
-        "years": context.years, "departement_codes": context.departement_names,
-        "commune_codes": context.dataset.communes.index,
-    }
-    return inputs.controls_view(year, departements, communes, programmes, statuses, codes,
-                                presentation=presentation, **vocabularies)
+    vocabularies = (
+        {}
+        if context is None
+        else {
+            "years": context.years,
+            "departement_codes": context.departement_names,
+            "commune_codes": context.dataset.communes.index,
+        }
+    )
+    return inputs.controls_view(
+        year, departements, communes, programmes, statuses, codes, presentation=presentation, **vocabularies
+    )
 
 
 def route(pathname: str | None, context: Context) -> tuple[str, str | None]:
@@ -46,7 +60,7 @@ def route(pathname: str | None, context: Context) -> tuple[str, str | None]:
     if path in ("/", ""):
         return "region", None
     if path.startswith(COMMUNE_PREFIX):
-        code = path[len(COMMUNE_PREFIX):].strip("/")
+        code = path[len(COMMUNE_PREFIX) :].strip("/")
         return ("commune" if code in context.dataset.communes.index else "unknown-commune"), code
     return "unknown", None
 
@@ -55,10 +69,15 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
     """Attach every callback; ``get_context`` gives the current data (it may be reloaded)."""
 
     @app.callback(
-        Output(Shell.URL, "search"), Output(Ctl.YEAR, "value"), *(Output(f, "value") for f in FILTERS),
+        Output(Shell.URL, "search"),
+        Output(Ctl.YEAR, "value"),
+        *(Output(f, "value") for f in FILTERS),
         Output(Shell.NOTICE, "children"),
-        Input(Shell.URL, "search"), Input(Shell.PRESENT, "n_clicks"), Input(Shell.EXIT_PRESENT, "n_clicks"),
-        Input(Ctl.RESET, "n_clicks"), *CONTROL_INPUTS,
+        Input(Shell.URL, "search"),
+        Input(Shell.PRESENT, "n_clicks"),
+        Input(Shell.EXIT_PRESENT, "n_clicks"),
+        Input(Ctl.RESET, "n_clicks"),
+        *CONTROL_INPUTS,
     )
     def sync_url_and_controls(search, _present, _exit, _reset, year, *filters):
         """The query string is the state: it sets the controls, and the controls rewrite it."""
@@ -67,44 +86,77 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
         if trigger in (None, Shell.URL):
             view = context.parse(inputs.as_text(search))
             notice = html.Ul([html.Li(n) for n in view.notices]) if view.notices else None
-            return (no_update, view.year, *(list(v) for v in (view.departements, view.communes, view.programmes,
-                                                                view.statuses, view.codes)), notice)
+            return (
+                no_update,
+                view.year,
+                *(
+                    list(v)
+                    for v in (view.departements, view.communes, view.programmes, view.statuses, view.codes)
+                ),
+                notice,
+            )
         view = next_view(context, context.parse(inputs.as_text(search)), trigger, year, filters)
-        outputs = only_changes((view.year, *(list(v) for v in (view.departements, view.communes, view.programmes,
-                                                               view.statuses, view.codes))), (year, *filters))
+        outputs = only_changes(
+            (
+                view.year,
+                *(
+                    list(v)
+                    for v in (view.departements, view.communes, view.programmes, view.statuses, view.codes)
+                ),
+            ),
+            (year, *filters),
+        )
         return view_query(view, default_year=context.default_year), *outputs, None
 
     # In the browser: the mode follows the URL with no request, and changes the panels only when it changes.
     app.clientside_callback(
         ClientsideFunction(namespace="coeur", function_name="presentationMode"),
-        Output(Shell.ROOT, "className"), Output(Shell.PRESENTING, "data"), Output(Shell.YEAR_TITLE, "children"),
-        Input(Shell.URL, "search"), Input(Ctl.YEAR, "value"), State(Shell.PRESENTING, "data"),
+        Output(Shell.ROOT, "className"),
+        Output(Shell.PRESENTING, "data"),
+        Output(Shell.YEAR_TITLE, "children"),
+        Input(Shell.URL, "search"),
+        Input(Ctl.YEAR, "value"),
+        State(Shell.PRESENTING, "data"),
     )
 
     @app.callback(
-        Output(Ctl.PLAY_TIMER, "disabled"), Output(Ctl.PLAY, "children"), Output(Ctl.PLAY, "aria-pressed"),
-        Input(Ctl.PLAY, "n_clicks"), State(Ctl.PLAY_TIMER, "disabled"), prevent_initial_call=True,
+        Output(Ctl.PLAY_TIMER, "disabled"),
+        Output(Ctl.PLAY, "children"),
+        Output(Ctl.PLAY, "aria-pressed"),
+        Input(Ctl.PLAY, "n_clicks"),
+        State(Ctl.PLAY_TIMER, "disabled"),
+        prevent_initial_call=True,
     )
     def play_or_pause(_clicks, disabled):
         playing = bool(disabled)
         return (not playing), ("■ Pause" if playing else "▶ Lecture"), ("true" if playing else "false")
 
-    @app.callback(Output(Shell.SEARCH_RESULTS, "children"), Input(Shell.SEARCH, "value"), State(Shell.URL, "search"))
+    @app.callback(
+        Output(Shell.SEARCH_RESULTS, "children"), Input(Shell.SEARCH, "value"), State(Shell.URL, "search")
+    )
     def search_communes(query, search):
         query = inputs.as_text(query)
-        return components.search_results(get_context().commune_index.search(query), query, inputs.as_search(search))
+        return components.search_results(
+            get_context().commune_index.search(query), query, inputs.as_search(search)
+        )
 
     @app.callback(
-        Output(Shell.URL, "pathname", allow_duplicate=True), Output(Shell.SEARCH, "value"),
-        Input(Shell.SEARCH, "n_submit"), State(Shell.SEARCH, "value"), prevent_initial_call=True,
+        Output(Shell.URL, "pathname", allow_duplicate=True),
+        Output(Shell.SEARCH, "value"),
+        Input(Shell.SEARCH, "n_submit"),
+        State(Shell.SEARCH, "value"),
+        prevent_initial_call=True,
     )
     def open_first_match(_submit, query):
         matches = get_context().commune_index.search(inputs.as_text(query), limit=1)
         return (COMMUNE_PREFIX + matches[0].code, "") if matches else (no_update, no_update)
 
     @app.callback(
-        Output(Shell.DOWNLOAD, "data"), Input(Shell.EXPORT_CSV, "n_clicks"),
-        State(Shell.URL, "pathname"), State(Shell.URL, "search"), prevent_initial_call=True,
+        Output(Shell.DOWNLOAD, "data"),
+        Input(Shell.EXPORT_CSV, "n_clicks"),
+        State(Shell.URL, "pathname"),
+        State(Shell.URL, "search"),
+        prevent_initial_call=True,
     )
     def export_csv(_clicks, pathname, search):
         context = get_context()
@@ -131,9 +183,15 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
         return commune_page.page_not_found(back)
 
     @app.callback(
-        Output(Region.FIGURES, "children"), Output(Region.MAP, "figure"), Output(Region.MIX, "figure"),
-        Output(Region.TIMELINE, "figure"), Output(Region.UNDATED, "children"), Output(Region.TOTALS, "children"),
-        Input(Region.READY, "data"), Input(Shell.PRESENTING, "data"), *CONTROL_INPUTS,
+        Output(Region.FIGURES, "children"),
+        Output(Region.MAP, "figure"),
+        Output(Region.MIX, "figure"),
+        Output(Region.TIMELINE, "figure"),
+        Output(Region.UNDATED, "children"),
+        Output(Region.TOTALS, "children"),
+        Input(Region.READY, "data"),
+        Input(Shell.PRESENTING, "data"),
+        *CONTROL_INPUTS,
     )
     def update_region(_ready, presenting, year, *filters):
         context = get_context()
@@ -141,12 +199,25 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
         frame, _ = shown_operations(context, view, None)
         figures = analysis.key_figures(frame)
         if only_the_year_changed(view):  # same operations, other statuses: only markers and figures move
-            markers = maps.region_marker_data(frame, largest_op=context.largest_op,
-                                              largest_commune=context.largest_commune)
-            return (components.key_figures(figures, view.year), map_patch(markers), no_update,
-                    timeline_year_patch(context, frame, view.year), no_update, no_update)
-        patch = map_patch(maps.region_trace_data(frame, context.acv_names, largest_op=context.largest_op,
-                                                 largest_commune=context.largest_commune))
+            markers = maps.region_marker_data(
+                frame, largest_op=context.largest_op, largest_commune=context.largest_commune
+            )
+            return (
+                components.key_figures(figures, view.year),
+                map_patch(markers),
+                no_update,
+                timeline_year_patch(context, frame, view.year),
+                no_update,
+                no_update,
+            )
+        patch = map_patch(
+            maps.region_trace_data(
+                frame,
+                context.acv_names,
+                largest_op=context.largest_op,
+                largest_commune=context.largest_commune,
+            )
+        )
         patch["layout"]["font"]["size"] = maps.font_size(view.presentation)
         return (
             components.key_figures(figures, view.year),
@@ -158,8 +229,12 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
         )
 
     @app.callback(
-        Output(Region.TABLE, "children"), Output(Region.MAP_TABLE, "children"),
-        Input(Region.READY, "data"), Input(Region.SORT, "data"), *CONTROL_INPUTS, State(Shell.URL, "search"),
+        Output(Region.TABLE, "children"),
+        Output(Region.MAP_TABLE, "children"),
+        Input(Region.READY, "data"),
+        Input(Region.SORT, "data"),
+        *CONTROL_INPUTS,
+        State(Shell.URL, "search"),
     )
     def update_tables(_ready, sort, year, *rest):
         *filters, search = rest
@@ -174,12 +249,21 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
                 return components.table_year_patch(frame, search=search, sort=sort), map_table  # same order
         else:
             map_table = components.map_table(frame, context.acv_names, context.departement_names, search)
-        return (components.operations_table(frame, search=search, sort=sort, sort_button_type=Region.SORT_BUTTON,
-                                            sources=context.source_titles), map_table)
+        return (
+            components.operations_table(
+                frame,
+                search=search,
+                sort=sort,
+                sort_button_type=Region.SORT_BUTTON,
+                sources=context.source_titles,
+            ),
+            map_table,
+        )
 
     @app.callback(
         Output(Region.SORT, "data"),
-        Input({"type": Region.SORT_BUTTON, "column": ALL}, "n_clicks"), State(Region.SORT, "data"),
+        Input({"type": Region.SORT_BUTTON, "column": ALL}, "n_clicks"),
+        State(Region.SORT, "data"),
         prevent_initial_call=True,
     )
     def sort_table(clicks, sort):
@@ -191,9 +275,15 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
         return {"column": column, "descending": descending}
 
     @app.callback(
-        Output(Commune.FIGURES, "children"), Output(Commune.MAP, "figure"), Output(Commune.MIX, "figure"),
-        Output(Commune.TIMELINE, "figure"), Output(Commune.UNDATED, "children"), Output(Commune.OPERATIONS, "children"),
-        Input(Commune.READY, "data"), Input(Shell.PRESENTING, "data"), *CONTROL_INPUTS,
+        Output(Commune.FIGURES, "children"),
+        Output(Commune.MAP, "figure"),
+        Output(Commune.MIX, "figure"),
+        Output(Commune.TIMELINE, "figure"),
+        Output(Commune.UNDATED, "children"),
+        Output(Commune.OPERATIONS, "children"),
+        Input(Commune.READY, "data"),
+        Input(Shell.PRESENTING, "data"),
+        *CONTROL_INPUTS,
     )
     def update_commune(code, presenting, year, *filters):
         context = get_context()
@@ -202,10 +292,14 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
         view = view_of(year, *filters, presentation=bool(presenting), context=context)
         frame, _ = shown_operations(context, view, code)
         figures = analysis.key_figures(frame)
-        sheets = [components.operation_sheet(row, sources=context.source_titles, report_url=get_report_url(app))
-                  for _, row in frame.sort_values(Op.ID).iterrows()]
+        sheets = [
+            components.operation_sheet(row, sources=context.source_titles, report_url=get_report_url(app))
+            for _, row in frame.sort_values(Op.ID).iterrows()
+        ]
         if not sheets:
-            sheets = [html.P("Aucune opération publiée dans cette commune pour la vue choisie.", className="empty")]
+            sheets = [
+                html.P("Aucune opération publiée dans cette commune pour la vue choisie.", className="empty")
+            ]
         return (
             components.key_figures(figures, view.year),
             map_patch(maps.commune_marker_data(frame, context.largest_op)),
@@ -219,27 +313,38 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
     app.clientside_callback(
         ClientsideFunction(namespace="coeur", function_name="stepYear"),
         Output(Ctl.YEAR, "value", allow_duplicate=True),
-        Input(Ctl.YEAR_PREV, "n_clicks"), Input(Ctl.YEAR_NEXT, "n_clicks"), Input(Ctl.PLAY_TIMER, "n_intervals"),
-        State(Ctl.YEAR, "value"), State(Ctl.YEAR, "min"), State(Ctl.YEAR, "max"), prevent_initial_call=True,
+        Input(Ctl.YEAR_PREV, "n_clicks"),
+        Input(Ctl.YEAR_NEXT, "n_clicks"),
+        Input(Ctl.PLAY_TIMER, "n_intervals"),
+        State(Ctl.YEAR, "value"),
+        State(Ctl.YEAR, "min"),
+        State(Ctl.YEAR, "max"),
+        prevent_initial_call=True,
     )
-    app.clientside_callback("function(year) { return String(year); }",
-                            Output(Ctl.YEAR_VALUE, "children"), Input(Ctl.YEAR, "value"))
+    app.clientside_callback(
+        "function(year) { return String(year); }",
+        Output(Ctl.YEAR_VALUE, "children"),
+        Input(Ctl.YEAR, "value"),
+    )
     app.clientside_callback(
         ClientsideFunction(namespace="coeur", function_name="downloadPng"),
-        Output(Shell.PNG_DONE, "data"), Input({"type": Shell.PNG_BUTTON, "graph": ALL}, "n_clicks"),
+        Output(Shell.PNG_DONE, "data"),
+        Input({"type": Shell.PNG_BUTTON, "graph": ALL}, "n_clicks"),
         prevent_initial_call=True,
     )
 
     @app.callback(
         Output(Shell.URL, "pathname", allow_duplicate=True),
-        Input(Region.MAP, "clickData"), prevent_initial_call=True,
+        Input(Region.MAP, "clickData"),
+        prevent_initial_call=True,
     )
     def open_commune_from_map(click):
         return commune_path(click)
 
     @app.callback(
         Output(Shell.URL, "pathname", allow_duplicate=True),
-        Input(Commune.MAP, "clickData"), prevent_initial_call=True,
+        Input(Commune.MAP, "clickData"),
+        prevent_initial_call=True,
     )
     def open_neighbour_from_map(click):
         return commune_path(click)
@@ -268,9 +373,13 @@ def export_header(context: Context, view: View, place: str | None) -> list[str]:
     active = [
         ("Départements", [names.get(c, c) for c in view.departements]),
         ("Communes", [communes.get(c, c) for c in view.communes]),
-        ("Programmes", view.programmes), ("Statuts", view.statuses), ("Financements", view.codes),
+        ("Programmes", view.programmes),
+        ("Statuts", view.statuses),
+        ("Financements", view.codes),
     ]
-    filters = "; ".join(f"{label} : {', '.join(sorted(values))}" for label, values in active if values and not place)
+    filters = "; ".join(
+        f"{label} : {', '.join(sorted(values))}" for label, values in active if values and not place
+    )
     return [
         "Cœur de Ville — opérations Action Cœur de Ville de Clésence en Hauts-de-France",
         f"Périmètre : {place or 'Hauts-de-France'}",
@@ -295,27 +404,43 @@ def commune_layout(context: Context, code: str, back: str, view: View):
     communes = context.dataset.communes
     departement = context.departement_names.get(code[:2], code[:2])
     every = context.operations_in(view, ignore_place=True)
-    figure = maps.commune_map(every[every[Op.CODE_INSEE] == code], neighbourhood(communes, code), code,
-                              largest_op=context.largest_op)
-    return commune_page.layout(code=code, name=communes.at[code, Geo.NOM], departement=departement,
-                               is_acv=code in context.dataset.acv.index, back_href=back, map_figure=figure)
+    figure = maps.commune_map(
+        every[every[Op.CODE_INSEE] == code],
+        neighbourhood(communes, code),
+        code,
+        largest_op=context.largest_op,
+    )
+    return commune_page.layout(
+        code=code,
+        name=communes.at[code, Geo.NOM],
+        departement=departement,
+        is_acv=code in context.dataset.acv.index,
+        back_href=back,
+        map_figure=figure,
+    )
 
 
 def region_map(context: Context, frame, view: View):
     return maps.region_map(
-        frame, acv_names=context.acv_names,
+        frame,
+        acv_names=context.acv_names,
         communes_url=f"/geo/{context.communes_asset.filename}",
         departements_url=f"/geo/{context.departements_asset.filename}",
-        departement_codes=sorted(context.departement_names), view_bounds=context.region_bounds,
-        largest_op=context.largest_op, largest_commune=context.largest_commune, presentation=view.presentation,
+        departement_codes=sorted(context.departement_names),
+        view_bounds=context.region_bounds,
+        largest_op=context.largest_op,
+        largest_commune=context.largest_commune,
+        presentation=view.presentation,
     )
 
 
 def only_changes(values: tuple, shown: tuple) -> tuple:
     """``no_update`` for each control that already shows its value, so that the callbacks listening to
     the controls learn which one really changed (the year alone, say) and send only what it changes."""
-    return tuple(no_update if value == old or (value == [] and old is None) else value
-                 for value, old in zip(values, shown, strict=True))
+    return tuple(
+        no_update if value == old or (value == [] and old is None) else value
+        for value, old in zip(values, shown, strict=True)
+    )
 
 
 def only_the_year_changed(view: View) -> bool:

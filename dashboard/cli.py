@@ -45,13 +45,27 @@ def parser() -> argparse.ArgumentParser:
     for target in (main, run):
         target.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (127.0.0.1)")
         target.add_argument("--port", type=int, default=8050, help="port d'écoute (8050)")
-        target.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="dossier des données (data/)")
-        target.add_argument("--debug", action="store_true", help="mode débogage de Dash (jamais en production)")
-        target.add_argument("--frame-ancestors", nargs="+", type=_origin, default=[], metavar="ORIGINE",
-                            help="origines autorisées à afficher le tableau de bord dans un cadre (https://hote)")
+        target.add_argument(
+            "--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="dossier des données (data/)"
+        )
+        target.add_argument(
+            "--debug", action="store_true", help="mode débogage de Dash (jamais en production)"
+        )
+        target.add_argument(
+            "--frame-ancestors",
+            nargs="+",
+            type=_origin,
+            default=[],
+            metavar="ORIGINE",
+            help="origines autorisées à afficher le tableau de bord dans un cadre (https://hote)",
+        )
     verify = commands.add_parser("check", help="valider un fichier d'opérations sans le modifier")
-    verify.add_argument("path", nargs="?", type=Path, help=f"fichier à valider ({OPERATIONS_FILE} du dossier des données)")
-    verify.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="dossier des communes et référentiels")
+    verify.add_argument(
+        "path", nargs="?", type=Path, help=f"fichier à valider ({OPERATIONS_FILE} du dossier des données)"
+    )
+    verify.add_argument(
+        "--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="dossier des communes et référentiels"
+    )
     place = commands.add_parser("geocode", help="placer les opérations d'après leur adresse (BAN)")
     geocode.add_arguments(place)
     return main
@@ -63,8 +77,13 @@ def main(argv: list[str] | None = None) -> int:
         return check(args.path or args.data_dir / OPERATIONS_FILE, args.data_dir)
     if args.command == "geocode":
         return geocode.run(args)
-    settings = Settings(data_dir=args.data_dir, host=args.host, port=args.port, debug=args.debug,
-                        frame_ancestors=tuple(args.frame_ancestors))
+    settings = Settings(
+        data_dir=args.data_dir,
+        host=args.host,
+        port=args.port,
+        debug=args.debug,
+        frame_ancestors=tuple(args.frame_ancestors),
+    )
     return serve(settings)
 
 

@@ -24,12 +24,23 @@ GRAPH_CONFIG = {
 
 def graph(component_id: str, figure=None, *, label: str, what: str, png_button_type: str) -> html.Div:
     """A graph with its accessible name and an offline PNG export named after what it shows."""
-    config = {**GRAPH_CONFIG, "toImageButtonOptions": {"filename": f"coeur-de-ville_{what}", "format": "png", "scale": 2}}
+    config = {
+        **GRAPH_CONFIG,
+        "toImageButtonOptions": {"filename": f"coeur-de-ville_{what}", "format": "png", "scale": 2},
+    }
     return html.Div(
-        [dcc.Graph(id=component_id, figure=figure or {}, config=config, className="graph"),
-         html.Button("Image PNG", id={"type": png_button_type, "graph": component_id}, className="png-button no-print",
-                     title=f"Télécharger une image de : {label}")],
-        role="figure", className="graph-box", **{"aria-label": label, "data-export-what": what},
+        [
+            dcc.Graph(id=component_id, figure=figure or {}, config=config, className="graph"),
+            html.Button(
+                "Image PNG",
+                id={"type": png_button_type, "graph": component_id},
+                className="png-button no-print",
+                title=f"Télécharger une image de : {label}",
+            ),
+        ],
+        role="figure",
+        className="graph-box",
+        **{"aria-label": label, "data-export-what": what},
     )
 
 
@@ -39,16 +50,29 @@ def search_results(matches, query: str, search: str) -> html.Div | None:
         return None
     if not matches:
         return html.P(f"Aucune commune ne correspond à « {query[:80]} ».", className="search-empty")
-    return html.Ul([
-        html.Li(dcc.Link(
-            [html.Span(match.name, className="search-name"),
-             html.Span(f" {match.departement} · {match.code}"
-                       + (f" · {formatting.plural(match.operations, 'opération')}" if match.operations else ""),
-                       className="search-meta")],
-            href=f"/commune/{match.code}{search}",
-        ))
-        for match in matches
-    ], className="search-list")
+    return html.Ul(
+        [
+            html.Li(
+                dcc.Link(
+                    [
+                        html.Span(match.name, className="search-name"),
+                        html.Span(
+                            f" {match.departement} · {match.code}"
+                            + (
+                                f" · {formatting.plural(match.operations, 'opération')}"
+                                if match.operations
+                                else ""
+                            ),
+                            className="search-meta",
+                        ),
+                    ],
+                    href=f"/commune/{match.code}{search}",
+                )
+            )
+            for match in matches
+        ],
+        className="search-list",
+    )
 
 
 MAX_MAP_TABLE_ROWS = 50  # communes listed at most, those with the most dwellings first
@@ -65,26 +89,37 @@ def _map_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], int]:
         totals: dict[str, list] = {}
         counts: dict[str, dict[str, int]] = {}
         for code, name, value, status in zip(
-            frame[Op.CODE_INSEE].astype(str), frame[Op.COMMUNE].astype(str),
+            frame[Op.CODE_INSEE].astype(str),
+            frame[Op.COMMUNE].astype(str),
             frame[Derived.LOGEMENTS_RETENUS].astype("Float64").fillna(0).astype(float),
-            frame[STATUS].astype(str), strict=True,
+            frame[STATUS].astype(str),
+            strict=True,
         ):
             entry = totals.setdefault(code, [name, 0, 0.0])
             entry[1] += 1
             entry[2] += value
             per_status = counts.setdefault(code, {})
             per_status[status] = per_status.get(status, 0) + 1
-        per_commune = pd.DataFrame.from_dict(totals, orient="index", columns=["commune", "operations", "logements"])
+        per_commune = pd.DataFrame.from_dict(
+            totals, orient="index", columns=["commune", "operations", "logements"]
+        )
         pairs = [((code, status), n) for code, by_status in counts.items() for status, n in by_status.items()]
     else:
-        columns = pd.DataFrame({
-            "code": frame[Op.CODE_INSEE].astype(str), "commune": frame[Op.COMMUNE], "status": frame[STATUS],
-            "logements": frame[Derived.LOGEMENTS_RETENUS].astype("Float64").fillna(0),
-        })
+        columns = pd.DataFrame(
+            {
+                "code": frame[Op.CODE_INSEE].astype(str),
+                "commune": frame[Op.COMMUNE],
+                "status": frame[STATUS],
+                "logements": frame[Derived.LOGEMENTS_RETENUS].astype("Float64").fillna(0),
+            }
+        )
         per_commune = columns.groupby("code", sort=False).agg(
-            commune=("commune", "first"), operations=("status", "size"), logements=("logements", "sum"))
+            commune=("commune", "first"), operations=("status", "size"), logements=("logements", "sum")
+        )
         pairs = list(columns.groupby(["code", "status"], observed=True, sort=False).size().items())
-    shown = per_commune.sort_values(["logements", "commune"], ascending=[False, True]).head(MAX_MAP_TABLE_ROWS)
+    shown = per_commune.sort_values(["logements", "commune"], ascending=[False, True]).head(
+        MAX_MAP_TABLE_ROWS
+    )
     texts: dict[str, list[str]] = {code: [] for code in shown.index}
     for (code, status), count in pairs:
         if code in texts:
@@ -92,38 +127,61 @@ def _map_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], int]:
     return shown, {code: ", ".join(parts) for code, parts in texts.items()}, len(per_commune)
 
 
-def map_table(frame: pd.DataFrame, acv_names: dict[str, str], departements: dict[str, str], search: str) -> html.Details:
+def map_table(
+    frame: pd.DataFrame, acv_names: dict[str, str], departements: dict[str, str], search: str
+) -> html.Details:
     """The map's content as a table, for screen readers and for anyone who prefers one: a row per commune
     with operations (the ``MAX_MAP_TABLE_ROWS`` with the most dwellings when there are more), then the
     Action Cœur de Ville communes without any."""
     shown, statuses, communes = _map_rows(frame)
     rows = [
-        html.Tr([
-            html.Th(dcc.Link(row["commune"], href=f"/commune/{code}{search}"), scope="row"),
-            html.Td(departements.get(code[:2], code[:2])),
-            html.Td("oui" if code in acv_names else "non"),
-            html.Td(formatting.number(row["operations"])),
-            html.Td(formatting.number(row["logements"])),
-            html.Td(statuses[code]),
-        ])
+        html.Tr(
+            [
+                html.Th(dcc.Link(row["commune"], href=f"/commune/{code}{search}"), scope="row"),
+                html.Td(departements.get(code[:2], code[:2])),
+                html.Td("oui" if code in acv_names else "non"),
+                html.Td(formatting.number(row["operations"])),
+                html.Td(formatting.number(row["logements"])),
+                html.Td(statuses[code]),
+            ]
+        )
         for code, row in shown.iterrows()
     ]
     with_operations = set(frame[Op.CODE_INSEE].astype(str))
     rows += [
-        html.Tr([html.Th(dcc.Link(name, href=f"/commune/{code}{search}"), scope="row"),
-                 html.Td(departements.get(code[:2], code[:2])), html.Td("oui"),
-                 html.Td("0"), html.Td("—"), html.Td("aucune opération publiée dans la vue")])
-        for code, name in acv_names.items() if code not in with_operations
+        html.Tr(
+            [
+                html.Th(dcc.Link(name, href=f"/commune/{code}{search}"), scope="row"),
+                html.Td(departements.get(code[:2], code[:2])),
+                html.Td("oui"),
+                html.Td("0"),
+                html.Td("—"),
+                html.Td("aucune opération publiée dans la vue"),
+            ]
+        )
+        for code, name in acv_names.items()
+        if code not in with_operations
     ]
     header = ["Commune", "Département", "Ville Action Cœur de Ville", "Opérations", "Logements", "Statuts"]
-    caption = (f"Les {len(shown)} communes qui comptent le plus de logements, sur {communes} avec des opérations"
-               if communes > len(shown) else "")
-    return html.Details([
-        html.Summary("La carte sous forme de tableau"),
-        html.Table([html.Caption(caption),
-                    html.Thead(html.Tr([html.Th(h, scope="col") for h in header])), html.Tbody(rows)],
-                   className="data-table compact"),
-    ], className="map-table")
+    caption = (
+        f"Les {len(shown)} communes qui comptent le plus de logements, sur {communes} avec des opérations"
+        if communes > len(shown)
+        else ""
+    )
+    return html.Details(
+        [
+            html.Summary("La carte sous forme de tableau"),
+            html.Table(
+                [
+                    html.Caption(caption),
+                    html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
+                    html.Tbody(rows),
+                ],
+                className="data-table compact",
+            ),
+        ],
+        className="map-table",
+    )
 
 
 STATUS_CELL = 5
@@ -147,8 +205,11 @@ def map_table_year_patch(frame: pd.DataFrame, acv_names: dict[str, str], search:
 
 def figure_card(label: str, value: str, detail: str = "") -> html.Div:
     return html.Div(
-        [html.Div(value, className="kf-value"), html.Div(label, className="kf-label"),
-         html.Div(detail, className="kf-detail") if detail else None],
+        [
+            html.Div(value, className="kf-value"),
+            html.Div(label, className="kf-label"),
+            html.Div(detail, className="kf-detail") if detail else None,
+        ],
         className="kf-card",
     )
 
@@ -157,36 +218,66 @@ def key_figures(figures: KeyFigures, year: int) -> html.Div:
     """The figures of the operations shown, each saying what it leaves out."""
     dwellings_note = []
     if figures.dwellings_computed:
-        dwellings_note.append(f"dont {formatting.plural(figures.dwellings_computed, 'opération')} d'après le financement")
+        dwellings_note.append(
+            f"dont {formatting.plural(figures.dwellings_computed, 'opération')} d'après le financement"
+        )
     if figures.dwellings_unknown:
-        dwellings_note.append(f"{formatting.plural(figures.dwellings_unknown, 'opération')} sans nombre publié")
-    surface_note = f"{formatting.plural(figures.surface_unknown, 'opération')} sans surface publiée" if figures.surface_unknown else ""
-    cost_note = (f"connu pour {formatting.number(figures.cost_known)} sur {formatting.number(figures.operations)}"
-                 if figures.operations else "")
+        dwellings_note.append(
+            f"{formatting.plural(figures.dwellings_unknown, 'opération')} sans nombre publié"
+        )
+    surface_note = (
+        f"{formatting.plural(figures.surface_unknown, 'opération')} sans surface publiée"
+        if figures.surface_unknown
+        else ""
+    )
+    cost_note = (
+        f"connu pour {formatting.number(figures.cost_known)} sur {formatting.number(figures.operations)}"
+        if figures.operations
+        else ""
+    )
     return html.Div(
         [
-            figure_card("opérations", formatting.number(figures.operations),
-                        f"{formatting.plural(figures.delivered, 'livrée')} · {formatting.number(figures.under_way)} en travaux · "
-                        f"{formatting.plural(figures.announced, 'annoncée')} (fin {year})"),
+            figure_card(
+                "opérations",
+                formatting.number(figures.operations),
+                f"{formatting.plural(figures.delivered, 'livrée')} · {formatting.number(figures.under_way)} en travaux · "
+                f"{formatting.plural(figures.announced, 'annoncée')} (fin {year})",
+            ),
             figure_card("logements", formatting.number(figures.dwellings), " ; ".join(dwellings_note)),
-            figure_card("logements livrés fin " + str(year), formatting.number(figures.dwellings_delivered),
-                        f"{formatting.number(figures.dwellings_under_way)} en travaux"),
+            figure_card(
+                "logements livrés fin " + str(year),
+                formatting.number(figures.dwellings_delivered),
+                f"{formatting.number(figures.dwellings_under_way)} en travaux",
+            ),
             figure_card("surface", formatting.number(figures.surface_m2, unit="m²"), surface_note),
-            figure_card("surfaces commerciales",
-                        formatting.number(figures.shops) if figures.shops_known else formatting.UNKNOWN,
-                        f"publié pour {formatting.number(figures.shops_known)} sur {formatting.number(figures.operations)}"
-                        if figures.operations else ""),
-            figure_card("coût publié", formatting.euros(figures.cost_eur) if figures.cost_known else formatting.UNKNOWN, cost_note),
+            figure_card(
+                "surfaces commerciales",
+                formatting.number(figures.shops) if figures.shops_known else formatting.UNKNOWN,
+                f"publié pour {formatting.number(figures.shops_known)} sur {formatting.number(figures.operations)}"
+                if figures.operations
+                else "",
+            ),
+            figure_card(
+                "coût publié",
+                formatting.euros(figures.cost_eur) if figures.cost_known else formatting.UNKNOWN,
+                cost_note,
+            ),
         ],
-        className="kf-row", role="group", **{"aria-label": "Chiffres clés de la vue"},
+        className="kf-row",
+        role="group",
+        **{"aria-label": "Chiffres clés de la vue"},
     )
 
 
 def published_totals(totals: pd.DataFrame, figures: KeyFigures, sources: dict[str, str]) -> html.Details:
     """What the articles announce next to what the detailed table adds up to."""
+
     def published(indicator: str) -> str:
         rows = totals[totals[Total.INDICATEUR] == indicator]
-        values = [f"{formatting.number(v)} ({sources.get(s, s)})" for v, s in zip(rows[Total.VALEUR], rows[Total.SOURCE], strict=True)]
+        values = [
+            f"{formatting.number(v)} ({sources.get(s, s)})"
+            for v, s in zip(rows[Total.VALEUR], rows[Total.SOURCE], strict=True)
+        ]
         return " ; ".join(values) or formatting.UNKNOWN
 
     rows = [
@@ -194,18 +285,36 @@ def published_totals(totals: pd.DataFrame, figures: KeyFigures, sources: dict[st
         ("Logements Action Cœur de Ville", published("acv_logements")),
         ("Centres-villes", published("acv_centres_villes")),
         ("Communes soutenues", published("acv_communes_soutenues")),
-        ("Investissement", " ; ".join(
-            f"{formatting.euros(v)} ({sources.get(s, s)})" for v, s in
-            zip(totals.loc[totals[Total.INDICATEUR] == "acv_investissement", Total.VALEUR],
-                totals.loc[totals[Total.INDICATEUR] == "acv_investissement", Total.SOURCE], strict=True)) or formatting.UNKNOWN),
+        (
+            "Investissement",
+            " ; ".join(
+                f"{formatting.euros(v)} ({sources.get(s, s)})"
+                for v, s in zip(
+                    totals.loc[totals[Total.INDICATEUR] == "acv_investissement", Total.VALEUR],
+                    totals.loc[totals[Total.INDICATEUR] == "acv_investissement", Total.SOURCE],
+                    strict=True,
+                )
+            )
+            or formatting.UNKNOWN,
+        ),
         ("Parc de Clésence", published("clesence_logements")),
     ]
     return html.Details(
         [
             html.Summary("Chiffres annoncés par les sources, comparés au détail publié"),
             html.Table(
-                [html.Thead(html.Tr([html.Th("Indicateur", scope="col"), html.Th("Annoncé (source)", scope="col")]))]
-                + [html.Tbody([html.Tr([html.Th(label, scope="row"), html.Td(value)]) for label, value in rows])],
+                [
+                    html.Thead(
+                        html.Tr(
+                            [html.Th("Indicateur", scope="col"), html.Th("Annoncé (source)", scope="col")]
+                        )
+                    )
+                ]
+                + [
+                    html.Tbody(
+                        [html.Tr([html.Th(label, scope="row"), html.Td(value)]) for label, value in rows]
+                    )
+                ],
                 className="data-table compact",
             ),
             html.P(
@@ -215,17 +324,31 @@ def published_totals(totals: pd.DataFrame, figures: KeyFigures, sources: dict[st
                 className="note",
             ),
         ],
-        className="totals", open=True,
+        className="totals",
+        open=True,
     )
 
 
 TABLE_COLUMNS = (
-    (Op.COMMUNE, "Commune"), (Op.ADRESSE, "Adresse"), (Op.NOM, "Nom"), (Op.PROGRAMME, "Programme"),
-    (Op.NATURE, "Nature"), (STATUS, "Statut"), (Derived.LOGEMENTS_RETENUS, "Logements"),
-    (Op.FINANCEMENTS, "Financements"), (Op.TYPOLOGIE, "Typologie"), (Op.SURFACE_M2, "Surface (m²)"),
-    (Op.COMMERCES, "Commerces"), (Op.DEBUT_TRAVAUX, "Début des travaux"), (Op.LIVRAISON, "Livraison"),
-    (Op.DUREE_MOIS, "Durée (mois)"), (Op.BUDGET_EUR, "Coût publié"), (Op.DESCRIPTION, "Description"),
-    (Op.CONFLIT, "Désaccord entre sources"), (Op.REMARQUES, "Remarques"), (Op.SOURCE, "Source"),
+    (Op.COMMUNE, "Commune"),
+    (Op.ADRESSE, "Adresse"),
+    (Op.NOM, "Nom"),
+    (Op.PROGRAMME, "Programme"),
+    (Op.NATURE, "Nature"),
+    (STATUS, "Statut"),
+    (Derived.LOGEMENTS_RETENUS, "Logements"),
+    (Op.FINANCEMENTS, "Financements"),
+    (Op.TYPOLOGIE, "Typologie"),
+    (Op.SURFACE_M2, "Surface (m²)"),
+    (Op.COMMERCES, "Commerces"),
+    (Op.DEBUT_TRAVAUX, "Début des travaux"),
+    (Op.LIVRAISON, "Livraison"),
+    (Op.DUREE_MOIS, "Durée (mois)"),
+    (Op.BUDGET_EUR, "Coût publié"),
+    (Op.DESCRIPTION, "Description"),
+    (Op.CONFLIT, "Désaccord entre sources"),
+    (Op.REMARQUES, "Remarques"),
+    (Op.SOURCE, "Source"),
 )
 SORTABLE = {column for column, _ in TABLE_COLUMNS}
 STATUS_CELL = [column for column, _ in TABLE_COLUMNS].index(STATUS)
@@ -244,19 +367,25 @@ def cell(row: pd.Series, column: str, *, missing: str = "—") -> str:
     if column == Derived.LOGEMENTS_RETENUS:
         if pd.isna(value):
             return formatting.UNKNOWN
-        return formatting.number(value) + (" (calculé)" if row[Derived.LOGEMENTS_ORIGINE] == LOGEMENTS_FROM_MIX else "")
+        return formatting.number(value) + (
+            " (calculé)" if row[Derived.LOGEMENTS_ORIGINE] == LOGEMENTS_FROM_MIX else ""
+        )
     if column in (Op.SURFACE_M2, Op.COMMERCES, Op.DUREE_MOIS):
         return formatting.number(value) if not pd.isna(value) else "—"
     return str(value) if value else "—"
 
 
-def sort_frame(frame: pd.DataFrame, column: str, descending: bool, *, limit: int | None = None) -> pd.DataFrame:
+def sort_frame(
+    frame: pd.DataFrame, column: str, descending: bool, *, limit: int | None = None
+) -> pd.DataFrame:
     """Sorted by ``column`` then id, unknown values last; only the first ``limit`` rows if given."""
     if column not in SORTABLE:
         column = Op.COMMUNE
     if limit is not None and len(frame) > limit:
         frame = frame.iloc[_first_positions(frame[column], frame[Op.ID], descending, limit)]
-    return frame.sort_values([column, Op.ID], ascending=[not descending, True], na_position="last", kind="stable")
+    return frame.sort_values(
+        [column, Op.ID], ascending=[not descending, True], na_position="last", kind="stable"
+    )
 
 
 def source_titles(row: pd.Series, sources: dict[str, str]) -> str:
@@ -277,8 +406,14 @@ def _first_positions(values: pd.Series, ids: pd.Series, descending: bool, limit:
     return np.concatenate([before, tied[first_tied]])
 
 
-def operations_table(frame: pd.DataFrame, *, search: str, sort: dict, sort_button_type: str,
-                     sources: dict[str, str] | None = None) -> html.Div:
+def operations_table(
+    frame: pd.DataFrame,
+    *,
+    search: str,
+    sort: dict,
+    sort_button_type: str,
+    sources: dict[str, str] | None = None,
+) -> html.Div:
     """Every published field of the operations shown, sortable, each row linking to its commune; the first
     ``MAX_TABLE_ROWS`` in the order chosen when there are more (a page of 100,000 rows helps no one)."""
     column, descending = sort.get("column", Op.COMMUNE), sort.get("descending", False)
@@ -287,17 +422,30 @@ def operations_table(frame: pd.DataFrame, *, search: str, sort: dict, sort_butto
     for key, title in TABLE_COLUMNS:
         state = "descending" if key == column and descending else "ascending" if key == column else "none"
         arrow = {"descending": " ▼", "ascending": " ▲", "none": ""}[state]
-        header.append(html.Th(
-            html.Button(title + arrow, id={"type": sort_button_type, "column": key}, className="sort-button",
-                        title=f"Trier par {title.lower()}"),
-            scope="col", **{"aria-sort": state},
-        ))
+        header.append(
+            html.Th(
+                html.Button(
+                    title + arrow,
+                    id={"type": sort_button_type, "column": key},
+                    className="sort-button",
+                    title=f"Trier par {title.lower()}",
+                ),
+                scope="col",
+                **{"aria-sort": state},
+            )
+        )
     body = []
-    for row in _records(ordered, [*SORTABLE, Op.CODE_INSEE, Op.ID, VARIANT_STATUS, Derived.LOGEMENTS_ORIGINE]):
+    for row in _records(
+        ordered, [*SORTABLE, Op.CODE_INSEE, Op.ID, VARIANT_STATUS, Derived.LOGEMENTS_ORIGINE]
+    ):
         cells = []
         for key, _ in TABLE_COLUMNS:
             if key == Op.COMMUNE:
-                cells.append(html.Th(dcc.Link(row[Op.COMMUNE], href=f"/commune/{row[Op.CODE_INSEE]}{search}"), scope="row"))
+                cells.append(
+                    html.Th(
+                        dcc.Link(row[Op.COMMUNE], href=f"/commune/{row[Op.CODE_INSEE]}{search}"), scope="row"
+                    )
+                )
             elif key == Op.SOURCE:
                 cells.append(html.Td(source_titles(row, sources or {}), className="col-source"))
             else:
@@ -307,11 +455,17 @@ def operations_table(frame: pd.DataFrame, *, search: str, sort: dict, sort_butto
         body = [html.Tr(html.Td("Aucune opération ne correspond aux filtres.", colSpan=len(TABLE_COLUMNS)))]
     return html.Div(
         html.Table(
-            [html.Caption(table_caption(len(ordered), len(frame), column)),
-             html.Thead(html.Tr(header)), html.Tbody(body)],
+            [
+                html.Caption(table_caption(len(ordered), len(frame), column)),
+                html.Thead(html.Tr(header)),
+                html.Tbody(body),
+            ],
             className="data-table",
         ),
-        className="table-scroll", tabIndex=0, role="region", **{"aria-label": "Tableau des opérations"},
+        className="table-scroll",
+        tabIndex=0,
+        role="region",
+        **{"aria-label": "Tableau des opérations"},
     )
 
 
@@ -340,33 +494,53 @@ def table_caption(shown: int, total: int, column: str) -> str:
     if shown == total:
         return f"{formatting.plural(total, 'opération')} — cliquer un en-tête pour trier"
     title = dict(TABLE_COLUMNS).get(column, "Commune").lower()
-    return (f"{formatting.number(shown)} premières opérations sur {formatting.number(total)}, par {title} — "
-            "cliquer un en-tête pour trier, filtrer pour voir les autres")
+    return (
+        f"{formatting.number(shown)} premières opérations sur {formatting.number(total)}, par {title} — "
+        "cliquer un en-tête pour trier, filtrer pour voir les autres"
+    )
 
 
 def operation_sheet(row: pd.Series, *, sources: dict[str, str], report_url: str) -> html.Article:
     """One operation with every published field, its source, caveats and conflicts."""
     fields = [
-        ("Adresse", row[Op.ADRESSE] or formatting.UNKNOWN), ("Programme", row[Op.PROGRAMME]),
-        ("Nature", row[Op.NATURE] or "non précisée"), ("Statut", cell(row, STATUS)),
-        ("Logements", cell(row, Derived.LOGEMENTS_RETENUS)), ("Financements", row[Op.FINANCEMENTS] or "non précisé"),
-        ("Typologie", row[Op.TYPOLOGIE] or formatting.UNKNOWN), ("Surface", formatting.number(row[Op.SURFACE_M2], unit="m²")),
+        ("Adresse", row[Op.ADRESSE] or formatting.UNKNOWN),
+        ("Programme", row[Op.PROGRAMME]),
+        ("Nature", row[Op.NATURE] or "non précisée"),
+        ("Statut", cell(row, STATUS)),
+        ("Logements", cell(row, Derived.LOGEMENTS_RETENUS)),
+        ("Financements", row[Op.FINANCEMENTS] or "non précisé"),
+        ("Typologie", row[Op.TYPOLOGIE] or formatting.UNKNOWN),
+        ("Surface", formatting.number(row[Op.SURFACE_M2], unit="m²")),
         ("Surfaces commerciales", formatting.number(row[Op.COMMERCES])),
         ("Début des travaux", formatting.partial_date(row[Op.DEBUT_TRAVAUX])),
         ("Livraison", formatting.partial_date(row[Op.LIVRAISON])),
-        ("Durée", formatting.number(row[Op.DUREE_MOIS], unit="mois")), ("Coût publié", cell(row, Op.BUDGET_EUR, missing=formatting.UNKNOWN)),
-        ("Position", "approximative (commune)" if row[Op.PRECISION_GEO] == PRECISION_COMMUNE else row[Op.PRECISION_GEO]),
+        ("Durée", formatting.number(row[Op.DUREE_MOIS], unit="mois")),
+        ("Coût publié", cell(row, Op.BUDGET_EUR, missing=formatting.UNKNOWN)),
+        (
+            "Position",
+            "approximative (commune)"
+            if row[Op.PRECISION_GEO] == PRECISION_COMMUNE
+            else row[Op.PRECISION_GEO],
+        ),
     ]
     if row[Op.VARIANTES]:
         fields.append(("Autre valeur publiée", row[Op.VARIANTES]))
     children = [
         html.H3(row[Op.NOM] or row[Op.ADRESSE] or row[Op.ID]),
         html.P(row[Op.DESCRIPTION], className="description") if row[Op.DESCRIPTION] else None,
-        html.Dl([part for label, value in fields for part in (html.Dt(label), html.Dd(value))], className="fields"),
-        html.P(["⚠ Sources en désaccord : ", row[Op.CONFLIT]], className="conflict") if row[Op.CONFLIT] else None,
+        html.Dl(
+            [part for label, value in fields for part in (html.Dt(label), html.Dd(value))], className="fields"
+        ),
+        html.P(["⚠ Sources en désaccord : ", row[Op.CONFLIT]], className="conflict")
+        if row[Op.CONFLIT]
+        else None,
         html.P(row[Op.REMARQUES], className="remark") if row[Op.REMARQUES] else None,
         html.P(["Source : ", source_titles(row, sources)], className="source"),
-        html.A("Signaler une erreur", href=report_url.replace("{id}", row[Op.ID]), className="report-link no-print"),
+        html.A(
+            "Signaler une erreur",
+            href=report_url.replace("{id}", row[Op.ID]),
+            className="report-link no-print",
+        ),
     ]
     return html.Article(children, className="op-sheet", id=f"op-{row[Op.ID]}")
 
@@ -376,9 +550,20 @@ def undated_list(frame: pd.DataFrame) -> html.Div:
         return html.Div()
     items = []
     for _, row in frame.head(MAX_UNDATED).iterrows():
-        duration = f" — durée publiée : {formatting.number(row[Op.DUREE_MOIS], unit='mois')}" if not pd.isna(row[Op.DUREE_MOIS]) else ""
+        duration = (
+            f" — durée publiée : {formatting.number(row[Op.DUREE_MOIS], unit='mois')}"
+            if not pd.isna(row[Op.DUREE_MOIS])
+            else ""
+        )
         items.append(html.Li(f"{row[Op.COMMUNE]} · {row[Op.NOM] or row[Op.ADRESSE] or row[Op.ID]}{duration}"))
     if len(frame) > MAX_UNDATED:
-        items.append(html.Li(f"… et {formatting.plural(len(frame) - MAX_UNDATED, 'autre opération', 'autres opérations')}"
-                             " sans date publiée (voir le tableau)", className="more"))
-    return html.Div([html.H3("Date non publiée", className="small-title"), html.Ul(items)], className="undated")
+        items.append(
+            html.Li(
+                f"… et {formatting.plural(len(frame) - MAX_UNDATED, 'autre opération', 'autres opérations')}"
+                " sans date publiée (voir le tableau)",
+                className="more",
+            )
+        )
+    return html.Div(
+        [html.H3("Date non publiée", className="small-title"), html.Ul(items)], className="undated"
+    )

@@ -6,13 +6,13 @@ import dataclasses
 from dataclasses import dataclass
 from functools import cached_property
 
-from dashboard import mapgeo
 import pandas as pd
 
+from dashboard import mapgeo
 from dashboard.analysis import Years, filter_operations, milestone_years
 from dashboard.dataset import Dataset
-from dashboard.search import CommuneIndex
 from dashboard.schema import Acv, Derived, Geo, Op, Src
+from dashboard.search import CommuneIndex
 from dashboard.state import View, parse_view, year_range
 
 
@@ -51,8 +51,10 @@ class Context:
         """Communes with an operation or in the ACV programme, the ones worth filtering on."""
         codes = set(self.dataset.operations[Op.CODE_INSEE]) | set(self.acv_names)
         names = self.dataset.communes[Geo.NOM]
-        return sorted(({"label": f"{names[c]} ({c})", "value": c} for c in codes if c in names.index),
-                      key=lambda option: option["label"])
+        return sorted(
+            ({"label": f"{names[c]} ({c})", "value": c} for c in codes if c in names.index),
+            key=lambda option: option["label"],
+        )
 
     @cached_property
     def _codes(self) -> tuple[frozenset[str], frozenset[str]]:
@@ -64,8 +66,9 @@ class Context:
 
     def operations_in(self, view: View, *, ignore_place: bool = False) -> pd.DataFrame:
         """``analysis.filter_operations`` with the dates parsed once for all."""
-        return filter_operations(self.dataset.operations, self.dataset.mix, view, ignore_place=ignore_place,
-                                 years=self.milestones)
+        return filter_operations(
+            self.dataset.operations, self.dataset.mix, view, ignore_place=ignore_place, years=self.milestones
+        )
 
     def geo_assets(self) -> dict[str, mapgeo.GeoAsset]:
         return {asset.filename: asset for asset in (self.communes_asset, self.departements_asset)}
@@ -75,8 +78,19 @@ class Context:
 # text once, and integer codes per row. A request then reads small arrays instead of 100,000 Python strings:
 # faster, and the preloaded master's memory stays shared with its workers (reading a Python object writes
 # its reference count, which copies its whole page into the worker that read it).
-CATEGORICAL_COLUMNS = (Op.CODE_INSEE, Op.COMMUNE, Op.PROGRAMME, Op.NATURE, Op.PRECISION_GEO, Op.SOURCE,
-                       Op.DEBUT_TRAVAUX, Op.LIVRAISON, Op.VARIANTES, Derived.DEPARTEMENT, Derived.LOGEMENTS_ORIGINE)
+CATEGORICAL_COLUMNS = (
+    Op.CODE_INSEE,
+    Op.COMMUNE,
+    Op.PROGRAMME,
+    Op.NATURE,
+    Op.PRECISION_GEO,
+    Op.SOURCE,
+    Op.DEBUT_TRAVAUX,
+    Op.LIVRAISON,
+    Op.VARIANTES,
+    Derived.DEPARTEMENT,
+    Derived.LOGEMENTS_ORIGINE,
+)
 
 
 def compact(operations: pd.DataFrame) -> pd.DataFrame:
@@ -100,7 +114,8 @@ def build_context(dataset: Dataset) -> Context:
         largest_commune=int(per_commune.max()) if len(per_commune) else 1,
         source_titles=dict(zip(dataset.sources[Src.SOURCE], dataset.sources[Src.TITRE], strict=True)),
         commune_index=CommuneIndex(
-            dataset.communes, dict(zip(dataset.departements[Geo.CODE], dataset.departements[Geo.NOM], strict=True)),
+            dataset.communes,
+            dict(zip(dataset.departements[Geo.CODE], dataset.departements[Geo.NOM], strict=True)),
             operations[Op.CODE_INSEE].value_counts(),
         ),
         milestones=milestones,

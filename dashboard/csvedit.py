@@ -63,8 +63,9 @@ def read_csv_text(raw: bytes, name: str, expected: tuple[str, ...], report: Repo
         return None
     text, encoding = decoded
     if not text.strip():
-        report.error(name, None, None,
-                     "fichier vide : attendu une ligne d'en-tête puis une ligne par opération")
+        report.error(
+            name, None, None, "fichier vide : attendu une ligne d'en-tête puis une ligne par opération"
+        )
         return None
     separator = guess_separator(text.splitlines()[0], expected)
     csv.field_size_limit(MAX_CELL_CHARS)
@@ -81,7 +82,7 @@ def read_csv_text(raw: bytes, name: str, expected: tuple[str, ...], report: Repo
         except csv.Error as error:
             report.error(name, start + 1, None, f"ligne illisible ({error})")
             return None
-        records.append(Record(start + 1, "".join(lines[start:reader.line_num]), tuple(cells)))
+        records.append(Record(start + 1, "".join(lines[start : reader.line_num]), tuple(cells)))
         start = reader.line_num
     bom = encoding == "utf-8" and raw.startswith(codecs.BOM_UTF8)
     file = CsvText(name, encoding, bom, separator, tuple(records))
@@ -122,7 +123,7 @@ def keep_backup(path: Path, raw: bytes) -> Path:
 def _edit(record: Record, changes: Mapping[int, str], separator: str) -> str:
     """``record`` with the cells of ``changes`` replaced, the other cells left as they were written."""
     body = record.raw.removesuffix("\n").removesuffix("\r")
-    ending = record.raw[len(body):]
+    ending = record.raw[len(body) :]
     wanted = list(record.cells)
     for column, value in changes.items():
         wanted[column] = value

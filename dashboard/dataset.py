@@ -13,7 +13,14 @@ from dashboard import geo
 from dashboard.reader import LINE_COLUMN, read_table
 from dashboard.report import Report, unreadable
 from dashboard.schema import (
-    OPERATION_COLUMNS, REGION_CODE, TOTAL_COLUMNS, Acv, Derived, Geo, Op, Total,
+    OPERATION_COLUMNS,
+    REGION_CODE,
+    TOTAL_COLUMNS,
+    Acv,
+    Derived,
+    Geo,
+    Op,
+    Total,
 )
 from dashboard.validate import validate_operations
 
@@ -67,7 +74,9 @@ def load_operations(path: Path, communes: gpd.GeoDataFrame, report: Report):
     frame[Derived.LOGEMENTS_RETENUS] = frame[Derived.LOGEMENTS_RETENUS].astype("Int64")
     frame[Derived.LOGEMENTS_ORIGINE] = frame[Derived.LOGEMENTS_ORIGINE].astype("string")
     frame[Derived.DEPARTEMENT] = frame[Derived.DEPARTEMENT].astype("string")
-    return frame.rename(columns={LINE_COLUMN: Derived.LIGNE}).set_index(Op.ID, drop=False).rename_axis(None), operations.mix
+    return frame.rename(columns={LINE_COLUMN: Derived.LIGNE}).set_index(Op.ID, drop=False).rename_axis(
+        None
+    ), operations.mix
 
 
 def _read_small(path: Path, columns: tuple[str, ...], report: Report) -> pd.DataFrame:
@@ -115,5 +124,13 @@ def load_dataset(data_dir: Path, report: Report, operations_path: Path | None = 
     metadata = _read_metadata(data_dir / METADATA_FILE, report)
     if not report.ok:
         return None
-    return Dataset(operations, mix, communes, departements, acv.set_index(Acv.CODE_INSEE, drop=False),
-                   totals, sources, metadata)
+    return Dataset(
+        operations,
+        mix,
+        communes,
+        departements,
+        acv.set_index(Acv.CODE_INSEE, drop=False),
+        totals,
+        sources,
+        metadata,
+    )

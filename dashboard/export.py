@@ -16,7 +16,13 @@ from dashboard.search import normalise
 # A cell starting with one of these is run as a formula by Excel, LibreOffice or Google Sheets.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 NUMERIC = re.compile(r"-?\d+(?:[.,]\d+)?")
-EXPORT_COLUMNS = (*OPERATION_COLUMNS, STATUS, VARIANT_STATUS, Derived.LOGEMENTS_RETENUS, Derived.LOGEMENTS_ORIGINE)
+EXPORT_COLUMNS = (
+    *OPERATION_COLUMNS,
+    STATUS,
+    VARIANT_STATUS,
+    Derived.LOGEMENTS_RETENUS,
+    Derived.LOGEMENTS_ORIGINE,
+)
 
 
 def neutralise(value: object) -> str:

@@ -40,9 +40,11 @@ def parts(version: str, poll_seconds: float = POLL_SECONDS) -> list:
     ]
 
 
-def live_layout(shell: Callable[[Context], html.Div], holder: LiveContext, *,
-                poll_seconds: float = POLL_SECONDS) -> Callable[[], html.Div]:
+def live_layout(
+    shell: Callable[[Context], html.Div], holder: LiveContext, *, poll_seconds: float = POLL_SECONDS
+) -> Callable[[], html.Div]:
     """A layout function: each page load gets the shell of the data served at that moment."""
+
     def page() -> html.Div:
         context = holder.get()
         return html.Div([*parts(context.version, poll_seconds), shell(context)])
@@ -59,16 +61,22 @@ def banner(failure: Failure | None) -> list | None:
     if len(errors) > SHOWN_ERRORS:
         items.append(html.Li(f"… et {plural(len(errors) - SHOWN_ERRORS, 'autre erreur', 'autres erreurs')}"))
     return [
-        html.P([html.Strong(failure_summary(failure)),
-                " Le tableau de bord montre toujours la dernière version valide des données."]),
+        html.P(
+            [
+                html.Strong(failure_summary(failure)),
+                " Le tableau de bord montre toujours la dernière version valide des données.",
+            ]
+        ),
         html.Ul(items),
     ]
 
 
 def register(app: Dash, holder: LiveContext) -> None:
     @app.callback(
-        Output(Live.BANNER, "children"), Output(Live.LATEST, "data"),
-        Input(Live.POLL, "n_intervals"), State(Live.LATEST, "data"),
+        Output(Live.BANNER, "children"),
+        Output(Live.LATEST, "data"),
+        Input(Live.POLL, "n_intervals"),
+        State(Live.LATEST, "data"),
     )
     def poll(_n, shown):
         context = holder.get()
@@ -78,8 +86,9 @@ def register(app: Dash, holder: LiveContext) -> None:
             return no_update, no_update
         return banner(failure), latest
 
-    app.clientside_callback(RELOAD_WHEN_STALE, Output(Live.BUILT, "data"),
-                            Input(Live.LATEST, "data"), State(Live.BUILT, "data"))
+    app.clientside_callback(
+        RELOAD_WHEN_STALE, Output(Live.BUILT, "data"), Input(Live.LATEST, "data"), State(Live.BUILT, "data")
+    )
 
     @app.server.route(HEALTH_PATH)
     def healthz():

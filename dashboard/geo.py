@@ -45,8 +45,15 @@ _INVALIDITY = {
     "Invalid Coordinate": "coordonnée invalide",
 }
 _JSON_KINDS = {list: "une liste", str: "un texte", type(None): "null"}
-_GEOMETRY_ERRORS = (AttributeError, IndexError, KeyError, TypeError, ValueError, RecursionError,
-                    shapely.errors.ShapelyError)
+_GEOMETRY_ERRORS = (
+    AttributeError,
+    IndexError,
+    KeyError,
+    TypeError,
+    ValueError,
+    RecursionError,
+    shapely.errors.ShapelyError,
+)
 
 
 _UNREADABLE = object()  # not None: a file holding `null` is readable, and wrong
@@ -90,14 +97,19 @@ def load_areas(path: Path, report: Report) -> gpd.GeoDataFrame | None:
     if data is _UNREADABLE:
         return None
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        found = f"« {data.get('type')} »" if isinstance(data, dict) else \
-            _JSON_KINDS.get(type(data), "une valeur seule")
+        found = (
+            f"« {data.get('type')} »"
+            if isinstance(data, dict)
+            else _JSON_KINDS.get(type(data), "une valeur seule")
+        )
         report.error(name, None, None, f"attendu un GeoJSON de type FeatureCollection, trouvé {found}")
         return None
     crs = _crs_name(data.get("crs"))
     if crs is not None and "CRS84" not in crs and not re.search(r"\b4326$", crs):
         report.error(
-            name, None, None,
+            name,
+            None,
+            None,
             f"système de coordonnées « {crs[:80]} » : attendu WGS84 (EPSG:4326), longitude et latitude "
             "en degrés ; reprojeter le fichier",
         )
@@ -142,7 +154,9 @@ def _shape(feature: dict, where: str, name: str, report: Report) -> BaseGeometry
     except _GEOMETRY_ERRORS:
         found = f" (trouvé un {kind} mal formé)" if isinstance(kind, str) else ""
         report.error(
-            name, None, GEOMETRY,
+            name,
+            None,
+            GEOMETRY,
             f"{where} : géométrie illisible, attendu un Polygon ou MultiPolygon GeoJSON bien formé{found}",
         )
         return None
@@ -193,7 +207,9 @@ def _features(features: list, name: str, report: Report) -> gpd.GeoDataFrame | N
         x, y = shapely.get_coordinates(shape)[0]
         others = f" et {len(outside) - 1} autre(s)" if len(outside) > 1 else ""
         report.error(
-            name, None, GEOMETRY,
+            name,
+            None,
+            GEOMETRY,
             f"{where}{others} : coordonnées ({x:g}, {y:g}) hors des degrés WGS84 : attendu longitude et "
             "latitude en degrés (EPSG:4326) ; du Lambert-93 (EPSG:2154) ? reprojeter le fichier",
         )

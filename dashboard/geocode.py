@@ -95,8 +95,17 @@ def select_rows(file: CsvText, *, every: bool, report: Report) -> tuple[list[Row
                 skipped.append((record.line, f"{name} vide"))
                 break
         else:
-            rows.append(Row(index, record.line, cell[Op.ADRESSE], cell[Op.COMMUNE], cell[Op.CODE_INSEE],
-                            cell[Op.PRECISION_GEO], positioned))
+            rows.append(
+                Row(
+                    index,
+                    record.line,
+                    cell[Op.ADRESSE],
+                    cell[Op.COMMUNE],
+                    cell[Op.CODE_INSEE],
+                    cell[Op.PRECISION_GEO],
+                    positioned,
+                )
+            )
     return rows, skipped
 
 
@@ -120,19 +129,23 @@ def read_answer(body: bytes, rows: Sequence[Row]) -> list[dict[str, str]]:
     missing = [name for name in ANSWER_COLUMNS if name not in header]
     if missing:
         start = " ".join(text[:80].split()) or "vide"
-        raise AnswerError(f"réponse sans les colonnes {', '.join(missing)}, pas le CSV de {ban.SEARCH_CSV} "
-                          f"(début : « {start} »)")
+        raise AnswerError(
+            f"réponse sans les colonnes {', '.join(missing)}, pas le CSV de {ban.SEARCH_CSV} "
+            f"(début : « {start} »)"
+        )
     if len(records) - 1 != len(rows):
         raise AnswerError(f"réponse de {len(records) - 1} ligne(s) pour {len(rows)} envoyée(s)")
     answers = []
     for row, record in zip(rows, records[1:], strict=True):
         if len(record) != len(header):
-            raise AnswerError(f"réponse malformée : {len(record)} champs au lieu de {len(header)} "
-                              f"pour la ligne {row.line}")
+            raise AnswerError(
+                f"réponse malformée : {len(record)} champs au lieu de {len(header)} pour la ligne {row.line}"
+            )
         cells = dict(zip(header, record, strict=True))
         if cells[KEY] != str(row.line):
-            raise AnswerError(f"réponse désordonnée : ligne {row.line} attendue, "
-                              f"« {cells.get(KEY, '')} » reçue")
+            raise AnswerError(
+                f"réponse désordonnée : ligne {row.line} attendue, « {cells.get(KEY, '')} » reçue"
+            )
         answers.append(cells)
     return answers
 
@@ -145,8 +158,9 @@ def decide(row: Row, answer: Mapping[str, str], *, min_score: float) -> Placed |
     if status and status != ban.STATUS_OK:
         return Refused(row, f"adresse non trouvée (statut « {status} »)")
     try:
-        longitude, latitude, score = (float(answer[name])
-                                      for name in (ban.LONGITUDE, ban.LATITUDE, ban.SCORE))
+        longitude, latitude, score = (
+            float(answer[name]) for name in (ban.LONGITUDE, ban.LATITUDE, ban.SCORE)
+        )
     except ValueError:
         return Refused(row, "réponse sans coordonnées ni score")
     if not (-180 <= longitude <= 180 and -90 <= latitude <= 90 and 0 <= score <= 1):
@@ -158,39 +172,57 @@ def decide(row: Row, answer: Mapping[str, str], *, min_score: float) -> Placed |
         return Refused(row, f"score {_decimal(score)} sous le seuil {_decimal(min_score)}{found}")
     precision = PRECISION_BY_TYPE.get(answer[ban.TYPE].strip(), COMMUNE)
     if row.positioned and row.precision in PRECISIONS and _rank(precision) > _rank(row.precision):
-        return Refused(row, f"résultat {PRECISION_WORDS[precision]}, "
-                            f"moins précis que la position actuelle{found}")
+        return Refused(
+            row, f"résultat {PRECISION_WORDS[precision]}, moins précis que la position actuelle{found}"
+        )
     return Placed(row, longitude, latitude, precision)
 
 
 def changes_for(file: CsvText, placed: Sequence[Placed]) -> dict[int, dict[int, str]]:
     """New ``longitude``, ``latitude`` and ``precision_geo`` cells by record, with the file's decimal mark."""
-    longitude, latitude, precision = (file.header.index(name)
-                                      for name in (Op.LONGITUDE, Op.LATITUDE, Op.PRECISION_GEO))
-    comma = any("," in record.cells[column] for record in file.records[1:] for column in (longitude, latitude)
-                if len(record.cells) == len(file.header))
+    longitude, latitude, precision = (
+        file.header.index(name) for name in (Op.LONGITUDE, Op.LATITUDE, Op.PRECISION_GEO)
+    )
+    comma = any(
+        "," in record.cells[column]
+        for record in file.records[1:]
+        for column in (longitude, latitude)
+        if len(record.cells) == len(file.header)
+    )
 
     def coordinate(value: float) -> str:
         text = f"{value:.{COORDINATE_DECIMALS}f}"
         return text.replace(".", ",") if comma else text
 
     return {
-        place.row.index: {longitude: coordinate(place.longitude), latitude: coordinate(place.latitude),
-                          precision: place.precision}
+        place.row.index: {
+            longitude: coordinate(place.longitude),
+            latitude: coordinate(place.latitude),
+            precision: place.precision,
+        }
         for place in placed
     }
 
 
-def summary(name: str, rows: Sequence[Row], decisions: Sequence[Placed | Refused],
-            skipped: Sequence[tuple[int, str]], requests: int) -> list[str]:
+def summary(
+    name: str,
+    rows: Sequence[Row],
+    decisions: Sequence[Placed | Refused],
+    skipped: Sequence[tuple[int, str]],
+    requests: int,
+) -> list[str]:
     """What was sent, placed (by precision), refused and left out, each refusal with its ``file:line``."""
     placed = [decision for decision in decisions if isinstance(decision, Placed)]
     refused = [decision for decision in decisions if isinstance(decision, Refused)]
-    lines = [f"{name} : {len(rows) + len(skipped)} opération(s) à placer, "
-             f"{len(rows)} envoyée(s) en {requests} requête(s)"]
+    lines = [
+        f"{name} : {len(rows) + len(skipped)} opération(s) à placer, "
+        f"{len(rows)} envoyée(s) en {requests} requête(s)"
+    ]
     if rows:
-        counts = ", ".join(f"{sum(place.precision == precision for place in placed)} {words}"
-                           for precision, words in PRECISION_WORDS.items())
+        counts = ", ".join(
+            f"{sum(place.precision == precision for place in placed)} {words}"
+            for precision, words in PRECISION_WORDS.items()
+        )
         lines.append(f"placées : {len(placed)} ({counts})")
         lines.append(f"refusées : {len(refused)} (position laissée telle quelle)")
         lines += [f"  {name}:{refusal.row.line}: {refusal.reason}" for refusal in refused]
@@ -204,23 +236,47 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", type=Path, help="fichier d'opérations (CSV)")
     target = parser.add_mutually_exclusive_group(required=True)
     target.add_argument("--out", type=Path, help="fichier à écrire ; le fichier d'entrée n'est pas modifié")
-    target.add_argument("--in-place", action="store_true",
-                        help="réécrire le fichier d'entrée, après en avoir gardé une copie "
-                             ".bak-AAAAMMJJ-HHMMSS")
-    parser.add_argument("--all", action="store_true",
-                        help="envoyer toutes les lignes, pas seulement celles sans position "
-                             "ou placées à la commune")
-    parser.add_argument("--min-score", type=_bounded(float, 0, 1), default=DEFAULT_MIN_SCORE,
-                        help="score minimal d'un résultat retenu, de 0 à 1 (%(default)s)")
+    target.add_argument(
+        "--in-place",
+        action="store_true",
+        help="réécrire le fichier d'entrée, après en avoir gardé une copie .bak-AAAAMMJJ-HHMMSS",
+    )
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="envoyer toutes les lignes, pas seulement celles sans position ou placées à la commune",
+    )
+    parser.add_argument(
+        "--min-score",
+        type=_bounded(float, 0, 1),
+        default=DEFAULT_MIN_SCORE,
+        help="score minimal d'un résultat retenu, de 0 à 1 (%(default)s)",
+    )
     parser.add_argument("--api-url", default=ban.DEFAULT_API_URL, help="adresse du géocodeur (%(default)s)")
-    parser.add_argument("--batch-size", type=_bounded(int, 1), default=DEFAULT_BATCH_SIZE,
-                        help="lignes par requête (%(default)s)")
-    parser.add_argument("--timeout", type=_bounded(float, 0.01), default=ban.Policy.timeout,
-                        help="secondes d'attente d'une réponse (%(default)s)")
-    parser.add_argument("--retries", type=_bounded(int, 0), default=ban.Policy.retries,
-                        help="nouveaux essais après un délai dépassé, une erreur 429 ou 5xx (%(default)s)")
-    parser.add_argument("--backoff", type=_bounded(float, 0), default=ban.Policy.backoff,
-                        help="secondes avant le premier nouvel essai, doublées ensuite (%(default)s)")
+    parser.add_argument(
+        "--batch-size",
+        type=_bounded(int, 1),
+        default=DEFAULT_BATCH_SIZE,
+        help="lignes par requête (%(default)s)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_bounded(float, 0.01),
+        default=ban.Policy.timeout,
+        help="secondes d'attente d'une réponse (%(default)s)",
+    )
+    parser.add_argument(
+        "--retries",
+        type=_bounded(int, 0),
+        default=ban.Policy.retries,
+        help="nouveaux essais après un délai dépassé, une erreur 429 ou 5xx (%(default)s)",
+    )
+    parser.add_argument(
+        "--backoff",
+        type=_bounded(float, 0),
+        default=ban.Policy.backoff,
+        help="secondes avant le premier nouvel essai, doublées ensuite (%(default)s)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -245,11 +301,18 @@ def run(args: argparse.Namespace) -> int:
     decisions: list[Placed | Refused] = []
     try:
         for batch in batches:
-            body = ban.search_csv(args.api_url, build_upload(batch), columns=SEARCH_COLUMNS,
-                                  citycode=Op.CODE_INSEE, policy=policy)
+            body = ban.search_csv(
+                args.api_url,
+                build_upload(batch),
+                columns=SEARCH_COLUMNS,
+                citycode=Op.CODE_INSEE,
+                policy=policy,
+            )
             answers = read_answer(body, batch)
-            decisions += [decide(row, answer, min_score=args.min_score)
-                          for row, answer in zip(batch, answers, strict=True)]
+            decisions += [
+                decide(row, answer, min_score=args.min_score)
+                for row, answer in zip(batch, answers, strict=True)
+            ]
     except ban.NoNetwork as error:
         return _fail(f"geocode : {error} ; aucun fichier modifié", code=2)
     except (ban.ServiceError, AnswerError) as error:
@@ -283,7 +346,7 @@ def _write(path: Path, raw: bytes, out: Path | None, data: bytes) -> str:
 
 def _batches(rows: Sequence[Row], size: int) -> Iterator[Sequence[Row]]:
     for start in range(0, len(rows), size):
-        yield rows[start:start + size]
+        yield rows[start : start + size]
 
 
 def _rank(precision: str) -> int:
@@ -294,8 +357,9 @@ def _decimal(value: float) -> str:
     return f"{value:.2f}".replace(".", ",")
 
 
-def _bounded(convert: Callable[[str], float], low: float,
-             high: float | None = None) -> Callable[[str], float]:
+def _bounded(
+    convert: Callable[[str], float], low: float, high: float | None = None
+) -> Callable[[str], float]:
     def parse(text: str) -> float:
         try:
             value = convert(text)
@@ -305,6 +369,7 @@ def _bounded(convert: Callable[[str], float], low: float,
             limit = f"de {low:g} à {high:g}" if high is not None else f"au moins {low:g}"
             raise argparse.ArgumentTypeError(f"« {text} » : attendu {limit}")
         return value
+
     return parse
 
 

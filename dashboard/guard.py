@@ -48,8 +48,11 @@ def number(value: Any) -> bool:
 
 
 def texts(value: Any) -> bool:
-    return value is None or isinstance(value, str) or (
-        isinstance(value, list) and all(isinstance(item, str) for item in value))
+    return (
+        value is None
+        or isinstance(value, str)
+        or (isinstance(value, list) and all(isinstance(item, str) for item in value))
+    )
 
 
 def mapping(value: Any) -> bool:
@@ -63,13 +66,23 @@ def flag(value: Any) -> bool:
 # What each property can hold when it comes from our components. A property not listed (a component added
 # later) is only held to the general limits.
 BY_PROPERTY: dict[str, Check] = {
-    "n_clicks": count, "n_intervals": count,
-    "pathname": text, "search": text, "hash": text, "href": text,
-    "clickData": mapping, "hoverData": mapping, "selectedData": mapping, "relayoutData": mapping,
+    "n_clicks": count,
+    "n_intervals": count,
+    "pathname": text,
+    "search": text,
+    "hash": text,
+    "href": text,
+    "clickData": mapping,
+    "hoverData": mapping,
+    "selectedData": mapping,
+    "relayoutData": mapping,
 }
 BY_COMPONENT: dict[tuple[str, str], Check] = {
     (Ctl.YEAR, "value"): number,
-    **{(control, "value"): texts for control in (Ctl.DEPARTEMENT, Ctl.COMMUNE, Ctl.PROGRAMME, Ctl.STATUS, Ctl.CODE)},
+    **{
+        (control, "value"): texts
+        for control in (Ctl.DEPARTEMENT, Ctl.COMMUNE, Ctl.PROGRAMME, Ctl.STATUS, Ctl.CODE)
+    },
     (Region.READY, "data"): flag,
     (Region.SORT, "data"): mapping,
     (Commune.READY, "data"): text,
@@ -190,5 +203,9 @@ def _matches(component_id: Any, pattern: dict) -> bool:
 def _stringify(component_id: str | dict) -> str:
     """Dash's own form of an id in ``changedPropIds`` (dash._utils.stringify_id)."""
     if isinstance(component_id, dict):
-        return "{" + ",".join(f"{json.dumps(k)}:{json.dumps(component_id[k])}" for k in sorted(component_id)) + "}"
+        return (
+            "{"
+            + ",".join(f"{json.dumps(k)}:{json.dumps(component_id[k])}" for k in sorted(component_id))
+            + "}"
+        )
     return component_id

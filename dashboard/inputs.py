@@ -28,7 +28,12 @@ def as_year(value: Any, *, default: int, years: tuple[int, int] | None = None) -
         year = value
     elif isinstance(value, float) and math.isfinite(value):
         year = int(value)
-    elif isinstance(value, str) and value.isascii() and value.strip().isdigit() and len(value) <= MAX_YEAR_DIGITS:
+    elif (
+        isinstance(value, str)
+        and value.isascii()
+        and value.strip().isdigit()
+        and len(value) <= MAX_YEAR_DIGITS
+    ):
         year = int(value)
     else:
         year = None
@@ -51,8 +56,10 @@ def as_sort(value: Any, columns: Collection[str], default_column: str) -> dict:
     """``{"column": <a sortable column>, "descending": bool}`` from whatever the sort store holds."""
     value = value if isinstance(value, dict) else {}
     column = value.get("column")
-    return {"column": column if isinstance(column, str) and column in columns else default_column,
-            "descending": value.get("descending") is True}
+    return {
+        "column": column if isinstance(column, str) and column in columns else default_column,
+        "descending": value.get("descending") is True,
+    }
 
 
 def clicked_code(click: Any) -> str | None:
@@ -66,7 +73,13 @@ def clicked_code(click: Any) -> str | None:
 
 
 def controls_view(
-    year: Any, departements: Any, communes: Any, programmes: Any, statuses: Any, codes: Any, *,
+    year: Any,
+    departements: Any,
+    communes: Any,
+    programmes: Any,
+    statuses: Any,
+    codes: Any,
+    *,
     presentation: bool = False,
     years: tuple[int, int] | None = None,
     departement_codes: Collection[str] | None = None,

@@ -8,7 +8,6 @@ from dashboard.context import Context
 from dashboard.ids import Ctl, Shell
 from dashboard.schema import FINANCING_CODES, FINANCING_LABELS, PROGRAMMES, STATUSES
 
-
 PLAY_INTERVAL_MS = 2500  # one year every 2.5 s: time to read the map before it changes
 
 
@@ -16,46 +15,95 @@ def year_control(context: Context) -> html.Div:
     first, last = context.years
     return html.Div(
         [
-            html.Span(["Situation fin ", html.Strong(context.default_year, id=Ctl.YEAR_VALUE, className="year-value")],
-                      className="control-label year-label", id=Ctl.YEAR_LABEL),
-            html.Button("◀", id=Ctl.YEAR_PREV, className="step-button", title="Année précédente (←)",
-                        **{"aria-label": "Année précédente"}),
+            html.Span(
+                [
+                    "Situation fin ",
+                    html.Strong(context.default_year, id=Ctl.YEAR_VALUE, className="year-value"),
+                ],
+                className="control-label year-label",
+                id=Ctl.YEAR_LABEL,
+            ),
+            html.Button(
+                "◀",
+                id=Ctl.YEAR_PREV,
+                className="step-button",
+                title="Année précédente (←)",
+                **{"aria-label": "Année précédente"},
+            ),
             html.Div(
-                dcc.Slider(id=Ctl.YEAR, min=first, max=last, step=1, value=context.default_year,
-                           marks={year: (str(year) if (year - first) % 2 == 0 or year == last else "")
-                                  for year in range(first, last + 1)},
-                           allow_direct_input=False, updatemode="mouseup", included=True),
+                dcc.Slider(
+                    id=Ctl.YEAR,
+                    min=first,
+                    max=last,
+                    step=1,
+                    value=context.default_year,
+                    marks={
+                        year: (str(year) if (year - first) % 2 == 0 or year == last else "")
+                        for year in range(first, last + 1)
+                    },
+                    allow_direct_input=False,
+                    updatemode="mouseup",
+                    included=True,
+                ),
                 className="year-slider",
             ),
-            html.Button("▶", id=Ctl.YEAR_NEXT, className="step-button", title="Année suivante (→)",
-                        **{"aria-label": "Année suivante"}),
-            html.Button("▶ Lecture", id=Ctl.PLAY, className="step-button play-button",
-                        title="Parcourir les années automatiquement (espace)", **{"aria-pressed": "false"}),
+            html.Button(
+                "▶",
+                id=Ctl.YEAR_NEXT,
+                className="step-button",
+                title="Année suivante (→)",
+                **{"aria-label": "Année suivante"},
+            ),
+            html.Button(
+                "▶ Lecture",
+                id=Ctl.PLAY,
+                className="step-button play-button",
+                title="Parcourir les années automatiquement (espace)",
+                **{"aria-pressed": "false"},
+            ),
             dcc.Interval(id=Ctl.PLAY_TIMER, interval=PLAY_INTERVAL_MS, disabled=True),
         ],
-        className="year-control", role="group", **{"aria-label": "Année affichée"},
+        className="year-control",
+        role="group",
+        **{"aria-label": "Année affichée"},
     )
 
 
 def _dropdown(component_id: str, options: list, placeholder: str, label: str) -> html.Label:
     return html.Label(
-        [html.Span(label, className="control-label", id=f"{component_id}-label"),
-         dcc.Dropdown(id=component_id, options=options, multi=True, placeholder=placeholder,
-                      searchable=True, clearable=True, className="filter")],
+        [
+            html.Span(label, className="control-label", id=f"{component_id}-label"),
+            dcc.Dropdown(
+                id=component_id,
+                options=options,
+                multi=True,
+                placeholder=placeholder,
+                searchable=True,
+                clearable=True,
+                className="filter",
+            ),
+        ],
         className="filter-label",
     )
 
 
 def filters(context: Context) -> html.Div:
-    departements = [{"label": f"{name} ({code})", "value": code} for code, name in sorted(context.departement_names.items())]
+    departements = [
+        {"label": f"{name} ({code})", "value": code}
+        for code, name in sorted(context.departement_names.items())
+    ]
     return html.Div(
         [
             _dropdown(Ctl.DEPARTEMENT, departements, "Tous", "Département"),
             _dropdown(Ctl.COMMUNE, context.commune_options(), "Toutes", "Commune"),
             _dropdown(Ctl.PROGRAMME, [{"label": p, "value": p} for p in PROGRAMMES], "Tous", "Programme"),
             _dropdown(Ctl.STATUS, [{"label": s, "value": s} for s in STATUSES], "Tous", "Statut"),
-            _dropdown(Ctl.CODE, [{"label": f"{c} — {FINANCING_LABELS[c]}", "value": c} for c in FINANCING_CODES],
-                      "Tous", "Financement"),
+            _dropdown(
+                Ctl.CODE,
+                [{"label": f"{c} — {FINANCING_LABELS[c]}", "value": c} for c in FINANCING_CODES],
+                "Tous",
+                "Financement",
+            ),
             html.Button("Réinitialiser", id=Ctl.RESET, className="reset-button"),
         ],
         className="filters",
@@ -71,8 +119,10 @@ def footer(context: Context) -> html.Footer:
             html.Ul(sources),
             html.P(metadata.get("geometrie", "")),
             html.P(metadata.get("acv", "")),
-            html.P(f"Licence des référentiels : {metadata.get('licence', '')}. Limites communales au millésime "
-                   f"{metadata.get('geometrie_millesime', '')} : quelques communes ont fusionné depuis."),
+            html.P(
+                f"Licence des référentiels : {metadata.get('licence', '')}. Limites communales au millésime "
+                f"{metadata.get('geometrie_millesime', '')} : quelques communes ont fusionné depuis."
+            ),
         ],
         className="footer",
     )
@@ -82,23 +132,48 @@ def search_box() -> html.Div:
     return html.Div(
         [
             html.Label("Rechercher une commune", htmlFor=Shell.SEARCH, className="visually-hidden"),
-            dcc.Input(id=Shell.SEARCH, type="search", placeholder="Commune ou code INSEE…",
-                      debounce=0.25, autoComplete="off", className="search-input", maxLength=80),
-            html.Div(id=Shell.SEARCH_RESULTS, className="search-results", role="region",
-                     **{"aria-live": "polite", "aria-label": "Résultats de la recherche"}),
+            dcc.Input(
+                id=Shell.SEARCH,
+                type="search",
+                placeholder="Commune ou code INSEE…",
+                debounce=0.25,
+                autoComplete="off",
+                className="search-input",
+                maxLength=80,
+            ),
+            html.Div(
+                id=Shell.SEARCH_RESULTS,
+                className="search-results",
+                role="region",
+                **{"aria-live": "polite", "aria-label": "Résultats de la recherche"},
+            ),
         ],
-        className="search no-print", role="search",
+        className="search no-print",
+        role="search",
     )
 
 
 def actions() -> html.Div:
     return html.Div(
         [
-            html.Button("Mode présentation", id=Shell.PRESENT, className="action-button",
-                        title="Grand écran : ← → changent l'année, espace lance la lecture, Échap pour sortir"),
-            html.Button("Copier le lien", id=Shell.COPY, className="action-button", title="Copier le lien de cette vue"),
-            html.Button("Exporter CSV", id=Shell.EXPORT_CSV, className="action-button",
-                        title="Les opérations affichées, pour un tableur"),
+            html.Button(
+                "Mode présentation",
+                id=Shell.PRESENT,
+                className="action-button",
+                title="Grand écran : ← → changent l'année, espace lance la lecture, Échap pour sortir",
+            ),
+            html.Button(
+                "Copier le lien",
+                id=Shell.COPY,
+                className="action-button",
+                title="Copier le lien de cette vue",
+            ),
+            html.Button(
+                "Exporter CSV",
+                id=Shell.EXPORT_CSV,
+                className="action-button",
+                title="Les opérations affichées, pour un tableur",
+            ),
             dcc.Download(id=Shell.DOWNLOAD),
         ],
         className="actions no-print",
@@ -113,21 +188,40 @@ def shell(context: Context) -> html.Div:
             dcc.Store(id=Shell.PNG_DONE),
             html.A("Aller au contenu", href="#" + Shell.CONTENT, className="skip-link"),
             html.Header(
-                [dcc.Link([html.Span("Cœur de Ville", className="brand")], href="/", className="brand-link"),
-                 html.Span("Clésence · Action Cœur de Ville · Hauts-de-France", className="tagline"),
-                 search_box(), actions()],
+                [
+                    dcc.Link(
+                        [html.Span("Cœur de Ville", className="brand")], href="/", className="brand-link"
+                    ),
+                    html.Span("Clésence · Action Cœur de Ville · Hauts-de-France", className="tagline"),
+                    search_box(),
+                    actions(),
+                ],
                 className="header",
             ),
-            html.Div([year_control(context), filters(context)], id=Shell.CONTROLS, className="controls no-print",
-                     role="region", **{"aria-label": "Année et filtres"}),
             html.Div(
-                [html.Span(id=Shell.YEAR_TITLE, className="year-title", **{"aria-live": "polite"}),
-                 html.Button("Quitter la présentation (Échap)", id=Shell.EXIT_PRESENT, className="action-button exit-present")],
-                className="presenter-bar", role="region", **{"aria-label": "Présentation"},
+                [year_control(context), filters(context)],
+                id=Shell.CONTROLS,
+                className="controls no-print",
+                role="region",
+                **{"aria-label": "Année et filtres"},
+            ),
+            html.Div(
+                [
+                    html.Span(id=Shell.YEAR_TITLE, className="year-title", **{"aria-live": "polite"}),
+                    html.Button(
+                        "Quitter la présentation (Échap)",
+                        id=Shell.EXIT_PRESENT,
+                        className="action-button exit-present",
+                    ),
+                ],
+                className="presenter-bar",
+                role="region",
+                **{"aria-label": "Présentation"},
             ),
             html.Div(id=Shell.NOTICE, role="status", className="notice"),
             html.Main(id=Shell.CONTENT, className="content", tabIndex=-1),
             footer(context),
         ],
-        id=Shell.ROOT, className="shell",
+        id=Shell.ROOT,
+        className="shell",
     )

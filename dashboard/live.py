@@ -25,8 +25,15 @@ from dashboard.report import Issue, Report
 log = logging.getLogger(__name__)
 
 # Every file load_dataset reads. A change to any of them is a new version of the data.
-WATCHED = (ds.OPERATIONS_FILE, ds.COMMUNES_FILE, ds.DEPARTEMENTS_FILE, ds.ACV_FILE, ds.TOTALS_FILE,
-           ds.SOURCES_FILE, ds.METADATA_FILE)
+WATCHED = (
+    ds.OPERATIONS_FILE,
+    ds.COMMUNES_FILE,
+    ds.DEPARTEMENTS_FILE,
+    ds.ACV_FILE,
+    ds.TOTALS_FILE,
+    ds.SOURCES_FILE,
+    ds.METADATA_FILE,
+)
 CHECK_EVERY = 2.0  # seconds between two looks at the files' stat: a handful of stat() calls
 # A file modified less than this ago may still be being written (editors and spreadsheets do not all
 # replace files atomically): it is looked at again on the next check rather than loaded half-written.
@@ -189,8 +196,12 @@ class LiveContext:
         # Changed again while being read: what was loaded may mix two versions, so look again next time.
         self._signature = before if file_signature(self.data_dir) == before else None
         if context is None:
-            log.warning("data in %s not reloaded (version %s): %s", self.data_dir, version,
-                        "; ".join(str(issue) for issue in report.errors[:3]))
+            log.warning(
+                "data in %s not reloaded (version %s): %s",
+                self.data_dir,
+                version,
+                "; ".join(str(issue) for issue in report.errors[:3]),
+            )
             self._state = _State(state.context, Failure(version, report, self._wall_clock()))
             return
         log.info("data in %s reloaded: version %s → %s", self.data_dir, state.context.version, version)
@@ -205,7 +216,9 @@ class LiveContext:
         report = Report()
         try:
             dataset = self._loader(self.data_dir, report)
-            context = None if dataset is None else dataclasses.replace(build_context(dataset), version=version)
+            context = (
+                None if dataset is None else dataclasses.replace(build_context(dataset), version=version)
+            )
         except Exception:  # a file no check foresaw must not take the running site down with it
             log.exception("loading %s failed unexpectedly", self.data_dir)
             report.error(UNEXPECTED_FILE, None, None, UNEXPECTED)

@@ -23,7 +23,12 @@ def rounded(geometry: gpd.GeoSeries) -> gpd.GeoSeries:
 def feature_collection(areas: gpd.GeoDataFrame) -> dict:
     """A GeoJSON FeatureCollection whose features carry ``id`` = code (Plotly's default key)."""
     features = [
-        {"type": "Feature", "id": code, "properties": {Geo.NOM: name}, "geometry": shapely.geometry.mapping(shape)}
+        {
+            "type": "Feature",
+            "id": code,
+            "properties": {Geo.NOM: name},
+            "geometry": shapely.geometry.mapping(shape),
+        }
         for code, name, shape in zip(areas[Geo.CODE], areas[Geo.NOM], areas.geometry, strict=True)
     ]
     return {"type": "FeatureCollection", "features": features}

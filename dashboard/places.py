@@ -61,13 +61,20 @@ def check_commune(out: dict, name: str, line: int, places: Places, report: Repor
     official = places.names[code]
     if out[Op.COMMUNE] and normalise(out[Op.COMMUNE]) != normalise(official):
         report.error(
-            name, line, Op.COMMUNE,
+            name,
+            line,
+            Op.COMMUNE,
             f"{quote(out[Op.COMMUNE])} ne correspond pas au code {code}, qui est « {official} »",
         )
 
 
 def check_position(
-    out: dict, longitude: float | None, latitude: float | None, name: str, line: int, places: Places,
+    out: dict,
+    longitude: float | None,
+    latitude: float | None,
+    name: str,
+    line: int,
+    places: Places,
     report: Report,
 ) -> None:
     """Both coordinates or neither, a precision with them, the point in its commune; sets them in ``out``.
@@ -83,7 +90,9 @@ def check_position(
         out[Op.LONGITUDE] = out[Op.LATITUDE] = None
         if not any(given) and precision and precision != PRECISION_COMMUNE:
             report.error(
-                name, line, Op.PRECISION_GEO,
+                name,
+                line,
+                Op.PRECISION_GEO,
                 f"précision {quote(precision)} sans coordonnées : attendu longitude et latitude, "
                 "ou « commune »",
             )
@@ -102,7 +111,9 @@ def check_position(
     elif not _in_bounds(places.bounds, longitude, latitude):
         west, south, east, north = (f"{round(value, 2):g}" for value in places.bounds)
         report.error(
-            name, line, Op.LONGITUDE,
+            name,
+            line,
+            Op.LONGITUDE,
             f"le point ({longitude:g}, {latitude:g}) est hors de la région : attendu une longitude entre "
             f"{west} et {east} et une latitude entre {south} et {north}, en degrés décimaux (WGS84)",
         )

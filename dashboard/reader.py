@@ -38,7 +38,7 @@ _NOT_CSV = {
 _CSV_ERRORS = {
     "unexpected end of data": "guillemet ouvert jamais refermé : la cellule court jusqu'à la fin du fichier",
     "expected after": "caractère après un guillemet fermant : dans une cellule entre guillemets, "
-                      "doubler les guillemets (\"\")",
+    'doubler les guillemets ("")',
     "field larger than field limit": f"cellule de plus de {MAX_CELL_CHARS} caractères",
 }
 
@@ -84,10 +84,12 @@ def decode(raw: bytes, name: str, report: Report) -> tuple[str, str] | None:
         return raw.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as error:
         line, byte = _line_of(raw, error.start), raw[error.start]
-        before = raw[:error.start].decode("utf-8-sig")
+        before = raw[: error.start].decode("utf-8-sig")
         if raw.startswith(b"\xef\xbb\xbf") or (not before.isascii() and _is_latin(before)):
             report.error(
-                name, line, None,
+                name,
+                line,
+                None,
                 f"octet 0x{byte:02x} invalide en UTF-8, alors que le début du fichier est en UTF-8 : "
                 "encodages mélangés (copier-coller ?), enregistrer tout le fichier en CSV UTF-8",
             )
@@ -96,7 +98,9 @@ def decode(raw: bytes, name: str, report: Report) -> tuple[str, str] | None:
         return raw.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as error:
         report.error(
-            name, _line_of(raw, error.start), None,
+            name,
+            _line_of(raw, error.start),
+            None,
             f"octet 0x{raw[error.start]:02x} inconnu en UTF-8 comme en Windows-1252 : "
             "attendu un fichier UTF-8 ou Windows-1252",
         )
@@ -109,9 +113,11 @@ def _header_cells(header: str, separator: str) -> list[str]:
 
 def guess_separator(header: str, expected: tuple[str, ...]) -> str:
     """The separator that splits the header into the most expected column names."""
+
     def score(separator: str) -> tuple[int, int]:
         cells = _header_cells(header, separator)
         return (sum(cell in expected for cell in cells), len(cells))
+
     return max(SEPARATORS, key=score)
 
 
@@ -131,8 +137,8 @@ def _first_line(text: str) -> tuple[int, str]:
     """The header: the first line that is not blank (nor only separators), with its number."""
     start = 0
     for number, match in enumerate(_NEWLINE.finditer(text), start=1):
-        if text[start:match.start()].strip(' \t,;"'):
-            return number, text[start:match.start()]
+        if text[start : match.start()].strip(' \t,;"'):
+            return number, text[start : match.start()]
         start = match.end()
     return _line_of(text, start), text[start:]
 
@@ -145,14 +151,18 @@ def _check_header(
     for other in UNSUPPORTED_SEPARATORS:
         if sum(cell in expected for cell in _header_cells(header, other)) > found:
             report.error(
-                name, line, None,
+                name,
+                line,
+                None,
                 f"séparateur « {other} » non pris en charge : enregistrer avec « , » ou « ; » "
                 "entre les colonnes",
             )
             return False
     if not found:
         report.error(
-            name, line, None,
+            name,
+            line,
+            None,
             "en-tête non reconnu : la première ligne doit donner les noms des colonnes, "
             f"par ex. « {','.join(expected[:3])} »",
         )
@@ -164,7 +174,9 @@ def read_bytes(path: Path, report: Report, max_bytes: int) -> bytes | None:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            report.error(path.name, None, None, f"fichier trop gros ({size} octets) : au plus {max_bytes} octets")
+            report.error(
+                path.name, None, None, f"fichier trop gros ({size} octets) : au plus {max_bytes} octets"
+            )
             return None
         return path.read_bytes()
     except OSError as error:
@@ -230,13 +242,15 @@ def _parse(text: str, name: str, separator: str, encoding: str, report: Report) 
     shown = "tabulation" if separator == "\t" else f"« {separator} »"
     lines, cells = [], []
     for line, record in rows:
-        if len(record) > len(header) and not any(cell.strip() for cell in record[len(header):]):
-            record = record[:len(header)]  # empty cells a spreadsheet left after the last column
+        if len(record) > len(header) and not any(cell.strip() for cell in record[len(header) :]):
+            record = record[: len(header)]  # empty cells a spreadsheet left after the last column
         if len(record) != len(header):
             too_many = len(record) > len(header)
             hint = f" : une cellule contient-elle {shown} sans guillemets ?" if too_many else ""
             report.error(
-                name, line, None,
+                name,
+                line,
+                None,
                 f"{len(record)} champs au lieu des {len(header)} de l'en-tête (séparateur {shown}){hint}",
             )
             continue
@@ -251,7 +265,9 @@ def _parse(text: str, name: str, separator: str, encoding: str, report: Report) 
         filled = frame.index[frame[position].str.strip() != ""]
         if len(filled):
             report.error(
-                name, lines[filled[0]], None,
+                name,
+                lines[filled[0]],
+                None,
                 f"valeur dans la colonne n° {position + 1}, qui n'a pas de nom dans l'en-tête",
             )
     names = [header[position] for position in keep]

@@ -36,10 +36,29 @@ class Op:
 
 # Order of the contract, as the file is written.
 OPERATION_COLUMNS: Final = (
-    Op.ID, Op.PROGRAMME, Op.COMMUNE, Op.CODE_INSEE, Op.ADRESSE, Op.NOM, Op.NATURE,
-    Op.DESCRIPTION, Op.LOGEMENTS, Op.FINANCEMENTS, Op.TYPOLOGIE, Op.SURFACE_M2,
-    Op.COMMERCES, Op.DEBUT_TRAVAUX, Op.LIVRAISON, Op.DUREE_MOIS, Op.BUDGET_EUR,
-    Op.LONGITUDE, Op.LATITUDE, Op.PRECISION_GEO, Op.SOURCE, Op.VARIANTES, Op.CONFLIT,
+    Op.ID,
+    Op.PROGRAMME,
+    Op.COMMUNE,
+    Op.CODE_INSEE,
+    Op.ADRESSE,
+    Op.NOM,
+    Op.NATURE,
+    Op.DESCRIPTION,
+    Op.LOGEMENTS,
+    Op.FINANCEMENTS,
+    Op.TYPOLOGIE,
+    Op.SURFACE_M2,
+    Op.COMMERCES,
+    Op.DEBUT_TRAVAUX,
+    Op.LIVRAISON,
+    Op.DUREE_MOIS,
+    Op.BUDGET_EUR,
+    Op.LONGITUDE,
+    Op.LATITUDE,
+    Op.PRECISION_GEO,
+    Op.SOURCE,
+    Op.VARIANTES,
+    Op.CONFLIT,
     Op.REMARQUES,
 )
 # Columns a file may leave out (added empty); every other one is required.
@@ -81,8 +100,13 @@ class Total:
 
 
 TOTAL_COLUMNS: Final = (
-    Total.INDICATEUR, Total.LIBELLE, Total.VALEUR, Total.UNITE, Total.PERIMETRE,
-    Total.SOURCE, Total.CITATION,
+    Total.INDICATEUR,
+    Total.LIBELLE,
+    Total.VALEUR,
+    Total.UNITE,
+    Total.PERIMETRE,
+    Total.SOURCE,
+    Total.CITATION,
 )
 
 

@@ -48,7 +48,11 @@ class CommuneIndex:
         scored = []
         compact = text.replace(" ", "")
         for code, name, key in zip(self._codes, self._names, self._keys, strict=True):
-            if compact.isalnum() and code.lower().startswith(compact.lower()) and any(c.isdigit() for c in compact):
+            if (
+                compact.isalnum()
+                and code.lower().startswith(compact.lower())
+                and any(c.isdigit() for c in compact)
+            ):
                 rank = 0 if code.lower() == compact.lower() else 1
             elif key == text:
                 rank = 0
@@ -63,5 +67,7 @@ class CommuneIndex:
             operations = self._operations.get(code, 0)
             scored.append((rank, -operations, len(name), name, code))
         scored.sort()
-        return [Match(code, name, self._departements.get(code[:2], code[:2]), -ops)
-                for _, ops, _, name, code in scored[:limit]]
+        return [
+            Match(code, name, self._departements.get(code[:2], code[:2]), -ops)
+            for _, ops, _, name, code in scored[:limit]
+        ]

@@ -37,7 +37,9 @@ def frame_origin(value: str) -> str:
     """An origin allowed to frame the dashboard, checked (also an argparse ``type``)."""
     origin = value.strip().rstrip("/")
     if not ORIGIN.fullmatch(origin):
-        raise ValueError(f"origine invalide pour frame-ancestors : « {value[:80]} » (attendu https://hote[:port])")
+        raise ValueError(
+            f"origine invalide pour frame-ancestors : « {value[:80]} » (attendu https://hote[:port])"
+        )
     return origin
 
 
@@ -99,7 +101,9 @@ class QuietRequestHandler(WSGIRequestHandler):
         self.send_header("Date", self.date_time_string())
 
 
-def _security_headers(app: dash.Dash, ancestors: tuple[str, ...]) -> Callable[[flask.Response], flask.Response]:
+def _security_headers(
+    app: dash.Dash, ancestors: tuple[str, ...]
+) -> Callable[[flask.Response], flask.Response]:
     @cache
     def policy() -> str:
         # Computed at the first response, once every callback (and its inline script) exists.
@@ -128,23 +132,30 @@ ERRORS = {
     405: ("Méthode non autorisée", "Cette adresse n'accepte pas cette méthode."),
     413: ("Requête trop volumineuse", "La requête dépasse la taille acceptée."),
     415: ("Type de contenu refusé", "Cette adresse n'accepte que du JSON."),
-    500: ("Erreur interne", "Une erreur inattendue s'est produite ; elle a été enregistrée. Réessayez plus tard."),
+    500: (
+        "Erreur interne",
+        "Une erreur inattendue s'est produite ; elle a été enregistrée. Réessayez plus tard.",
+    ),
 }
 OTHER_ERROR = ("Requête refusée", "La requête n'a pas abouti.")
 KEPT_HEADERS = ("Allow", "Retry-After")
 
 
-def error_response(code: int, message: str | None = None, headers: dict[str, str] | None = None) -> flask.Response:
+def error_response(
+    code: int, message: str | None = None, headers: dict[str, str] | None = None
+) -> flask.Response:
     """A short French answer: JSON for the app's own requests (callbacks, health), a small page otherwise."""
     title, text = ERRORS.get(code, OTHER_ERROR)
     text = message or text
     if _wants_json():
         response = flask.jsonify({"erreur": title, "detail": text})
     else:
-        page = (f'<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8"><title>{escape(title)} — Cœur de Ville'
-                f'</title><link rel="stylesheet" href="/assets/style.css"></head><body><main class="content">'
-                f'<h1 class="page-title">{escape(title)}</h1><p>{escape(text)}</p>'
-                f'<p><a href="/">← Retour à la région</a></p></main></body></html>\n')
+        page = (
+            f'<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8"><title>{escape(title)} — Cœur de Ville'
+            f'</title><link rel="stylesheet" href="/assets/style.css"></head><body><main class="content">'
+            f'<h1 class="page-title">{escape(title)}</h1><p>{escape(text)}</p>'
+            f'<p><a href="/">← Retour à la région</a></p></main></body></html>\n'
+        )
         response = flask.Response(page, mimetype="text/html")
     response.status_code = code
     response.headers["Cache-Control"] = NO_STORE
@@ -155,8 +166,12 @@ def error_response(code: int, message: str | None = None, headers: dict[str, str
 
 def _wants_json() -> bool:
     request = flask.request
-    return (request.path.startswith("/_dash-") or request.path == "/healthz" or request.is_json
-            or request.accept_mimetypes.best == "application/json")
+    return (
+        request.path.startswith("/_dash-")
+        or request.path == "/healthz"
+        or request.is_json
+        or request.accept_mimetypes.best == "application/json"
+    )
 
 
 def _french_errors(app: dash.Dash) -> None:
@@ -178,8 +193,12 @@ def _french_errors(app: dash.Dash) -> None:
     @server.errorhandler(Exception)
     def unexpected(error: Exception):
         original = getattr(error, "original_exception", None) or error
-        log.error("unexpected error on %s %s", flask.request.method, flask.request.path,
-                  exc_info=(type(original), original, original.__traceback__))
+        log.error(
+            "unexpected error on %s %s",
+            flask.request.method,
+            flask.request.path,
+            exc_info=(type(original), original, original.__traceback__),
+        )
         return error_response(500)
 
 

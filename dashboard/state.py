@@ -112,8 +112,11 @@ def view_query(view: View, *, default_year: int) -> str:
     if view.year != default_year:
         pairs.append((Q.YEAR, view.year))
     for key, values in (
-        (Q.DEPARTEMENT, view.departements), (Q.COMMUNE, view.communes),
-        (Q.PROGRAMME, view.programmes), (Q.STATUS, view.statuses), (Q.CODE, view.codes),
+        (Q.DEPARTEMENT, view.departements),
+        (Q.COMMUNE, view.communes),
+        (Q.PROGRAMME, view.programmes),
+        (Q.STATUS, view.statuses),
+        (Q.CODE, view.codes),
     ):
         pairs.extend((key, value) for value in values)
     if view.presentation:

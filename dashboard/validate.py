@@ -21,9 +21,20 @@ from dashboard.places import Places, check_commune, check_position, normalise
 from dashboard.reader import LINE_COLUMN, Table
 from dashboard.report import Report
 from dashboard.schema import (
-    DATE_COLUMNS, DECIMAL_COLUMNS, INTEGER_COLUMNS, LOGEMENTS_FROM_MIX, LOGEMENTS_PUBLISHED,
-    NATURES, OPERATION_COLUMNS, OPTIONAL_COLUMNS, PRECISIONS, PROGRAMMES, VARIANT_COLUMNS,
-    Derived, Mix, Op,
+    DATE_COLUMNS,
+    DECIMAL_COLUMNS,
+    INTEGER_COLUMNS,
+    LOGEMENTS_FROM_MIX,
+    LOGEMENTS_PUBLISHED,
+    NATURES,
+    OPERATION_COLUMNS,
+    OPTIONAL_COLUMNS,
+    PRECISIONS,
+    PROGRAMMES,
+    VARIANT_COLUMNS,
+    Derived,
+    Mix,
+    Op,
 )
 
 DERIVED_COLUMNS = (Derived.DEPARTEMENT, Derived.LOGEMENTS_RETENUS, Derived.LOGEMENTS_ORIGINE)
@@ -43,15 +54,25 @@ def _one_of(values: tuple[str, ...], *, empty: str = "") -> pa.Check:
 
 SCHEMA = pa.DataFrameSchema(
     {
-        Op.ID: _text(pa.Check.str_matches(SLUG, error="identifiant attendu en minuscules, chiffres et tirets, par ex. « arras-rue-diderot »"), required=True),
+        Op.ID: _text(
+            pa.Check.str_matches(
+                SLUG,
+                error="identifiant attendu en minuscules, chiffres et tirets, par ex. « arras-rue-diderot »",
+            ),
+            required=True,
+        ),
         Op.PROGRAMME: _text(_one_of(PROGRAMMES), required=True),
         Op.COMMUNE: _text(required=True),
         Op.CODE_INSEE: _text(required=True),
         Op.NATURE: _text(_one_of(NATURES, empty=", ou vide")),
         Op.PRECISION_GEO: _text(_one_of(PRECISIONS, empty=", ou vide")),
         Op.SOURCE: _text(required=True),
-        **{column: _text() for column in OPERATION_COLUMNS if column not in {
-            Op.ID, Op.PROGRAMME, Op.COMMUNE, Op.CODE_INSEE, Op.NATURE, Op.PRECISION_GEO, Op.SOURCE}},
+        **{
+            column: _text()
+            for column in OPERATION_COLUMNS
+            if column
+            not in {Op.ID, Op.PROGRAMME, Op.COMMUNE, Op.CODE_INSEE, Op.NATURE, Op.PRECISION_GEO, Op.SOURCE}
+        },
     },
     strict=False,
 )
@@ -137,7 +158,9 @@ def validate_operations(
         [item for _, items in rows for item in items],
         columns=[Mix.ID, Mix.CODE, Mix.LOGEMENTS],
     )
-    return Operations(_types(typed), mix.astype({Mix.ID: "string", Mix.CODE: "string", Mix.LOGEMENTS: "int64"}))
+    return Operations(
+        _types(typed), mix.astype({Mix.ID: "string", Mix.CODE: "string", Mix.LOGEMENTS: "int64"})
+    )
 
 
 def _types(typed: pd.DataFrame) -> pd.DataFrame:
@@ -194,16 +217,23 @@ def _check_mix_total(out: dict, items: tuple, published: bool, name: str, line: 
     total = sum(item.dwellings for item in items)
     if items and out[Op.LOGEMENTS] is not None and total != out[Op.LOGEMENTS]:
         report.warning(
-            name, line, Op.FINANCEMENTS,
+            name,
+            line,
+            Op.FINANCEMENTS,
             f"{out[Op.ID]} : le financement publié totalise {total} logements, "
             f"pour {out[Op.LOGEMENTS]} logements annoncés",
         )
     if out[Op.LOGEMENTS] is not None:
-        out[Derived.LOGEMENTS_RETENUS], out[Derived.LOGEMENTS_ORIGINE] = out[Op.LOGEMENTS], LOGEMENTS_PUBLISHED
+        out[Derived.LOGEMENTS_RETENUS], out[Derived.LOGEMENTS_ORIGINE] = (
+            out[Op.LOGEMENTS],
+            LOGEMENTS_PUBLISHED,
+        )
     elif items and not published:
         out[Derived.LOGEMENTS_RETENUS], out[Derived.LOGEMENTS_ORIGINE] = total, LOGEMENTS_FROM_MIX
         report.warning(
-            name, line, Op.LOGEMENTS,
+            name,
+            line,
+            Op.LOGEMENTS,
             f"{out[Op.ID]} : total non publié, {total} logements comptés d'après le financement",
         )
     else:
@@ -212,10 +242,12 @@ def _check_mix_total(out: dict, items: tuple, published: bool, name: str, line: 
 
 def _check_variants(row: dict, name: str, line: int, parse, report: Report) -> None:
     pairs = parse(Op.VARIANTES, parsing.parse_variantes, row[Op.VARIANTES]) or ()
-    parsers = {**{c: parsing.parse_integer for c in INTEGER_COLUMNS},
-               **{c: parsing.parse_decimal for c in DECIMAL_COLUMNS},
-               **{c: parsing.parse_date for c in DATE_COLUMNS},
-               Op.FINANCEMENTS: parsing.parse_financements}
+    parsers = {
+        **{c: parsing.parse_integer for c in INTEGER_COLUMNS},
+        **{c: parsing.parse_decimal for c in DECIMAL_COLUMNS},
+        **{c: parsing.parse_date for c in DATE_COLUMNS},
+        Op.FINANCEMENTS: parsing.parse_financements,
+    }
     for column, value in pairs:
         if column not in VARIANT_COLUMNS:
             message = f"{quote(column)} : champ inconnu, attendu l'un des champs {', '.join(VARIANT_COLUMNS)}"
@@ -227,4 +259,6 @@ def _check_variants(row: dict, name: str, line: int, parse, report: Report) -> N
             report.error(name, line, Op.VARIANTES, f"pour {column}, {error}")
             continue
         published = row[column] or "vide"
-        report.warning(name, line, column, f"{row[Op.ID]} : valeurs publiées divergentes, {published} et {value}")
+        report.warning(
+            name, line, column, f"{row[Op.ID]} : valeurs publiées divergentes, {published} et {value}"
+        )

@@ -46,8 +46,10 @@ def _first_call(callback: dict) -> dict | None:
     dependencies = callback.get("inputs", []) + callback.get("state", [])
     if any(d["id"].startswith("{") for d in dependencies) or callback["output"].startswith("{"):
         return None
-    outputs = [dict(zip(("id", "property"), o.rsplit(".", 1), strict=True))
-               for o in callback["output"].strip(".").split("...")]
+    outputs = [
+        dict(zip(("id", "property"), o.rsplit(".", 1), strict=True))
+        for o in callback["output"].strip(".").split("...")
+    ]
     return {
         "output": callback["output"],
         "outputs": outputs if callback["output"].startswith("..") else outputs[0],

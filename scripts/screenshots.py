@@ -1,15 +1,14 @@
 """Take the README's screenshots (docs/*.png) of the dashboard on the bundled data, in headless Chromium.
 
-    .venv/bin/python scripts/screenshots.py
+.venv/bin/python scripts/screenshots.py
 """
 
 from __future__ import annotations
 
+import logging
 import sys
 import threading
 from pathlib import Path
-
-import logging
 
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server

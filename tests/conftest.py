@@ -10,8 +10,15 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = os.environ.get("COEUR_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-                 "--no-first-run", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
 # The corpus's checks are plain asserts in a helper module: show their values when they fail.
 pytest.register_assert_rewrite("tests.bad_inputs")
 
@@ -52,7 +59,9 @@ def write_world(folder: Path, rows: list[str] | None = None) -> Path:
         {"type": "Feature", "properties": {"code": "60", "nom": "Oise"}, "geometry": square(1)},
     ]
     (folder / "communes.geojson").write_text(json.dumps(feature_collection(communes)), encoding="utf-8")
-    (folder / "departements.geojson").write_text(json.dumps(feature_collection(departements)), encoding="utf-8")
+    (folder / "departements.geojson").write_text(
+        json.dumps(feature_collection(departements)), encoding="utf-8"
+    )
     (folder / "region.geojson").write_text(json.dumps(feature_collection(departements[:1])), encoding="utf-8")
     lines = [HEADER, *(ROWS if rows is None else rows)]
     (folder / "operations.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -26,7 +26,9 @@ def pattern_ids(spec_id: str) -> list[dict]:
     if pattern.get("type") == Region.SORT_BUTTON:
         return [{"column": column, "type": Region.SORT_BUTTON} for column in sorted(components.SORTABLE)]
     if pattern.get("type") == Shell.PNG_BUTTON:
-        return [{"graph": graph, "type": Shell.PNG_BUTTON} for graph in (Region.MAP, Region.MIX, Region.TIMELINE)]
+        return [
+            {"graph": graph, "type": Shell.PNG_BUTTON} for graph in (Region.MAP, Region.MIX, Region.TIMELINE)
+        ]
     raise KeyError(f"no components known for {spec_id}")
 
 
@@ -36,7 +38,9 @@ def entries(declared: list[dict], values: dict[str, Any]) -> list:
     for spec in declared:
         key = f"{spec['id']}.{spec['property']}"
         if spec["id"].startswith("{"):
-            sent.append([{"id": component, "property": spec["property"]} for component in pattern_ids(spec["id"])])
+            sent.append(
+                [{"id": component, "property": spec["property"]} for component in pattern_ids(spec["id"])]
+            )
             continue
         entry: dict[str, Any] = {"id": spec["id"], "property": spec["property"]}
         value = values.get(key, UNSET)
@@ -46,8 +50,9 @@ def entries(declared: list[dict], values: dict[str, Any]) -> list:
     return sent
 
 
-def callback_body(app, output: str, values: dict[str, Any] | None = None,
-                  changed: list[str] | None = None) -> dict:
+def callback_body(
+    app, output: str, values: dict[str, Any] | None = None, changed: list[str] | None = None
+) -> dict:
     spec = app.callback_map[output]
     values = values or {}
     body = {

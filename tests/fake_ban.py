@@ -22,10 +22,28 @@ RECORDED = Path(__file__).parent / "geocode"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 PATH = "/geocodage/search/csv"
 DEFAULT_RESULT_COLUMNS = (
-    "result_index", "latitude", "longitude", "result_label", "result_score", "result_score_next",
-    "result_type", "result_id", "result_housenumber", "result_name", "result_street", "result_postcode",
-    "result_city", "result_context", "result_citycode", "result_oldcitycode", "result_oldcity",
-    "result_district", "result_importance", "result_x", "result_y", "result_status",
+    "result_index",
+    "latitude",
+    "longitude",
+    "result_label",
+    "result_score",
+    "result_score_next",
+    "result_type",
+    "result_id",
+    "result_housenumber",
+    "result_name",
+    "result_street",
+    "result_postcode",
+    "result_city",
+    "result_context",
+    "result_citycode",
+    "result_oldcitycode",
+    "result_oldcity",
+    "result_district",
+    "result_importance",
+    "result_x",
+    "result_y",
+    "result_status",
 )
 
 
@@ -121,8 +139,9 @@ class FakeBan:
         names = [name for name in dict.fromkeys([*sent, *results]) if name != step.drop_column]
         out = io.StringIO()
         linebreak = "\r\n" if "\r\n" in text else "\n"
-        writer = csv.DictWriter(out, names, delimiter=delimiter, lineterminator=linebreak,
-                                extrasaction="ignore")
+        writer = csv.DictWriter(
+            out, names, delimiter=delimiter, lineterminator=linebreak, extrasaction="ignore"
+        )
         writer.writeheader()
         writer.writerows(answered)
         return 200, {"Content-Type": "text/csv"}, out.getvalue().encode("utf-8")

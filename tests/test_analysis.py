@@ -18,29 +18,37 @@ DELIVERED, UNDER_WAY, ANNOUNCED = "livrée", "en travaux", "annoncée"
 
 def frame(*rows: tuple[str, str, str]) -> pd.DataFrame:
     ids = [f"op-{n}" for n in range(len(rows))]
-    columns = {Op.DEBUT_TRAVAUX: [r[0] for r in rows], Op.LIVRAISON: [r[1] for r in rows],
-               Op.VARIANTES: [r[2] for r in rows]}
+    columns = {
+        Op.DEBUT_TRAVAUX: [r[0] for r in rows],
+        Op.LIVRAISON: [r[1] for r in rows],
+        Op.VARIANTES: [r[2] for r in rows],
+    }
     return pd.DataFrame(columns, index=ids, dtype="string")
 
 
-@pytest.mark.parametrize(("start", "delivery", "variants", "status", "other"), [
-    ("", "", "", ANNOUNCED, None),
-    ("2019", "", "", UNDER_WAY, None),
-    ("2020-12-31", "", "", UNDER_WAY, None),
-    ("2019", "2020-06", "", DELIVERED, None),
-    ("2019", "2021", "", UNDER_WAY, None),
-    ("2019", "2021", "livraison=2020", UNDER_WAY, DELIVERED),
-    ("2019", "2020", "livraison=2020-05", DELIVERED, None),  # same status: nothing to flag
-    ("", "2022", "debut_travaux=2020", ANNOUNCED, UNDER_WAY),
-    ("2019", "2021", "logements=12", UNDER_WAY, None),  # not a date
-    ("2020", "", "debut_travaux=2022-13", UNDER_WAY, ANNOUNCED),  # an unreadable date is no date
-    ("2019", "2021", "livraison=", UNDER_WAY, None),  # unreadable variants are ignored
-])
+@pytest.mark.parametrize(
+    ("start", "delivery", "variants", "status", "other"),
+    [
+        ("", "", "", ANNOUNCED, None),
+        ("2019", "", "", UNDER_WAY, None),
+        ("2020-12-31", "", "", UNDER_WAY, None),
+        ("2019", "2020-06", "", DELIVERED, None),
+        ("2019", "2021", "", UNDER_WAY, None),
+        ("2019", "2021", "livraison=2020", UNDER_WAY, DELIVERED),
+        ("2019", "2020", "livraison=2020-05", DELIVERED, None),  # same status: nothing to flag
+        ("", "2022", "debut_travaux=2020", ANNOUNCED, UNDER_WAY),
+        ("2019", "2021", "logements=12", UNDER_WAY, None),  # not a date
+        ("2020", "", "debut_travaux=2022-13", UNDER_WAY, ANNOUNCED),  # an unreadable date is no date
+        ("2019", "2021", "livraison=", UNDER_WAY, None),  # unreadable variants are ignored
+    ],
+)
 def test_status_at_the_end_of_2020(start, delivery, variants, status, other):
     operations = frame((start, delivery, variants))
     shown = analysis.with_status(operations, 2020)
     assert shown[STATUS].iloc[0] == status
-    assert (pd.isna(shown[VARIANT_STATUS].iloc[0]) and other is None) or shown[VARIANT_STATUS].iloc[0] == other
+    assert (pd.isna(shown[VARIANT_STATUS].iloc[0]) and other is None) or shown[VARIANT_STATUS].iloc[
+        0
+    ] == other
 
 
 def test_years_of_the_whole_dataset_serve_any_subset_of_it():
@@ -48,7 +56,10 @@ def test_years_of_the_whole_dataset_serve_any_subset_of_it():
     years = analysis.milestone_years(operations)
     subset = operations.iloc[[2, 0]]
     assert list(analysis.status_at(subset, 2020, years=years)) == [DELIVERED, UNDER_WAY]
-    assert [None if pd.isna(v) else v for v in analysis.variant_status_at(subset, 2020, years=years)] == [UNDER_WAY, None]
+    assert [None if pd.isna(v) else v for v in analysis.variant_status_at(subset, 2020, years=years)] == [
+        UNDER_WAY,
+        None,
+    ]
     assert list(years[Years.DATED]) == [True, False, True]
 
 
@@ -71,6 +82,8 @@ def dataset():
 def test_the_shipped_operations_get_the_status_of_the_rule(dataset, year):
     years = analysis.milestone_years(dataset.operations)
     shown = analysis.filter_operations(dataset.operations, dataset.mix, View(year=year), years=years)
-    expected = [reference_status(s, d, year) for s, d in
-                zip(dataset.operations[Op.DEBUT_TRAVAUX], dataset.operations[Op.LIVRAISON], strict=True)]
+    expected = [
+        reference_status(s, d, year)
+        for s, d in zip(dataset.operations[Op.DEBUT_TRAVAUX], dataset.operations[Op.LIVRAISON], strict=True)
+    ]
     assert list(shown[STATUS]) == expected

@@ -44,15 +44,24 @@ def test_a_retry_after_of_more_than_five_minutes_stops_instead_of_waiting(waits)
     with FakeBan(failing(429, **{"Retry-After": "3600"})) as service:
         with pytest.raises(ban.ServiceError) as raised:
             search(service.url)
-    assert str(raised.value) == ("le service demande d'attendre 3600 s "
-                                 "(HTTP 429 : An unexpected error has occurred) : réessayer plus tard")
+    assert str(raised.value) == (
+        "le service demande d'attendre 3600 s "
+        "(HTTP 429 : An unexpected error has occurred) : réessayer plus tard"
+    )
     assert waits == []
 
 
-@pytest.mark.parametrize(("header", "expected"), [
-    (None, None), ("", None), ("7", 7.0), (" 0 ", 0.0), ("bientôt", None),
-    (format_datetime(datetime(2000, 1, 1, tzinfo=UTC), usegmt=True), 0.0),
-])
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (None, None),
+        ("", None),
+        ("7", 7.0),
+        (" 0 ", 0.0),
+        ("bientôt", None),
+        (format_datetime(datetime(2000, 1, 1, tzinfo=UTC), usegmt=True), 0.0),
+    ],
+)
 def test_retry_after_is_read_in_seconds_or_as_a_date(header, expected):
     assert ban.retry_after(header) == expected
 

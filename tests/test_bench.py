@@ -14,11 +14,29 @@ import pytest
 
 from tests.conftest import CHROMIUM, REPO
 
-TOP_LEVEL = ("year_change_bytes", "year_change_ms", "baseline_year_change_bytes", "baseline_year_change_ms",
-             "first_load_bytes", "baseline_first_load_bytes", "first_map_ms", "baseline_first_map_ms",
-             "cold_start_s")
-SCALE = ("operations", "communes", "load_dataset_s", "build_context_s", "year_change_ms", "year_change_p95_ms",
-         "full_update_ms", "rss_mib", "memory", "cold_start_s")
+TOP_LEVEL = (
+    "year_change_bytes",
+    "year_change_ms",
+    "baseline_year_change_bytes",
+    "baseline_year_change_ms",
+    "first_load_bytes",
+    "baseline_first_load_bytes",
+    "first_map_ms",
+    "baseline_first_map_ms",
+    "cold_start_s",
+)
+SCALE = (
+    "operations",
+    "communes",
+    "load_dataset_s",
+    "build_context_s",
+    "year_change_ms",
+    "year_change_p95_ms",
+    "full_update_ms",
+    "rss_mib",
+    "memory",
+    "cold_start_s",
+)
 LOAD = ("clients", "duration_s", "requests", "errors", "p95_ms", "p95_ms_by_kind")
 
 
@@ -29,8 +47,13 @@ def test_the_quick_benchmark_prints_every_measure(tmp_path):
             pytest.fail(f"{CHROMIUM} is missing: CI must install Debian's chromium")
         pytest.skip(f"{CHROMIUM} is missing")
     out = tmp_path / "bench.json"
-    run = subprocess.run([sys.executable, str(REPO / "bench" / "run.py"), "--quick", "--out", str(out)],
-                         cwd=REPO, capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "run.py"), "--quick", "--out", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     result = json.loads(run.stdout)
     assert json.loads(out.read_text(encoding="utf-8")) == result
@@ -45,6 +68,13 @@ def test_the_quick_benchmark_prints_every_measure(tmp_path):
         assert key in result["load"], key
     assert result["load"]["clients"] == 50 and result["load"]["requests"] > 0
     assert result["year_change"]["project"]["requests"] >= 2  # the URL callback, then region and table
-    assert set(result["targets"]) == {"year_change_bytes", "year_change_ms", "first_load_bytes", "first_map_ms",
-                                      "scale_year_change_p95_ms", "scale_memory", "load"}
+    assert set(result["targets"]) == {
+        "year_change_bytes",
+        "year_change_ms",
+        "first_load_bytes",
+        "first_map_ms",
+        "scale_year_change_p95_ms",
+        "scale_memory",
+        "load",
+    }
     assert result["draw_only_what_the_view_needs"]["shapes_drawn"]["all_3808_communes"] >= 3808

@@ -20,7 +20,9 @@ ROWS = 1_500
 @pytest.fixture(scope="module")
 def crowded(tmp_path_factory):
     """A synthetic view of 1,500 valid operations over as many communes (bench/synthetic.py)."""
-    context = load_context(Settings(data_dir=write_data_dir(tmp_path_factory.mktemp("crowded") / "data", ROWS)))
+    context = load_context(
+        Settings(data_dir=write_data_dir(tmp_path_factory.mktemp("crowded") / "data", ROWS))
+    )
     return context.operations_in(View(year=2022))
 
 
@@ -33,12 +35,15 @@ def test_the_first_rows_are_those_of_the_full_sort(crowded, column, descending):
 
 
 def test_a_crowded_table_draws_its_first_rows_and_says_how_many_there_are(crowded):
-    table = components.operations_table(crowded, search="", sort={"column": "livraison", "descending": True},
-                                        sort_button_type="sort")
+    table = components.operations_table(
+        crowded, search="", sort={"column": "livraison", "descending": True}, sort_button_type="sort"
+    )
     body = table.children.children[2]
     caption = table.children.children[0].children
     assert len(body.children) == components.MAX_TABLE_ROWS
-    assert caption.startswith(f"{components.MAX_TABLE_ROWS} premières opérations sur 1\u202f500, par livraison")
+    assert caption.startswith(
+        f"{components.MAX_TABLE_ROWS} premières opérations sur 1\u202f500, par livraison"
+    )
     first_id = components.sort_frame(crowded, "livraison", True).index[0]
     assert body.children[0].id == f"op-row-{first_id}"
 
@@ -62,9 +67,14 @@ def test_a_crowded_timeline_draws_the_first_operations_by_date_and_says_so(crowd
     drawn = {op_id for trace in figure.data for op_id in trace.customdata}
     assert len(drawn) == timeline.MAX_OPERATIONS
     assert figure.layout.title.text.startswith(f"Les {timeline.MAX_OPERATIONS} premières opérations par date")
-    firsts = {op_id: start or delivery for op_id, start, delivery in
-              zip(crowded.index, crowded["debut_travaux"], crowded["livraison"], strict=True) if start or delivery}
-    assert sorted(firsts[op_id] for op_id in drawn) == sorted(firsts.values())[:timeline.MAX_OPERATIONS]
+    firsts = {
+        op_id: start or delivery
+        for op_id, start, delivery in zip(
+            crowded.index, crowded["debut_travaux"], crowded["livraison"], strict=True
+        )
+        if start or delivery
+    }
+    assert sorted(firsts[op_id] for op_id in drawn) == sorted(firsts.values())[: timeline.MAX_OPERATIONS]
 
 
 def test_the_map_table_is_the_same_whichever_way_it_is_counted(monkeypatch):

@@ -26,5 +26,6 @@ def test_repeated_texts_become_categories_with_the_same_values(dataset):
 @pytest.mark.parametrize("column", sorted(set(CATEGORICAL_COLUMNS) & components.SORTABLE))
 def test_sorting_by_a_category_is_sorting_by_its_text(dataset, column):
     compacted = build_context(dataset).dataset.operations
-    assert list(components.sort_frame(compacted, column, True).index) == \
-        list(components.sort_frame(dataset.operations, column, True).index)
+    assert list(components.sort_frame(compacted, column, True).index) == list(
+        components.sort_frame(dataset.operations, column, True).index
+    )

@@ -19,7 +19,17 @@ PUBLISHED = [
     ("senlis-avenue-de-bismont", "60612", 50, "6 PSLA; 44 LU/PLS", 7600, None, "2021", "", None),
     ("senlis-quartier-ordener", "60612", None, "64 PLAI/LU; 45 PLAI", 6298, None, "", "2021", None),
     ("compiegne-quai-des-roses", "60159", 30, "6 PLS; 10 LU; 16 PSLA", 1841, None, "2020", "", None),
-    ("compiegne-rue-d-amiens", "60159", 39, "29 LLI/PLS; 18 LU/PLS; 8 PSLA", 3395, None, "2019-09", "2020", None),
+    (
+        "compiegne-rue-d-amiens",
+        "60159",
+        39,
+        "29 LLI/PLS; 18 LU/PLS; 8 PSLA",
+        3395,
+        None,
+        "2019-09",
+        "2020",
+        None,
+    ),
     ("soissons-rue-saint-christophe", "02722", 16, "8 PSLA; 8 PLS", 1920, 1, "2020-02", "", None),
     ("saint-quentin-friche-marechal-juin", "02691", None, "", None, None, "", "", None),
     ("amiens-zac-gare-la-vallee", "80021", 46, "", None, None, "", "2021-11", None),
@@ -50,7 +60,9 @@ def test_each_operation_keeps_its_published_figures(loaded, published):
     op_id, code, logements, mix, surface, commerces, debut, livraison, duree = published
     row = dataset.operations.loc[op_id]
     assert row[Op.CODE_INSEE] == code
-    assert (None if row[Op.LOGEMENTS] is dataset.operations[Op.LOGEMENTS].dtype.na_value else row[Op.LOGEMENTS]) == logements
+    assert (
+        None if row[Op.LOGEMENTS] is dataset.operations[Op.LOGEMENTS].dtype.na_value else row[Op.LOGEMENTS]
+    ) == logements
     assert row[Op.FINANCEMENTS] == mix
     for column, value in ((Op.SURFACE_M2, surface), (Op.COMMERCES, commerces), (Op.DUREE_MOIS, duree)):
         assert (None if row[column] is dataset.operations[column].dtype.na_value else row[column]) == value
@@ -108,7 +120,12 @@ def test_published_totals_keep_both_values_where_sources_differ(loaded):
     parc = totals[totals[Total.INDICATEUR] == "clesence_logements"]
     assert sorted(parc[Total.VALEUR]) == [45795, 47000]
     assert set(parc[Total.SOURCE]) == {"clesence-acv", "clesence-tous-les-fronts"}
-    for indicator, value in (("acv_programmes", 27), ("acv_logements", 882), ("acv_centres_villes", 11), ("acv_investissement", 15_000_000)):
+    for indicator, value in (
+        ("acv_programmes", 27),
+        ("acv_logements", 882),
+        ("acv_centres_villes", 11),
+        ("acv_investissement", 15_000_000),
+    ):
         assert list(totals.loc[totals[Total.INDICATEUR] == indicator, Total.VALEUR]) == [value]
 
 

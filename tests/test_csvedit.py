@@ -27,8 +27,9 @@ def test_an_edited_record_keeps_its_other_cells_as_written():
     file = read(raw)
     assert [record.line for record in file.records] == [1, 2, 4]
     edited = file.render({1: {2: "2,75"}, 2: {2: "ok"}})
-    assert edited == ('id;nom;x\r\n"a";"dit ""le grand""\r\nsur deux lignes";2,75\r\n'
-                      'b;c;ok\r\n').encode("cp1252")
+    assert edited == ('id;nom;x\r\n"a";"dit ""le grand""\r\nsur deux lignes";2,75\r\nb;c;ok\r\n').encode(
+        "cp1252"
+    )
 
 
 def test_a_new_value_is_quoted_when_it_holds_the_separator_or_when_its_cell_was():
@@ -49,11 +50,14 @@ def test_blank_and_short_records_are_kept_untouched():
     assert file.render({4: {0: "f"}}) == b"id,nom,x\n\nb\n,,\nf,d,e\n"
 
 
-@pytest.mark.parametrize(("raw", "message"), [
-    (b"", "f.csv: fichier vide : attendu une ligne d'en-tête puis une ligne par opération"),
-    (b'id,nom\n"a,b\n', "f.csv:2: ligne illisible (unexpected end of data)"),
-    (b"\xff\xfei\x00d\x00", "f.csv: encodage UTF-16 non pris en charge"),
-])
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"", "f.csv: fichier vide : attendu une ligne d'en-tête puis une ligne par opération"),
+        (b'id,nom\n"a,b\n', "f.csv:2: ligne illisible (unexpected end of data)"),
+        (b"\xff\xfei\x00d\x00", "f.csv: encodage UTF-16 non pris en charge"),
+    ],
+)
 def test_an_unreadable_file_is_reported_with_its_line(raw, message):
     report = Report()
     assert read_csv_text(raw, "f.csv", EXPECTED, report) is None
@@ -75,7 +79,8 @@ tables = st.lists(st.lists(cells, min_size=3, max_size=3), min_size=1, max_size=
     data=st.data(),
 )
 def test_any_saved_table_reads_back_byte_for_byte_and_only_edited_cells_change(
-        rows, separator, newline, quoting, encoding, value, data):
+    rows, separator, newline, quoting, encoding, value, data
+):
     out = io.StringIO()
     writer = csv.writer(out, delimiter=separator, lineterminator=newline, quoting=quoting)
     writer.writerows([list(EXPECTED), *rows])
@@ -89,8 +94,9 @@ def test_any_saved_table_reads_back_byte_for_byte_and_only_edited_cells_change(
         return
     edited = file.render({target: {column: value}})
     again = read(edited)
-    assert [r.raw for i, r in enumerate(again.records) if i != target] == \
-        [r.raw for i, r in enumerate(file.records) if i != target]
+    assert [r.raw for i, r in enumerate(again.records) if i != target] == [
+        r.raw for i, r in enumerate(file.records) if i != target
+    ]
     expected = [value if i == column else cell for i, cell in enumerate(record.cells)]
     assert list(again.records[target].cells) == expected
 

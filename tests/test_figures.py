@@ -32,11 +32,21 @@ def builders(context, view):
     yield mix_figure(analysis.mix_summary(frame, context.dataset.mix))
     yield timeline_figure(frame, year=view.year)
     yield maps.region_map(
-        frame, acv_names=context.acv_names, communes_url="/geo/c.geojson", departements_url="/geo/d.geojson",
-        departement_codes=sorted(context.departement_names), view_bounds=context.region_bounds,
-        largest_op=context.largest_op, largest_commune=context.largest_commune)
-    yield maps.commune_map(frame[frame[Op.CODE_INSEE] == "60159"], neighbourhood(context.dataset.communes, "60159"),
-                           "60159", largest_op=context.largest_op)
+        frame,
+        acv_names=context.acv_names,
+        communes_url="/geo/c.geojson",
+        departements_url="/geo/d.geojson",
+        departement_codes=sorted(context.departement_names),
+        view_bounds=context.region_bounds,
+        largest_op=context.largest_op,
+        largest_commune=context.largest_commune,
+    )
+    yield maps.commune_map(
+        frame[frame[Op.CODE_INSEE] == "60159"],
+        neighbourhood(context.dataset.communes, "60159"),
+        "60159",
+        largest_op=context.largest_op,
+    )
     yield common.empty_figure("Rien")
 
 
@@ -64,8 +74,9 @@ def test_a_crowded_view_gets_one_marker_per_commune_and_status(context, monkeypa
     monkeypatch.setattr(maps, "MAX_OPERATION_MARKERS", 5)
     monkeypatch.setattr(maps, "MAX_NAMES", 3)
     frame = context.operations_in(View(year=2021))
-    data = maps.region_trace_data(frame, context.acv_names, largest_op=context.largest_op,
-                                  largest_commune=context.largest_commune)
+    data = maps.region_trace_data(
+        frame, context.acv_names, largest_op=context.largest_op, largest_commune=context.largest_commune
+    )
     markers = [data[index] for index in maps.STATUS_TRACES]
     expected = frame.groupby([analysis.STATUS, Op.CODE_INSEE]).size()
     assert sum(len(m["lon"]) for m in markers) == len(expected)
@@ -79,7 +90,11 @@ def test_a_crowded_view_gets_one_marker_per_commune_and_status(context, monkeypa
     for status, trace in zip(STATUSES, markers, strict=True):
         for code, name, count, dwellings in trace["customdata"]:
             here = frame[(frame["code_insee"] == code) & (frame["statut"] == status)]
-            assert (name, count, dwellings) == (here["commune"].iloc[0], len(here), here["logements_retenus"].sum())
+            assert (name, count, dwellings) == (
+                here["commune"].iloc[0],
+                len(here),
+                here["logements_retenus"].sum(),
+            )
     assert data[maps.LABELS]["text"] == []  # too many communes to write their names
 
 
@@ -87,4 +102,6 @@ def test_a_small_view_keeps_one_marker_per_operation(context):
     frame = context.operations_in(View(year=2021))
     data = maps.region_trace_data(frame, context.acv_names, largest_op=context.largest_op)
     assert sum(len(data[index]["lon"]) for index in maps.STATUS_TRACES) == len(frame)
-    assert sorted(i for index in maps.STATUS_TRACES for _, i in data[index]["customdata"]) == sorted(frame[Op.ID])
+    assert sorted(i for index in maps.STATUS_TRACES for _, i in data[index]["customdata"]) == sorted(
+        frame[Op.ID]
+    )

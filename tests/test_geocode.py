@@ -23,12 +23,29 @@ COLUMNS = HEADER.split(",")
 FAST = ["--timeout", "0.5", "--retries", "2", "--backoff", "0.01"]
 
 
-def operation(op_id: str, commune: str, code: str, adresse: str,
-              longitude: str = "", latitude: str = "", precision: str = "") -> dict[str, str]:
+def operation(
+    op_id: str,
+    commune: str,
+    code: str,
+    adresse: str,
+    longitude: str = "",
+    latitude: str = "",
+    precision: str = "",
+) -> dict[str, str]:
     cells = dict.fromkeys(COLUMNS, "")
-    cells.update(id=op_id, programme="ACV", commune=commune, code_insee=code, adresse=adresse,
-                 nature="réhabilitation", source="s1", longitude=longitude, latitude=latitude,
-                 precision_geo=precision, description=f"Réhabilitation « {commune} » ; 5 logements, 1 local")
+    cells.update(
+        id=op_id,
+        programme="ACV",
+        commune=commune,
+        code_insee=code,
+        adresse=adresse,
+        nature="réhabilitation",
+        source="s1",
+        longitude=longitude,
+        latitude=latitude,
+        precision_geo=precision,
+        description=f"Réhabilitation « {commune} » ; 5 logements, 1 local",
+    )
     return cells
 
 
@@ -36,14 +53,15 @@ OPERATIONS = [  # file lines 2 to 9
     operation("beauvais-rue-carnot", "Beauvais", "60057", "49 Rue Carnot"),
     operation("saint-quentin-rue-du-mail", "Saint-Quentin", "02691", "Rue du Mail"),
     operation("senlis-quartier-ordener", "Senlis", "60612", "Quartier Ordener"),
-    operation("amiens-zac-gare-la-vallee", "Amiens", "80021",
-              "Angle de la rue Dejean et de la rue des Maraichers"),
+    operation(
+        "amiens-zac-gare-la-vallee", "Amiens", "80021", "Angle de la rue Dejean et de la rue des Maraichers"
+    ),
     operation("compiegne-rue-d-amiens", "Compiègne", "60159", "Rue d'Amiens"),
     operation("saint-quentin-friche-marechal-juin", "Saint-Quentin", "02691", ""),
-    operation("arras-rue-diderot", "Arras", "62041", "Rue Diderot",
-              "2.774120", "50.287310", "adresse"),
-    operation("cambrai-rue-de-sellen", "Cambrai", "59122", "Rue de Sellen",
-              "3.234500", "50.176300", "commune"),
+    operation("arras-rue-diderot", "Arras", "62041", "Rue Diderot", "2.774120", "50.287310", "adresse"),
+    operation(
+        "cambrai-rue-de-sellen", "Cambrai", "59122", "Rue de Sellen", "3.234500", "50.176300", "commune"
+    ),
 ]
 # What the recorded answers give: (longitude, latitude, precision) by id.
 PLACED = {
@@ -67,8 +85,15 @@ def written(out: Path) -> str:
     return f"écrit : {out}\nà vérifier : python -m dashboard check {out}\n"
 
 
-def csv_bytes(rows: list[dict[str, str]], *, encoding: str = "utf-8", separator: str = ",",
-              newline: str = "\n", quoting: int = csv.QUOTE_MINIMAL, comma: bool = False) -> bytes:
+def csv_bytes(
+    rows: list[dict[str, str]],
+    *,
+    encoding: str = "utf-8",
+    separator: str = ",",
+    newline: str = "\n",
+    quoting: int = csv.QUOTE_MINIMAL,
+    comma: bool = False,
+) -> bytes:
     """``rows`` as a person's tools may save them; ``comma`` writes decimal commas in coordinates."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=separator, lineterminator=newline, quoting=quoting)
@@ -82,8 +107,9 @@ def csv_bytes(rows: list[dict[str, str]], *, encoding: str = "utf-8", separator:
     return out.getvalue().encode(encoding)
 
 
-def placed(rows: list[dict[str, str]],
-           which: dict[str, tuple[str, str, str]] = PLACED) -> list[dict[str, str]]:
+def placed(
+    rows: list[dict[str, str]], which: dict[str, tuple[str, str, str]] = PLACED
+) -> list[dict[str, str]]:
     """``rows`` with the positions of ``which`` put in."""
     changed = []
     for row in rows:
@@ -135,8 +161,11 @@ def test_the_request_is_the_documented_form_with_only_the_address_columns(source
     with FakeBan() as ban_:
         geocode(source, "--out", str(tmp_path / "out.csv"), api=ban_.url)
     [received] = ban_.received
-    assert received.fields == {"columns": ["adresse", "commune"], "citycode": ["code_insee"],
-                               "result_columns": list(ban.RESULT_COLUMNS)}
+    assert received.fields == {
+        "columns": ["adresse", "commune"],
+        "citycode": ["code_insee"],
+        "result_columns": list(ban.RESULT_COLUMNS),
+    }
     sent = list(csv.reader(io.StringIO(received.data.decode("utf-8"))))
     assert sent[0] == ["ligne", "adresse", "commune", "code_insee"]
     assert [row[0] for row in sent[1:]] == ["2", "3", "4", "5", "6", "9"]
@@ -165,11 +194,20 @@ def test_all_sends_placed_rows_too_but_never_lowers_their_precision(source, tmp_
     out = tmp_path / "geocoded.csv"
     with FakeBan() as ban_:
         assert geocode(source, "--out", str(out), "--all", api=ban_.url) == 0
-    assert [row[0] for row in csv.reader(io.StringIO(ban_.received[0].data.decode()))][1:] == \
-        ["2", "3", "4", "5", "6", "8", "9"]
+    assert [row[0] for row in csv.reader(io.StringIO(ban_.received[0].data.decode()))][1:] == [
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+        "8",
+        "9",
+    ]
     assert out.read_bytes() == csv_bytes(placed(OPERATIONS))
-    assert ("  operations.csv:8: résultat à la rue, moins précis que la position actuelle "
-            "(« Rue Diderot 62000 Arras »)") in capsys.readouterr().out.splitlines()
+    assert (
+        "  operations.csv:8: résultat à la rue, moins précis que la position actuelle "
+        "(« Rue Diderot 62000 Arras »)"
+    ) in capsys.readouterr().out.splitlines()
 
 
 def test_nothing_to_place_sends_nothing_and_changes_nothing(tmp_path, capsys):
@@ -181,8 +219,10 @@ def test_nothing_to_place_sends_nothing_and_changes_nothing(tmp_path, capsys):
     assert ban_.received == []
     assert digest(path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["operations.csv"]
-    assert capsys.readouterr().out.splitlines()[0] == \
-        "operations.csv : 0 opération(s) à placer, 0 envoyée(s) en 0 requête(s)"
+    assert (
+        capsys.readouterr().out.splitlines()[0]
+        == "operations.csv : 0 opération(s) à placer, 0 envoyée(s) en 0 requête(s)"
+    )
 
 
 # --- Where it writes, and what it keeps of the file
@@ -226,7 +266,8 @@ SPREADSHEET_SAVES = {
     "utf-8, comma, LF": dict(encoding="utf-8", separator=",", newline="\n"),
     "utf-8 with BOM, semicolon, CRLF": dict(encoding="utf-8-sig", separator=";", newline="\r\n"),
     "cp1252, semicolon, CRLF, decimal comma, all quoted": dict(
-        encoding="cp1252", separator=";", newline="\r\n", comma=True, quoting=csv.QUOTE_ALL),
+        encoding="cp1252", separator=";", newline="\r\n", comma=True, quoting=csv.QUOTE_ALL
+    ),
 }
 
 
@@ -285,14 +326,19 @@ def test_a_persistent_server_error_is_reported_and_nothing_is_written(source, tm
     assert len(ban_.received) == 3 and local_only == [0.01, 0.02]
     assert capsys.readouterr().err == (
         "operations.csv: le service ne répond pas (HTTP 503 : An unexpected error has occurred, "
-        "3 essai(s)) : réessayer plus tard ; aucun fichier écrit\n")
+        "3 essai(s)) : réessayer plus tard ; aucun fichier écrit\n"
+    )
     assert digest(source) == before and not (tmp_path / "geocoded.csv").exists()
 
 
-@pytest.mark.parametrize(("step", "path", "message"), [
-    (failing(413), "/geocodage", "lot trop gros pour le service (HTTP 413) : réduire --batch-size"),
-    (ANSWER, "/autre", "le service a refusé la requête (HTTP 404 : Not found)"),
-], ids=["413", "wrong api url"])
+@pytest.mark.parametrize(
+    ("step", "path", "message"),
+    [
+        (failing(413), "/geocodage", "lot trop gros pour le service (HTTP 413) : réduire --batch-size"),
+        (ANSWER, "/autre", "le service a refusé la requête (HTTP 404 : Not found)"),
+    ],
+    ids=["413", "wrong api url"],
+)
 def test_a_client_error_is_not_tried_again(source, tmp_path, capsys, step, path, message):
     with FakeBan(step) as ban_:
         assert geocode(source, "--in-place", api=ban_.url.replace("/geocodage", path)) == 1
@@ -303,14 +349,17 @@ def test_a_client_error_is_not_tried_again(source, tmp_path, capsys, step, path,
 
 MALFORMED = {
     "missing column": (Step(drop_column="result_score"), "réponse sans les colonnes result_score"),
-    "not csv": (Step(body=(RECORDED / "gateway-error.html").read_bytes(),
-                     headers={"Content-Type": "text/html"}),
-                "réponse sans les colonnes ligne, latitude, longitude, result_score, result_type, "
-                "result_citycode, pas le CSV de /search/csv (début : « <!DOCTYPE html> <html lang=\"fr\">"),
+    "not csv": (
+        Step(body=(RECORDED / "gateway-error.html").read_bytes(), headers={"Content-Type": "text/html"}),
+        "réponse sans les colonnes ligne, latitude, longitude, result_score, result_type, "
+        'result_citycode, pas le CSV de /search/csv (début : « <!DOCTYPE html> <html lang="fr">',
+    ),
     "fewer rows": (Step(drop_last_row=True), "réponse de 5 ligne(s) pour 6 envoyée(s)"),
     "rows out of order": (Step(swap_rows=True), "réponse désordonnée : ligne 2 attendue, « 3 » reçue"),
-    "not utf-8": (Step(body="ligne;latitude\n2;49,4\n".encode("utf-16")),
-                  "réponse illisible, pas un CSV en UTF-8"),
+    "not utf-8": (
+        Step(body="ligne;latitude\n2;49,4\n".encode("utf-16")),
+        "réponse illisible, pas un CSV en UTF-8",
+    ),
 }
 
 
@@ -331,8 +380,10 @@ def test_no_network_says_so_in_one_line_and_exits_2(source, tmp_path, capsys):
     assert geocode(source, "--out", str(tmp_path / "out.csv"), api=f"http://127.0.0.1:{port}/geocodage") == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err == \
-        f"geocode : pas de réseau : impossible de joindre 127.0.0.1:{port} ; aucun fichier modifié\n"
+    assert (
+        captured.err
+        == f"geocode : pas de réseau : impossible de joindre 127.0.0.1:{port} ; aucun fichier modifié\n"
+    )
     assert digest(source) == before and not (tmp_path / "out.csv").exists()
 
 
@@ -340,7 +391,8 @@ def test_an_unknown_host_is_no_network_too(source, tmp_path, capsys):
     # local_and_recorded (stay_local) makes every host but this machine's unknown, without asking any resolver.
     assert geocode(source, "--out", str(tmp_path / "out.csv"), api="http://geocodeur.example/geocodage") == 2
     assert capsys.readouterr().err == (
-        "geocode : pas de réseau : impossible de joindre geocodeur.example ; aucun fichier modifié\n")
+        "geocode : pas de réseau : impossible de joindre geocodeur.example ; aucun fichier modifié\n"
+    )
 
 
 # --- As a person runs it
@@ -348,8 +400,15 @@ def test_an_unknown_host_is_no_network_too(source, tmp_path, capsys):
 
 def run_module(*args: str) -> subprocess.CompletedProcess[str]:
     env = os.environ | {"NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
-    return subprocess.run([sys.executable, "-m", "dashboard", "geocode", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard", "geocode", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def test_python_m_dashboard_geocode_places_the_operations(source, tmp_path):

@@ -18,12 +18,12 @@ from dashboard import components, guard
 from dashboard.app import create_app
 from dashboard.context import build_context
 from dashboard.dataset import load_dataset
-from dashboard.report import Report
 from dashboard.ids import Ctl, Region
+from dashboard.report import Report
 from dashboard.settings import Settings
 from dashboard.state import parse_view
 from tests.conftest import REAL_DATA
-from tests.dash_requests import find_callback, CALLBACK_URL, callback_body, find_output, pattern_ids
+from tests.dash_requests import CALLBACK_URL, callback_body, find_callback, find_output, pattern_ids
 
 REFUSALS = {400, 404, 405, 413, 415}
 LAST_YEAR = build_context(load_dataset(REAL_DATA, Report())).years[1]
@@ -35,12 +35,19 @@ SHAPELESS_EXAMPLES = 200
 def tally(request):
     counts: Counter = Counter()
     yield counts
-    statuses = ", ".join(f"{status}: {counts[status]}" for status in sorted(k for k in counts if isinstance(k, int)))
+    statuses = ", ".join(
+        f"{status}: {counts[status]}" for status in sorted(k for k in counts if isinstance(k, int))
+    )
     capture = request.config.pluginmanager.get_plugin("capturemanager")
     with capture.global_and_fixture_disabled():
-        fuzzed = ", ".join(f"{key[5:]}: {n}" for key, n in sorted((k, v) for k, v in counts.items() if str(k).startswith("fuzz ")))
-        print(f"\n[hostile requests] {counts['sent']} sent ({counts['fuzz']} from fuzzing), "
-              f"{counts[500]} answered 500; statuses {statuses}; fuzzing alone {fuzzed}")
+        fuzzed = ", ".join(
+            f"{key[5:]}: {n}"
+            for key, n in sorted((k, v) for k, v in counts.items() if str(k).startswith("fuzz "))
+        )
+        print(
+            f"\n[hostile requests] {counts['sent']} sent ({counts['fuzz']} from fuzzing), "
+            f"{counts[500]} answered 500; statuses {statuses}; fuzzing alone {fuzzed}"
+        )
 
 
 @pytest.fixture(scope="module")
@@ -80,14 +87,32 @@ def updates_nothing(answer) -> bool:
 # --- URLs that are not pages ---------------------------------------------------------------------------
 
 NOT_PAGES = [
-    "/_dash-component-suites/nope.js", "/_dash-component-suites/dash/nope.js",
-    "/_dash-component-suites/dash/../../dash.py", "/_dash-component-suites/os/path.py",
+    "/_dash-component-suites/nope.js",
+    "/_dash-component-suites/dash/nope.js",
+    "/_dash-component-suites/dash/../../dash.py",
+    "/_dash-component-suites/os/path.py",
     "/_dash-component-suites/dash/deps/react@18.v0_0_0m1.3.1.min.js.map.txt",
-    "/geo/nope", "/geo/../app.py", "/geo/communes-region-000000000000.geojson",
-    "/assets/../app.py", "/assets/%2e%2e/dashboard/app.py", "/assets/..%2fdashboard%2fapp.py",
-    "/assets/nope.css", "/assets/vendor/../../dashboard/app.py", "/.git/config", "/.env", "/healthz/x",
-    "/commune/%00", "/commune/02691/../../etc/passwd", "/commune/" + "9" * 5000, "/%ff", "/_dash-layout/x",
-    "/_dash-update-component", "/_reload-hash", "/static/app.py", "/wp-login.php", "/index.php?x=<script>",
+    "/geo/nope",
+    "/geo/../app.py",
+    "/geo/communes-region-000000000000.geojson",
+    "/assets/../app.py",
+    "/assets/%2e%2e/dashboard/app.py",
+    "/assets/..%2fdashboard%2fapp.py",
+    "/assets/nope.css",
+    "/assets/vendor/../../dashboard/app.py",
+    "/.git/config",
+    "/.env",
+    "/healthz/x",
+    "/commune/%00",
+    "/commune/02691/../../etc/passwd",
+    "/commune/" + "9" * 5000,
+    "/%ff",
+    "/_dash-layout/x",
+    "/_dash-update-component",
+    "/_reload-hash",
+    "/static/app.py",
+    "/wp-login.php",
+    "/index.php?x=<script>",
 ]
 
 
@@ -100,8 +125,18 @@ def test_a_url_that_is_not_a_page_is_a_french_404(send, url: str) -> None:
     assert "x=<script>" not in text  # nothing echoed
 
 
-@pytest.mark.parametrize("url", ["/", "/commune/02691", "/healthz", "/assets/style.css", "/geo/nope",
-                                 "/_dash-layout", "/_dash-update-component"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/commune/02691",
+        "/healthz",
+        "/assets/style.css",
+        "/geo/nope",
+        "/_dash-layout",
+        "/_dash-update-component",
+    ],
+)
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "TRACE", "PATCH", "PROPFIND", "CONNECT"])
 def test_other_methods_are_a_405_that_says_what_is_allowed(send, url: str, method: str) -> None:
     answer = send(method, url)
@@ -133,7 +168,9 @@ QUERIES = [
 
 
 @pytest.mark.parametrize("query, year, notice", QUERIES)
-def test_a_malformed_query_falls_back_to_defaults_with_a_notice(query: str, year: int, notice: str | None) -> None:
+def test_a_malformed_query_falls_back_to_defaults_with_a_notice(
+    query: str, year: int, notice: str | None
+) -> None:
     view = parse_view(query, years=(2018, 2026), departements={"02", "60"}, communes={"02691"})
     assert view.year == year
     assert (notice in view.notices) if notice else view.notices == ()
@@ -146,8 +183,9 @@ def test_repeated_filters_are_kept_once() -> None:
 
 @pytest.mark.parametrize("query, notice", [(q, n) for q, _, n in QUERIES if n])
 def test_the_page_shows_the_notice_of_a_malformed_query(app, send, query: str, notice: str) -> None:
-    body = callback_body(app, find_output(app, "shell-url.search"), {"shell-url.search": query},
-                         changed=["shell-url.search"])
+    body = callback_body(
+        app, find_output(app, "shell-url.search"), {"shell-url.search": query}, changed=["shell-url.search"]
+    )
     answer = post(send, body)
     assert answer.status_code == 200
     assert notice.replace("2026", str(LAST_YEAR)) in json.dumps(answer.get_json(), ensure_ascii=False)
@@ -155,20 +193,25 @@ def test_the_page_shows_the_notice_of_a_malformed_query(app, send, query: str, n
 
 # --- Forged callback requests ------------------------------------------------------------------------
 
+
 def sync(app, **values):
     return callback_body(app, find_output(app, "shell-url.search"), values, changed=["ctl-year.value"])
 
 
 def region(app, **values):
-    return callback_body(app, find_output(app, "region-figures.children"), {"region-ready.data": True, **values})
+    return callback_body(
+        app, find_output(app, "region-figures.children"), {"region-ready.data": True, **values}
+    )
 
 
 def response_of(answer) -> dict:
     return answer.get_json()["response"]
 
 
-@pytest.mark.parametrize("year, shown", [(99999, LAST_YEAR), (-5, 2018), (10**100, LAST_YEAR), (2021.7, 2021),
-                                         (None, LAST_YEAR), (2021, 2021)])
+@pytest.mark.parametrize(
+    "year, shown",
+    [(99999, LAST_YEAR), (-5, 2018), (10**100, LAST_YEAR), (2021.7, 2021), (None, LAST_YEAR), (2021, 2021)],
+)
 def test_an_out_of_range_year_is_clamped(app, send, year, shown: int) -> None:
     answer = post(send, sync(app, **{"ctl-year.value": year}))
     assert answer.status_code == 200
@@ -178,10 +221,20 @@ def test_an_out_of_range_year_is_clamped(app, send, year, shown: int) -> None:
 
 
 def test_unknown_codes_are_dropped_and_known_ones_kept(app, send) -> None:
-    answer = post(send, sync(app, **{
-        "ctl-year.value": 2021, "ctl-departement.value": ["99", "60", "60"], "ctl-commune.value": "62041",
-        "ctl-programme.value": ["<b>x</b>"], "ctl-status.value": [], "ctl-code.value": ["PLS", "XYZ"] + ["PLS"] * 2000,
-    }))
+    answer = post(
+        send,
+        sync(
+            app,
+            **{
+                "ctl-year.value": 2021,
+                "ctl-departement.value": ["99", "60", "60"],
+                "ctl-commune.value": "62041",
+                "ctl-programme.value": ["<b>x</b>"],
+                "ctl-status.value": [],
+                "ctl-code.value": ["PLS", "XYZ"] + ["PLS"] * 2000,
+            },
+        ),
+    )
     assert answer.status_code == 200
     shown = response_of(answer)
     assert shown["ctl-departement"]["value"] == ["60"]
@@ -191,12 +244,23 @@ def test_unknown_codes_are_dropped_and_known_ones_kept(app, send) -> None:
     assert shown["shell-url"]["search"] == "?annee=2021&dep=60&commune=62041&financement=PLS"
 
 
-@pytest.mark.parametrize("key, value", [
-    ("ctl-year.value", "2021"), ("ctl-year.value", [2021]), ("ctl-year.value", {"a": 1}), ("ctl-year.value", True),
-    ("ctl-departement.value", [{"x": 1}]), ("ctl-departement.value", 60), ("ctl-departement.value", [["60"]]),
-    ("shell-url.search", ["?annee=2021"]), ("shell-url.search", 3), ("ctl-reset.n_clicks", -1),
-    ("shell-present.n_clicks", "1"), ("shell-exit-present.n_clicks", 1.5),
-])
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("ctl-year.value", "2021"),
+        ("ctl-year.value", [2021]),
+        ("ctl-year.value", {"a": 1}),
+        ("ctl-year.value", True),
+        ("ctl-departement.value", [{"x": 1}]),
+        ("ctl-departement.value", 60),
+        ("ctl-departement.value", [["60"]]),
+        ("shell-url.search", ["?annee=2021"]),
+        ("shell-url.search", 3),
+        ("ctl-reset.n_clicks", -1),
+        ("shell-present.n_clicks", "1"),
+        ("shell-exit-present.n_clicks", 1.5),
+    ],
+)
 def test_a_value_of_the_wrong_type_is_a_400(app, send, key: str, value) -> None:
     answer = post(send, sync(app, **{key: value}))
     assert answer.status_code == 400
@@ -206,9 +270,16 @@ def test_a_value_of_the_wrong_type_is_a_400(app, send, key: str, value) -> None:
 
 def test_the_page_route_takes_any_path_and_search(app, send) -> None:
     output = find_output(app, "shell-content.children")
-    for pathname, search in [("/commune/" + "9" * 10_000, ""), ("//evil.example", "//evil.example"),
-                             ("/commune/02691", "?annee=%C2%B2"), (None, None), ("/commune/62041", "\ud800")]:
-        answer = post(send, callback_body(app, output, {"shell-url.pathname": pathname, "shell-url.search": search}))
+    for pathname, search in [
+        ("/commune/" + "9" * 10_000, ""),
+        ("//evil.example", "//evil.example"),
+        ("/commune/02691", "?annee=%C2%B2"),
+        (None, None),
+        ("/commune/62041", "\ud800"),
+    ]:
+        answer = post(
+            send, callback_body(app, output, {"shell-url.pathname": pathname, "shell-url.search": search})
+        )
         assert answer.status_code == 200
         assert '"//evil' not in answer.get_data(as_text=True)  # the back link stays on this site
     assert post(send, callback_body(app, output, {"shell-url.pathname": ["/"]})).status_code == 400
@@ -217,29 +288,59 @@ def test_the_page_route_takes_any_path_and_search(app, send) -> None:
 def test_a_forged_sort_is_ignored(app, send) -> None:
     table = find_output(app, "region-table.children")
     for sort in ({"column": ["x"], "descending": "yes"}, {"column": "__class__"}, {}, None):
-        assert post(send, callback_body(app, table, {"region-ready.data": True, "region-sort.data": sort})).status_code == 200
+        assert (
+            post(
+                send, callback_body(app, table, {"region-ready.data": True, "region-sort.data": sort})
+            ).status_code
+            == 200
+        )
     assert post(send, callback_body(app, table, {"region-sort.data": "commune"})).status_code == 400
     sort = find_output(app, "region-sort.data")
     body = callback_body(app, sort, {"region-sort.data": "x"})
     assert post(send, body).status_code == 400
     # A click on a sort button that is not in the page: its id is not among the inputs.
-    body = callback_body(app, sort, {"region-sort.data": {"column": "commune"}},
-                         changed=['{"column":"__class__","type":"region-sort-button"}.n_clicks'])
+    body = callback_body(
+        app,
+        sort,
+        {"region-sort.data": {"column": "commune"}},
+        changed=['{"column":"__class__","type":"region-sort-button"}.n_clicks'],
+    )
     assert post(send, body).status_code == 400
     # The same button forged into the inputs too: nothing to sort by, no update (204).
-    body = callback_body(app, sort, {"region-sort.data": {"column": "commune"}},
-                         changed=['{"column":"zzz","type":"region-sort-button"}.n_clicks'])
-    body["inputs"][0].append({"id": {"column": "zzz", "type": Region.SORT_BUTTON}, "property": "n_clicks", "value": 1})
+    body = callback_body(
+        app,
+        sort,
+        {"region-sort.data": {"column": "commune"}},
+        changed=['{"column":"zzz","type":"region-sort-button"}.n_clicks'],
+    )
+    body["inputs"][0].append(
+        {"id": {"column": "zzz", "type": Region.SORT_BUTTON}, "property": "n_clicks", "value": 1}
+    )
     assert updates_nothing(post(send, body))
 
 
-@pytest.mark.parametrize("click, outcome", [
-    ({"points": "x"}, None), ({"points": [{"customdata": "62041"}]}, "/commune/62041"), ({"points": [["62041"]]}, None),
-    ({"points": [{"customdata": [{"a": 1}]}]}, None), ([], 400), ("62041", 400), (None, None),
-])
+@pytest.mark.parametrize(
+    "click, outcome",
+    [
+        ({"points": "x"}, None),
+        ({"points": [{"customdata": "62041"}]}, "/commune/62041"),
+        ({"points": [["62041"]]}, None),
+        ({"points": [{"customdata": [{"a": 1}]}]}, None),
+        ([], 400),
+        ("62041", 400),
+        (None, None),
+    ],
+)
 def test_a_forged_map_click_opens_at_most_a_commune_page(app, send, click, outcome) -> None:
-    answer = post(send, callback_body(app, find_callback(app, "region-map.clickData"), {"region-map.clickData": click},
-                                      changed=["region-map.clickData"]))
+    answer = post(
+        send,
+        callback_body(
+            app,
+            find_callback(app, "region-map.clickData"),
+            {"region-map.clickData": click},
+            changed=["region-map.clickData"],
+        ),
+    )
     if outcome == 400:
         assert answer.status_code == 400
     elif outcome is None:
@@ -248,10 +349,13 @@ def test_a_forged_map_click_opens_at_most_a_commune_page(app, send, click, outco
         assert response_of(answer)["shell-url"]["pathname"] == outcome
 
 
-@pytest.mark.parametrize("code, outcome", [("99999", "nothing"), ("62041", "panels"), (["62041"], 400),
-                                           (None, "nothing")])
+@pytest.mark.parametrize(
+    "code, outcome", [("99999", "nothing"), ("62041", "panels"), (["62041"], 400), (None, "nothing")]
+)
 def test_the_commune_panels_answer_only_for_a_known_commune(app, send, code, outcome) -> None:
-    answer = post(send, callback_body(app, find_output(app, "commune-figures.children"), {"commune-ready.data": code}))
+    answer = post(
+        send, callback_body(app, find_output(app, "commune-figures.children"), {"commune-ready.data": code})
+    )
     if outcome == 400:
         assert answer.status_code == 400
     elif outcome == "nothing":
@@ -262,7 +366,13 @@ def test_the_commune_panels_answer_only_for_a_known_commune(app, send, code, out
 
 def malformed_bodies(app) -> list[tuple[str, object]]:
     good = sync(app, **{"ctl-year.value": 2021})
-    cases: list[tuple[str, object]] = [("list", []), ("string", "x"), ("number", 1), ("null", None), ("empty", {})]
+    cases: list[tuple[str, object]] = [
+        ("list", []),
+        ("string", "x"),
+        ("number", 1),
+        ("null", None),
+        ("empty", {}),
+    ]
     for key in ("output", "outputs", "inputs"):  # no changedPropIds: Dash reads it as [], harmless
         cases.append((f"without {key}", {k: v for k, v in good.items() if k != key}))
     cases += [
@@ -270,8 +380,10 @@ def malformed_bodies(app) -> list[tuple[str, object]]:
         ("output of another callback", {**good, "output": find_output(app, "region-table.children")}),
         ("one input short", {**good, "inputs": good["inputs"][:-1]}),
         ("an input renamed", {**good, "inputs": [{**good["inputs"][0], "id": "other"}, *good["inputs"][1:]]}),
-        ("an input's property renamed", {**good, "inputs": [{**good["inputs"][0], "property": "href"},
-                                                            *good["inputs"][1:]]}),
+        (
+            "an input's property renamed",
+            {**good, "inputs": [{**good["inputs"][0], "property": "href"}, *good["inputs"][1:]]},
+        ),
         ("inputs as a dict", {**good, "inputs": {"a": 1}}),
         ("outputs as a string", {**good, "outputs": "shell-url.search"}),
         ("changed ids not a list", {**good, "changedPropIds": "ctl-year.value"}),
@@ -301,18 +413,21 @@ def test_a_malformed_callback_request_is_a_short_400(app, send) -> None:
         assert len(answer.get_data()) < 300, name
 
 
-@pytest.mark.parametrize("data, content_type, status", [
-    ("nope", "application/json", 400),
-    ('{"output": NaN}', "application/json", 400),
-    ('{"output": "x", "n": 1e400}', "application/json", 400),
-    ("[" * 100_000, "application/json", 400),  # Python's parser gives up: RecursionError
-    ('{"n": ' + "9" * 5000 + "}", "application/json", 400),  # over Python's int digits limit
-    (b"\xff\xfe", "application/json", 400),
-    ('{"output": "x"}', "text/plain", 415),
-    ("output=x", "application/x-www-form-urlencoded", 415),
-    ('{"output": "x"}', None, 415),
-    ("x" * (300 * 1024), "application/json", 413),
-])
+@pytest.mark.parametrize(
+    "data, content_type, status",
+    [
+        ("nope", "application/json", 400),
+        ('{"output": NaN}', "application/json", 400),
+        ('{"output": "x", "n": 1e400}', "application/json", 400),
+        ("[" * 100_000, "application/json", 400),  # Python's parser gives up: RecursionError
+        ('{"n": ' + "9" * 5000 + "}", "application/json", 400),  # over Python's int digits limit
+        (b"\xff\xfe", "application/json", 400),
+        ('{"output": "x"}', "text/plain", 415),
+        ("output=x", "application/x-www-form-urlencoded", 415),
+        ('{"output": "x"}', None, 415),
+        ("x" * (300 * 1024), "application/json", 413),
+    ],
+)
 def test_a_body_that_is_not_a_small_json_object_is_refused(send, data, content_type, status: int) -> None:
     headers = {"Content-Type": content_type} if content_type else {}
     answer = send("POST", CALLBACK_URL, data=data, headers=headers)
@@ -322,43 +437,92 @@ def test_a_body_that_is_not_a_small_json_object_is_refused(send, data, content_t
 
 def test_the_live_poll_takes_only_its_own_types(app, send) -> None:
     poll = find_output(app, "live-banner.children")
-    assert post(send, callback_body(app, poll, {"live-poll.n_intervals": 3, "live-latest.data": {"x": [1]}})).status_code == 200
+    assert (
+        post(
+            send, callback_body(app, poll, {"live-poll.n_intervals": 3, "live-latest.data": {"x": [1]}})
+        ).status_code
+        == 200
+    )
     for values in ({"live-poll.n_intervals": -1}, {"live-poll.n_intervals": "1"}, {"live-latest.data": "v"}):
         assert post(send, callback_body(app, poll, values)).status_code == 400
 
 
 # --- Fuzzing -------------------------------------------------------------------------------------------------
 
-KNOWN = ["2021", "99999", "60", "99", "02691", "62041", "livrée", "ACV", "hors ACV", "PLS", "LU", "commune",
-         "?annee=2021&dep=60", "?annee=%C2%B2", "/commune/62041", "/commune/99999", "", "?", "//x.example",
-         "\ud800", "<script>alert(1)</script>", "../../etc/passwd", "NaN", "%zz", "a" * 3000]
+KNOWN = [
+    "2021",
+    "99999",
+    "60",
+    "99",
+    "02691",
+    "62041",
+    "livrée",
+    "ACV",
+    "hors ACV",
+    "PLS",
+    "LU",
+    "commune",
+    "?annee=2021&dep=60",
+    "?annee=%C2%B2",
+    "/commune/62041",
+    "/commune/99999",
+    "",
+    "?",
+    "//x.example",
+    "\ud800",
+    "<script>alert(1)</script>",
+    "../../etc/passwd",
+    "NaN",
+    "%zz",
+    "a" * 3000,
+]
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-(10**40), max_value=10**40),
-    st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=30), st.sampled_from(KNOWN),
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**40), max_value=10**40),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=30),
+    st.sampled_from(KNOWN),
 )
 values = st.recursive(
     scalars,
-    lambda inner: st.lists(inner, max_size=6) | st.dictionaries(st.sampled_from(["points", "customdata", "column",
-                                                                                 "descending", "x"]) | st.text(max_size=8),
-                                                                inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=6)
+        | st.dictionaries(
+            st.sampled_from(["points", "customdata", "column", "descending", "x"]) | st.text(max_size=8),
+            inner,
+            max_size=4,
+        )
+    ),
     max_leaves=25,
 )
 # Mostly values of the right type (forged, out of range), so that most requests reach the callbacks.
-control_values = st.one_of(st.lists(st.sampled_from(KNOWN), max_size=80), st.integers(2000, 2040), st.none(),
-                           st.sampled_from(KNOWN), values)
+control_values = st.one_of(
+    st.lists(st.sampled_from(KNOWN), max_size=80),
+    st.integers(2000, 2040),
+    st.none(),
+    st.sampled_from(KNOWN),
+    values,
+)
 
 
 @st.composite
 def forged_requests(draw, app):
     output = draw(st.sampled_from(sorted(app.callback_map)))
     spec = app.callback_map[output]
-    plain = [f"{dep['id']}.{dep['property']}" for dep in spec["inputs"] + spec["state"] if not dep["id"].startswith("{")]
+    plain = [
+        f"{dep['id']}.{dep['property']}"
+        for dep in spec["inputs"] + spec["state"]
+        if not dep["id"].startswith("{")
+    ]
     chosen = {key: draw(control_values) for key in plain if draw(st.booleans())}
     inputs = [f"{dep['id']}.{dep['property']}" for dep in spec["inputs"] if not dep["id"].startswith("{")]
     for dep in spec["inputs"]:
         if dep["id"].startswith("{"):
-            inputs += [f'{json.dumps(i, sort_keys=True, separators=(",", ":"))}.{dep["property"]}'
-                       for i in pattern_ids(dep["id"])]
+            inputs += [
+                f"{json.dumps(i, sort_keys=True, separators=(',', ':'))}.{dep['property']}"
+                for i in pattern_ids(dep["id"])
+            ]
     changed = draw(st.lists(st.sampled_from(inputs), max_size=2, unique=True)) if inputs else []
     body = callback_body(app, output, chosen, changed=changed)
     for entry in body["inputs"]:
@@ -372,8 +536,14 @@ def forged_requests(draw, app):
         entry = draw(st.sampled_from(body["inputs"]))
         target = draw(st.sampled_from(entry)) if isinstance(entry, list) and entry else entry
         if isinstance(target, dict):
-            target["id"] = draw(st.one_of(values, st.fixed_dictionaries(
-                {"column": values, "type": st.one_of(values, st.just(Region.SORT_BUTTON))})))
+            target["id"] = draw(
+                st.one_of(
+                    values,
+                    st.fixed_dictionaries(
+                        {"column": values, "type": st.one_of(values, st.just(Region.SORT_BUTTON))}
+                    ),
+                )
+            )
     elif mutation == "drop":
         body.pop(key)
     elif mutation == "replace":
@@ -385,9 +555,17 @@ def forged_requests(draw, app):
 
 def fuzz_settings(examples: int) -> settings:
     # Derandomized: the same examples on every run, so a failure found once is found again.
-    return settings(max_examples=examples, deadline=None, database=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
-                                           HealthCheck.data_too_large])
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.data_too_large,
+        ],
+    )
 
 
 @pytest.mark.parametrize("checks", ["types checked", "shape only"])
@@ -415,5 +593,7 @@ def test_fuzzed_bodies_of_any_shape_are_refused(send, body) -> None:
 
 
 def test_sort_columns_the_fuzzer_draws_are_the_table_s(app) -> None:
-    assert {i["column"] for i in pattern_ids(f'{{"column":["ALL"],"type":"{Region.SORT_BUTTON}"}}')} == components.SORTABLE
+    assert {
+        i["column"] for i in pattern_ids(f'{{"column":["ALL"],"type":"{Region.SORT_BUTTON}"}}')
+    } == components.SORTABLE
     assert Ctl.YEAR == "ctl-year"  # the keys above name these ids

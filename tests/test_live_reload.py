@@ -69,7 +69,9 @@ def holder(world: Path, clock: Clock, loader: CountingLoader) -> LiveContext:
     return LiveContext(world, settle=0, clock=clock, loader=loader)
 
 
-def test_an_unchanged_folder_is_loaded_once(holder: LiveContext, clock: Clock, loader: CountingLoader) -> None:
+def test_an_unchanged_folder_is_loaded_once(
+    holder: LiveContext, clock: Clock, loader: CountingLoader
+) -> None:
     first = holder.get()
     for _ in range(5):
         clock.advance()
@@ -77,7 +79,9 @@ def test_an_unchanged_folder_is_loaded_once(holder: LiveContext, clock: Clock, l
     assert loader.calls == 1
 
 
-def test_a_valid_change_is_served_after_the_next_check(holder: LiveContext, world: Path, clock: Clock) -> None:
+def test_a_valid_change_is_served_after_the_next_check(
+    holder: LiveContext, world: Path, clock: Clock
+) -> None:
     before = holder.get()
     write_rows(world, [ROWS[0].replace(",11,11 PLI,", ",12,11 PLI,"), *ROWS[1:]])
     assert holder.get() is before  # not looked at yet: the check is spaced
@@ -154,7 +158,9 @@ def test_touching_a_file_without_changing_it_reloads_nothing(
 def test_every_file_the_dataset_reads_is_watched(holder: LiveContext, world: Path, clock: Clock) -> None:
     before = holder.version
     metadata = world / "metadata.json"
-    metadata.write_text(metadata.read_text(encoding="utf-8").replace("{", '{"essai": 1, ', 1), encoding="utf-8")
+    metadata.write_text(
+        metadata.read_text(encoding="utf-8").replace("{", '{"essai": 1, ', 1), encoding="utf-8"
+    )
     clock.advance()
     assert holder.version != before
     assert holder.get().dataset.metadata["essai"] == 1
@@ -203,7 +209,9 @@ def test_an_unexpected_exception_while_loading_is_a_failure_not_a_crash(
     assert "a case no validator foresaw" not in str(holder.failure.errors[0])
 
 
-def test_geometry_of_the_previous_version_is_still_served(holder: LiveContext, world: Path, clock: Clock) -> None:
+def test_geometry_of_the_previous_version_is_still_served(
+    holder: LiveContext, world: Path, clock: Clock
+) -> None:
     old_names = set(holder.get().geo_assets())
     write_rows(world, ROWS[:2])  # Amiens (no ACV) loses its only operation: the coloured communes change
     clock.advance()
@@ -214,7 +222,9 @@ def test_geometry_of_the_previous_version_is_still_served(holder: LiveContext, w
     assert holder.geo_asset("communes-region-000000000000.geojson") is None
 
 
-def test_concurrent_requests_during_a_reload_load_once_and_all_get_valid_data(world: Path, clock: Clock) -> None:
+def test_concurrent_requests_during_a_reload_load_once_and_all_get_valid_data(
+    world: Path, clock: Clock
+) -> None:
     loader = CountingLoader()
     holder = LiveContext(world, settle=0, clock=clock, loader=loader)
     old = holder.get()
@@ -250,8 +260,14 @@ def test_the_status_says_whether_the_last_reload_failed_and_nothing_private(
     holder: LiveContext, world: Path, clock: Clock
 ) -> None:
     ok = holder.status()
-    assert ok == {"status": "ok", "data_version": holder.version, "operations": 3,
-                  "last_reload_failed": False, "failed_version": None, "errors": 0}
+    assert ok == {
+        "status": "ok",
+        "data_version": holder.version,
+        "operations": 3,
+        "last_reload_failed": False,
+        "failed_version": None,
+        "errors": 0,
+    }
     write_rows(world, INVALID_ROWS)
     clock.advance()
     failed = holder.status()
@@ -268,13 +284,19 @@ def settled(folder: Path) -> None:
 
 
 def poll_banner(client) -> dict:
-    answer = client.post("/_dash-update-component", json={
-        "output": "..live-banner.children...live-latest.data..",
-        "outputs": [{"id": "live-banner", "property": "children"}, {"id": "live-latest", "property": "data"}],
-        "inputs": [{"id": "live-poll", "property": "n_intervals", "value": 1}],
-        "state": [{"id": "live-latest", "property": "data", "value": None}],
-        "changedPropIds": ["live-poll.n_intervals"],
-    })
+    answer = client.post(
+        "/_dash-update-component",
+        json={
+            "output": "..live-banner.children...live-latest.data..",
+            "outputs": [
+                {"id": "live-banner", "property": "children"},
+                {"id": "live-latest", "property": "data"},
+            ],
+            "inputs": [{"id": "live-poll", "property": "n_intervals", "value": 1}],
+            "state": [{"id": "live-latest", "property": "data", "value": None}],
+            "changedPropIds": ["live-poll.n_intervals"],
+        },
+    )
     assert answer.status_code == 200
     return answer.get_json()["response"]
 
@@ -293,12 +315,17 @@ def test_healthz_and_the_banner_follow_a_refused_then_fixed_file(world: Path) ->
     write_rows(world, INVALID_ROWS)
     settled(world)
     health = client.get("/healthz").get_json()
-    assert health["last_reload_failed"] is True and health["data_version"] == healthy.get_json()["data_version"]
+    assert (
+        health["last_reload_failed"] is True and health["data_version"] == healthy.get_json()["data_version"]
+    )
     answer = poll_banner(client)
     text = repr(answer["live-banner"]["children"])
     assert "operations.csv n'a pas été rechargé : 2 erreurs." in text
     assert "operations.csv:2: logements: « onze »" in text
-    assert answer["live-latest"]["data"] == {"version": health["data_version"], "refused": health["failed_version"]}
+    assert answer["live-latest"]["data"] == {
+        "version": health["data_version"],
+        "refused": health["failed_version"],
+    }
 
     (world / "operations.csv").write_bytes(original)
     settled(world)

@@ -26,10 +26,14 @@ def test_a_spreadsheet_save_gives_the_same_dataset(real_data_copy):
     text = (REAL_DATA / "operations.csv").read_text(encoding="utf-8")
     import csv
     import io
+
     rows = list(csv.reader(io.StringIO(text)))
     out = io.StringIO()
     csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(
-        [[cell.replace(".", ",") if cell.replace(".", "").isdigit() else cell for cell in row] for row in rows]
+        [
+            [cell.replace(".", ",") if cell.replace(".", "").isdigit() else cell for cell in row]
+            for row in rows
+        ]
     )
     (real_data_copy / "operations.csv").write_bytes(out.getvalue().encode("cp1252"))
     variant, report = load(real_data_copy)
@@ -70,12 +74,20 @@ def test_every_problem_is_reported_at_once(tmp_path):
     ]
     _, report = load(write_world(tmp_path, rows))
     places = {(issue.line, issue.column) for issue in report.errors}
-    assert places >= {(2, "logements"), (2, "financements"), (3, "id"), (3, "debut_travaux"), (4, "programme")}
+    assert places >= {
+        (2, "logements"),
+        (2, "financements"),
+        (3, "id"),
+        (3, "debut_travaux"),
+        (4, "programme"),
+    }
 
 
 def test_a_point_outside_its_commune_is_an_error(tmp_path):
     _, report = load(write_world(tmp_path, [ROWS[2].replace(",2.5,0.5,", ",0.5,0.5,")]))
-    assert [str(i) for i in report.errors] == ["operations.csv:2: longitude: le point (0.5, 0.5) n'est pas dans la commune 80021"]
+    assert [str(i) for i in report.errors] == [
+        "operations.csv:2: longitude: le point (0.5, 0.5) n'est pas dans la commune 80021"
+    ]
 
 
 def test_a_commune_name_that_does_not_match_its_code_is_an_error(tmp_path):
@@ -100,7 +112,9 @@ def test_a_missing_column_is_named(tmp_path):
     path = folder / "operations.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("code_insee", "insee"), encoding="utf-8")
     _, report = load(folder)
-    assert "operations.csv:1: code_insee: colonne obligatoire absente de l'en-tête" in [str(i) for i in report.errors]
+    assert "operations.csv:1: code_insee: colonne obligatoire absente de l'en-tête" in [
+        str(i) for i in report.errors
+    ]
 
 
 def test_check_exits_0_on_the_shipped_file_and_lists_conflicts(capsys):
@@ -135,7 +149,9 @@ def test_header_only_loads_an_empty_dataset(world, separator):
 
 def test_a_column_wide_schema_failure_names_no_line():
     lines = pd.Index([2, 3], name="ligne")
-    frame = pd.DataFrame({column: pd.Series(["", ""], dtype="string", index=lines) for column in OPERATION_COLUMNS})
+    frame = pd.DataFrame(
+        {column: pd.Series(["", ""], dtype="string", index=lines) for column in OPERATION_COLUMNS}
+    )
     frame[[Op.ID, Op.PROGRAMME, Op.COMMUNE, Op.CODE_INSEE, Op.SOURCE]] = ["a", "ACV", "Amiens", "80021", "s1"]
     frame[Op.LOGEMENTS] = [1.0, float("nan")]
     report = Report()

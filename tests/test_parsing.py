@@ -5,15 +5,25 @@ import re
 import pytest
 
 from dashboard.parsing import (
-    MixItem, ParseError, PartialDate, format_financements, parse_date, parse_decimal,
-    parse_financements, parse_integer, parse_variantes,
+    MixItem,
+    ParseError,
+    PartialDate,
+    format_financements,
+    parse_date,
+    parse_decimal,
+    parse_financements,
+    parse_integer,
+    parse_variantes,
 )
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("29 LLI/PLS; 18 LU/PLS; 8 PSLA", (MixItem(29, ("LLI", "PLS")), MixItem(18, ("LU", "PLS")), MixItem(8, ("PSLA",)))),
+        (
+            "29 LLI/PLS; 18 LU/PLS; 8 PSLA",
+            (MixItem(29, ("LLI", "PLS")), MixItem(18, ("LU", "PLS")), MixItem(8, ("PSLA",))),
+        ),
         ("89 PLAI", (MixItem(89, ("PLAI",)),)),
         ("  5 pls ;13 PLI ", (MixItem(5, ("PLS",)), MixItem(13, ("PLI",)))),
         ("64 PLAI / LU", (MixItem(64, ("PLAI", "LU")),)),
@@ -85,7 +95,9 @@ def test_a_year_spans_the_whole_year():
     assert PartialDate(2024, 2).latest() == (2024, 2, 29)
 
 
-@pytest.mark.parametrize(("text", "expected"), [("1841", 1841), ("1 841", 1841), ("7\u202f600", 7600), ("0", 0)])
+@pytest.mark.parametrize(
+    ("text", "expected"), [("1841", 1841), ("1 841", 1841), ("7\u202f600", 7600), ("0", 0)]
+)
 def test_integers_accept_french_thousands(text, expected):
     assert parse_integer(text) == expected
 
@@ -106,14 +118,20 @@ def test_bad_integers_are_refused(text, message):
         parse_integer(text)
 
 
-@pytest.mark.parametrize(("text", "expected"), [("3300000", 3300000), ("3 300 000,5", 3300000.5), ("5.9", 5.9)])
+@pytest.mark.parametrize(
+    ("text", "expected"), [("3300000", 3300000), ("3 300 000,5", 3300000.5), ("5.9", 5.9)]
+)
 def test_decimals_accept_a_comma(text, expected):
     assert float(parse_decimal(text)) == expected
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("-5", "« -5 » est négatif"), ("1" * 13, "trop grand : attendu au plus 12 chiffres avant la virgule"), ("1e400", "n'est pas un nombre")],
+    [
+        ("-5", "« -5 » est négatif"),
+        ("1" * 13, "trop grand : attendu au plus 12 chiffres avant la virgule"),
+        ("1e400", "n'est pas un nombre"),
+    ],
 )
 def test_bad_decimals_are_refused(text, message):
     with pytest.raises(ParseError, match=re.escape(message)):

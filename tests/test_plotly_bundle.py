@@ -4,7 +4,6 @@ Dash writes and in a real headless Chromium that draws every trace type the dash
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest

@@ -12,8 +12,8 @@ from dashboard import analysis
 from dashboard.dataset import load_dataset
 from dashboard.export import file_name, neutralise, operations_csv
 from dashboard.report import Report
-from dashboard.search import CommuneIndex, normalise
 from dashboard.schema import Op
+from dashboard.search import CommuneIndex, normalise
 from dashboard.state import View
 from tests.conftest import REAL_DATA
 
@@ -32,10 +32,16 @@ def index(dataset):
 @pytest.mark.parametrize(
     ("query", "code"),
     [
-        ("chateau thierry", "02168"), ("Château-Thierry", "02168"), ("CHATEAU-THIERRY", "02168"),
-        ("02168", "02168"), ("compiegne", "60159"), ("saint quentin", "02691"), ("Saint-Quentin", "02691"),
+        ("chateau thierry", "02168"),
+        ("Château-Thierry", "02168"),
+        ("CHATEAU-THIERRY", "02168"),
+        ("02168", "02168"),
+        ("compiegne", "60159"),
+        ("saint quentin", "02691"),
+        ("Saint-Quentin", "02691"),
         ("senlis", "60612"),  # the Oise one, which has operations, before the Pas-de-Calais one
-        ("60612", "60612"), ("liévin", "62510"),
+        ("60612", "60612"),
+        ("liévin", "62510"),
     ],
 )
 def test_search_finds_communes_whatever_the_accents_case_and_hyphens(index, query, code):
@@ -56,9 +62,18 @@ def test_normalise_folds_accents_and_punctuation():
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"), ("+33 1 23", "'+33 1 23"), ("-2+3", "'-2+3"),
-     ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"), ("Rue Carnot", "Rue Carnot"), ("-3", "-3"), (2.5, "2,5"),
-     (None, ""), (pd.NA, "")],
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+33 1 23", "'+33 1 23"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("Rue Carnot", "Rue Carnot"),
+        ("-3", "-3"),
+        (2.5, "2,5"),
+        (None, ""),
+        (pd.NA, ""),
+    ],
 )
 def test_cells_that_could_run_as_formulas_are_neutralised(value, expected):
     assert neutralise(value) == expected

@@ -50,8 +50,11 @@ def test_pages_allow_this_origin_only_and_dash_inline_scripts_by_hash(app, clien
     assert policy["frame-ancestors"] == ["'self'"]
     assert policy["base-uri"] == ["'self'"] and policy["form-action"] == ["'self'"]
     # Every inline script of the page is one the policy allows.
-    for script in re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>(.*?)</script>",
-                             page.get_data(as_text=True), flags=re.S):
+    for script in re.findall(
+        r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>(.*?)</script>",
+        page.get_data(as_text=True),
+        flags=re.S,
+    ):
         import base64
         import hashlib
 
@@ -59,8 +62,9 @@ def test_pages_allow_this_origin_only_and_dash_inline_scripts_by_hash(app, clien
         assert f"'sha256-{digest}'" in policy["script-src"]
 
 
-@pytest.mark.parametrize("url", ["/", "/commune/02691", "/assets/style.css", "/_dash-layout", "/healthz",
-                                 "/nowhere", "/geo/nope"])
+@pytest.mark.parametrize(
+    "url", ["/", "/commune/02691", "/assets/style.css", "/_dash-layout", "/healthz", "/nowhere", "/geo/nope"]
+)
 def test_every_response_carries_the_security_headers(client, url: str) -> None:
     headers = client.get(url).headers
     assert "Content-Security-Policy" in headers
@@ -78,15 +82,31 @@ def test_callback_answers_carry_them_too(app, client) -> None:
 
 
 def test_configured_origins_may_frame_the_dashboard_and_x_frame_options_goes(world: Path) -> None:
-    app = create_app(Settings(data_dir=world, frame_ancestors=("https://intranet.example.org", "https://*.example.fr")))
+    app = create_app(
+        Settings(data_dir=world, frame_ancestors=("https://intranet.example.org", "https://*.example.fr"))
+    )
     headers = app.server.test_client().get("/").headers
     assert directives(headers["Content-Security-Policy"])["frame-ancestors"] == [
-        "'self'", "https://intranet.example.org", "https://*.example.fr"]
+        "'self'",
+        "https://intranet.example.org",
+        "https://*.example.fr",
+    ]
     assert "X-Frame-Options" not in headers  # it cannot name a list of origins
 
 
-@pytest.mark.parametrize("origin", ["*", "https://a.example; script-src *", "'unsafe-inline'", "javascript:alert(1)",
-                                    "https://a example", "data:", "https://a.example/chemin", ""])
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "*",
+        "https://a.example; script-src *",
+        "'unsafe-inline'",
+        "javascript:alert(1)",
+        "https://a example",
+        "data:",
+        "https://a.example/chemin",
+        "",
+    ],
+)
 def test_an_origin_that_could_widen_the_policy_is_refused(origin: str) -> None:
     with pytest.raises(ValueError, match="origine invalide"):
         frame_origin(origin)
@@ -105,13 +125,17 @@ def test_origins_come_from_the_environment_and_the_command_line(monkeypatch) -> 
 
 def test_the_policy_is_a_plain_list_of_directives() -> None:
     policy = content_security_policy(["'sha256-abc='"], ("https://a.example",))
-    assert policy.startswith("default-src 'self'; script-src 'self' 'sha256-abc='; style-src 'self' 'unsafe-inline'")
+    assert policy.startswith(
+        "default-src 'self'; script-src 'self' 'sha256-abc='; style-src 'self' 'unsafe-inline'"
+    )
     assert policy.endswith("frame-ancestors 'self' https://a.example")
 
 
 def dash_config(client) -> dict:
     page = client.get("/").get_data(as_text=True)
-    return json.loads(re.search(r'<script id="_dash-config" type="application/json">(.*?)</script>', page).group(1))
+    return json.loads(
+        re.search(r'<script id="_dash-config" type="application/json">(.*?)</script>', page).group(1)
+    )
 
 
 def test_pages_do_not_name_the_python_dash_or_plotly_versions(client) -> None:
@@ -178,8 +202,10 @@ def test_an_unexpected_error_is_a_french_500_without_trace_and_is_logged(app, cl
     remember = Remember()
     logging.getLogger("dashboard.security").addHandler(remember)
     try:
-        answer = client.post(CALLBACK_URL, json=callback_body(app, find_output(app, "region-figures.children"),
-                                                              {"region-ready.data": True}))
+        answer = client.post(
+            CALLBACK_URL,
+            json=callback_body(app, find_output(app, "region-figures.children"), {"region-ready.data": True}),
+        )
     finally:
         logging.getLogger("dashboard.security").removeHandler(remember)
     assert answer.status_code == 500
@@ -200,7 +226,9 @@ def test_an_unexpected_error_on_a_page_is_a_small_french_page(app, monkeypatch) 
 
 
 def test_bodies_over_the_cap_are_refused_with_a_413(client) -> None:
-    answer = client.post(CALLBACK_URL, data=b"[" * (security.MAX_BODY_BYTES + 1), content_type="application/json")
+    answer = client.post(
+        CALLBACK_URL, data=b"[" * (security.MAX_BODY_BYTES + 1), content_type="application/json"
+    )
     assert answer.status_code == 413
     assert answer.get_json()["erreur"] == "Requête trop volumineuse"
 

@@ -31,9 +31,13 @@ def call(app, fragment: str, values: dict, changed: list[str]) -> dict:
         return out if value is None else {**out, "value": value}
 
     outputs = [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in key.strip(".").split("...")]
-    body = {"output": key, "outputs": outputs if key.startswith("..") else outputs[0],
-            "inputs": [item(d) for d in spec["inputs"]], "state": [item(d) for d in spec["state"]],
-            "changedPropIds": changed}
+    body = {
+        "output": key,
+        "outputs": outputs if key.startswith("..") else outputs[0],
+        "inputs": [item(d) for d in spec["inputs"]],
+        "state": [item(d) for d in spec["state"]],
+        "changedPropIds": changed,
+    }
     answer = app.server.test_client().post("/_dash-update-component", json=body)
     assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
     return answer.get_json()["response"]
@@ -68,10 +72,16 @@ def shown(before: dict, answer: dict) -> dict:
     return after
 
 
-@pytest.mark.parametrize(("before", "after", "filters"), [
-    (2022, 2021, {}), (2021, 2020, {}), (2019, 2018, {}), (2023, 2024, {Ctl.DEPARTEMENT: ["60", "02"]}),
-    (2021, 2022, {Ctl.CODE: ["PLS"]}),
-])
+@pytest.mark.parametrize(
+    ("before", "after", "filters"),
+    [
+        (2022, 2021, {}),
+        (2021, 2020, {}),
+        (2019, 2018, {}),
+        (2023, 2024, {Ctl.DEPARTEMENT: ["60", "02"]}),
+        (2021, 2022, {Ctl.CODE: ["PLS"]}),
+    ],
+)
 def test_a_year_alone_sends_less_and_shows_the_same_as_a_full_update(app, before, after, filters):
     page = call(app, "region-figures.children", region_values(before, **filters), EVERY_CONTROL)
     page = shown({k: {} for k in page}, page)
@@ -83,15 +93,19 @@ def test_a_year_alone_sends_less_and_shows_the_same_as_a_full_update(app, before
 
 def test_with_a_status_filter_a_year_change_updates_everything(app):
     values = region_values(2021, **{Ctl.STATUS: ["livrée"]})
-    assert set(call(app, "region-figures.children", values, [f"{Ctl.YEAR}.value"])) == \
-        set(call(app, "region-figures.children", values, EVERY_CONTROL))
+    assert set(call(app, "region-figures.children", values, [f"{Ctl.YEAR}.value"])) == set(
+        call(app, "region-figures.children", values, EVERY_CONTROL)
+    )
 
 
 def test_a_year_step_leaves_the_filters_alone(app):
     # The ◀ button steps the slider in the browser (clientside); the server then sees the year change.
-    values = {f"{Shell.URL}.search": "?annee=2022&dep=60",
-              **{f"{control}.value": [] for control in CONTROLS[1:]}, f"{Ctl.DEPARTEMENT}.value": ["60"],
-              f"{Ctl.YEAR}.value": 2021}
+    values = {
+        f"{Shell.URL}.search": "?annee=2022&dep=60",
+        **{f"{control}.value": [] for control in CONTROLS[1:]},
+        f"{Ctl.DEPARTEMENT}.value": ["60"],
+        f"{Ctl.YEAR}.value": 2021,
+    }
     answer = call(app, "shell-url.search", values, [f"{Ctl.YEAR}.value"])
     assert answer[Shell.URL] == {"search": "?annee=2021&dep=60"}
     assert not set(answer) & set(CONTROLS)  # unchanged: a year change stays a year change
@@ -102,16 +116,21 @@ def table_values(year: int, sort: dict, **filters) -> dict:
     return {**region_values(year, **filters), f"{Region.SORT}.data": sort, f"{Shell.URL}.search": search}
 
 
-@pytest.mark.parametrize(("before", "after", "sort", "filters"), [
-    (2022, 2021, {"column": "commune", "descending": False}, {}),
-    (2020, 2019, {"column": "logements_retenus", "descending": True}, {}),
-    (2024, 2025, {"column": "livraison", "descending": False}, {Ctl.DEPARTEMENT: ["60"]}),
-])
+@pytest.mark.parametrize(
+    ("before", "after", "sort", "filters"),
+    [
+        (2022, 2021, {"column": "commune", "descending": False}, {}),
+        (2020, 2019, {"column": "logements_retenus", "descending": True}, {}),
+        (2024, 2025, {"column": "livraison", "descending": False}, {Ctl.DEPARTEMENT: ["60"]}),
+    ],
+)
 def test_a_year_alone_patches_the_table_into_the_full_table(app, before, after, sort, filters):
     table = call(app, "region-table.children", table_values(before, sort, **filters), EVERY_CONTROL)
     page = shown({Region.TABLE: {}, Region.MAP_TABLE: {}}, table)
     full = call(app, "region-table.children", table_values(after, sort, **filters), EVERY_CONTROL)
-    year_only = call(app, "region-table.children", table_values(after, sort, **filters), [f"{Ctl.YEAR}.value"])
+    year_only = call(
+        app, "region-table.children", table_values(after, sort, **filters), [f"{Ctl.YEAR}.value"]
+    )
     assert year_only[Region.TABLE]["children"].get("__dash_patch_update")
     assert shown(page, year_only) == shown(page, full)
     assert shown(page, year_only) != page  # statuses and links did move

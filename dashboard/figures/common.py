@@ -27,7 +27,9 @@ def merged(base: dict, overrides: dict) -> dict:
     """``base`` updated by ``overrides`` key by key, nested dicts merged as ``Layout.update`` does."""
     out = dict(base)
     for key, value in overrides.items():
-        out[key] = merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+        out[key] = (
+            merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+        )
     return out
 
 
@@ -54,9 +56,22 @@ def figure(data: list[dict], layout: dict) -> go.Figure:
 
 def empty_figure(message: str) -> go.Figure:
     """A figure that says why it has nothing to show."""
-    return figure([], base_layout(
-        height=160,
-        annotations=[{"text": message, "showarrow": False, "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper",
-                      "font": {"size": 16, "color": theme.MUTED}}],
-        xaxis={"visible": False}, yaxis={"visible": False},
-    ))
+    return figure(
+        [],
+        base_layout(
+            height=160,
+            annotations=[
+                {
+                    "text": message,
+                    "showarrow": False,
+                    "x": 0.5,
+                    "y": 0.5,
+                    "xref": "paper",
+                    "yref": "paper",
+                    "font": {"size": 16, "color": theme.MUTED},
+                }
+            ],
+            xaxis={"visible": False},
+            yaxis={"visible": False},
+        ),
+    )

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import formatting, theme
+from dashboard import theme
 from dashboard.analysis import STATUS
 from dashboard.figures.common import base_layout, count_of, figure, integer, merged
 from dashboard.mapgeo import bounds, feature_collection
@@ -27,8 +27,10 @@ MAX_NAMES = 60  # commune names written on the regional map, beyond which they w
 PLURAL_STATUSES = {Status.DELIVERED: "livrées", Status.UNDER_WAY: "en travaux", Status.ANNOUNCED: "annoncées"}
 OPERATION_HOVER = "%{text}<extra></extra>"
 # customdata of a marker standing for the operations of one status in one commune: code, name, count, dwellings
-GROUPED_HOVER = ("<b>%{{customdata[1]}}</b><br>{operations} : %{{customdata[2]:,d}}<br>Logements : %{{customdata[3]:,d}}"
-                 "<extra></extra>")
+GROUPED_HOVER = (
+    "<b>%{{customdata[1]}}</b><br>{operations} : %{{customdata[2]:,d}}<br>Logements : %{{customdata[3]:,d}}"
+    "<extra></extra>"
+)
 SPREAD_DEG = 0.035  # radius of the circle on which operations of one commune are spread (region)
 COMMUNE_SPREAD_DEG = 0.006  # the same at commune scale
 
@@ -53,8 +55,12 @@ def spread_positions(frame: pd.DataFrame, radius: float = SPREAD_DEG) -> pd.Data
     return pd.DataFrame({"lon": lon, "lat": lat}, index=frame.index)
 
 
-def marker_sizes(dwellings: pd.Series, largest: int, *, pixels: tuple[float, float] = (theme.MARKER_MIN_PX,
-                                                                               theme.MARKER_MAX_PX)) -> list[float]:
+def marker_sizes(
+    dwellings: pd.Series,
+    largest: int,
+    *,
+    pixels: tuple[float, float] = (theme.MARKER_MIN_PX, theme.MARKER_MAX_PX),
+) -> list[float]:
     """Marker area proportional to dwellings; unknown dwellings get the smallest marker."""
     values = dwellings.astype("Float64").fillna(0).to_numpy(dtype=float)
     scale = np.sqrt(values / max(largest, 1))
@@ -62,19 +68,31 @@ def marker_sizes(dwellings: pd.Series, largest: int, *, pixels: tuple[float, flo
     return list(np.round(smallest + (biggest - smallest) * scale, 1))
 
 
-HOVER_COLUMNS = (Op.NOM, Op.ADRESSE, Op.ID, Op.COMMUNE, Derived.LOGEMENTS_RETENUS, Derived.LOGEMENTS_ORIGINE,
-                 Op.PRECISION_GEO, STATUS)
+HOVER_COLUMNS = (
+    Op.NOM,
+    Op.ADRESSE,
+    Op.ID,
+    Op.COMMUNE,
+    Derived.LOGEMENTS_RETENUS,
+    Derived.LOGEMENTS_ORIGINE,
+    Op.PRECISION_GEO,
+    STATUS,
+)
 
 
 def _hover_lines(frame: pd.DataFrame) -> list[str]:
     lines = []
     for nom, adresse, op_id, commune, dwellings, origin, precision, status in zip(
-            *(frame[column].tolist() for column in HOVER_COLUMNS), strict=True):
+        *(frame[column].tolist() for column in HOVER_COLUMNS), strict=True
+    ):
         shown = integer(dwellings)
         if origin == LOGEMENTS_FROM_MIX:
             shown += " (calculé d'après le financement)"
-        where = "position approximative : centre de la commune" if precision == PRECISION_COMMUNE \
+        where = (
+            "position approximative : centre de la commune"
+            if precision == PRECISION_COMMUNE
             else f"position : {precision}"
+        )
         lines.append(
             f"<b>{_escape(nom or adresse or op_id)}</b><br>{_escape(commune)} · {_escape(adresse or 'adresse non publiée')}"
             f"<br>Logements : {shown}<br>Statut : {status}<br><i>{where}</i>"
@@ -96,11 +114,15 @@ def commune_dwellings(frame: pd.DataFrame) -> pd.DataFrame:
     return per_commune.rename(columns={Op.COMMUNE: "commune"})
 
 
-def marker_trace_data(frame: pd.DataFrame, largest_op: int, *, first: int, radius: float = SPREAD_DEG) -> dict[int, dict]:
+def marker_trace_data(
+    frame: pd.DataFrame, largest_op: int, *, first: int, radius: float = SPREAD_DEG
+) -> dict[int, dict]:
     """One marker trace per status, from trace index ``first`` on (legend entries stay put)."""
     positions = spread_positions(frame, radius)
     status = frame[STATUS]
-    frame = frame[list(dict.fromkeys([Op.CODE_INSEE, *HOVER_COLUMNS]))]  # the columns read below, not all thirty
+    frame = frame[
+        list(dict.fromkeys([Op.CODE_INSEE, *HOVER_COLUMNS]))
+    ]  # the columns read below, not all thirty
     data = {}
     for index, name in enumerate(STATUSES, start=first):
         chosen = (status == name).to_numpy(dtype=bool)
@@ -109,7 +131,9 @@ def marker_trace_data(frame: pd.DataFrame, largest_op: int, *, first: int, radiu
             "name": f"Opération {name}",
             "lon": list(positions["lon"][chosen].round(5)),
             "lat": list(positions["lat"][chosen].round(5)),
-            "customdata": [[c, i] for c, i in zip(part[Op.CODE_INSEE].tolist(), part[Op.ID].tolist(), strict=True)],
+            "customdata": [
+                [c, i] for c, i in zip(part[Op.CODE_INSEE].tolist(), part[Op.ID].tolist(), strict=True)
+            ],
             "text": _hover_lines(part),
             "hovertemplate": OPERATION_HOVER,
             "marker.size": marker_sizes(part[Derived.LOGEMENTS_RETENUS], largest_op),
@@ -117,8 +141,9 @@ def marker_trace_data(frame: pd.DataFrame, largest_op: int, *, first: int, radiu
     return data
 
 
-def grouped_marker_data(frame: pd.DataFrame, largest_commune: int, *, first: int,
-                        radius: float = SPREAD_DEG) -> dict[int, dict]:
+def grouped_marker_data(
+    frame: pd.DataFrame, largest_commune: int, *, first: int, radius: float = SPREAD_DEG
+) -> dict[int, dict]:
     """One marker per commune and status, for views with too many operations to draw one each: a few
     thousand points at most (the communes), each status at its own place around its commune's first
     operation. Counted with numpy (bincount over commune × status), and the hover text is put together
@@ -131,7 +156,9 @@ def grouped_marker_data(frame: pd.DataFrame, largest_commune: int, *, first: int
     dwellings = frame[Derived.LOGEMENTS_RETENUS].to_numpy(dtype=float, na_value=0.0)
     sums = np.bincount(keys, weights=dwellings, minlength=size).reshape(len(STATUSES), len(codes))
     firsts = np.empty(len(codes), dtype=np.int64)
-    firsts[communes[::-1]] = np.arange(len(communes))[::-1]  # each commune's first operation: the last write wins
+    firsts[communes[::-1]] = np.arange(len(communes))[
+        ::-1
+    ]  # each commune's first operation: the last write wins
     codes = codes.tolist()
     names = [_escape(name) for name in frame[Op.COMMUNE].to_numpy(dtype=object)[firsts]]
     lon = frame[Op.LONGITUDE].to_numpy(dtype=float, na_value=np.nan)[firsts]
@@ -142,14 +169,24 @@ def grouped_marker_data(frame: pd.DataFrame, largest_commune: int, *, first: int
         angle = 2 * math.pi * rank / len(STATUSES) + math.pi / 2
         data[index] = {
             "name": f"Opérations {PLURAL_STATUSES[name]} (un rond par commune)",
-            "lon": np.round(lon[shown] + radius * math.cos(angle) / np.cos(np.radians(lat[shown])), 4).tolist(),
+            "lon": np.round(
+                lon[shown] + radius * math.cos(angle) / np.cos(np.radians(lat[shown])), 4
+            ).tolist(),
             "lat": np.round(lat[shown] + radius * math.sin(angle), 4).tolist(),
-            "customdata": [[codes[c], names[c], n, d] for c, n, d in
-                           zip(shown.tolist(), counts[rank][shown].tolist(), sums[rank][shown].astype(int).tolist(),
-                               strict=True)],
+            "customdata": [
+                [codes[c], names[c], n, d]
+                for c, n, d in zip(
+                    shown.tolist(),
+                    counts[rank][shown].tolist(),
+                    sums[rank][shown].astype(int).tolist(),
+                    strict=True,
+                )
+            ],
             "text": [],
             "hovertemplate": GROUPED_HOVER.format(operations=f"Opérations {PLURAL_STATUSES[name]}"),
-            "marker.size": marker_sizes(pd.Series(sums[rank][shown]), largest_commune, pixels=GROUPED_MARKER_PX),
+            "marker.size": marker_sizes(
+                pd.Series(sums[rank][shown]), largest_commune, pixels=GROUPED_MARKER_PX
+            ),
         }
     return data
 
@@ -164,13 +201,23 @@ def marker_traces(data: dict[int, dict], first: int) -> list[dict]:
         part = dict(data[index])
         size = part.pop("marker.size")
         announced = status == Status.ANNOUNCED
-        traces.append({
-            "type": "scattergeo", "mode": "markers",
-            "marker": {"size": size, "color": theme.STATUS_COLOURS[status], "symbol": theme.STATUS_SYMBOLS[status],
-                       "line": {"color": theme.STATUS_COLOURS[status] if announced else theme.MARKER_LINE,
-                                "width": 2 if announced else 1}, "opacity": 0.9},
-            **part,
-        })
+        traces.append(
+            {
+                "type": "scattergeo",
+                "mode": "markers",
+                "marker": {
+                    "size": size,
+                    "color": theme.STATUS_COLOURS[status],
+                    "symbol": theme.STATUS_SYMBOLS[status],
+                    "line": {
+                        "color": theme.STATUS_COLOURS[status] if announced else theme.MARKER_LINE,
+                        "width": 2 if announced else 1,
+                    },
+                    "opacity": 0.9,
+                },
+                **part,
+            }
+        )
     return traces
 
 
@@ -181,8 +228,9 @@ def region_marker_data(frame: pd.DataFrame, *, largest_op: int, largest_commune:
     return grouped_marker_data(frame, largest_commune, first=STATUS_TRACES[0])
 
 
-def region_trace_data(frame: pd.DataFrame, acv_names: dict[str, str], *, largest_op: int,
-                      largest_commune: int | None = None) -> dict[int, dict]:
+def region_trace_data(
+    frame: pd.DataFrame, acv_names: dict[str, str], *, largest_op: int, largest_commune: int | None = None
+) -> dict[int, dict]:
     """Everything that changes with the view, trace by trace (the geometry never does).
 
     Up to ``MAX_OPERATION_MARKERS`` operations, one marker each; beyond, one per commune and status,
@@ -192,21 +240,34 @@ def region_trace_data(frame: pd.DataFrame, acv_names: dict[str, str], *, largest
     acv_only = [code for code in acv_names if code not in per_commune.index]
     codes = per_commune.index.tolist()
     data: dict[int, dict] = {
-        ACV_COMMUNES: {"locations": acv_only, "z": [1] * len(acv_only), "customdata": acv_only,
-                       "text": [_escape(acv_names[code]) for code in acv_only]},
+        ACV_COMMUNES: {
+            "locations": acv_only,
+            "z": [1] * len(acv_only),
+            "customdata": acv_only,
+            "text": [_escape(acv_names[code]) for code in acv_only],
+        },
         OP_COMMUNES: {
             "locations": codes,
             "z": [int(v) for v in per_commune["logements"].tolist()],
             "customdata": codes,
             "text": [
                 f"<b>{_escape(commune)}</b><br>{count_of(count, 'opération')}<br>{integer(dwellings)} logements"
-                for commune, count, dwellings in zip(per_commune["commune"].tolist(), per_commune["operations"].tolist(),
-                                                     per_commune["logements"].tolist(), strict=True)
+                for commune, count, dwellings in zip(
+                    per_commune["commune"].tolist(),
+                    per_commune["operations"].tolist(),
+                    per_commune["logements"].tolist(),
+                    strict=True,
+                )
             ],
         },
     }
-    data.update(region_marker_data(frame, largest_op=largest_op,
-                                   largest_commune=largest_commune or int(per_commune["logements"].max())))
+    data.update(
+        region_marker_data(
+            frame,
+            largest_op=largest_op,
+            largest_commune=largest_commune or int(per_commune["logements"].max()),
+        )
+    )
     named = per_commune if len(per_commune) <= MAX_NAMES else per_commune.iloc[:0]
     data[LABELS] = {
         "lon": list(named[Op.LONGITUDE].astype(float).round(5)),
@@ -231,24 +292,60 @@ def region_map(
     """The regional map. Geometry comes by URL: it is fetched once and never re-sent."""
     data = region_trace_data(frame, acv_names, largest_op=largest_op, largest_commune=largest_commune)
     traces = [
-        {"type": "choropleth", "geojson": departements_url, "locations": departement_codes,
-         "z": [0] * len(departement_codes),
-         "colorscale": [[0, theme.DEPARTEMENT_FILL], [1, theme.DEPARTEMENT_FILL]], "showscale": False,
-         "marker": {"line": {"color": theme.DEPARTEMENT_LINE, "width": 1.2}}, "hoverinfo": "skip",
-         "name": "Départements", "showlegend": False},
-        {"type": "choropleth", "geojson": communes_url, "colorscale": [[0, theme.ACV_FILL], [1, theme.ACV_FILL]],
-         "showscale": False, "marker": {"line": {"color": theme.ACV_LINE, "width": 1}},
-         "hovertemplate": "<b>%{text}</b> · ville Action Cœur de Ville<br>aucune opération publiée dans la vue"
-                          "<extra></extra>",
-         "name": "Ville Action Cœur de Ville<br>sans opération publiée", "showlegend": True, **data[ACV_COMMUNES]},
-        {"type": "choropleth", "geojson": communes_url, "colorscale": theme.DWELLING_SCALE, "zmin": 0,
-         "zmax": max(largest_commune, 1), "marker": {"line": {"color": theme.TEXT, "width": 1}},
-         "colorbar": {"title": {"text": "Logements<br>par commune"}, "thickness": 12, "len": 0.45, "x": 0.99,
-                      "y": 0.98, "yanchor": "top", "tickformat": ",d"},
-         "hovertemplate": "%{text}<extra></extra>", "name": "Commune avec opérations", **data[OP_COMMUNES]},
+        {
+            "type": "choropleth",
+            "geojson": departements_url,
+            "locations": departement_codes,
+            "z": [0] * len(departement_codes),
+            "colorscale": [[0, theme.DEPARTEMENT_FILL], [1, theme.DEPARTEMENT_FILL]],
+            "showscale": False,
+            "marker": {"line": {"color": theme.DEPARTEMENT_LINE, "width": 1.2}},
+            "hoverinfo": "skip",
+            "name": "Départements",
+            "showlegend": False,
+        },
+        {
+            "type": "choropleth",
+            "geojson": communes_url,
+            "colorscale": [[0, theme.ACV_FILL], [1, theme.ACV_FILL]],
+            "showscale": False,
+            "marker": {"line": {"color": theme.ACV_LINE, "width": 1}},
+            "hovertemplate": "<b>%{text}</b> · ville Action Cœur de Ville<br>aucune opération publiée dans la vue"
+            "<extra></extra>",
+            "name": "Ville Action Cœur de Ville<br>sans opération publiée",
+            "showlegend": True,
+            **data[ACV_COMMUNES],
+        },
+        {
+            "type": "choropleth",
+            "geojson": communes_url,
+            "colorscale": theme.DWELLING_SCALE,
+            "zmin": 0,
+            "zmax": max(largest_commune, 1),
+            "marker": {"line": {"color": theme.TEXT, "width": 1}},
+            "colorbar": {
+                "title": {"text": "Logements<br>par commune"},
+                "thickness": 12,
+                "len": 0.45,
+                "x": 0.99,
+                "y": 0.98,
+                "yanchor": "top",
+                "tickformat": ",d",
+            },
+            "hovertemplate": "%{text}<extra></extra>",
+            "name": "Commune avec opérations",
+            **data[OP_COMMUNES],
+        },
         *marker_traces(data, STATUS_TRACES[0]),
-        {"type": "scattergeo", "mode": "text", "textfont": {"size": 13, "color": theme.TEXT}, "hoverinfo": "skip",
-         "showlegend": False, "name": "Noms", **data[LABELS]},
+        {
+            "type": "scattergeo",
+            "mode": "text",
+            "textfont": {"size": 13, "color": theme.TEXT},
+            "hoverinfo": "skip",
+            "showlegend": False,
+            "name": "Noms",
+            **data[LABELS],
+        },
     ]
     return figure(traces, base_map_layout(view_bounds, presentation=presentation))
 
@@ -264,37 +361,76 @@ def base_map_layout(view_bounds: tuple[float, float, float, float], *, presentat
         height=760 if presentation else 680,
         uirevision="map",  # keep the view still while the data changes
         geo={
-            "visible": False, "projection": {"type": "mercator"}, "bgcolor": theme.BACKGROUND,
-            "lonaxis": {"range": [minx, maxx]}, "lataxis": {"range": [miny, maxy]},
+            "visible": False,
+            "projection": {"type": "mercator"},
+            "bgcolor": theme.BACKGROUND,
+            "lonaxis": {"range": [minx, maxx]},
+            "lataxis": {"range": [miny, maxy]},
             "showframe": False,
         },
-        legend={"orientation": "v", "y": 1, "x": 0, "xanchor": "left", "yanchor": "top",
-                "font": {"size": 13}, "bgcolor": "rgba(255,255,255,0.85)",
-                "title": {"text": "Taille : logements<br>Position : la commune"}},
+        legend={
+            "orientation": "v",
+            "y": 1,
+            "x": 0,
+            "xanchor": "left",
+            "yanchor": "top",
+            "font": {"size": 13},
+            "bgcolor": "rgba(255,255,255,0.85)",
+            "title": {"text": "Taille : logements<br>Position : la commune"},
+        },
         dragmode="pan",
     )
 
 
 def commune_map(frame: pd.DataFrame, around: gpd.GeoDataFrame, code: str, *, largest_op: int) -> go.Figure:
     """The commune and its neighbours in full detail, with the commune's operations."""
-    layout = merged(base_map_layout(bounds(around.loc[[code]], margin=0.35)),
-                    {"height": 420, "legend": {"title": {"text": "Position approximative sauf mention."}}})
+    layout = merged(
+        base_map_layout(bounds(around.loc[[code]], margin=0.35)),
+        {"height": 420, "legend": {"title": {"text": "Position approximative sauf mention."}}},
+    )
     geojson = feature_collection(around)
     neighbours = [c for c in around[Geo.CODE] if c != code]
     labels = around.geometry.representative_point()
     traces = [
-        {"type": "choropleth", "geojson": geojson, "locations": neighbours, "z": [0] * len(neighbours),
-         "customdata": neighbours, "text": [around.at[c, Geo.NOM] for c in neighbours],
-         "colorscale": [[0, theme.DEPARTEMENT_FILL], [1, theme.DEPARTEMENT_FILL]], "showscale": False,
-         "marker": {"line": {"color": theme.DEPARTEMENT_LINE, "width": 1}},
-         "hovertemplate": "%{text}<extra></extra>", "name": "Communes voisines", "showlegend": False},
-        {"type": "choropleth", "geojson": geojson, "locations": [code], "z": [1], "customdata": [code],
-         "text": [around.at[code, Geo.NOM]], "colorscale": [[0, theme.ACV_FILL], [1, theme.ACV_FILL]],
-         "showscale": False, "marker": {"line": {"color": theme.ACV_LINE, "width": 2.5}},
-         "hovertemplate": "<b>%{text}</b><extra></extra>", "name": around.at[code, Geo.NOM], "showlegend": False},
+        {
+            "type": "choropleth",
+            "geojson": geojson,
+            "locations": neighbours,
+            "z": [0] * len(neighbours),
+            "customdata": neighbours,
+            "text": [around.at[c, Geo.NOM] for c in neighbours],
+            "colorscale": [[0, theme.DEPARTEMENT_FILL], [1, theme.DEPARTEMENT_FILL]],
+            "showscale": False,
+            "marker": {"line": {"color": theme.DEPARTEMENT_LINE, "width": 1}},
+            "hovertemplate": "%{text}<extra></extra>",
+            "name": "Communes voisines",
+            "showlegend": False,
+        },
+        {
+            "type": "choropleth",
+            "geojson": geojson,
+            "locations": [code],
+            "z": [1],
+            "customdata": [code],
+            "text": [around.at[code, Geo.NOM]],
+            "colorscale": [[0, theme.ACV_FILL], [1, theme.ACV_FILL]],
+            "showscale": False,
+            "marker": {"line": {"color": theme.ACV_LINE, "width": 2.5}},
+            "hovertemplate": "<b>%{text}</b><extra></extra>",
+            "name": around.at[code, Geo.NOM],
+            "showlegend": False,
+        },
         *marker_traces(commune_marker_data(frame, largest_op), COMMUNE_STATUS_TRACES[0]),
-        {"type": "scattergeo", "mode": "text", "lon": list(labels.x.round(5)), "lat": list(labels.y.round(5)),
-         "text": list(around[Geo.NOM]), "textfont": {"size": 12, "color": theme.MUTED}, "hoverinfo": "skip",
-         "showlegend": False, "name": "Noms"},
+        {
+            "type": "scattergeo",
+            "mode": "text",
+            "lon": list(labels.x.round(5)),
+            "lat": list(labels.y.round(5)),
+            "text": list(around[Geo.NOM]),
+            "textfont": {"size": 12, "color": theme.MUTED},
+            "hoverinfo": "skip",
+            "showlegend": False,
+            "name": "Noms",
+        },
     ]
     return figure(traces, layout)

@@ -32,24 +32,57 @@ def mix_figure(summary: pd.DataFrame, *, presentation: bool = False) -> go.Figur
     hover = [
         f"<b>{code_label(code)}</b><br>{formatting.number(row.logements)} logements"
         f"<br>{formatting.plural(row.operations, 'opération')}"
-        + ("<br><i>logements connus des opérations sans financement publié</i>" if code == UNSPECIFIED_MIX else "")
+        + (
+            "<br><i>logements connus des opérations sans financement publié</i>"
+            if code == UNSPECIFIED_MIX
+            else ""
+        )
         for code, row in zip(codes, summary.itertuples(), strict=True)
     ]
     # One trace per code: plotly.js mis-reads a hatch pattern combined with per-bar colours.
     bars = [
-        {"type": "bar", "orientation": "h", "y": [code], "x": [int(value)], "name": code, "showlegend": False,
-         "marker": {"color": code_colour(code), "line": {"color": theme.TEXT, "width": 0.5},
-                    "pattern": {"shape": theme.COMBINED_PATTERN if MIX_CODE_SEPARATOR in code else "",
-                                "fgcolor": "#ffffff", "size": 6}},
-         "text": [formatting.number(value)], "textposition": "outside", "cliponaxis": False,
-         "hovertext": [text], "hovertemplate": "%{hovertext}<extra></extra>"}
+        {
+            "type": "bar",
+            "orientation": "h",
+            "y": [code],
+            "x": [int(value)],
+            "name": code,
+            "showlegend": False,
+            "marker": {
+                "color": code_colour(code),
+                "line": {"color": theme.TEXT, "width": 0.5},
+                "pattern": {
+                    "shape": theme.COMBINED_PATTERN if MIX_CODE_SEPARATOR in code else "",
+                    "fgcolor": "#ffffff",
+                    "size": 6,
+                },
+            },
+            "text": [formatting.number(value)],
+            "textposition": "outside",
+            "cliponaxis": False,
+            "hovertext": [text],
+            "hovertemplate": "%{hovertext}<extra></extra>",
+        }
         for code, value, text in zip(codes, summary["logements"], hover, strict=True)
     ]
-    return figure(bars, base_layout(
-        font={"size": 20 if presentation else 14},
-        height=(34 if not presentation else 44) * len(codes) + 60,
-        margin={"l": 8, "r": 48, "t": 8, "b": 36},
-        xaxis={"title": {"text": "Logements"}, "tickformat": ",d", "gridcolor": "#e4e7eb", "rangemode": "tozero"},
-        yaxis={"autorange": "reversed", "type": "category", "categoryorder": "array", "categoryarray": codes},
-        bargap=0.25,
-    ))
+    return figure(
+        bars,
+        base_layout(
+            font={"size": 20 if presentation else 14},
+            height=(34 if not presentation else 44) * len(codes) + 60,
+            margin={"l": 8, "r": 48, "t": 8, "b": 36},
+            xaxis={
+                "title": {"text": "Logements"},
+                "tickformat": ",d",
+                "gridcolor": "#e4e7eb",
+                "rangemode": "tozero",
+            },
+            yaxis={
+                "autorange": "reversed",
+                "type": "category",
+                "categoryorder": "array",
+                "categoryarray": codes,
+            },
+            bargap=0.25,
+        ),
+    )

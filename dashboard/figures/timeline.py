@@ -13,7 +13,10 @@ from dashboard.figures.common import base_layout, empty_figure, figure, integer,
 from dashboard.parsing import ParseError, PartialDate, parse_date, parse_variantes
 from dashboard.schema import Op, Status
 
-MILESTONES = ((Op.DEBUT_TRAVAUX, "Début des travaux", Status.UNDER_WAY), (Op.LIVRAISON, "Livraison", Status.DELIVERED))
+MILESTONES = (
+    (Op.DEBUT_TRAVAUX, "Début des travaux", Status.UNDER_WAY),
+    (Op.LIVRAISON, "Livraison", Status.DELIVERED),
+)
 DAY_MS = 86_400_000
 # Beyond this many operations, the timeline draws the first ones by date and says so: a bar chart of
 # thousands of rows is neither readable nor drawable (30 px a row).
@@ -56,9 +59,19 @@ def milestone_rows(frame: pd.DataFrame) -> pd.DataFrame:
                 if date is None:
                     continue
                 start, end = span(date)
-                rows.append({"id": op_id, "label": label(row), "milestone": name, "status": colour_key,
-                             "start": start, "end": end, "text": formatting.partial_date(text),
-                             "precision": date.precision, "variant": variant})
+                rows.append(
+                    {
+                        "id": op_id,
+                        "label": label(row),
+                        "milestone": name,
+                        "status": colour_key,
+                        "start": start,
+                        "end": end,
+                        "text": formatting.partial_date(text),
+                        "precision": date.precision,
+                        "variant": variant,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -72,7 +85,10 @@ def first_by_date(frame: pd.DataFrame, limit: int) -> tuple[pd.DataFrame, int]:
     operations have such a date; ``frame`` itself when it is short enough."""
     if len(frame) <= limit:
         return frame, len(frame)
-    start, delivery = frame[Op.DEBUT_TRAVAUX].to_numpy(dtype=object), frame[Op.LIVRAISON].to_numpy(dtype=object)
+    start, delivery = (
+        frame[Op.DEBUT_TRAVAUX].to_numpy(dtype=object),
+        frame[Op.LIVRAISON].to_numpy(dtype=object),
+    )
     first = np.where(start != "", start, delivery)  # dates are ISO: their text sorts as they do
     dated = np.flatnonzero(first != "")
     # Rank the distinct dates only (a few thousand at most), then the operations by that rank.
@@ -91,45 +107,96 @@ def timeline_figure(frame: pd.DataFrame, *, year: int, presentation: bool = Fals
     for (name, variant), part in rows.groupby(["milestone", "variant"], sort=False):
         status = part["status"].iloc[0]
         colour = theme.STATUS_COLOURS[status]
-        bars.append({
-            "type": "bar", "orientation": "h", "y": list(part["label"]), "base": [d.isoformat() for d in part["start"]],
-            "x": [(e - s).days * DAY_MS for s, e in zip(part["start"], part["end"], strict=True)],
-            "name": f"{name} (autre date publiée)" if variant else name,
-            "marker": {"color": "#ffffff" if variant else colour, "line": {"color": colour, "width": 2},
-                       "pattern": {"shape": "x" if variant else "", "fgcolor": colour}},
-            "customdata": list(part["id"]),
-            "hovertext": [
-                f"<b>{lab}</b><br>{name} : {text} (précision : {prec})"
-                + ("<br><i>autre date publiée par une autre source</i>" if variant else "")
-                for lab, text, prec in zip(part["label"], part["text"], part["precision"], strict=True)
-            ],
-            "hovertemplate": "%{hovertext}<extra></extra>", "width": 0.55 if not variant else 0.35,
-        })
+        bars.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": list(part["label"]),
+                "base": [d.isoformat() for d in part["start"]],
+                "x": [(e - s).days * DAY_MS for s, e in zip(part["start"], part["end"], strict=True)],
+                "name": f"{name} (autre date publiée)" if variant else name,
+                "marker": {
+                    "color": "#ffffff" if variant else colour,
+                    "line": {"color": colour, "width": 2},
+                    "pattern": {"shape": "x" if variant else "", "fgcolor": colour},
+                },
+                "customdata": list(part["id"]),
+                "hovertext": [
+                    f"<b>{lab}</b><br>{name} : {text} (précision : {prec})"
+                    + ("<br><i>autre date publiée par une autre source</i>" if variant else "")
+                    for lab, text, prec in zip(part["label"], part["text"], part["precision"], strict=True)
+                ],
+                "hovertemplate": "%{hovertext}<extra></extra>",
+                "width": 0.55 if not variant else 0.35,
+            }
+        )
     capped = {}
     if len(shown) < len(frame):
-        capped = {"title": {"text": f"Les {len(shown)} premières opérations par date, sur {integer(dated)} datées : "
-                                    "filtrer (département, commune…) pour voir les autres",
-                            "x": 0, "xanchor": "left", "font": {"size": 13, "color": theme.MUTED}},
-                  "margin": {"t": 64}}
-    return figure(bars, merged(base_layout(
-        font={"size": 18 if presentation else 14},
-        height=max(220, (30 if not presentation else 40) * len(order) + 110),
-        barmode="overlay",
-        margin={"l": 8, "r": 16, "t": 28, "b": 40},
-        xaxis={"type": "date", "gridcolor": "#e4e7eb", "dtick": "M12", "tickformat": "%Y", "ticklabelmode": "period"},
-        yaxis={"categoryorder": "array", "categoryarray": order, "autorange": "reversed", "automargin": True},
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
-        **year_marks(year),
-    ), capped))
+        capped = {
+            "title": {
+                "text": f"Les {len(shown)} premières opérations par date, sur {integer(dated)} datées : "
+                "filtrer (département, commune…) pour voir les autres",
+                "x": 0,
+                "xanchor": "left",
+                "font": {"size": 13, "color": theme.MUTED},
+            },
+            "margin": {"t": 64},
+        }
+    return figure(
+        bars,
+        merged(
+            base_layout(
+                font={"size": 18 if presentation else 14},
+                height=max(220, (30 if not presentation else 40) * len(order) + 110),
+                barmode="overlay",
+                margin={"l": 8, "r": 16, "t": 28, "b": 40},
+                xaxis={
+                    "type": "date",
+                    "gridcolor": "#e4e7eb",
+                    "dtick": "M12",
+                    "tickformat": "%Y",
+                    "ticklabelmode": "period",
+                },
+                yaxis={
+                    "categoryorder": "array",
+                    "categoryarray": order,
+                    "autorange": "reversed",
+                    "automargin": True,
+                },
+                legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+                **year_marks(year),
+            ),
+            capped,
+        ),
+    )
 
 
 def year_marks(year: int) -> dict:
     """The dotted line at the end of ``year`` and its label: all that a year change moves on the timeline."""
     end_of_year = datetime.date(year + 1, 1, 1).isoformat()
     return {
-        "shapes": [{"type": "line", "xref": "x", "yref": "paper", "x0": end_of_year, "x1": end_of_year,
-                    "y0": 0, "y1": 1, "line": {"color": theme.TEXT, "width": 2, "dash": "dot"}}],
-        "annotations": [{"xref": "x", "yref": "paper", "x": end_of_year, "y": 1, "yanchor": "bottom",
-                         "text": f"fin {year}", "showarrow": False, "font": {"size": 12}}],
+        "shapes": [
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": end_of_year,
+                "x1": end_of_year,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": theme.TEXT, "width": 2, "dash": "dot"},
+            }
+        ],
+        "annotations": [
+            {
+                "xref": "x",
+                "yref": "paper",
+                "x": end_of_year,
+                "y": 1,
+                "yanchor": "bottom",
+                "text": f"fin {year}",
+                "showarrow": False,
+                "font": {"size": 12},
+            }
+        ],
     }
-

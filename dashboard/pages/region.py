@@ -18,32 +18,60 @@ def layout(map_figure=None) -> html.Div:
             html.Div(
                 [
                     html.Section(
-                        [html.H2("Carte des opérations"),
-                         graph(Region.MAP, map_figure, label="Carte des Hauts-de-France : communes et opérations", what="carte",
-                               png_button_type=Shell.PNG_BUTTON),
-                         html.Div(id=Region.MAP_TABLE),
-                         html.P("Cliquer une commune ou un rond ouvre la page de la commune. Les opérations sont placées "
-                                "au centre de leur commune (adresse exacte non publiée), sauf mention.", className="note")],
+                        [
+                            html.H2("Carte des opérations"),
+                            graph(
+                                Region.MAP,
+                                map_figure,
+                                label="Carte des Hauts-de-France : communes et opérations",
+                                what="carte",
+                                png_button_type=Shell.PNG_BUTTON,
+                            ),
+                            html.Div(id=Region.MAP_TABLE),
+                            html.P(
+                                "Cliquer une commune ou un rond ouvre la page de la commune. Les opérations sont placées "
+                                "au centre de leur commune (adresse exacte non publiée), sauf mention.",
+                                className="note",
+                            ),
+                        ],
                         className="panel map-panel",
                     ),
                     html.Section(
-                        [html.H2("Financements"),
-                         graph(Region.MIX, label="Logements par financement", what="financements", png_button_type=Shell.PNG_BUTTON),
-                         html.P("Du plus au moins social. Les codes joints (LLI/PLS) sont publiés sans répartition : "
-                                "ils restent groupés, hachurés.", className="note"),
-                         html.Div(id=Region.TOTALS)],
+                        [
+                            html.H2("Financements"),
+                            graph(
+                                Region.MIX,
+                                label="Logements par financement",
+                                what="financements",
+                                png_button_type=Shell.PNG_BUTTON,
+                            ),
+                            html.P(
+                                "Du plus au moins social. Les codes joints (LLI/PLS) sont publiés sans répartition : "
+                                "ils restent groupés, hachurés.",
+                                className="note",
+                            ),
+                            html.Div(id=Region.TOTALS),
+                        ],
                         className="panel side-panel",
                     ),
                 ],
                 className="grid",
             ),
             html.Section(
-                [html.H2("Calendrier"),
-                 graph(Region.TIMELINE, label="Calendrier des opérations", what="calendrier", png_button_type=Shell.PNG_BUTTON),
-                 html.Div(id=Region.UNDATED)],
+                [
+                    html.H2("Calendrier"),
+                    graph(
+                        Region.TIMELINE,
+                        label="Calendrier des opérations",
+                        what="calendrier",
+                        png_button_type=Shell.PNG_BUTTON,
+                    ),
+                    html.Div(id=Region.UNDATED),
+                ],
                 className="panel",
             ),
             html.Section([html.H2("Opérations"), html.Div(id=Region.TABLE)], className="panel"),
         ],
-        className="page region-page", **{"data-export-name": "coeur-de-ville_hauts-de-france"},
+        className="page region-page",
+        **{"data-export-name": "coeur-de-ville_hauts-de-france"},
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -63,9 +62,13 @@ class Watched:
     requests: list[str] = field(default_factory=list)
 
     def foreign_requests(self) -> list[str]:
-        return [url for url in self.requests
-                if urlparse(url).scheme not in ("data", "blob") and urlparse(url).hostname not in LOCAL_HOSTS
-                and f"[{urlparse(url).hostname}]" not in LOCAL_HOSTS]
+        return [
+            url
+            for url in self.requests
+            if urlparse(url).scheme not in ("data", "blob")
+            and urlparse(url).hostname not in LOCAL_HOSTS
+            and f"[{urlparse(url).hostname}]" not in LOCAL_HOSTS
+        ]
 
 
 @pytest.fixture

@@ -43,7 +43,9 @@ def test_the_dashboard_works_under_its_policy_with_no_violation(server, page) ->
     p.hover("#region-mix .bars path >> nth=0", force=True)
     p.hover("#region-mix")
     with p.expect_download() as download:  # plotly.js draws the PNG on a canvas, from a data: image
-        p.click("#region-mix .modebar-btn[data-title*='PNG' i], #region-mix .modebar-btn[data-title*='png' i]")
+        p.click(
+            "#region-mix .modebar-btn[data-title*='PNG' i], #region-mix .modebar-btn[data-title*='png' i]"
+        )
     assert download.value.suggested_filename == "coeur-de-ville_financements.png"
     p.goto(server.url + "/commune/62041")
     p.wait_for_selector("#commune-operations .op-sheet")
@@ -64,8 +66,10 @@ def framer():
 
         def __call__(self, environ, start_response):
             start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
-            return [f'<!DOCTYPE html><html><body><iframe id="dash" src="{self.target}/" width="800" height="600">'
-                    f"</iframe></body></html>".encode()]
+            return [
+                f'<!DOCTYPE html><html><body><iframe id="dash" src="{self.target}/" width="800" height="600">'
+                f"</iframe></body></html>".encode()
+            ]
 
     app = Framer()
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -81,7 +85,9 @@ def framed_dashboard_loads(page, framer, url: str) -> bool:
     framer.target = url
     page.page.goto(framer.url + "/")
     try:
-        page.page.frame_locator("#dash").locator("#react-entry-point").wait_for(state="attached", timeout=5_000)
+        page.page.frame_locator("#dash").locator("#react-entry-point").wait_for(
+            state="attached", timeout=5_000
+        )
     except PlaywrightTimeout:  # the frame was refused
         return False
     return True

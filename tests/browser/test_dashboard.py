@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-from urllib.request import urlopen
 from urllib.error import HTTPError
+from urllib.request import urlopen
 
 import pytest
 
@@ -12,7 +11,7 @@ from dashboard import analysis, formatting
 from dashboard.dataset import load_dataset
 from dashboard.report import Report
 from dashboard.state import View
-from tests.browser.conftest import wait_for_location, wait_for_idle, wait_for_map
+from tests.browser.conftest import wait_for_idle, wait_for_location, wait_for_map
 from tests.conftest import REAL_DATA
 
 
@@ -47,7 +46,9 @@ def test_changing_the_year_changes_the_key_figures_and_the_url(server, page, dat
     page.page.goto(server.url + "/")
     wait_for_map(page.page)
     wait_for_idle(page.page)
-    last = dataset_year = page.page.evaluate("document.querySelector('#ctl-year [role=slider]')?.getAttribute('aria-valuenow')")
+    last = dataset_year = page.page.evaluate(
+        "document.querySelector('#ctl-year [role=slider]')?.getAttribute('aria-valuenow')"
+    )
     assert last is not None
     before = card_value(page.page, "logements livrés fin")
     for _ in range(int(dataset_year) - 2020):

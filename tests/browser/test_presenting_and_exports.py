@@ -7,11 +7,10 @@ import io
 import json
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import wait_for_location, start_server, wait_for_idle, wait_for_map
+from tests.browser.conftest import start_server, wait_for_idle, wait_for_location, wait_for_map
 from tests.conftest import REAL_DATA, REPO
 
 AXE = REPO / "tests" / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
@@ -34,7 +33,9 @@ def test_presentation_keys_step_and_play_the_years_and_escape_leaves(server, pag
     assert page.page.locator(".year-title").inner_text() == "Situation fin 2021"
     page.page.keyboard.press("ArrowLeft")
     wait_for_location(page.page, r"annee=2020")
-    page.page.wait_for_function("() => document.querySelector('.year-title').innerText === 'Situation fin 2020'")
+    page.page.wait_for_function(
+        "() => document.querySelector('.year-title').innerText === 'Situation fin 2020'"
+    )
     page.page.keyboard.press("ArrowRight")
     page.page.keyboard.press("ArrowRight")
     wait_for_location(page.page, r"annee=2022")
@@ -56,11 +57,15 @@ def test_the_presentation_button_enters_the_mode_and_the_map_keeps_its_view(serv
     page.page.click("#shell-present")
     page.page.wait_for_selector(".shell.presenting")
     assert "presentation=1" in page.page.url
-    before = page.page.evaluate("document.querySelector('#region-map .js-plotly-plot')._fullLayout.geo.lonaxis.range")
+    before = page.page.evaluate(
+        "document.querySelector('#region-map .js-plotly-plot')._fullLayout.geo.lonaxis.range"
+    )
     page.page.keyboard.press("ArrowLeft")
     wait_for_location(page.page, r"annee=2021")
     wait_for_idle(page.page)
-    after = page.page.evaluate("document.querySelector('#region-map .js-plotly-plot')._fullLayout.geo.lonaxis.range")
+    after = page.page.evaluate(
+        "document.querySelector('#region-map .js-plotly-plot')._fullLayout.geo.lonaxis.range"
+    )
     assert after == before
 
 
@@ -95,8 +100,15 @@ def test_the_commune_sheet_prints_on_one_a4_page(server, page, code):
     assert "Données du" in text
 
 
-@pytest.mark.parametrize(("typed", "expected"), [("chateau thierry", "Château-Thierry"), ("Château-Thierry", "Château-Thierry"),
-                                                 ("02168", "Château-Thierry"), ("COMPIEGNE", "Compiègne")])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("chateau thierry", "Château-Thierry"),
+        ("Château-Thierry", "Château-Thierry"),
+        ("02168", "Château-Thierry"),
+        ("COMPIEGNE", "Compiègne"),
+    ],
+)
 def test_search_finds_a_commune_with_or_without_accents(server, page, typed, expected):
     page.page.goto(server.url + "/commune/62041")
     page.page.wait_for_selector("h1:has-text('Arras')")
@@ -122,7 +134,9 @@ def hostile_server(tmp_path):
     shutil.copytree(REAL_DATA, data)
     path = data / "operations.csv"
     text = path.read_text(encoding="utf-8")
-    text = text.replace("Rue Diderot,Résidence Nobel", '"=HYPERLINK(""http://evil"")","<script>alert(1)</script>"')
+    text = text.replace(
+        "Rue Diderot,Résidence Nobel", '"=HYPERLINK(""http://evil"")","<script>alert(1)</script>"'
+    )
     text = text.replace(",Rue Carnot,", ",+33 1 23 45,")
     path.write_text(text, encoding="utf-8")
     running = start_server(data)
@@ -130,7 +144,9 @@ def hostile_server(tmp_path):
     running.stop()
 
 
-def test_the_csv_export_has_the_view_on_top_the_rows_shown_and_no_live_formula(hostile_server, page, tmp_path):
+def test_the_csv_export_has_the_view_on_top_the_rows_shown_and_no_live_formula(
+    hostile_server, page, tmp_path
+):
     open_region(page.page, hostile_server.url + "/?annee=2021&dep=62&dep=60")
     with page.page.expect_download() as download:
         page.page.click("#shell-export-csv")
@@ -143,11 +159,17 @@ def test_the_csv_export_has_the_view_on_top_the_rows_shown_and_no_live_formula(h
     assert rows[2] == ["Filtres : Départements : Oise, Pas-de-Calais"]  # sorted, whatever the URL order
     assert rows[3] == ["Situation à la fin de 2021"]
     header_at = next(i for i, row in enumerate(rows) if row[:1] == ["id"])
-    header, body = rows[header_at], rows[header_at + 1:]
-    assert {row[0] for row in body} == {"arras-rue-diderot", "beauvais-rue-carnot", "compiegne-quai-des-roses",
-                                       "compiegne-rue-d-amiens", "senlis-avenue-de-bismont", "senlis-quartier-ordener"}
+    header, body = rows[header_at], rows[header_at + 1 :]
+    assert {row[0] for row in body} == {
+        "arras-rue-diderot",
+        "beauvais-rue-carnot",
+        "compiegne-quai-des-roses",
+        "compiegne-rue-d-amiens",
+        "senlis-avenue-de-bismont",
+        "senlis-quartier-ordener",
+    }
     arras = next(row for row in body if row[0] == "arras-rue-diderot")
-    assert arras[header.index("adresse")] == "'=HYPERLINK(\"http://evil\")"
+    assert arras[header.index("adresse")] == '\'=HYPERLINK("http://evil")'
     assert arras[header.index("nom")] == "<script>alert(1)</script>"
     beauvais = next(row for row in body if row[0] == "beauvais-rue-carnot")
     assert beauvais[header.index("adresse")] == "'+33 1 23 45"
@@ -215,10 +237,25 @@ def test_every_control_is_reachable_from_the_keyboard(server, page):
     reached = set()
     for _ in range(40):
         page.page.keyboard.press("Tab")
-        reached.add(page.page.evaluate("document.activeElement.id || document.activeElement.getAttribute('role') || document.activeElement.tagName"))
-    for control in ("shell-search", "shell-present", "shell-export-csv", "ctl-year-prev", "ctl-year-next", "ctl-play", "ctl-reset", "slider"):
+        reached.add(
+            page.page.evaluate(
+                "document.activeElement.id || document.activeElement.getAttribute('role') || document.activeElement.tagName"
+            )
+        )
+    for control in (
+        "shell-search",
+        "shell-present",
+        "shell-export-csv",
+        "ctl-year-prev",
+        "ctl-year-next",
+        "ctl-play",
+        "ctl-reset",
+        "slider",
+    ):
         assert control in reached, control
-    outline = page.page.evaluate("(() => { document.getElementById('ctl-year-prev').focus(); return getComputedStyle(document.activeElement).outlineStyle; })()")
+    outline = page.page.evaluate(
+        "(() => { document.getElementById('ctl-year-prev').focus(); return getComputedStyle(document.activeElement).outlineStyle; })()"
+    )
     assert outline != "none"
 
 

@@ -16,8 +16,10 @@ def expected_table(year: int) -> dict[str, list[str]]:
     """Row id → (status cell, commune link) of the table for ``year``, as operations_table draws them."""
     context = load_context(Settings(data_dir=REAL_DATA))
     frame = context.operations_in(View(year=year))
-    return {op_id: [components.cell(row, analysis.STATUS), f"/commune/{row['code_insee']}?annee={year}"]
-            for op_id, row in frame.iterrows()}
+    return {
+        op_id: [components.cell(row, analysis.STATUS), f"/commune/{row['code_insee']}?annee={year}"]
+        for op_id, row in frame.iterrows()
+    }
 
 
 def drawn_table(page) -> dict[str, list[str]]:
@@ -34,7 +36,9 @@ def test_after_a_year_change_the_table_shows_the_statuses_and_links_of_that_year
     page.page.click("#ctl-year-prev")
     page.page.wait_for_url(re.compile(r"annee=2021"))
     wait_for_idle(page.page)
-    page.page.wait_for_function("() => document.querySelector('#region-table tbody a').getAttribute('href').includes('2021')")
+    page.page.wait_for_function(
+        "() => document.querySelector('#region-table tbody a').getAttribute('href').includes('2021')"
+    )
     assert drawn_table(page.page) == expected_table(2021)
     timeline = page.page.locator("#region-timeline").inner_text()
     assert "fin 2021" in timeline and "fin 2022" not in timeline
