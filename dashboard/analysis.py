@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from dashboard.parsing import MIX_CODE_SEPARATOR, ParseError, parse_date, parse_variantes
+from dashboard import chronology as chronology_module
+from dashboard.chronology import Chrono, as_categories, chronology, is_reported, phrase, states
+from dashboard.parsing import MIX_CODE_SEPARATOR
 from dashboard.schema import (
     FINANCING_CODES,
     LOGEMENTS_FROM_MIX,
+    LOGEMENTS_FROM_TYPOLOGY,
+    LOGEMENTS_RANGE,
     UNSPECIFIED_MIX,
+    Certainty,
     Derived,
     Mix,
     Op,
@@ -20,125 +25,47 @@ from dashboard.schema import (
 from dashboard.state import View
 
 STATUS = "statut"
+CERTAINTY = "certitude"
 VARIANT_STATUS = "statut_autre_source"
+VARIANT_CERTAINTY = "certitude_autre_source"
 
-
-def year_of(text: str) -> int | None:
-    try:
-        return parse_date(text).year if text else None
-    except ParseError:
-        return None
-
-
-class Years:
-    """Columns of the milestone years, parsed once per dataset (``milestone_years``)."""
-
-    STARTED = "annee_debut"
-    DELIVERED = "annee_livraison"
-    HAS_VARIANT = "date_autre_source"  # another source publishes another start or delivery date
-    VARIANT_STARTED = "annee_debut_autre_source"
-    VARIANT_DELIVERED = "annee_livraison_autre_source"
-    DATED = "datee"  # at least one date, from either source: the operation has a place on the timeline
-
-
-def _years(texts: pd.Series) -> pd.Series:
-    """``year_of`` of every cell, parsed once per distinct text; NaN where there is none (plain floats:
-    comparing them to a year needs no mask)."""
-    years = {text: year_of(text) for text in texts.unique()}
-    return texts.map(years).astype("float64")
-
-
-def _date_variants(text: str) -> dict[str, str] | None:
-    """The start and delivery dates another source gives, ``None`` when it gives neither."""
-    if not text:
-        return None
-    try:
-        variants = dict(parse_variantes(text))
-    except ParseError:
-        return None
-    dates = {column: variants[column] for column in (Op.DEBUT_TRAVAUX, Op.LIVRAISON) if column in variants}
-    return dates or None
-
-
-def milestone_years(operations: pd.DataFrame) -> pd.DataFrame:
-    """Year of each operation's start and delivery, and of the other source's where one differs.
-
-    A variant replaces only the dates it names; an unreadable one counts as no date, as it always has.
-    Computed once per dataset (``Context``): a year change then compares numbers instead of parsing dates.
-    """
-    started, delivered = _years(operations[Op.DEBUT_TRAVAUX]), _years(operations[Op.LIVRAISON])
-    variants = operations[Op.VARIANTES].map(_date_variants)
-    has_variant = variants.notna()
-    other_started, other_delivered = started.copy(), delivered.copy()
-    for op_id, dates in variants[has_variant].items():
-        if Op.DEBUT_TRAVAUX in dates:
-            other_started[op_id] = year_of(dates[Op.DEBUT_TRAVAUX])
-        if Op.LIVRAISON in dates:
-            other_delivered[op_id] = year_of(dates[Op.LIVRAISON])
-    years = pd.DataFrame(
-        {
-            Years.STARTED: started,
-            Years.DELIVERED: delivered,
-            Years.HAS_VARIANT: has_variant.astype(bool),
-            Years.VARIANT_STARTED: other_started,
-            Years.VARIANT_DELIVERED: other_delivered,
-        },
-        index=operations.index,
-    )
-    dates = [Years.STARTED, Years.DELIVERED, Years.VARIANT_STARTED, Years.VARIANT_DELIVERED]
-    years[Years.DATED] = years[dates].notna().any(axis=1).astype(bool)
-    return years
-
-
-# A status is stored as a category: a year change then builds no string, and comparing is comparing codes.
-# Categories in alphabetical order, so that sorting by status sorts as the words do.
-STATUS_CATEGORIES = tuple(sorted((Status.DELIVERED, Status.UNDER_WAY, Status.ANNOUNCED)))
-_DELIVERED, _UNDER_WAY, _ANNOUNCED = (
-    STATUS_CATEGORIES.index(s) for s in (Status.DELIVERED, Status.UNDER_WAY, Status.ANNOUNCED)
-)
-
-
-def _status(started: pd.Series, delivered: pd.Series, year: int) -> np.ndarray:
-    """Category codes: delivered if delivery ≤ year, under way if works started ≤ year, announced otherwise."""
-    is_delivered = delivered.to_numpy(dtype=float) <= year  # NaN (no date) compares False
-    is_started = started.to_numpy(dtype=float) <= year
-    return np.where(is_delivered, _DELIVERED, np.where(is_started, _UNDER_WAY, _ANNOUNCED)).astype(np.int8)
-
-
-def _statuses(codes: np.ndarray, index: pd.Index) -> pd.Series:
-    return pd.Series(pd.Categorical.from_codes(codes, categories=STATUS_CATEGORIES), index=index)
+# The chronology table, computed once per dataset (``Context.milestones``); ``Years`` is its old name.
+Years = Chrono
+milestone_years = chronology
+STATUS_CATEGORIES = chronology_module.STATUS_CATEGORIES
+CERTAINTY_CATEGORIES = chronology_module.CERTAINTY_CATEGORIES
 
 
 def _aligned(operations: pd.DataFrame, years: pd.DataFrame | None) -> pd.DataFrame:
     if years is None:
-        return milestone_years(operations)
+        return chronology(operations)
     return years if years.index.equals(operations.index) else years.reindex(operations.index)
 
 
 def status_at(operations: pd.DataFrame, year: int, *, years: pd.DataFrame | None = None) -> pd.Series:
-    """Delivered if delivery ≤ year, under way if works started ≤ year, announced otherwise.
-
-    ``years``: ``milestone_years`` of the whole dataset, if already computed.
-    """
-    years = _aligned(operations, years)
-    return _statuses(_status(years[Years.STARTED], years[Years.DELIVERED], year), operations.index)
-
-
-def variant_status_at(operations: pd.DataFrame, year: int, *, years: pd.DataFrame | None = None) -> pd.Series:
-    """The status another published date would give, where the sources disagree on a date."""
-    years = _aligned(operations, years)
-    main = _status(years[Years.STARTED], years[Years.DELIVERED], year)
-    other = _status(years[Years.VARIANT_STARTED], years[Years.VARIANT_DELIVERED], year)
-    differs = years[Years.HAS_VARIANT].to_numpy(dtype=bool) & (main != other)
-    return _statuses(np.where(differs, other, -1).astype(np.int8), operations.index)  # -1: no other status
+    """The status at the end of ``year`` that the sources support (``chronology``)."""
+    codes, _ = states(_aligned(operations, years), year)
+    return as_categories(codes, STATUS_CATEGORIES, operations.index)
 
 
 def with_status(operations: pd.DataFrame, year: int, *, years: pd.DataFrame | None = None) -> pd.DataFrame:
-    years = _aligned(operations, years)
+    """The operations with their status and its certainty at the end of ``year``, and the other passage's
+    status and certainty where another published date changes them (missing elsewhere)."""
+    chrono = _aligned(operations, years)
+    status, certainty = states(chrono, year)
+    other_status, other_certainty = states(chrono, year, other=True)
+    differs = chrono[Chrono.HAS_OTHER].to_numpy(dtype=bool) & (
+        (status != other_status) | (certainty != other_certainty)
+    )
+    none, index = np.int8(-1), operations.index
     return operations.assign(
         **{
-            STATUS: status_at(operations, year, years=years),
-            VARIANT_STATUS: variant_status_at(operations, year, years=years),
+            STATUS: as_categories(status, STATUS_CATEGORIES, index),
+            CERTAINTY: as_categories(certainty, CERTAINTY_CATEGORIES, index),
+            VARIANT_STATUS: as_categories(np.where(differs, other_status, none), STATUS_CATEGORIES, index),
+            VARIANT_CERTAINTY: as_categories(
+                np.where(differs, other_certainty, none), CERTAINTY_CATEGORIES, index
+            ),
         }
     )
 
@@ -179,16 +106,56 @@ def filter_operations(
     return frame if keep.all() else frame[keep]
 
 
+def phrases(frame: pd.DataFrame) -> pd.Series:
+    """Each operation's state in words (after ``with_status``): « livraison prévue en 2023 (annoncée… »."""
+    columns = (STATUS, CERTAINTY, Derived.DEBUT, Derived.FIN, Derived.SOURCE_LABEL, Derived.SOURCE_DATE)
+    words = [
+        phrase(status, certainty, start, end, label, start_reported=_reported(start, published))
+        for status, certainty, start, end, label, published in zip(
+            *(frame[c].tolist() for c in columns), strict=True
+        )
+    ]
+    return pd.Series(words, index=frame.index, dtype="string")
+
+
+def _reported(date, published) -> bool:
+    return date is not None and published is not None and is_reported(date, published)
+
+
+@dataclass(frozen=True)
+class Range:
+    """A number of dwellings as the sources allow it: ``low`` to ``high``; ``high`` is ``None`` when some
+    operation has no upper bound (« au moins »)."""
+
+    low: int
+    high: int | None
+
+    @property
+    def exact(self) -> bool:
+        return self.high == self.low
+
+
+def dwelling_range(frame: pd.DataFrame, mask: np.ndarray | None = None) -> Range:
+    """Sums of the lower and upper readings of the operations (of ``mask``) whose dwellings are known."""
+    low = frame[Derived.LOGEMENTS_RETENUS].to_numpy(dtype=float, na_value=np.nan)
+    high = frame[Derived.LOGEMENTS_MAX].to_numpy(dtype=float, na_value=np.nan)
+    if mask is not None:
+        low, high = low[mask], high[mask]
+    known = ~np.isnan(low)
+    open_ended = bool((known & np.isnan(high)).any())
+    return Range(int(np.nansum(low)), None if open_ended else int(np.nansum(high[known])))
+
+
 @dataclass(frozen=True)
 class KeyFigures:
-    """Totals of the operations shown, with how many operations each total leaves out."""
+    """Totals of the operations shown, with how many operations each total leaves out or reads two ways."""
 
     operations: int
-    dwellings: int
-    dwellings_computed: int  # operations whose dwellings come from the mix, not a published total
+    dwellings: int  # the lower reading (``dwelling_range.low``)
+    dwellings_computed: int  # operations whose dwellings are a sum, not a published total
     dwellings_unknown: int
-    dwellings_delivered: int
-    dwellings_under_way: int
+    dwellings_delivered: int  # delivery reported by a source (lower reading)
+    dwellings_under_way: int  # works start reported and not delivered (lower reading)
     surface_m2: int
     surface_unknown: int
     shops: int
@@ -198,33 +165,65 @@ class KeyFigures:
     delivered: int
     under_way: int
     announced: int
+    unknown: int = 0  # operations with no source yet at that date
+    dwellings_range: Range = Range(0, 0)
+    dwellings_ambiguous: int = 0  # operations whose dwellings are a range
+    # (status, certainty) → operations and their dwellings, for « livrés : 46 constatés, 150 à 195 prévus ».
+    by_state: dict[tuple[str, str], tuple[int, Range]] = field(default_factory=dict)
+
+    def dwellings_in(self, status: str, certainty: str) -> Range:
+        return self.by_state.get((status, certainty), (0, Range(0, 0)))[1]
+
+    def operations_in(self, status: str, certainty: str) -> int:
+        return self.by_state.get((status, certainty), (0, Range(0, 0)))[0]
+
+
+COMPUTED_ORIGINS = (LOGEMENTS_FROM_MIX, LOGEMENTS_FROM_TYPOLOGY, LOGEMENTS_RANGE)
+
+
+def _by_state(frame: pd.DataFrame) -> dict[tuple[str, str], tuple[int, Range]]:
+    if STATUS not in frame or CERTAINTY not in frame:
+        return {}
+    status, certainty = frame[STATUS].to_numpy(dtype=object), frame[CERTAINTY].to_numpy(dtype=object)
+    found: dict[tuple[str, str], tuple[int, Range]] = {}
+    for key in sorted(set(zip(status, certainty, strict=True))):
+        mask = (status == key[0]) & (certainty == key[1])
+        found[key] = (int(mask.sum()), dwelling_range(frame, mask))
+    return found
 
 
 def key_figures(frame: pd.DataFrame) -> KeyFigures:
-    dwellings = frame[Derived.LOGEMENTS_RETENUS].to_numpy(dtype=float, na_value=np.nan)
-    if STATUS in frame:
-        status = frame[STATUS]
-        delivered, under_way, announced = (
-            (status == s).to_numpy(dtype=bool) for s in (Status.DELIVERED, Status.UNDER_WAY, Status.ANNOUNCED)
-        )
-    else:
-        delivered = under_way = announced = np.zeros(len(frame), dtype=bool)
+    by_state = _by_state(frame)
+
+    def count(status: str) -> int:
+        return sum(n for (s, _), (n, _) in by_state.items() if s == status)
+
+    def reported(status: str) -> int:
+        return by_state.get((status, Certainty.REPORTED), (0, Range(0, 0)))[1].low
+
+    total = dwelling_range(frame)
+    low = frame[Derived.LOGEMENTS_RETENUS].to_numpy(dtype=float, na_value=np.nan)
+    high = frame[Derived.LOGEMENTS_MAX].to_numpy(dtype=float, na_value=np.nan)
     return KeyFigures(
         operations=len(frame),
-        dwellings=int(np.nansum(dwellings)),
-        dwellings_computed=int((frame[Derived.LOGEMENTS_ORIGINE] == LOGEMENTS_FROM_MIX).sum()),
-        dwellings_unknown=int(np.isnan(dwellings).sum()),
-        dwellings_delivered=int(np.nansum(dwellings[delivered])),
-        dwellings_under_way=int(np.nansum(dwellings[under_way])),
+        dwellings=total.low,
+        dwellings_computed=int(frame[Derived.LOGEMENTS_ORIGINE].isin(COMPUTED_ORIGINS).sum()),
+        dwellings_unknown=int(np.isnan(low).sum()),
+        dwellings_delivered=reported(Status.DELIVERED),
+        dwellings_under_way=reported(Status.UNDER_WAY),
         surface_m2=int(frame[Op.SURFACE_M2].sum()),
         surface_unknown=int(frame[Op.SURFACE_M2].isna().sum()),
         shops=int(frame[Op.COMMERCES].sum()),
         shops_known=int(frame[Op.COMMERCES].notna().sum()),
         cost_eur=float(frame[Op.BUDGET_EUR].sum()),
         cost_known=int(frame[Op.BUDGET_EUR].notna().sum()),
-        delivered=int(delivered.sum()),
-        under_way=int(under_way.sum()),
-        announced=int(announced.sum()),
+        delivered=count(Status.DELIVERED),
+        under_way=count(Status.UNDER_WAY),
+        announced=count(Status.ANNOUNCED),
+        unknown=count(Status.UNKNOWN),
+        dwellings_range=total,
+        dwellings_ambiguous=int((~np.isnan(low) & (np.isnan(high) | (high != low))).sum()),
+        by_state=by_state,
     )
 
 
@@ -250,3 +249,30 @@ def mix_summary(frame: pd.DataFrame, mix: pd.DataFrame) -> pd.DataFrame:
     by_code = by_code.reset_index().rename(columns={Mix.CODE: "code"})
     by_code["ordre"] = by_code["code"].map(code_order)
     return by_code.sort_values("ordre").drop(columns="ordre").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class MixGap:
+    """Why the financing chart does not add up to the dwellings shown: operation, mix sum, dwellings."""
+
+    operation: str
+    name: str
+    mix_total: int
+    dwellings: Range
+
+
+def mix_gaps(frame: pd.DataFrame, mix: pd.DataFrame) -> list[MixGap]:
+    """Operations whose published financing counts other dwellings than their (lower) reading."""
+    shown = mix[mix[Mix.ID].isin(frame.index)]
+    totals = shown.groupby(Mix.ID)[Mix.LOGEMENTS].sum()
+    gaps = []
+    for op_id, mix_total in totals.items():
+        low = frame.at[op_id, Derived.LOGEMENTS_RETENUS]
+        high = frame.at[op_id, Derived.LOGEMENTS_MAX]
+        if pd.isna(low) or int(low) == int(mix_total):
+            continue
+        name = f"{frame.at[op_id, Op.COMMUNE]}, {frame.at[op_id, Op.NOM] or frame.at[op_id, Op.ADRESSE]}"
+        gaps.append(
+            MixGap(str(op_id), name, int(mix_total), Range(int(low), None if pd.isna(high) else int(high)))
+        )
+    return gaps

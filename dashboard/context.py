@@ -9,7 +9,8 @@ from functools import cached_property
 import pandas as pd
 
 from dashboard import mapgeo
-from dashboard.analysis import Years, filter_operations, milestone_years
+from dashboard.analysis import filter_operations
+from dashboard.chronology import Chrono, chronology
 from dashboard.dataset import Dataset
 from dashboard.schema import Acv, Derived, Geo, Op, Src
 from dashboard.search import CommuneIndex
@@ -29,13 +30,17 @@ class Context:
     largest_commune: int
     source_titles: dict[str, str]
     commune_index: CommuneIndex
-    milestones: pd.DataFrame  # analysis.milestone_years of the operations: dates parsed once, not per request
+    milestones: pd.DataFrame  # chronology of the operations: milestone years and how each is known, once
+    sources_year: int = 0  # year of the latest source: what the first screen shows
     # Hash of the data files this context was built from (dashboard.live); pages compare it to notice a reload.
     version: str = ""
 
     @property
     def default_year(self) -> int:
-        return self.years[1]
+        """The year of the latest source: later years are projections, and the first screen states facts
+        where the sources give them."""
+        first, last = self.years
+        return min(max(self.sources_year, first), last) if self.sources_year else last
 
     # Read on every callback: computed once per context (cached_property works on a frozen dataclass).
     @cached_property
@@ -90,6 +95,7 @@ CATEGORICAL_COLUMNS = (
     Op.VARIANTES,
     Derived.DEPARTEMENT,
     Derived.LOGEMENTS_ORIGINE,
+    Derived.SOURCE_LABEL,
 )
 
 
@@ -101,8 +107,9 @@ def compact(operations: pd.DataFrame) -> pd.DataFrame:
 def build_context(dataset: Dataset) -> Context:
     operations = dataset.operations
     codes = set(operations[Op.CODE_INSEE]) | set(dataset.acv[Acv.CODE_INSEE])
-    milestones = milestone_years(operations)
-    dated = pd.concat([milestones[Years.STARTED], milestones[Years.DELIVERED]]).dropna()
+    milestones = chronology(operations)
+    dated = pd.concat([milestones[Chrono.START], milestones[Chrono.END]]).dropna()
+    source_years = [date.year for date in operations[Derived.SOURCE_DATE] if date is not None]
     per_commune = operations.groupby(Op.CODE_INSEE)[Derived.LOGEMENTS_RETENUS].sum()
     return Context(
         dataset=dataclasses.replace(dataset, operations=compact(operations)),
@@ -119,4 +126,5 @@ def build_context(dataset: Dataset) -> Context:
             operations[Op.CODE_INSEE].value_counts(),
         ),
         milestones=milestones,
+        sources_year=max(source_years, default=0),
     )

@@ -7,7 +7,7 @@ import datetime
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from dashboard.parsing import ParseError, parse_date
+from dashboard.parsing import ParseError, PartialDate, parse_date
 
 LOCALE = "fr_FR"
 UNKNOWN = "non publié"
@@ -49,7 +49,12 @@ def partial_date(text: str) -> str:
         date = parse_date(text)
     except ParseError:
         return text
-    if date.day:
+    return french_date(date)
+
+
+def french_date(date: PartialDate) -> str:
+    """A parsed date at its precision: ``2023``, ``septembre 2019``, ``4 mai 2020``."""
+    if date.day and date.month:
         return format_date(datetime.date(date.year, date.month, date.day), "d MMMM y", locale=LOCALE)
     if date.month:
         return format_date(datetime.date(date.year, date.month, 1), "MMMM y", locale=LOCALE)

@@ -17,6 +17,7 @@ class Op:
     NATURE: Final = "nature"
     DESCRIPTION: Final = "description"
     LOGEMENTS: Final = "logements"
+    LOGEMENTS_MIN: Final = "logements_min"  # the lower reading, where the sources allow two
     FINANCEMENTS: Final = "financements"
     TYPOLOGIE: Final = "typologie"
     SURFACE_M2: Final = "surface_m2"
@@ -30,6 +31,7 @@ class Op:
     PRECISION_GEO: Final = "precision_geo"
     SOURCE: Final = "source"
     VARIANTES: Final = "variantes"
+    INFERENCES: Final = "inferences"  # values deduced, not published as such: ``champ=why`` items
     CONFLIT: Final = "conflit"
     REMARQUES: Final = "remarques"
 
@@ -45,6 +47,7 @@ OPERATION_COLUMNS: Final = (
     Op.NATURE,
     Op.DESCRIPTION,
     Op.LOGEMENTS,
+    Op.LOGEMENTS_MIN,
     Op.FINANCEMENTS,
     Op.TYPOLOGIE,
     Op.SURFACE_M2,
@@ -58,24 +61,36 @@ OPERATION_COLUMNS: Final = (
     Op.PRECISION_GEO,
     Op.SOURCE,
     Op.VARIANTES,
+    Op.INFERENCES,
     Op.CONFLIT,
     Op.REMARQUES,
 )
 # Columns a file may leave out (added empty); every other one is required.
-OPTIONAL_COLUMNS: Final = frozenset({Op.VARIANTES, Op.CONFLIT, Op.REMARQUES})
-INTEGER_COLUMNS: Final = (Op.LOGEMENTS, Op.SURFACE_M2, Op.COMMERCES, Op.DUREE_MOIS)
+OPTIONAL_COLUMNS: Final = frozenset({Op.LOGEMENTS_MIN, Op.VARIANTES, Op.INFERENCES, Op.CONFLIT, Op.REMARQUES})
+INTEGER_COLUMNS: Final = (Op.LOGEMENTS, Op.LOGEMENTS_MIN, Op.SURFACE_M2, Op.COMMERCES, Op.DUREE_MOIS)
 DECIMAL_COLUMNS: Final = (Op.BUDGET_EUR,)
 DATE_COLUMNS: Final = (Op.DEBUT_TRAVAUX, Op.LIVRAISON)
 # Columns whose value may be given again, from another passage, in ``variantes``.
-VARIANT_COLUMNS: Final = INTEGER_COLUMNS + DECIMAL_COLUMNS + DATE_COLUMNS + (Op.FINANCEMENTS,)
+VARIANT_COLUMNS: Final = (
+    tuple(c for c in INTEGER_COLUMNS if c != Op.LOGEMENTS_MIN)
+    + DECIMAL_COLUMNS
+    + DATE_COLUMNS
+    + (Op.FINANCEMENTS,)
+)
 
 
 class Derived:
     """Columns the loader adds to the operations frame."""
 
     DEPARTEMENT: Final = "departement"
-    LOGEMENTS_RETENUS: Final = "logements_retenus"
+    LOGEMENTS_RETENUS: Final = "logements_retenus"  # the lower reading: what marker sizes and sorting use
+    LOGEMENTS_MAX: Final = "logements_max"  # the higher reading; empty when open-ended (« au moins … »)
     LOGEMENTS_ORIGINE: Final = "logements_origine"
+    DEBUT: Final = "debut"  # ``debut_travaux`` as a PartialDate (or None), parsed once
+    FIN: Final = "fin"  # ``livraison`` as a PartialDate (or None)
+    VARIANTES: Final = "variantes_lues"  # ``variantes`` as a dict column -> typed value
+    SOURCE_DATE: Final = "date_source"  # earliest day the row's latest source may be from (datetime.date)
+    SOURCE_LABEL: Final = "source_publiee"  # that source's date as people say it: « 2020 »
     LIGNE: Final = "ligne"
 
 
@@ -97,6 +112,7 @@ class Total:
     PERIMETRE: Final = "perimetre"
     SOURCE: Final = "source"
     CITATION: Final = "citation"
+    REMARQUE: Final = "remarque"  # a caveat shown beside the figure
 
 
 TOTAL_COLUMNS: Final = (
@@ -110,13 +126,28 @@ TOTAL_COLUMNS: Final = (
 )
 
 
+class Partner:
+    """Columns of ``communes_partenaires.csv``: communes a source names as places where Clésence works."""
+
+    CODE_INSEE: Final = "code_insee"
+    COMMUNE: Final = "commune"
+    SOURCE: Final = "source"
+    CITATION: Final = "citation"
+
+
+PARTNER_COLUMNS: Final = (Partner.CODE_INSEE, Partner.COMMUNE, Partner.SOURCE, Partner.CITATION)
+
+
 class Src:
     """Columns of ``sources.csv``."""
 
     SOURCE: Final = "source"
     TITRE: Final = "titre"
     EDITEUR: Final = "editeur"
-    DATE: Final = "date"
+    DATE: Final = "date"  # the publication date as people say it (« 2020 »), exact or estimated
+    DATE_MIN: Final = "date_min"  # earliest day it may have been published (AAAA-MM-JJ)
+    DATE_MAX: Final = "date_max"  # latest day
+    BASE_DATE: Final = "base_date"  # why these dates, in words
     FICHIER: Final = "fichier_origine"
     REMARQUES: Final = "remarques"
 
@@ -139,7 +170,8 @@ class Acv:
 
 REGION_CODE: Final = "32"  # Hauts-de-France
 
-PROGRAMMES: Final = ("ACV", "hors ACV")
+PROGRAMME_ACV: Final = "ACV"
+PROGRAMMES: Final = (PROGRAMME_ACV, "hors ACV", "non précisé")
 
 # Financing codes from the most to the least social; combined codes keep their parts.
 FINANCING_CODES: Final = ("PLAI", "PLUS", "PLS", "PLI", "LLI", "PSLA", "LU")
@@ -161,6 +193,7 @@ NATURES: Final = (
     "réhabilitation",
     "restructuration",
     "démolition-reconstruction",
+    "démolition et conservation partielles",
     "construction neuve",
 )
 PRECISIONS: Final = ("adresse", "rue", "commune")
@@ -173,9 +206,23 @@ class Status:
     DELIVERED: Final = "livrée"
     UNDER_WAY: Final = "en travaux"
     ANNOUNCED: Final = "annoncée"
+    UNKNOWN: Final = "inconnue"  # before the first source that speaks of the operation
 
 
-STATUSES: Final = (Status.DELIVERED, Status.UNDER_WAY, Status.ANNOUNCED)
+STATUSES: Final = (Status.DELIVERED, Status.UNDER_WAY, Status.ANNOUNCED, Status.UNKNOWN)
+
+
+class Certainty:
+    """How a status at a year is known: said by a source, planned by a source, or not known."""
+
+    REPORTED: Final = "constaté"  # a source published before that date says so
+    FORECAST: Final = "prévu"  # a source gives it as a plan (a date after its own publication)
+    UNKNOWN: Final = "inconnu"  # no source says anything of that date
+
+
+CERTAINTIES: Final = (Certainty.REPORTED, Certainty.FORECAST, Certainty.UNKNOWN)
 
 LOGEMENTS_PUBLISHED: Final = "publié"
 LOGEMENTS_FROM_MIX: Final = "somme du financement"
+LOGEMENTS_FROM_TYPOLOGY: Final = "somme de la typologie"
+LOGEMENTS_RANGE: Final = "fourchette"

@@ -30,12 +30,14 @@ STATUS_COLOURS: Final = {
     Status.DELIVERED: "#1b7837",
     Status.UNDER_WAY: "#d95f02",
     Status.ANNOUNCED: "#5e3c99",
+    Status.UNKNOWN: "#7b8794",
 }
 # Shapes too, so that status is never carried by colour alone.
 STATUS_SYMBOLS: Final = {
     Status.DELIVERED: "circle",
     Status.UNDER_WAY: "diamond",
-    Status.ANNOUNCED: "circle-open",
+    Status.ANNOUNCED: "square",
+    Status.UNKNOWN: "circle-open",
 }
 
 DWELLING_SCALE: Final = [[0.0, "#fdbb84"], [0.5, "#ef6548"], [1.0, "#990000"]]

@@ -16,6 +16,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from dashboard import parsing
+from dashboard.dwellings import Readings, typology_count
 from dashboard.parsing import quote, shorten
 from dashboard.places import Places, check_commune, check_position, normalise
 from dashboard.reader import LINE_COLUMN, Table
@@ -25,7 +26,6 @@ from dashboard.schema import (
     DECIMAL_COLUMNS,
     INTEGER_COLUMNS,
     LOGEMENTS_FROM_MIX,
-    LOGEMENTS_PUBLISHED,
     NATURES,
     OPERATION_COLUMNS,
     OPTIONAL_COLUMNS,
@@ -37,7 +37,15 @@ from dashboard.schema import (
     Op,
 )
 
-DERIVED_COLUMNS = (Derived.DEPARTEMENT, Derived.LOGEMENTS_RETENUS, Derived.LOGEMENTS_ORIGINE)
+DERIVED_COLUMNS = (
+    Derived.DEPARTEMENT,
+    Derived.LOGEMENTS_RETENUS,
+    Derived.LOGEMENTS_MAX,
+    Derived.LOGEMENTS_ORIGINE,
+    Derived.DEBUT,
+    Derived.FIN,
+    Derived.VARIANTES,
+)
 # Empty is allowed by the patterns: a missing value is reported once, as missing.
 SLUG = r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*)?$"
 
@@ -195,13 +203,19 @@ def _validate_row(row: dict, name: str, places: Places, report: Report) -> tuple
     for column, value in dates.items():
         out[column] = value.iso() if value else ""
     start, end = dates[Op.DEBUT_TRAVAUX], dates[Op.LIVRAISON]
+    out[Derived.DEBUT], out[Derived.FIN] = start, end
     if start and end and end.latest() < start.earliest():
         report.error(name, line, Op.LIVRAISON, f"livraison {end} antérieure au début des travaux {start}")
     items = parse(Op.FINANCEMENTS, parsing.parse_financements, row[Op.FINANCEMENTS]) or ()
     if items:
         out[Op.FINANCEMENTS] = parsing.format_financements(items)
-    _check_mix_total(out, items, bool(row[Op.LOGEMENTS]), name, line, report)
-    _check_variants(row, name, line, parse, report)
+    out[Derived.VARIANTES] = _check_variants(row, name, line, parse, report)
+    readings = dwelling_readings(out, items, out[Derived.VARIANTES])
+    out[Derived.LOGEMENTS_RETENUS] = readings.low
+    out[Derived.LOGEMENTS_MAX] = readings.high
+    out[Derived.LOGEMENTS_ORIGINE] = readings.origin
+    _report_dwellings(out, items, readings, bool(row[Op.LOGEMENTS]), name, line, report)
+    _report_inferences(row, name, line, report)
     check_commune(out, name, line, places, report)
     longitude = parse(Op.LONGITUDE, parsing.parse_coordinate, row[Op.LONGITUDE])
     latitude = parse(Op.LATITUDE, parsing.parse_coordinate, row[Op.LATITUDE])
@@ -212,35 +226,76 @@ def _validate_row(row: dict, name: str, places: Places, report: Report) -> tuple
     return out, mix
 
 
-def _check_mix_total(out: dict, items: tuple, published: bool, name: str, line: int, report: Report) -> None:
-    """Mix against total; without a published total (not an unreadable one), count the mix."""
-    total = sum(item.dwellings for item in items)
+def dwelling_readings(out: dict, items: tuple, variants: dict) -> Readings:
+    """Every published way of counting the row's dwellings (``dashboard.dwellings``)."""
+    typology = typology_count(out[Op.TYPOLOGIE]) if out[Op.TYPOLOGIE] else None
+    return Readings(
+        published=out[Op.LOGEMENTS],
+        explicit_low=out[Op.LOGEMENTS_MIN],
+        mix_total=sum(item.dwellings for item in items) if items else None,
+        typology=typology,
+        variants=tuple(v for k, v in variants.items() if k == Op.LOGEMENTS),
+    )
+
+
+def _report_dwellings(
+    out: dict, items: tuple, readings: Readings, published: bool, name: str, line: int, report: Report
+) -> None:
+    """Mix against total, computed totals and ranges: warnings a person checks against the sources."""
+    op_id, total = out[Op.ID], readings.mix_total
     if items and out[Op.LOGEMENTS] is not None and total != out[Op.LOGEMENTS]:
-        report.warning(
-            name,
-            line,
-            Op.FINANCEMENTS,
-            f"{out[Op.ID]} : le financement publié totalise {total} logements, "
-            f"pour {out[Op.LOGEMENTS]} logements annoncés",
+        message = (
+            f"le financement publié totalise {total} logements, pour {out[Op.LOGEMENTS]} logements annoncés"
         )
-    if out[Op.LOGEMENTS] is not None:
-        out[Derived.LOGEMENTS_RETENUS], out[Derived.LOGEMENTS_ORIGINE] = (
-            out[Op.LOGEMENTS],
-            LOGEMENTS_PUBLISHED,
+        report.warning(name, line, Op.FINANCEMENTS, f"{op_id} : {message}")
+    low, high = readings.low, readings.high
+    if out[Op.LOGEMENTS_MIN] is not None and high is not None and out[Op.LOGEMENTS_MIN] > high:
+        message = f"lecture basse {out[Op.LOGEMENTS_MIN]} supérieure aux autres lectures ({high})"
+        report.error(name, line, Op.LOGEMENTS_MIN, message)
+        return
+    if out[Op.LOGEMENTS_MIN] is not None and not (out[Op.CONFLIT] or out[Op.REMARQUES]):
+        report.warning(name, line, Op.LOGEMENTS_MIN, f"{op_id} : lecture basse sans explication dans conflit")
+    if low is None or published:
+        if low is not None and low != high:
+            report.warning(
+                name,
+                line,
+                Op.LOGEMENTS,
+                f"{op_id} : de {low} à {high} logements selon la lecture ({readings.explanation()})",
+            )
+        return
+    if high is None:
+        message = (
+            f"total non publié, au moins {low} logements d'après la typologie ({readings.explanation()})"
         )
-    elif items and not published:
-        out[Derived.LOGEMENTS_RETENUS], out[Derived.LOGEMENTS_ORIGINE] = total, LOGEMENTS_FROM_MIX
-        report.warning(
-            name,
-            line,
-            Op.LOGEMENTS,
-            f"{out[Op.ID]} : total non publié, {total} logements comptés d'après le financement",
-        )
+    elif low != high:
+        message = f"total non publié, de {low} à {high} logements selon la lecture ({readings.explanation()})"
+    elif readings.origin == LOGEMENTS_FROM_MIX:
+        message = f"total non publié, {low} logements comptés d'après le financement"
     else:
-        out[Derived.LOGEMENTS_RETENUS], out[Derived.LOGEMENTS_ORIGINE] = None, ""
+        message = f"total non publié, {low} logements comptés d'après la typologie"
+    report.warning(name, line, Op.LOGEMENTS, f"{op_id} : {message}")
 
 
-def _check_variants(row: dict, name: str, line: int, parse, report: Report) -> None:
+def _report_inferences(row: dict, name: str, line: int, report: Report) -> None:
+    """``champ=explication`` items: each a value deduced, not published as such."""
+    if not row[Op.INFERENCES]:
+        return
+    for raw in row[Op.INFERENCES].split(parsing.VARIANT_SEPARATOR):
+        column, equals, why = raw.partition("=")
+        column = column.strip()
+        if not equals or column not in OPERATION_COLUMNS or not why.strip():
+            expected = "attendu « champ=explication », le champ étant une colonne du contrat"
+            report.error(name, line, Op.INFERENCES, f"{quote(raw.strip())} : {expected}")
+            continue
+        report.warning(
+            name, line, column, f"{row[Op.ID]} : inférence, non publiée telle quelle — {why.strip()}"
+        )
+
+
+def _check_variants(row: dict, name: str, line: int, parse, report: Report) -> dict:
+    """The other published values, typed (``{"livraison": PartialDate(2021)}``); every problem reported."""
+    typed: dict = {}
     pairs = parse(Op.VARIANTES, parsing.parse_variantes, row[Op.VARIANTES]) or ()
     parsers = {
         **{c: parsing.parse_integer for c in INTEGER_COLUMNS},
@@ -254,7 +309,7 @@ def _check_variants(row: dict, name: str, line: int, parse, report: Report) -> N
             report.error(name, line, Op.VARIANTES, message)
             continue
         try:
-            parsers[column](value)
+            typed[column] = parsers[column](value)
         except parsing.ParseError as error:
             report.error(name, line, Op.VARIANTES, f"pour {column}, {error}")
             continue
@@ -262,3 +317,4 @@ def _check_variants(row: dict, name: str, line: int, parse, report: Report) -> N
         report.warning(
             name, line, column, f"{row[Op.ID]} : valeurs publiées divergentes, {published} et {value}"
         )
+    return typed

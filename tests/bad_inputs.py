@@ -416,8 +416,8 @@ CASES = [
     Case("empty-columns-left-by-a-spreadsheet", text(lambda t: t.replace("\n", ",,\n"))),
     Case(
         "value-under-a-nameless-column",
-        text(lambda t: t.replace("\n", ",\n").replace("s1,,,,", "s1,,,,oups", 1)),
-        (f"{CSV}:2: valeur dans la colonne n° 25, qui n'a pas de nom dans l'en-tête",),
+        text(lambda t: t.replace("\n", ",\n").replace("s1,,,,,", "s1,,,,,oups", 1)),
+        (f"{CSV}:2: valeur dans la colonne n° 27, qui n'a pas de nom dans l'en-tête",),
     ),
     Case(
         "no-header",
@@ -438,7 +438,7 @@ CASES = [
     Case("only-separators", raw(lambda t: b";;;;\r\n;;;;\r\n"), (f"{CSV}: {EMPTY}",)),
     Case(
         "separator-rows-before-the-header",
-        text(lambda t: ";;;\n" + csv_text(BASE, separator=";").replace("s1;;;\n", "s1;;;note\n", 1)),
+        text(lambda t: ";;;\n" + csv_text(BASE, separator=";").replace("s1;;;;\n", "s1;;;;note\n", 1)),
         check=values_of("sq-un", remarques="note"),
     ),
     Case("header-only", text(lambda t: t.split("\n", 1)[0] + "\n"), check=lines_are()),
@@ -446,7 +446,7 @@ CASES = [
         "too-many-fields",
         ragged(3, 2),
         (
-            f"{CSV}:3: 26 champs au lieu des 24 de l'en-tête (séparateur « , ») : une cellule contient-elle "
+            f"{CSV}:3: 28 champs au lieu des 26 de l'en-tête (séparateur « , ») : une cellule contient-elle "
             "« , » "
             "sans guillemets ?",
         ),
@@ -454,7 +454,7 @@ CASES = [
     Case(
         "too-few-fields",
         ragged(4, -3),
-        (f"{CSV}:4: 21 champs au lieu des 24 de l'en-tête (séparateur « , »)",),
+        (f"{CSV}:4: 23 champs au lieu des 26 de l'en-tête (séparateur « , »)",),
     ),
     Case(
         "unterminated-quote",
@@ -495,7 +495,7 @@ CASES = [
     Case(
         "unknown-programme",
         edit(2, programme="ANRU"),
-        (f"{CSV}:2: programme: « ANRU » : attendu l'une des valeurs ACV ; hors ACV",),
+        (f"{CSV}:2: programme: « ANRU » : attendu l'une des valeurs ACV ; hors ACV ; non précisé",),
     ),
     Case(
         "unknown-nature",
@@ -503,7 +503,7 @@ CASES = [
         (
             f"{CSV}:2: nature: « rénovation » : attendu l'une des valeurs acquisition-amélioration ; "
             "reconversion ; "
-            "requalification ; réhabilitation ; restructuration ; démolition-reconstruction ; construction "
+            "requalification ; réhabilitation ; restructuration ; démolition-reconstruction ; démolition et conservation partielles ; construction "
             "neuve, "
             "ou vide",
         ),
@@ -624,6 +624,8 @@ CASES = [
         warnings=(
             f"{CSV}:3: avertissement: financements: co-deux : le financement publié totalise 32 logements, "
             "pour 30 logements annoncés",
+            f"{CSV}:3: avertissement: logements: co-deux : de 30 à 32 logements selon la lecture "
+            "(publié 30, financement 32)",
         ),
     ),
     Case(

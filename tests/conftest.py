@@ -37,6 +37,12 @@ ROWS = [
     "co-deux,ACV,Compiègne,60159,Rue B,,reconversion,Deux,30,6 PLS; 10 LU; 16 PSLA,,1841,,2020,,,,,,,s1,,,",
     "am-trois,hors ACV,Amiens,80021,Rue C,,construction neuve,Trois,46,,,,,,2021-11,,,2.5,0.5,rue,s2,,,",
 ]
+# Both published in early 2023, after every date of ROWS: those dates are reported facts, not plans.
+SOURCES = (
+    "source,titre,editeur,date,date_min,date_max,base_date,fichier_origine,remarques\n"
+    "s1,Source un,Éditeur,janvier 2023,2023-01-15,2023-01-31,Estimée,,\n"
+    "s2,Source deux,Éditeur,février 2023,2023-02-01,2023-02-28,Exacte,,\n"
+)
 
 
 def square(x: int) -> dict:
@@ -65,8 +71,9 @@ def write_world(folder: Path, rows: list[str] | None = None) -> Path:
     (folder / "region.geojson").write_text(json.dumps(feature_collection(departements[:1])), encoding="utf-8")
     lines = [HEADER, *(ROWS if rows is None else rows)]
     (folder / "operations.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    for name in ("acv-communes.csv", "chiffres_publies.csv", "sources.csv", "metadata.json"):
+    for name in ("acv-communes.csv", "chiffres_publies.csv", "metadata.json"):
         shutil.copy(REAL_DATA / name, folder / name)
+    (folder / "sources.csv").write_text(SOURCES, encoding="utf-8")
     return folder
 
 

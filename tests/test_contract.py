@@ -1,5 +1,6 @@
 """The shipped data against the published sources: every operation and figure is there."""
 
+import pandas as pd
 import pytest
 
 from dashboard.dataset import load_dataset
@@ -22,7 +23,7 @@ PUBLISHED = [
     (
         "compiegne-rue-d-amiens",
         "60159",
-        39,
+        None,  # 39 = 31 + 8 (zoom) is a sum, not a published total
         "29 LLI/PLS; 18 LU/PLS; 8 PSLA",
         3395,
         None,
@@ -32,7 +33,7 @@ PUBLISHED = [
     ),
     ("soissons-rue-saint-christophe", "02722", 16, "8 PSLA; 8 PLS", 1920, 1, "2020-02", "", None),
     ("saint-quentin-friche-marechal-juin", "02691", None, "", None, None, "", "", None),
-    ("amiens-zac-gare-la-vallee", "80021", 46, "", None, None, "", "2021-11", None),
+    ("amiens-zac-gare-la-vallee", "80021", None, "", None, None, "", "2021-11", None),  # 40 + 6
 ]
 
 
@@ -94,10 +95,20 @@ def test_only_the_published_street_point_is_not_at_commune_precision(loaded):
     ("op_id", "fragment"),
     [
         ("compiegne-quai-des-roses", "totalise 32 logements, pour 30"),
-        ("compiegne-rue-d-amiens", "totalise 55 logements, pour 39"),
+        ("compiegne-quai-des-roses", "de 30 à 32 logements selon la lecture"),
+        ("compiegne-rue-d-amiens", "de 39 à 55 logements selon la lecture (financement 55, typologie 39)"),
         ("compiegne-rue-d-amiens", "divergentes, 2020 et 2021"),
+        ("compiegne-rue-d-amiens", "inférence, non publiée telle quelle — Le rattachement de la Résidence"),
+        ("compiegne-rue-d-amiens", "inférence, non publiée telle quelle — « 8 PSLA »"),
         ("soissons-rue-saint-christophe", "1972"),
-        ("senlis-quartier-ordener", "109 logements comptés d'après le financement"),
+        (
+            "senlis-quartier-ordener",
+            "de 64 à 109 logements selon la lecture (lecture basse 64, financement 109)",
+        ),
+        ("saint-quentin-friche-marechal-juin", "au moins 74 logements d'après la typologie"),
+        ("amiens-zac-gare-la-vallee", "46 logements comptés d'après la typologie"),
+        ("arras-rue-diderot", "livraison 2023 est une prévision"),
+        ("senlis-avenue-de-bismont", "debut_travaux 2021 est une prévision"),
     ],
 )
 def test_known_conflicts_are_reported_as_warnings(loaded, op_id, fragment):
@@ -107,11 +118,63 @@ def test_known_conflicts_are_reported_as_warnings(loaded, op_id, fragment):
 
 def test_dwellings_without_a_published_total_are_marked_as_computed(loaded):
     dataset, _ = loaded
-    row = dataset.operations.loc["beauvais-rue-carnot"]
-    assert row[Derived.LOGEMENTS_RETENUS] == 18
-    assert row[Derived.LOGEMENTS_ORIGINE] == "somme du financement"
-    unknown = dataset.operations.loc["saint-quentin-friche-marechal-juin"]
-    assert unknown[Derived.LOGEMENTS_RETENUS] is dataset.operations[Derived.LOGEMENTS_RETENUS].dtype.na_value
+    found = {
+        op_id: (
+            row[Derived.LOGEMENTS_RETENUS],
+            _or_none(row[Derived.LOGEMENTS_MAX]),
+            row[Derived.LOGEMENTS_ORIGINE],
+        )
+        for op_id, row in dataset.operations.iterrows()
+        if row[Derived.LOGEMENTS_ORIGINE] != "publié"
+    }
+    assert found == {
+        "beauvais-rue-carnot": (18, 18, "somme du financement"),
+        "senlis-quartier-ordener": (64, 109, "fourchette"),
+        "compiegne-quai-des-roses": (30, 32, "fourchette"),
+        "compiegne-rue-d-amiens": (39, 55, "fourchette"),
+        "saint-quentin-friche-marechal-juin": (74, None, "somme de la typologie"),  # au moins 74
+        "amiens-zac-gare-la-vallee": (46, 46, "somme de la typologie"),
+    }
+
+
+def _or_none(value):
+    return None if pd.isna(value) else value
+
+
+def test_the_programme_is_left_unstated_where_the_source_does_not_state_it(loaded):
+    dataset, _ = loaded
+    programmes = dataset.operations[Op.PROGRAMME].value_counts().to_dict()
+    assert programmes == {"ACV": 11, "hors ACV": 1, "non précisé": 1}
+    assert dataset.operations.at["saint-quentin-friche-marechal-juin", Op.PROGRAMME] == "non précisé"
+
+
+def test_every_source_has_a_publication_date_with_its_basis(loaded):
+    dataset, _ = loaded
+    dates = {
+        source: (d.label, d.earliest.isoformat(), d.latest.isoformat())
+        for source, d in dataset.source_dates.items()
+    }
+    assert dates == {
+        "clesence-acv": ("2020", "2020-05-04", "2020-12-31"),
+        "clesence-tous-les-fronts": ("2022", "2022-01-01", "2022-12-31"),
+    }
+    assert all("« " in d.basis for d in dataset.source_dates.values())  # the basis quotes the text
+
+
+def test_partner_communes_are_the_eleven_centres_named_by_the_sources(loaded):
+    dataset, _ = loaded
+    named = dataset.partners.groupby("source")["commune"].apply(set).to_dict()
+    assert named["clesence-acv"] == {
+        "Senlis",
+        "Cambrai",
+        "Compiègne",
+        "Soissons",
+        "Beauvais",
+        "Arras",
+        "Saint-Quentin",
+        "Château-Thierry",
+    }
+    assert named["clesence-tous-les-fronts"] == named["clesence-acv"] | {"Lens", "Liévin", "Valenciennes"}
 
 
 def test_published_totals_keep_both_values_where_sources_differ(loaded):
@@ -127,6 +190,38 @@ def test_published_totals_keep_both_values_where_sources_differ(loaded):
         ("acv_investissement", 15_000_000),
     ):
         assert list(totals.loc[totals[Total.INDICATEUR] == indicator, Total.VALEUR]) == [value]
+
+
+@pytest.mark.parametrize(
+    ("indicator", "value", "passage"),
+    [
+        ("clesence_logements_41000", 41_000, "41 000 logements dont 33 000"),
+        ("clesence_logements_collectifs", 33_000, "33 000 logements collectifs"),
+        ("clesence_logements_individuels", 8_000, "8 000 logements individuels"),
+        ("clesence_nouveaux_menages", 5_618, "5 618 nouveaux ménages"),
+        ("clesence_residences_thematiques", 120, "120 résidences"),
+        ("clesence_departements", 9, "9 départements"),
+        ("clesence_regions", 2, "2 régions"),
+        ("clesence_rang_filiale", 2, "2e filiale"),
+        ("clesence_rang_esh_hdf", 3, "3e Entreprise sociale"),
+        ("acv_rang_contributeur", 1, "premier bailleur contributeur"),
+        ("acv_part_investissements", 10, "10% des investissements"),
+        ("acv_part_parc_social", 9, "9% du parc social"),
+        ("acv_part_operations", 7, "7% des opérations"),
+    ],
+)
+def test_every_published_figure_is_there_with_its_passage(loaded, indicator, value, passage):
+    dataset, _ = loaded
+    rows = dataset.totals[dataset.totals[Total.INDICATEUR] == indicator]
+    assert list(rows[Total.VALEUR]) == [value]
+    assert passage in rows[Total.CITATION].iloc[0]
+
+
+def test_the_implausible_investment_keeps_its_value_and_carries_a_caveat(loaded):
+    dataset, _ = loaded
+    row = dataset.totals[dataset.totals[Total.INDICATEUR] == "acv_investissement"].iloc[0]
+    assert row[Total.VALEUR] == 15_000_000
+    assert "9,2 M€" in row[Total.REMARQUE]
 
 
 def test_the_region_has_its_acv_communes(loaded):

@@ -83,7 +83,7 @@ def test_a_valid_change_is_served_after_the_next_check(
     holder: LiveContext, world: Path, clock: Clock
 ) -> None:
     before = holder.get()
-    write_rows(world, [ROWS[0].replace(",11,11 PLI,", ",12,11 PLI,"), *ROWS[1:]])
+    write_rows(world, [ROWS[0].replace(",11,11 PLI,", ",12,12 PLI,"), *ROWS[1:]])
     assert holder.get() is before  # not looked at yet: the check is spaced
     clock.advance()
     assert logements(holder, "sq-un") == 12
@@ -114,7 +114,7 @@ def test_fixing_the_file_clears_the_failure_and_serves_the_new_data(
     write_rows(world, INVALID_ROWS)
     clock.advance()
     assert holder.failure is not None
-    write_rows(world, [ROWS[0].replace(",11,11 PLI,", ",13,11 PLI,"), *ROWS[1:]])
+    write_rows(world, [ROWS[0].replace(",11,11 PLI,", ",13,13 PLI,"), *ROWS[1:]])
     clock.advance()
     assert holder.failure is None
     assert logements(holder, "sq-un") == 13
@@ -170,7 +170,7 @@ def test_a_file_still_being_written_is_loaded_once_it_has_settled(world: Path, c
     wall = Clock()
     holder = LiveContext(world, settle=1.0, clock=clock, wall_clock=wall)
     before = holder.get()
-    write_rows(world, [ROWS[0].replace(",11,11 PLI,", ",12,11 PLI,"), *ROWS[1:]])
+    write_rows(world, [ROWS[0].replace(",11,11 PLI,", ",12,12 PLI,"), *ROWS[1:]])
     modified = wall.now - 0.2
     os.utime(world / "operations.csv", (modified, modified))
     clock.advance()
@@ -229,7 +229,7 @@ def test_concurrent_requests_during_a_reload_load_once_and_all_get_valid_data(
     holder = LiveContext(world, settle=0, clock=clock, loader=loader)
     old = holder.get()
     loader.delay = 0.3
-    write_rows(world, [ROWS[0].replace(",11,11 PLI,", ",12,11 PLI,"), *ROWS[1:]])
+    write_rows(world, [ROWS[0].replace(",11,11 PLI,", ",12,12 PLI,"), *ROWS[1:]])
     clock.advance()
     seen, errors = [], []
 

@@ -125,7 +125,7 @@ def test_check_exits_0_on_the_shipped_file_and_lists_conflicts(capsys):
 
 def test_check_exits_1_on_a_damaged_copy_and_never_writes_it(real_data_copy, capsys):
     path = real_data_copy / "operations.csv"
-    text = path.read_text(encoding="utf-8").replace(",89,89 PLAI,", ",quatre-vingt-neuf,89 PLAI,")
+    text = path.read_text(encoding="utf-8").replace(",89,,89 PLAI,", ",quatre-vingt-neuf,,89 PLAI,")
     path.write_text(text.replace("2022-", "2022-"), encoding="utf-8")
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     assert main(["check", str(path), "--data-dir", str(real_data_copy)]) == 1

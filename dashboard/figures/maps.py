@@ -24,7 +24,12 @@ NEIGHBOURS, THE_COMMUNE, *COMMUNE_STATUS_TRACES, COMMUNE_LABELS = range(3 + len(
 MAX_OPERATION_MARKERS = 1_000
 GROUPED_MARKER_PX = (3, 12)  # thousands of markers: small enough to leave the communes' colours visible
 MAX_NAMES = 60  # commune names written on the regional map, beyond which they would hide each other
-PLURAL_STATUSES = {Status.DELIVERED: "livrées", Status.UNDER_WAY: "en travaux", Status.ANNOUNCED: "annoncées"}
+PLURAL_STATUSES = {
+    Status.DELIVERED: "livrées",
+    Status.UNDER_WAY: "en travaux",
+    Status.ANNOUNCED: "annoncées",
+    Status.UNKNOWN: "pas encore publiées",
+}
 OPERATION_HOVER = "%{text}<extra></extra>"
 # customdata of a marker standing for the operations of one status in one commune: code, name, count, dwellings
 GROUPED_HOVER = (

@@ -9,13 +9,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting, theme
+from dashboard.chronology import is_reported
 from dashboard.figures.common import base_layout, empty_figure, figure, integer, merged
-from dashboard.parsing import ParseError, PartialDate, parse_date, parse_variantes
-from dashboard.schema import Op, Status
+from dashboard.parsing import PartialDate
+from dashboard.schema import Derived, Op, Status
 
 MILESTONES = (
-    (Op.DEBUT_TRAVAUX, "Début des travaux", Status.UNDER_WAY),
-    (Op.LIVRAISON, "Livraison", Status.DELIVERED),
+    (Op.DEBUT_TRAVAUX, Derived.DEBUT, "Début des travaux", Status.UNDER_WAY),
+    (Op.LIVRAISON, Derived.FIN, "Livraison", Status.DELIVERED),
 )
 DAY_MS = 86_400_000
 # Beyond this many operations, the timeline draws the first ones by date and says so: a bar chart of
@@ -30,35 +31,29 @@ def span(date: PartialDate) -> tuple[datetime.date, datetime.date]:
     return first, last + datetime.timedelta(days=1)
 
 
-def _date(text: str) -> PartialDate | None:
-    try:
-        return parse_date(text) if text else None
-    except ParseError:
-        return None
-
-
-def label(row: pd.Series) -> str:
+def label(row: dict) -> str:
     place = row[Op.NOM] or row[Op.ADRESSE] or row[Op.ID]
     return f"{row[Op.COMMUNE]} · {place}"
 
 
+KIND_REPORTED, KIND_FORECAST = "constaté", "prévu"
+
+
 def milestone_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per drawn milestone (variants included), for the operations that have one."""
+    """One row per drawn milestone (other passages' dates included), reported or forecast, for the
+    operations that have one, from the dates the dataset parsed once (``Derived.DEBUT``, ``FIN``…)."""
     rows = []
-    columns = [Op.ID, Op.NOM, Op.ADRESSE, Op.COMMUNE, Op.VARIANTES, Op.DEBUT_TRAVAUX, Op.LIVRAISON]
+    columns = [Op.NOM, Op.ADRESSE, Op.ID, Op.COMMUNE, Derived.DEBUT, Derived.FIN, Derived.VARIANTES]
+    columns += [Derived.SOURCE_DATE, Derived.SOURCE_LABEL]
     for op_id, row in zip(frame.index, frame[columns].to_dict("records"), strict=True):
-        variants = {}
-        if row[Op.VARIANTES]:
-            try:
-                variants = dict(parse_variantes(row[Op.VARIANTES]))
-            except ParseError:
-                variants = {}
-        for column, name, colour_key in MILESTONES:
-            for text, variant in ((row[column], False), (variants.get(column, ""), True)):
-                date = _date(text)
-                if date is None:
+        variants = row[Derived.VARIANTES] if isinstance(row[Derived.VARIANTES], dict) else {}
+        published = row[Derived.SOURCE_DATE]
+        for column, derived, name, colour_key in MILESTONES:
+            for date, variant in ((row[derived], False), (variants.get(column), True)):
+                if not isinstance(date, PartialDate):
                     continue
                 start, end = span(date)
+                reported = published is not None and is_reported(date, published)
                 rows.append(
                     {
                         "id": op_id,
@@ -67,9 +62,11 @@ def milestone_rows(frame: pd.DataFrame) -> pd.DataFrame:
                         "status": colour_key,
                         "start": start,
                         "end": end,
-                        "text": formatting.partial_date(text),
+                        "text": formatting.french_date(date),
                         "precision": date.precision,
                         "variant": variant,
+                        "kind": KIND_REPORTED if reported else KIND_FORECAST,
+                        "source": row[Derived.SOURCE_LABEL],
                     }
                 )
     return pd.DataFrame(rows)
@@ -104,32 +101,8 @@ def timeline_figure(frame: pd.DataFrame, *, year: int, presentation: bool = Fals
         return empty_figure("Aucune date publiée pour les opérations de la vue")
     order = rows.groupby("label")["start"].min().sort_values().index.tolist()
     bars = []
-    for (name, variant), part in rows.groupby(["milestone", "variant"], sort=False):
-        status = part["status"].iloc[0]
-        colour = theme.STATUS_COLOURS[status]
-        bars.append(
-            {
-                "type": "bar",
-                "orientation": "h",
-                "y": list(part["label"]),
-                "base": [d.isoformat() for d in part["start"]],
-                "x": [(e - s).days * DAY_MS for s, e in zip(part["start"], part["end"], strict=True)],
-                "name": f"{name} (autre date publiée)" if variant else name,
-                "marker": {
-                    "color": "#ffffff" if variant else colour,
-                    "line": {"color": colour, "width": 2},
-                    "pattern": {"shape": "x" if variant else "", "fgcolor": colour},
-                },
-                "customdata": list(part["id"]),
-                "hovertext": [
-                    f"<b>{lab}</b><br>{name} : {text} (précision : {prec})"
-                    + ("<br><i>autre date publiée par une autre source</i>" if variant else "")
-                    for lab, text, prec in zip(part["label"], part["text"], part["precision"], strict=True)
-                ],
-                "hovertemplate": "%{hovertext}<extra></extra>",
-                "width": 0.55 if not variant else 0.35,
-            }
-        )
+    for (name, kind, variant), part in rows.groupby(["milestone", "kind", "variant"], sort=False):
+        bars.append(_bars(part, name, kind, variant))
     capped = {}
     if len(shown) < len(frame):
         capped = {
@@ -169,6 +142,38 @@ def timeline_figure(frame: pd.DataFrame, *, year: int, presentation: bool = Fals
             capped,
         ),
     )
+
+
+def _bars(part: pd.DataFrame, name: str, kind: str, variant: bool) -> dict:
+    """One bar trace: solid when a source reports the date, hatched when it is a plan (a forecast)."""
+    colour = theme.STATUS_COLOURS[part["status"].iloc[0]]
+    forecast = kind == KIND_FORECAST
+    title = f"{name} prévue" if forecast and name == "Livraison" else f"{name} prévu" if forecast else name
+    hovers = []
+    for lab, text, prec, source in zip(
+        part["label"], part["text"], part["precision"], part["source"], strict=True
+    ):
+        how = f"prévision publiée en {source}" if forecast else f"constaté (source de {source})"
+        other = "<br><i>date donnée par un autre passage des sources</i>" if variant else ""
+        hovers.append(f"<b>{lab}</b><br>{name} : {text} (précision : {prec})<br>{how}{other}")
+    return {
+        "type": "bar",
+        "orientation": "h",
+        "y": list(part["label"]),
+        "base": [d.isoformat() for d in part["start"]],
+        "x": [(e - s).days * DAY_MS for s, e in zip(part["start"], part["end"], strict=True)],
+        "name": f"{title} (autre passage)" if variant else title,
+        "legendgroup": f"{name}-{kind}",
+        "marker": {
+            "color": "#ffffff" if forecast or variant else colour,
+            "line": {"color": colour, "width": 2},
+            "pattern": {"shape": "x" if variant else "/" if forecast else "", "fgcolor": colour},
+        },
+        "customdata": list(part["id"]),
+        "hovertext": hovers,
+        "hovertemplate": "%{hovertext}<extra></extra>",
+        "width": 0.35 if variant else 0.55,
+    }
 
 
 def year_marks(year: int) -> dict:
