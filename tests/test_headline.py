@@ -1,0 +1,130 @@
+"""What the pages lead with: perimeter in the title, published totals beside the detail, ranges."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard import analysis, headline
+from dashboard.analysis import Range
+from dashboard.dataset import load_dataset
+from dashboard.report import Report
+from dashboard.schema import PROGRAMME_ACV
+from dashboard.state import View
+from tests.conftest import REAL_DATA
+
+
+def text_of(component) -> str:
+    """Every string of a component tree, in order."""
+    if component is None:
+        return ""
+    if isinstance(component, str | int | float):
+        return str(component)
+    if isinstance(component, list | tuple):
+        return " ".join(text_of(c) for c in component)
+    return text_of(getattr(component, "children", None))
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Range(344, 407), "344 à 407"),
+        (Range(74, None), "au moins 74"),
+        (Range(46, 46), "46"),
+        (Range(1841, 1841), "1\u202f841"),
+    ],
+)
+def test_a_range_reads_as_one_figure_or_two(value, text):
+    assert headline.range_text(value) == text
+
+
+@pytest.mark.parametrize(
+    ("place", "programmes", "title"),
+    [
+        (
+            "Hauts-de-France",
+            (PROGRAMME_ACV,),
+            "Opérations du programme Action Cœur de Ville de Clésence — Hauts-de-France",
+        ),
+        (
+            "Oise",
+            (),
+            "Opérations publiées (programme Action Cœur de Ville, hors programme et non précisé) de Clésence — Oise",
+        ),
+        ("Somme", ("hors ACV",), "Opérations (hors programme) de Clésence — Somme"),
+    ],
+)
+def test_every_title_states_its_perimeter(place, programmes, title):
+    assert headline.Perimeter(place, programmes).title() == title
+
+
+def test_places_are_listed_in_french():
+    assert headline.place_words(["Aisne", "Nord", "Oise"], "Hauts-de-France") == "Aisne, Nord et Oise"
+    assert headline.place_words([], "Hauts-de-France") == "Hauts-de-France"
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return load_dataset(REAL_DATA, Report())
+
+
+def acv_figures(dataset, year):
+    view = View(year=year, programmes=(PROGRAMME_ACV,))
+    return analysis.key_figures(analysis.filter_operations(dataset.operations, dataset.mix, view))
+
+
+def test_the_lead_puts_the_published_totals_beside_the_detail_published(dataset):
+    lead = text_of(
+        headline.published_lead(
+            dataset.totals,
+            acv_figures(dataset, 2022),
+            source_label="2022",
+            perimeter=headline.Perimeter("Hauts-de-France", ()),
+        )
+    )
+    for fragment in (
+        "27",
+        "882",
+        "11",
+        "15,0\u00a0M€ ⚠",
+        "Détail publié : 11 programmes sur 27, 344 à 407 logements sur 882",
+        "9,2 M€",
+    ):
+        assert fragment in lead
+
+
+def test_key_figures_show_the_range_and_keep_facts_apart_from_forecasts(dataset):
+    text = text_of(headline.key_figures(acv_figures(dataset, 2022), year=2022, sources_year=2022))
+    assert "344 à 407 ⚠" in text
+    assert "3 opérations à deux lectures" in text
+    assert "logements livrés fin 2022, constatés par une source" in text
+    assert "livraisons prévues (non constatées) : 137 à 198" in text
+    assert "5 livraisons prévues" in text
+
+
+def test_a_year_after_the_latest_source_is_called_a_projection(dataset):
+    text = text_of(headline.key_figures(acv_figures(dataset, 2026), year=2026, sources_year=2022))
+    assert "fin 2026 (projection)" in text
+
+
+def test_the_financing_note_names_each_gap(dataset):
+    shown = analysis.filter_operations(
+        dataset.operations, dataset.mix, View(year=2022, programmes=(PROGRAMME_ACV,))
+    )
+    figures = analysis.key_figures(shown)
+    mix_total = int(dataset.mix[dataset.mix["id"].isin(shown.index)]["logements"].sum())
+    note = text_of(
+        headline.mix_note(analysis.mix_gaps(shown, dataset.mix), mix_total, figures.dwellings_range)
+    )
+    # 89 + 11 + 18 + 11 + 50 + 109 + 32 + 55 + 16 financed (Sellen and the Sous-Préfecture publish none)
+    assert "Les barres totalisent 391 logements financés, pour 344 à 407 logements" in note
+    assert "Compiègne, Résidence Square Acary : 55 financés pour 39 à 55" in note
+
+
+def test_a_partner_commune_quotes_its_sources_and_shows_no_zero(dataset):
+    partners = dataset.partners[dataset.partners["code_insee"] == "02168"]
+    titles = dict(zip(dataset.sources["source"], dataset.sources["titre"], strict=True))
+    text = text_of(headline.partner_notice(partners, titles, dataset.source_dates, "Château-Thierry"))
+    assert "Clésence intervient à Château-Thierry" in text
+    assert "le détail des opérations n'y a pas été publié" in text
+    assert "onze centres-villes" in text and "8 d'entre elles" in text
+    assert " 0 " not in f" {text} "
