@@ -48,7 +48,8 @@ def test_a_range_reads_as_one_figure_or_two(value, text):
         (
             "Oise",
             (),
-            "Opérations publiées (programme Action Cœur de Ville, hors programme et non précisé) de Clésence — Oise",
+            "Opérations publiées (programme Action Cœur de Ville, hors programme et non précisé) "
+            "de Clésence — Oise",
         ),
         ("Somme", ("hors ACV",), "Opérations (hors programme) de Clésence — Somme"),
     ],
