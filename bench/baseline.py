@@ -36,9 +36,10 @@ def create_app(data_dir: Path) -> Dash:
         geojson = json.load(file)
     codes = [feature["properties"]["code"] for feature in geojson["features"]]
     dated = [
-        analysis.year_of(text)
+        int(text[:4])
         for column in (Op.DEBUT_TRAVAUX, Op.LIVRAISON)
         for text in dataset.operations[column]
+        if text
     ]
     first, last = year_range([year for year in dated if year])
 

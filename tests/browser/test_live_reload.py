@@ -12,7 +12,7 @@ from tests.browser.conftest import start_server, wait_for_idle, wait_for_map
 
 NEW_ROW = (
     "lille-essai,hors ACV,Lille,59350,Rue de l'Essai,,construction neuve,Opération ajoutée pour l'essai.,"
-    "20,20 PLUS,,,,,2024,,,,,,clesence-acv,,,"
+    "20,,20 PLUS,,,,,2024,,,,,,clesence-acv,,,,"
 )
 MARKERS = "#region-map .scattergeo .point"
 
