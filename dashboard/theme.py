@@ -40,7 +40,10 @@ STATUS_SYMBOLS: Final = {
     Status.UNKNOWN: "circle-open",
 }
 
-DWELLING_SCALE: Final = [[0.0, "#fdbb84"], [0.5, "#ef6548"], [1.0, "#990000"]]
+PARTNER_FILL: Final = "#fde8c8"  # a centre named by the sources, no operation detailed
+PARTNER_LINE: Final = "#b35806"
+NO_NEWS_COLOUR: Final = "#7b8794"  # a state carried past its source with nothing since
+UNPUBLISHED_COLOUR: Final = "#b8c2cc"
 ACV_FILL: Final = "#d9e6f2"
 ACV_LINE: Final = "#0b5cad"
 DEPARTEMENT_FILL: Final = "#f4f5f7"

@@ -6,13 +6,13 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import pytest
 
-from dashboard import analysis, formatting
+from dashboard import analysis, formatting  # noqa: F401
 from dashboard.app import load_context
 from dashboard.figures import common, maps
 from dashboard.figures.mix import mix_figure
 from dashboard.figures.timeline import timeline_figure
 from dashboard.mapgeo import neighbourhood
-from dashboard.schema import STATUSES, Op
+from dashboard.schema import Op
 from dashboard.settings import Settings
 from dashboard.state import View
 from tests.conftest import REAL_DATA
@@ -50,11 +50,11 @@ def builders(context, view):
     yield common.empty_figure("Rien")
 
 
-@pytest.mark.parametrize("crowded", [False, True], ids=["markers", "grouped-markers"])
+@pytest.mark.parametrize("crowded", [False, True], ids=["listed-hovers", "counted-hovers"])
 @pytest.mark.parametrize("view", views(), ids=str)
 def test_every_figure_passes_plotly_validation(context, view, crowded, monkeypatch):
     if crowded:
-        monkeypatch.setattr(maps, "MAX_OPERATION_MARKERS", 2)
+        monkeypatch.setattr(maps, "MAX_HOVER_OPERATIONS", 2)
     for built in builders(context, view):
         assert isinstance(built, go.Figure)
         go.Figure(built.to_dict())  # validates every property; raises ValueError on a wrong one
@@ -70,38 +70,72 @@ def test_counts_read_as_formatting_plural(count):
     assert common.count_of(count, "opération") == formatting.plural(count, "opération")
 
 
-def test_a_crowded_view_gets_one_marker_per_commune_and_status(context, monkeypatch):
-    monkeypatch.setattr(maps, "MAX_OPERATION_MARKERS", 5)
-    monkeypatch.setattr(maps, "MAX_NAMES", 3)
-    frame = context.operations_in(View(year=2021))
-    data = maps.region_trace_data(
-        frame, context.acv_names, largest_op=context.largest_op, largest_commune=context.largest_commune
-    )
-    markers = [data[index] for index in maps.STATUS_TRACES]
-    expected = frame.groupby([analysis.STATUS, Op.CODE_INSEE]).size()
-    assert sum(len(m["lon"]) for m in markers) == len(expected)
-    for status, trace in zip(STATUSES, markers, strict=True):
-        assert "un rond par commune" in trace["name"]
-        codes = [custom[0] for custom in trace["customdata"]]
-        assert codes == sorted(expected[status].index) if status in expected else codes == []
-        assert trace["hovertemplate"].startswith("<b>%{customdata[1]}</b><br>Opérations ")
-    assert sum(custom[2] for m in markers for custom in m["customdata"]) == len(frame)
-    assert sum(custom[3] for m in markers for custom in m["customdata"]) == frame["logements_retenus"].sum()
-    for status, trace in zip(STATUSES, markers, strict=True):
-        for code, name, count, dwellings in trace["customdata"]:
-            here = frame[(frame["code_insee"] == code) & (frame["statut"] == status)]
-            assert (name, count, dwellings) == (
-                here["commune"].iloc[0],
-                len(here),
-                here["logements_retenus"].sum(),
-            )
-    assert data[maps.LABELS]["text"] == []  # too many communes to write their names
+def test_the_region_map_draws_one_symbol_per_commune_in_the_class_of_most_of_its_dwellings(context):
+    frame = context.operations_in(View(year=2022))
+    data = maps.region_trace_data(frame, context.acv_names, largest_commune=context.largest_commune)
+    drawn = {
+        custom[0]: maps.CLASSES[rank].name
+        for rank, i in enumerate(maps.CLASS_TRACES)
+        for custom in data[i]["customdata"]
+    }
+    assert sorted(drawn) == sorted(set(frame[Op.CODE_INSEE]))  # one symbol per commune
+    assert drawn["80021"] == "Livrée (constaté)"  # Amiens, delivered in November 2021 (2022 source)
+    assert drawn["60612"] == "Livraison prévue"  # Senlis: Ordener (64 à 109) outweighs Bismont (50)
+    assert drawn["02722"] == "Sans nouvelles depuis la source"  # Soissons: started 2020, nothing since
 
 
-def test_a_small_view_keeps_one_marker_per_operation(context):
-    frame = context.operations_in(View(year=2021))
-    data = maps.region_trace_data(frame, context.acv_names, largest_op=context.largest_op)
-    assert sum(len(data[index]["lon"]) for index in maps.STATUS_TRACES) == len(frame)
-    assert sorted(i for index in maps.STATUS_TRACES for _, i in data[index]["customdata"]) == sorted(
-        frame[Op.ID]
+def test_a_commune_s_hover_lists_each_operation_with_its_state_and_range(context):
+    frame = context.operations_in(View(year=2026))
+    data = maps.region_trace_data(frame, context.acv_names, largest_commune=context.largest_commune)
+    hovers = {
+        custom[0]: text
+        for i in maps.CLASS_TRACES
+        for custom, text in zip(data[i]["customdata"], data[i]["hovertext"])
+    }
+    assert "2 opérations · 114 à 159 ⚠ logements" in hovers["60612"]
+    assert (
+        "Quartier Ordener : 64 à 109 ⚠ (deux lectures des sources) logements — livraison prévue en 2021"
+        in hovers["60612"]
     )
+    assert "travaux démarrés en février 2020 — pas d&#x27;information" in hovers["02722"].replace(
+        "'", "&#x27;"
+    )
+
+
+def test_the_legend_is_the_same_every_year(context):
+    names = {
+        year: [
+            trace.name
+            for trace in maps.region_map(
+                context.operations_in(View(year=year)),
+                acv_names=context.acv_names,
+                communes_url="/c",
+                departements_url="/d",
+                departement_codes=["60"],
+                view_bounds=context.region_bounds,
+                largest_commune=context.largest_commune,
+            ).data
+            if trace.showlegend is not False
+        ]
+        for year in (2018, 2020, 2022, 2026)
+    }
+    assert len({tuple(v) for v in names.values()}) == 1
+    assert (
+        "Livraison prévue" in names[2018]
+        and "Centre-ville cité par les sources, sans détail publié" in names[2018]
+    )
+
+
+def test_a_small_view_keeps_one_marker_per_operation_on_the_commune_map(context):
+    frame = context.operations_in(View(year=2021))
+    compiegne = frame[frame[Op.CODE_INSEE] == "60159"]
+    data = maps.commune_marker_data(compiegne, context.largest_op)
+    assert sorted(i for index in maps.COMMUNE_CLASS_TRACES for _, i in data[index]["customdata"]) == sorted(
+        compiegne[Op.ID]
+    )
+    points = {
+        (lon, lat)
+        for index in maps.COMMUNE_CLASS_TRACES
+        for lon, lat in zip(data[index]["lon"], data[index]["lat"])
+    }
+    assert len(points) == 2  # co-located operations are spread apart

@@ -1,8 +1,12 @@
-"""The maps: regional (outlines, coloured communes, one marker per operation) and commune."""
+"""The maps: regional (one proportional symbol per commune, labels placed beside it) and commune (one
+symbol per operation). One encoding per scale: symbol area is dwellings, colour is the status, a filled
+symbol is reported by a source, a hollow one is a forecast, grey means no information since the source.
+"""
 
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import geopandas as gpd
 import numpy as np
@@ -10,39 +14,414 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import theme
-from dashboard.analysis import STATUS
+from dashboard.analysis import CERTAINTY, STATUS, phrases
 from dashboard.figures.common import base_layout, count_of, figure, integer, merged
+from dashboard.figures.labels import Label, place_labels
 from dashboard.mapgeo import bounds, feature_collection
-from dashboard.schema import LOGEMENTS_FROM_MIX, PRECISION_COMMUNE, STATUSES, Derived, Geo, Op, Status
+from dashboard.schema import (
+    LOGEMENTS_FROM_MIX,
+    LOGEMENTS_FROM_TYPOLOGY,
+    LOGEMENTS_RANGE,
+    PRECISION_COMMUNE,
+    Certainty,
+    Derived,
+    Geo,
+    Op,
+    Status,
+)
+
+
+class MapClass(NamedTuple):
+    """One legend entry of both maps: a status and how it is known, drawn one way."""
+
+    name: str
+    colour: str
+    symbol: str
+
+
+CLASSES = (
+    MapClass("Livrée (constaté)", theme.STATUS_COLOURS[Status.DELIVERED], "circle"),
+    MapClass("Livraison prévue", theme.STATUS_COLOURS[Status.DELIVERED], "circle-open"),
+    MapClass("En travaux (constaté)", theme.STATUS_COLOURS[Status.UNDER_WAY], "diamond"),
+    MapClass("Travaux prévus", theme.STATUS_COLOURS[Status.UNDER_WAY], "diamond-open"),
+    MapClass("Annoncée", theme.STATUS_COLOURS[Status.ANNOUNCED], "square"),
+    MapClass("Sans nouvelles depuis la source", theme.NO_NEWS_COLOUR, "circle-open-dot"),
+    MapClass("Pas encore publiée", theme.UNPUBLISHED_COLOUR, "circle-open"),
+)
+_CLASS_OF = {
+    (Status.DELIVERED, Certainty.REPORTED): 0,
+    (Status.DELIVERED, Certainty.FORECAST): 1,
+    (Status.UNDER_WAY, Certainty.REPORTED): 2,
+    (Status.UNDER_WAY, Certainty.FORECAST): 3,
+    (Status.ANNOUNCED, Certainty.REPORTED): 4,
+    (Status.ANNOUNCED, Certainty.FORECAST): 4,
+    (Status.UNDER_WAY, Certainty.UNKNOWN): 5,
+    (Status.ANNOUNCED, Certainty.UNKNOWN): 5,
+}
+UNPUBLISHED_CLASS = 6
 
 # Trace order of the regional map, so that partial updates can address them by index.
-DEPARTEMENTS, ACV_COMMUNES, OP_COMMUNES, *STATUS_TRACES, LABELS = range(4 + len(STATUSES))
+DEPARTEMENTS, ACV_COMMUNES, PARTNER_COMMUNES = 0, 1, 2
+CLASS_TRACES = tuple(range(3, 3 + len(CLASSES)))
+PARTNER_LABELS = CLASS_TRACES[-1] + 1
+STATUS_TRACES = CLASS_TRACES  # the name the callbacks' year patches know
 # Trace order of the commune map.
-NEIGHBOURS, THE_COMMUNE, *COMMUNE_STATUS_TRACES, COMMUNE_LABELS = range(3 + len(STATUSES))
-# Beyond this many operations in the view, one marker per commune and status instead of one per operation:
-# a few thousand SVG markers are what a browser without GPU still draws in about a second.
-MAX_OPERATION_MARKERS = 1_000
-GROUPED_MARKER_PX = (3, 12)  # thousands of markers: small enough to leave the communes' colours visible
+NEIGHBOURS, THE_COMMUNE = 0, 1
+COMMUNE_CLASS_TRACES = tuple(range(2, 2 + len(CLASSES)))
+COMMUNE_LABELS = COMMUNE_CLASS_TRACES[-1] + 1
+COMMUNE_STATUS_TRACES = COMMUNE_CLASS_TRACES
+
+MAX_HOVER_OPERATIONS = 1_000  # beyond, a commune's hover counts its operations instead of listing them
 MAX_NAMES = 60  # commune names written on the regional map, beyond which they would hide each other
-PLURAL_STATUSES = {
-    Status.DELIVERED: "livrées",
-    Status.UNDER_WAY: "en travaux",
-    Status.ANNOUNCED: "annoncées",
-    Status.UNKNOWN: "pas encore publiées",
-}
-OPERATION_HOVER = "%{text}<extra></extra>"
-# customdata of a marker standing for the operations of one status in one commune: code, name, count, dwellings
-GROUPED_HOVER = (
-    "<b>%{{customdata[1]}}</b><br>{operations} : %{{customdata[2]:,d}}<br>Logements : %{{customdata[3]:,d}}"
-    "<extra></extra>"
-)
-SPREAD_DEG = 0.035  # radius of the circle on which operations of one commune are spread (region)
-COMMUNE_SPREAD_DEG = 0.006  # the same at commune scale
+COMMUNE_SPREAD_DEG = 0.006  # radius of the circle on which co-located operations are spread (commune map)
+OPERATION_HOVER = "%{hovertext}<extra></extra>"
+# The map's plot area assumed when placing labels (a smaller map than the real one: labels take more room).
+PLOT_PX = {False: (640, 560), True: (900, 700)}
+LABEL_FONT_PX = {False: 13, True: 20}
 
 
-def spread_positions(frame: pd.DataFrame, radius: float = SPREAD_DEG) -> pd.DataFrame:
-    """Longitude and latitude for markers: operations placed at their commune only are
-    spread on a small circle around it so that several in one commune all stay visible."""
+def class_codes(frame: pd.DataFrame) -> np.ndarray:
+    """The legend class of each operation, from its status and certainty at the year shown."""
+    pairs = zip(frame[STATUS].tolist(), frame[CERTAINTY].tolist(), strict=True)
+    return np.array([_CLASS_OF.get(pair, UNPUBLISHED_CLASS) for pair in pairs], dtype=np.int64)
+
+
+def marker_sizes(
+    dwellings, largest: int, *, pixels=(theme.MARKER_MIN_PX, theme.MARKER_MAX_PX)
+) -> list[float]:
+    """Marker area proportional to dwellings; unknown dwellings get the smallest marker."""
+    values = pd.Series(dwellings).astype("Float64").fillna(0).to_numpy(dtype=float)
+    scale = np.sqrt(values / max(largest, 1))
+    smallest, biggest = pixels
+    return list(np.round(smallest + (biggest - smallest) * scale, 1))
+
+
+def _escape(text: object) -> str:
+    """Plotly renders a subset of HTML in any text it draws: data is shown as text, never markup."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def dwellings_text(low, high, origin) -> str:
+    """« 39 à 55 ⚠ (deux lectures) », « 18 (calculé) », « au moins 74 », « non publié »."""
+    if low is None or low is pd.NA or low != low:  # noqa: PLR0124 - NaN
+        return integer(None)
+    if high is None or high is pd.NA or high != high:  # noqa: PLR0124
+        return f"au moins {integer(low)} (calculé)"
+    if int(high) != int(low) or origin == LOGEMENTS_RANGE:
+        return f"{integer(low)} à {integer(high)} ⚠ (deux lectures des sources)"
+    if origin in (LOGEMENTS_FROM_MIX, LOGEMENTS_FROM_TYPOLOGY):
+        return f"{integer(low)} (calculé : {origin})"
+    return integer(low)
+
+
+def _operation_lines(frame: pd.DataFrame) -> list[str]:
+    """One hover line per operation: its name, dwellings and its state in words."""
+    words = phrases(frame).tolist()
+    columns = (
+        Op.NOM,
+        Op.ADRESSE,
+        Op.ID,
+        Derived.LOGEMENTS_RETENUS,
+        Derived.LOGEMENTS_MAX,
+        Derived.LOGEMENTS_ORIGINE,
+    )
+    lines = []
+    for (nom, adresse, op_id, low, high, origin), state in zip(
+        zip(*(frame[c].tolist() for c in columns), strict=True), words, strict=True
+    ):
+        name = _escape(nom or adresse or op_id)
+        lines.append(f"{name} : {dwellings_text(low, high, origin)} logements — {_escape(state)}")
+    return lines
+
+
+def per_commune(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per commune with operations: name, position, operations, dwellings (low and high), the
+    legend class that holds most of its dwellings, and its hover text."""
+    classes = class_codes(frame)
+    codes, names = pd.factorize(frame[Op.CODE_INSEE], sort=True)
+    low = frame[Derived.LOGEMENTS_RETENUS].to_numpy(dtype=float, na_value=np.nan)
+    high = frame[Derived.LOGEMENTS_MAX].to_numpy(dtype=float, na_value=np.nan)
+    weights = np.nan_to_num(low) + 1e-3  # an operation of unknown size still counts
+    keys = codes * len(CLASSES) + classes
+    by_class = np.bincount(keys, weights=weights, minlength=len(names) * len(CLASSES))
+    first = np.full(len(names), -1)
+    first[codes[::-1]] = np.arange(len(codes))[::-1]
+    open_ended = np.bincount(
+        codes, weights=(~np.isnan(low) & np.isnan(high)).astype(float), minlength=len(names)
+    )
+    table = pd.DataFrame(
+        {
+            "commune": frame[Op.COMMUNE].to_numpy(dtype=object)[first],
+            "lon": frame[Op.LONGITUDE].to_numpy(dtype=float, na_value=np.nan)[first],
+            "lat": frame[Op.LATITUDE].to_numpy(dtype=float, na_value=np.nan)[first],
+            "operations": np.bincount(codes, minlength=len(names)),
+            "low": np.bincount(codes, weights=np.nan_to_num(low), minlength=len(names)),
+            "high": np.bincount(codes, weights=np.nan_to_num(high), minlength=len(names)),
+            "open": open_ended > 0,
+            "class": by_class.reshape(len(names), len(CLASSES)).argmax(axis=1),
+        },
+        index=pd.Index(names.astype(str), name=Op.CODE_INSEE),
+    )
+    table["hover"] = _commune_hovers(frame, table, codes)
+    return table
+
+
+def _commune_hovers(frame: pd.DataFrame, table: pd.DataFrame, codes: np.ndarray) -> list[str]:
+    heads = [
+        f"<b>{_escape(name)}</b><br>{count_of(n, 'opération')} · "
+        + (
+            f"au moins {integer(lo)}"
+            if is_open
+            else integer(lo)
+            if lo == hi
+            else f"{integer(lo)} à {integer(hi)} ⚠"
+        )
+        + " logements"
+        for name, n, lo, hi, is_open in zip(
+            table["commune"], table["operations"], table["low"], table["high"], table["open"], strict=True
+        )
+    ]
+    if len(frame) > MAX_HOVER_OPERATIONS:
+        return heads
+    lines = _operation_lines(frame)
+    details: list[list[str]] = [[] for _ in heads]
+    for code, line in zip(codes.tolist(), lines, strict=True):
+        details[code].append(line)
+    return [
+        head + "".join(f"<br>• {line}" for line in lines) for head, lines in zip(heads, details, strict=True)
+    ]
+
+
+def _class_trace(index: int) -> dict:
+    kind = CLASSES[index]
+    hollow = kind.symbol.endswith("-open") or kind.symbol.endswith("-open-dot")
+    return {
+        "type": "scattergeo",
+        "mode": "markers+text",
+        "name": kind.name,
+        "marker": {
+            "color": kind.colour if not hollow else theme.BACKGROUND,
+            "symbol": kind.symbol.replace("-open-dot", "-dot").replace("-open", "")
+            if hollow
+            else kind.symbol,
+            "line": {"color": kind.colour if hollow else theme.MARKER_LINE, "width": 3 if hollow else 1},
+            "opacity": 0.95,
+        },
+        "textfont": {"color": theme.TEXT},
+        "hovertemplate": OPERATION_HOVER,
+    }
+
+
+def region_marker_data(
+    frame: pd.DataFrame,
+    *,
+    largest_op: int = 1,
+    largest_commune: int,
+    presentation: bool = False,
+    extra: tuple[Label, ...] | list[Label] = (),
+    view_bounds: tuple[float, float, float, float] | None = None,
+) -> dict[int, dict]:
+    """The regional map's symbols and their labels: all that a year change moves."""
+    table = per_commune(frame)
+    sizes = marker_sizes(table["low"], largest_commune)
+    named = len(table) <= MAX_NAMES
+    labels = [
+        Label(code, name if named else "", lon, lat, size)
+        for code, name, lon, lat, size in zip(
+            table.index, table["commune"], table["lon"], table["lat"], sizes, strict=True
+        )
+    ]
+    positions = place_labels(
+        [*labels, *extra],
+        plot_px=PLOT_PX[presentation],
+        font_px=LABEL_FONT_PX[presentation],
+        bounds=view_bounds,
+    )
+    data: dict[int, dict] = {}
+    for rank, index in enumerate(CLASS_TRACES):
+        chosen = np.flatnonzero(table["class"].to_numpy() == rank)
+        data[index] = {
+            "lon": table["lon"].to_numpy()[chosen].round(5).tolist(),
+            "lat": table["lat"].to_numpy()[chosen].round(5).tolist(),
+            "customdata": [[code] for code in table.index[chosen]],
+            "text": [_escape(labels[i].text) for i in chosen],
+            "textposition": [positions[labels[i].key] for i in chosen],
+            "hovertext": table["hover"].to_numpy(dtype=object)[chosen].tolist(),
+            "marker.size": [sizes[i] for i in chosen],
+        }
+    if extra:
+        data[PARTNER_LABELS] = {"textposition": [positions[label.key] for label in extra]}
+    return data
+
+
+def region_trace_data(
+    frame: pd.DataFrame,
+    acv_names: dict[str, str],
+    *,
+    largest_op: int = 1,
+    largest_commune: int | None = None,
+    partners: dict[str, tuple[str, float, float]] | None = None,
+    presentation: bool = False,
+    view_bounds: tuple[float, float, float, float] | None = None,
+) -> dict[int, dict]:
+    """Everything that changes with the view, trace by trace (the geometry never does). ``partners``:
+    code → (name, lon, lat) of the communes named by the sources with no operation detailed."""
+    with_operations = set(frame[Op.CODE_INSEE].astype(str))
+    partners = {c: p for c, p in (partners or {}).items() if c not in with_operations}
+    acv_only = [code for code in acv_names if code not in with_operations and code not in partners]
+    extra = [Label(f"partner-{code}", name, lon, lat, 0.0) for code, (name, lon, lat) in partners.items()]
+    largest = largest_commune or int(max(frame[Derived.LOGEMENTS_RETENUS].fillna(0).sum(), 1))
+    data: dict[int, dict] = {
+        ACV_COMMUNES: {
+            "locations": acv_only,
+            "z": [1] * len(acv_only),
+            "customdata": acv_only,
+            "text": [_escape(acv_names[code]) for code in acv_only],
+        },
+        PARTNER_COMMUNES: {
+            "locations": list(partners),
+            "z": [1] * len(partners),
+            "customdata": list(partners),
+            "text": [_escape(name) for name, _, _ in partners.values()],
+        },
+        PARTNER_LABELS: {
+            "lon": [round(lon, 5) for _, lon, _ in partners.values()],
+            "lat": [round(lat, 5) for _, _, lat in partners.values()],
+            "text": [_escape(name) for name, _, _ in partners.values()],
+            "textposition": [],
+        },
+    }
+    markers = region_marker_data(
+        frame, largest_commune=largest, presentation=presentation, extra=extra, view_bounds=view_bounds
+    )
+    data.update({k: v for k, v in markers.items() if k != PARTNER_LABELS})
+    data[PARTNER_LABELS]["textposition"] = markers.get(PARTNER_LABELS, {}).get("textposition", [])
+    return data
+
+
+def _with_marker_sizes(trace: dict, values: dict) -> dict:
+    values = dict(values)
+    size = values.pop("marker.size", None)
+    out = merged(trace, values)
+    if size is not None:
+        out["marker"] = {**out["marker"], "size": size}
+    return out
+
+
+def region_map(
+    frame: pd.DataFrame,
+    *,
+    acv_names: dict[str, str],
+    communes_url: str,
+    departements_url: str,
+    departement_codes: list[str],
+    view_bounds: tuple[float, float, float, float],
+    largest_op: int = 1,
+    largest_commune: int,
+    partners: dict[str, tuple[str, float, float]] | None = None,
+    presentation: bool = False,
+) -> go.Figure:
+    """The regional map. Geometry comes by URL: it is fetched once and never re-sent."""
+    data = region_trace_data(
+        frame,
+        acv_names,
+        largest_commune=largest_commune,
+        partners=partners,
+        presentation=presentation,
+        view_bounds=view_bounds,
+    )
+    area = {
+        "type": "choropleth",
+        "geojson": communes_url,
+        "showscale": False,
+        "hovertemplate": "%{text}<extra></extra>",
+    }
+    traces = [
+        {
+            "type": "choropleth",
+            "geojson": departements_url,
+            "locations": departement_codes,
+            "z": [0] * len(departement_codes),
+            "colorscale": [[0, theme.DEPARTEMENT_FILL], [1, theme.DEPARTEMENT_FILL]],
+            "showscale": False,
+            "marker": {"line": {"color": theme.DEPARTEMENT_LINE, "width": 1.2}},
+            "hoverinfo": "skip",
+            "name": "Départements",
+            "showlegend": False,
+        },
+        {
+            **area,
+            "colorscale": [[0, theme.ACV_FILL], [1, theme.ACV_FILL]],
+            "marker": {"line": {"color": theme.ACV_LINE, "width": 1}},
+            "hovertemplate": "<b>%{text}</b> · ville Action Cœur de Ville<br>aucune opération publiée"
+            "<extra></extra>",
+            "name": "Ville Action Cœur de Ville",
+            "showlegend": True,
+            **data[ACV_COMMUNES],
+        },
+        {
+            **area,
+            "colorscale": [[0, theme.PARTNER_FILL], [1, theme.PARTNER_FILL]],
+            "marker": {"line": {"color": theme.PARTNER_LINE, "width": 1.5}},
+            "hovertemplate": "<b>%{text}</b> · centre-ville cité par les sources<br>détail des opérations "
+            "non publié<extra></extra>",
+            "name": "Centre-ville cité par les sources, sans détail publié",
+            "showlegend": True,
+            **data[PARTNER_COMMUNES],
+        },
+        *(_with_marker_sizes(_class_trace(rank), data[index]) for rank, index in enumerate(CLASS_TRACES)),
+        {
+            "type": "scattergeo",
+            "mode": "text",
+            "textfont": {"color": theme.PARTNER_LINE},
+            "hoverinfo": "skip",
+            "showlegend": False,
+            "name": "Centres cités",
+            **data[PARTNER_LABELS],
+        },
+    ]
+    return figure(traces, base_map_layout(view_bounds, presentation=presentation))
+
+
+def font_size(presentation: bool) -> int:
+    return 20 if presentation else 14
+
+
+def base_map_layout(view_bounds: tuple[float, float, float, float], *, presentation: bool = False) -> dict:
+    """The map's frame: the view's bounds, no background map, the legend under the map (never over it)."""
+    minx, miny, maxx, maxy = view_bounds
+    return base_layout(
+        font={"family": theme.FONT, "color": theme.TEXT, "size": font_size(presentation)},
+        height=720 if presentation else 600,
+        uirevision="map",  # keep the view still while the data changes
+        margin={"l": 4, "r": 4, "t": 4, "b": 4},
+        geo={
+            "visible": False,
+            "projection": {"type": "mercator"},
+            "bgcolor": theme.BACKGROUND,
+            "lonaxis": {"range": [minx, maxx]},
+            "lataxis": {"range": [miny, maxy]},
+            "showframe": False,
+            "domain": {"x": [0, 1], "y": [0.16, 1]},
+        },
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "y": 0,
+            "xanchor": "left",
+            "yanchor": "bottom",
+            "font": {"size": font_size(presentation)},
+            "itemclick": False,
+            "itemdoubleclick": False,
+            "title": {"text": "Surface du symbole : logements. Plein : constaté ; creux : prévu."},
+        },
+        dragmode=False,
+    )
+
+
+def spread_positions(frame: pd.DataFrame, radius: float = COMMUNE_SPREAD_DEG) -> pd.DataFrame:
+    """Longitude and latitude for markers: operations placed at their commune only are spread on a
+    small circle around it, so that several in one commune all stay visible."""
     lon = frame[Op.LONGITUDE].to_numpy(dtype=float, na_value=np.nan).copy()
     lat = frame[Op.LATITUDE].to_numpy(dtype=float, na_value=np.nan).copy()
     approximate = (frame[Op.PRECISION_GEO] == PRECISION_COMMUNE).to_numpy(dtype=bool)
@@ -60,342 +439,51 @@ def spread_positions(frame: pd.DataFrame, radius: float = SPREAD_DEG) -> pd.Data
     return pd.DataFrame({"lon": lon, "lat": lat}, index=frame.index)
 
 
-def marker_sizes(
-    dwellings: pd.Series,
-    largest: int,
-    *,
-    pixels: tuple[float, float] = (theme.MARKER_MIN_PX, theme.MARKER_MAX_PX),
-) -> list[float]:
-    """Marker area proportional to dwellings; unknown dwellings get the smallest marker."""
-    values = dwellings.astype("Float64").fillna(0).to_numpy(dtype=float)
-    scale = np.sqrt(values / max(largest, 1))
-    smallest, biggest = pixels
-    return list(np.round(smallest + (biggest - smallest) * scale, 1))
-
-
-HOVER_COLUMNS = (
-    Op.NOM,
-    Op.ADRESSE,
-    Op.ID,
-    Op.COMMUNE,
-    Derived.LOGEMENTS_RETENUS,
-    Derived.LOGEMENTS_ORIGINE,
-    Op.PRECISION_GEO,
-    STATUS,
-)
-
-
-def _hover_lines(frame: pd.DataFrame) -> list[str]:
-    lines = []
-    for nom, adresse, op_id, commune, dwellings, origin, precision, status in zip(
-        *(frame[column].tolist() for column in HOVER_COLUMNS), strict=True
-    ):
-        shown = integer(dwellings)
-        if origin == LOGEMENTS_FROM_MIX:
-            shown += " (calculé d'après le financement)"
-        where = (
-            "position approximative : centre de la commune"
-            if precision == PRECISION_COMMUNE
-            else f"position : {precision}"
-        )
-        lines.append(
-            f"<b>{_escape(nom or adresse or op_id)}</b><br>{_escape(commune)} · {_escape(adresse or 'adresse non publiée')}"
-            f"<br>Logements : {shown}<br>Statut : {status}<br><i>{where}</i>"
-        )
-    return lines
-
-
-def _escape(text: object) -> str:
-    """Plotly renders a subset of HTML in hover text: data is shown as text, never markup."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def commune_dwellings(frame: pd.DataFrame) -> pd.DataFrame:
-    """Per commune code: its name, position (of its first operation), operations and dwellings."""
-    grouped = frame.groupby(Op.CODE_INSEE, sort=True)
-    per_commune = grouped[[Op.COMMUNE, Op.LONGITUDE, Op.LATITUDE]].first()
-    per_commune["operations"] = grouped.size()
-    per_commune["logements"] = grouped[Derived.LOGEMENTS_RETENUS].sum()
-    return per_commune.rename(columns={Op.COMMUNE: "commune"})
-
-
-def marker_trace_data(
-    frame: pd.DataFrame, largest_op: int, *, first: int, radius: float = SPREAD_DEG
-) -> dict[int, dict]:
-    """One marker trace per status, from trace index ``first`` on (legend entries stay put)."""
-    positions = spread_positions(frame, radius)
-    status = frame[STATUS]
-    frame = frame[
-        list(dict.fromkeys([Op.CODE_INSEE, *HOVER_COLUMNS]))
-    ]  # the columns read below, not all thirty
-    data = {}
-    for index, name in enumerate(STATUSES, start=first):
-        chosen = (status == name).to_numpy(dtype=bool)
-        part = frame[chosen]
-        data[index] = {
-            "name": f"Opération {name}",
-            "lon": list(positions["lon"][chosen].round(5)),
-            "lat": list(positions["lat"][chosen].round(5)),
-            "customdata": [
-                [c, i] for c, i in zip(part[Op.CODE_INSEE].tolist(), part[Op.ID].tolist(), strict=True)
-            ],
-            "text": _hover_lines(part),
-            "hovertemplate": OPERATION_HOVER,
-            "marker.size": marker_sizes(part[Derived.LOGEMENTS_RETENUS], largest_op),
-        }
-    return data
-
-
-def grouped_marker_data(
-    frame: pd.DataFrame, largest_commune: int, *, first: int, radius: float = SPREAD_DEG
-) -> dict[int, dict]:
-    """One marker per commune and status, for views with too many operations to draw one each: a few
-    thousand points at most (the communes), each status at its own place around its commune's first
-    operation. Counted with numpy (bincount over commune × status), and the hover text is put together
-    in the browser from customdata (GROUPED_HOVER): the year change of a crowded view stays light."""
-    communes, codes = pd.factorize(frame[Op.CODE_INSEE], sort=True)
-    statuses = pd.Categorical(frame[STATUS], categories=list(STATUSES)).codes.astype(np.int64)
-    keys = statuses * len(codes) + communes
-    size = len(STATUSES) * len(codes)
-    counts = np.bincount(keys, minlength=size).reshape(len(STATUSES), len(codes))
-    dwellings = frame[Derived.LOGEMENTS_RETENUS].to_numpy(dtype=float, na_value=0.0)
-    sums = np.bincount(keys, weights=dwellings, minlength=size).reshape(len(STATUSES), len(codes))
-    firsts = np.empty(len(codes), dtype=np.int64)
-    firsts[communes[::-1]] = np.arange(len(communes))[
-        ::-1
-    ]  # each commune's first operation: the last write wins
-    codes = codes.tolist()
-    names = [_escape(name) for name in frame[Op.COMMUNE].to_numpy(dtype=object)[firsts]]
-    lon = frame[Op.LONGITUDE].to_numpy(dtype=float, na_value=np.nan)[firsts]
-    lat = frame[Op.LATITUDE].to_numpy(dtype=float, na_value=np.nan)[firsts]
-    data = {}
-    for rank, (index, name) in enumerate(enumerate(STATUSES, start=first)):
-        shown = np.flatnonzero(counts[rank])
-        angle = 2 * math.pi * rank / len(STATUSES) + math.pi / 2
-        data[index] = {
-            "name": f"Opérations {PLURAL_STATUSES[name]} (un rond par commune)",
-            "lon": np.round(
-                lon[shown] + radius * math.cos(angle) / np.cos(np.radians(lat[shown])), 4
-            ).tolist(),
-            "lat": np.round(lat[shown] + radius * math.sin(angle), 4).tolist(),
-            "customdata": [
-                [codes[c], names[c], n, d]
-                for c, n, d in zip(
-                    shown.tolist(),
-                    counts[rank][shown].tolist(),
-                    sums[rank][shown].astype(int).tolist(),
-                    strict=True,
-                )
-            ],
-            "text": [],
-            "hovertemplate": GROUPED_HOVER.format(operations=f"Opérations {PLURAL_STATUSES[name]}"),
-            "marker.size": marker_sizes(
-                pd.Series(sums[rank][shown]), largest_commune, pixels=GROUPED_MARKER_PX
-            ),
-        }
-    return data
-
-
 def commune_marker_data(frame: pd.DataFrame, largest_op: int) -> dict[int, dict]:
-    return marker_trace_data(frame, largest_op, first=COMMUNE_STATUS_TRACES[0], radius=COMMUNE_SPREAD_DEG)
-
-
-def marker_traces(data: dict[int, dict], first: int) -> list[dict]:
-    traces = []
-    for index, status in enumerate(STATUSES, start=first):
-        part = dict(data[index])
-        size = part.pop("marker.size")
-        announced = status == Status.ANNOUNCED
-        traces.append(
-            {
-                "type": "scattergeo",
-                "mode": "markers",
-                "marker": {
-                    "size": size,
-                    "color": theme.STATUS_COLOURS[status],
-                    "symbol": theme.STATUS_SYMBOLS[status],
-                    "line": {
-                        "color": theme.STATUS_COLOURS[status] if announced else theme.MARKER_LINE,
-                        "width": 2 if announced else 1,
-                    },
-                    "opacity": 0.9,
-                },
-                **part,
-            }
-        )
-    return traces
-
-
-def region_marker_data(frame: pd.DataFrame, *, largest_op: int, largest_commune: int) -> dict[int, dict]:
-    """The regional map's markers: all that a year change moves when the operations shown stay the same."""
-    if len(frame) <= MAX_OPERATION_MARKERS:
-        return marker_trace_data(frame, largest_op, first=STATUS_TRACES[0])
-    return grouped_marker_data(frame, largest_commune, first=STATUS_TRACES[0])
-
-
-def region_trace_data(
-    frame: pd.DataFrame, acv_names: dict[str, str], *, largest_op: int, largest_commune: int | None = None
-) -> dict[int, dict]:
-    """Everything that changes with the view, trace by trace (the geometry never does).
-
-    Up to ``MAX_OPERATION_MARKERS`` operations, one marker each; beyond, one per commune and status,
-    and commune names only up to ``MAX_NAMES`` communes (hover still names each).
-    """
-    per_commune = commune_dwellings(frame)
-    acv_only = [code for code in acv_names if code not in per_commune.index]
-    codes = per_commune.index.tolist()
-    data: dict[int, dict] = {
-        ACV_COMMUNES: {
-            "locations": acv_only,
-            "z": [1] * len(acv_only),
-            "customdata": acv_only,
-            "text": [_escape(acv_names[code]) for code in acv_only],
-        },
-        OP_COMMUNES: {
-            "locations": codes,
-            "z": [int(v) for v in per_commune["logements"].tolist()],
-            "customdata": codes,
-            "text": [
-                f"<b>{_escape(commune)}</b><br>{count_of(count, 'opération')}<br>{integer(dwellings)} logements"
-                for commune, count, dwellings in zip(
-                    per_commune["commune"].tolist(),
-                    per_commune["operations"].tolist(),
-                    per_commune["logements"].tolist(),
-                    strict=True,
-                )
-            ],
-        },
-    }
-    data.update(
-        region_marker_data(
-            frame,
-            largest_op=largest_op,
-            largest_commune=largest_commune or int(per_commune["logements"].max()),
-        )
-    )
-    named = per_commune if len(per_commune) <= MAX_NAMES else per_commune.iloc[:0]
-    data[LABELS] = {
-        "lon": list(named[Op.LONGITUDE].astype(float).round(5)),
-        "lat": list((named[Op.LATITUDE].astype(float) - 2.2 * SPREAD_DEG).round(5)),
-        "text": named["commune"].tolist(),
-    }
-    return data
-
-
-def region_map(
-    frame: pd.DataFrame,
-    *,
-    acv_names: dict[str, str],
-    communes_url: str,
-    departements_url: str,
-    departement_codes: list[str],
-    view_bounds: tuple[float, float, float, float],
-    largest_op: int,
-    largest_commune: int,
-    presentation: bool = False,
-) -> go.Figure:
-    """The regional map. Geometry comes by URL: it is fetched once and never re-sent."""
-    data = region_trace_data(frame, acv_names, largest_op=largest_op, largest_commune=largest_commune)
-    traces = [
-        {
-            "type": "choropleth",
-            "geojson": departements_url,
-            "locations": departement_codes,
-            "z": [0] * len(departement_codes),
-            "colorscale": [[0, theme.DEPARTEMENT_FILL], [1, theme.DEPARTEMENT_FILL]],
-            "showscale": False,
-            "marker": {"line": {"color": theme.DEPARTEMENT_LINE, "width": 1.2}},
-            "hoverinfo": "skip",
-            "name": "Départements",
-            "showlegend": False,
-        },
-        {
-            "type": "choropleth",
-            "geojson": communes_url,
-            "colorscale": [[0, theme.ACV_FILL], [1, theme.ACV_FILL]],
-            "showscale": False,
-            "marker": {"line": {"color": theme.ACV_LINE, "width": 1}},
-            "hovertemplate": "<b>%{text}</b> · ville Action Cœur de Ville<br>aucune opération publiée dans la vue"
-            "<extra></extra>",
-            "name": "Ville Action Cœur de Ville<br>sans opération publiée",
-            "showlegend": True,
-            **data[ACV_COMMUNES],
-        },
-        {
-            "type": "choropleth",
-            "geojson": communes_url,
-            "colorscale": theme.DWELLING_SCALE,
-            "zmin": 0,
-            "zmax": max(largest_commune, 1),
-            "marker": {"line": {"color": theme.TEXT, "width": 1}},
-            "colorbar": {
-                "title": {"text": "Logements<br>par commune"},
-                "thickness": 12,
-                "len": 0.45,
-                "x": 0.99,
-                "y": 0.98,
-                "yanchor": "top",
-                "tickformat": ",d",
-            },
-            "hovertemplate": "%{text}<extra></extra>",
-            "name": "Commune avec opérations",
-            **data[OP_COMMUNES],
-        },
-        *marker_traces(data, STATUS_TRACES[0]),
-        {
-            "type": "scattergeo",
-            "mode": "text",
-            "textfont": {"size": 13, "color": theme.TEXT},
-            "hoverinfo": "skip",
-            "showlegend": False,
-            "name": "Noms",
-            **data[LABELS],
-        },
+    """The commune map's symbols: one per operation, co-located ones spread apart."""
+    positions = spread_positions(frame)
+    classes = class_codes(frame)
+    lines = _operation_lines(frame)
+    sizes = marker_sizes(frame[Derived.LOGEMENTS_RETENUS], largest_op)
+    where = [
+        "position approximative : centre de la commune" if p == PRECISION_COMMUNE else f"position : {p}"
+        for p in frame[Op.PRECISION_GEO].tolist()
     ]
-    return figure(traces, base_map_layout(view_bounds, presentation=presentation))
-
-
-def font_size(presentation: bool) -> int:
-    return 20 if presentation else 14
-
-
-def base_map_layout(view_bounds: tuple[float, float, float, float], *, presentation: bool = False) -> dict:
-    minx, miny, maxx, maxy = view_bounds
-    return base_layout(
-        font={"family": theme.FONT, "color": theme.TEXT, "size": font_size(presentation)},
-        height=760 if presentation else 680,
-        uirevision="map",  # keep the view still while the data changes
-        geo={
-            "visible": False,
-            "projection": {"type": "mercator"},
-            "bgcolor": theme.BACKGROUND,
-            "lonaxis": {"range": [minx, maxx]},
-            "lataxis": {"range": [miny, maxy]},
-            "showframe": False,
-        },
-        legend={
-            "orientation": "v",
-            "y": 1,
-            "x": 0,
-            "xanchor": "left",
-            "yanchor": "top",
-            "font": {"size": 13},
-            "bgcolor": "rgba(255,255,255,0.85)",
-            "title": {"text": "Taille : logements<br>Position : la commune"},
-        },
-        dragmode="pan",
-    )
+    data = {}
+    for rank, index in enumerate(COMMUNE_CLASS_TRACES):
+        chosen = np.flatnonzero(classes == rank)
+        data[index] = {
+            "lon": positions["lon"].to_numpy()[chosen].round(5).tolist(),
+            "lat": positions["lat"].to_numpy()[chosen].round(5).tolist(),
+            "customdata": [
+                [c, i] for c, i in zip(frame[Op.CODE_INSEE].iloc[chosen], frame.index[chosen], strict=True)
+            ],
+            "hovertext": [f"{lines[i]}<br><i>{where[i]}</i>" for i in chosen],
+            "text": [],
+            "marker.size": [sizes[i] for i in chosen],
+        }
+    return data
 
 
 def commune_map(frame: pd.DataFrame, around: gpd.GeoDataFrame, code: str, *, largest_op: int) -> go.Figure:
     """The commune and its neighbours in full detail, with the commune's operations."""
     layout = merged(
         base_map_layout(bounds(around.loc[[code]], margin=0.35)),
-        {"height": 420, "legend": {"title": {"text": "Position approximative sauf mention."}}},
+        {
+            "height": 460,
+            "legend": {
+                "title": {"text": "Position approximative sauf mention. Plein : constaté ; creux : prévu."}
+            },
+        },
     )
     geojson = feature_collection(around)
     neighbours = [c for c in around[Geo.CODE] if c != code]
     labels = around.geometry.representative_point()
+    data = commune_marker_data(frame, largest_op)
+    markers = []
+    for rank, index in enumerate(COMMUNE_CLASS_TRACES):
+        trace = _with_marker_sizes({**_class_trace(rank), "mode": "markers"}, data[index])
+        markers.append(trace)
     traces = [
         {
             "type": "choropleth",
@@ -403,7 +491,7 @@ def commune_map(frame: pd.DataFrame, around: gpd.GeoDataFrame, code: str, *, lar
             "locations": neighbours,
             "z": [0] * len(neighbours),
             "customdata": neighbours,
-            "text": [around.at[c, Geo.NOM] for c in neighbours],
+            "text": [_escape(around.at[c, Geo.NOM]) for c in neighbours],
             "colorscale": [[0, theme.DEPARTEMENT_FILL], [1, theme.DEPARTEMENT_FILL]],
             "showscale": False,
             "marker": {"line": {"color": theme.DEPARTEMENT_LINE, "width": 1}},
@@ -417,21 +505,21 @@ def commune_map(frame: pd.DataFrame, around: gpd.GeoDataFrame, code: str, *, lar
             "locations": [code],
             "z": [1],
             "customdata": [code],
-            "text": [around.at[code, Geo.NOM]],
+            "text": [_escape(around.at[code, Geo.NOM])],
             "colorscale": [[0, theme.ACV_FILL], [1, theme.ACV_FILL]],
             "showscale": False,
             "marker": {"line": {"color": theme.ACV_LINE, "width": 2.5}},
             "hovertemplate": "<b>%{text}</b><extra></extra>",
-            "name": around.at[code, Geo.NOM],
+            "name": _escape(around.at[code, Geo.NOM]),
             "showlegend": False,
         },
-        *marker_traces(commune_marker_data(frame, largest_op), COMMUNE_STATUS_TRACES[0]),
+        *markers,
         {
             "type": "scattergeo",
             "mode": "text",
             "lon": list(labels.x.round(5)),
             "lat": list(labels.y.round(5)),
-            "text": list(around[Geo.NOM]),
+            "text": [_escape(name) for name in around[Geo.NOM]],
             "textfont": {"size": 12, "color": theme.MUTED},
             "hoverinfo": "skip",
             "showlegend": False,
