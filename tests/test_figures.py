@@ -90,7 +90,7 @@ def test_a_commune_s_hover_lists_each_operation_with_its_state_and_range(context
     hovers = {
         custom[0]: text
         for i in maps.CLASS_TRACES
-        for custom, text in zip(data[i]["customdata"], data[i]["hovertext"])
+        for custom, text in zip(data[i]["customdata"], data[i]["hovertext"], strict=True)
     }
     assert "2 opérations · 114 à 159 ⚠ logements" in hovers["60612"]
     assert (
@@ -136,6 +136,6 @@ def test_a_small_view_keeps_one_marker_per_operation_on_the_commune_map(context)
     points = {
         (lon, lat)
         for index in maps.COMMUNE_CLASS_TRACES
-        for lon, lat in zip(data[index]["lon"], data[index]["lat"])
+        for lon, lat in zip(data[index]["lon"], data[index]["lat"], strict=True)
     }
     assert len(points) == 2  # co-located operations are spread apart
