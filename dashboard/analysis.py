@@ -99,7 +99,7 @@ _DELIVERED, _UNDER_WAY, _ANNOUNCED = (
 
 
 def _status(started: pd.Series, delivered: pd.Series, year: int) -> np.ndarray:
-    """Category codes: delivered if delivery ≤ year, under way if works started ≤ year, announced otherwise."""
+    """Category codes: delivered if delivery ≤ year, under way if works started ≤ year, else announced."""
     is_delivered = delivered.to_numpy(dtype=float) <= year  # NaN (no date) compares False
     is_started = started.to_numpy(dtype=float) <= year
     return np.where(is_delivered, _DELIVERED, np.where(is_started, _UNDER_WAY, _ANNOUNCED)).astype(np.int8)

@@ -30,7 +30,7 @@ class Context:
     source_titles: dict[str, str]
     commune_index: CommuneIndex
     milestones: pd.DataFrame  # analysis.milestone_years of the operations: dates parsed once, not per request
-    # Hash of the data files this context was built from (dashboard.live); pages compare it to notice a reload.
+    # Hash of the data files this context was built from (dashboard.live): pages compare it to see a reload.
     version: str = ""
 
     @property

@@ -26,7 +26,8 @@ GROUPED_MARKER_PX = (3, 12)  # thousands of markers: small enough to leave the c
 MAX_NAMES = 60  # commune names written on the regional map, beyond which they would hide each other
 PLURAL_STATUSES = {Status.DELIVERED: "livrées", Status.UNDER_WAY: "en travaux", Status.ANNOUNCED: "annoncées"}
 OPERATION_HOVER = "%{text}<extra></extra>"
-# customdata of a marker standing for the operations of one status in one commune: code, name, count, dwellings
+# customdata of a marker standing for the operations of one status in one commune:
+# code, name, count, dwellings
 GROUPED_HOVER = (
     "<b>%{{customdata[1]}}</b><br>{operations} : %{{customdata[2]:,d}}<br>Logements : %{{customdata[3]:,d}}"
     "<extra></extra>"
@@ -94,7 +95,8 @@ def _hover_lines(frame: pd.DataFrame) -> list[str]:
             else f"position : {precision}"
         )
         lines.append(
-            f"<b>{_escape(nom or adresse or op_id)}</b><br>{_escape(commune)} · {_escape(adresse or 'adresse non publiée')}"
+            f"<b>{_escape(nom or adresse or op_id)}</b><br>{_escape(commune)} · "
+            f"{_escape(adresse or 'adresse non publiée')}"
             f"<br>Logements : {shown}<br>Statut : {status}<br><i>{where}</i>"
         )
     return lines
@@ -251,7 +253,8 @@ def region_trace_data(
             "z": [int(v) for v in per_commune["logements"].tolist()],
             "customdata": codes,
             "text": [
-                f"<b>{_escape(commune)}</b><br>{count_of(count, 'opération')}<br>{integer(dwellings)} logements"
+                f"<b>{_escape(commune)}</b><br>{count_of(count, 'opération')}"
+                f"<br>{integer(dwellings)} logements"
                 for commune, count, dwellings in zip(
                     per_commune["commune"].tolist(),
                     per_commune["operations"].tolist(),
@@ -310,8 +313,8 @@ def region_map(
             "colorscale": [[0, theme.ACV_FILL], [1, theme.ACV_FILL]],
             "showscale": False,
             "marker": {"line": {"color": theme.ACV_LINE, "width": 1}},
-            "hovertemplate": "<b>%{text}</b> · ville Action Cœur de Ville<br>aucune opération publiée dans la vue"
-            "<extra></extra>",
+            "hovertemplate": "<b>%{text}</b> · ville Action Cœur de Ville"
+            "<br>aucune opération publiée dans la vue<extra></extra>",
             "name": "Ville Action Cœur de Ville<br>sans opération publiée",
             "showlegend": True,
             **data[ACV_COMMUNES],
