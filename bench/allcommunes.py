@@ -11,8 +11,9 @@ from __future__ import annotations
 import dataclasses
 
 from dashboard import app as dashboard_app
-from dashboard import callbacks, live, mapgeo
 from dashboard import context as context_module
+from dashboard import live, mapgeo
+from dashboard.pages import region as region_page
 from dashboard.settings import Settings
 
 
@@ -32,10 +33,10 @@ def region_map_of_every_commune(context, frame, view):
     return figure
 
 
-draw_region_map = callbacks.region_map
+draw_region_map = region_page.region_map
 
 
 def make_server():
     live.build_context = every_commune_context  # what dashboard.live builds each (re)loaded dataset with
-    callbacks.region_map = region_map_of_every_commune
+    region_page.region_map = region_map_of_every_commune
     return dashboard_app.create_app(Settings.from_env()).server

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-import flask
-from dash import Dash, html
+from collections.abc import Callable
+from html import escape
+from typing import Any
 
-from dashboard import callbacks, freshness, guard, layout, security
+import flask
+from dash import Dash
+
+from dashboard import callbacks, freshness, guard, layout, pages, security, views
 from dashboard.context import Context
 from dashboard.live import DataError, LiveContext  # noqa: F401 - DataError: what create_app raises
-from dashboard.pages import commune as commune_page
-from dashboard.pages import region as region_page
+from dashboard.mapgeo import GeoAsset
 from dashboard.serving import LONG_LIVED, configure_serving
 from dashboard.settings import ASSETS_DIR, Settings
 
+TITLE = "Cœur de Ville — Clésence en Hauts-de-France"
 INDEX = """<!DOCTYPE html>
 <html lang="fr">
     <head>
@@ -35,37 +39,35 @@ def load_context(settings: Settings) -> Context:
     return LiveContext(settings.data_dir).get()
 
 
+class CoeurDash(Dash):
+    """Dash with each page's own title in the HTML (Dash Pages would set it in the browser only)."""
+
+    def interpolate_index(self, **kwargs: Any) -> str:
+        kwargs["title"] = escape(pages.title_of(flask.request.path))
+        return super().interpolate_index(**kwargs)
+
+
 def create_app(settings: Settings | None = None) -> Dash:
     settings = settings or Settings()
     holder = LiveContext(settings.data_dir, check_every=settings.reload_check_seconds)
-    context = holder.get()
-    app = Dash(
+    app = CoeurDash(
         __name__,
         assets_folder=str(ASSETS_DIR),
-        title="Cœur de Ville — Clésence en Hauts-de-France",
+        use_pages=True,
+        pages_folder="",  # the pages register themselves (dashboard.pages.register)
+        title=TITLE,
         update_title=None,
         serve_locally=True,
-        meta_tags=[
-            {"name": "viewport", "content": "width=device-width, initial-scale=1"},
-            {
-                "name": "description",
-                "content": "Opérations Action Cœur de Ville de Clésence en Hauts-de-France",
-            },
-        ],
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = INDEX
     configure_serving(app)
-    app.server.config["COEUR_REPORT_URL"] = settings.report_url
+    app.server.config[views.REPORT_URL_KEY] = settings.report_url
+    app.server.config[views.CONTEXT_KEY] = holder.get
     app.layout = freshness.live_layout(layout.shell, holder, poll_seconds=settings.poll_seconds)
-    app.validation_layout = html.Div(
-        [
-            *freshness.parts(context.version),
-            layout.shell(context),
-            region_page.layout(),
-            commune_page.layout(code="00000", name="", departement="", is_acv=False, back_href="/"),
-        ]
-    )
-    callbacks.register(app, holder.get)
+    pages.register(app)
+    _lean_validation_layout(app)
+    callbacks.register(app)
     freshness.register(app, holder)
     _geo_routes(app, holder.geo_asset)
     _not_found_status(app, holder.get)
@@ -74,9 +76,21 @@ def create_app(settings: Settings | None = None) -> Dash:
     return app
 
 
-def _geo_routes(app: Dash, find_asset) -> None:
+def _lean_validation_layout(app: Dash) -> None:
+    """Dash Pages writes every page's layout and the whole shell (with every option of every filter) into
+    each page, for the renderer to check the callbacks against. Their ids are all it needs."""
+    done = []
+
+    @app.server.before_request  # after Dash Pages' own, which builds the layout at the first request
+    def keep_ids_only() -> None:
+        if not done and app.validation_layout is not None:
+            app.validation_layout = pages.bare_ids(app.validation_layout)
+            done.append(True)
+
+
+def _geo_routes(app: Dash, find_asset: Callable[[str], GeoAsset | None]) -> None:
     @app.server.route("/geo/<name>")
-    def geo_asset(name: str):
+    def geo_asset(name: str) -> flask.Response:
         asset = find_asset(name)  # the current data's, or a recent version's (pages drawn before a reload)
         if asset is None:
             flask.abort(404)
@@ -85,7 +99,7 @@ def _geo_routes(app: Dash, find_asset) -> None:
         return response
 
 
-def _not_found_status(app: Dash, get_context) -> None:
+def _not_found_status(app: Dash, get_context: Callable[[], Context]) -> None:
     """Dash answers every path with its page; give the pages that do not exist a real 404."""
 
     @app.server.after_request
@@ -93,7 +107,7 @@ def _not_found_status(app: Dash, get_context) -> None:
         path = flask.request.path
         if response.status_code != 200 or not response.mimetype == "text/html":
             return response
-        kind, _ = callbacks.route(path, get_context())
+        kind, _ = views.route(path, get_context())
         if kind in ("unknown", "unknown-commune"):
             response.status_code = 404
         return response

@@ -240,7 +240,8 @@ def key_figures(figures: KeyFigures, year: int) -> html.Div:
             figure_card(
                 "opérations",
                 formatting.number(figures.operations),
-                f"{formatting.plural(figures.delivered, 'livrée')} · {formatting.number(figures.under_way)} en travaux · "
+                f"{formatting.plural(figures.delivered, 'livrée')} · "
+                f"{formatting.number(figures.under_way)} en travaux · "
                 f"{formatting.plural(figures.announced, 'annoncée')} (fin {year})",
             ),
             figure_card("logements", formatting.number(figures.dwellings), " ; ".join(dwellings_note)),
@@ -253,7 +254,8 @@ def key_figures(figures: KeyFigures, year: int) -> html.Div:
             figure_card(
                 "surfaces commerciales",
                 formatting.number(figures.shops) if figures.shops_known else formatting.UNKNOWN,
-                f"publié pour {formatting.number(figures.shops_known)} sur {formatting.number(figures.operations)}"
+                f"publié pour {formatting.number(figures.shops_known)} "
+                f"sur {formatting.number(figures.operations)}"
                 if figures.operations
                 else "",
             ),
@@ -319,8 +321,9 @@ def published_totals(totals: pd.DataFrame, figures: KeyFigures, sources: dict[st
             ),
             html.P(
                 f"Le détail publié opération par opération, que montre ce tableau de bord, compte "
-                f"{formatting.plural(figures.operations, 'opération')} et {formatting.number(figures.dwellings)} logements "
-                "dans la vue : les totaux annoncés couvrent des programmes dont le détail n'a pas été publié.",
+                f"{formatting.plural(figures.operations, 'opération')} et "
+                f"{formatting.number(figures.dwellings)} logements dans la vue : "
+                "les totaux annoncés couvrent des programmes dont le détail n'a pas été publié.",
                 className="note",
             ),
         ],

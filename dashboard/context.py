@@ -32,7 +32,7 @@ class Context:
     commune_index: CommuneIndex
     milestones: pd.DataFrame  # chronology of the operations: milestone years and how each is known, once
     sources_year: int = 0  # year of the latest source: what the first screen shows
-    # Hash of the data files this context was built from (dashboard.live); pages compare it to notice a reload.
+    # Hash of the data files this context was built from (dashboard.live): pages compare it to see a reload.
     version: str = ""
 
     @property

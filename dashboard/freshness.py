@@ -53,7 +53,8 @@ def live_layout(
 
 
 def banner(failure: Failure | None) -> list | None:
-    """``operations.csv n'a pas été rechargé : 2 erreurs.`` and the first errors, as ``file:line: column: …``."""
+    """``operations.csv n'a pas été rechargé : 2 erreurs.`` and the first errors
+    (``file:line: column: …``)."""
     if failure is None:
         return None
     errors = failure.errors

@@ -15,7 +15,7 @@ from typing import Any
 import dash
 import flask
 
-from dashboard.ids import Commune, Ctl, Live, Region
+from dashboard.ids import Commune, Ctl, Live, Region, Shell
 from dashboard.security import error_response
 
 MAX_DEPTH = 24  # a map click (points → customdata → …) is 6 deep
@@ -55,6 +55,11 @@ def texts(value: Any) -> bool:
     )
 
 
+def path(value: Any) -> bool:
+    """The browser always has a pathname; Dash Pages' router fails on anything but a string."""
+    return isinstance(value, str)
+
+
 def mapping(value: Any) -> bool:
     return value is None or isinstance(value, dict)
 
@@ -89,6 +94,10 @@ BY_COMPONENT: dict[tuple[str, str], Check] = {
     (Live.BUILT, "data"): text,
     (Live.LATEST, "data"): mapping,
 }
+
+# Inputs of Dash's own callbacks (the Dash Pages router), which fail on any other value: always checked,
+# and a missing value is refused too.
+REQUIRED: dict[tuple[str, str], Check] = {(Shell.URL, "pathname"): path}
 
 
 def configure_guard(app: dash.Dash) -> None:
@@ -171,14 +180,22 @@ def _check_dependencies(received: Any, declared: list[dict], part: str) -> list[
                 raise Refused(part)
             if not (_matches(entry["id"], pattern) if pattern is not None else entry.get("id") == spec_id):
                 raise Refused(part)
-            if part != "outputs" and "value" in entry:
-                # The id is one of ours now: a pattern-matching one is known by its type.
-                key = spec_id if pattern is None else pattern.get("type")
-                check = BY_COMPONENT.get((key, prop)) or BY_PROPERTY.get(prop)
-                if check is not None and not check(entry["value"]):
-                    raise Refused(f"valeur de {key}.{prop}")
+            if part != "outputs":
+                _check_value(entry, spec_id if pattern is None else pattern.get("type"), prop)
         flat.extend(entries)
     return flat
+
+
+def _check_value(entry: dict, key: Any, prop: str) -> None:
+    """``key``: the id, one of ours now (a pattern-matching one is known by its type)."""
+    required = REQUIRED.get((key, prop))
+    if "value" not in entry:
+        if required is not None:
+            raise Refused(f"valeur de {key}.{prop}")
+        return
+    check = required or BY_COMPONENT.get((key, prop)) or BY_PROPERTY.get(prop)
+    if check is not None and not check(entry["value"]):
+        raise Refused(f"valeur de {key}.{prop}")
 
 
 def _is_property(sent: Any, prop: str, part: str) -> bool:

@@ -18,7 +18,8 @@ class Shell:
     DOWNLOAD: Final = "shell-download"
     PNG_BUTTON: Final = "shell-png"  # pattern-matching type, one per graph
     PNG_DONE: Final = "shell-png-done"
-    URL: Final = "shell-url"
+    URL: Final = "_pages_location"  # Dash Pages' Location, in dash.page_container (tested)
+    PAGE: Final = "_pages_content"  # where Dash Pages draws the page (dash.page_container)
     CONTENT: Final = "shell-content"
     NOTICE: Final = "shell-notice"
     CONTROLS: Final = "shell-controls"

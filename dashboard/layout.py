@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dash
 from dash import dcc, html
 
 from dashboard.context import Context
@@ -183,7 +184,6 @@ def actions() -> html.Div:
 def shell(context: Context) -> html.Div:
     return html.Div(
         [
-            dcc.Location(id=Shell.URL, refresh="callback-nav"),
             dcc.Store(id=Shell.PRESENTING, data=False),
             dcc.Store(id=Shell.PNG_DONE),
             html.A("Aller au contenu", href="#" + Shell.CONTENT, className="skip-link"),
@@ -219,7 +219,7 @@ def shell(context: Context) -> html.Div:
                 **{"aria-label": "Présentation"},
             ),
             html.Div(id=Shell.NOTICE, role="status", className="notice"),
-            html.Main(id=Shell.CONTENT, className="content", tabIndex=-1),
+            html.Main(dash.page_container, id=Shell.CONTENT, className="content", tabIndex=-1),
             footer(context),
         ],
         id=Shell.ROOT,

@@ -151,8 +151,9 @@ def error_response(
         response = flask.jsonify({"erreur": title, "detail": text})
     else:
         page = (
-            f'<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8"><title>{escape(title)} — Cœur de Ville'
-            f'</title><link rel="stylesheet" href="/assets/style.css"></head><body><main class="content">'
+            f'<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8">'
+            f"<title>{escape(title)} — Cœur de Ville</title>"
+            f'<link rel="stylesheet" href="/assets/style.css"></head><body><main class="content">'
             f'<h1 class="page-title">{escape(title)}</h1><p>{escape(text)}</p>'
             f'<p><a href="/">← Retour à la région</a></p></main></body></html>\n'
         )

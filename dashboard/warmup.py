@@ -15,6 +15,8 @@ import flask
 
 ACCEPT = {"Accept-Encoding": "gzip, deflate, br, zstd"}  # compressors warm up too
 log = logging.getLogger(__name__)
+# What the browser's location gives on a first visit to ``/``; every other input is unset.
+FIRST_VISIT = {"pathname": "/", "search": ""}
 
 
 def warm_up(server: flask.Flask) -> dict:
@@ -50,10 +52,18 @@ def _first_call(callback: dict) -> dict | None:
         dict(zip(("id", "property"), o.rsplit(".", 1), strict=True))
         for o in callback["output"].strip(".").split("...")
     ]
+    inputs = [_entry(d) for d in callback.get("inputs", [])]
     return {
         "output": callback["output"],
         "outputs": outputs if callback["output"].startswith("..") else outputs[0],
-        "inputs": [{"id": d["id"], "property": d["property"]} for d in callback.get("inputs", [])],
-        "state": [{"id": d["id"], "property": d["property"]} for d in callback.get("state", [])],
-        "changedPropIds": [],
+        "inputs": inputs,
+        "state": [_entry(d) for d in callback.get("state", [])],
+        "changedPropIds": [f"{e['id']}.{e['property']}" for e in inputs if "value" in e],
     }
+
+
+def _entry(dependency: dict) -> dict:
+    entry = {"id": dependency["id"], "property": dependency["property"]}
+    if dependency["property"] in FIRST_VISIT:
+        entry["value"] = FIRST_VISIT[dependency["property"]]
+    return entry

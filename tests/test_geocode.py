@@ -388,7 +388,8 @@ def test_no_network_says_so_in_one_line_and_exits_2(source, tmp_path, capsys):
 
 
 def test_an_unknown_host_is_no_network_too(source, tmp_path, capsys):
-    # local_and_recorded (stay_local) makes every host but this machine's unknown, without asking any resolver.
+    # local_and_recorded (stay_local) makes every host but this machine's unknown, without asking any
+    # resolver.
     assert geocode(source, "--out", str(tmp_path / "out.csv"), api="http://geocodeur.example/geocodage") == 2
     assert capsys.readouterr().err == (
         "geocode : pas de réseau : impossible de joindre geocodeur.example ; aucun fichier modifié\n"

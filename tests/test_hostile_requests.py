@@ -184,7 +184,10 @@ def test_repeated_filters_are_kept_once() -> None:
 @pytest.mark.parametrize("query, notice", [(q, n) for q, _, n in QUERIES if n])
 def test_the_page_shows_the_notice_of_a_malformed_query(app, send, query: str, notice: str) -> None:
     body = callback_body(
-        app, find_output(app, "shell-url.search"), {"shell-url.search": query}, changed=["shell-url.search"]
+        app,
+        find_output(app, "_pages_location.search"),
+        {"_pages_location.search": query},
+        changed=["_pages_location.search"],
     )
     answer = post(send, body)
     assert answer.status_code == 200
@@ -195,7 +198,7 @@ def test_the_page_shows_the_notice_of_a_malformed_query(app, send, query: str, n
 
 
 def sync(app, **values):
-    return callback_body(app, find_output(app, "shell-url.search"), values, changed=["ctl-year.value"])
+    return callback_body(app, find_output(app, "_pages_location.search"), values, changed=["ctl-year.value"])
 
 
 def region(app, **values):
@@ -241,7 +244,7 @@ def test_unknown_codes_are_dropped_and_known_ones_kept(app, send) -> None:
     assert shown["ctl-commune"]["value"] == ["62041"]
     assert shown["ctl-programme"]["value"] == []
     assert shown["ctl-code"]["value"] == ["PLS"]
-    assert shown["shell-url"]["search"] == "?annee=2021&dep=60&commune=62041&financement=PLS"
+    assert shown["_pages_location"]["search"] == "?annee=2021&dep=60&commune=62041&financement=PLS"
 
 
 @pytest.mark.parametrize(
@@ -254,8 +257,8 @@ def test_unknown_codes_are_dropped_and_known_ones_kept(app, send) -> None:
         ("ctl-departement.value", [{"x": 1}]),
         ("ctl-departement.value", 60),
         ("ctl-departement.value", [["60"]]),
-        ("shell-url.search", ["?annee=2021"]),
-        ("shell-url.search", 3),
+        ("_pages_location.search", ["?annee=2021"]),
+        ("_pages_location.search", 3),
         ("ctl-reset.n_clicks", -1),
         ("shell-present.n_clicks", "1"),
         ("shell-exit-present.n_clicks", 1.5),
@@ -269,20 +272,26 @@ def test_a_value_of_the_wrong_type_is_a_400(app, send, key: str, value) -> None:
 
 
 def test_the_page_route_takes_any_path_and_search(app, send) -> None:
-    output = find_output(app, "shell-content.children")
+    output = find_output(app, "_pages_content.children")
     for pathname, search in [
         ("/commune/" + "9" * 10_000, ""),
         ("//evil.example", "//evil.example"),
         ("/commune/02691", "?annee=%C2%B2"),
-        (None, None),
+        ("/", None),
         ("/commune/62041", "\ud800"),
     ]:
         answer = post(
-            send, callback_body(app, output, {"shell-url.pathname": pathname, "shell-url.search": search})
+            send,
+            callback_body(
+                app, output, {"_pages_location.pathname": pathname, "_pages_location.search": search}
+            ),
         )
         assert answer.status_code == 200
         assert '"//evil' not in answer.get_data(as_text=True)  # the back link stays on this site
-    assert post(send, callback_body(app, output, {"shell-url.pathname": ["/"]})).status_code == 400
+    for pathname in (["/"], None):  # the browser always sends a path; Dash Pages' router needs one
+        assert (
+            post(send, callback_body(app, output, {"_pages_location.pathname": pathname})).status_code == 400
+        )
 
 
 def test_a_forged_sort_is_ignored(app, send) -> None:
@@ -346,7 +355,7 @@ def test_a_forged_map_click_opens_at_most_a_commune_page(app, send, click, outco
     elif outcome is None:
         assert updates_nothing(answer)
     else:
-        assert response_of(answer)["shell-url"]["pathname"] == outcome
+        assert response_of(answer)["_pages_location"]["pathname"] == outcome
 
 
 @pytest.mark.parametrize(
@@ -385,13 +394,16 @@ def malformed_bodies(app) -> list[tuple[str, object]]:
             {**good, "inputs": [{**good["inputs"][0], "property": "href"}, *good["inputs"][1:]]},
         ),
         ("inputs as a dict", {**good, "inputs": {"a": 1}}),
-        ("outputs as a string", {**good, "outputs": "shell-url.search"}),
+        ("outputs as a string", {**good, "outputs": "_pages_location.search"}),
         ("changed ids not a list", {**good, "changedPropIds": "ctl-year.value"}),
-        ("changed id not an input", {**good, "changedPropIds": ["shell-content.children"]}),
+        ("changed id not an input", {**good, "changedPropIds": ["_pages_content.children"]}),
         ("changed id broken pattern", {**good, "changedPropIds": ['{"column":.n_clicks']}),
         ("deep nesting", {**good, "extra": json.loads("[" * 200 + "]" * 200)}),
         ("too many values", {**good, "extra": list(range(guard.MAX_NODES))}),
-        ("state where none is declared", {**good, "state": [{"id": "shell-url", "property": "search"}]}),
+        (
+            "state where none is declared",
+            {**good, "state": [{"id": "_pages_location", "property": "search"}]},
+        ),
         ("a clientside callback", callback_body(app, find_output(app, "live-built.data"))),
     ]
     table = callback_body(app, find_output(app, "region-table.children"), {"region-ready.data": True})
@@ -447,7 +459,7 @@ def test_the_live_poll_takes_only_its_own_types(app, send) -> None:
         assert post(send, callback_body(app, poll, values)).status_code == 400
 
 
-# --- Fuzzing -------------------------------------------------------------------------------------------------
+# --- Fuzzing -----------------------------------------------------------------------------------------
 
 KNOWN = [
     "2021",

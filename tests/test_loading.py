@@ -62,7 +62,8 @@ def test_a_code_that_lost_its_leading_zero_gets_a_hint(tmp_path):
     folder = write_world(tmp_path, [ROWS[0].replace(",02691,", ",2691,")])
     _, report = load(folder)
     assert [str(issue) for issue in report.errors] == [
-        "operations.csv:2: code_insee: « 2691 » : code INSEE sur 4 chiffres, zéro initial perdu ? attendu « 02691 »"
+        "operations.csv:2: code_insee: « 2691 » : code INSEE sur 4 chiffres, zéro initial perdu ?"
+        " attendu « 02691 »"
     ]
 
 

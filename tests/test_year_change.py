@@ -106,7 +106,7 @@ def test_a_year_step_leaves_the_filters_alone(app):
         f"{Ctl.DEPARTEMENT}.value": ["60"],
         f"{Ctl.YEAR}.value": 2021,
     }
-    answer = call(app, "shell-url.search", values, [f"{Ctl.YEAR}.value"])
+    answer = call(app, "_pages_location.search", values, [f"{Ctl.YEAR}.value"])
     assert answer[Shell.URL] == {"search": "?annee=2021&dep=60"}
     assert not set(answer) & set(CONTROLS)  # unchanged: a year change stays a year change
 

@@ -239,7 +239,8 @@ def test_every_control_is_reachable_from_the_keyboard(server, page):
         page.page.keyboard.press("Tab")
         reached.add(
             page.page.evaluate(
-                "document.activeElement.id || document.activeElement.getAttribute('role') || document.activeElement.tagName"
+                "document.activeElement.id || document.activeElement.getAttribute('role')"
+                " || document.activeElement.tagName"
             )
         )
     for control in (
@@ -254,7 +255,8 @@ def test_every_control_is_reachable_from_the_keyboard(server, page):
     ):
         assert control in reached, control
     outline = page.page.evaluate(
-        "(() => { document.getElementById('ctl-year-prev').focus(); return getComputedStyle(document.activeElement).outlineStyle; })()"
+        "(() => { document.getElementById('ctl-year-prev').focus();"
+        " return getComputedStyle(document.activeElement).outlineStyle; })()"
     )
     assert outline != "none"
 
@@ -264,7 +266,8 @@ def test_a_filter_can_be_chosen_from_the_keyboard(server, page):
     page.page.focus("#ctl-departement")
     assert page.page.evaluate("document.activeElement.id") == "ctl-departement"
     name = page.page.evaluate("""(() => { const b = document.getElementById('ctl-departement');
-        return b.getAttribute('aria-labelledby').split(' ').map(id => document.getElementById(id)?.innerText || '').join(' '); })()""")
+        return b.getAttribute('aria-labelledby').split(' ')
+            .map(id => document.getElementById(id)?.innerText || '').join(' '); })()""")
     assert name.startswith("Département")
     page.page.keyboard.press("Enter")
     page.page.wait_for_selector("[role=listbox], [role=option]")

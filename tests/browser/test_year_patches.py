@@ -23,7 +23,8 @@ def expected_table(year: int) -> dict[str, list[str]]:
 
 
 def drawn_table(page) -> dict[str, list[str]]:
-    return page.evaluate(f"""() => Object.fromEntries([...document.querySelectorAll('#region-table tbody tr')].map(
+    return page.evaluate(f"""() => Object.fromEntries(
+        [...document.querySelectorAll('#region-table tbody tr')].map(
         (tr) => [tr.id.replace('op-row-', ''), [tr.children[{components.STATUS_CELL}].innerText,
                                                  tr.querySelector('a').getAttribute('href')]]))""")
 

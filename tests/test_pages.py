@@ -1,0 +1,91 @@
+"""Dash Pages: each page's title and description in the HTML the server sends, real 404 statuses, and a
+page weight that the layouts Dash writes into it do not swell."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import dash
+import pytest
+
+from dashboard.app import create_app
+from dashboard.ids import Shell
+from dashboard.settings import Settings
+from tests.conftest import REAL_DATA
+
+CONFIG = re.compile(r'<script id="_dash-config" type="application/json">(.*?)</script>', re.S)
+
+
+@pytest.fixture(scope="module")
+def client():
+    return create_app(Settings(data_dir=REAL_DATA)).server.test_client()
+
+
+def head(html: str) -> tuple[str, str]:
+    title = re.search(r"<title>(.*?)</title>", html, re.S)
+    description = re.search(r'<meta name="description" content="([^"]*)"', html)
+    assert title and description
+    return title.group(1), description.group(1)
+
+
+def test_a_commune_page_names_the_commune_and_its_figures_in_its_title_and_description(client) -> None:
+    answer = client.get("/commune/80021")
+    assert answer.status_code == 200
+    title, description = head(answer.get_data(as_text=True))
+    assert title == "Amiens : 1 opération, 46 logements — Cœur de Ville"
+    assert description.startswith(
+        "Amiens (80021), Somme : 1 opération Action Cœur de Ville de Clésence, 46 logements"
+    )
+    assert answer.get_data(as_text=True).count('name="description"') == 1
+
+
+def test_the_region_page_has_its_own_title_and_figures(client) -> None:
+    title, description = head(client.get("/?annee=2021").get_data(as_text=True))
+    assert title == "Cœur de Ville — Clésence en Hauts-de-France"
+    assert re.search(r"\d+ opérations, [\d\u202f]+ logements", description)
+
+
+@pytest.mark.parametrize(
+    ("url", "title"),
+    [
+        ("/commune/99999", "Commune introuvable — Cœur de Ville"),
+        ("/commune/<b>", "Commune introuvable — Cœur de Ville"),
+        ("/nowhere", "Page introuvable — Cœur de Ville"),
+        ("/404", "Page introuvable — Cœur de Ville"),
+    ],
+)
+def test_unknown_pages_are_real_404s_with_a_french_title(client, url: str, title: str) -> None:
+    answer = client.get(url)
+    assert answer.status_code == 404
+    assert head(answer.get_data(as_text=True))[0] == title
+
+
+def test_a_name_in_the_title_is_escaped(tmp_path) -> None:
+    from tests.conftest import write_world
+
+    world = write_world(tmp_path / "data")
+    for name in ("communes.geojson", "operations.csv"):
+        path = world / name
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("Amiens", "Am</title><b>iens"), encoding="utf-8"
+        )
+    html = (
+        create_app(Settings(data_dir=world)).server.test_client().get("/commune/80021").get_data(as_text=True)
+    )
+    assert "<title>Am&lt;/title&gt;&lt;b&gt;iens : " in html
+
+
+def test_the_shell_url_is_dash_pages_own_location() -> None:
+    assert dash.page_container.children[0].id == Shell.URL
+    assert dash.page_container.children[1].id == Shell.PAGE
+
+
+def test_the_layout_written_into_each_page_holds_ids_only(client) -> None:
+    html = client.get("/").get_data(as_text=True)
+    layout = json.loads(CONFIG.search(html).group(1))["validation_layout"]
+    components = layout["props"]["children"]
+    ids = {json.dumps(c["props"]["id"], sort_keys=True) for c in components}
+    assert {'"region-map"', '"commune-map"', '"ctl-commune"', '"_pages_content"', '"live-poll"'} <= ids
+    assert all(set(c["props"]) == {"id"} for c in components)  # no options, figures or texts
+    assert len(html.encode()) < 15_000  # 25,699 bytes when the whole shell and every page were written in
