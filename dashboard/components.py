@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import heapq
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 from dash import Patch, dcc, html
 
 from dashboard import formatting, theme
-from dashboard.analysis import STATUS, VARIANT_STATUS, KeyFigures
-from dashboard.schema import LOGEMENTS_FROM_MIX, PRECISION_COMMUNE, Derived, Op, Total
+from dashboard.analysis import CERTAINTY, STATUS, VARIANT_CERTAINTY, VARIANT_STATUS, KeyFigures
+from dashboard.chronology import is_reported, phrase
+from dashboard.parsing import PartialDate, format_financements
+from dashboard.schema import PRECISION_COMMUNE, Derived, Op, Total
 
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -359,23 +362,50 @@ MAX_TABLE_ROWS = 50  # rows drawn at most (the first in the order chosen); the c
 MAX_UNDATED = 30  # operations listed at most under "Date non publiée"
 
 
+# Columns that ``cell`` reads besides the one it draws: the state in words, the range of dwellings.
+CELL_COLUMNS = (
+    CERTAINTY,
+    VARIANT_STATUS,
+    VARIANT_CERTAINTY,
+    Derived.DEBUT,
+    Derived.FIN,
+    Derived.SOURCE_DATE,
+    Derived.SOURCE_LABEL,
+    Derived.LOGEMENTS_MAX,
+    Derived.LOGEMENTS_ORIGINE,
+)
+
+
 def cell(row: pd.Series, column: str, *, missing: str = "—") -> str:
     value = row[column]
-    if column == STATUS and not pd.isna(row.get(VARIANT_STATUS, pd.NA)):
-        return f"{value} ⚠ ({row[VARIANT_STATUS]} selon une autre date publiée)"
+    if column == STATUS:
+        return state_text(row)
     if column in (Op.DEBUT_TRAVAUX, Op.LIVRAISON):
         return formatting.partial_date(value) if value else "—"
     if column == Op.BUDGET_EUR:
         return formatting.euros(value) if not pd.isna(value) else missing
     if column == Derived.LOGEMENTS_RETENUS:
-        if pd.isna(value):
-            return formatting.UNKNOWN
-        return formatting.number(value) + (
-            " (calculé)" if row[Derived.LOGEMENTS_ORIGINE] == LOGEMENTS_FROM_MIX else ""
-        )
+        return formatting.dwellings(value, row[Derived.LOGEMENTS_MAX], row[Derived.LOGEMENTS_ORIGINE])
     if column in (Op.SURFACE_M2, Op.COMMERCES, Op.DUREE_MOIS):
         return formatting.number(value) if not pd.isna(value) else "—"
     return str(value) if value else "—"
+
+
+def state_text(row: Mapping) -> str:
+    """The state at the year shown, in words that say how it is known, and the other passage's state."""
+    start, published = row.get(Derived.DEBUT), row.get(Derived.SOURCE_DATE)
+    words = phrase(
+        str(row[STATUS]),
+        str(row.get(CERTAINTY, "")),
+        start,
+        row.get(Derived.FIN),
+        str(row.get(Derived.SOURCE_LABEL, "")),
+        start_reported=bool(start and published and is_reported(start, published)),
+    )
+    other = row.get(VARIANT_STATUS, pd.NA)
+    if not pd.isna(other):
+        words += f" ⚠ (autre date publiée : {other}, {row[VARIANT_CERTAINTY]})"
+    return words
 
 
 def sort_frame(
@@ -439,7 +469,7 @@ def operations_table(
         )
     body = []
     for row in _records(
-        ordered, [*SORTABLE, Op.CODE_INSEE, Op.ID, VARIANT_STATUS, Derived.LOGEMENTS_ORIGINE]
+        ordered, [*SORTABLE, Op.CODE_INSEE, Op.ID, *CELL_COLUMNS]
     ):
         cells = []
         for key, _ in TABLE_COLUMNS:
@@ -479,7 +509,7 @@ def table_year_patch(frame: pd.DataFrame, *, search: str, sort: dict) -> Patch:
     ordered = sort_frame(frame, column, descending, limit=MAX_TABLE_ROWS)
     patch = Patch()
     rows = patch["props"]["children"]["props"]["children"][2]["props"]["children"]  # Div > Table > Tbody
-    for index, row in enumerate(_records(ordered, [STATUS, VARIANT_STATUS, Op.CODE_INSEE])):
+    for index, row in enumerate(_records(ordered, [STATUS, Op.CODE_INSEE, *CELL_COLUMNS])):
         cells = rows[index]["props"]["children"]
         cells[0]["props"]["children"]["props"]["href"] = f"/commune/{row[Op.CODE_INSEE]}{search}"  # Th > Link
         cells[STATUS_CELL]["props"]["children"] = cell(row, STATUS)
@@ -509,7 +539,7 @@ def operation_sheet(row: pd.Series, *, sources: dict[str, str], report_url: str)
         ("Adresse", row[Op.ADRESSE] or formatting.UNKNOWN),
         ("Programme", row[Op.PROGRAMME]),
         ("Nature", row[Op.NATURE] or "non précisée"),
-        ("Statut", cell(row, STATUS)),
+        ("État", cell(row, STATUS)),
         ("Logements", cell(row, Derived.LOGEMENTS_RETENUS)),
         ("Financements", row[Op.FINANCEMENTS] or "non précisé"),
         ("Typologie", row[Op.TYPOLOGIE] or formatting.UNKNOWN),
@@ -526,8 +556,8 @@ def operation_sheet(row: pd.Series, *, sources: dict[str, str], report_url: str)
             else row[Op.PRECISION_GEO],
         ),
     ]
-    if row[Op.VARIANTES]:
-        fields.append(("Autre valeur publiée", row[Op.VARIANTES]))
+    fields += [(f"{VARIANT_LABELS.get(c, c)} (autre passage)", variant_text(v)) for c, v in _variants(row)]
+    fields += [(f"{VARIANT_LABELS.get(c, c)} : déduit", why) for c, why in _inferences(row)]
     children = [
         html.H3(row[Op.NOM] or row[Op.ADRESSE] or row[Op.ID]),
         html.P(row[Op.DESCRIPTION], className="description") if row[Op.DESCRIPTION] else None,
@@ -546,6 +576,39 @@ def operation_sheet(row: pd.Series, *, sources: dict[str, str], report_url: str)
         ),
     ]
     return html.Article(children, className="op-sheet", id=f"op-{row[Op.ID]}")
+
+
+VARIANT_LABELS = {
+    Op.LIVRAISON: "Livraison",
+    Op.DEBUT_TRAVAUX: "Début des travaux",
+    Op.LOGEMENTS: "Logements",
+    Op.FINANCEMENTS: "Financements",
+    Op.SURFACE_M2: "Surface",
+    Op.NOM: "Nom",
+    Op.BUDGET_EUR: "Coût",
+}
+
+
+def _variants(row: pd.Series) -> list[tuple[str, object]]:
+    typed = row.get(Derived.VARIANTES)
+    return list(typed.items()) if isinstance(typed, dict) else []
+
+
+def variant_text(value: object) -> str:
+    """Another published value, as people read it: a date in words, a number with spaces."""
+    if isinstance(value, PartialDate):
+        return formatting.french_date(value)
+    if isinstance(value, int | float):
+        return formatting.number(value)
+    if isinstance(value, tuple):  # a tenure mix
+        return format_financements(value)
+    return str(value)
+
+
+def _inferences(row: pd.Series) -> list[tuple[str, str]]:
+    text = row.get(Op.INFERENCES) or ""
+    pairs = [item.partition("=") for item in str(text).split("|") if item.strip()]
+    return [(column.strip(), why.strip()) for column, _, why in pairs if why.strip()]
 
 
 def undated_list(frame: pd.DataFrame) -> html.Div:

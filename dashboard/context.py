@@ -9,10 +9,11 @@ from functools import cached_property
 import pandas as pd
 
 from dashboard import mapgeo
-from dashboard.analysis import filter_operations
+from dashboard.analysis import KeyFigures, filter_operations, key_figures
 from dashboard.chronology import Chrono, chronology
 from dashboard.dataset import Dataset
-from dashboard.schema import Acv, Derived, Geo, Op, Src
+from dashboard.mapgeo import bounds
+from dashboard.schema import PROGRAMME_ACV, Acv, Derived, Geo, Op, Partner, Src
 from dashboard.search import CommuneIndex
 from dashboard.state import View, parse_view, year_range
 
@@ -69,6 +70,33 @@ class Context:
         departements, communes = self._codes
         return parse_view(search, years=self.years, departements=departements, communes=communes)
 
+    @cached_property
+    def partner_points(self) -> dict[str, tuple[str, float, float]]:
+        """Code → (name, lon, lat) of the communes the sources name with no operation detailed."""
+        named = set(self.dataset.partners[Partner.CODE_INSEE]) - set(self.dataset.operations[Op.CODE_INSEE])
+        communes = self.dataset.communes
+        codes = sorted(code for code in named if code in communes.index)
+        points = communes.geometry[codes].representative_point()
+        return {
+            code: (communes.at[code, Geo.NOM], float(p.x), float(p.y))
+            for code, p in zip(codes, points, strict=True)
+        }
+
+    def partners_of(self, code: str) -> pd.DataFrame:
+        partners = self.dataset.partners
+        return partners[partners[Partner.CODE_INSEE] == code]
+
+    @cached_property
+    def acv_detail(self) -> KeyFigures:
+        """What the sources detail of the programme, whatever the view: compared with its published totals."""
+        view = View(year=self.default_year, programmes=(PROGRAMME_ACV,))
+        return key_figures(self.operations_in(view))
+
+    def view_bounds(self, view: View) -> tuple[float, float, float, float]:
+        """The map's frame: the départements filtered, else the region."""
+        chosen = self.dataset.departements[self.dataset.departements[Geo.CODE].isin(view.departements)]
+        return bounds(chosen, margin=0.04) if len(chosen) else self.region_bounds
+
     def operations_in(self, view: View, *, ignore_place: bool = False) -> pd.DataFrame:
         """``analysis.filter_operations`` with the dates parsed once for all."""
         return filter_operations(
@@ -106,7 +134,11 @@ def compact(operations: pd.DataFrame) -> pd.DataFrame:
 
 def build_context(dataset: Dataset) -> Context:
     operations = dataset.operations
-    codes = set(operations[Op.CODE_INSEE]) | set(dataset.acv[Acv.CODE_INSEE])
+    codes = (
+        set(operations[Op.CODE_INSEE])
+        | set(dataset.acv[Acv.CODE_INSEE])
+        | set(dataset.partners[Partner.CODE_INSEE])
+    )
     milestones = chronology(operations)
     dated = pd.concat([milestones[Chrono.START], milestones[Chrono.END]]).dropna()
     source_years = [date.year for date in operations[Derived.SOURCE_DATE] if date is not None]

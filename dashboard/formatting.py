@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+import pandas as pd
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
@@ -14,7 +15,8 @@ UNKNOWN = "non publié"
 
 
 def is_missing(value: object) -> bool:
-    return value is None or value != value or value is getattr(value, "na_value", object())  # noqa: PLR0124
+    """None, NaN or pd.NA (which refuses comparisons)."""
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)  # noqa: PLR0124
 
 
 def number(value: float | int | None, *, unit: str = "", decimals: int = 0) -> str:
@@ -65,3 +67,15 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """``1 opération``, ``13 opérations``."""
     word = singular if count <= 1 else (plural_form or singular + "s")
     return f"{number(count)} {word}"
+
+
+def dwellings(low: object, high: object, origin: str) -> str:
+    """« 39 à 55 ⚠ (deux lectures) », « 18 (calculé) », « au moins 74 (calculé) », « non publié »."""
+    if is_missing(low):
+        return UNKNOWN
+    if is_missing(high):
+        return f"au moins {number(low)} (calculé)"  # type: ignore[arg-type]
+    if int(high) != int(low):  # type: ignore[call-overload]
+        return f"{number(low)} à {number(high)} ⚠ (deux lectures des sources)"  # type: ignore[arg-type]
+    computed = origin not in ("", "publié")
+    return number(low) + (" (calculé)" if computed else "")  # type: ignore[arg-type]

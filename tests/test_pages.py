@@ -35,9 +35,19 @@ def test_a_commune_page_names_the_commune_and_its_figures_in_its_title_and_descr
     title, description = head(answer.get_data(as_text=True))
     assert title == "Amiens : 1 opération, 46 logements — Cœur de Ville"
     assert description.startswith(
-        "Amiens (80021), Somme : 1 opération Action Cœur de Ville de Clésence, 46 logements"
+        "Amiens (80021), Somme : 1 opération (hors programme) de Clésence, 46 logements"
     )
+    assert "Sources publiées en 2020 (date estimée) et 2022 (date estimée)" in description
     assert answer.get_data(as_text=True).count('name="description"') == 1
+
+
+def test_a_range_and_a_partner_commune_are_said_as_such_in_the_page_head(client) -> None:
+    title, description = head(client.get("/commune/60612").get_data(as_text=True))
+    assert title == "Senlis : 2 opérations, 114 à 159 logements — Cœur de Ville"
+    assert "2 opérations du programme Action Cœur de Ville de Clésence, 114 à 159 logements" in description
+    title, description = head(client.get("/commune/02168").get_data(as_text=True))
+    assert title == "Château-Thierry : centre-ville cité par les sources, détail non publié — Cœur de Ville"
+    assert "0" not in title
 
 
 def test_the_region_page_has_its_own_title_and_figures(client) -> None:

@@ -9,7 +9,7 @@ import dash
 import pandas as pd
 from dash import Dash, Input, Output, dcc, html, no_update
 
-from dashboard import analysis, components
+from dashboard import analysis, components, headline
 from dashboard.context import Context
 from dashboard.export import file_name
 from dashboard.figures import maps
@@ -49,17 +49,30 @@ def title(code: Any = None) -> str:
         return f"Commune introuvable — {SITE}"
     context, code = known
     name, figures = _default_figures(context, code)
+    if not figures.operations and len(context.partners_of(code)):
+        return f"{name} : centre-ville cité par les sources, détail non publié — {SITE}"
     return f"{name} : {_figures_text(figures)} — {SITE}"
 
 
 def _default_figures(context: Context, code: str) -> tuple[str, analysis.KeyFigures]:
-    """The commune's name and key figures in the default view (the data's last year, no filter)."""
+    """The commune's name and key figures in the default view (the latest source's year, no filter)."""
     frame, name = shown_operations(context, View(year=context.default_year), code)
     return name or code, analysis.key_figures(frame)
 
 
+def _programme_words(context: Context, code: str) -> str:
+    """« du programme Action Cœur de Ville », or what the commune's operations mix."""
+    operations = context.dataset.operations
+    programmes = tuple(
+        sorted(set(operations.loc[operations[Op.CODE_INSEE] == code, Op.PROGRAMME].astype(str)))
+    )
+    return headline.Perimeter("", programmes).programme_words()
+
+
 def _figures_text(figures: analysis.KeyFigures) -> str:
-    return f"{plural(figures.operations, 'opération')}, {plural(figures.dwellings, 'logement')}"
+    dwellings = headline.range_text(figures.dwellings_range)
+    word = "logement" if figures.dwellings_range.high == 1 else "logements"
+    return f"{plural(figures.operations, 'opération')}, {dwellings} {word}"
 
 
 def description(code: Any = None) -> str:
@@ -70,9 +83,16 @@ def description(code: Any = None) -> str:
     context, code = known
     name, figures = _default_figures(context, code)
     departement = context.departement_names.get(code[:2], code[:2])
+    sources = headline.sources_line(context.dataset.source_dates, context.source_titles)
+    if not figures.operations and len(context.partners_of(code)):
+        return (
+            f"{name} ({code}), {departement} : Clésence y intervient selon les sources, "
+            f"le détail des opérations n'a pas été publié. {sources}."
+        )
     return (
-        f"{name} ({code}), {departement} : {plural(figures.operations, 'opération')} Action Cœur de Ville "
-        f"de Clésence, {plural(figures.dwellings, 'logement')} (fin {context.default_year})."
+        f"{name} ({code}), {departement} : {plural(figures.operations, 'opération')} "
+        f"{_programme_words(context, code)} de Clésence, "
+        f"{headline.range_text(figures.dwellings_range)} logements. {sources}."
     )
 
 
@@ -211,7 +231,7 @@ def register(app: Dash) -> None:
         context, code = known
         view = view_of(year, filters, presentation=bool(presenting), context=context)
         frame, _ = shown_operations(context, view, code)
-        return panels(context, frame, view)
+        return panels(context, frame, view, code)
 
     @app.callback(
         Output(Shell.URL, "pathname", allow_duplicate=True),
@@ -222,13 +242,34 @@ def register(app: Dash) -> None:
         return commune_path(click)
 
 
-def panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
+def analysis_rows(frame: pd.DataFrame):
+    """The operations in id order, each row with its state at the year shown."""
+    return frame.sort_values(Op.ID).iterrows()
+
+
+def summary(context: Context, code: str, frame: pd.DataFrame, view: View) -> list:
+    """As of when, then the key figures; a partner commune's page says what the sources say instead."""
+    partners = context.partners_of(code)
+    sources = headline.sources_line(context.dataset.source_dates, context.source_titles)
+    when = f"Fin {view.year}" + (" (projection)" if view.year > context.sources_year else "")
+    line = html.P(f"{when}, selon les sources. {sources}.", className="year-line")
+    if not len(frame) and len(partners):
+        name = context.dataset.communes.at[code, Geo.NOM]
+        return [
+            line,
+            headline.partner_notice(partners, context.source_titles, context.dataset.source_dates, name),
+        ]
+    figures = analysis.key_figures(frame)
+    return [line, headline.key_figures(figures, year=view.year, sources_year=context.sources_year)]
+
+
+def panels(context: Context, frame: pd.DataFrame, view: View, code: str = "") -> tuple:
     sheets = [
         components.operation_sheet(row, sources=context.source_titles, report_url=report_url())
-        for _, row in frame.sort_values(Op.ID).iterrows()
+        for _, row in analysis_rows(frame)
     ] or [html.P("Aucune opération publiée dans cette commune pour la vue choisie.", className="empty")]
     return (
-        components.key_figures(analysis.key_figures(frame), view.year),
+        summary(context, code, frame, view),
         map_patch(maps.commune_marker_data(frame, context.largest_op)),
         mix_figure(analysis.mix_summary(frame, context.dataset.mix), presentation=view.presentation),
         timeline_figure(frame, year=view.year, presentation=view.presentation),

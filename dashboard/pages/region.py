@@ -8,14 +8,14 @@ import dash
 import pandas as pd
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard import analysis, components, inputs
+from dashboard import analysis, components, headline, inputs
 from dashboard.context import Context
 from dashboard.figures import maps
 from dashboard.figures.mix import mix_figure
 from dashboard.figures.timeline import timeline_figure, undated
 from dashboard.formatting import plural
 from dashboard.ids import Region, Shell
-from dashboard.schema import Op
+from dashboard.schema import Geo, Op, Total
 from dashboard.state import View
 from dashboard.views import (
     CONTROL_INPUTS,
@@ -30,6 +30,7 @@ from dashboard.views import (
 )
 
 TITLE = "Cœur de Ville — Clésence en Hauts-de-France"
+REGION_NAME = "Hauts-de-France"
 
 
 def title() -> str:
@@ -52,7 +53,10 @@ def layout(**_query: Any) -> html.Div:
         return page()
     context = current_context()
     view = context.parse(location[1])
-    return page(region_map(context, context.operations_in(view), view))
+    frame = context.operations_in(view)
+    return page(
+        region_map(context, frame, view), summary=summary(context, frame, view), lead=lead(context, view)
+    )
 
 
 def region_map(context: Context, frame: pd.DataFrame, view: View) -> Any:
@@ -62,20 +66,86 @@ def region_map(context: Context, frame: pd.DataFrame, view: View) -> Any:
         communes_url=f"/geo/{context.communes_asset.filename}",
         departements_url=f"/geo/{context.departements_asset.filename}",
         departement_codes=sorted(context.departement_names),
-        view_bounds=context.region_bounds,
+        view_bounds=context.view_bounds(view),
         largest_op=context.largest_op,
         largest_commune=context.largest_commune,
+        partners=context.partner_points,
         presentation=view.presentation,
     )
 
 
-def page(map_figure: Any = None) -> html.Div:
+def perimeter(context: Context, view: View) -> headline.Perimeter:
+    names = context.dataset.communes[Geo.NOM]
+    places = [names.get(c, c) for c in view.communes] or [
+        context.departement_names.get(c, c) for c in view.departements
+    ]
+    return headline.Perimeter(headline.place_words(places, REGION_NAME), view.programmes)
+
+
+def filters_words(view: View) -> str:
+    """The filters a title does not already say (status, financing), in words."""
+    parts = []
+    if view.statuses:
+        parts.append("statut " + headline.place_words(list(view.statuses), ""))
+    if view.codes:
+        parts.append("financement " + headline.place_words(list(view.codes), ""))
+    return " ; ".join(parts)
+
+
+def year_words(context: Context, view: View) -> str:
+    """« Situation fin 2022, selon les sources publiées en 2020 et 2022 (dates estimées) »."""
+    sources = headline.sources_line(context.dataset.source_dates, context.source_titles)
+    if view.year > context.sources_year:
+        return (
+            f"Projection fin {view.year} : après {context.sources_year}, date de la dernière source, "
+            f"les états sont des prévisions ou inconnus. {sources}."
+        )
+    return f"Situation fin {view.year}, selon les sources. {sources}."
+
+
+def summary(context: Context, frame: pd.DataFrame, view: View) -> list:
+    """Title with the perimeter and filters, the year and as of when, and the key figures: one output,
+    so that they always change together."""
+    filters = filters_words(view)
+    return [
+        html.H1(perimeter(context, view).title(), className="page-title"),
+        html.P(
+            [year_words(context, view), html.Strong(f" Filtres : {filters}.") if filters else None],
+            className="year-line",
+        ),
+        headline.key_figures(analysis.key_figures(frame), year=view.year, sources_year=context.sources_year),
+    ]
+
+
+def totals_source_label(context: Context) -> str:
+    """« source publiée en 2022 (date estimée) »: where the programme's published totals come from."""
+    totals = context.dataset.totals
+    sources = totals.loc[totals[Total.INDICATEUR] == "acv_programmes", Total.SOURCE].tolist()
+    dates = [context.dataset.source_dates[s] for s in sources if s in context.dataset.source_dates]
+    if not dates:
+        return "source non datée"
+    date = dates[0]
+    return f"source publiée en {date.label}" + ("" if date.exact else ", date estimée")
+
+
+def lead(context: Context, view: View) -> html.Section:
+    return headline.published_lead(
+        context.dataset.totals,
+        context.acv_detail,
+        source_label=headline.sources_line(context.dataset.source_dates, {}).replace(
+            "Sources publiées en ", ""
+        ),
+        perimeter=perimeter(context, view),
+    )
+
+
+def page(map_figure: Any = None, *, summary: list | None = None, lead: Any = None) -> html.Div:
     return html.Div(
         [
             dcc.Store(id=Region.READY, data=True),
             dcc.Store(id=Region.SORT, data={"column": "commune", "descending": False}),
-            html.H1("Opérations Action Cœur de Ville de Clésence en Hauts-de-France", className="page-title"),
-            html.Div(id=Region.FIGURES, className="figures", **{"aria-live": "polite"}),
+            html.Div(summary, id=Region.FIGURES, className="figures", **{"aria-live": "polite"}),
+            lead,
             html.Div([_map_panel(map_figure), _mix_panel()], className="grid"),
             html.Section(
                 [
@@ -178,11 +248,17 @@ def _register_panels(app: Dash) -> None:
 
 def year_panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
     """What a year step changes: the key figures, the markers' colours, the timeline's year line."""
-    markers = maps.region_marker_data(
-        frame, largest_op=context.largest_op, largest_commune=context.largest_commune
+    data = maps.region_trace_data(
+        frame,
+        context.acv_names,
+        largest_commune=context.largest_commune,
+        partners=context.partner_points,
+        presentation=view.presentation,
+        view_bounds=context.view_bounds(view),
     )
+    markers = {index: data[index] for index in (*maps.CLASS_TRACES, maps.PARTNER_LABELS)}
     return (
-        components.key_figures(analysis.key_figures(frame), view.year),
+        summary(context, frame, view),
         map_patch(markers),
         no_update,
         timeline_year_patch(context, frame, view.year),
@@ -193,19 +269,31 @@ def year_panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
 
 def panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
     figures = analysis.key_figures(frame)
+    bounds = context.view_bounds(view)
     patch = map_patch(
         maps.region_trace_data(
-            frame, context.acv_names, largest_op=context.largest_op, largest_commune=context.largest_commune
+            frame,
+            context.acv_names,
+            largest_commune=context.largest_commune,
+            partners=context.partner_points,
+            presentation=view.presentation,
+            view_bounds=bounds,
         )
     )
     patch["layout"]["font"]["size"] = maps.font_size(view.presentation)
+    patch["layout"]["geo"]["lonaxis"]["range"] = [bounds[0], bounds[2]]
+    patch["layout"]["geo"]["lataxis"]["range"] = [bounds[1], bounds[3]]
+    patch["layout"]["uirevision"] = "map-" + "-".join(view.departements)
+    mix = analysis.mix_summary(frame, context.dataset.mix)
+    gaps = analysis.mix_gaps(frame, context.dataset.mix)
+    mix_total = int(context.dataset.mix[context.dataset.mix["id"].isin(frame.index)]["logements"].sum())
     return (
-        components.key_figures(figures, view.year),
+        summary(context, frame, view),
         patch,
-        mix_figure(analysis.mix_summary(frame, context.dataset.mix), presentation=view.presentation),
+        mix_figure(mix, presentation=view.presentation),
         timeline_figure(frame, year=view.year, presentation=view.presentation),
         components.undated_list(undated(frame)),
-        components.published_totals(context.dataset.totals, figures, context.source_titles),
+        headline.mix_note(gaps, mix_total, figures.dwellings_range),
     )
 
 
