@@ -468,9 +468,7 @@ def operations_table(
             )
         )
     body = []
-    for row in _records(
-        ordered, [*SORTABLE, Op.CODE_INSEE, Op.ID, *CELL_COLUMNS]
-    ):
+    for row in _records(ordered, [*SORTABLE, Op.CODE_INSEE, Op.ID, *CELL_COLUMNS]):
         cells = []
         for key, _ in TABLE_COLUMNS:
             if key == Op.COMMUNE:

@@ -68,7 +68,13 @@ class Context:
 
     def parse(self, search: str | None) -> View:
         departements, communes = self._codes
-        return parse_view(search, years=self.years, departements=departements, communes=communes)
+        return parse_view(
+            search,
+            years=self.years,
+            departements=departements,
+            communes=communes,
+            default_year=self.default_year,
+        )
 
     @cached_property
     def partner_points(self) -> dict[str, tuple[str, float, float]]:

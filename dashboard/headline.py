@@ -50,7 +50,7 @@ class Perimeter:
         if self.acv_only:
             return f"du programme {PROGRAMME_NAME}"
         if not self.programmes or set(self.programmes) == set(PROGRAMMES):
-            return f"publiées (programme {PROGRAMME_NAME}, hors programme et non précisé)"
+            return f"publiées, {PROGRAMME_NAME} ou non,"
         others = [p for p in self.programmes if p != PROGRAMME_ACV]
         words = {"hors ACV": "hors programme", "non précisé": "programme non précisé par la source"}
         parts = ([f"programme {PROGRAMME_NAME}"] if PROGRAMME_ACV in self.programmes else []) + [
@@ -141,27 +141,25 @@ def _lead_card(value: str, label: str, *, title: str = "") -> html.Div:
     )
 
 
+# (singular, plural) of each state, as the key figures count them.
 STATE_WORDS = {
-    (Status.DELIVERED, Certainty.REPORTED): "livrées (constaté)",
-    (Status.DELIVERED, Certainty.FORECAST): "livraisons prévues",
-    (Status.UNDER_WAY, Certainty.REPORTED): "en travaux (constaté)",
-    (Status.UNDER_WAY, Certainty.FORECAST): "travaux prévus",
-    (Status.UNDER_WAY, Certainty.UNKNOWN): "travaux sans nouvelles",
-    (Status.ANNOUNCED, Certainty.REPORTED): "annoncées",
-    (Status.ANNOUNCED, Certainty.FORECAST): "annoncées, avec un calendrier prévu",
-    (Status.ANNOUNCED, Certainty.UNKNOWN): "annoncées, sans nouvelles",
-    (Status.UNKNOWN, Certainty.UNKNOWN): "pas encore publiées",
+    (Status.DELIVERED, Certainty.REPORTED): ("livrée (constaté)", "livrées (constaté)"),
+    (Status.DELIVERED, Certainty.FORECAST): ("livraison prévue", "livraisons prévues"),
+    (Status.UNDER_WAY, Certainty.REPORTED): ("en travaux (constaté)", "en travaux (constaté)"),
+    (Status.UNDER_WAY, Certainty.FORECAST): ("démarrage prévu", "démarrages prévus"),
+    (Status.UNDER_WAY, Certainty.UNKNOWN): ("travaux sans nouvelles", "travaux sans nouvelles"),
+    (Status.ANNOUNCED, Certainty.REPORTED): ("annoncée", "annoncées"),
+    (Status.ANNOUNCED, Certainty.FORECAST): ("annoncée, calendrier prévu", "annoncées, calendrier prévu"),
+    (Status.ANNOUNCED, Certainty.UNKNOWN): ("annoncée, sans nouvelles", "annoncées, sans nouvelles"),
+    (Status.UNKNOWN, Certainty.UNKNOWN): ("pas encore publiée", "pas encore publiées"),
 }
 STATE_ORDER = tuple(STATE_WORDS)
 
 
 def states_line(figures: KeyFigures) -> str:
     """« 5 livraisons prévues · 2 travaux prévus · 1 travaux sans nouvelles »."""
-    parts = [
-        f"{formatting.number(figures.operations_in(*key))} {words}"
-        for key, words in STATE_WORDS.items()
-        if figures.operations_in(*key)
-    ]
+    counts = {key: figures.operations_in(*key) for key in STATE_WORDS}
+    parts = [f"{n} {STATE_WORDS[key][n > 1]}" for key, n in counts.items() if n]
     return " · ".join(parts)
 
 
@@ -194,8 +192,10 @@ def key_figures(figures: KeyFigures, *, year: int, sources_year: int) -> html.Di
             ),
             _card(
                 range_text(delivered),
-                f"logements livrés {when}, constatés par une source",
-                f"livraisons prévues (non constatées) : {range_text(planned)}" if planned.low else "",
+                "logements livrés, constatés",
+                f"{when} · livraisons prévues (non constatées) : {range_text(planned)}"
+                if planned.low
+                else when,
             ),
             _card(
                 formatting.number(figures.surface_m2, unit="m²") if figures.operations else "—",

@@ -42,6 +42,7 @@ class Ctl:
 
 
 class Region:
+    TITLE: Final = "region-title"
     READY: Final = "region-ready"
     FIGURES: Final = "region-figures"
     TOTALS: Final = "region-totals"

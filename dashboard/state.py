@@ -58,8 +58,10 @@ def parse_view(
     years: tuple[int, int],
     departements: set[str],
     communes: set[str],
+    default_year: int | None = None,
 ) -> View:
-    """The view of a query string such as ``?annee=2021&dep=60&statut=livrée``."""
+    """The view of a query string such as ``?annee=2021&dep=60&statut=livrée``; without ``annee``, the
+    ``default_year`` (the latest source's), else the period's last year."""
     notices: list[str] = []
     text = search.lstrip("?") if isinstance(search, str) else ""
     if len(text) > MAX_QUERY_CHARS:
@@ -83,17 +85,17 @@ def parse_view(
         return kept
 
     first, last = years
-    year = last
+    year = default_year if default_year is not None and first <= default_year <= last else last
     if Q.YEAR in query:
         raw = query[Q.YEAR][0]
         # isascii: "²" and other Unicode digits pass isdigit() but not int()
         number = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= MAX_YEAR_DIGITS else None
         if number is None:
-            notices.append(f"Année « {raw[:10]} » illisible : {last} affichée.")
+            notices.append(f"Année « {raw[:10]} » illisible : {year} affichée.")
         elif first <= number <= last:
             year = number
         else:
-            notices.append(f"Année « {raw[:10]} » hors de la période {first}–{last} : {last} affichée.")
+            notices.append(f"Année « {raw[:10]} » hors de la période {first}–{last} : {year} affichée.")
     return View(
         year=year,
         departements=pick(Q.DEPARTEMENT, departements, "Département"),

@@ -95,20 +95,25 @@ def filters_words(view: View) -> str:
 def year_words(context: Context, view: View) -> str:
     """« Situation fin 2022, selon les sources publiées en 2020 et 2022 (dates estimées) »."""
     sources = headline.sources_line(context.dataset.source_dates, context.source_titles)
+    sources = sources.replace("Sources publiées", "les sources publiées")
     if view.year > context.sources_year:
         return (
-            f"Projection fin {view.year} : après {context.sources_year}, date de la dernière source, "
-            f"les états sont des prévisions ou inconnus. {sources}."
+            f"Projection fin {view.year} selon {sources} : après {context.sources_year}, date de la "
+            "dernière source, les états sont des prévisions ou inconnus."
         )
-    return f"Situation fin {view.year}, selon les sources. {sources}."
+    return f"Situation fin {view.year} selon {sources}."
+
+
+def title_of(context: Context, view: View) -> html.H1:
+    """The page's title: what it counts, where."""
+    return html.H1(perimeter(context, view).title(), className="page-title")
 
 
 def summary(context: Context, frame: pd.DataFrame, view: View) -> list:
-    """Title with the perimeter and filters, the year and as of when, and the key figures: one output,
-    so that they always change together."""
+    """The year and as of when, the filters, and the key figures: one output, so that they always
+    change together."""
     filters = filters_words(view)
     return [
-        html.H1(perimeter(context, view).title(), className="page-title"),
         html.P(
             [year_words(context, view), html.Strong(f" Filtres : {filters}.") if filters else None],
             className="year-line",
@@ -132,20 +137,21 @@ def lead(context: Context, view: View) -> html.Section:
     return headline.published_lead(
         context.dataset.totals,
         context.acv_detail,
-        source_label=headline.sources_line(context.dataset.source_dates, {}).replace(
-            "Sources publiées en ", ""
-        ),
+        source_label=totals_source_label(context),
         perimeter=perimeter(context, view),
     )
 
 
-def page(map_figure: Any = None, *, summary: list | None = None, lead: Any = None) -> html.Div:
+def page(
+    map_figure: Any = None, *, title: Any = None, summary: list | None = None, lead: Any = None
+) -> html.Div:
     return html.Div(
         [
             dcc.Store(id=Region.READY, data=True),
             dcc.Store(id=Region.SORT, data={"column": "commune", "descending": False}),
-            html.Div(summary, id=Region.FIGURES, className="figures", **{"aria-live": "polite"}),
+            html.Div(title, id=Region.TITLE, className="title-box"),
             lead,
+            html.Div(summary, id=Region.FIGURES, className="figures", **{"aria-live": "polite"}),
             html.Div([_map_panel(map_figure), _mix_panel()], className="grid"),
             html.Section(
                 [
@@ -233,6 +239,7 @@ def _register_panels(app: Dash) -> None:
         Output(Region.TIMELINE, "figure"),
         Output(Region.UNDATED, "children"),
         Output(Region.TOTALS, "children"),
+        Output(Region.TITLE, "children"),
         Input(Region.READY, "data"),
         Input(Shell.PRESENTING, "data"),
         *CONTROL_INPUTS,
@@ -262,6 +269,7 @@ def year_panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
         map_patch(markers),
         no_update,
         timeline_year_patch(context, frame, view.year),
+        no_update,
         no_update,
         no_update,
     )
@@ -294,6 +302,7 @@ def panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
         timeline_figure(frame, year=view.year, presentation=view.presentation),
         components.undated_list(undated(frame)),
         headline.mix_note(gaps, mix_total, figures.dwellings_range),
+        title_of(context, view),
     )
 
 
