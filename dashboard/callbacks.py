@@ -8,7 +8,7 @@ from typing import Any
 
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard import components, inputs
+from dashboard import components, headline, inputs
 from dashboard.context import Context
 from dashboard.export import file_name, operations_csv
 from dashboard.ids import Ctl, Shell
@@ -172,11 +172,12 @@ def export_header(context: Context, view: View, place: str | None) -> list[str]:
         f"{label} : {', '.join(sorted(values))}" for label, values in active if values and not place
     )
     return [
-        "Cœur de Ville — opérations Action Cœur de Ville de Clésence en Hauts-de-France",
+        "Cœur de Ville — opérations de Clésence publiées par les sources (Action Cœur de Ville ou non)",
         f"Périmètre : {place or 'Hauts-de-France'}",
         f"Filtres : {filters or 'aucun'}",
         f"Situation à la fin de {view.year}",
-        f"Données du {context.dataset.metadata.get('date_donnees', 'date inconnue')}",
+        headline.sources_line(context.dataset.source_dates, context.source_titles),
+        f"Fichier de données modifié le {context.dataset.metadata.get('date_donnees', 'date inconnue')}",
         "Sources : " + " ; ".join(context.source_titles.values()),
     ]
 

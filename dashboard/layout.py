@@ -113,11 +113,31 @@ def filters(context: Context) -> html.Div:
 
 def footer(context: Context) -> html.Footer:
     metadata = context.dataset.metadata
-    sources = [html.Li(title) for title in context.source_titles.values()]
+    dates = context.dataset.source_dates
+    unknown = " — date de publication inconnue"
+    sources = [
+        html.Li(
+            [
+                title,
+                f" — publié en {dates[source].label}" if source in dates else unknown,
+                html.Span(f" (date estimée : {dates[source].basis})", className="source-basis")
+                if source in dates and not dates[source].exact
+                else None,
+            ]
+        )
+        for source, title in context.source_titles.items()
+    ]
     return html.Footer(
         [
-            html.P(f"Données du {metadata.get('date_donnees', 'date inconnue')}. Sources des opérations :"),
+            html.P(
+                "Les opérations viennent de deux articles, datés d'après leur propre texte : ce tableau "
+                "de bord dit ce qu'ils disent à leur date. Sources des opérations :"
+            ),
             html.Ul(sources),
+            html.P(
+                f"Fichier de données modifié le {metadata.get('date_donnees', 'date inconnue')}.",
+                className="file-date",
+            ),
             html.P(metadata.get("geometrie", "")),
             html.P(metadata.get("acv", "")),
             html.P(
