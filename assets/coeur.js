@@ -90,6 +90,15 @@
     window.matchMedia("print").addEventListener("change", function (query) { fitForPrint(query.matches); });
   }
 
+  /* The notice of a former commune (dashboard/redirects.py) belongs to the page it was written on. */
+  var noticePath = window.location.pathname;
+  function dropNotice() {
+    var notice = document.getElementById("redirect-notice");
+    if (notice && window.location.pathname !== noticePath) { notice.remove(); }
+  }
+  window.addEventListener("popstate", dropNotice);
+  window.addEventListener("_dashprivate_pushstate", dropNotice);
+
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     coeur: {
       /* The presentation flag of the URL: the page's class, the flag for the panels (sent only when

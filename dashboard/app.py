@@ -5,7 +5,7 @@ from __future__ import annotations
 import flask
 from dash import Dash, html
 
-from dashboard import callbacks, freshness, guard, layout, security
+from dashboard import callbacks, freshness, guard, layout, redirects, security
 from dashboard.context import Context
 from dashboard.live import DataError, LiveContext  # noqa: F401 - DataError: what create_app raises
 from dashboard.pages import commune as commune_page
@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     freshness.register(app, holder)
     _geo_routes(app, holder.geo_asset)
     _not_found_status(app, holder.get)
+    redirects.register(app, holder.get)  # /commune/<former code or name>, before Dash answers
     security.configure_security(app, settings)
     guard.configure_guard(app)
     return app

@@ -26,16 +26,17 @@ MAX_BYTES = 10 * 1024 * 1024
 ARTICLES = ("l ", "la ", "le ", "les ")
 
 
-def name_key(name: str) -> str:
-    """``L'Orée de Mormal`` → ``oree de mormal``: case, accents, punctuation and a leading article dropped."""
+def name_key(name: str, *, article: bool = False) -> str:
+    """``L'Orée de Mormal`` → ``oree de mormal``: case, accents, punctuation and (unless ``article``) a
+    leading article dropped."""
     plain = unicodedata.normalize("NFKD", name.replace("œ", "oe").replace("Œ", "Oe"))
     plain = plain.encode("ascii", "ignore").decode().lower()
     for mark in "-'’`.,;/()":
         plain = plain.replace(mark, " ")
     plain = " ".join(plain.split())
-    for article in ARTICLES:
-        if plain.startswith(article):
-            return plain[len(article) :]
+    for leading in () if article else ARTICLES:
+        if plain.startswith(leading):
+            return plain[len(leading) :]
     return plain
 
 
@@ -44,6 +45,14 @@ def french_date(iso: str) -> str:
     day = datetime.date.fromisoformat(iso)
     text = format_date(day, "d MMMM y", locale="fr_FR")
     return "1er" + text[1:] if day.day == 1 else text
+
+
+def de(name: str) -> str:
+    """``de`` before a commune's name, contracted as French does: ``du Touquet``, ``des Hauts-Talican``."""
+    for article, contracted in (("Le ", "du "), ("Les ", "des ")):
+        if name.startswith(article):
+            return contracted + name[len(article) :]
+    return f"d'{name}" if name[:1] in "AEIOUYÉÈÂÎÔ" else f"de {name}"
 
 
 @dataclass(frozen=True)
@@ -65,7 +74,7 @@ class Former:
         since = french_date(self.date)
         if self.renamed:
             return f"{self.name} s'appelle {self.today_name} depuis le {since}"
-        return f"{self.name} fait partie de {self.today_name} depuis le {since}"
+        return f"{self.name} fait partie {de(self.today_name)} depuis le {since}"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import geopandas as gpd
 from shapely.geometry.base import BaseGeometry
 
 from dashboard.geo import INSIDE_TOLERANCE_DEG, contains
-from dashboard.history import History, french_date, history_of, name_key
+from dashboard.history import History, de, french_date, history_of, name_key
 from dashboard.parsing import quote
 from dashboard.report import Report
 from dashboard.schema import PRECISION_COMMUNE, PRECISIONS, Derived, Geo, Op
@@ -82,7 +82,7 @@ def _unknown_code(code: str, history: History) -> str:
     if former is None:
         return f"« {code} » : code INSEE inconnu parmi les communes des Hauts-de-France"
     return (
-        f"« {code} » : ancien code de {former.name}, qui fait partie de {former.today_name} depuis le "
+        f"« {code} » : ancien code {de(former.name)}, qui fait partie {de(former.today_name)} depuis le "
         f"{french_date(former.date)} : attendu « {former.today} »"
     )
 

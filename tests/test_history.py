@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard.cli import main
-from dashboard.history import Former, History, french_date, name_key, read_history
+from dashboard.history import Former, History, de, french_date, name_key, read_history
 from dashboard.report import Report
 from tests.conftest import HEADER, REAL_DATA
 
@@ -48,7 +48,7 @@ def test_check_accepts_today_s_codes_and_names(real_data_copy, capsys, code, nam
         ),
         (
             "02434",
-            "« 02434 » : ancien code de Lizy, qui fait partie de Anizy-le-Grand depuis le 1er janvier 2019 "
+            "« 02434 » : ancien code de Lizy, qui fait partie d'Anizy-le-Grand depuis le 1er janvier 2019 "
             ": attendu « 02018 »",
         ),
         ("62999", "« 62999 » : code INSEE inconnu parmi les communes des Hauts-de-France"),
@@ -119,6 +119,20 @@ def test_a_damaged_history_names_its_line(tmp_path):
 )
 def test_name_keys_drop_case_accents_and_a_leading_article(name, key):
     assert name_key(name) == key
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Le Touquet-Paris-Plage", "du Touquet-Paris-Plage"),
+        ("Les Hauts-Talican", "des Hauts-Talican"),
+        ("La Madeleine", "de La Madeleine"),
+        ("Anizy-le-Grand", "d'Anizy-le-Grand"),
+        ("Hesdin", "de Hesdin"),
+    ],
+)
+def test_de_contracts_the_article_as_french_does(name, expected):
+    assert de(name) == expected
 
 
 def test_dates_are_french_with_1er():
