@@ -117,6 +117,7 @@ def build_context(dataset: Dataset) -> Context:
             dataset.communes,
             dict(zip(dataset.departements[Geo.CODE], dataset.departements[Geo.NOM], strict=True)),
             operations[Op.CODE_INSEE].value_counts(),
+            listed=operations,
         ),
         milestones=milestones,
     )
