@@ -20,6 +20,7 @@ REPO = Path(__file__).resolve().parent.parent
 SHIPPED_DATA = REPO / "data"
 REFERENCE_FILES = (
     "communes.geojson",
+    "communes-anciennes.csv",
     "departements.geojson",
     "region.geojson",
     "acv-communes.csv",
