@@ -1,15 +1,17 @@
 """Rebuild data/'s outlines and commune history at COG 2026 from the reference folder (offline).
 
     .venv/bin/python scripts/build_geography.py [--reference ../shared/reference] [--out data]
+        [--perimeter region:32[,region:11,departement:60…] | france]
 
 The outlines are IGN's 2018 ones (france-2018/communes/<département>.geojson). Today's communes are
 derived from them by replaying INSEE's movements since 1 January 2018 in date order
 (cog2026/mouvements-communes.csv): a commune nouvelle is the union of the communes it was made of, and a
 restored commune takes back its own 2018 outline. Names are the COG 2026 ``LIBELLE`` (with the article).
 
-Writes communes.geojson, departements.geojson, region.geojson (Hauts-de-France) and
-communes-anciennes.csv (every former code and name of the region since 2018 and today's commune).
-The tests check the files written, not this script.
+Writes communes.geojson, departements.geojson, region.geojson (the perimeter's outline: Hauts-de-France
+by default), communes-anciennes.csv (every former code and name of the perimeter since 2018 and today's
+commune), acv-communes.csv (the national list, as published) and the vintage in metadata.json.
+The tests check the files written for Hauts-de-France, not this script.
 """
 
 from __future__ import annotations
@@ -17,18 +19,32 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import shutil
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 ROOT = Path(__file__).resolve().parent.parent
-REGION = "32"  # Hauts-de-France
-DEPARTEMENTS = ("02", "59", "60", "62", "80")
+DEFAULT_PERIMETER = "region:32"  # Hauts-de-France
 SINCE = "2018-01-01"  # the 2018 outlines are the communes of that day: later movements are replayed
-DEPARTEMENT_NAMES = {"02": "Aisne", "59": "Nord", "60": "Oise", "62": "Pas-de-Calais", "80": "Somme"}
-REGION_NAME = "Hauts-de-France"
+# Overseas: not in france-2018/departements.geojson and regions.geojson (metropolitan only).
+OVERSEAS_REGIONS = {
+    "01": "Guadeloupe",
+    "02": "Martinique",
+    "03": "Guyane",
+    "04": "La Réunion",
+    "06": "Mayotte",
+}
+OVERSEAS_DEPARTEMENTS = {
+    "971": "Guadeloupe",
+    "972": "Martinique",
+    "973": "Guyane",
+    "974": "La Réunion",
+    "976": "Mayotte",
+}
 # ../shared/reference/ of the main checkout; a worktree under wt/ sees it one level higher.
 REFERENCE = next(
     (
@@ -157,40 +173,114 @@ def write_json(path: Path, document: dict) -> None:
     path.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-def build(reference: Path, out: Path) -> dict[str, int]:
+@dataclass(frozen=True)
+class Perimeter:
+    """Regions and départements (codes of the COG), or all of France."""
+
+    regions: frozenset[str] = frozenset()
+    departements: frozenset[str] = frozenset()
+    everything: bool = False
+
+    def holds(self, row: dict[str, str]) -> bool:
+        return self.everything or row["REG"] in self.regions or row["DEP"] in self.departements
+
+
+def parse_perimeter(text: str) -> Perimeter:
+    """``region:32,region:11``, ``departement:60``, ``france``."""
+    regions, departements = set(), set()
+    for item in (part.strip() for part in text.split(",") if part.strip()):
+        kind, _, code = item.partition(":")
+        if kind == "france" and not code:
+            return Perimeter(everything=True)
+        if kind in ("region", "departement") and code:
+            (regions if kind == "region" else departements).add(code.upper())
+        else:
+            raise SystemExit(f"--perimeter: « {item} » : attendu region:<code>, departement:<code> ou france")
+    return Perimeter(frozenset(regions), frozenset(departements))
+
+
+def area_names(reference: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """Names of the départements and regions: IGN's 2018 files for the metropolitan ones."""
+    names = []
+    for name, overseas in (("departements", OVERSEAS_DEPARTEMENTS), ("regions", OVERSEAS_REGIONS)):
+        path = reference / "france-2018" / f"{name}-simplifie.geojson"
+        features = json.loads(path.read_text(encoding="utf-8"))["features"]
+        names.append({f["properties"]["code"]: f["properties"]["nom"] for f in features} | overseas)
+    return names[0], names[1]
+
+
+def perimeter_name(perimeter: Perimeter, current: dict, departements: dict, regions: dict) -> str:
+    if perimeter.everything:
+        return "France"
+    parts = [regions[code] for code in sorted(perimeter.regions)]
+    parts += [departements[code] for code in sorted(perimeter.departements)]
+    return ", ".join(parts[:-1]) + (" et " if len(parts) > 1 else "") + parts[-1]
+
+
+def without_outline(missing: set[str], movements: list[dict[str, str]], pieces: dict) -> set[str]:
+    """Communes restored since 2018 from communes merged before it: IGN's 2018 outlines hold no piece of
+    them, so their area stays in the commune they left. Anything else missing is a bug."""
+    restored = {row["COM_AP"] for row in movements if row["MOD"] == "21" and row["DATE_EFF"] > SINCE}
+    unexplained = {code for code in missing if code not in restored or code in pieces}
+    if unexplained:
+        raise SystemExit(f"replay does not give COG 2026: missing {sorted(unexplained)}")
+    return missing
+
+
+def build(reference: Path, out: Path, perimeter: Perimeter) -> dict:
     cog = read_csv(reference / "cog2026" / "communes.csv")
-    current = {row["COM"]: row for row in cog if row["TYPECOM"] == "COM" and row["REG"] == REGION}
+    current = {row["COM"]: row for row in cog if row["TYPECOM"] == "COM" and perimeter.holds(row)}
+    if not current:
+        raise SystemExit("--perimeter: aucune commune du COG 2026 dans ce périmètre")
     movements = read_csv(reference / "cog2026" / "mouvements-communes.csv")
-    pieces = read_pieces(reference, DEPARTEMENTS)
+    pieces = read_pieces(reference, tuple(sorted({row["DEP"] for row in current.values()})))
     owner, since = replay(list(pieces), movements)
+    owner = {piece: commune for piece, commune in owner.items() if commune in current}
     outlines = dissolve(pieces, owner)
-    missing, extra = set(current) - set(outlines), set(outlines) - set(current)
-    if missing or extra:
-        raise SystemExit(f"replay does not give COG 2026: missing {sorted(missing)}, extra {sorted(extra)}")
+    if set(outlines) - set(current):
+        raise SystemExit(
+            f"replay gives communes that are not in COG 2026: {sorted(set(outlines) - set(current))}"
+        )
+    unknown = without_outline(set(current) - set(outlines), movements, pieces)
     communes = [(code, current[code]["LIBELLE"], shape) for code, shape in outlines.items()]
     write_json(out / "communes.geojson", collection(communes))
+    departement_names, region_names = area_names(reference)
     by_departement: dict[str, list[BaseGeometry]] = defaultdict(list)
     for code, shape in outlines.items():
         by_departement[current[code]["DEP"]].append(shape)
     departements = {dep: shapely.coverage_union_all(shapes) for dep, shapes in sorted(by_departement.items())}
-    items = [(dep, DEPARTEMENT_NAMES[dep], shape) for dep, shape in departements.items()]
+    items = [(dep, departement_names[dep], shape) for dep, shape in departements.items()]
     write_json(out / "departements.geojson", collection(items))
-    region = shapely.coverage_union_all(list(departements.values()))
-    write_json(out / "region.geojson", collection([(REGION, REGION_NAME, region)])["features"][0])
+    name = perimeter_name(perimeter, current, departement_names, region_names)
+    code = (
+        next(iter(perimeter.regions))
+        if len(perimeter.regions) == 1 and not perimeter.departements
+        else "perimetre"
+    )
+    outline = shapely.coverage_union_all(list(departements.values()))
+    write_json(out / "region.geojson", collection([(code, name, outline)])["features"][0])
     history = former_communes(movements, owner, since, current)
     with (out / "communes-anciennes.csv").open("w", encoding="utf-8", newline="") as file:
         writer = csv.DictWriter(file, HISTORY_COLUMNS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(history)
-    write_metadata(out / "metadata.json")
-    write_cog_list(current, ROOT / "tests" / "files" / COG_LIST)
-    return {"pieces_2018": len(pieces), "communes": len(communes), "former": len(history)}
+    shutil.copyfile(reference / "acv-communes.csv", out / "acv-communes.csv")
+    write_metadata(out / "metadata.json", {"perimetre": name, "communes_sans_contour": sorted(unknown)})
+    if perimeter == parse_perimeter(DEFAULT_PERIMETER) and out.resolve() == (ROOT / "data").resolve():
+        write_cog_list(current, ROOT / "tests" / "files" / COG_LIST)
+    return {
+        "perimeter": name,
+        "pieces_2018": len(pieces),
+        "communes": len(communes),
+        "former": len(history),
+        "without_outline": sorted(unknown),
+    }
 
 
-def write_metadata(path: Path) -> None:
-    """The vintage and sources of the outlines, the other keys as they are."""
-    metadata = json.loads(path.read_text(encoding="utf-8"))
-    metadata |= METADATA
+def write_metadata(path: Path, extra: dict) -> None:
+    """The vintage, sources and perimeter of the outlines, the other keys as they are."""
+    metadata = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    metadata |= METADATA | extra
     path.write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
@@ -206,8 +296,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reference", type=Path, default=REFERENCE, help=f"default: {REFERENCE}")
     parser.add_argument("--out", type=Path, default=ROOT / "data")
+    parser.add_argument("--perimeter", default=DEFAULT_PERIMETER, help=f"default: {DEFAULT_PERIMETER}")
     arguments = parser.parse_args()
-    print(json.dumps(build(arguments.reference, arguments.out)))
+    arguments.out.mkdir(parents=True, exist_ok=True)
+    print(json.dumps(build(arguments.reference, arguments.out, parse_perimeter(arguments.perimeter))))
 
 
 if __name__ == "__main__":
