@@ -251,12 +251,12 @@ def shipped_data(plan: Plan, workdir: Path, context, years: list[int]) -> dict:
         "draw_only_what_the_view_needs": {
             "first_map_ms": {
                 "ours": pages["project"]["map_ms"],
-                "all_3808_communes": pages["all_communes"]["map_ms"],
+                "all_communes": pages["all_communes"]["map_ms"],
                 "baseline_inline_geojson": pages["baseline"]["map_ms"],
             },
             "shapes_drawn": {
                 "ours": pages["project"]["shapes"],
-                "all_3808_communes": pages["all_communes"]["shapes"],
+                "all_communes": pages["all_communes"]["shapes"],
                 "baseline_inline_geojson": pages["baseline"]["shapes"],
             },
             "geometry_bytes": geometry,
