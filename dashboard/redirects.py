@@ -62,7 +62,7 @@ def redirect(context: Context) -> flask.Response | None:
         code, former_name = candidates[0]
         return _to(code, former_name, status=302)
     if candidates:
-        return _choices(segment, [code for code, _ in candidates], communes)
+        return _choices(segment, [code for code, _ in candidates], communes, context.departement_names)
     return None
 
 
@@ -90,11 +90,13 @@ def _to(code: str, former: str | None, *, status: int) -> flask.Response:
     return response
 
 
-def _choices(segment: str, codes: list[str], communes) -> flask.Response:
-    """300 Multiple Choices: a small French page linking each commune of that name."""
+def _choices(segment: str, codes: list[str], communes, departements: dict[str, str]) -> flask.Response:
+    """300 Multiple Choices: a small French page linking each commune of that name (no ``Location``:
+    the person chooses)."""
     names = communes[Geo.NOM]
     items = "".join(
-        f'<li><a href="{PREFIX}{code}">{escape(names[code])}</a> ({code[:2]}, code {code})</li>'
+        f'<li><a href="{PREFIX}{code}">{escape(names[code])}</a> '
+        f"({escape(departements.get(code[:2], code[:2]))}, code {code})</li>"
         for code in codes
     )
     page = (
@@ -107,8 +109,6 @@ def _choices(segment: str, codes: list[str], communes) -> flask.Response:
     )
     response = flask.Response(page, status=300, mimetype="text/html")
     response.headers["Cache-Control"] = "no-cache"
-    if codes:
-        response.headers["Location"] = f"{PREFIX}{codes[0]}"  # RFC 9110: the server's preferred choice
     return response
 
 

@@ -40,9 +40,9 @@ def test_an_ambiguous_name_lists_the_candidates_with_300(client):
     assert response.status_code == 300
     page = response.get_data(as_text=True)
     assert "Plusieurs communes répondent à « dury »" in page
-    for code in ("02273", "62280", "80261"):
-        assert f'<a href="/commune/{code}">Dury</a>' in page
-    assert 'lang="fr"' in page and response.headers["Location"] == "/commune/02273"
+    for code, departement in (("02273", "Aisne"), ("62280", "Pas-de-Calais"), ("80261", "Somme")):
+        assert f'<a href="/commune/{code}">Dury</a> ({departement}, code {code})' in page
+    assert 'lang="fr"' in page and "Location" not in response.headers
 
 
 @pytest.mark.parametrize("path", ["/commune/62999", "/commune/nulle-part", "/commune/2A004"])
