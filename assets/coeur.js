@@ -48,8 +48,35 @@
       thumb.setAttribute("aria-valuetext", "Situation fin " + thumb.getAttribute("aria-valuenow"));
     });
   }
-  new MutationObserver(function () { fixControls(document); })
+  /* A search result for an operation (#op-<id>) scrolls to its sheet once the page has drawn it, once. */
+  var shownTarget = "";
+  function showTarget() {
+    var hash = window.location.hash;
+    if (hash.indexOf("#op-") !== 0 || shownTarget === window.location.pathname + hash) { return; }
+    var target = document.getElementById(decodeURIComponent(hash.slice(1)));
+    if (!target) { return; }
+    shownTarget = window.location.pathname + hash;
+    target.classList.add("op-target");
+    target.scrollIntoView({ block: "start" });
+  }
+  new MutationObserver(function () { fixControls(document); showTarget(); })
     .observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ["aria-valuenow"] });
+
+  /* Search results: ↓ from the box enters the list, ↑ ↓ move in it, ↑ from the first or Échap goes
+     back to the box (Entrée follows the focused link, as any link). */
+  document.addEventListener("keydown", function (event) {
+    var box = document.getElementById("shell-search");
+    var list = document.getElementById("shell-search-results");
+    if (!box || !list || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
+    var links = Array.prototype.slice.call(list.querySelectorAll("a"));
+    var at = links.indexOf(document.activeElement);
+    if (at < 0 && (event.target !== box || event.key !== "ArrowDown")) { return; }
+    var next = null;
+    if (event.key === "ArrowDown") { next = links[Math.min(at + 1, links.length - 1)]; }
+    else if (event.key === "ArrowUp") { next = at === 0 ? box : links[at - 1]; }
+    else if (event.key === "Escape") { next = box; }
+    if (next) { next.focus(); event.preventDefault(); }
+  });
 
   /* Copy the link of the current view (the clipboard API needs a secure context: fall back). */
   document.addEventListener("click", function (event) {
@@ -89,6 +116,15 @@
   if (window.matchMedia) {
     window.matchMedia("print").addEventListener("change", function (query) { fitForPrint(query.matches); });
   }
+
+  /* The notice of a former commune (dashboard/redirects.py) belongs to the page it was written on. */
+  var noticePath = window.location.pathname;
+  function dropNotice() {
+    var notice = document.getElementById("redirect-notice");
+    if (notice && window.location.pathname !== noticePath) { notice.remove(); }
+  }
+  window.addEventListener("popstate", dropNotice);
+  window.addEventListener("_dashprivate_pushstate", dropNotice);
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     coeur: {

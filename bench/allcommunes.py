@@ -1,4 +1,4 @@
-"""The dashboard drawing every commune of the region (3,808 shapes) under its regional map, instead of
+"""The dashboard drawing every commune of the region (3,782 shapes) under its regional map, instead of
 the five département outlines: everything else is the dashboard's own (geometry by URL, compressed,
 rounded to 4 decimals). Used by the benchmark only, to measure what drawing only what the view needs
 saves in the browser.

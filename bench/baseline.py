@@ -1,5 +1,5 @@
 """The textbook way, for comparison: one ``dcc.Graph`` whose figure embeds the full commune GeoJSON
-(3,808 communes), rebuilt from scratch by a slider callback on every year change.
+(3,782 communes), rebuilt from scratch by a slider callback on every year change.
 
 As the Plotly gallery writes it: ``Dash(__name__)`` with its defaults (no compression, dcc's stock
 plotly.min.js), ``go.Choropleth(geojson=<dict>, featureidkey="properties.code")``. Same data and

@@ -1,6 +1,7 @@
 """Benchmark of the dashboard against the textbook baseline (bench/baseline.py), on this machine.
 
     python bench/run.py [--quick] [--out results.json]
+    python bench/run.py --perimeter <folder of scripts/build_geography.py --perimeter france> [--rows N]
 
 Starts every server with gunicorn and the production config (gunicorn.conf.py) on 127.0.0.1, drives
 Debian's headless Chromium, and prints one JSON object (README, "Benchmark", says what each key means).
@@ -29,7 +30,7 @@ sys.path[0] = str(REPO)  # import bench.* and dashboard.*, never a bench/ module
 import brotli  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from bench import browser, load, replay, servers, synthetic  # noqa: E402
+from bench import browser, load, perimeter, replay, servers, synthetic  # noqa: E402
 from dashboard.context import build_context  # noqa: E402
 from dashboard.dataset import COMMUNES_FILE, load_dataset  # noqa: E402
 from dashboard.report import Report  # noqa: E402
@@ -250,12 +251,12 @@ def shipped_data(plan: Plan, workdir: Path, context, years: list[int]) -> dict:
         "draw_only_what_the_view_needs": {
             "first_map_ms": {
                 "ours": pages["project"]["map_ms"],
-                "all_3808_communes": pages["all_communes"]["map_ms"],
+                "all_communes": pages["all_communes"]["map_ms"],
                 "baseline_inline_geojson": pages["baseline"]["map_ms"],
             },
             "shapes_drawn": {
                 "ours": pages["project"]["shapes"],
-                "all_3808_communes": pages["all_communes"]["shapes"],
+                "all_communes": pages["all_communes"]["shapes"],
                 "baseline_inline_geojson": pages["baseline"]["shapes"],
             },
             "geometry_bytes": geometry,
@@ -277,10 +278,17 @@ def main() -> int:
     parser.add_argument(
         "--rows", type=int, help="synthetic operations of the scale test (100,000; quick: 1,000)"
     )
+    parser.add_argument(
+        "--perimeter",
+        type=Path,
+        help="a geography folder (scripts/build_geography.py --perimeter): bench/perimeter.py",
+    )
     args = parser.parse_args()
     plan = QUICK if args.quick else FULL
     if args.rows:
         plan = dataclasses.replace(plan, rows=args.rows)
+    if args.perimeter:
+        return print_result(perimeter_result(plan, args.perimeter), args.out)
     context = build_context(load_dataset(REAL_DATA, Report()))
     result: dict = {
         "quick": args.quick,
@@ -290,9 +298,28 @@ def main() -> int:
         result.update(shipped_data(plan, Path(temporary), context, year_range_of(context.years)))
         result["scale"] = scale(plan, result.pop("captured"), Path(temporary))
     result["targets"] = targets(result)
+    return print_result(result, args.out)
+
+
+def perimeter_result(plan: Plan, geography: Path) -> dict:
+    years = year_range_of(build_context(load_dataset(REAL_DATA, Report())).years)
+    with tempfile.TemporaryDirectory(prefix="coeur-bench-") as temporary:
+        result = perimeter.run(
+            geography,
+            plan.rows,
+            Path(temporary),
+            shipped=REAL_DATA,
+            map_drawn=MAP_DRAWN,
+            repeats=plan.repeats,
+            years=years,
+        )
+    return {"quick": plan is QUICK, "machine": {"cores": os.cpu_count()}, **result}
+
+
+def print_result(result: dict, out: Path | None) -> int:
     text = json.dumps(result, indent=2, ensure_ascii=False)
-    if args.out:
-        args.out.write_text(text + "\n", encoding="utf-8")
+    if out:
+        out.write_text(text + "\n", encoding="utf-8")
     print(text)
     return 0
 

@@ -20,6 +20,7 @@ REPO = Path(__file__).resolve().parent.parent
 SHIPPED_DATA = REPO / "data"
 REFERENCE_FILES = (
     "communes.geojson",
+    "communes-anciennes.csv",
     "departements.geojson",
     "region.geojson",
     "acv-communes.csv",
@@ -103,13 +104,17 @@ def operation(rng: random.Random, number: int, commune: tuple[str, str, float, f
     return row
 
 
-def write_data_dir(target: Path, rows: int, *, seed: int = 5) -> Path:
-    """``target`` filled with the reference files and ``rows`` operations over every commune."""
+def write_data_dir(target: Path, rows: int, *, seed: int = 5, geography: Path = SHIPPED_DATA) -> Path:
+    """``target`` filled with the reference files and ``rows`` operations over every commune.
+
+    ``geography``: a folder written by scripts/build_geography.py (``--perimeter france``, say) whose
+    outlines, history and metadata replace the shipped ones; the other files are the shipped ones."""
     target.mkdir(parents=True, exist_ok=True)
     for name in REFERENCE_FILES:
-        shutil.copy(SHIPPED_DATA / name, target / name)
+        source = geography / name if (geography / name).exists() else SHIPPED_DATA / name
+        shutil.copyfile(source, target / name)
     rng = random.Random(seed)
-    places = communes()
+    places = communes(geography)
     rng.shuffle(places)
     with (target / "operations.csv").open("w", encoding="utf-8", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=OPERATION_COLUMNS)

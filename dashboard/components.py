@@ -48,7 +48,7 @@ def graph(component_id: str, figure=None, *, label: str, what: str, png_button_t
 
 
 def search_results(matches, query: str, search: str) -> html.Div | None:
-    """Links to the communes found; nothing while nothing is typed."""
+    """Links to the communes (or operations) found; nothing while nothing is typed."""
     if not query.strip():
         return None
     if not matches:
@@ -57,25 +57,26 @@ def search_results(matches, query: str, search: str) -> html.Div | None:
         [
             html.Li(
                 dcc.Link(
-                    [
-                        html.Span(match.name, className="search-name"),
-                        html.Span(
-                            f" {match.departement} · {match.code}"
-                            + (
-                                f" · {formatting.plural(match.operations, 'opération')}"
-                                if match.operations
-                                else ""
-                            ),
-                            className="search-meta",
-                        ),
-                    ],
-                    href=f"/commune/{match.code}{search}",
+                    [html.Span(match.title or match.name, className="search-name"), _search_meta(match)],
+                    href=f"{match.href}{search}{match.fragment}",
                 )
             )
             for match in matches
         ],
         className="search-list",
     )
+
+
+def _search_meta(match) -> html.Span:
+    """`` Aisne · 02691 · 4 opérations``, `` anciennement Marconne · Pas-de-Calais · 62447`` or, for an
+    operation, `` opération · Compiègne · Rue d'Amiens``."""
+    if match.fragment:
+        parts = ["opération", match.name, match.detail]
+    else:
+        parts = [match.detail, match.departement, match.code]
+        if match.operations:
+            parts.append(formatting.plural(match.operations, "opération"))
+    return html.Span(" " + " · ".join(part for part in parts if part), className="search-meta")
 
 
 MAX_MAP_TABLE_ROWS = 50  # communes listed at most, those with the most dwellings first

@@ -162,6 +162,7 @@ def build_context(dataset: Dataset) -> Context:
             dataset.communes,
             dict(zip(dataset.departements[Geo.CODE], dataset.departements[Geo.NOM], strict=True)),
             operations[Op.CODE_INSEE].value_counts(),
+            listed=operations,
         ),
         milestones=milestones,
         sources_year=max(source_years, default=0),

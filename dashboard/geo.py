@@ -11,6 +11,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from dashboard import history
 from dashboard.reader import read_bytes
 from dashboard.report import Report
 from dashboard.schema import Geo
@@ -118,7 +119,11 @@ def load_areas(path: Path, report: Report) -> gpd.GeoDataFrame | None:
     if not isinstance(features, list) or not features:
         report.error(name, None, None, "aucun objet dans « features » : attendu une liste d'objets Feature")
         return None
-    return _features(features, name, report)
+    areas = _features(features, name, report)
+    if areas is None:
+        return None
+    # communes.geojson's former codes and names, if communes-anciennes.csv is beside it
+    return history.attach(areas, history.read_history(path.with_name(path.stem + history.SUFFIX), report))
 
 
 def _text_property(properties: dict, key: str, where: str, name: str, report: Report) -> str | None:

@@ -141,8 +141,8 @@ def footer(context: Context) -> html.Footer:
             html.P(metadata.get("geometrie", "")),
             html.P(metadata.get("acv", "")),
             html.P(
-                f"Licence des référentiels : {metadata.get('licence', '')}. Limites communales au millésime "
-                f"{metadata.get('geometrie_millesime', '')} : quelques communes ont fusionné depuis."
+                f"Licence des référentiels : {metadata.get('licence', '')}. Communes et limites : "
+                f"{metadata.get('geometrie_millesime', '')}."
             ),
         ],
         className="footer",

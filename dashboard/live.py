@@ -19,6 +19,7 @@ from pathlib import Path
 from dashboard import dataset as ds
 from dashboard.context import Context, build_context
 from dashboard.formatting import plural
+from dashboard.history import HISTORY_FILE
 from dashboard.mapgeo import GeoAsset
 from dashboard.report import Issue, Report
 
@@ -33,6 +34,7 @@ WATCHED = (
     ds.TOTALS_FILE,
     ds.SOURCES_FILE,
     ds.METADATA_FILE,
+    HISTORY_FILE,
 )
 CHECK_EVERY = 2.0  # seconds between two looks at the files' stat: a handful of stat() calls
 # A file modified less than this ago may still be being written (editors and spreadsheets do not all

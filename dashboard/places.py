@@ -5,12 +5,13 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 from shapely.geometry.base import BaseGeometry
 
 from dashboard.geo import INSIDE_TOLERANCE_DEG, contains
+from dashboard.history import History, de, french_date, history_of, name_key
 from dashboard.parsing import quote
 from dashboard.report import Report
 from dashboard.schema import PRECISION_COMMUNE, PRECISIONS, Derived, Geo, Op
@@ -26,11 +27,13 @@ class Places:
     names: dict[str, str]
     shapes: dict[str, BaseGeometry]
     bounds: tuple[float, float, float, float]
+    history: History = field(default_factory=History)  # former codes and names since 2018
 
     @classmethod
     def of(cls, communes: gpd.GeoDataFrame) -> Places:
         west, south, east, north = (float(value) for value in communes.total_bounds)
-        return cls(communes[Geo.NOM].to_dict(), communes.geometry.to_dict(), (west, south, east, north))
+        names, shapes = communes[Geo.NOM].to_dict(), communes.geometry.to_dict()
+        return cls(names, shapes, (west, south, east, north), history_of(communes))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -55,17 +58,33 @@ def check_commune(out: dict, name: str, line: int, places: Places, report: Repor
         report.error(name, line, Op.CODE_INSEE, f"{quote(code)} : code INSEE {expected}")
         return
     if code not in places.names:
-        message = f"« {code} » : code INSEE inconnu parmi les communes des Hauts-de-France"
-        report.error(name, line, Op.CODE_INSEE, message)
+        report.error(name, line, Op.CODE_INSEE, _unknown_code(code, places.history))
         return
     official = places.names[code]
-    if out[Op.COMMUNE] and normalise(out[Op.COMMUNE]) != normalise(official):
+    given = out[Op.COMMUNE]
+    if given and normalise(given) != normalise(official) and name_key(given) != name_key(official):
+        renamed = places.history.former_name(given, today=code)
+        if renamed:
+            message = f"{quote(given)} : ancien nom ; {renamed[0].notice()}, nom retenu"
+            report.warning(name, line, Op.COMMUNE, message)
+            return
         report.error(
             name,
             line,
             Op.COMMUNE,
             f"{quote(out[Op.COMMUNE])} ne correspond pas au code {code}, qui est « {official} »",
         )
+
+
+def _unknown_code(code: str, history: History) -> str:
+    """Why a code is not a commune of today: gone since 2018 (and into which commune), or unknown."""
+    former = history.former_code(code)
+    if former is None:
+        return f"« {code} » : code INSEE inconnu parmi les communes des Hauts-de-France"
+    return (
+        f"« {code} » : ancien code {de(former.name)}, qui fait partie {de(former.today_name)} depuis le "
+        f"{french_date(former.date)} : attendu « {former.today} »"
+    )
 
 
 def check_position(

@@ -77,4 +77,4 @@ def test_the_quick_benchmark_prints_every_measure(tmp_path):
         "scale_memory",
         "load",
     }
-    assert result["draw_only_what_the_view_needs"]["shapes_drawn"]["all_3808_communes"] >= 3808
+    assert result["draw_only_what_the_view_needs"]["shapes_drawn"]["all_communes"] >= 3782

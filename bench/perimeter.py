@@ -1,0 +1,130 @@
+"""The dashboard over a larger perimeter: ``bench/run.py --perimeter <folder>``.
+
+``<folder>`` is written by ``scripts/build_geography.py --perimeter france --out <folder>`` (or any
+regions or départements). N synthetic operations (100,000) are spread over its communes; measured:
+load and preparation time and memory, the geometry the first page would fetch, and today's year step
+(captured in Chromium on the shipped data) replayed against a gunicorn server of the perimeter, both
+bytes and server time, against the same step on the shipped data.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from bench import browser, replay, servers, synthetic
+
+REPO = Path(__file__).resolve().parent.parent
+FIRST_LOAD_LIMIT = 1_500_000  # bytes, issue 12
+MAP_LIMIT_MS = 2000
+STEP_RATIO_LIMIT = 2.0  # a year step within 2× of today's, in bytes and server time
+
+# Loads a folder in a fresh interpreter: times, memory and the /geo documents the page would fetch.
+PROBE = """
+import gzip, json, resource, sys, time
+from pathlib import Path
+import brotli
+from dashboard.context import build_context
+from dashboard.dataset import load_dataset
+from dashboard.report import Report
+started = time.perf_counter()
+report = Report()
+dataset = load_dataset(Path(sys.argv[1]), report)
+loaded = time.perf_counter()
+context = build_context(dataset)
+done = time.perf_counter()
+geometry = {asset.name: {"raw": len(asset.body), "gzip6": len(gzip.compress(asset.body, 6)),
+                         "brotli5": len(brotli.compress(asset.body, quality=5))}
+            for asset in context.geo_assets().values()}
+print(json.dumps({"load_dataset_s": round(loaded - started, 2), "build_context_s": round(done - loaded, 2),
+                  "errors": len(report.errors), "communes": len(dataset.communes), "years": context.years,
+                  "geometry": geometry,
+                  "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
+"""
+
+
+def probe(data_dir: Path) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(data_dir)], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout)
+
+
+def today(shipped: Path, workdir: Path, map_drawn: tuple[str, ...], repeats: int, years: list[int]) -> dict:
+    """The year step of the shipped data: captured in Chromium, then replayed."""
+    server = servers.start(servers.PROJECT_APP, shipped, workdir)
+    try:
+        with sync_playwright() as playwright:
+            chromium = browser.launch(playwright)
+            target = browser.Target(server.url + "/", map_drawn, "button")
+            visit = browser.visit(chromium, target, capture_year_change=True)
+            chromium.close()
+        step = replay.replay(server.url, visit.year_change, repeats=repeats, years=years)
+    finally:
+        server.stop()
+    return {
+        "first_load_bytes": visit.bytes,
+        "first_map_ms": visit.map_ms,
+        "step": step,
+        "captured": visit.year_change,
+    }
+
+
+def run(
+    geography: Path,
+    rows: int,
+    workdir: Path,
+    *,
+    shipped: Path,
+    map_drawn: tuple[str, ...],
+    repeats: int,
+    years: list[int],
+) -> dict:
+    now = today(shipped, workdir, map_drawn, repeats, years)
+    data_dir = synthetic.write_data_dir(workdir / "perimeter", rows, geography=geography)
+    loading = probe(data_dir)
+    server = servers.start(servers.PROJECT_APP, data_dir, workdir, timeout_s=1200)
+    try:
+        step = replay.replay(server.url, now["captured"], repeats=repeats, years=years)
+        memory = server.memory()
+    finally:
+        server.stop()
+    geometry_sent = sum(item["brotli5"] for item in loading["geometry"].values())
+    return {
+        "geography": str(geography),
+        "operations": rows,
+        **{
+            key: loading[key]
+            for key in ("communes", "load_dataset_s", "build_context_s", "errors", "peak_rss_mib")
+        },
+        "cold_start_s": server.cold_start_s,
+        "memory": memory,
+        "geometry": loading["geometry"],
+        "year_step": {"bytes": step["bytes"], "ms": step["ms"], "p95_ms": step["p95_ms"]},
+        "today": {
+            "first_load_bytes": now["first_load_bytes"],
+            "first_map_ms": now["first_map_ms"],
+            "year_step": {"bytes": now["step"]["bytes"], "ms": now["step"]["ms"]},
+        },
+        "targets": {
+            # The page fetches its /geo documents before drawing: they alone bound the first load from below.
+            "first_load_bytes": {
+                "limit": FIRST_LOAD_LIMIT,
+                "geometry_alone": geometry_sent,
+                "met": False if geometry_sent > FIRST_LOAD_LIMIT else None,
+            },
+            "first_map_ms": {"limit": MAP_LIMIT_MS, "measured": None, "met": None},
+            "year_step_bytes": {
+                "ratio": round(step["bytes"] / now["step"]["bytes"], 2),
+                "met": step["bytes"] <= STEP_RATIO_LIMIT * now["step"]["bytes"],
+            },
+            "year_step_ms": {
+                "ratio": round(step["ms"] / now["step"]["ms"], 2),
+                "met": step["ms"] <= STEP_RATIO_LIMIT * now["step"]["ms"],
+            },
+        },
+    }
