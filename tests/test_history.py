@@ -11,7 +11,7 @@ from tests.conftest import HEADER, REAL_DATA
 
 
 def row(code: str, name: str, identifier: str = "op") -> str:
-    return f"{identifier},ACV,{name},{code},Rue A,,reconversion,Un,11,11 PLI,,,,,2020,,,,,,s1,,,"
+    return f"{identifier},ACV,{name},{code},Rue A,,reconversion,Un,11,11 PLI,,,,,,,,,,,clesence-acv,,,"
 
 
 def check(folder, *rows: str) -> str:
