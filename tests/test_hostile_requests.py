@@ -26,7 +26,8 @@ from tests.conftest import REAL_DATA
 from tests.dash_requests import CALLBACK_URL, callback_body, find_callback, find_output, pattern_ids
 
 REFUSALS = {400, 404, 405, 413, 415}
-LAST_YEAR = build_context(load_dataset(REAL_DATA, Report())).years[1]
+SHIPPED = build_context(load_dataset(REAL_DATA, Report()))
+LAST_YEAR, DEFAULT_YEAR = SHIPPED.years[1], SHIPPED.default_year  # the period's end, the latest source's
 FUZZ_EXAMPLES = 400  # per run of the callback fuzzer (two runs); each example is one request
 SHAPELESS_EXAMPLES = 200
 
@@ -153,10 +154,10 @@ def test_head_and_options_are_harmless(send, method: str) -> None:
 # --- Query strings ----------------------------------------------------------------------------------------
 
 QUERIES = [
-    ("?annee=99999", 2026, "Année « 99999 » hors de la période 2018–2026 : 2022 affichée."),
-    ("?annee=abc", 2026, "Année « abc » illisible : 2022 affichée."),
-    ("?annee=%C2%B2", 2026, "Année « ² » illisible : 2022 affichée."),  # a digit for isdigit(), not for int()
-    ("?annee=-3", 2026, "Année « -3 » illisible : 2022 affichée."),
+    ("?annee=99999", 2026, "Année « 99999 » hors de la période 2018–2026 : 2026 affichée."),
+    ("?annee=abc", 2026, "Année « abc » illisible : 2026 affichée."),
+    ("?annee=%C2%B2", 2026, "Année « ² » illisible : 2026 affichée."),  # a digit for isdigit(), not for int()
+    ("?annee=-3", 2026, "Année « -3 » illisible : 2026 affichée."),
     ("?dep=99", 2026, "Département inconnu ignoré : « 99 »."),
     ("?%zz", 2026, "Adresse mal encodée : un « % » n'y est pas suivi de deux chiffres hexadécimaux."),
     ("?" + "dep=60&" * 400, 2026, "Adresse trop longue : filtres ignorés."),
@@ -191,7 +192,8 @@ def test_the_page_shows_the_notice_of_a_malformed_query(app, send, query: str, n
     )
     answer = post(send, body)
     assert answer.status_code == 200
-    assert notice.replace("2026", str(LAST_YEAR)) in json.dumps(answer.get_json(), ensure_ascii=False)
+    expected = notice.replace("2026 affichée", f"{DEFAULT_YEAR} affichée").replace("2026", str(LAST_YEAR))
+    assert expected in json.dumps(answer.get_json(), ensure_ascii=False)
 
 
 # --- Forged callback requests ------------------------------------------------------------------------
