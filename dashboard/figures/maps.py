@@ -269,7 +269,8 @@ def region_trace_data(
     with_operations = set(frame[Op.CODE_INSEE].astype(str))
     partners = {c: p for c, p in (partners or {}).items() if c not in with_operations}
     acv_only = [code for code in acv_names if code not in with_operations and code not in partners]
-    extra = [Label(f"partner-{code}", name, lon, lat, 0.0) for code, (name, lon, lat) in partners.items()]
+    # A partner is drawn as its outline: its name keeps a little way off the point, as beside a symbol.
+    extra = [Label(f"partner-{code}", name, lon, lat, 10.0) for code, (name, lon, lat) in partners.items()]
     largest = largest_commune or int(max(frame[Derived.LOGEMENTS_RETENUS].fillna(0).sum(), 1))
     data: dict[int, dict] = {
         ACV_COMMUNES: {
@@ -388,7 +389,7 @@ def font_size(presentation: bool) -> int:
 
 
 def base_map_layout(view_bounds: tuple[float, float, float, float], *, presentation: bool = False) -> dict:
-    """The map's frame: the view's bounds, no background map, the legend under the map (never over it)."""
+    """The map's frame: the view's bounds, no background map, no legend over it."""
     minx, miny, maxx, maxy = view_bounds
     return base_layout(
         font={"family": theme.FONT, "color": theme.TEXT, "size": font_size(presentation)},
@@ -402,19 +403,8 @@ def base_map_layout(view_bounds: tuple[float, float, float, float], *, presentat
             "lonaxis": {"range": [minx, maxx]},
             "lataxis": {"range": [miny, maxy]},
             "showframe": False,
-            "domain": {"x": [0, 1], "y": [0.16, 1]},
         },
-        legend={
-            "orientation": "h",
-            "x": 0,
-            "y": 0,
-            "xanchor": "left",
-            "yanchor": "bottom",
-            "font": {"size": font_size(presentation)},
-            "itemclick": False,
-            "itemdoubleclick": False,
-            "title": {"text": "Surface du symbole : logements. Plein : constaté ; creux : prévu."},
-        },
+        showlegend=False,  # the legend is HTML beside the map (dashboard/legend.py): stable and printable
         dragmode=False,
     )
 

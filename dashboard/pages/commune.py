@@ -17,6 +17,7 @@ from dashboard.figures.mix import mix_figure
 from dashboard.figures.timeline import timeline_figure, undated
 from dashboard.formatting import plural
 from dashboard.ids import Commune, Shell
+from dashboard.legend import map_legend
 from dashboard.mapgeo import neighbourhood
 from dashboard.schema import Geo, Op
 from dashboard.state import View
@@ -185,6 +186,7 @@ def _panel(heading: str, graph_id: str, label: str, what: str, figure: Any = Non
         [
             html.H2(heading),
             components.graph(graph_id, figure, label=label, what=what, png_button_type=Shell.PNG_BUTTON),
+            map_legend(region=False) if graph_id == Commune.MAP else None,
         ],
         className=f"panel {kind}",
     )

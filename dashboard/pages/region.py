@@ -15,6 +15,7 @@ from dashboard.figures.mix import mix_figure
 from dashboard.figures.timeline import timeline_figure, undated
 from dashboard.formatting import plural
 from dashboard.ids import Region, Shell
+from dashboard.legend import map_legend
 from dashboard.schema import Geo, Op, Total
 from dashboard.state import View
 from dashboard.views import (
@@ -184,6 +185,7 @@ def _map_panel(map_figure: Any) -> html.Section:
                 what="carte",
                 png_button_type=Shell.PNG_BUTTON,
             ),
+            map_legend(region=True),
             html.Div(id=Region.MAP_TABLE),
             html.P(
                 "Cliquer une commune ou un rond ouvre la page de la commune. Les opérations sont placées "
