@@ -60,8 +60,11 @@ def _line_of(data: bytes | str, position: int) -> int:
 
 
 def _is_latin(text: str) -> bool:
-    """Whether decoded characters are ones a French file holds (Latin letters, typographic punctuation)."""
-    return all(ord(char) < 0x180 or 0x2000 <= ord(char) <= 0x20CF for char in text)
+    """Whether decoded characters are ones a French file holds (Latin letters, typographic punctuation).
+    Not the C1 controls (U+0080–U+009F): as UTF-8 they are Windows-1252 bytes such as « Â\x8c »."""
+    return all(
+        (ord(char) < 0x180 and not 0x80 <= ord(char) < 0xA0) or 0x2000 <= ord(char) <= 0x20CF for char in text
+    )
 
 
 def decode(raw: bytes, name: str, report: Report) -> tuple[str, str] | None:

@@ -8,6 +8,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# In CI the property tests draw the same examples on every run: a failure found there is found again.
+# Locally they stay random, to keep finding new cases (a case found is then kept as an explicit test).
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 CHROMIUM = os.environ.get("COEUR_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
