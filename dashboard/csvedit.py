@@ -58,13 +58,12 @@ class CsvText:
             for index, record in enumerate(self.records)
         )
         data = (codecs.BOM_UTF8 if self.bom else b"") + text.encode(self.encoding)
-        if self.encoding != "utf-8" and not data.isascii() and _is_utf8(data):
+        if self.encoding != "utf-8" and not data.isascii() and _read_encoding(data) != self.encoding:
             # A Windows-1252 file is told apart from UTF-8 by its bytes only: once an edit removes the
-            # last bytes that are not UTF-8, the rest would be read back as UTF-8, other letters.
+            # bytes that made it plain, the rest may read back as UTF-8 (other letters) or as mixed.
             raise EncodingLost(
-                f"{self.name} : une fois modifié, le fichier serait relu en UTF-8 alors qu'il est en "
-                "Windows-1252 (ses lettres accentuées changeraient) : l'enregistrer au format "
-                "« CSV UTF-8 », puis relancer"
+                f"{self.name} : une fois modifié, le fichier ne serait plus relu en Windows-1252 "
+                "(ses lettres accentuées changeraient) : l'enregistrer au format « CSV UTF-8 », puis relancer"
             )
         return data
 
@@ -122,12 +121,10 @@ def _rendered(file: CsvText) -> bytes | None:
         return None
 
 
-def _is_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
+def _read_encoding(data: bytes) -> str | None:
+    """The encoding the reader will find in ``data`` (None: it would refuse it)."""
+    decoded = decode(data, "", Report())
+    return decoded[1] if decoded else None
 
 
 def replace_file(target: Path, data: bytes) -> None:

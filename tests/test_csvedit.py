@@ -6,7 +6,7 @@ import csv
 import io
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from dashboard.csvedit import EncodingLost, read_csv_text
@@ -64,6 +64,16 @@ def test_an_unreadable_file_is_reported_with_its_line(raw, message):
     assert str(report.errors[0]).startswith(message)
 
 
+def looks_mixed(raw: bytes) -> bool:
+    """A Windows-1252 file whose start is valid UTF-8 text (``Â\xa0`` is the bytes of a UTF-8 no-break
+    space), then not: the reader takes it for mixed encodings, on purpose (tests/bad_inputs.py)."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return not raw[: error.start].isascii()
+    return False
+
+
 cells = st.text(st.characters(codec="cp1252", exclude_characters="\x00"), max_size=8)
 tables = st.lists(st.lists(cells, min_size=3, max_size=3), min_size=1, max_size=6)
 
@@ -85,6 +95,7 @@ def test_any_saved_table_reads_back_byte_for_byte_and_only_edited_cells_change(
     writer = csv.writer(out, delimiter=separator, lineterminator=newline, quoting=quoting)
     writer.writerows([list(EXPECTED), *rows])
     raw = out.getvalue().encode(encoding)
+    assume(not looks_mixed(raw))
     file = read(raw)
     assert file.render() == raw
     target = data.draw(st.integers(1, len(file.records) - 1), label="record")
@@ -94,10 +105,8 @@ def test_any_saved_table_reads_back_byte_for_byte_and_only_edited_cells_change(
         return
     try:
         edited = file.render({target: {column: value}})
-    except EncodingLost:  # refused only when the bytes it would write are UTF-8 in a Windows-1252 file
+    except EncodingLost:  # refused only when a Windows-1252 file would read back in another way
         assert file.encoding == "cp1252"
-        with pytest.raises(UnicodeDecodeError):
-            raw.decode("utf-8")
         return
     again = read(edited)
     assert again.encoding == file.encoding or edited.isascii()
@@ -114,7 +123,7 @@ def test_an_edit_that_would_make_a_windows_1252_file_read_as_utf8_is_refused():
     raw = "id,nom,x\na,é,áŒ\xa0\n".encode("cp1252")
     file = read(raw)
     assert file.encoding == "cp1252" and file.records[1].cells == ("a", "é", "áŒ\xa0")
-    with pytest.raises(EncodingLost, match="serait relu en UTF-8 alors qu'il est en Windows-1252"):
+    with pytest.raises(EncodingLost, match="ne serait plus relu en Windows-1252"):
         file.render({1: {1: "e"}})
     assert read(file.render({1: {1: "è"}})).records[1].cells == ("a", "è", "áŒ\xa0")
 
