@@ -11,9 +11,10 @@ import pandas as pd
 from dashboard import mapgeo
 from dashboard.analysis import Years, filter_operations, milestone_years
 from dashboard.dataset import Dataset
+from dashboard.filters import FILTERS
 from dashboard.schema import Acv, Derived, Geo, Op, Src
 from dashboard.search import CommuneIndex
-from dashboard.state import View, parse_view, year_range
+from dashboard.state import View, parse_view, view_query, year_range
 
 
 @dataclass(frozen=True)
@@ -57,17 +58,25 @@ class Context:
         )
 
     @cached_property
-    def _codes(self) -> tuple[frozenset[str], frozenset[str]]:
-        return frozenset(self.departement_names), frozenset(self.dataset.communes.index)
+    def vocabularies(self) -> dict[str, frozenset[str]]:
+        """Filter key → the values a URL or a control may choose (dashboard.filters)."""
+        return {spec.key: frozenset(spec.known(self)) for spec in FILTERS}
 
     def parse(self, search: str | None) -> View:
-        departements, communes = self._codes
-        return parse_view(search, years=self.years, departements=departements, communes=communes)
+        return parse_view(search, years=self.years, vocabularies=self.vocabularies, filters=FILTERS)
+
+    def query(self, view: View) -> str:
+        return view_query(view, default_year=self.default_year, filters=FILTERS)
 
     def operations_in(self, view: View, *, ignore_place: bool = False) -> pd.DataFrame:
         """``analysis.filter_operations`` with the dates parsed once for all."""
         return filter_operations(
-            self.dataset.operations, self.dataset.mix, view, ignore_place=ignore_place, years=self.milestones
+            self.dataset.operations,
+            self.dataset.mix,
+            view,
+            filters=FILTERS,
+            ignore_place=ignore_place,
+            years=self.milestones,
         )
 
     def geo_assets(self) -> dict[str, mapgeo.GeoAsset]:

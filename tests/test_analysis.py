@@ -8,6 +8,7 @@ import pytest
 from dashboard import analysis
 from dashboard.analysis import STATUS, VARIANT_STATUS, Years
 from dashboard.dataset import load_dataset
+from dashboard.filters import FILTERS
 from dashboard.report import Report
 from dashboard.schema import Op
 from dashboard.state import View
@@ -81,7 +82,9 @@ def dataset():
 @pytest.mark.parametrize("year", range(2017, 2028))
 def test_the_shipped_operations_get_the_status_of_the_rule(dataset, year):
     years = analysis.milestone_years(dataset.operations)
-    shown = analysis.filter_operations(dataset.operations, dataset.mix, View(year=year), years=years)
+    shown = analysis.filter_operations(
+        dataset.operations, dataset.mix, View(year=year), filters=FILTERS, years=years
+    )
     expected = [
         reference_status(s, d, year)
         for s, d in zip(dataset.operations[Op.DEBUT_TRAVAUX], dataset.operations[Op.LIVRAISON], strict=True)
