@@ -61,7 +61,9 @@ def _date_variants(text: str) -> dict[str, str] | None:
         variants = dict(parse_variantes(text))
     except ParseError:
         return None
-    dates = {column: variants[column] for column in (Op.DEBUT_TRAVAUX, Op.LIVRAISON) if column in variants}
+    dates: dict[str, str] = {
+        column: variants[column] for column in (Op.DEBUT_TRAVAUX, Op.LIVRAISON) if column in variants
+    }
     return dates or None
 
 

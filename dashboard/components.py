@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import heapq
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from dash import Patch, dcc, html
+from dash.development.base_component import Component
 
 from dashboard import formatting, theme
 from dashboard.analysis import STATUS, VARIANT_STATUS, KeyFigures
@@ -44,7 +46,7 @@ def graph(component_id: str, figure=None, *, label: str, what: str, png_button_t
     )
 
 
-def search_results(matches, query: str, search: str) -> html.Div | None:
+def search_results(matches: list[Any], query: str, search: str) -> Component | None:
     """Links to the communes found; nothing while nothing is typed."""
     if not query.strip():
         return None

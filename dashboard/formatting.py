@@ -49,7 +49,7 @@ def partial_date(text: str) -> str:
         date = parse_date(text)
     except ParseError:
         return text
-    if date.day:
+    if date.day and date.month:
         return format_date(datetime.date(date.year, date.month, date.day), "d MMMM y", locale=LOCALE)
     if date.month:
         return format_date(datetime.date(date.year, date.month, 1), "MMMM y", locale=LOCALE)

@@ -51,7 +51,7 @@ def as_codes(value: Any, allowed: Collection[str] | None = None) -> tuple[str, .
     return tuple(dict.fromkeys(item for item in texts if allowed is None or item in allowed))
 
 
-def as_sort(value: Any, columns: Collection[str], default_column: str) -> dict:
+def as_sort(value: Any, columns: Collection[str], default_column: str) -> dict[str, Any]:
     """``{"column": <a sortable column>, "descending": bool}`` from whatever the sort store holds."""
     value = value if isinstance(value, dict) else {}
     column = value.get("column")

@@ -55,8 +55,11 @@ class Table:
 
 def _line_of(data: bytes | str, position: int) -> int:
     """Line number (from 1) of ``position``, line breaks counted as the CSV parser does."""
-    cr, lf = ("\r", "\n") if isinstance(data, str) else (b"\r", b"\n")
-    return data.count(lf, 0, position) + data.count(cr, 0, position) - data.count(cr + lf, 0, position) + 1
+    if isinstance(data, str):
+        text = data[:position]
+        return text.count("\n") + text.count("\r") - text.count("\r\n") + 1
+    head = data[:position]
+    return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
 
 
 def _is_latin(text: str) -> bool:
@@ -217,7 +220,8 @@ def _records(text: str, name: str, separator: str, report: Report) -> list[tuple
     limit = csv.field_size_limit(MAX_CELL_CHARS)
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
-        records, start = [], 1
+        records: list[tuple[int, list[str]]] = []
+        start = 1
         while True:
             try:
                 record = next(reader)

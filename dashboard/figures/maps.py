@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -118,7 +119,7 @@ def commune_dwellings(frame: pd.DataFrame) -> pd.DataFrame:
 
 def marker_trace_data(
     frame: pd.DataFrame, largest_op: int, *, first: int, radius: float = SPREAD_DEG
-) -> dict[int, dict]:
+) -> dict[int, dict[str, Any]]:
     """One marker trace per status, from trace index ``first`` on (legend entries stay put)."""
     positions = spread_positions(frame, radius)
     status = frame[STATUS]
@@ -145,7 +146,7 @@ def marker_trace_data(
 
 def grouped_marker_data(
     frame: pd.DataFrame, largest_commune: int, *, first: int, radius: float = SPREAD_DEG
-) -> dict[int, dict]:
+) -> dict[int, dict[str, Any]]:
     """One marker per commune and status, for views with too many operations to draw one each: a few
     thousand points at most (the communes), each status at its own place around its commune's first
     operation. Counted with numpy (bincount over commune × status), and the hover text is put together
@@ -193,11 +194,11 @@ def grouped_marker_data(
     return data
 
 
-def commune_marker_data(frame: pd.DataFrame, largest_op: int) -> dict[int, dict]:
+def commune_marker_data(frame: pd.DataFrame, largest_op: int) -> dict[int, dict[str, Any]]:
     return marker_trace_data(frame, largest_op, first=COMMUNE_STATUS_TRACES[0], radius=COMMUNE_SPREAD_DEG)
 
 
-def marker_traces(data: dict[int, dict], first: int) -> list[dict]:
+def marker_traces(data: dict[int, dict[str, Any]], first: int) -> list[dict[str, Any]]:
     traces = []
     for index, status in enumerate(STATUSES, start=first):
         part = dict(data[index])
@@ -223,7 +224,9 @@ def marker_traces(data: dict[int, dict], first: int) -> list[dict]:
     return traces
 
 
-def region_marker_data(frame: pd.DataFrame, *, largest_op: int, largest_commune: int) -> dict[int, dict]:
+def region_marker_data(
+    frame: pd.DataFrame, *, largest_op: int, largest_commune: int
+) -> dict[int, dict[str, Any]]:
     """The regional map's markers: all that a year change moves when the operations shown stay the same."""
     if len(frame) <= MAX_OPERATION_MARKERS:
         return marker_trace_data(frame, largest_op, first=STATUS_TRACES[0])
@@ -232,7 +235,7 @@ def region_marker_data(frame: pd.DataFrame, *, largest_op: int, largest_commune:
 
 def region_trace_data(
     frame: pd.DataFrame, acv_names: dict[str, str], *, largest_op: int, largest_commune: int | None = None
-) -> dict[int, dict]:
+) -> dict[int, dict[str, Any]]:
     """Everything that changes with the view, trace by trace (the geometry never does).
 
     Up to ``MAX_OPERATION_MARKERS`` operations, one marker each; beyond, one per commune and status,
@@ -241,7 +244,7 @@ def region_trace_data(
     per_commune = commune_dwellings(frame)
     acv_only = [code for code in acv_names if code not in per_commune.index]
     codes = per_commune.index.tolist()
-    data: dict[int, dict] = {
+    data: dict[int, dict[str, Any]] = {
         ACV_COMMUNES: {
             "locations": acv_only,
             "z": [1] * len(acv_only),
@@ -357,7 +360,9 @@ def font_size(presentation: bool) -> int:
     return 20 if presentation else 14
 
 
-def base_map_layout(view_bounds: tuple[float, float, float, float], *, presentation: bool = False) -> dict:
+def base_map_layout(
+    view_bounds: tuple[float, float, float, float], *, presentation: bool = False
+) -> dict[str, Any]:
     minx, miny, maxx, maxy = view_bounds
     return base_layout(
         font={"family": theme.FONT, "color": theme.TEXT, "size": font_size(presentation)},

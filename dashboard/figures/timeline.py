@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -171,7 +172,7 @@ def timeline_figure(frame: pd.DataFrame, *, year: int, presentation: bool = Fals
     )
 
 
-def year_marks(year: int) -> dict:
+def year_marks(year: int) -> dict[str, Any]:
     """The dotted line at the end of ``year`` and its label: all that a year change moves on the timeline."""
     end_of_year = datetime.date(year + 1, 1, 1).isoformat()
     return {

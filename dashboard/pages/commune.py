@@ -8,6 +8,7 @@ from typing import Any
 import dash
 import pandas as pd
 from dash import Dash, Input, Output, dcc, html, no_update
+from dash.development.base_component import Component
 
 from dashboard import analysis, components
 from dashboard.context import Context
@@ -223,7 +224,7 @@ def register(app: Dash) -> None:
 
 
 def panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
-    sheets = [
+    sheets: list[Component] = [
         components.operation_sheet(row, sources=context.source_titles, report_url=report_url())
         for _, row in frame.sort_values(Op.ID).iterrows()
     ] or [html.P("Aucune opération publiée dans cette commune pour la vue choisie.", className="empty")]

@@ -241,8 +241,11 @@ def _register_tables(app: Dash) -> None:
         return {"column": column, "descending": descending}
 
 
-def tables(context: Context, frame: pd.DataFrame, view: View, *, search: str, sort: dict) -> tuple:
+def tables(
+    context: Context, frame: pd.DataFrame, view: View, *, search: str, sort: dict[str, Any]
+) -> tuple[Any, Any]:
     """The operations table and the map's table; after a year step, only the cells a year changes."""
+    map_table: Any
     if only_the_year_changed(view) and len(frame):  # same operations: only statuses and links move
         map_table = components.map_table_year_patch(frame, context.acv_names, search)
         if sort["column"] != analysis.STATUS:
