@@ -21,7 +21,6 @@ SHIPPED_DATA = REPO / "data"
 REFERENCE_FILES = (
     "communes.geojson",
     "departements.geojson",
-    "region.geojson",
     "acv-communes.csv",
     "chiffres_publies.csv",
     "sources.csv",

@@ -14,15 +14,16 @@ UNKNOWN = "non publié"
 
 
 def is_missing(value: object) -> bool:
-    return value is None or value != value or value is getattr(value, "na_value", object())  # noqa: PLR0124
+    """``None``, NaN or pandas' NA: a value that was not published."""
+    try:
+        return value is None or bool(value != value)  # noqa: PLR0124 - only NaN differs from itself
+    except TypeError:  # pandas' NA refuses to be a bool
+        return True
 
 
 def number(value: float | int | None, *, unit: str = "", decimals: int = 0) -> str:
     """``1 841`` with a narrow no-break space, or ``non publié`` when unknown."""
-    try:
-        if value is None or value != value:  # noqa: PLR0124 - NaN
-            return UNKNOWN
-    except TypeError:  # pd.NA refuses comparison
+    if value is None or is_missing(value):  # "is None" for mypy
         return UNKNOWN
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     text = format_decimal(value, format=pattern, locale=LOCALE)
@@ -31,10 +32,7 @@ def number(value: float | int | None, *, unit: str = "", decimals: int = 0) -> s
 
 def euros(value: float | None) -> str:
     """``3,3 M€`` from a million up, ``850 000 €`` below."""
-    try:
-        if value is None or value != value:  # noqa: PLR0124
-            return UNKNOWN
-    except TypeError:
+    if value is None or is_missing(value):
         return UNKNOWN
     if abs(value) >= 1_000_000:
         return number(value / 1_000_000, unit="M€", decimals=1)

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 import pandas as pd
 
+from dashboard.places import normalise
 from dashboard.schema import Geo
 
 MAX_RESULTS = 8
 MAX_QUERY_CHARS = 80
-
-
-def normalise(text: str) -> str:
-    """``Château-Thierry`` → ``chateau thierry``; ``Saint-Quentin`` and ``st quentin`` stay apart."""
-    for mark in "-'’`.,;/()":
-        text = text.replace(mark, " ")
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return " ".join(plain.split())
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import pandera.pandas as pa
 
 from dashboard import parsing
 from dashboard.parsing import quote, shorten
-from dashboard.places import Places, check_commune, check_position, normalise
+from dashboard.places import Places, check_commune, normalise, position
 from dashboard.reader import LINE_COLUMN, Table
 from dashboard.report import Report
 from dashboard.schema import (
@@ -200,20 +200,28 @@ def _validate_row(row: dict, name: str, places: Places, report: Report) -> tuple
     items = parse(Op.FINANCEMENTS, parsing.parse_financements, row[Op.FINANCEMENTS]) or ()
     if items:
         out[Op.FINANCEMENTS] = parsing.format_financements(items)
-    _check_mix_total(out, items, bool(row[Op.LOGEMENTS]), name, line, report)
+    out[Derived.LOGEMENTS_RETENUS], out[Derived.LOGEMENTS_ORIGINE] = _dwellings(
+        out, items, bool(row[Op.LOGEMENTS]), name, line, report
+    )
     _check_variants(row, name, line, parse, report)
-    check_commune(out, name, line, places, report)
+    check_commune(out[Op.CODE_INSEE], out[Op.COMMUNE], name, line, places, report)
+    out[Derived.DEPARTEMENT] = out[Op.CODE_INSEE][:2]
     longitude = parse(Op.LONGITUDE, parsing.parse_coordinate, row[Op.LONGITUDE])
     latitude = parse(Op.LATITUDE, parsing.parse_coordinate, row[Op.LATITUDE])
-    check_position(out, longitude, latitude, name, line, places, report)
+    out[Op.LONGITUDE], out[Op.LATITUDE], out[Op.PRECISION_GEO] = position(
+        out, longitude, latitude, name, line, places, report
+    )
     if row[Op.CONFLIT]:
         report.warning(name, line, Op.CONFLIT, f"{row[Op.ID]} : sources en désaccord — {row[Op.CONFLIT]}")
     mix = [(row[Op.ID], item.code, item.dwellings) for item in items]
     return out, mix
 
 
-def _check_mix_total(out: dict, items: tuple, published: bool, name: str, line: int, report: Report) -> None:
-    """Mix against total; without a published total (not an unreadable one), count the mix."""
+def _dwellings(
+    out: dict, items: tuple, published: bool, name: str, line: int, report: Report
+) -> tuple[int | None, str]:
+    """The dwellings kept and where they come from, once the mix is checked against the total: the
+    published total, else (none published, not an unreadable one) the mix's count, else unknown."""
     total = sum(item.dwellings for item in items)
     if items and out[Op.LOGEMENTS] is not None and total != out[Op.LOGEMENTS]:
         report.warning(
@@ -224,20 +232,16 @@ def _check_mix_total(out: dict, items: tuple, published: bool, name: str, line: 
             f"pour {out[Op.LOGEMENTS]} logements annoncés",
         )
     if out[Op.LOGEMENTS] is not None:
-        out[Derived.LOGEMENTS_RETENUS], out[Derived.LOGEMENTS_ORIGINE] = (
-            out[Op.LOGEMENTS],
-            LOGEMENTS_PUBLISHED,
-        )
-    elif items and not published:
-        out[Derived.LOGEMENTS_RETENUS], out[Derived.LOGEMENTS_ORIGINE] = total, LOGEMENTS_FROM_MIX
+        return out[Op.LOGEMENTS], LOGEMENTS_PUBLISHED
+    if items and not published:
         report.warning(
             name,
             line,
             Op.LOGEMENTS,
             f"{out[Op.ID]} : total non publié, {total} logements comptés d'après le financement",
         )
-    else:
-        out[Derived.LOGEMENTS_RETENUS], out[Derived.LOGEMENTS_ORIGINE] = None, ""
+        return total, LOGEMENTS_FROM_MIX
+    return None, ""
 
 
 def _check_variants(row: dict, name: str, line: int, parse, report: Report) -> None:

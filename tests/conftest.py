@@ -69,7 +69,6 @@ def write_world(folder: Path, rows: list[str] | None = None) -> Path:
     (folder / "departements.geojson").write_text(
         json.dumps(feature_collection(departements)), encoding="utf-8"
     )
-    (folder / "region.geojson").write_text(json.dumps(feature_collection(departements[:1])), encoding="utf-8")
     lines = [HEADER, *(ROWS if rows is None else rows)]
     (folder / "operations.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     for name in ("acv-communes.csv", "chiffres_publies.csv", "sources.csv", "metadata.json"):

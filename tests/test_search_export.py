@@ -12,9 +12,10 @@ from dashboard import analysis
 from dashboard.dataset import load_dataset
 from dashboard.export import file_name, neutralise, operations_csv
 from dashboard.filters import FILTERS
+from dashboard.places import normalise
 from dashboard.report import Report
 from dashboard.schema import Op
-from dashboard.search import CommuneIndex, normalise
+from dashboard.search import CommuneIndex
 from dashboard.state import View
 from tests.conftest import REAL_DATA
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting, theme
@@ -15,7 +14,7 @@ NARROW_NO_BREAK_SPACE = "\u202f"  # the French thousands separator, as babel wri
 def integer(value: Any) -> str:
     """``formatting.number`` of a whole number (``1 841``), without babel's cost per call: a map's
     hover texts format thousands of them on every year change. Unknown: ``non publié``."""
-    if value is None or value is pd.NA or value != value:  # noqa: PLR0124 - NaN
+    if formatting.is_missing(value):
         return formatting.UNKNOWN
     return f"{int(value):,}".replace(",", NARROW_NO_BREAK_SPACE)
 
