@@ -18,6 +18,7 @@ from dash import Dash, Input, Output, dcc, html
 
 from dashboard import analysis
 from dashboard.dataset import COMMUNES_FILE, load_dataset
+from dashboard.filters import FILTERS
 from dashboard.report import Report
 from dashboard.schema import Derived, Op, Status
 from dashboard.settings import ASSETS_DIR, Settings
@@ -62,7 +63,9 @@ def create_app(data_dir: Path) -> Dash:
 
     @app.callback(Output(MAP_ID, "figure"), Input(YEAR_ID, "value"))
     def update_map(year):
-        frame = analysis.filter_operations(dataset.operations, dataset.mix, View(year=int(year)))
+        frame = analysis.filter_operations(
+            dataset.operations, dataset.mix, View(year=int(year)), filters=FILTERS
+        )
         delivered = frame[frame[analysis.STATUS] == Status.DELIVERED]
         per_commune = delivered.groupby(Op.CODE_INSEE)[Derived.LOGEMENTS_RETENUS].sum()
         figure = go.Figure(

@@ -22,7 +22,6 @@ REFERENCE_FILES = (
     "communes.geojson",
     "communes-anciennes.csv",
     "departements.geojson",
-    "region.geojson",
     "acv-communes.csv",
     "chiffres_publies.csv",
     "sources.csv",

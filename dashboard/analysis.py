@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -23,6 +25,9 @@ from dashboard.schema import (
     Status,
 )
 from dashboard.state import View
+
+if TYPE_CHECKING:
+    from dashboard.filters import Filter
 
 STATUS = "statut"
 CERTAINTY = "certitude"
@@ -81,28 +86,21 @@ def filter_operations(
     mix: pd.DataFrame,
     view: View,
     *,
+    filters: Sequence[Filter],
     ignore_place: bool = False,
     years: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Operations shown in ``view``, with their status at the end of ``view.year``.
+    """Operations shown in ``view``, with their status at the end of ``view.year``; each filter of
+    ``filters`` (dashboard.filters.FILTERS) says how it keeps operations.
 
-    ``years``: ``milestone_years(operations)``, computed once per dataset (``Context.milestones``).
+    ``years``: ``chronology(operations)``, computed once per dataset (``Context.milestones``).
     """
     frame = with_status(operations, view.year, years=years)
-    keep = pd.Series(True, index=frame.index)
-    if view.departements and not ignore_place:
-        keep &= frame[Derived.DEPARTEMENT].isin(view.departements)
-    if view.communes and not ignore_place:
-        keep &= frame[Op.CODE_INSEE].isin(view.communes)
-    if view.programmes:
-        keep &= frame[Op.PROGRAMME].isin(view.programmes)
-    if view.statuses:
-        keep &= frame[STATUS].isin(view.statuses)
-    if view.codes:
-        wanted = set(view.codes)
-        codes = codes_of(mix)
-        with_code = codes[codes.map(lambda found: bool(found & wanted))].index
-        keep &= frame.index.isin(with_code)
+    keep = np.ones(len(frame), dtype=bool)
+    for spec in filters:
+        chosen = view.of(spec.key)
+        if chosen and not (ignore_place and spec.place):
+            keep &= np.asarray(spec.matches(frame, mix, chosen), dtype=bool)
     return frame if keep.all() else frame[keep]
 
 

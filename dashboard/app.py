@@ -42,9 +42,9 @@ def load_context(settings: Settings) -> Context:
 class CoeurDash(Dash):
     """Dash with each page's own title in the HTML (Dash Pages would set it in the browser only)."""
 
-    def interpolate_index(self, **kwargs: Any) -> str:
+    def interpolate_index(self, **kwargs: Any) -> str:  # type: ignore[override]  # Dash lists the keywords
         kwargs["title"] = escape(pages.title_of(flask.request.path))
-        return super().interpolate_index(**kwargs)
+        return str(super().interpolate_index(**kwargs))
 
 
 def create_app(settings: Settings | None = None) -> Dash:
@@ -56,7 +56,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         use_pages=True,
         pages_folder="",  # the pages register themselves (dashboard.pages.register)
         title=TITLE,
-        update_title=None,
+        update_title=None,  # type: ignore[arg-type]  # documented: None keeps the tab's title as it is
         serve_locally=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
@@ -80,7 +80,7 @@ def create_app(settings: Settings | None = None) -> Dash:
 def _lean_validation_layout(app: Dash) -> None:
     """Dash Pages writes every page's layout and the whole shell (with every option of every filter) into
     each page, for the renderer to check the callbacks against. Their ids are all it needs."""
-    done = []
+    done: list[bool] = []
 
     @app.server.before_request  # after Dash Pages' own, which builds the layout at the first request
     def keep_ids_only() -> None:

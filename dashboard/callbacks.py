@@ -11,13 +11,12 @@ from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, 
 from dashboard import components, headline, inputs
 from dashboard.context import Context
 from dashboard.export import file_name, operations_csv
+from dashboard.filters import FILTERS
 from dashboard.ids import Ctl, Shell
-from dashboard.schema import Geo
-from dashboard.state import View, view_query
+from dashboard.state import View
 from dashboard.views import (
     COMMUNE_PREFIX,
     CONTROL_INPUTS,
-    FILTERS,
     current_context,
     route,
     shown_operations,
@@ -64,7 +63,7 @@ def _register_url_sync(app: Dash) -> None:
     @app.callback(
         Output(Shell.URL, "search"),
         Output(Ctl.YEAR, "value"),
-        *(Output(f, "value") for f in FILTERS),
+        *(Output(spec.control, "value") for spec in FILTERS),
         Output(Shell.NOTICE, "children"),
         Input(Shell.URL, "search"),
         Input(Shell.PRESENT, "n_clicks"),
@@ -81,14 +80,15 @@ def _register_url_sync(app: Dash) -> None:
         current = context.parse(inputs.as_text(search))
         if trigger in (None, Shell.URL):
             notice = html.Ul([html.Li(n) for n in current.notices]) if current.notices else None
-            return (no_update, current.year, *(list(v) for v in filter_values(current)), notice)
+            return (no_update, current.year, *control_values(current), notice)
         view = next_view(context, current, trigger, year, filters)
-        outputs = only_changes((view.year, *(list(v) for v in filter_values(view))), (year, *filters))
-        return view_query(view, default_year=context.default_year), *outputs, None
+        outputs = only_changes((view.year, *control_values(view)), (year, *filters))
+        return context.query(view), *outputs, None
 
 
-def filter_values(view: View) -> tuple[tuple[str, ...], ...]:
-    return (view.departements, view.communes, view.programmes, view.statuses, view.codes)
+def control_values(view: View) -> list[list[str]]:
+    """Each filter's dropdown value, in the order of the table."""
+    return [list(view.of(spec.key)) for spec in FILTERS]
 
 
 def _register_search(app: Dash) -> None:
@@ -159,15 +159,10 @@ def next_view(context: Context, current: View, trigger: Any, year: Any, filters:
 
 
 def export_header(context: Context, view: View, place: str | None) -> list[str]:
-    names = context.departement_names
-    communes = context.dataset.communes[Geo.NOM]
-    active = [
-        ("Départements", [names.get(c, c) for c in view.departements]),
-        ("Communes", [communes.get(c, c) for c in view.communes]),
-        ("Programmes", view.programmes),
-        ("Statuts", view.statuses),
-        ("Financements", view.codes),
-    ]
+    active = []
+    for spec in FILTERS:
+        names = spec.names(context) if spec.names and view.of(spec.key) else {}
+        active.append((spec.heading, [names.get(value, value) for value in view.of(spec.key)]))
     filters = "; ".join(
         f"{label} : {', '.join(sorted(values))}" for label, values in active if values and not place
     )

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from dash import Patch, dcc, html
+from dash.development.base_component import Component
 
 from dashboard import formatting, theme
 from dashboard.analysis import CERTAINTY, STATUS, VARIANT_CERTAINTY, VARIANT_STATUS, KeyFigures
 from dashboard.chronology import is_reported, phrase
+from dashboard.ids import Region
 from dashboard.parsing import PartialDate, format_financements
 from dashboard.schema import PRECISION_COMMUNE, Derived, Op, Total
 
@@ -47,7 +50,7 @@ def graph(component_id: str, figure=None, *, label: str, what: str, png_button_t
     )
 
 
-def search_results(matches, query: str, search: str) -> html.Div | None:
+def search_results(matches: list[Any], query: str, search: str) -> Component | None:
     """Links to the communes (or operations) found; nothing while nothing is typed."""
     if not query.strip():
         return None
@@ -82,45 +85,22 @@ def _search_meta(match) -> html.Span:
 MAX_MAP_TABLE_ROWS = 50  # communes listed at most, those with the most dwellings first
 
 
-SMALL_FRAME = 5_000  # rows under which a plain loop beats pandas' fixed cost per call (0.6 ms vs 3 ms here)
-
-
 def _map_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], int]:
     """Communes with operations, most dwellings first (at most ``MAX_MAP_TABLE_ROWS``), their status
     counts as text (in order of first appearance), and how many communes there are in all. The order
     of the rows does not depend on the year."""
-    if len(frame) <= SMALL_FRAME:
-        totals: dict[str, list] = {}
-        counts: dict[str, dict[str, int]] = {}
-        for code, name, value, status in zip(
-            frame[Op.CODE_INSEE].astype(str),
-            frame[Op.COMMUNE].astype(str),
-            frame[Derived.LOGEMENTS_RETENUS].astype("Float64").fillna(0).astype(float),
-            frame[STATUS].astype(str),
-            strict=True,
-        ):
-            entry = totals.setdefault(code, [name, 0, 0.0])
-            entry[1] += 1
-            entry[2] += value
-            per_status = counts.setdefault(code, {})
-            per_status[status] = per_status.get(status, 0) + 1
-        per_commune = pd.DataFrame.from_dict(
-            totals, orient="index", columns=["commune", "operations", "logements"]
-        )
-        pairs = [((code, status), n) for code, by_status in counts.items() for status, n in by_status.items()]
-    else:
-        columns = pd.DataFrame(
-            {
-                "code": frame[Op.CODE_INSEE].astype(str),
-                "commune": frame[Op.COMMUNE],
-                "status": frame[STATUS],
-                "logements": frame[Derived.LOGEMENTS_RETENUS].astype("Float64").fillna(0),
-            }
-        )
-        per_commune = columns.groupby("code", sort=False).agg(
-            commune=("commune", "first"), operations=("status", "size"), logements=("logements", "sum")
-        )
-        pairs = list(columns.groupby(["code", "status"], observed=True, sort=False).size().items())
+    columns = pd.DataFrame(
+        {
+            "code": frame[Op.CODE_INSEE].astype(str),
+            "commune": frame[Op.COMMUNE],
+            "status": frame[STATUS],
+            "logements": frame[Derived.LOGEMENTS_RETENUS].astype("Float64").fillna(0),
+        }
+    )
+    per_commune = columns.groupby("code", sort=False).agg(
+        commune=("commune", "first"), operations=("status", "size"), logements=("logements", "sum")
+    )
+    pairs = list(columns.groupby(["code", "status"], observed=True, sort=False).size().items())
     shown = per_commune.sort_values(["logements", "commune"], ascending=[False, True]).head(
         MAX_MAP_TABLE_ROWS
     )
@@ -166,29 +146,33 @@ def map_table(
         for code, name in acv_names.items()
         if code not in with_operations
     ]
-    header = ["Commune", "Département", "Ville Action Cœur de Ville", "Opérations", "Logements", "Statuts"]
     caption = (
         f"Les {len(shown)} communes qui comptent le plus de logements, sur {communes} avec des opérations"
         if communes > len(shown)
         else ""
     )
+    return _map_table_frame(caption, rows)
+
+
+MAP_COLUMNS = ("Commune", "Département", "Ville Action Cœur de Ville", "Opérations", "Logements", "Statuts")
+MAP_STATUS_CELL = MAP_COLUMNS.index("Statuts")
+
+
+def _map_table_frame(caption: str, rows: list[Any]) -> html.Details:
     return html.Details(
         [
             html.Summary("La carte sous forme de tableau"),
             html.Table(
                 [
                     html.Caption(caption),
-                    html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
-                    html.Tbody(rows),
+                    html.Thead(html.Tr([html.Th(h, scope="col") for h in MAP_COLUMNS])),
+                    html.Tbody(rows, id=Region.MAP_TABLE_BODY),
                 ],
                 className="data-table compact",
             ),
         ],
         className="map-table",
     )
-
-
-STATUS_CELL = 5
 
 
 def map_table_year_patch(frame: pd.DataFrame, acv_names: dict[str, str], search: str) -> Patch:
@@ -198,12 +182,12 @@ def map_table_year_patch(frame: pd.DataFrame, acv_names: dict[str, str], search:
     with_operations = set(frame[Op.CODE_INSEE].astype(str))
     without = [code for code in acv_names if code not in with_operations]
     patch = Patch()
-    body = patch["props"]["children"][1]["props"]["children"][2]["props"]["children"]
+    body = at(patch, MAP_ROWS_PATH)
     for position, code in enumerate([*shown.index, *without]):
         cells = body[position]["props"]["children"]
-        cells[0]["props"]["children"]["props"]["href"] = f"/commune/{code}{search}"
+        cells[0]["props"]["children"]["props"]["href"] = f"/commune/{code}{search}"  # Th > Link
         if position < len(shown):
-            cells[STATUS_CELL]["props"]["children"] = statuses[code]
+            cells[MAP_STATUS_CELL]["props"]["children"] = statuses[code]
     return patch
 
 
@@ -485,13 +469,13 @@ def operations_table(
         body.append(html.Tr(cells, id=f"op-row-{row[Op.ID]}"))
     if not body:
         body = [html.Tr(html.Td("Aucune opération ne correspond aux filtres.", colSpan=len(TABLE_COLUMNS)))]
+    return _operations_table_frame(table_caption(len(ordered), len(frame), column), header, body)
+
+
+def _operations_table_frame(caption: str, header: list[Any], body: list[Any]) -> html.Div:
     return html.Div(
         html.Table(
-            [
-                html.Caption(table_caption(len(ordered), len(frame), column)),
-                html.Thead(html.Tr(header)),
-                html.Tbody(body),
-            ],
+            [html.Caption(caption), html.Thead(html.Tr(header)), html.Tbody(body, id=Region.TABLE_BODY)],
             className="data-table",
         ),
         className="table-scroll",
@@ -507,12 +491,46 @@ def table_year_patch(frame: pd.DataFrame, *, search: str, sort: dict) -> Patch:
     column, descending = sort.get("column", Op.COMMUNE), sort.get("descending", False)
     ordered = sort_frame(frame, column, descending, limit=MAX_TABLE_ROWS)
     patch = Patch()
-    rows = patch["props"]["children"]["props"]["children"][2]["props"]["children"]  # Div > Table > Tbody
+    rows = at(patch, TABLE_ROWS_PATH)
     for index, row in enumerate(_records(ordered, [STATUS, Op.CODE_INSEE, *CELL_COLUMNS])):
         cells = rows[index]["props"]["children"]
         cells[0]["props"]["children"]["props"]["href"] = f"/commune/{row[Op.CODE_INSEE]}{search}"  # Th > Link
         cells[STATUS_CELL]["props"]["children"] = cell(row, STATUS)
     return patch
+
+
+def path_to(component: Any, target: str) -> list[str | int] | None:
+    """Where the component with id ``target`` is in ``component``'s tree, as a Patch addresses it."""
+    if getattr(component, "id", None) == target:
+        return []
+    children = getattr(component, "children", None)
+    items = children if isinstance(children, list | tuple) else [children]
+    for position, child in enumerate(items):
+        if isinstance(child, Component):
+            found = path_to(child, target)
+            if found is not None:
+                step: list[str | int] = ["props", "children"]
+                return [*step, position, *found] if isinstance(children, list | tuple) else [*step, *found]
+    return None
+
+
+def at(patch: Patch, path: list[str | int]) -> Any:
+    for step in path:
+        patch = patch[step]
+    return patch
+
+
+# The rows of the tables, found by their body's id in the tables as built: a year change patches them.
+def _rows_path(table: Any, body_id: str) -> list[str | int]:
+    """Where the rows of the body ``body_id`` are in ``table``."""
+    path = path_to(table, body_id)
+    if path is None:
+        raise LookupError(f"no {body_id} in the table")
+    return [*path, "props", "children"]
+
+
+MAP_ROWS_PATH = _rows_path(_map_table_frame("", []), Region.MAP_TABLE_BODY)
+TABLE_ROWS_PATH = _rows_path(_operations_table_frame("", [], []), Region.TABLE_BODY)
 
 
 def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:

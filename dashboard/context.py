@@ -12,10 +12,11 @@ from dashboard import mapgeo
 from dashboard.analysis import KeyFigures, filter_operations, key_figures
 from dashboard.chronology import Chrono, chronology
 from dashboard.dataset import Dataset
+from dashboard.filters import FILTERS
 from dashboard.mapgeo import bounds
 from dashboard.schema import PROGRAMME_ACV, Acv, Derived, Geo, Op, Partner, Src
 from dashboard.search import CommuneIndex
-from dashboard.state import View, parse_view, year_range
+from dashboard.state import View, parse_view, view_query, year_range
 
 
 @dataclass(frozen=True)
@@ -63,16 +64,16 @@ class Context:
         )
 
     @cached_property
-    def _codes(self) -> tuple[frozenset[str], frozenset[str]]:
-        return frozenset(self.departement_names), frozenset(self.dataset.communes.index)
+    def vocabularies(self) -> dict[str, frozenset[str]]:
+        """Filter key → the values a URL or a control may choose (dashboard.filters)."""
+        return {spec.key: frozenset(spec.known(self)) for spec in FILTERS}
 
     def parse(self, search: str | None) -> View:
-        departements, communes = self._codes
         return parse_view(
             search,
             years=self.years,
-            departements=departements,
-            communes=communes,
+            vocabularies=self.vocabularies,
+            filters=FILTERS,
             default_year=self.default_year,
         )
 
@@ -95,18 +96,27 @@ class Context:
     @cached_property
     def acv_detail(self) -> KeyFigures:
         """What the sources detail of the programme, whatever the view: compared with its published totals."""
-        view = View(year=self.default_year, programmes=(PROGRAMME_ACV,))
+        view = View(year=self.default_year, selected={"programmes": (PROGRAMME_ACV,)})
         return key_figures(self.operations_in(view))
 
     def view_bounds(self, view: View) -> tuple[float, float, float, float]:
         """The map's frame: the départements filtered, else the region."""
-        chosen = self.dataset.departements[self.dataset.departements[Geo.CODE].isin(view.departements)]
+        departements = self.dataset.departements
+        chosen = departements[departements[Geo.CODE].isin(view.of("departements"))]
         return bounds(chosen, margin=0.04) if len(chosen) else self.region_bounds
+
+    def query(self, view: View) -> str:
+        return view_query(view, default_year=self.default_year, filters=FILTERS)
 
     def operations_in(self, view: View, *, ignore_place: bool = False) -> pd.DataFrame:
         """``analysis.filter_operations`` with the dates parsed once for all."""
         return filter_operations(
-            self.dataset.operations, self.dataset.mix, view, ignore_place=ignore_place, years=self.milestones
+            self.dataset.operations,
+            self.dataset.mix,
+            view,
+            filters=FILTERS,
+            ignore_place=ignore_place,
+            years=self.milestones,
         )
 
     def geo_assets(self) -> dict[str, mapgeo.GeoAsset]:

@@ -23,6 +23,10 @@ from dashboard.report import Report
 QUOTE = '"'
 
 
+class EncodingLost(ValueError):
+    """The edited bytes would be read back in another encoding than the file's: nothing may be written."""
+
+
 @dataclass(frozen=True)
 class Record:
     """One record: the line it starts on, its text as in the file (line ending included), its cells."""
@@ -53,7 +57,15 @@ class CsvText:
             _edit(record, changes[index], self.separator) if index in changes else record.raw
             for index, record in enumerate(self.records)
         )
-        return (codecs.BOM_UTF8 if self.bom else b"") + text.encode(self.encoding)
+        data = (codecs.BOM_UTF8 if self.bom else b"") + text.encode(self.encoding)
+        if self.encoding != "utf-8" and not data.isascii() and _read_encoding(data) != self.encoding:
+            # A Windows-1252 file is told apart from UTF-8 by its bytes only: once an edit removes the
+            # bytes that made it plain, the rest may read back as UTF-8 (other letters) or as mixed.
+            raise EncodingLost(
+                f"{self.name} : une fois modifié, le fichier ne serait plus relu en Windows-1252 "
+                "(ses lettres accentuées changeraient) : l'enregistrer au format « CSV UTF-8 », puis relancer"
+            )
+        return data
 
 
 def read_csv_text(raw: bytes, name: str, expected: tuple[str, ...], report: Report) -> CsvText | None:
@@ -68,29 +80,51 @@ def read_csv_text(raw: bytes, name: str, expected: tuple[str, ...], report: Repo
         )
         return None
     separator = guess_separator(text.splitlines()[0], expected)
-    csv.field_size_limit(MAX_CELL_CHARS)
+    records = _records(text, name, separator, report)
+    if records is None:
+        return None
+    bom = encoding == "utf-8" and raw.startswith(codecs.BOM_UTF8)
+    file = CsvText(name, encoding, bom, separator, tuple(records))
+    if _rendered(file) != raw:
+        # Both decodings are lossless; this guards the promise never to change an untouched byte.
+        report.error(name, None, None, "le fichier ne se réécrit pas à l'identique : rien ne sera modifié")
+        return None
+    return file
+
+
+def _records(text: str, name: str, separator: str, report: Report) -> list[Record] | None:
     # The lines exactly as csv.reader gets them, so each record knows the text it came from.
     lines = io.StringIO(text, newline="").readlines()
     reader = csv.reader(iter(lines), delimiter=separator, strict=True)
     records: list[Record] = []
     start = 0
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            report.error(name, start + 1, None, f"ligne illisible ({error})")
-            return None
-        records.append(Record(start + 1, "".join(lines[start : reader.line_num]), tuple(cells)))
-        start = reader.line_num
-    bom = encoding == "utf-8" and raw.startswith(codecs.BOM_UTF8)
-    file = CsvText(name, encoding, bom, separator, tuple(records))
-    if file.render() != raw:
-        # Both decodings are lossless; this guards the promise never to change an untouched byte.
-        report.error(name, None, None, "le fichier ne se réécrit pas à l'identique : rien ne sera modifié")
+    limit = csv.field_size_limit(MAX_CELL_CHARS)
+    try:
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return records
+            except csv.Error as error:
+                report.error(name, start + 1, None, f"ligne illisible ({error})")
+                return None
+            records.append(Record(start + 1, "".join(lines[start : reader.line_num]), tuple(cells)))
+            start = reader.line_num
+    finally:
+        csv.field_size_limit(limit)  # the limit is process-wide: leave it as found
+
+
+def _rendered(file: CsvText) -> bytes | None:
+    try:
+        return file.render()
+    except EncodingLost:
         return None
-    return file
+
+
+def _read_encoding(data: bytes) -> str | None:
+    """The encoding the reader will find in ``data`` (None: it would refuse it)."""
+    decoded = decode(data, "", Report())
+    return decoded[1] if decoded else None
 
 
 def replace_file(target: Path, data: bytes) -> None:

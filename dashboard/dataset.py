@@ -33,7 +33,6 @@ from dashboard.validate import validate_operations
 OPERATIONS_FILE = "operations.csv"
 COMMUNES_FILE = "communes.geojson"
 DEPARTEMENTS_FILE = "departements.geojson"
-REGION_FILE = "region.geojson"
 ACV_FILE = "acv-communes.csv"
 TOTALS_FILE = "chiffres_publies.csv"
 SOURCES_FILE = "sources.csv"

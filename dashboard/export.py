@@ -10,8 +10,9 @@ import re
 import pandas as pd
 
 from dashboard.analysis import STATUS, VARIANT_STATUS
+from dashboard.formatting import is_missing
+from dashboard.places import normalise
 from dashboard.schema import OPERATION_COLUMNS, Derived
-from dashboard.search import normalise
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice or Google Sheets.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -27,7 +28,7 @@ EXPORT_COLUMNS = (
 
 def neutralise(value: object) -> str:
     """The text of a cell, with a leading apostrophe where it would be read as a formula."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if is_missing(value):
         return ""
     if isinstance(value, float):
         text = f"{value:.6f}".rstrip("0").rstrip(".").replace(".", ",")

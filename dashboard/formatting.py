@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-import pandas as pd
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
@@ -15,16 +14,16 @@ UNKNOWN = "non publié"
 
 
 def is_missing(value: object) -> bool:
-    """None, NaN or pd.NA (which refuses comparisons)."""
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value)  # noqa: PLR0124
+    """``None``, NaN or pandas' NA: a value that was not published."""
+    try:
+        return value is None or bool(value != value)  # noqa: PLR0124 - only NaN differs from itself
+    except TypeError:  # pandas' NA refuses to be a bool
+        return True
 
 
 def number(value: float | int | None, *, unit: str = "", decimals: int = 0) -> str:
     """``1 841`` with a narrow no-break space, or ``non publié`` when unknown."""
-    try:
-        if value is None or value != value:  # noqa: PLR0124 - NaN
-            return UNKNOWN
-    except TypeError:  # pd.NA refuses comparison
+    if value is None or is_missing(value):  # "is None" for mypy
         return UNKNOWN
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     text = format_decimal(value, format=pattern, locale=LOCALE)
@@ -33,10 +32,7 @@ def number(value: float | int | None, *, unit: str = "", decimals: int = 0) -> s
 
 def euros(value: float | None) -> str:
     """``3,3 M€`` from a million up, ``850 000 €`` below."""
-    try:
-        if value is None or value != value:  # noqa: PLR0124
-            return UNKNOWN
-    except TypeError:
+    if value is None or is_missing(value):
         return UNKNOWN
     if abs(value) >= 1_000_000:
         return number(value / 1_000_000, unit="M€", decimals=1)

@@ -179,7 +179,8 @@ def _shape(feature: dict, where: str, name: str, report: Report) -> BaseGeometry
 
 def _features(features: list, name: str, report: Report) -> gpd.GeoDataFrame | None:
     errors_before = len(report.errors)
-    codes, names, shapes, first_of = [], [], [], {}
+    codes, names, shapes = [], [], []
+    first_of: dict[str, int] = {}
     outside: list[tuple[str, BaseGeometry]] = []
     for number, feature in enumerate(features, start=1):
         where = f"objet n° {number}"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dashboard import ban
-from dashboard.csvedit import CsvText, keep_backup, read_csv_text, replace_file
+from dashboard.csvedit import CsvText, EncodingLost, keep_backup, read_csv_text, replace_file
 from dashboard.report import Report
 from dashboard.schema import OPERATION_COLUMNS, PRECISIONS, Op
 
@@ -318,7 +318,10 @@ def run(args: argparse.Namespace) -> int:
     except (ban.ServiceError, AnswerError) as error:
         return _fail(f"{path.name}: {error} ; aucun fichier écrit")
     placed = [decision for decision in decisions if isinstance(decision, Placed)]
-    data = file.render(changes_for(file, placed))
+    try:
+        data = file.render(changes_for(file, placed))
+    except EncodingLost as error:
+        return _fail(f"{error} ; aucun fichier écrit")
     try:
         written = _write(path, raw, args.out, data)
     except OSError as error:

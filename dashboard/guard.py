@@ -15,6 +15,7 @@ from typing import Any
 import dash
 import flask
 
+from dashboard.filters import FILTERS
 from dashboard.ids import Commune, Ctl, Live, Region, Shell
 from dashboard.security import error_response
 
@@ -84,10 +85,7 @@ BY_PROPERTY: dict[str, Check] = {
 }
 BY_COMPONENT: dict[tuple[str, str], Check] = {
     (Ctl.YEAR, "value"): number,
-    **{
-        (control, "value"): texts
-        for control in (Ctl.DEPARTEMENT, Ctl.COMMUNE, Ctl.PROGRAMME, Ctl.STATUS, Ctl.CODE)
-    },
+    **{(spec.control, "value"): texts for spec in FILTERS},
     (Region.READY, "data"): flag,
     (Region.SORT, "data"): mapping,
     (Commune.READY, "data"): text,

@@ -52,6 +52,8 @@ class Region:
     UNDATED: Final = "region-undated"
     TABLE: Final = "region-table"
     MAP_TABLE: Final = "region-map-table"
+    MAP_TABLE_BODY: Final = "region-map-table-body"
+    TABLE_BODY: Final = "region-table-body"
     SORT: Final = "region-sort"
     SORT_BUTTON: Final = "region-sort-button"  # pattern-matching type
 

@@ -4,11 +4,10 @@ clamped to the data's period or kept to the known vocabularies. A forged request
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from dashboard.schema import FINANCING_CODES, PROGRAMMES, STATUSES
-from dashboard.state import MAX_VALUES, MAX_YEAR_DIGITS, View, year_range
+from dashboard.state import MAX_VALUES, MAX_YEAR_DIGITS, FilterSpec, View, year_range
 
 
 def as_text(value: Any, default: str = "") -> str:
@@ -52,7 +51,7 @@ def as_codes(value: Any, allowed: Collection[str] | None = None) -> tuple[str, .
     return tuple(dict.fromkeys(item for item in texts if allowed is None or item in allowed))
 
 
-def as_sort(value: Any, columns: Collection[str], default_column: str) -> dict:
+def as_sort(value: Any, columns: Collection[str], default_column: str) -> dict[str, Any]:
     """``{"column": <a sortable column>, "descending": bool}`` from whatever the sort store holds."""
     value = value if isinstance(value, dict) else {}
     column = value.get("column")
@@ -74,26 +73,19 @@ def clicked_code(click: Any) -> str | None:
 
 def controls_view(
     year: Any,
-    departements: Any,
-    communes: Any,
-    programmes: Any,
-    statuses: Any,
-    codes: Any,
+    values: Mapping[str, Any],
     *,
+    filters: Sequence[FilterSpec],
     presentation: bool = False,
     years: tuple[int, int] | None = None,
-    departement_codes: Collection[str] | None = None,
-    commune_codes: Collection[str] | None = None,
+    vocabularies: Mapping[str, Collection[str]] | None = None,
 ) -> View:
-    """The view the controls describe. Without the data's vocabularies (``years``, codes) the values are
-    only given their types; the fixed vocabularies (programmes, statuses, financing codes) always apply."""
+    """The view the controls describe (``values``: filter key → the control's value). Without the data's
+    ``years`` and ``vocabularies`` the values are only given their types."""
     default = years[1] if years else year_range([])[1]
+    known = vocabularies or {}
     return View(
         year=as_year(year, default=default, years=years),
-        departements=as_codes(departements, departement_codes),
-        communes=as_codes(communes, commune_codes),
-        programmes=as_codes(programmes, PROGRAMMES),
-        statuses=as_codes(statuses, STATUSES),
-        codes=as_codes(codes, FINANCING_CODES),
+        selected={spec.key: as_codes(values.get(spec.key), known.get(spec.key)) for spec in filters},
         presentation=presentation is True,
     )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import dash
 from dash import dcc, html
 
 from dashboard.context import Context
+from dashboard.filters import FILTERS, Filter
 from dashboard.ids import Ctl, Shell
-from dashboard.schema import FINANCING_CODES, FINANCING_LABELS, PROGRAMMES, STATUSES
 
 PLAY_INTERVAL_MS = 2500  # one year every 2.5 s: time to read the map before it changes
 
@@ -88,23 +90,10 @@ def _dropdown(component_id: str, options: list, placeholder: str, label: str) ->
     )
 
 
-def filters(context: Context) -> html.Div:
-    departements = [
-        {"label": f"{name} ({code})", "value": code}
-        for code, name in sorted(context.departement_names.items())
-    ]
+def filters(context: Context, table: Sequence[Filter] = FILTERS) -> html.Div:
     return html.Div(
         [
-            _dropdown(Ctl.DEPARTEMENT, departements, "Tous", "Département"),
-            _dropdown(Ctl.COMMUNE, context.commune_options(), "Toutes", "Commune"),
-            _dropdown(Ctl.PROGRAMME, [{"label": p, "value": p} for p in PROGRAMMES], "Tous", "Programme"),
-            _dropdown(Ctl.STATUS, [{"label": s, "value": s} for s in STATUSES], "Tous", "Statut"),
-            _dropdown(
-                Ctl.CODE,
-                [{"label": f"{c} — {FINANCING_LABELS[c]}", "value": c} for c in FINANCING_CODES],
-                "Tous",
-                "Financement",
-            ),
+            *(_dropdown(spec.control, spec.options(context), spec.placeholder, spec.label) for spec in table),
             html.Button("Réinitialiser", id=Ctl.RESET, className="reset-button"),
         ],
         className="filters",

@@ -14,7 +14,7 @@ from dashboard.geo import INSIDE_TOLERANCE_DEG, contains
 from dashboard.history import History, de, french_date, history_of, name_key
 from dashboard.parsing import quote
 from dashboard.report import Report
-from dashboard.schema import PRECISION_COMMUNE, PRECISIONS, Derived, Geo, Op
+from dashboard.schema import PRECISION_COMMUNE, PRECISIONS, Geo, Op
 
 INSEE = re.compile(r"[0-9]{5}|2[AB][0-9]{3}")
 LOST_ZERO = re.compile(r"([0-9]{4})(?:[.,]0+)?")  # 02691 saved as a number: 2691 or 2691.0
@@ -36,17 +36,21 @@ class Places:
         return cls(names, shapes, (west, south, east, north), history_of(communes))
 
 
+SEPARATORS = "-_'’`.,;/()"  # read as spaces: « Château-Thierry », « L’Île », « code_insee »
+
+
 @functools.lru_cache(maxsize=4096)
 def normalise(name: str) -> str:
-    """Compare names regardless of case, accents, hyphens and apostrophes."""
+    """Names compared regardless of case, accents, hyphens, apostrophes and punctuation:
+    ``Château-Thierry`` → ``chateau thierry``; ``Saint-Quentin`` and ``st quentin`` stay apart."""
+    for mark in SEPARATORS:
+        name = name.replace(mark, " ")
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    return " ".join(plain.replace("-", " ").replace("'", " ").replace("_", " ").split())
+    return " ".join(plain.split())
 
 
-def check_commune(out: dict, name: str, line: int, places: Places, report: Report) -> None:
-    """The code is a known commune and the name is its name; sets the ``departement``."""
-    code = out[Op.CODE_INSEE]
-    out[Derived.DEPARTEMENT] = code[:2]
+def check_commune(code: str, commune: str, name: str, line: int, places: Places, report: Report) -> None:
+    """The code is a known commune and ``commune`` (the name given, if any) is its name."""
     if not code:
         return  # reported as a missing value
     if not INSEE.fullmatch(code):
@@ -61,18 +65,17 @@ def check_commune(out: dict, name: str, line: int, places: Places, report: Repor
         report.error(name, line, Op.CODE_INSEE, _unknown_code(code, places.history))
         return
     official = places.names[code]
-    given = out[Op.COMMUNE]
-    if given and normalise(given) != normalise(official) and name_key(given) != name_key(official):
-        renamed = places.history.former_name(given, today=code)
+    if commune and normalise(commune) != normalise(official) and name_key(commune) != name_key(official):
+        renamed = places.history.former_name(commune, today=code)
         if renamed:
-            message = f"{quote(given)} : ancien nom ; {renamed[0].notice()}, nom retenu"
+            message = f"{quote(commune)} : ancien nom ; {renamed[0].notice()}, nom retenu"
             report.warning(name, line, Op.COMMUNE, message)
             return
         report.error(
             name,
             line,
             Op.COMMUNE,
-            f"{quote(out[Op.COMMUNE])} ne correspond pas au code {code}, qui est « {official} »",
+            f"{quote(commune)} ne correspond pas au code {code}, qui est « {official} »",
         )
 
 
@@ -87,26 +90,26 @@ def _unknown_code(code: str, history: History) -> str:
     )
 
 
-def check_position(
-    out: dict,
+def position(
+    row: dict,
     longitude: float | None,
     latitude: float | None,
     name: str,
     line: int,
     places: Places,
     report: Report,
-) -> None:
-    """Both coordinates or neither, a precision with them, the point in its commune; sets them in ``out``.
+) -> tuple[float | None, float | None, str]:
+    """Longitude, latitude and precision kept for ``row``, once checked: both coordinates or neither, a
+    precision with them, the point in its commune. Without a position: ``None, None, "commune"``.
 
     ``longitude`` and ``latitude`` are the parsed cells (``None`` if empty or already reported).
     """
-    given = bool(out[Op.LONGITUDE]), bool(out[Op.LATITUDE])
-    precision = out[Op.PRECISION_GEO]
+    given = bool(row[Op.LONGITUDE]), bool(row[Op.LATITUDE])
+    precision = row[Op.PRECISION_GEO]
     if given[0] != given[1]:
         column, other = (Op.LATITUDE, Op.LONGITUDE) if given[0] else (Op.LONGITUDE, Op.LATITUDE)
         report.error(name, line, column, f"absente alors que la {other} est donnée : les deux vont ensemble")
     if longitude is None or latitude is None:
-        out[Op.LONGITUDE] = out[Op.LATITUDE] = None
         if not any(given) and precision and precision != PRECISION_COMMUNE:
             report.error(
                 name,
@@ -115,13 +118,18 @@ def check_position(
                 f"précision {quote(precision)} sans coordonnées : attendu longitude et latitude, "
                 "ou « commune »",
             )
-        out[Op.PRECISION_GEO] = PRECISION_COMMUNE
-        return
-    out[Op.LONGITUDE], out[Op.LATITUDE] = longitude, latitude
+        return None, None, PRECISION_COMMUNE
     if not precision:
         expected = ", ".join(PRECISIONS)
         report.error(name, line, Op.PRECISION_GEO, f"coordonnées données sans précision : attendu {expected}")
-    area = places.shapes.get(out[Op.CODE_INSEE])
+    _check_inside(row[Op.CODE_INSEE], longitude, latitude, name, line, places, report)
+    return longitude, latitude, precision
+
+
+def _check_inside(
+    code: str, longitude: float, latitude: float, name: str, line: int, places: Places, report: Report
+) -> None:
+    area = places.shapes.get(code)
     if area is not None and contains(area, longitude, latitude):
         return
     if area is not None and contains(area, latitude, longitude):
@@ -137,7 +145,7 @@ def check_position(
             f"{west} et {east} et une latitude entre {south} et {north}, en degrés décimaux (WGS84)",
         )
     elif area is not None:
-        message = f"le point ({longitude:g}, {latitude:g}) n'est pas dans la commune {out[Op.CODE_INSEE]}"
+        message = f"le point ({longitude:g}, {latitude:g}) n'est pas dans la commune {code}"
         report.error(name, line, Op.LONGITUDE, message)
 
 

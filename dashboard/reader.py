@@ -55,13 +55,19 @@ class Table:
 
 def _line_of(data: bytes | str, position: int) -> int:
     """Line number (from 1) of ``position``, line breaks counted as the CSV parser does."""
-    cr, lf = ("\r", "\n") if isinstance(data, str) else (b"\r", b"\n")
-    return data.count(lf, 0, position) + data.count(cr, 0, position) - data.count(cr + lf, 0, position) + 1
+    if isinstance(data, str):
+        text = data[:position]
+        return text.count("\n") + text.count("\r") - text.count("\r\n") + 1
+    head = data[:position]
+    return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
 
 
 def _is_latin(text: str) -> bool:
-    """Whether decoded characters are ones a French file holds (Latin letters, typographic punctuation)."""
-    return all(ord(char) < 0x180 or 0x2000 <= ord(char) <= 0x20CF for char in text)
+    """Whether decoded characters are ones a French file holds (Latin letters, typographic punctuation).
+    Not the C1 controls (U+0080–U+009F): as UTF-8 they are Windows-1252 bytes such as « Â\x8c »."""
+    return all(
+        (ord(char) < 0x180 and not 0x80 <= ord(char) < 0xA0) or 0x2000 <= ord(char) <= 0x20CF for char in text
+    )
 
 
 def decode(raw: bytes, name: str, report: Report) -> tuple[str, str] | None:
@@ -214,7 +220,8 @@ def _records(text: str, name: str, separator: str, report: Report) -> list[tuple
     limit = csv.field_size_limit(MAX_CELL_CHARS)
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
-        records, start = [], 1
+        records: list[tuple[int, list[str]]] = []
+        start = 1
         while True:
             try:
                 record = next(reader)

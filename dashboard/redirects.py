@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 import flask
@@ -80,7 +81,7 @@ def candidates_for(segment: str, communes, history: History) -> list[tuple[str, 
     return sorted({(former.today, former.name) for former in formers})
 
 
-def _to(code: str, former: str | None, *, status: int) -> flask.Response:
+def _to(code: str, former: str | None, *, status: int) -> Any:
     query = [(key, value) for key, value in flask.request.args.items(multi=True) if key != FORMER_KEY]
     if former is not None:
         query.append((FORMER_KEY, former))

@@ -4,13 +4,13 @@ by its name, residence or street (``square acary``, ``rue carnot``), leading to 
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from dashboard.history import history_of
+from dashboard.places import normalise
 from dashboard.schema import Geo, Op
 
 MAX_RESULTS = 8
@@ -28,14 +28,6 @@ class Kind:
     COMMUNE = 0
     FORMER = 1
     OPERATION = 2
-
-
-def normalise(text: str) -> str:
-    """``Château-Thierry`` → ``chateau thierry``; ``Saint-Quentin`` and ``st quentin`` stay apart."""
-    for mark in "-'’`.,;/()":
-        text = text.replace(mark, " ")
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return " ".join(plain.split())
 
 
 def search_key(text: str) -> str:
@@ -130,9 +122,9 @@ class CommuneIndex:
                 entry = _Entry("", "", Kind.OPERATION, code, title, detail, fragment)
                 scored.append((found, Kind.OPERATION, 0, len(title), title, code, entry))
         for entry in self._entries:
-            found = rank(text, entry.key)
+            exact = rank(text, entry.key)
             short = rank(text, entry.short) if entry.short != entry.key else None
-            best = min((r for r in (found, short) if r is not None), default=None)
+            best = min((r for r in (exact, short) if r is not None), default=None)
             if best is not None:
                 ops = self._operations.get(entry.code, 0)
                 scored.append((best, entry.kind, -ops, len(entry.title), entry.title, entry.code, entry))

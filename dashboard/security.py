@@ -89,7 +89,7 @@ def hide_versions(app: dash.Dash) -> None:
         values["disable_version_check"] = True
         return values
 
-    app._config = config
+    app._config = config  # type: ignore[method-assign]  # Dash has no hook for its page config
 
 
 class QuietRequestHandler(WSGIRequestHandler):

@@ -18,7 +18,7 @@ import pandera.pandas as pa
 from dashboard import parsing
 from dashboard.dwellings import Readings, typology_count
 from dashboard.parsing import quote, shorten
-from dashboard.places import Places, check_commune, check_position, normalise
+from dashboard.places import Places, check_commune, normalise, position
 from dashboard.reader import LINE_COLUMN, Table
 from dashboard.report import Report
 from dashboard.schema import (
@@ -216,10 +216,13 @@ def _validate_row(row: dict, name: str, places: Places, report: Report) -> tuple
     out[Derived.LOGEMENTS_ORIGINE] = readings.origin
     _report_dwellings(out, items, readings, bool(row[Op.LOGEMENTS]), name, line, report)
     _report_inferences(row, name, line, report)
-    check_commune(out, name, line, places, report)
+    check_commune(out[Op.CODE_INSEE], out[Op.COMMUNE], name, line, places, report)
+    out[Derived.DEPARTEMENT] = out[Op.CODE_INSEE][:2]
     longitude = parse(Op.LONGITUDE, parsing.parse_coordinate, row[Op.LONGITUDE])
     latitude = parse(Op.LATITUDE, parsing.parse_coordinate, row[Op.LATITUDE])
-    check_position(out, longitude, latitude, name, line, places, report)
+    out[Op.LONGITUDE], out[Op.LATITUDE], out[Op.PRECISION_GEO] = position(
+        out, longitude, latitude, name, line, places, report
+    )
     if row[Op.CONFLIT]:
         report.warning(name, line, Op.CONFLIT, f"{row[Op.ID]} : sources en désaccord — {row[Op.CONFLIT]}")
     mix = [(row[Op.ID], item.code, item.dwellings) for item in items]

@@ -14,6 +14,7 @@ from dash.exceptions import MissingCallbackContextException, PreventUpdate
 from dashboard import analysis, inputs
 from dashboard.context import Context
 from dashboard.figures.timeline import year_marks
+from dashboard.filters import FILTERS
 from dashboard.ids import Ctl, Shell
 from dashboard.schema import Geo, Op
 from dashboard.state import View
@@ -21,8 +22,8 @@ from dashboard.state import View
 COMMUNE_PREFIX = "/commune/"
 CONTEXT_KEY = "COEUR_CONTEXT"  # flask config: the function giving the data being served (dashboard.live)
 REPORT_URL_KEY = "COEUR_REPORT_URL"
-FILTERS = (Ctl.DEPARTEMENT, Ctl.COMMUNE, Ctl.PROGRAMME, Ctl.STATUS, Ctl.CODE)
-CONTROL_INPUTS = [Input(Ctl.YEAR, "value"), *(Input(f, "value") for f in FILTERS)]
+# The controls, in the order of the callbacks' arguments: the year, then each filter of the table.
+CONTROL_INPUTS = [Input(Ctl.YEAR, "value"), *(Input(spec.control, "value") for spec in FILTERS)]
 
 
 def current_context() -> Context:
@@ -67,21 +68,20 @@ def back_link(search: str) -> str:
 
 
 def view_of(
-    year: Any, filters: Sequence[Any], *, presentation: bool = False, context: Context | None = None
+    year: Any, values: Sequence[Any], *, presentation: bool = False, context: Context | None = None
 ) -> View:
     """The view the controls show. Their values come from the browser and may be forged: any type is
     taken (dashboard.inputs); with ``context`` the year is clamped to the data's period and filters keep
     known codes."""
-    vocabularies = (
-        {}
-        if context is None
-        else {
-            "years": context.years,
-            "departement_codes": context.departement_names,
-            "commune_codes": context.dataset.communes.index,
-        }
+    chosen = dict(zip((spec.key for spec in FILTERS), values, strict=True))
+    return inputs.controls_view(
+        year,
+        chosen,
+        filters=FILTERS,
+        presentation=presentation,
+        years=context.years if context else None,
+        vocabularies=context.vocabularies if context else None,
     )
-    return inputs.controls_view(year, *filters, presentation=presentation, **vocabularies)
 
 
 def shown_operations(context: Context, view: View, code: str | None) -> tuple[pd.DataFrame, str | None]:
@@ -99,8 +99,11 @@ def commune_path(click: Any) -> Any:
 
 
 def only_the_year_changed(view: View) -> bool:
-    """The year moved and nothing else did: with no status filter, the operations shown are the same."""
-    return set(ctx.triggered_prop_ids) == {f"{Ctl.YEAR}.value"} and not view.statuses
+    """The year moved and nothing else did: with no filter that follows the year (the status), the
+    operations shown are the same."""
+    return set(ctx.triggered_prop_ids) == {f"{Ctl.YEAR}.value"} and not any(
+        view.of(spec.key) for spec in FILTERS if spec.follows_year
+    )
 
 
 def timeline_year_patch(context: Context, frame: pd.DataFrame, year: int) -> Any:

@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Set up and run every test, browser tests included (headless Debian chromium).
+# Set up, lint, type-check, then run every test, browser tests included (headless Debian chromium).
+# Arguments go to pytest: scripts/test.sh -m "not browser" is the fast subset (no browser, no benchmark).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/mypy dashboard
 exec .venv/bin/python -m pytest "$@"

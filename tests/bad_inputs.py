@@ -503,7 +503,8 @@ CASES = [
         (
             f"{CSV}:2: nature: « rénovation » : attendu l'une des valeurs acquisition-amélioration ; "
             "reconversion ; "
-            "requalification ; réhabilitation ; restructuration ; démolition-reconstruction ; démolition et conservation partielles ; construction "
+            "requalification ; réhabilitation ; restructuration ; démolition-reconstruction ; "
+            "démolition et conservation partielles ; construction "
             "neuve, "
             "ou vide",
         ),

@@ -10,6 +10,7 @@ import pytest
 from dashboard import analysis
 from dashboard.analysis import CERTAINTY, STATUS, VARIANT_CERTAINTY, VARIANT_STATUS, Range, Years
 from dashboard.dataset import load_dataset
+from dashboard.filters import FILTERS
 from dashboard.parsing import parse_date
 from dashboard.report import Report
 from dashboard.schema import PROGRAMME_ACV, Derived, Op
@@ -134,14 +135,16 @@ def expected(op_id: str, year: int) -> tuple[str, str]:
 
 @pytest.mark.parametrize("year", YEARS)
 def test_each_shipped_operation_says_only_what_the_sources_support(dataset, year):
-    shown = analysis.filter_operations(dataset.operations, dataset.mix, View(year=year))
+    shown = analysis.filter_operations(dataset.operations, dataset.mix, View(year=year), filters=FILTERS)
     found = {op_id: (s, c) for op_id, s, c in zip(shown.index, shown[STATUS], shown[CERTAINTY], strict=True)}
     assert found == {op_id: expected(op_id, year) for op_id in SHIPPED}
 
 
 def acv(dataset, year: int) -> analysis.KeyFigures:
-    view = View(year=year, programmes=(PROGRAMME_ACV,))
-    return analysis.key_figures(analysis.filter_operations(dataset.operations, dataset.mix, view))
+    view = View(year=year, selected={"programmes": (PROGRAMME_ACV,)})
+    return analysis.key_figures(
+        analysis.filter_operations(dataset.operations, dataset.mix, view, filters=FILTERS)
+    )
 
 
 def test_the_programme_s_dwellings_are_a_range_computed_by_hand(dataset):
@@ -171,13 +174,15 @@ def test_key_figures_by_state_match_hand_computed_ranges(dataset, year, state, o
 
 def test_an_open_ended_reading_makes_the_total_open_ended(dataset):
     view = View(year=2022)
-    figures = analysis.key_figures(analysis.filter_operations(dataset.operations, dataset.mix, view))
+    figures = analysis.key_figures(
+        analysis.filter_operations(dataset.operations, dataset.mix, view, filters=FILTERS)
+    )
     assert figures.dwellings_range.high is None  # the Friche: at least 74 dwellings
     assert figures.dwellings_range.low == 344 + 74 + 46
 
 
 def test_the_financing_chart_s_gaps_name_their_operations(dataset):
-    shown = analysis.filter_operations(dataset.operations, dataset.mix, View(year=2022))
+    shown = analysis.filter_operations(dataset.operations, dataset.mix, View(year=2022), filters=FILTERS)
     gaps = {gap.operation: (gap.mix_total, gap.dwellings) for gap in analysis.mix_gaps(shown, dataset.mix)}
     assert gaps == {
         "compiegne-quai-des-roses": (32, Range(30, 32)),
@@ -202,5 +207,5 @@ def test_the_financing_chart_s_gaps_name_their_operations(dataset):
     ],
 )
 def test_each_state_is_said_in_words_that_say_how_it_is_known(dataset, op_id, year, words):
-    shown = analysis.filter_operations(dataset.operations, dataset.mix, View(year=year))
+    shown = analysis.filter_operations(dataset.operations, dataset.mix, View(year=year), filters=FILTERS)
     assert analysis.phrases(shown)[op_id] == words

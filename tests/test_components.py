@@ -11,6 +11,7 @@ from bench.synthetic import write_data_dir
 from dashboard import components
 from dashboard.app import load_context
 from dashboard.figures import timeline
+from dashboard.ids import Region
 from dashboard.settings import Settings
 from dashboard.state import View
 
@@ -77,16 +78,27 @@ def test_a_crowded_timeline_draws_the_first_operations_by_date_and_says_so(crowd
     assert sorted(firsts[op_id] for op_id in drawn) == sorted(firsts.values())[: timeline.MAX_OPERATIONS]
 
 
-def test_the_map_table_is_the_same_whichever_way_it_is_counted(monkeypatch):
+def test_the_map_table_counts_each_commune_s_operations_by_status():
     from dashboard.app import load_context as load
     from dashboard.state import View
     from tests.conftest import REAL_DATA as real
 
     context = load(Settings(data_dir=real))
     frame = context.operations_in(View(year=2021))
-    looped = components.map_table(frame, context.acv_names, context.departement_names, "?annee=2021")
-    monkeypatch.setattr(components, "SMALL_FRAME", 0)  # the pandas path, taken above 5,000 operations
-    grouped = components.map_table(frame, context.acv_names, context.departement_names, "?annee=2021")
-    as_sent = [json.dumps(table, cls=plotly.utils.PlotlyJSONEncoder) for table in (looped, grouped)]
-    assert as_sent[0] == as_sent[1]
-    assert "1 en travaux, 1 livr\\u00e9e" in as_sent[0]  # Senlis (JSON escapes the accent)
+    table = components.map_table(frame, context.acv_names, context.departement_names, "?annee=2021")
+    as_sent = json.dumps(table, cls=plotly.utils.PlotlyJSONEncoder)
+    assert "1 en travaux, 1 livr\\u00e9e" in as_sent  # Senlis (JSON escapes the accent)
+
+
+def test_the_year_patches_address_the_tables_bodies_by_id():
+    for table, path, body in [
+        (components._operations_table_frame("", [], []), components.TABLE_ROWS_PATH, Region.TABLE_BODY),
+        (components._map_table_frame("", []), components.MAP_ROWS_PATH, Region.MAP_TABLE_BODY),
+    ]:
+        tree = json.loads(json.dumps(table, cls=plotly.utils.PlotlyJSONEncoder))
+        *to_body, _, _ = path
+        for step in to_body:
+            tree = tree[step]
+        assert tree["props"]["id"] == body
+    assert components.STATUS_CELL == [c for c, _ in components.TABLE_COLUMNS].index(components.STATUS)
+    assert components.MAP_COLUMNS[components.MAP_STATUS_CELL] == "Statuts"

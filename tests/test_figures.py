@@ -24,7 +24,11 @@ def context():
 
 
 def views():
-    return [View(year=2021), View(year=2019, departements=("60",)), View(year=2018, statuses=("livrée",))]
+    return [
+        View(year=2021),
+        View(year=2019, selected={"departements": ("60",)}),
+        View(year=2018, selected={"statuses": ("livrée",)}),
+    ]
 
 
 def builders(context, view):

@@ -7,6 +7,7 @@ import pytest
 from dashboard import analysis, headline
 from dashboard.analysis import Range
 from dashboard.dataset import load_dataset
+from dashboard.filters import FILTERS
 from dashboard.report import Report
 from dashboard.schema import PROGRAMME_ACV
 from dashboard.state import View
@@ -68,8 +69,10 @@ def dataset():
 
 
 def acv_figures(dataset, year):
-    view = View(year=year, programmes=(PROGRAMME_ACV,))
-    return analysis.key_figures(analysis.filter_operations(dataset.operations, dataset.mix, view))
+    view = View(year=year, selected={"programmes": (PROGRAMME_ACV,)})
+    return analysis.key_figures(
+        analysis.filter_operations(dataset.operations, dataset.mix, view, filters=FILTERS)
+    )
 
 
 def test_the_lead_puts_the_published_totals_beside_the_detail_published(dataset):
@@ -108,7 +111,10 @@ def test_a_year_after_the_latest_source_is_called_a_projection(dataset):
 
 def test_the_financing_note_names_each_gap(dataset):
     shown = analysis.filter_operations(
-        dataset.operations, dataset.mix, View(year=2022, programmes=(PROGRAMME_ACV,))
+        dataset.operations,
+        dataset.mix,
+        View(year=2022, selected={"programmes": (PROGRAMME_ACV,)}),
+        filters=FILTERS,
     )
     figures = analysis.key_figures(shown)
     mix_total = int(dataset.mix[dataset.mix["id"].isin(shown.index)]["logements"].sum())

@@ -18,8 +18,10 @@ from dashboard import components, guard
 from dashboard.app import create_app
 from dashboard.context import build_context
 from dashboard.dataset import load_dataset
+from dashboard.filters import FILTERS
 from dashboard.ids import Ctl, Region
 from dashboard.report import Report
+from dashboard.schema import FINANCING_CODES, PROGRAMMES, STATUSES
 from dashboard.settings import Settings
 from dashboard.state import parse_view
 from tests.conftest import REAL_DATA
@@ -172,14 +174,31 @@ QUERIES = [
 def test_a_malformed_query_falls_back_to_defaults_with_a_notice(
     query: str, year: int, notice: str | None
 ) -> None:
-    view = parse_view(query, years=(2018, 2026), departements={"02", "60"}, communes={"02691"})
+    view = parse_view(
+        query, years=(2018, 2026), vocabularies=vocabularies({"02", "60"}, {"02691"}), filters=FILTERS
+    )
     assert view.year == year
     assert (notice in view.notices) if notice else view.notices == ()
 
 
 def test_repeated_filters_are_kept_once() -> None:
-    view = parse_view("?dep=60&dep=60&dep=02", years=(2018, 2026), departements={"02", "60"}, communes=set())
-    assert view.departements == ("60", "02")
+    view = parse_view(
+        "?dep=60&dep=60&dep=02",
+        years=(2018, 2026),
+        vocabularies=vocabularies({"02", "60"}, set()),
+        filters=FILTERS,
+    )
+    assert view.of("departements") == ("60", "02")
+
+
+def vocabularies(departements: set[str], communes: set[str]) -> dict[str, set[str] | tuple[str, ...]]:
+    return {
+        "departements": departements,
+        "communes": communes,
+        "programmes": PROGRAMMES,
+        "statuses": STATUSES,
+        "codes": FINANCING_CODES,
+    }
 
 
 @pytest.mark.parametrize("query, notice", [(q, n) for q, _, n in QUERIES if n])

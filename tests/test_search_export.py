@@ -11,9 +11,11 @@ import pytest
 from dashboard import analysis
 from dashboard.dataset import load_dataset
 from dashboard.export import file_name, neutralise, operations_csv
+from dashboard.filters import FILTERS
+from dashboard.places import normalise
 from dashboard.report import Report
 from dashboard.schema import Op
-from dashboard.search import CommuneIndex, normalise
+from dashboard.search import CommuneIndex
 from dashboard.state import View
 from tests.conftest import REAL_DATA
 
@@ -80,7 +82,9 @@ def test_cells_that_could_run_as_formulas_are_neutralised(value, expected):
 
 
 def test_the_csv_opens_in_a_french_spreadsheet_with_the_view_on_top(dataset):
-    frame = analysis.filter_operations(dataset.operations, dataset.mix, View(year=2021, departements=("60",)))
+    frame = analysis.filter_operations(
+        dataset.operations, dataset.mix, View(2021, {"departements": ("60",)}), filters=FILTERS
+    )
     data = operations_csv(frame, header_lines=["Filtres : département Oise", "Situation fin 2021"])
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data[3:].decode("utf-8")), delimiter=";"))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import Any
+
 import plotly.graph_objects as go
 
 from dashboard import formatting, theme
@@ -10,10 +11,10 @@ from dashboard import formatting, theme
 NARROW_NO_BREAK_SPACE = "\u202f"  # the French thousands separator, as babel writes it
 
 
-def integer(value) -> str:
+def integer(value: Any) -> str:
     """``formatting.number`` of a whole number (``1 841``), without babel's cost per call: a map's
     hover texts format thousands of them on every year change. Unknown: ``non publié``."""
-    if value is None or value is pd.NA or value != value:  # noqa: PLR0124 - NaN
+    if formatting.is_missing(value):
         return formatting.UNKNOWN
     return f"{int(value):,}".replace(",", NARROW_NO_BREAK_SPACE)
 
@@ -23,7 +24,7 @@ def count_of(count: int, singular: str) -> str:
     return f"{integer(count)} {singular if count <= 1 else singular + 's'}"
 
 
-def merged(base: dict, overrides: dict) -> dict:
+def merged(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
     """``base`` updated by ``overrides`` key by key, nested dicts merged as ``Layout.update`` does."""
     out = dict(base)
     for key, value in overrides.items():
@@ -33,7 +34,7 @@ def merged(base: dict, overrides: dict) -> dict:
     return out
 
 
-def base_layout(**overrides) -> dict:
+def base_layout(**overrides: Any) -> dict[str, Any]:
     layout = {
         "font": {"family": theme.FONT, "color": theme.TEXT, "size": 14},
         "separators": theme.PLOTLY_SEPARATORS,
@@ -45,7 +46,7 @@ def base_layout(**overrides) -> dict:
     return merged(layout, overrides)
 
 
-def figure(data: list[dict], layout: dict) -> go.Figure:
+def figure(data: list[dict[str, Any]], layout: dict[str, Any]) -> go.Figure:
     """A typed figure from plain dicts, without checking each property on the way in.
 
     Checking (``go.Figure``'s default) takes 5 to 10 times as long as building the figure and runs on

@@ -8,6 +8,7 @@ errs on the large side, so that the real one, drawn in the browser, fits inside 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -45,7 +46,9 @@ def _mercator(lat: float) -> float:
     return math.log(math.tan(math.pi / 4 + math.radians(max(min(lat, 85.0), -85.0)) / 2))
 
 
-def projector(bounds: tuple[float, float, float, float], plot_px: tuple[float, float]):
+def projector(
+    bounds: tuple[float, float, float, float], plot_px: tuple[float, float]
+) -> Callable[[float, float], tuple[float, float]]:
     """lon, lat → pixels of a plot area of ``plot_px``, the view ``bounds`` fitted inside it."""
     minx, miny, maxx, maxy = bounds
     width, height = plot_px

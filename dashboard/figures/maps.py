@@ -6,7 +6,7 @@ symbol is reported by a source, a hollow one is a forecast, grey means no inform
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import geopandas as gpd
 import numpy as np
@@ -87,7 +87,7 @@ def class_codes(frame: pd.DataFrame) -> np.ndarray:
 
 
 def marker_sizes(
-    dwellings, largest: int, *, pixels=(theme.MARKER_MIN_PX, theme.MARKER_MAX_PX)
+    dwellings: Any, largest: int, *, pixels: tuple[float, float] = (theme.MARKER_MIN_PX, theme.MARKER_MAX_PX)
 ) -> list[float]:
     """Marker area proportional to dwellings; unknown dwellings get the smallest marker."""
     values = pd.Series(dwellings).astype("Float64").fillna(0).to_numpy(dtype=float)
@@ -101,7 +101,7 @@ def _escape(text: object) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def dwellings_text(low, high, origin) -> str:
+def dwellings_text(low: Any, high: Any, origin: str) -> str:
     """« 39 à 55 ⚠ (deux lectures) », « 18 (calculé) », « au moins 74 », « non publié »."""
     if low is None or low is pd.NA or low != low:  # noqa: PLR0124 - NaN
         return integer(None)
@@ -192,7 +192,7 @@ def _commune_hovers(frame: pd.DataFrame, table: pd.DataFrame, codes: np.ndarray)
     ]
 
 
-def _class_trace(index: int) -> dict:
+def _class_trace(index: int) -> dict[str, Any]:
     kind = CLASSES[index]
     hollow = kind.symbol.endswith("-open") or kind.symbol.endswith("-open-dot")
     return {
@@ -220,7 +220,7 @@ def region_marker_data(
     presentation: bool = False,
     extra: tuple[Label, ...] | list[Label] = (),
     view_bounds: tuple[float, float, float, float] | None = None,
-) -> dict[int, dict]:
+) -> dict[int, dict[str, Any]]:
     """The regional map's symbols and their labels: all that a year change moves."""
     table = per_commune(frame)
     sizes = marker_sizes(table["low"], largest_commune)
@@ -237,7 +237,7 @@ def region_marker_data(
         font_px=LABEL_FONT_PX[presentation],
         bounds=view_bounds,
     )
-    data: dict[int, dict] = {}
+    data: dict[int, dict[str, Any]] = {}
     for rank, index in enumerate(CLASS_TRACES):
         chosen = np.flatnonzero(table["class"].to_numpy() == rank)
         data[index] = {
@@ -263,7 +263,7 @@ def region_trace_data(
     partners: dict[str, tuple[str, float, float]] | None = None,
     presentation: bool = False,
     view_bounds: tuple[float, float, float, float] | None = None,
-) -> dict[int, dict]:
+) -> dict[int, dict[str, Any]]:
     """Everything that changes with the view, trace by trace (the geometry never does). ``partners``:
     code → (name, lon, lat) of the communes named by the sources with no operation detailed."""
     with_operations = set(frame[Op.CODE_INSEE].astype(str))
@@ -272,7 +272,7 @@ def region_trace_data(
     # A partner is drawn as its outline: its name keeps a little way off the point, as beside a symbol.
     extra = [Label(f"partner-{code}", name, lon, lat, 10.0) for code, (name, lon, lat) in partners.items()]
     largest = largest_commune or int(max(frame[Derived.LOGEMENTS_RETENUS].fillna(0).sum(), 1))
-    data: dict[int, dict] = {
+    data: dict[int, dict[str, Any]] = {
         ACV_COMMUNES: {
             "locations": acv_only,
             "z": [1] * len(acv_only),
@@ -300,7 +300,7 @@ def region_trace_data(
     return data
 
 
-def _with_marker_sizes(trace: dict, values: dict) -> dict:
+def _with_marker_sizes(trace: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
     values = dict(values)
     size = values.pop("marker.size", None)
     out = merged(trace, values)
@@ -388,7 +388,9 @@ def font_size(presentation: bool) -> int:
     return 20 if presentation else 14
 
 
-def base_map_layout(view_bounds: tuple[float, float, float, float], *, presentation: bool = False) -> dict:
+def base_map_layout(
+    view_bounds: tuple[float, float, float, float], *, presentation: bool = False
+) -> dict[str, Any]:
     """The map's frame: the view's bounds, no background map, no legend over it."""
     minx, miny, maxx, maxy = view_bounds
     return base_layout(
@@ -429,7 +431,7 @@ def spread_positions(frame: pd.DataFrame, radius: float = COMMUNE_SPREAD_DEG) ->
     return pd.DataFrame({"lon": lon, "lat": lat}, index=frame.index)
 
 
-def commune_marker_data(frame: pd.DataFrame, largest_op: int) -> dict[int, dict]:
+def commune_marker_data(frame: pd.DataFrame, largest_op: int) -> dict[int, dict[str, Any]]:
     """The commune map's symbols: one per operation, co-located ones spread apart."""
     positions = spread_positions(frame)
     classes = class_codes(frame)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,7 +32,7 @@ def span(date: PartialDate) -> tuple[datetime.date, datetime.date]:
     return first, last + datetime.timedelta(days=1)
 
 
-def label(row: dict) -> str:
+def label(row: dict[str, Any]) -> str:
     place = row[Op.NOM] or row[Op.ADRESSE] or row[Op.ID]
     return f"{row[Op.COMMUNE]} · {place}"
 
@@ -144,7 +145,7 @@ def timeline_figure(frame: pd.DataFrame, *, year: int, presentation: bool = Fals
     )
 
 
-def _bars(part: pd.DataFrame, name: str, kind: str, variant: bool) -> dict:
+def _bars(part: pd.DataFrame, name: str, kind: str, variant: bool) -> dict[str, Any]:
     """One bar trace: solid when a source reports the date, hatched when it is a plan (a forecast)."""
     colour = theme.STATUS_COLOURS[part["status"].iloc[0]]
     forecast = kind == KIND_FORECAST
@@ -176,7 +177,7 @@ def _bars(part: pd.DataFrame, name: str, kind: str, variant: bool) -> dict:
     }
 
 
-def year_marks(year: int) -> dict:
+def year_marks(year: int) -> dict[str, Any]:
     """The dotted line at the end of ``year`` and its label: all that a year change moves on the timeline."""
     end_of_year = datetime.date(year + 1, 1, 1).isoformat()
     return {

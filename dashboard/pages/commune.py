@@ -8,6 +8,7 @@ from typing import Any
 import dash
 import pandas as pd
 from dash import Dash, Input, Output, dcc, html, no_update
+from dash.development.base_component import Component
 
 from dashboard import analysis, components, headline
 from dashboard.context import Context
@@ -266,7 +267,7 @@ def summary(context: Context, code: str, frame: pd.DataFrame, view: View) -> lis
 
 
 def panels(context: Context, frame: pd.DataFrame, view: View, code: str = "") -> tuple:
-    sheets = [
+    sheets: list[Component] = [
         components.operation_sheet(row, sources=context.source_titles, report_url=report_url())
         for _, row in analysis_rows(frame)
     ] or [html.P("Aucune opération publiée dans cette commune pour la vue choisie.", className="empty")]

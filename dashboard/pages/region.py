@@ -13,6 +13,7 @@ from dashboard.context import Context
 from dashboard.figures import maps
 from dashboard.figures.mix import mix_figure
 from dashboard.figures.timeline import timeline_figure, undated
+from dashboard.filters import FILTERS
 from dashboard.formatting import plural
 from dashboard.ids import Region, Shell
 from dashboard.legend import map_legend
@@ -77,19 +78,20 @@ def region_map(context: Context, frame: pd.DataFrame, view: View) -> Any:
 
 def perimeter(context: Context, view: View) -> headline.Perimeter:
     names = context.dataset.communes[Geo.NOM]
-    places = [names.get(c, c) for c in view.communes] or [
-        context.departement_names.get(c, c) for c in view.departements
+    places = [names.get(c, c) for c in view.of("communes")] or [
+        context.departement_names.get(c, c) for c in view.of("departements")
     ]
-    return headline.Perimeter(headline.place_words(places, REGION_NAME), view.programmes)
+    return headline.Perimeter(headline.place_words(places, REGION_NAME), view.of("programmes"))
 
 
 def filters_words(view: View) -> str:
     """The filters a title does not already say (status, financing), in words."""
-    parts = []
-    if view.statuses:
-        parts.append("statut " + headline.place_words(list(view.statuses), ""))
-    if view.codes:
-        parts.append("financement " + headline.place_words(list(view.codes), ""))
+    said = ("departements", "communes", "programmes")  # the title says them
+    parts = [
+        f"{spec.label.lower()} {headline.place_words(list(view.of(spec.key)), '')}"
+        for spec in FILTERS
+        if spec.key not in said and view.of(spec.key)
+    ]
     return " ; ".join(parts)
 
 
@@ -293,7 +295,7 @@ def panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
     patch["layout"]["font"]["size"] = maps.font_size(view.presentation)
     patch["layout"]["geo"]["lonaxis"]["range"] = [bounds[0], bounds[2]]
     patch["layout"]["geo"]["lataxis"]["range"] = [bounds[1], bounds[3]]
-    patch["layout"]["uirevision"] = "map-" + "-".join(view.departements)
+    patch["layout"]["uirevision"] = "map-" + "-".join(view.of("departements"))
     mix = analysis.mix_summary(frame, context.dataset.mix)
     gaps = analysis.mix_gaps(frame, context.dataset.mix)
     mix_total = int(context.dataset.mix[context.dataset.mix["id"].isin(frame.index)]["logements"].sum())
@@ -340,8 +342,11 @@ def _register_tables(app: Dash) -> None:
         return {"column": column, "descending": descending}
 
 
-def tables(context: Context, frame: pd.DataFrame, view: View, *, search: str, sort: dict) -> tuple:
+def tables(
+    context: Context, frame: pd.DataFrame, view: View, *, search: str, sort: dict[str, Any]
+) -> tuple[Any, Any]:
     """The operations table and the map's table; after a year step, only the cells a year changes."""
+    map_table: Any
     if only_the_year_changed(view) and len(frame):  # same operations: only statuses and links move
         map_table = components.map_table_year_patch(frame, context.acv_names, search)
         if sort["column"] != analysis.STATUS:

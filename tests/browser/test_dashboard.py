@@ -9,6 +9,7 @@ import pytest
 
 from dashboard import analysis, formatting
 from dashboard.dataset import load_dataset
+from dashboard.filters import FILTERS
 from dashboard.report import Report
 from dashboard.state import View
 from tests.browser.conftest import wait_for_idle, wait_for_location, wait_for_map
@@ -20,8 +21,8 @@ def dataset():
     return load_dataset(REAL_DATA, Report())
 
 
-def expected_figures(dataset, **view):
-    frame = analysis.filter_operations(dataset.operations, dataset.mix, View(**view))
+def expected_figures(dataset, *, year, **selected):
+    frame = analysis.filter_operations(dataset.operations, dataset.mix, View(year, selected), filters=FILTERS)
     return analysis.key_figures(frame)
 
 

@@ -1,0 +1,81 @@
+"""The filter table is the one place a filter is declared: a row added to a copy of it reaches the URL,
+the controls and the analysis, and the app's callbacks and guard follow the table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dashboard import layout
+from dashboard.app import create_app, load_context
+from dashboard.filters import FILTERS, Filter, fixed, in_column, plain
+from dashboard.ids import Ctl
+from dashboard.schema import NATURES, Op
+from dashboard.settings import Settings
+from dashboard.state import View, parse_view, view_query
+
+NATURE = Filter(
+    "natures", "nature", "ctl-nature", "Nature", "Natures", "Toutes",
+    known=fixed(NATURES), options=plain(NATURES), matches=in_column(Op.NATURE),
+)  # fmt: skip
+TABLE = (*FILTERS, NATURE)
+
+
+@pytest.fixture(scope="module")
+def context(tmp_path_factory):
+    from tests.conftest import write_world
+
+    return load_context(Settings(data_dir=write_world(tmp_path_factory.mktemp("world") / "data")))
+
+
+def vocabularies(context) -> dict:
+    return {**context.vocabularies, NATURE.key: frozenset(NATURE.known(context))}
+
+
+def test_a_new_filter_is_read_from_and_written_to_the_url(context) -> None:
+    view = parse_view(
+        "?annee=2021&nature=reconversion&nature=inconnue&dep=60",
+        years=context.years,
+        vocabularies=vocabularies(context),
+        filters=TABLE,
+    )
+    assert view.of("natures") == ("reconversion",) and view.of("departements") == ("60",)
+    assert view.notices == ("Nature inconnu ignoré : « inconnue ».",)
+    assert view_query(view, default_year=context.default_year, filters=TABLE) == (
+        "?annee=2021&dep=60&nature=reconversion"
+    )
+
+
+def test_a_new_filter_gets_its_dropdown_with_its_options(context) -> None:
+    controls = layout.filters(context, TABLE)
+    dropdowns = {c.id: c for c in controls._traverse() if getattr(c, "id", None) and hasattr(c, "options")}
+    assert list(dropdowns) == [spec.control for spec in TABLE]
+    assert [o["value"] for o in dropdowns["ctl-nature"].options] == list(NATURES)
+    labels = [c.children for c in controls._traverse() if getattr(c, "id", None) == "ctl-nature-label"]
+    assert labels == ["Nature"]
+
+
+def test_a_new_filter_keeps_the_operations_it_matches(context) -> None:
+    from dashboard.analysis import filter_operations
+
+    dataset = context.dataset
+    every = filter_operations(dataset.operations, dataset.mix, View(2022), filters=TABLE)
+    kept = filter_operations(
+        dataset.operations, dataset.mix, View(2022, {"natures": ("reconversion",)}), filters=TABLE
+    )
+    assert len(every) == 3
+    assert sorted(kept.index) == ["co-deux", "sq-un"]
+    assert set(kept[Op.NATURE]) == {"reconversion"}
+
+
+def test_the_app_s_controls_callbacks_and_guard_follow_the_table(world: Path) -> None:
+    from dashboard import guard
+
+    app = create_app(Settings(data_dir=world))
+    sync = next(key for key in app.callback_map if key.startswith(".._pages_location.search"))
+    outputs = [part.rsplit(".", 1)[0] for part in sync.strip(".").split("...")]
+    assert outputs == ["_pages_location", Ctl.YEAR, *(spec.control for spec in FILTERS), "shell-notice"]
+    inputs = [dep["id"] for dep in app.callback_map[sync]["inputs"]]
+    assert inputs[-len(FILTERS) - 1 :] == [Ctl.YEAR, *(spec.control for spec in FILTERS)]
+    assert all(guard.BY_COMPONENT[(spec.control, "value")] is guard.texts for spec in FILTERS)
