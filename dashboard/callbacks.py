@@ -8,9 +8,9 @@ from typing import Any
 
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard import components, inputs
+from dashboard import components, export, inputs
 from dashboard.context import Context
-from dashboard.export import file_name, operations_csv
+from dashboard.export import file_name
 from dashboard.ids import Ctl, Shell
 from dashboard.schema import Geo
 from dashboard.state import View, view_query
@@ -46,18 +46,20 @@ def register(app: Dash) -> None:
     @app.callback(
         Output(Shell.DOWNLOAD, "data"),
         Input(Shell.EXPORT_CSV, "n_clicks"),
+        Input(Shell.EXPORT_TIDY, "n_clicks"),
+        Input(Shell.EXPORT_XLSX, "n_clicks"),
         State(Shell.URL, "pathname"),
         State(Shell.URL, "search"),
         prevent_initial_call=True,
     )
-    def export_csv(_clicks: Any, pathname: Any, search: Any) -> Any:
+    def export_file(_csv: Any, _tidy: Any, _xlsx: Any, pathname: Any, search: Any) -> Any:
         context = current_context()
         kind, code = route(pathname, context)
         view = context.parse(inputs.as_text(search))
         frame, place = shown_operations(context, view, code if kind == "commune" else None)
-        lines = export_header(context, view, place)
-        name = file_name(place or "hauts-de-france", str(view.year)) + ".csv"
-        return dcc.send_bytes(operations_csv(frame, header_lines=lines), name)
+        chosen = EXPORTS.get(ctx.triggered_id, "csv")  # a forged request may name no button
+        body, extension = export.build(chosen, frame, export_view(context, view, place))
+        return dcc.send_bytes(body, file_name(place or "hauts-de-france", str(view.year)) + extension)
 
 
 def _register_url_sync(app: Dash) -> None:
@@ -158,27 +160,26 @@ def next_view(context: Context, current: View, trigger: Any, year: Any, filters:
     return view_of(year, filters, presentation=current.presentation, context=context)
 
 
-def export_header(context: Context, view: View, place: str | None) -> list[str]:
+EXPORTS = {Shell.EXPORT_CSV: "csv", Shell.EXPORT_TIDY: "tidy", Shell.EXPORT_XLSX: "xlsx"}
+
+
+def export_view(context: Context, view: View, place: str | None) -> list[tuple[str, str]]:
     names = context.departement_names
     communes = context.dataset.communes[Geo.NOM]
-    active = [
+    filters = [
         ("Départements", [names.get(c, c) for c in view.departements]),
         ("Communes", [communes.get(c, c) for c in view.communes]),
-        ("Programmes", view.programmes),
-        ("Statuts", view.statuses),
-        ("Financements", view.codes),
+        ("Programmes", list(view.programmes)),
+        ("Statuts", list(view.statuses)),
+        ("Financements", list(view.codes)),
     ]
-    filters = "; ".join(
-        f"{label} : {', '.join(sorted(values))}" for label, values in active if values and not place
+    return export.describe_view(
+        place=place,
+        filters=[] if place else filters,
+        year=view.year,
+        data_date=context.dataset.metadata.get("date_donnees", ""),
+        sources=list(context.source_titles.values()),
     )
-    return [
-        "Cœur de Ville — opérations Action Cœur de Ville de Clésence en Hauts-de-France",
-        f"Périmètre : {place or 'Hauts-de-France'}",
-        f"Filtres : {filters or 'aucun'}",
-        f"Situation à la fin de {view.year}",
-        f"Données du {context.dataset.metadata.get('date_donnees', 'date inconnue')}",
-        "Sources : " + " ; ".join(context.source_titles.values()),
-    ]
 
 
 def only_changes(values: tuple, shown: tuple) -> tuple:

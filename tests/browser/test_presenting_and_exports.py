@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 
+import openpyxl
 import pytest
 
 from tests.browser.conftest import start_server, wait_for_idle, wait_for_location, wait_for_map
@@ -157,7 +158,7 @@ def test_the_csv_export_has_the_view_on_top_the_rows_shown_and_no_live_formula(
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw[3:].decode("utf-8")), delimiter=";"))
     assert rows[2] == ["Filtres : Départements : Oise, Pas-de-Calais"]  # sorted, whatever the URL order
-    assert rows[3] == ["Situation à la fin de 2021"]
+    assert rows[3] == ["Année : 2021 (situation à la fin de l'année)"]
     header_at = next(i for i, row in enumerate(rows) if row[:1] == ["id"])
     header, body = rows[header_at], rows[header_at + 1 :]
     assert {row[0] for row in body} == {
@@ -173,9 +174,29 @@ def test_the_csv_export_has_the_view_on_top_the_rows_shown_and_no_live_formula(
     assert arras[header.index("nom")] == "<script>alert(1)</script>"
     beauvais = next(row for row in body if row[0] == "beauvais-rue-carnot")
     assert beauvais[header.index("adresse")] == "'+33 1 23 45"
+    assert arras[header.index("code_insee")] == '="62041"'  # a constant: shown as the text 62041
     for row in body:
         for cell in row:
-            assert not cell.startswith(("=", "+", "@")) and not re.match(r"-\D", cell)
+            constant = re.fullmatch(r'="\d+"', cell)
+            assert constant or (not cell.startswith(("=", "+", "@")) and not re.match(r"-\D", cell))
+
+
+def test_the_spreadsheet_exports_download_the_commune_shown(server, page, tmp_path):
+    page.page.goto(server.url + "/commune/02691?annee=2021")
+    page.page.wait_for_selector("#commune-operations .op-sheet")
+    saved = {}
+    for button in ("#shell-export-xlsx", "#shell-export-tidy"):
+        with page.page.expect_download() as download:
+            page.page.click(button)
+        saved[button] = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved[button])
+    assert saved["#shell-export-xlsx"].name == "coeur-de-ville_saint-quentin_2021.xlsx"
+    book = openpyxl.load_workbook(saved["#shell-export-xlsx"])
+    assert book.sheetnames == ["Opérations", "Vue", "Dictionnaire"]
+    codes = {row[3] for row in book["Opérations"].iter_rows(min_row=2, values_only=True)}
+    assert codes == {"02691"}
+    assert saved["#shell-export-tidy"].name == "coeur-de-ville_saint-quentin_2021_tableau.csv"
+    assert saved["#shell-export-tidy"].read_bytes()[3:].startswith(b'"id";"programme"')
 
 
 def test_markup_in_the_data_is_shown_as_text(hostile_server, page):
