@@ -9,7 +9,7 @@ from typing import Any
 import flask
 from dash import Dash
 
-from dashboard import callbacks, freshness, guard, layout, pages, security, views
+from dashboard import callbacks, freshness, guard, layout, opendata, pages, security, views
 from dashboard.context import Context
 from dashboard.live import DataError, LiveContext  # noqa: F401 - DataError: what create_app raises
 from dashboard.mapgeo import GeoAsset
@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     callbacks.register(app)
     freshness.register(app, holder)
     _geo_routes(app, holder.geo_asset)
+    opendata.register(app, holder.get, settings.data_dir)
     _not_found_status(app, holder.get)
     security.configure_security(app, settings)
     guard.configure_guard(app)
@@ -106,6 +107,8 @@ def _not_found_status(app: Dash, get_context: Callable[[], Context]) -> None:
     def status(response: flask.Response) -> flask.Response:
         path = flask.request.path
         if response.status_code != 200 or not response.mimetype == "text/html":
+            return response
+        if flask.request.endpoint not in ("/", "/<path:path>"):  # pages of our own, not Dash's
             return response
         kind, _ = views.route(path, get_context())
         if kind in ("unknown", "unknown-commune"):

@@ -124,6 +124,9 @@ def footer(context: Context) -> html.Footer:
                 f"Licence des référentiels : {metadata.get('licence', '')}. Limites communales au millésime "
                 f"{metadata.get('geometrie_millesime', '')} : quelques communes ont fusionné depuis."
             ),
+            html.P(
+                html.A("Données ouvertes : fichiers, licence et dictionnaire des données", href="/donnees/")
+            ),
         ],
         className="footer",
     )
