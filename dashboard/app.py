@@ -9,7 +9,7 @@ from typing import Any
 import flask
 from dash import Dash
 
-from dashboard import callbacks, freshness, guard, layout, opendata, pages, security, views
+from dashboard import callbacks, embed, freshness, guard, layout, opendata, pages, security, views
 from dashboard.context import Context
 from dashboard.live import DataError, LiveContext  # noqa: F401 - DataError: what create_app raises
 from dashboard.mapgeo import GeoAsset
@@ -71,6 +71,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     freshness.register(app, holder)
     _geo_routes(app, holder.geo_asset)
     opendata.register(app, holder.get, settings.data_dir)
+    embed.register(app, holder.get)
     _not_found_status(app, holder.get)
     security.configure_security(app, settings)
     guard.configure_guard(app)
