@@ -9,7 +9,18 @@ from typing import Any
 import flask
 from dash import Dash
 
-from dashboard import callbacks, embed, freshness, guard, layout, opendata, pages, security, views
+from dashboard import (
+    callbacks,
+    embed,
+    freshness,
+    guard,
+    imagecaption,
+    layout,
+    opendata,
+    pages,
+    security,
+    views,
+)
 from dashboard.context import Context
 from dashboard.live import DataError, LiveContext  # noqa: F401 - DataError: what create_app raises
 from dashboard.mapgeo import GeoAsset
@@ -72,6 +83,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     _geo_routes(app, holder.geo_asset)
     opendata.register(app, holder.get, settings.data_dir)
     embed.register(app, holder.get)
+    imagecaption.register(app, holder.get)
     _not_found_status(app, holder.get)
     security.configure_security(app, settings)
     guard.configure_guard(app)

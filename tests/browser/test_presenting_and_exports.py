@@ -219,7 +219,28 @@ def test_the_png_export_gives_an_image_named_after_what_it_shows(server, page, t
     data = saved.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-    assert width > 400 and height > 300
+    assert (width, height) == (1600, 900)  # fit for a slide
+    layout = page.page.evaluate("window.coeurLastImage.layout")
+    assert layout["title"]["text"] == "<b>Carte — Compiègne — situation fin 2021</b>"
+    caption = layout["annotations"][-1]["text"]
+    assert "Périmètre : Compiègne" in caption and "Sources : " in caption
+    assert "données du 26 novembre 2026" in caption
+    assert page.foreign_requests() == []
+
+
+def test_a_png_of_the_region_names_its_filters(server, page, tmp_path):
+    open_region(page.page, server.url + "/?annee=2021&dep=60")
+    wait_for_idle(page.page)
+    with page.page.expect_download() as download:
+        page.page.locator("#region-mix").locator("xpath=..").locator(".png-button").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    data = saved.read_bytes()
+    assert (int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")) == (1600, 900)
+    layout = page.page.evaluate("window.coeurLastImage.layout")
+    title = "Logements par financement — Hauts-de-France — situation fin 2021"
+    assert layout["title"]["text"] == f"<b>{title}</b>"
+    assert "Filtres : Départements : Oise" in layout["annotations"][-1]["text"]
     assert page.foreign_requests() == []
 
 
