@@ -121,11 +121,20 @@ def test_search_finds_a_commune_with_or_without_accents(server, page, typed, exp
     page.page.wait_for_selector(f"h1:has-text('{expected}')")
 
 
-def test_each_operation_has_a_prefilled_error_report_link(server, page):
+def test_each_operation_has_a_prefilled_error_report_link_once_an_address_is_set(server, page, tmp_path):
     page.page.goto(server.url + "/commune/02722")
     page.page.wait_for_selector("#commune-operations .op-sheet")
-    href = page.page.locator("#op-soissons-rue-saint-christophe a.report-link").get_attribute("href")
-    assert "soissons-rue-saint-christophe" in href
+    assert page.page.locator("a.report-link").count() == 0  # no address configured: no link
+    data = tmp_path / "data"
+    shutil.copytree(REAL_DATA, data)
+    reporting = start_server(data, report_url="mailto:signalement@ville.example?subject=Erreur {id}")
+    try:
+        page.page.goto(reporting.url + "/commune/02722")
+        page.page.wait_for_selector("#commune-operations .op-sheet")
+        href = page.page.locator("#op-soissons-rue-saint-christophe a.report-link").get_attribute("href")
+    finally:
+        reporting.stop()
+    assert href == "mailto:signalement@ville.example?subject=Erreur soissons-rue-saint-christophe"
 
 
 @pytest.fixture
