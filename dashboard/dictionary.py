@@ -12,6 +12,7 @@ from dashboard.schema import (
     DATE_COLUMNS,
     DECIMAL_COLUMNS,
     INTEGER_COLUMNS,
+    OPERATION_COLUMNS,
     Derived,
     Op,
 )
@@ -54,7 +55,11 @@ CONTRACT: Final = (
         "stable slug, unique (`arras-rue-diderot`)",
         "identifiant stable et unique (`arras-rue-diderot`)",
     ),
-    Entry((Op.PROGRAMME,), "`ACV` or `hors ACV`", "`ACV` ou `hors ACV`"),
+    Entry(
+        (Op.PROGRAMME,),
+        "`ACV`, `hors ACV`, or `non précisé` when the source does not say",
+        "`ACV`, `hors ACV`, ou `non précisé` quand la source ne le dit pas",
+    ),
     Entry(
         (Op.COMMUNE, Op.CODE_INSEE),
         "official name and 5-character INSEE code, as text (`02691`)",
@@ -68,17 +73,19 @@ CONTRACT: Final = (
     Entry(
         (Op.NATURE,),
         "`acquisition-amélioration`, `reconversion`, `requalification`, `réhabilitation`, `restructuration`, "
-        "`démolition-reconstruction`, `construction neuve`, or empty (not stated)",
+        "`démolition-reconstruction`, `démolition et conservation partielles`, `construction neuve`, "
+        "or empty (not stated)",
         "`acquisition-amélioration`, `reconversion`, `requalification`, `réhabilitation`, `restructuration`, "
-        "`démolition-reconstruction`, `construction neuve`, ou vide (non précisée)",
+        "`démolition-reconstruction`, `démolition et conservation partielles`, `construction neuve`, "
+        "ou vide (non précisée)",
     ),
     Entry((Op.DESCRIPTION,), "the published description", "la description publiée"),
     Entry(
         (Op.LOGEMENTS,),
         "total dwellings as published; empty if not published "
-        '(the app then counts the mix, marked "calculé")',
-        "nombre total de logements publié ; vide s'il ne l'est pas (le tableau de bord compte alors le "
-        "financement, marqué « calculé »)",
+        '(the app then adds the published financing or typology counts, marked "calculé")',
+        "nombre total de logements publié ; vide s'il ne l'est pas (le tableau de bord additionne alors "
+        "les nombres publiés du financement ou de la typologie, marqué « calculé »)",
     ),
     Entry(
         (Op.FINANCEMENTS,),
@@ -134,6 +141,20 @@ CONTRACT: Final = (
         "désaccord entre les sources, en toutes lettres",
     ),
     Entry((Op.REMARQUES,), "caveats in words", "réserves, en toutes lettres"),
+    # Optional columns of the contract's second README table (being added on main; rows() and the README
+    # check skip them while schema.OPERATION_COLUMNS does not list them).
+    Entry(
+        ("logements_min",),
+        "the lower reading where the sources allow two (Ordener: « 64 PLAI et LU » then « 45 PLAI »: 64 if "
+        "the 45 are among the 64, 109 otherwise); say why in `conflit`",
+        "la lecture basse quand les sources en permettent deux ; la raison est dans `conflit`",
+    ),
+    Entry(
+        ("inferences",),
+        "values deduced, not published as such: `champ=explication` items separated by `|`; each is shown "
+        "with « déduit » and reported by `check`",
+        "valeurs déduites, non publiées telles quelles : éléments `champ=explication` séparés par `|`",
+    ),
 )
 
 # Columns the exports add to the contract's: computed by the dashboard, never published as such.
@@ -157,19 +178,21 @@ def plain(text: str) -> str:
 
 
 def rows(*, derived: bool = True) -> list[tuple[str, str, str]]:
-    """(column, type, French description), one per column, in the order of the contract."""
+    """(column, type, French description), one per column, in the order of the contract's columns."""
     entries = CONTRACT + (DERIVED if derived else ())
-    return [(column, kind_of(column), plain(entry.fr)) for entry in entries for column in entry.columns]
+    described = {column: entry for entry in entries for column in entry.columns}
+    order = [*OPERATION_COLUMNS, *(column for entry in DERIVED for column in entry.columns)]
+    return [(column, kind_of(column), plain(described[column].fr)) for column in order if column in described]
 
 
-def readme_table() -> list[str]:
-    """The README's contract table rows, as they must read."""
-    lines = ["| column | content |", "|---|---|"]
-    for entry in CONTRACT:
-        names = ", ".join(f"`{column}`" for column in entry.columns)
-        lines.append(f"| {names} | {entry.en} |")
-    return lines
+def readme_rows() -> list[str]:
+    """The rows of the README's contract tables, as they must read, in order."""
+    return [
+        "| " + ", ".join(f"`{column}`" for column in entry.columns) + f" | {entry.en} |"
+        for entry in CONTRACT
+        if all(column in OPERATION_COLUMNS for column in entry.columns)
+    ]
 
 
-def covered() -> tuple[str, ...]:
-    return tuple(column for entry in CONTRACT for column in entry.columns)
+def covered() -> set[str]:
+    return {column for entry in CONTRACT for column in entry.columns if column in OPERATION_COLUMNS}

@@ -16,7 +16,7 @@ import pytest
 from dashboard import analysis, dictionary, export
 from dashboard.dataset import load_dataset
 from dashboard.report import Report
-from dashboard.schema import Op
+from dashboard.schema import OPERATION_COLUMNS, Op
 from dashboard.state import View
 from tests.conftest import REAL_DATA, REPO
 
@@ -123,16 +123,16 @@ def test_the_tidy_csv_is_the_table_alone_with_quoted_text(frame):
     assert beauvais[header.index(Op.ADRESSE)] == '\'=HYPERLINK("http://evil")'
 
 
-def test_the_readme_contract_table_is_the_dictionary():
-    readme = (REPO / "README.md").read_text(encoding="utf-8").splitlines()
-    start = readme.index("| column | content |")
-    assert readme[start : start + len(dictionary.CONTRACT) + 2] == dictionary.readme_table()
+def test_the_readme_contract_tables_are_the_dictionary():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Contract of `operations.csv`", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    assert rows == dictionary.readme_rows()
 
 
-def test_the_dictionary_covers_the_contract_in_order():
-    from dashboard.schema import OPERATION_COLUMNS
-
-    assert dictionary.covered() == OPERATION_COLUMNS
+def test_the_dictionary_covers_the_contract():
+    assert dictionary.covered() == set(OPERATION_COLUMNS)
+    assert [row[0] for row in dictionary.rows(derived=False)] == list(OPERATION_COLUMNS)
 
 
 # --- LibreOffice Calc, French -------------------------------------------------------------------------------

@@ -77,8 +77,9 @@ def test_the_files_are_versioned_with_the_data(world):
     original = metadata.read_text(encoding="utf-8")
     try:
         metadata.write_text(original.replace("}", ', "note": "nouvelle version"}', 1), encoding="utf-8")
-        past = time.time() - 10  # not "being written" any more for the reloader
-        os.utime(metadata, (past, past))
+        past = time.time() - 10  # files written a second ago may still be being written: not reloaded yet
+        for path in world.iterdir():
+            os.utime(path, (past, past))
         after = client.get("/donnees/operations.csv")
     finally:
         metadata.write_text(original, encoding="utf-8")
