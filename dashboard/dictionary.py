@@ -31,7 +31,7 @@ POSITION_COLUMNS: Final = (Op.LONGITUDE, Op.LATITUDE)
 
 
 def kind_of(column: str) -> str:
-    if column in INTEGER_COLUMNS:
+    if column in INTEGER_COLUMNS or column == Derived.LOGEMENTS_RETENUS:
         return Kind.INTEGER
     if column in DECIMAL_COLUMNS or column in POSITION_COLUMNS:
         return Kind.DECIMAL

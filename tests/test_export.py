@@ -54,11 +54,13 @@ def test_the_workbook_has_typed_operations_the_view_and_the_dictionary(frame):
     cell = dict(zip(names, amiens, strict=True))
     assert (cell[Op.CODE_INSEE].value, cell[Op.CODE_INSEE].data_type) == ("60159", "s")
     assert rows["saint-quentin-rue-du-mail"][names.index(Op.CODE_INSEE)].value == "02691"
-    assert (cell[Op.LOGEMENTS].value, cell[Op.LOGEMENTS].data_type) == (39, "n")
+    assert (cell[Op.SURFACE_M2].value, cell[Op.SURFACE_M2].data_type) == (3395, "n")
+    mail = dict(zip(names, rows["saint-quentin-rue-du-mail"], strict=True))
+    assert (mail[Op.LOGEMENTS].value, mail[Op.LOGEMENTS].data_type) == (11, "n")
     assert (cell[Op.BUDGET_EUR].value, cell[Op.BUDGET_EUR].data_type) == (5_900_000, "n")
     assert cell[Op.LATITUDE].data_type == "n"
     assert (cell[Op.DEBUT_TRAVAUX].value, cell[Op.DEBUT_TRAVAUX].data_type) == ("2019-09", "s")  # partial
-    assert cell[Op.SURFACE_M2].value == 3395 and cell[Op.COMMERCES].value is None  # unknown stays empty
+    assert cell[Op.COMMERCES].value is None  # unknown stays empty
 
 
 def test_no_cell_of_the_workbook_is_a_formula(frame):
@@ -118,7 +120,7 @@ def test_the_tidy_csv_is_the_table_alone_with_quoted_text(frame):
     amiens = next(row for row in rows if row[0] == "compiegne-rue-d-amiens")
     assert amiens[header.index(Op.CODE_INSEE)] == "60159" and amiens[header.index(Op.BUDGET_EUR)] == "5900000"
     line = next(line for line in lines if line.startswith('"compiegne-rue-d-amiens"'))
-    assert ';"60159";' in line and ";39;" in line  # text quoted, numbers bare
+    assert ';"60159";' in line and ";3395;" in line  # text quoted, numbers bare
     beauvais = next(row for row in rows if row[0] == "beauvais-rue-carnot")
     assert beauvais[header.index(Op.ADRESSE)] == '\'=HYPERLINK("http://evil")'
 
@@ -169,7 +171,7 @@ def assert_kept(names: list[str], rows: dict[str, list]) -> None:
     code = rows["saint-quentin-rue-du-mail"][names.index(Op.CODE_INSEE)]
     assert (code.value, code.data_type) == ("02691", "s")
     amiens = rows["compiegne-rue-d-amiens"]
-    assert amiens[names.index(Op.LOGEMENTS)].value == 39
+    assert amiens[names.index(Op.SURFACE_M2)].value == 3395
     assert amiens[names.index(Op.BUDGET_EUR)].value == 5_900_000
     assert amiens[names.index(Op.LATITUDE)].data_type == "n"
     assert amiens[names.index(Op.LIVRAISON)].value == "2020"  # a year stays text, like "2019-09"
@@ -199,4 +201,4 @@ def test_calc_keeps_the_workbooks_codes_as_text(frame, tmp_path):
     names, rows = calc_rows(saved)
     code = rows["saint-quentin-rue-du-mail"][names.index(Op.CODE_INSEE)]
     assert (code.value, code.data_type) == ("02691", "s")
-    assert rows["compiegne-rue-d-amiens"][names.index(Op.LOGEMENTS)].value == 39
+    assert rows["compiegne-rue-d-amiens"][names.index(Op.SURFACE_M2)].value == 3395
