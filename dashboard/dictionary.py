@@ -141,16 +141,15 @@ CONTRACT: Final = (
         "désaccord entre les sources, en toutes lettres",
     ),
     Entry((Op.REMARQUES,), "caveats in words", "réserves, en toutes lettres"),
-    # Optional columns of the contract's second README table (being added on main; rows() and the README
-    # check skip them while schema.OPERATION_COLUMNS does not list them).
+    # The optional columns of the README's second contract table.
     Entry(
-        ("logements_min",),
+        (Op.LOGEMENTS_MIN,),
         "the lower reading where the sources allow two (Ordener: « 64 PLAI et LU » then « 45 PLAI »: 64 if "
         "the 45 are among the 64, 109 otherwise); say why in `conflit`",
         "la lecture basse quand les sources en permettent deux ; la raison est dans `conflit`",
     ),
     Entry(
-        ("inferences",),
+        (Op.INFERENCES,),
         "values deduced, not published as such: `champ=explication` items separated by `|`; each is shown "
         "with « déduit » and reported by `check`",
         "valeurs déduites, non publiées telles quelles : éléments `champ=explication` séparés par `|`",
