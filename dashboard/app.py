@@ -19,6 +19,7 @@ from dashboard import (
     opendata,
     pages,
     security,
+    sharing,
     views,
 )
 from dashboard.context import Context
@@ -55,6 +56,7 @@ class CoeurDash(Dash):
 
     def interpolate_index(self, **kwargs: Any) -> str:
         kwargs["title"] = escape(pages.title_of(flask.request.path))
+        kwargs["metas"] = sharing.with_preview(kwargs["metas"], views.current_context(), flask.request)
         return super().interpolate_index(**kwargs)
 
 
@@ -84,6 +86,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     opendata.register(app, holder.get, settings.data_dir)
     embed.register(app, holder.get)
     imagecaption.register(app, holder.get)
+    sharing.register(app, holder.get)
     _not_found_status(app, holder.get)
     security.configure_security(app, settings)
     guard.configure_guard(app)
