@@ -126,6 +126,52 @@
   window.addEventListener("popstate", dropNotice);
   window.addEventListener("_dashprivate_pushstate", dropNotice);
 
+  /* A PNG export that can be read on its own, once pasted in a slide or a mail: the graph redrawn in the
+     browser at 1600×900 (no network) from a copy of its layout carrying a title and, at the bottom, the
+     perimeter, filters, year, sources and data date that the server describes (/export/legende, the words of
+     the CSV and XLSX exports). The copy is kept in window.coeurLastImage for the tests. */
+  var IMAGE = { width: 1600, height: 900 };
+  var WHAT = { carte: "Carte", financements: "Logements par financement", calendrier: "Calendrier des opérations" };
+
+  function imageLayout(graph, what, caption) {
+    var layout = JSON.parse(JSON.stringify(graph.layout || {}));
+    var title = (WHAT[what] || "Graphique") + " — " + caption.place + " — situation fin " + caption.year;
+    layout.title = { text: "<b>" + title + "</b>", x: 0.01, xanchor: "left", y: 0.97, yanchor: "top",
+                     font: { size: 30 } };
+    layout.margin = Object.assign({}, layout.margin || {}, { t: 90, b: 170, l: 70, r: 50 });
+    layout.annotations = (layout.annotations || []).concat([{
+      text: caption.lines.join("<br>"), showarrow: false, align: "left", xref: "paper", yref: "paper",
+      x: 0, y: 0, xanchor: "left", yanchor: "top", yshift: -70, font: { size: 16, color: "#52606d" }
+    }]);
+    layout.width = IMAGE.width;
+    layout.height = IMAGE.height;
+    layout.autosize = false;
+    layout.paper_bgcolor = "#ffffff";
+    return layout;
+  }
+
+  function exportImage(graph, what, name) {
+    var question = new URLSearchParams({ chemin: location.pathname, vue: location.search });
+    fetch("/export/legende?" + question.toString(), { credentials: "same-origin" })
+      .then(function (answer) { return answer.ok ? answer.json() : Promise.reject(answer.status); })
+      .catch(function () { return { place: "", year: "", lines: [] }; })
+      .then(function (caption) {
+        var layout = imageLayout(graph, what, caption);
+        var config = { topojsonURL: graph._context.topojsonURL, locale: graph._context.locale };
+        window.coeurLastImage = { name: name, layout: layout };
+        return window.Plotly.toImage({ data: graph.data, layout: layout, config: config },
+                                     { format: "png", width: IMAGE.width, height: IMAGE.height, scale: 1 });
+      })
+      .then(function (url) {
+        var link = document.createElement("a");
+        link.href = url;
+        link.download = name + ".png";
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+      });
+  }
+
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     coeur: {
       /* The presentation flag of the URL: the page's class, the flag for the panels (sent only when
@@ -143,7 +189,8 @@
         if (triggered.indexOf("ctl-play-timer") >= 0) { return year >= last ? first : year + 1; }
         return window.dash_clientside.no_update;
       },
-      /* Download the graph whose button was clicked, named after what it shows. */
+      /* Download the graph whose button was clicked, named after what it shows, as an image that stands
+         on its own (see exportImage). */
       downloadPng: function () {
         var triggered = window.dash_clientside.callback_context.triggered;
         if (!triggered.length || !triggered[0].value) { return window.dash_clientside.no_update; }
@@ -156,7 +203,7 @@
         var what = box ? box.getAttribute("data-export-what") : "graphique";
         var base = page ? page.getAttribute("data-export-name") : "coeur-de-ville";
         var name = [base, what === "carte" ? "" : what, year].filter(Boolean).join("_");
-        window.Plotly.downloadImage(graph, { format: "png", filename: name, scale: 2 });
+        exportImage(graph, what, name);
         return name;
       }
     }

@@ -9,7 +9,20 @@ from typing import Any
 import flask
 from dash import Dash
 
-from dashboard import callbacks, freshness, guard, layout, pages, redirects, security, views
+from dashboard import (
+    callbacks,
+    embed,
+    freshness,
+    guard,
+    imagecaption,
+    layout,
+    opendata,
+    pages,
+    redirects,
+    security,
+    sharing,
+    views,
+)
 from dashboard.context import Context
 from dashboard.live import DataError, LiveContext  # noqa: F401 - DataError: what create_app raises
 from dashboard.mapgeo import GeoAsset
@@ -44,6 +57,7 @@ class CoeurDash(Dash):
 
     def interpolate_index(self, **kwargs: Any) -> str:  # type: ignore[override]  # Dash lists the keywords
         kwargs["title"] = escape(pages.title_of(flask.request.path))
+        kwargs["metas"] = sharing.with_preview(kwargs["metas"], views.current_context(), flask.request)
         return str(super().interpolate_index(**kwargs))
 
 
@@ -70,6 +84,10 @@ def create_app(settings: Settings | None = None) -> Dash:
     callbacks.register(app)
     freshness.register(app, holder)
     _geo_routes(app, holder.geo_asset)
+    opendata.register(app, holder.get, settings.data_dir)
+    embed.register(app, holder.get)
+    imagecaption.register(app, holder.get)
+    sharing.register(app, holder.get)
     _not_found_status(app, holder.get)
     redirects.register(app, holder.get)  # /commune/<former code or name>, before Dash answers
     security.configure_security(app, settings)
@@ -107,6 +125,8 @@ def _not_found_status(app: Dash, get_context: Callable[[], Context]) -> None:
     def status(response: flask.Response) -> flask.Response:
         path = flask.request.path
         if response.status_code != 200 or not response.mimetype == "text/html":
+            return response
+        if flask.request.endpoint not in ("/", "/<path:path>"):  # pages of our own, not Dash's
             return response
         kind, _ = views.route(path, get_context())
         if kind in ("unknown", "unknown-commune"):

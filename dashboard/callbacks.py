@@ -8,9 +8,9 @@ from typing import Any
 
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard import components, headline, inputs
+from dashboard import components, export, headline, inputs
 from dashboard.context import Context
-from dashboard.export import file_name, operations_csv
+from dashboard.export import file_name
 from dashboard.filters import FILTERS
 from dashboard.ids import Ctl, Shell
 from dashboard.state import View
@@ -45,18 +45,20 @@ def register(app: Dash) -> None:
     @app.callback(
         Output(Shell.DOWNLOAD, "data"),
         Input(Shell.EXPORT_CSV, "n_clicks"),
+        Input(Shell.EXPORT_TIDY, "n_clicks"),
+        Input(Shell.EXPORT_XLSX, "n_clicks"),
         State(Shell.URL, "pathname"),
         State(Shell.URL, "search"),
         prevent_initial_call=True,
     )
-    def export_csv(_clicks: Any, pathname: Any, search: Any) -> Any:
+    def export_file(_csv: Any, _tidy: Any, _xlsx: Any, pathname: Any, search: Any) -> Any:
         context = current_context()
         kind, code = route(pathname, context)
         view = context.parse(inputs.as_text(search))
         frame, place = shown_operations(context, view, code if kind == "commune" else None)
-        lines = export_header(context, view, place)
-        name = file_name(place or "hauts-de-france", str(view.year)) + ".csv"
-        return dcc.send_bytes(operations_csv(frame, header_lines=lines), name)
+        chosen = EXPORTS.get(ctx.triggered_id, "csv")  # a forged request may name no button
+        body, extension = export.build(chosen, frame, export_view(context, view, place))
+        return dcc.send_bytes(body, file_name(place or "hauts-de-france", str(view.year)) + extension)
 
 
 def _register_url_sync(app: Dash) -> None:
@@ -158,23 +160,24 @@ def next_view(context: Context, current: View, trigger: Any, year: Any, filters:
     return view_of(year, filters, presentation=current.presentation, context=context)
 
 
-def export_header(context: Context, view: View, place: str | None) -> list[str]:
-    active = []
+EXPORTS = {Shell.EXPORT_CSV: "csv", Shell.EXPORT_TIDY: "tidy", Shell.EXPORT_XLSX: "xlsx"}
+
+
+def export_view(context: Context, view: View, place: str | None) -> list[tuple[str, str]]:
+    """What an export shows, said in it: perimeter, filters, year, when the sources were published."""
+    filters = []
     for spec in FILTERS:
         names = spec.names(context) if spec.names and view.of(spec.key) else {}
-        active.append((spec.heading, [names.get(value, value) for value in view.of(spec.key)]))
-    filters = "; ".join(
-        f"{label} : {', '.join(sorted(values))}" for label, values in active if values and not place
+        filters.append((spec.heading, [names.get(value, value) for value in view.of(spec.key)]))
+    file_date = context.dataset.metadata.get("date_donnees", "date inconnue")
+    sources = headline.sources_line(context.dataset.source_dates, context.source_titles)
+    return export.describe_view(
+        place=place,
+        filters=[] if place else filters,
+        year=view.year,
+        data_date=f"{sources} ; fichier modifié le {file_date}",
+        sources=list(context.source_titles.values()),
     )
-    return [
-        "Cœur de Ville — opérations de Clésence publiées par les sources (Action Cœur de Ville ou non)",
-        f"Périmètre : {place or 'Hauts-de-France'}",
-        f"Filtres : {filters or 'aucun'}",
-        f"Situation à la fin de {view.year}",
-        headline.sources_line(context.dataset.source_dates, context.source_titles),
-        f"Fichier de données modifié le {context.dataset.metadata.get('date_donnees', 'date inconnue')}",
-        "Sources : " + " ; ".join(context.source_titles.values()),
-    ]
 
 
 def only_changes(values: tuple, shown: tuple) -> tuple:

@@ -590,7 +590,9 @@ def operation_sheet(row: pd.Series, *, sources: dict[str, str], report_url: str)
             "Signaler une erreur",
             href=report_url.replace("{id}", row[Op.ID]),
             className="report-link no-print",
-        ),
+        )
+        if report_url
+        else None,
     ]
     return html.Article(children, className="op-sheet", id=f"op-{row[Op.ID]}")
 

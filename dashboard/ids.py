@@ -15,6 +15,8 @@ class Shell:
     SEARCH: Final = "shell-search"
     SEARCH_RESULTS: Final = "shell-search-results"
     EXPORT_CSV: Final = "shell-export-csv"
+    EXPORT_TIDY: Final = "shell-export-tidy"
+    EXPORT_XLSX: Final = "shell-export-xlsx"
     DOWNLOAD: Final = "shell-download"
     PNG_BUTTON: Final = "shell-png"  # pattern-matching type, one per graph
     PNG_DONE: Final = "shell-png-done"

@@ -133,6 +133,9 @@ def footer(context: Context) -> html.Footer:
                 f"Licence des référentiels : {metadata.get('licence', '')}. Communes et limites : "
                 f"{metadata.get('geometrie_millesime', '')}."
             ),
+            html.P(
+                html.A("Données ouvertes : fichiers, licence et dictionnaire des données", href="/donnees/")
+            ),
         ],
         className="footer",
     )
@@ -182,7 +185,19 @@ def actions() -> html.Div:
                 "Exporter CSV",
                 id=Shell.EXPORT_CSV,
                 className="action-button",
-                title="Les opérations affichées, pour un tableur",
+                title="Les opérations affichées, pour un tableur, la vue décrite en tête",
+            ),
+            html.Button(
+                "Tableur XLSX",
+                id=Shell.EXPORT_XLSX,
+                className="action-button",
+                title="Les opérations affichées, la vue et le dictionnaire des données, en trois feuilles",
+            ),
+            html.Button(
+                "CSV brut",
+                id=Shell.EXPORT_TIDY,
+                className="action-button",
+                title="Le tableau seul, sans lignes d'en-tête, pour un programme",
             ),
             dcc.Download(id=Shell.DOWNLOAD),
         ],

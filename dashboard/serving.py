@@ -24,6 +24,7 @@ COMPRESSED_MIMETYPES = (
     "text/html",
     "text/css",
     "text/plain",
+    "text/csv",  # the open-data files (dashboard/opendata.py)
     "text/javascript",
     "application/javascript",
     "application/json",

@@ -21,8 +21,8 @@ class Settings:
     debug: bool = False
     # Origins allowed to embed the dashboard in a frame ('self' always is).
     frame_ancestors: tuple[str, ...] = field(default_factory=tuple)
-    # Where "signaler une erreur" links point; {id} is replaced by the operation id.
-    report_url: str = "mailto:contact@example.org?subject=Cœur de Ville : erreur sur l'opération {id}"
+    # Where "Signaler une erreur" links point ({id} is replaced by the operation id); no link when empty.
+    report_url: str = ""
     # Live data: how often the server looks at the data files' stat, and how often open pages ask for news.
     reload_check_seconds: float = 2.0
     poll_seconds: float = 10.0
@@ -35,5 +35,5 @@ class Settings:
             data_dir=Path(os.environ.get("COEUR_DATA_DIR", DEFAULT_DATA_DIR)),
             debug=os.environ.get("COEUR_DEBUG") == "1",
             frame_ancestors=ancestors,
-            report_url=os.environ.get("COEUR_REPORT_URL", cls.report_url),
+            report_url=os.environ.get("COEUR_REPORT_URL", "").strip(),
         )

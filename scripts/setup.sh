@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Create .venv and install the Python packages; with --test, also what the tests need
-# (test packages and Debian's chromium + chromium-driver for the browser tests).
+# (test packages, Debian's chromium + chromium-driver for the browser tests, and LibreOffice Calc, headless,
+# to open the spreadsheet exports as a French user would).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
@@ -9,12 +10,15 @@ if [ "${1:-}" = "--test" ]; then
   .venv/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
   # axe-core for the accessibility audit, from the npm registry at the locked version.
   npm ci --prefix tests/a11y --no-audit --no-fund --loglevel=error >/dev/null
-  # chromium for the browser tests, poppler-utils (pdftotext) to read the printed sheets back.
+  # chromium for the browser tests, poppler-utils (pdftotext) to read the printed sheets back,
+  # LibreOffice Calc to open the exports as a spreadsheet user would.
   if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1 \
-     || ! command -v pdftotext >/dev/null 2>&1; then
+     || ! command -v pdftotext >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1; then
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver poppler-utils >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+      libreoffice-calc-nogui >/dev/null
   fi
 else
   .venv/bin/pip install -q --disable-pip-version-check -r requirements.txt

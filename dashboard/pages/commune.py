@@ -10,7 +10,7 @@ import pandas as pd
 from dash import Dash, Input, Output, dcc, html, no_update
 from dash.development.base_component import Component
 
-from dashboard import analysis, components, headline
+from dashboard import analysis, components, embed, headline
 from dashboard.context import Context
 from dashboard.export import file_name
 from dashboard.figures import maps
@@ -128,11 +128,19 @@ def commune_layout(context: Context, code: str, back: str, view: View) -> html.D
         is_acv=code in context.dataset.acv.index,
         back_href=back,
         map_figure=figure,
+        embed_snippet=embed.snippet_here(code, communes.at[code, Geo.NOM]),
     )
 
 
 def page(
-    *, code: str, name: str, departement: str, is_acv: bool, back_href: str, map_figure: Any = None
+    *,
+    code: str,
+    name: str,
+    departement: str,
+    is_acv: bool,
+    back_href: str,
+    map_figure: Any = None,
+    embed_snippet: str = "",
 ) -> html.Div:
     acv = (
         "Ville du programme Action Cœur de Ville"
@@ -145,6 +153,7 @@ def page(
             dcc.Link("← Retour à la région", href=back_href, className="back-link no-print"),
             html.H1(name, className="page-title"),
             html.P(f"{departement} · code INSEE {code} · {acv}", className="subtitle"),
+            embed.share_box(embed_snippet) if embed_snippet else None,
             html.Div(id=Commune.FIGURES, className="figures", **{"aria-live": "polite"}),
             html.Div(
                 [

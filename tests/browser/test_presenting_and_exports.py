@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 
+import openpyxl
 import pytest
 
 from tests.browser.conftest import start_server, wait_for_idle, wait_for_location, wait_for_map
@@ -120,11 +121,20 @@ def test_search_finds_a_commune_with_or_without_accents(server, page, typed, exp
     page.page.wait_for_selector(f"h1:has-text('{expected}')")
 
 
-def test_each_operation_has_a_prefilled_error_report_link(server, page):
+def test_each_operation_has_a_prefilled_error_report_link_once_an_address_is_set(server, page, tmp_path):
     page.page.goto(server.url + "/commune/02722")
     page.page.wait_for_selector("#commune-operations .op-sheet")
-    href = page.page.locator("#op-soissons-rue-saint-christophe a.report-link").get_attribute("href")
-    assert "soissons-rue-saint-christophe" in href
+    assert page.page.locator("a.report-link").count() == 0  # no address configured: no link
+    data = tmp_path / "data"
+    shutil.copytree(REAL_DATA, data)
+    reporting = start_server(data, report_url="mailto:signalement@ville.example?subject=Erreur {id}")
+    try:
+        page.page.goto(reporting.url + "/commune/02722")
+        page.page.wait_for_selector("#commune-operations .op-sheet")
+        href = page.page.locator("#op-soissons-rue-saint-christophe a.report-link").get_attribute("href")
+    finally:
+        reporting.stop()
+    assert href == "mailto:signalement@ville.example?subject=Erreur soissons-rue-saint-christophe"
 
 
 @pytest.fixture
@@ -157,7 +167,7 @@ def test_the_csv_export_has_the_view_on_top_the_rows_shown_and_no_live_formula(
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw[3:].decode("utf-8")), delimiter=";"))
     assert rows[2] == ["Filtres : Départements : Oise, Pas-de-Calais"]  # sorted, whatever the URL order
-    assert rows[3] == ["Situation à la fin de 2021"]
+    assert rows[3] == ["Année : 2021 (situation à la fin de l'année)"]
     header_at = next(i for i, row in enumerate(rows) if row[:1] == ["id"])
     header, body = rows[header_at], rows[header_at + 1 :]
     assert {row[0] for row in body} == {
@@ -173,9 +183,29 @@ def test_the_csv_export_has_the_view_on_top_the_rows_shown_and_no_live_formula(
     assert arras[header.index("nom")] == "<script>alert(1)</script>"
     beauvais = next(row for row in body if row[0] == "beauvais-rue-carnot")
     assert beauvais[header.index("adresse")] == "'+33 1 23 45"
+    assert arras[header.index("code_insee")] == '="62041"'  # a constant: shown as the text 62041
     for row in body:
         for cell in row:
-            assert not cell.startswith(("=", "+", "@")) and not re.match(r"-\D", cell)
+            constant = re.fullmatch(r'="\d+"', cell)
+            assert constant or (not cell.startswith(("=", "+", "@")) and not re.match(r"-\D", cell))
+
+
+def test_the_spreadsheet_exports_download_the_commune_shown(server, page, tmp_path):
+    page.page.goto(server.url + "/commune/02691?annee=2021")
+    page.page.wait_for_selector("#commune-operations .op-sheet")
+    saved = {}
+    for button in ("#shell-export-xlsx", "#shell-export-tidy"):
+        with page.page.expect_download() as download:
+            page.page.click(button)
+        saved[button] = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved[button])
+    assert saved["#shell-export-xlsx"].name == "coeur-de-ville_saint-quentin_2021.xlsx"
+    book = openpyxl.load_workbook(saved["#shell-export-xlsx"])
+    assert book.sheetnames == ["Opérations", "Vue", "Dictionnaire"]
+    codes = {row[3] for row in book["Opérations"].iter_rows(min_row=2, values_only=True)}
+    assert codes == {"02691"}
+    assert saved["#shell-export-tidy"].name == "coeur-de-ville_saint-quentin_2021_tableau.csv"
+    assert saved["#shell-export-tidy"].read_bytes()[3:].startswith(b'"id";"programme"')
 
 
 def test_markup_in_the_data_is_shown_as_text(hostile_server, page):
@@ -198,7 +228,28 @@ def test_the_png_export_gives_an_image_named_after_what_it_shows(server, page, t
     data = saved.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-    assert width > 400 and height > 300
+    assert (width, height) == (1600, 900)  # fit for a slide
+    layout = page.page.evaluate("window.coeurLastImage.layout")
+    assert layout["title"]["text"] == "<b>Carte — Compiègne — situation fin 2021</b>"
+    caption = layout["annotations"][-1]["text"]
+    assert "Périmètre : Compiègne" in caption and "Sources : " in caption
+    assert "données du 26 novembre 2026" in caption
+    assert page.foreign_requests() == []
+
+
+def test_a_png_of_the_region_names_its_filters(server, page, tmp_path):
+    open_region(page.page, server.url + "/?annee=2021&dep=60")
+    wait_for_idle(page.page)
+    with page.page.expect_download() as download:
+        page.page.locator("#region-mix").locator("xpath=..").locator(".png-button").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    data = saved.read_bytes()
+    assert (int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")) == (1600, 900)
+    layout = page.page.evaluate("window.coeurLastImage.layout")
+    title = "Logements par financement — Hauts-de-France — situation fin 2021"
+    assert layout["title"]["text"] == f"<b>{title}</b>"
+    assert "Filtres : Départements : Oise" in layout["annotations"][-1]["text"]
     assert page.foreign_requests() == []
 
 

@@ -1,0 +1,69 @@
+"""The commune card served for iframes, and its snippet: plain HTML, its map drawn on the server."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from shapely.geometry import MultiPolygon, box
+
+from dashboard import embed
+from dashboard.app import create_app
+from dashboard.settings import Settings
+from dashboard.state import MIN_YEAR
+from tests.conftest import write_world
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    world = write_world(tmp_path_factory.mktemp("world") / "data")
+    return create_app(
+        Settings(data_dir=world, frame_ancestors=("https://www.ville.example",))
+    ).server.test_client()
+
+
+def test_the_card_names_the_commune_its_figures_and_links_to_the_full_page(client):
+    response = client.get("/integration/commune/60159?annee=2021")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert "<h1>Compiègne</h1>" in page and "<script" not in page
+    assert re.search(r"<strong>30</strong><span>logements</span>", page)
+    assert 'href="/commune/60159?annee=2021" target="_blank"' in page
+    assert "<svg" in page and '<path d="M' in page
+
+
+def test_the_card_may_be_framed_by_the_configured_origins_only(client):
+    policy = client.get("/integration/commune/60159").headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self' https://www.ville.example" in policy
+
+
+def test_the_year_is_kept_to_the_data_period(client):
+    first, last = MIN_YEAR, datetime.date.today().year
+
+    def year_of(query: str) -> int:
+        page = client.get("/integration/commune/60159" + query).get_data(as_text=True)
+        return int(re.search(r'\?annee=(\d+)" target', page).group(1))
+
+    assert year_of("?annee=1900") == first and year_of("?annee=3000") == last
+    assert year_of("?annee=abc") == last and year_of("") == last and year_of("?annee=2021") == 2021
+
+
+def test_an_unknown_commune_is_a_french_404(client):
+    response = client.get("/integration/commune/99999")
+    assert response.status_code == 404 and "Aucune commune" in response.get_data(as_text=True)
+
+
+def test_the_outline_is_drawn_inside_the_map_with_its_holes():
+    shape = MultiPolygon([box(0, 0, 1, 1).difference(box(0.4, 0.4, 0.6, 0.6)), box(2, 0, 3, 1)])
+    to_svg = embed.project(shape)
+    path = embed.outline_path(shape, to_svg)
+    assert path.count("M") == 3  # two outlines and a hole
+    numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", path)]
+    assert min(numbers) >= 0 and max(numbers) <= max(embed.MAP_SIZE)
+
+
+def test_the_snippet_is_an_iframe_of_the_card_sized_for_it():
+    snippet = embed.snippet("https://coeur.example/", "02691", "Saint-Quentin")
+    assert snippet.startswith('<iframe src="https://coeur.example/integration/commune/02691"')
+    assert 'width="600" height="400"' in snippet and 'title="Saint-Quentin' in snippet

@@ -1,0 +1,50 @@
+"""Link previews: the meta tags of each page name it and point at an image drawn on the server."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from PIL import Image
+
+from dashboard.app import create_app
+from dashboard.settings import Settings
+from tests.conftest import REAL_DATA
+
+
+@pytest.fixture(scope="module")
+def client():
+    return create_app(Settings(data_dir=REAL_DATA)).server.test_client()
+
+
+def metas(client, path: str) -> dict[str, str]:
+    page = client.get(path).get_data(as_text=True)
+    return dict(re.findall(r'<meta property="([^"]+)" content="([^"]*)"', page))
+
+
+def test_a_commune_link_previews_with_its_name_figures_and_image(client):
+    tags = metas(client, "/commune/60159")
+    assert tags["og:title"].startswith("Compiègne") and tags["twitter:title"].startswith("Compiègne")
+    assert "Compiègne (60159), Oise" in tags["og:description"]
+    assert tags["og:image"] == tags["twitter:image"] == "http://localhost/apercu/60159.png"
+    assert (tags["og:image:width"], tags["og:image:height"]) == ("1200", "630")
+    assert tags["og:locale"] == "fr_FR" and tags["twitter:card"] == "summary_large_image"
+
+
+def test_the_region_has_its_own_preview_and_a_missing_page_none(client):
+    assert metas(client, "/?annee=2021")["og:image"] == "http://localhost/apercu/region.png"
+    assert metas(client, "/nulle-part").get("og:image", "") == ""
+
+
+@pytest.mark.parametrize("name", ["60159", "region"])
+def test_the_preview_is_a_png_of_the_expected_size_cached_by_data_version(client, name):
+    response = client.get(f"/apercu/{name}.png")
+    assert response.status_code == 200 and response.mimetype == "image/png"
+    assert Image.open(io.BytesIO(response.data)).size == (1200, 630)
+    again = client.get(f"/apercu/{name}.png", headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_an_unknown_commune_has_no_preview(client):
+    assert client.get("/apercu/99999.png").status_code == 404
