@@ -78,7 +78,7 @@ def file_name(*parts: str) -> str:
 
 # --- The view, described once for the CSV preamble and the spreadsheet's "Vue" sheet ---------------------
 
-TITLE = "Cœur de Ville — opérations Action Cœur de Ville de Clésence en Hauts-de-France"
+TITLE = "Cœur de Ville — opérations de Clésence publiées par les sources (Action Cœur de Ville ou non)"
 
 
 def describe_view(
@@ -95,7 +95,7 @@ def describe_view(
         ("Périmètre", place or "Hauts-de-France"),
         ("Filtres", active or "aucun"),
         ("Année", f"{year} (situation à la fin de l'année)"),
-        ("Date des données", data_date or "date inconnue"),
+        ("Date des données", data_date or "date inconnue"),  # when the sources were published
         ("Sources", " ; ".join(sources)),
         ("Licence", LICENCE),
     ]

@@ -10,7 +10,7 @@ from html import escape
 import flask
 from dash import Dash
 
-from dashboard import callbacks, formatting, inputs, views
+from dashboard import callbacks, inputs, views
 from dashboard.context import Context
 from dashboard.export import TITLE
 from dashboard.serving import NO_STORE
@@ -29,7 +29,7 @@ def caption(context: Context, pathname: str, search: str) -> dict:
     lines = [
         f"Périmètre : {rows['Périmètre']} · Filtres : {rows['Filtres']} · situation à la fin de {view.year}",
         *textwrap.wrap(f"Sources : {rows['Sources']}", LINE_LENGTH),
-        f"{TITLE} · données du {formatting.partial_date(rows['Date des données'])} · {rows['Licence']}",
+        f"{TITLE} · {rows['Date des données']} · {rows['Licence']}",
     ]
     return {
         "place": escape(rows["Périmètre"], quote=False),

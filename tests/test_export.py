@@ -15,6 +15,7 @@ import pytest
 
 from dashboard import analysis, dictionary, export
 from dashboard.dataset import load_dataset
+from dashboard.filters import FILTERS
 from dashboard.report import Report
 from dashboard.schema import OPERATION_COLUMNS, Op
 from dashboard.state import View
@@ -32,7 +33,7 @@ VIEW = export.describe_view(
 @pytest.fixture(scope="module")
 def frame():
     dataset = load_dataset(REAL_DATA, Report())
-    shown = analysis.filter_operations(dataset.operations, dataset.mix, View(year=2021))
+    shown = analysis.filter_operations(dataset.operations, dataset.mix, View(year=2021), filters=FILTERS)
     shown = shown.copy()
     shown[Op.ADRESSE] = shown[Op.ADRESSE].astype("string")
     shown.loc["beauvais-rue-carnot", Op.ADRESSE] = '=HYPERLINK("http://evil")'

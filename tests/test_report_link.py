@@ -9,6 +9,7 @@ import pytest
 
 from dashboard import analysis, components
 from dashboard.dataset import load_dataset
+from dashboard.filters import FILTERS
 from dashboard.report import Report
 from dashboard.settings import Settings
 from dashboard.state import View
@@ -18,7 +19,7 @@ from tests.conftest import REAL_DATA
 @pytest.fixture(scope="module")
 def row():
     dataset = load_dataset(REAL_DATA, Report())
-    shown = analysis.filter_operations(dataset.operations, dataset.mix, View(year=2021))
+    shown = analysis.filter_operations(dataset.operations, dataset.mix, View(year=2021), filters=FILTERS)
     return shown.loc["compiegne-rue-d-amiens"]
 
 
