@@ -78,7 +78,7 @@ def _figures_text(figures: analysis.KeyFigures) -> str:
 
 
 def description(code: Any = None) -> str:
-    """``Amiens (80021), Somme : 1 opération Action Cœur de Ville de Clésence, 46 logements.``"""
+    """``Amiens (80021), Somme : 1 opération (hors programme) de Clésence, 46 logements. Sources…``"""
     known = _known(code)
     if known is None:
         return "Aucune commune des Hauts-de-France n'a ce code."

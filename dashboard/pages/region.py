@@ -40,10 +40,18 @@ def title() -> str:
 
 
 def description() -> str:
-    figures = analysis.key_figures(current_context().operations_in(View(year=current_context().default_year)))
+    """What the page says first, in one sentence a link preview can show: the programme's published
+    totals, the detail the sources publish, and as of when."""
+    context = current_context()
+    detail = context.acv_detail
+    totals = context.dataset.totals
+    sources = headline.sources_line(context.dataset.source_dates, context.source_titles)
     return (
-        f"Opérations Action Cœur de Ville de Clésence en Hauts-de-France : "
-        f"{plural(figures.operations, 'opération')}, {plural(figures.dwellings, 'logement')}."
+        f"Action Cœur de Ville en Hauts-de-France : Clésence annonce "
+        f"{headline.published_value(totals, 'acv_programmes')} programmes et "
+        f"{headline.published_value(totals, 'acv_logements')} logements ; les sources en détaillent "
+        f"{plural(detail.operations, 'opération')} "
+        f"({headline.range_text(detail.dwellings_range)} logements). {sources}."
     )
 
 
