@@ -33,6 +33,7 @@ STATUS = "statut"
 CERTAINTY = "certitude"
 VARIANT_STATUS = "statut_autre_source"
 VARIANT_CERTAINTY = "certitude_autre_source"
+STATE_WORDS = "etat_en_mots"  # the state in words, added for exports (``with_words``)
 
 # The chronology table, computed once per dataset (``Context.milestones``); ``Years`` is its old name.
 Years = Chrono
@@ -114,6 +115,11 @@ def phrases(frame: pd.DataFrame) -> pd.Series:
         )
     ]
     return pd.Series(words, index=frame.index, dtype="string")
+
+
+def with_words(frame: pd.DataFrame) -> pd.DataFrame:
+    """The operations (after ``with_status``) with their state in words: what an export writes."""
+    return frame.assign(**{STATE_WORDS: phrases(frame)})
 
 
 def _reported(date, published) -> bool:

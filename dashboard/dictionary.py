@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from dashboard.analysis import STATUS, VARIANT_STATUS
+from dashboard.analysis import CERTAINTY, STATE_WORDS, STATUS, VARIANT_CERTAINTY, VARIANT_STATUS
 from dashboard.schema import (
     DATE_COLUMNS,
     DECIMAL_COLUMNS,
@@ -31,7 +31,7 @@ POSITION_COLUMNS: Final = (Op.LONGITUDE, Op.LATITUDE)
 
 
 def kind_of(column: str) -> str:
-    if column in INTEGER_COLUMNS or column == Derived.LOGEMENTS_RETENUS:
+    if column in INTEGER_COLUMNS or column in (Derived.LOGEMENTS_RETENUS, Derived.LOGEMENTS_MAX):
         return Kind.INTEGER
     if column in DECIMAL_COLUMNS or column in POSITION_COLUMNS:
         return Kind.DECIMAL
@@ -158,14 +158,38 @@ CONTRACT: Final = (
 
 # Columns the exports add to the contract's: computed by the dashboard, never published as such.
 DERIVED: Final = (
-    Entry((STATUS,), "", "état à la fin de l'année choisie : `livrée`, `en travaux` ou `annoncée`"),
+    Entry(
+        (STATUS,),
+        "",
+        "état à la fin de l'année choisie que les sources permettent de dire : `livrée`, `en travaux`, "
+        "`annoncée` ou `inconnue` (pas encore publiée)",
+    ),
+    Entry(
+        (CERTAINTY,),
+        "",
+        "comment cet état est connu : `constaté` (une source publiée après l'a dit), `prévu` (une date "
+        "annoncée comme prévision) ou `inconnu` (rien de publié depuis)",
+    ),
+    Entry((STATE_WORDS,), "", "l'état en mots : « livraison prévue en 2023 (annoncée en 2020) »"),
     Entry((VARIANT_STATUS,), "", "état selon l'autre valeur publiée d'une date, quand il diffère"),
+    Entry((VARIANT_CERTAINTY,), "", "comment cet autre état est connu"),
     Entry(
         (Derived.LOGEMENTS_RETENUS,),
         "",
-        "logements comptés par le tableau de bord : le total publié, sinon la somme du financement",
+        "logements, lecture basse : le total publié, sinon la somme du financement ou de la typologie",
     ),
-    Entry((Derived.LOGEMENTS_ORIGINE,), "", "d'où vient ce nombre : `publié` ou `somme du financement`"),
+    Entry(
+        (Derived.LOGEMENTS_MAX,),
+        "",
+        "logements, lecture haute quand les sources en permettent deux "
+        "(vide : « au moins » la lecture basse)",
+    ),
+    Entry(
+        (Derived.LOGEMENTS_ORIGINE,),
+        "",
+        "d'où vient ce nombre : `publié`, `somme du financement`, `somme de la typologie` ou `fourchette`",
+    ),
+    Entry((Derived.SOURCE_LABEL,), "", "date de publication de la source la plus récente de l'opération"),
 )
 
 CODE = re.compile(r"`([^`]*)`")

@@ -15,7 +15,7 @@ from openpyxl.cell import WriteOnlyCell as WriteCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from dashboard.analysis import STATUS, VARIANT_STATUS
+from dashboard.analysis import CERTAINTY, STATE_WORDS, STATUS, VARIANT_CERTAINTY, VARIANT_STATUS, with_words
 from dashboard.dictionary import Kind, kind_of
 from dashboard.dictionary import rows as dictionary_rows
 from dashboard.formatting import is_missing
@@ -28,9 +28,14 @@ NUMERIC = re.compile(r"-?\d+(?:[.,]\d+)?")
 EXPORT_COLUMNS = (
     *OPERATION_COLUMNS,
     STATUS,
+    CERTAINTY,
+    STATE_WORDS,
     VARIANT_STATUS,
+    VARIANT_CERTAINTY,
     Derived.LOGEMENTS_RETENUS,
+    Derived.LOGEMENTS_MAX,
     Derived.LOGEMENTS_ORIGINE,
+    Derived.SOURCE_LABEL,
 )
 
 
@@ -63,6 +68,8 @@ def operations_csv(frame: pd.DataFrame, *, header_lines: list[str]) -> bytes:
 
 def build(kind: str, frame: pd.DataFrame, view: list[tuple[str, str]]) -> tuple[bytes, str]:
     """The bytes of an export and its file extension: ``csv`` (with the view on top), ``tidy``, ``xlsx``."""
+    if STATUS in frame and CERTAINTY in frame:
+        frame = with_words(frame)
     if kind == "xlsx":
         return operations_xlsx(frame, view=view), ".xlsx"
     if kind == "tidy":

@@ -203,3 +203,18 @@ def test_calc_keeps_the_workbooks_codes_as_text(frame, tmp_path):
     code = rows["saint-quentin-rue-du-mail"][names.index(Op.CODE_INSEE)]
     assert (code.value, code.data_type) == ("02691", "s")
     assert rows["compiegne-rue-d-amiens"][names.index(Op.SURFACE_M2)].value == 3395
+
+
+def test_the_exports_carry_the_range_and_how_each_state_is_known(frame):
+    body, _ = export.build("tidy", frame, VIEW)
+    rows = {row[Op.ID]: row for row in csv.DictReader(io.StringIO(body.decode("utf-8-sig")), delimiter=";")}
+    ordener = rows["senlis-quartier-ordener"]
+    assert (ordener["logements_retenus"], ordener["logements_max"], ordener["logements_origine"]) == (
+        "64",
+        "109",
+        "fourchette",
+    )
+    assert ordener["certitude"] == "prévu"
+    assert ordener["etat_en_mots"] == "livraison prévue en 2021 (annoncée en 2020)"
+    assert rows["saint-quentin-friche-marechal-juin"]["logements_max"] == ""  # « au moins 74 »
+    assert rows["amiens-zac-gare-la-vallee"]["certitude"] == "constaté"
