@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from dashboard import theme
 from dashboard.analysis import STATUS
-from dashboard.figures.common import base_layout, count_of, figure, integer, merged
+from dashboard.figures.common import base_layout, count_of, figure, integer, merged, plotly_text
 from dashboard.mapgeo import bounds, feature_collection
 from dashboard.schema import LOGEMENTS_FROM_MIX, PRECISION_COMMUNE, STATUSES, Derived, Geo, Op, Status
 
@@ -94,15 +94,11 @@ def _hover_lines(frame: pd.DataFrame) -> list[str]:
             else f"position : {precision}"
         )
         lines.append(
-            f"<b>{_escape(nom or adresse or op_id)}</b><br>{_escape(commune)} · {_escape(adresse or 'adresse non publiée')}"
+            f"<b>{plotly_text(nom or adresse or op_id)}</b>"
+            f"<br>{plotly_text(commune)} · {plotly_text(adresse or 'adresse non publiée')}"
             f"<br>Logements : {shown}<br>Statut : {status}<br><i>{where}</i>"
         )
     return lines
-
-
-def _escape(text: object) -> str:
-    """Plotly renders a subset of HTML in hover text: data is shown as text, never markup."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def commune_dwellings(frame: pd.DataFrame) -> pd.DataFrame:
@@ -160,7 +156,7 @@ def grouped_marker_data(
         ::-1
     ]  # each commune's first operation: the last write wins
     codes = codes.tolist()
-    names = [_escape(name) for name in frame[Op.COMMUNE].to_numpy(dtype=object)[firsts]]
+    names = [plotly_text(name) for name in frame[Op.COMMUNE].to_numpy(dtype=object)[firsts]]
     lon = frame[Op.LONGITUDE].to_numpy(dtype=float, na_value=np.nan)[firsts]
     lat = frame[Op.LATITUDE].to_numpy(dtype=float, na_value=np.nan)[firsts]
     data = {}
@@ -244,14 +240,15 @@ def region_trace_data(
             "locations": acv_only,
             "z": [1] * len(acv_only),
             "customdata": acv_only,
-            "text": [_escape(acv_names[code]) for code in acv_only],
+            "text": [plotly_text(acv_names[code]) for code in acv_only],
         },
         OP_COMMUNES: {
             "locations": codes,
             "z": [int(v) for v in per_commune["logements"].tolist()],
             "customdata": codes,
             "text": [
-                f"<b>{_escape(commune)}</b><br>{count_of(count, 'opération')}<br>{integer(dwellings)} logements"
+                f"<b>{plotly_text(commune)}</b><br>{count_of(count, 'opération')}"
+                f"<br>{integer(dwellings)} logements"
                 for commune, count, dwellings in zip(
                     per_commune["commune"].tolist(),
                     per_commune["operations"].tolist(),
@@ -272,7 +269,7 @@ def region_trace_data(
     data[LABELS] = {
         "lon": list(named[Op.LONGITUDE].astype(float).round(5)),
         "lat": list((named[Op.LATITUDE].astype(float) - 2.2 * SPREAD_DEG).round(5)),
-        "text": named["commune"].tolist(),
+        "text": [plotly_text(name) for name in named["commune"].tolist()],
     }
     return data
 
@@ -390,6 +387,7 @@ def commune_map(frame: pd.DataFrame, around: gpd.GeoDataFrame, code: str, *, lar
     )
     geojson = feature_collection(around)
     neighbours = [c for c in around[Geo.CODE] if c != code]
+    names = {c: plotly_text(name) for c, name in zip(around[Geo.CODE], around[Geo.NOM], strict=True)}
     labels = around.geometry.representative_point()
     traces = [
         {
@@ -398,7 +396,7 @@ def commune_map(frame: pd.DataFrame, around: gpd.GeoDataFrame, code: str, *, lar
             "locations": neighbours,
             "z": [0] * len(neighbours),
             "customdata": neighbours,
-            "text": [around.at[c, Geo.NOM] for c in neighbours],
+            "text": [names[c] for c in neighbours],
             "colorscale": [[0, theme.DEPARTEMENT_FILL], [1, theme.DEPARTEMENT_FILL]],
             "showscale": False,
             "marker": {"line": {"color": theme.DEPARTEMENT_LINE, "width": 1}},
@@ -412,12 +410,12 @@ def commune_map(frame: pd.DataFrame, around: gpd.GeoDataFrame, code: str, *, lar
             "locations": [code],
             "z": [1],
             "customdata": [code],
-            "text": [around.at[code, Geo.NOM]],
+            "text": [names[code]],
             "colorscale": [[0, theme.ACV_FILL], [1, theme.ACV_FILL]],
             "showscale": False,
             "marker": {"line": {"color": theme.ACV_LINE, "width": 2.5}},
             "hovertemplate": "<b>%{text}</b><extra></extra>",
-            "name": around.at[code, Geo.NOM],
+            "name": names[code],
             "showlegend": False,
         },
         *marker_traces(commune_marker_data(frame, largest_op), COMMUNE_STATUS_TRACES[0]),
@@ -426,7 +424,7 @@ def commune_map(frame: pd.DataFrame, around: gpd.GeoDataFrame, code: str, *, lar
             "mode": "text",
             "lon": list(labels.x.round(5)),
             "lat": list(labels.y.round(5)),
-            "text": list(around[Geo.NOM]),
+            "text": [names[c] for c in around[Geo.CODE]],
             "textfont": {"size": 12, "color": theme.MUTED},
             "hoverinfo": "skip",
             "showlegend": False,

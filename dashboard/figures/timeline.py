@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting, theme
-from dashboard.figures.common import base_layout, empty_figure, figure, integer, merged
+from dashboard.figures.common import base_layout, empty_figure, figure, integer, merged, plotly_text
 from dashboard.parsing import ParseError, PartialDate, parse_date, parse_variantes
 from dashboard.schema import Op, Status
 
@@ -38,8 +38,9 @@ def _date(text: str) -> PartialDate | None:
 
 
 def label(row: pd.Series) -> str:
+    """The operation's name as a tick label (and hover title): data, so escaped (``plotly_text``)."""
     place = row[Op.NOM] or row[Op.ADRESSE] or row[Op.ID]
-    return f"{row[Op.COMMUNE]} · {place}"
+    return plotly_text(f"{row[Op.COMMUNE]} · {place}")
 
 
 def milestone_rows(frame: pd.DataFrame) -> pd.DataFrame:
