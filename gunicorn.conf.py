@@ -10,10 +10,13 @@ import os
 # Loopback by default: a reverse proxy in front publishes it.
 bind = os.environ.get("COEUR_BIND", "127.0.0.1:8050")
 
-# Callbacks are CPU-bound Python (pandas, figure building): two processes per core keep both
-# cores busy while another request waits on the network; a few threads per process hide slow clients.
+# Callbacks are CPU-bound Python (pandas, figure building): about two processes per core keep both cores
+# busy. The supported setup has nginx in front (deploy/nginx), which buffers whole requests and answers, so
+# gunicorn only ever sees complete requests from a fast local client. Threads are for the case without a
+# proxy: a sync worker is held by one idle socket (3 sockets stalled the site), while a gthread worker
+# (gunicorn >= 23) hands a connection that sends nothing for 5 s back to its poller and has 4 threads.
 workers = int(os.environ.get("COEUR_WORKERS", (os.cpu_count() or 1) + 1))
-threads = int(os.environ.get("COEUR_THREADS", 1))
+threads = int(os.environ.get("COEUR_THREADS", 4))
 worker_class = "gthread" if threads > 1 else "sync"
 
 # The data is loaded and validated once, in the master, before forking: each worker starts with it
@@ -50,6 +53,16 @@ def when_ready(server):
     # would unshare them from the master: copy-on-write).
     gc.freeze()
     _release_free_memory(server)
+
+
+def post_fork(server, worker):
+    """In each new worker, before it serves: catch up with the version of the data accepted since the
+    master loaded it (a worker replaced after max_requests must not serve the master's older data)."""
+    if not preload_app:
+        return
+    holder = server.app.wsgi().extensions.get("coeur_live")
+    if holder is not None:
+        holder.get()  # follows dashboard/accepted.py's pointer (see LiveContext._after_fork)
 
 
 def _release_free_memory(server):

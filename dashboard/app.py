@@ -37,7 +37,13 @@ def load_context(settings: Settings) -> Context:
 
 def create_app(settings: Settings | None = None) -> Dash:
     settings = settings or Settings()
-    holder = LiveContext(settings.data_dir, check_every=settings.reload_check_seconds)
+    holder = LiveContext(
+        settings.data_dir,
+        check_every=settings.reload_check_seconds,
+        settle=settings.reload_settle_seconds,
+        state_dir=settings.state_dir,
+        allow_shrink=settings.allow_shrink,
+    )
     context = holder.get()
     app = Dash(
         __name__,
@@ -55,6 +61,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     )
     app.index_string = INDEX
     configure_serving(app)
+    app.server.extensions["coeur_live"] = holder  # for gunicorn's post_fork hook (gunicorn.conf.py)
     app.server.config["COEUR_REPORT_URL"] = settings.report_url
     app.layout = freshness.live_layout(layout.shell, holder, poll_seconds=settings.poll_seconds)
     app.validation_layout = html.Div(

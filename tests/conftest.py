@@ -67,6 +67,8 @@ def write_world(folder: Path, rows: list[str] | None = None) -> Path:
     (folder / "operations.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     for name in ("acv-communes.csv", "chiffres_publies.csv", "sources.csv", "metadata.json"):
         shutil.copy(REAL_DATA / name, folder / name)
+    with (folder / "sources.csv").open("a", encoding="utf-8") as sources:  # the ids ROWS cite
+        sources.write("s1,Source d'essai un,,,,\ns2,Source d'essai deux,,,,\n")
     return folder
 
 
