@@ -28,10 +28,14 @@ def check(path: Path, data_dir: Path, *, state_dir: Path | None = None, allow_sh
 
 
 def serve(settings: Settings) -> int:
-    from dashboard.app import create_app  # imported here: `check` needs no Dash
+    from dashboard.app import DataError, create_app  # imported here: `check` needs no Dash
     from dashboard.security import QuietRequestHandler
 
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except DataError as error:  # the report, as `check` prints it; no traceback
+        print(f"Données refusées, serveur non démarré :\n{error}", file=sys.stderr)
+        return 1
     app.run(host=settings.host, port=settings.port, debug=settings.debug, request_handler=QuietRequestHandler)
     return 0
 

@@ -157,3 +157,13 @@ def test_check_refuses_a_file_that_loses_half_of_the_served_operations(
     assert "1 opération au lieu de 3" in capsys.readouterr().out
     assert main([*command, "--allow-shrink"]) == 0
     assert os.listdir(world).count("edited.csv") == 0  # check wrote nothing into the data folder
+
+
+def test_the_development_server_refuses_broken_data_with_the_report_and_no_traceback(
+    world: Path, tmp_path: Path, capsys
+) -> None:
+    write_rows(world, INVALID_ROWS)
+    assert main(["serve", "--data-dir", str(world), "--state-dir", str(tmp_path / "state")]) == 1
+    err = capsys.readouterr().err
+    assert "Données refusées, serveur non démarré" in err and "operations.csv:2: logements" in err
+    assert "Traceback" not in err
