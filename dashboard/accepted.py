@@ -17,10 +17,15 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from dashboard.report import Issue, Report
+
 POINTER = "accepted.json"
+SEEN = "seen.json"  # the files' stat as last seen by any worker, and since when it has not changed
+REFUSED = "refused.json"  # the version refused last and its report: a new worker shows it without reloading
+MAX_SHARED_ISSUES = 50
 SNAPSHOTS = "versions"
 KEEP_SNAPSHOTS = 4  # the accepted one and a few recent ones (a worker may still be loading one of them)
 SHORT = 12  # characters of the hash used as the version label (page reloads, /healthz)
@@ -94,19 +99,50 @@ class StateDir:
         return target if target.is_dir() else None
 
     def pointer(self) -> Pointer | None:
+        raw = self._read(POINTER)
         try:
-            raw = json.loads((self.root / POINTER).read_text(encoding="utf-8"))
-            return Pointer(str(raw["digest"]), int(raw["operations"]), float(raw["at"]))
-        except (OSError, ValueError, KeyError, TypeError):
+            return Pointer(str(raw["digest"]), int(raw["operations"]), float(raw["at"]))  # type: ignore[index]
+        except (KeyError, TypeError, ValueError):
             return None
 
     def publish(self, pointer: Pointer) -> None:
-        body = json.dumps({"digest": pointer.digest, "operations": pointer.operations, "at": pointer.at})
-        handle, temporary = tempfile.mkstemp(dir=self.root, prefix=".accepted-")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(body)
-        os.replace(temporary, self.root / POINTER)
+        self._write(POINTER, {"digest": pointer.digest, "operations": pointer.operations, "at": pointer.at})
         self._prune(pointer.digest)
+
+    def first_seen(self, signature: list, now: float) -> float:
+        """Since when the files have had ``signature`` (a JSON-able stat of each), as seen by any worker or
+        instance sharing this folder: ``now`` if none has seen it before."""
+        seen = self._read(SEEN)
+        if isinstance(seen, dict) and seen.get("signature") == signature:
+            return float(seen.get("at", now))
+        self._write(SEEN, {"signature": signature, "at": now})
+        return now
+
+    def refusal(self, digest: str) -> Report | None:
+        """The report of ``digest`` if it is the version refused last."""
+        refused = self._read(REFUSED)
+        if not isinstance(refused, dict) or refused.get("digest") != digest:
+            return None
+        try:
+            return Report([Issue(**issue) for issue in refused["issues"]])
+        except (KeyError, TypeError):
+            return None
+
+    def record_refusal(self, digest: str, report: Report) -> None:
+        issues = [asdict(issue) for issue in report.sorted()[:MAX_SHARED_ISSUES]]
+        self._write(REFUSED, {"digest": digest, "issues": issues})
+
+    def _read(self, name: str) -> object:
+        try:
+            return json.loads((self.root / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def _write(self, name: str, value: object) -> None:
+        handle, temporary = tempfile.mkstemp(dir=self.root, prefix=f".{name}-")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(value, out, ensure_ascii=False)
+        os.replace(temporary, self.root / name)
 
     def _prune(self, keep: str) -> None:
         folders = sorted(

@@ -135,7 +135,6 @@ class LiveContext:
         self._lock = threading.Lock()
         self._pid = os.getpid()
         self._old_assets: OrderedDict[str, GeoAsset] = OrderedDict()
-        self._candidate: tuple[Signature, float] | None = None  # a new signature, and when first seen
         self._signature: Signature | None = file_signature(self.data_dir)
         self._state = self._start()
         self._next_check = self._clock() + self._check_every
@@ -239,16 +238,12 @@ class LiveContext:
 
     def _refresh(self) -> None:
         before = file_signature(self.data_dir)
-        if before == self._signature:
-            self._candidate = None
-            return
-        if not self._stable(before):
+        if before == self._signature or not self._stable(before):
             return
         files = read_files(self.data_dir, WATCHED)
         if file_signature(self.data_dir) != before:  # changed while being read: look again later
-            self._candidate = None
             return
-        self._signature, self._candidate = before, None
+        self._signature = before
         self._consider(files)
 
     def _consider(self, files: dict[str, bytes | None]) -> None:
@@ -259,6 +254,11 @@ class LiveContext:
                 self._state = dataclasses.replace(state, failure=None)
             return
         if state.failure is not None and state.failure.version == digest[:SHORT]:
+            return
+        shared = self._store.refusal(digest)
+        if shared is not None:  # refused by another worker already: the same report, without loading
+            failure = Failure(digest[:SHORT], shared, self._wall_clock())
+            self._state = dataclasses.replace(state, failure=failure)
             return
         context, report = self._load(self._store.snapshot(files)[1], digest)
         if context is not None:
@@ -272,6 +272,7 @@ class LiveContext:
             )
             failure = Failure(digest[:SHORT], report, self._wall_clock())
             self._state = dataclasses.replace(state, failure=failure)
+            self._store.record_refusal(digest, report)
             return
         log.info("data in %s reloaded: %s → %s", self.data_dir, state.context.version, context.version)
         self._remember_assets(state.context)
@@ -289,12 +290,12 @@ class LiveContext:
         return context if report.ok else None
 
     def _stable(self, signature: Signature) -> bool:
-        """Seen unchanged at an earlier look ``settle`` seconds ago at least, and no file modified since."""
-        now, wall = self._clock(), self._wall_clock()
-        if self._candidate is None or self._candidate[0] != signature:
-            self._candidate = (signature, now)
+        """Seen unchanged, by this or another worker, at a look ``settle`` seconds ago at least, and no file
+        modified since (the first look is shared: a worker replaced every few seconds still gets there)."""
+        wall = self._wall_clock()
+        first = self._store.first_seen([list(entry) for entry in signature], wall)
         recent = any(len(entry) > 1 and 0 <= wall - entry[1] / 1e9 < self._settle for entry in signature)
-        return not recent and now - self._candidate[1] >= self._settle
+        return not recent and wall - first >= self._settle
 
     def _load(self, folder: Path, digest: str) -> tuple[Context | None, Report]:
         report = Report()

@@ -91,9 +91,9 @@ def test_a_truncated_file_is_served_when_the_setting_allows_it(world: Path, tmp_
 def test_a_version_is_loaded_only_once_unchanged_across_two_looks_settle_seconds_apart(
     world: Path, tmp_path: Path
 ) -> None:
-    clock, wall = Clock(), Clock()
-    wall.now = 2e9  # files dated "now" by the test are far in the past on this clock
-    holder = LiveContext(world, settle=5, clock=clock, wall_clock=wall, state_dir=tmp_path / "state")
+    clock = Clock()
+    clock.now = 2e9  # one clock for both: files dated "now" by the test are far in its past
+    holder = LiveContext(world, settle=5, clock=clock, wall_clock=clock, state_dir=tmp_path / "state")
     write_rows(world, EDITED[:2])  # a first chunk
     clock.advance(2)
     assert logements(holder, "sq-un") == 11  # first seen: perhaps half written
@@ -104,6 +104,31 @@ def test_a_version_is_loaded_only_once_unchanged_across_two_looks_settle_seconds
     assert logements(holder, "sq-un") == 11  # unchanged, but for 2 s only
     clock.advance(4)
     assert logements(holder, "sq-un") == 12 and len(holder.get().dataset.operations) == 3
+
+
+def test_a_new_worker_counts_the_settle_time_from_the_first_look_of_any_worker(
+    world: Path, tmp_path: Path
+) -> None:
+    """Workers replaced every few seconds still get to a stable version, and share its refusal."""
+    clock = Clock()
+    clock.now = 2e9
+    state = tmp_path / "state"
+    first = LiveContext(world, settle=5, clock=clock, wall_clock=clock, state_dir=state)
+    newcomer = LiveContext(world, settle=5, clock=clock, wall_clock=clock, state_dir=state)
+    newcomer._loader = refuse  # noqa: SLF001 - it must never need to load the broken version itself
+    write_rows(world, INVALID_ROWS)
+    clock.advance(2)
+    assert first.failure is None  # seen, not yet stable
+    clock.advance(6)
+    assert "onze" in str(first.failure.errors[0])
+    # The newcomer's own first look at these files: stable already, refused already.
+    assert "onze" in str(newcomer.failure.errors[0])
+    assert logements(newcomer, "sq-un") == 11
+
+
+def refuse(data_dir: Path, report):
+    """A loader that must not be called: the refusal is shared."""
+    raise AssertionError("loaded again")
 
 
 def test_a_restart_on_broken_files_serves_the_version_accepted_last(world: Path, tmp_path: Path) -> None:
