@@ -55,14 +55,25 @@ def when_ready(server):
     _release_free_memory(server)
 
 
+def pre_fork(server, worker):
+    """In the master, before each fork: take the version of the data accepted since it started (and any
+    worker forked from it starts with that version already, see dashboard/accepted.py)."""
+    holder = _holder(server)
+    if holder is not None:
+        holder.catch_up()
+
+
 def post_fork(server, worker):
     """In each new worker, before it serves: catch up with the version of the data accepted since the
     master loaded it (a worker replaced after max_requests must not serve the master's older data)."""
-    if not preload_app:
-        return
-    holder = server.app.wsgi().extensions.get("coeur_live")
+    holder = _holder(server)
     if holder is not None:
         holder.get()  # follows dashboard/accepted.py's pointer (see LiveContext._after_fork)
+
+
+def _holder(server):
+    """The app's LiveContext, when the app is loaded in the master (preload_app)."""
+    return server.app.wsgi().extensions.get("coeur_live") if preload_app else None
 
 
 def _release_free_memory(server):

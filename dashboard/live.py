@@ -155,6 +155,12 @@ class LiveContext:
                 self._lock.release()
         return self._state.context
 
+    def catch_up(self) -> None:
+        """Serve the version accepted last, if it is not the one held (gunicorn's master calls this before
+        forking a worker, so that a new worker starts with it instead of loading it itself)."""
+        with self._lock:
+            self._follow()
+
     def _after_fork(self) -> None:
         """A worker forked from the master holds the master's data: before it serves anything, it catches up
         with the version accepted since (every request of the new worker waits for that, once)."""
