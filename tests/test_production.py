@@ -89,7 +89,7 @@ def site(tmp_path_factory):
                 pass
             assert process.poll() is None and time.monotonic() < deadline, (root / "serve.log").read_text()
             time.sleep(0.5)
-        yield {"proxy": proxy, "instances": instances, "world": world}
+        yield {"proxy": proxy, "instances": instances, "world": world, "run": root / "run"}
     finally:
         process.send_signal(signal.SIGTERM)  # the script stops the gunicorn instances and nginx it started
         try:
@@ -232,3 +232,23 @@ def test_hostile_requests_through_the_proxy_never_get_a_500_or_a_trace(site, tmp
 
     run()
     print(f"\n[hostile through nginx] statuses {dict(sorted(statuses.items()))}")
+
+
+def test_a_body_that_never_ends_is_dropped_by_nginx_and_never_reaches_gunicorn(site) -> None:
+    """nginx reads the body (client_body_timeout 10 s) and drops the connection of a client that stalls:
+    no worker is held, and no gunicorn error page (it was an English 500 after 30 s) is ever sent."""
+    answer = b""
+    with socket.create_connection(("127.0.0.1", site["proxy"]), timeout=30) as connection:
+        connection.sendall(
+            b"POST /_dash-update-component HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b'Content-Length: 100\r\n\r\n{"output":'
+        )
+        try:
+            while chunk := connection.recv(65536):
+                answer += chunk
+        except ConnectionResetError:  # reset_timedout_connection: nginx resets a timed-out client
+            pass
+    assert answer == b"" or answer.startswith(b"HTTP/1.1 408 ")
+    assert b"Internal Server Error" not in answer
+    log = (site["run"] / "access.log").read_text(encoding="utf-8")
+    assert '"POST /_dash-update-component HTTP/1.1" 408 ' in log
