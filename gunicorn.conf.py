@@ -1,7 +1,9 @@
 """Production serving: ``.venv/bin/gunicorn -c gunicorn.conf.py dashboard.wsgi:server``.
 
 Every value can be overridden from the environment (COEUR_BIND, COEUR_WORKERS, COEUR_THREADS,
-COEUR_PRELOAD, COEUR_ACCESS_LOG) or on gunicorn's own command line. The choices are measured by
+COEUR_PRELOAD, COEUR_ACCESS_LOG) or on gunicorn's own command line; the app reads COEUR_DATA_DIR,
+COEUR_STATE_DIR, COEUR_ALLOW_SHRINK and the others of dashboard/settings.py. The supported setup puts
+nginx in front: scripts/serve-production.sh. The choices are measured by
 ``python bench/run.py`` (README, "Benchmark").
 """
 

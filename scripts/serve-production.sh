@@ -39,13 +39,29 @@ trap stop EXIT INT TERM
 UPSTREAMS=""
 for ((i = 0; i < INSTANCES; i++)); do
   port=$((FIRST + i))
-  UPSTREAMS+="        server 127.0.0.1:$port max_fails=1 fail_timeout=3s;"$'\n'
+  UPSTREAMS+="        server 127.0.0.1:$port max_fails=3 fail_timeout=5s;"$'\n'
   COEUR_BIND="127.0.0.1:$port" COEUR_DATA_DIR="$DATA_DIR" \
     "$REPO/.venv/bin/gunicorn" -c "$REPO/gunicorn.conf.py" --pid "$RUN_DIR/gunicorn-$port.pid" \
     dashboard.wsgi:server &
   PIDS+=($!)
 done
 
+# nginx opens once every instance answers /healthz: a proxy started earlier would count the refused
+# connections as failures and take the instances out of the balance for a while.
+"$REPO/.venv/bin/python" - "$FIRST" "$INSTANCES" <<'WAIT'
+import sys, time, urllib.request
+first, count = int(sys.argv[1]), int(sys.argv[2])
+deadline = time.monotonic() + 300
+for port in range(first, first + count):
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).read()
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                sys.exit(f"l'instance du port {port} ne répond pas")
+            time.sleep(0.5)
+WAIT
 sed -e "s|@RUN@|$RUN_DIR|g" -e "s|@DEPLOY@|$REPO/deploy/nginx|g" -e "s|@LISTEN@|127.0.0.1:$PORT|g" \
   "$REPO/deploy/nginx/nginx.conf.template" | awk -v ups="$UPSTREAMS" '{ if ($0 == "@UPSTREAMS@") printf "%s", ups; else print }' \
   >"$RUN_DIR/nginx.conf"
