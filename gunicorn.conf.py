@@ -1,7 +1,9 @@
 """Production serving: ``.venv/bin/gunicorn -c gunicorn.conf.py dashboard.wsgi:server``.
 
 Every value can be overridden from the environment (COEUR_BIND, COEUR_WORKERS, COEUR_THREADS,
-COEUR_PRELOAD, COEUR_ACCESS_LOG) or on gunicorn's own command line. The choices are measured by
+COEUR_PRELOAD, COEUR_ACCESS_LOG) or on gunicorn's own command line; the app reads COEUR_DATA_DIR,
+COEUR_STATE_DIR, COEUR_ALLOW_SHRINK and the others of dashboard/settings.py. The supported setup puts
+nginx in front: scripts/serve-production.sh. The choices are measured by
 ``python bench/run.py`` (README, "Benchmark").
 """
 
@@ -10,10 +12,13 @@ import os
 # Loopback by default: a reverse proxy in front publishes it.
 bind = os.environ.get("COEUR_BIND", "127.0.0.1:8050")
 
-# Callbacks are CPU-bound Python (pandas, figure building): two processes per core keep both
-# cores busy while another request waits on the network; a few threads per process hide slow clients.
+# Callbacks are CPU-bound Python (pandas, figure building): about two processes per core keep both cores
+# busy. The supported setup has nginx in front (deploy/nginx), which buffers whole requests and answers, so
+# gunicorn only ever sees complete requests from a fast local client. Threads are for the case without a
+# proxy: a sync worker is held by one idle socket (3 sockets stalled the site), while a gthread worker
+# (gunicorn >= 23) hands a connection that sends nothing for 5 s back to its poller and has 4 threads.
 workers = int(os.environ.get("COEUR_WORKERS", (os.cpu_count() or 1) + 1))
-threads = int(os.environ.get("COEUR_THREADS", 1))
+threads = int(os.environ.get("COEUR_THREADS", 4))
 worker_class = "gthread" if threads > 1 else "sync"
 
 # The data is loaded and validated once, in the master, before forking: each worker starts with it
@@ -50,6 +55,27 @@ def when_ready(server):
     # would unshare them from the master: copy-on-write).
     gc.freeze()
     _release_free_memory(server)
+
+
+def pre_fork(server, worker):
+    """In the master, before each fork: take the version of the data accepted since it started (and any
+    worker forked from it starts with that version already, see dashboard/accepted.py)."""
+    holder = _holder(server)
+    if holder is not None:
+        holder.catch_up()
+
+
+def post_fork(server, worker):
+    """In each new worker, before it serves: catch up with the version of the data accepted since the
+    master loaded it (a worker replaced after max_requests must not serve the master's older data)."""
+    holder = _holder(server)
+    if holder is not None:
+        holder.get()  # follows dashboard/accepted.py's pointer (see LiveContext._after_fork)
+
+
+def _holder(server):
+    """The app's LiveContext, when the app is loaded in the master (preload_app)."""
+    return server.app.wsgi().extensions.get("coeur_live") if preload_app else None
 
 
 def _release_free_memory(server):

@@ -63,7 +63,13 @@ class CoeurDash(Dash):
 
 def create_app(settings: Settings | None = None) -> Dash:
     settings = settings or Settings()
-    holder = LiveContext(settings.data_dir, check_every=settings.reload_check_seconds)
+    holder = LiveContext(
+        settings.data_dir,
+        check_every=settings.reload_check_seconds,
+        settle=settings.reload_settle_seconds,
+        state_dir=settings.state_dir,
+        allow_shrink=settings.allow_shrink,
+    )
     app = CoeurDash(
         __name__,
         assets_folder=str(ASSETS_DIR),
@@ -76,6 +82,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     )
     app.index_string = INDEX
     configure_serving(app)
+    app.server.extensions["coeur_live"] = holder  # for gunicorn's post_fork hook (gunicorn.conf.py)
     app.server.config[views.REPORT_URL_KEY] = settings.report_url
     app.server.config[views.CONTEXT_KEY] = holder.get
     app.layout = freshness.live_layout(layout.shell, holder, poll_seconds=settings.poll_seconds)

@@ -29,7 +29,12 @@ geoservices.ign.fr/documentation/services/services-geoplateforme/geocodage:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import json
+import socket
+import threading
+import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -61,6 +66,12 @@ TOO_LARGE = 413
 MAX_WAIT_S = 300.0  # a longer Retry-After means "come back later", not "hold on"
 CONNECT_TIMEOUT_S = 10.0
 LATER = "réessayer plus tard"
+# An answer row repeats the row sent (a line number, an address, a commune, a code) and adds eight result
+# columns: a few hundred bytes. Beyond this many per row sent, the answer is not the CSV asked for; it is
+# dropped as it arrives, never held whole in memory.
+MAX_ANSWER_BYTES_PER_ROW = 4096
+MAX_ANSWER_SLACK = 64 * 1024  # the header line, an error page
+CHUNK_BYTES = 64 * 1024
 
 
 class ServiceError(Exception):
@@ -73,32 +84,53 @@ class NoNetwork(Exception):
 
 @dataclass(frozen=True)
 class Policy:
-    """How long to wait for an answer and how to try again."""
+    """How long one call may take, every try and wait included, and how to try again."""
 
     timeout: float = 60.0
     retries: int = 3
     backoff: float = 1.0  # first wait in seconds, doubled at each further try
 
 
+@dataclass(frozen=True)
+class Answer:
+    status_code: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _TooLate(Exception):
+    pass
+
+
+def answer_cap(rows: int) -> int:
+    return MAX_ANSWER_SLACK + MAX_ANSWER_BYTES_PER_ROW * rows
+
+
 def search_csv(
-    api_url: str, upload: bytes, *, columns: Sequence[str], citycode: str, policy: Policy
+    api_url: str, upload: bytes, *, columns: Sequence[str], citycode: str, policy: Policy, rows: int = 1
 ) -> bytes:
-    """The answer of ``/search/csv`` for ``upload``, trying again on timeouts, 429 and 5xx."""
+    """The answer of ``/search/csv`` for ``upload`` (``rows`` rows), trying again on 429, 5xx and broken
+    connections; the whole call, every try and wait included, ends within ``policy.timeout``."""
     url = api_url.rstrip("/") + SEARCH_CSV
     form = [("columns", column) for column in columns] + [("citycode", citycode)]
     form += [("result_columns", column) for column in RESULT_COLUMNS]
+    deadline = time.monotonic() + policy.timeout
+    late = f"pas de réponse complète en {policy.timeout:g} s"
     problem = ""
     for attempt in range(policy.retries + 1):
         wait = None
         try:
-            response = requests.post(
-                url,
-                data=form,
-                files={"data": ("adresses.csv", upload, "text/csv")},
-                timeout=(min(CONNECT_TIMEOUT_S, policy.timeout), policy.timeout),
-            )
-        except requests.Timeout:
-            problem = f"pas de réponse en {policy.timeout:g} s"
+            response = _exchange(url, form, upload, deadline - time.monotonic(), answer_cap(rows))
+        except (_TooLate, requests.Timeout):
+            raise ServiceError(f"le service ne répond pas ({late}) : {LATER}") from None
+        except _TooLarge:
+            raise ServiceError(
+                f"réponse de plus de {answer_cap(rows) // 1024} Ko pour {rows} ligne(s) : pas le CSV attendu"
+            ) from None
         except requests.exceptions.SSLError as error:
             raise ServiceError(f"connexion sécurisée impossible avec {_host(url)} : {error}") from error
         except requests.ConnectionError as error:
@@ -109,7 +141,7 @@ def search_csv(
             raise ServiceError(f"requête impossible vers {url} : {error}") from error
         else:
             if response.status_code == 200:
-                return response.content
+                return response.body
             if response.status_code == TOO_LARGE:
                 raise ServiceError("lot trop gros pour le service (HTTP 413) : réduire --batch-size")
             problem = f"HTTP {response.status_code}{_message(response)}"
@@ -121,8 +153,58 @@ def search_csv(
         delay = policy.backoff * 2**attempt if wait is None else wait
         if delay > MAX_WAIT_S:
             raise ServiceError(f"le service demande d'attendre {delay:.0f} s ({problem}) : {LATER}")
+        if time.monotonic() + delay >= deadline:
+            raise ServiceError(f"le service ne répond pas ({problem}, puis {late}) : {LATER}")
         sleep(delay)
     raise ServiceError(f"le service ne répond pas ({problem}, {policy.retries + 1} essai(s)) : {LATER}")
+
+
+def _exchange(url: str, form: list, upload: bytes, seconds: float, cap: int) -> Answer:
+    """One request, its answer read as it streams in and dropped past ``cap`` bytes, the whole exchange
+    within ``seconds``: it runs in a thread given up at the deadline (a server sending a byte now and then
+    never trips a read timeout)."""
+    if seconds <= 0:
+        raise _TooLate
+    outcome: dict[str, object] = {}
+
+    def exchange() -> None:
+        try:
+            with requests.post(
+                url,
+                data=form,
+                files={"data": ("adresses.csv", upload, "text/csv")},
+                timeout=(min(CONNECT_TIMEOUT_S, seconds), seconds),
+                stream=True,
+            ) as response:
+                outcome["response"] = response
+                body = bytearray()
+                for chunk in response.iter_content(CHUNK_BYTES):
+                    body += chunk
+                    if len(body) > cap:
+                        raise _TooLarge
+                outcome["answer"] = Answer(response.status_code, response.headers, bytes(body))
+        except Exception as error:  # noqa: BLE001 - handed over to the caller's thread, raised there
+            outcome["error"] = error
+
+    worker = threading.Thread(target=exchange, name="ban-exchange", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        _hang_up(outcome.get("response"))
+        raise _TooLate
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["answer"]  # type: ignore[return-value]
+
+
+def _hang_up(response: object) -> None:
+    """Shut the socket of an answer still being read in another thread: its read ends at once. (Closing
+    the response instead would wait for that read, which holds the stream's lock.)"""
+    connection = getattr(getattr(response, "raw", None), "connection", None)
+    sock = getattr(connection, "sock", None)
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 def retry_after(value: str | None) -> float | None:
@@ -151,10 +233,11 @@ def _host(url: str) -> str:
     return urlsplit(url).netloc or url
 
 
-def _message(response: requests.Response) -> str:
+def _message(response: Answer) -> str:
+    content_type = response.headers.get("Content-Type", "")
     try:
-        message = str(response.json().get("message", ""))
+        message = str(json.loads(response.body).get("message", ""))
     except (ValueError, AttributeError):
-        message = response.text if "text/plain" in response.headers.get("Content-Type", "") else ""
+        message = response.body.decode("utf-8", "replace") if "text/plain" in content_type else ""
     message = " ".join(message.split())[:200]
     return f" : {message}" if message else ""

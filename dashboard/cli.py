@@ -3,28 +3,39 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from dashboard import geocode
-from dashboard.dataset import OPERATIONS_FILE, load_dataset
+from dashboard import geocode, vetting
+from dashboard.accepted import StateDir, default_state_dir
+from dashboard.dataset import OPERATIONS_FILE
 from dashboard.report import Report
 from dashboard.settings import DEFAULT_DATA_DIR, Settings
 
 
-def check(path: Path, data_dir: Path) -> int:
-    """Print every error and warning of ``path``; 0 when there is no error, 1 otherwise."""
+def check(path: Path, data_dir: Path, *, state_dir: Path | None = None, allow_shrink: bool = False) -> int:
+    """Print every error and warning of ``path``; 0 when there is no error, 1 otherwise. A file that would
+    lose more than half of the operations of the version served from ``data_dir`` is an error too."""
     report = Report()
-    load_dataset(data_dir, report, operations_path=path)
+    dataset = vetting.load_checked(data_dir, report, operations_path=path)
+    state = state_dir or default_state_dir(data_dir)
+    pointer = StateDir(state).pointer() if state.is_dir() else None
+    if dataset is not None and pointer is not None:
+        vetting.check_shrink(pointer.operations, len(dataset.operations), report, allowed=allow_shrink)
     print(report.render())
     return 0 if report.ok else 1
 
 
 def serve(settings: Settings) -> int:
-    from dashboard.app import create_app  # imported here: `check` needs no Dash
+    from dashboard.app import DataError, create_app  # imported here: `check` needs no Dash
     from dashboard.security import QuietRequestHandler
 
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except DataError as error:  # the report, as `check` prints it; no traceback
+        print(f"Données refusées, serveur non démarré :\n{error}", file=sys.stderr)
+        return 1
     app.run(host=settings.host, port=settings.port, debug=settings.debug, request_handler=QuietRequestHandler)
     return 0
 
@@ -36,6 +47,21 @@ def _origin(value: str) -> str:
         return frame_origin(value)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from error
+
+
+def _version_options(target: argparse.ArgumentParser) -> None:
+    target.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        default=os.environ.get("COEUR_ALLOW_SHRINK") == "1",
+        help="accepter une version qui retire plus de la moitié des opérations (COEUR_ALLOW_SHRINK=1)",
+    )
+    target.add_argument(
+        "--state-dir",
+        type=Path,
+        default=os.environ.get("COEUR_STATE_DIR") or None,
+        help="dossier de la version acceptée, partagé par les instances (COEUR_STATE_DIR)",
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -51,6 +77,7 @@ def parser() -> argparse.ArgumentParser:
         target.add_argument(
             "--debug", action="store_true", help="mode débogage de Dash (jamais en production)"
         )
+        _version_options(target)
         target.add_argument(
             "--frame-ancestors",
             nargs="+",
@@ -66,6 +93,7 @@ def parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="dossier des communes et référentiels"
     )
+    _version_options(verify)
     place = commands.add_parser("geocode", help="placer les opérations d'après leur adresse (BAN)")
     geocode.add_arguments(place)
     return main
@@ -74,7 +102,12 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "check":
-        return check(args.path or args.data_dir / OPERATIONS_FILE, args.data_dir)
+        return check(
+            args.path or args.data_dir / OPERATIONS_FILE,
+            args.data_dir,
+            state_dir=args.state_dir and Path(args.state_dir),
+            allow_shrink=args.allow_shrink,
+        )
     if args.command == "geocode":
         return geocode.run(args)
     settings = Settings(
@@ -83,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
         port=args.port,
         debug=args.debug,
         frame_ancestors=tuple(args.frame_ancestors),
+        state_dir=Path(args.state_dir) if args.state_dir else default_state_dir(args.data_dir),
+        allow_shrink=args.allow_shrink,
     )
     return serve(settings)
 

@@ -154,17 +154,14 @@ def _source_dates(sources: pd.DataFrame, report: Report) -> dict[str, SourceDate
     return dates
 
 
-def _latest_source_dates(operations: pd.DataFrame, dates: dict[str, SourceDate], report: Report) -> pd.Series:
-    """Per operation, the earliest day its latest source may have been published; unknown ids reported."""
+def _latest_source_dates(operations: pd.DataFrame, dates: dict[str, SourceDate]) -> pd.Series:
+    """Per operation, the earliest day its latest dated source may have been published (``None``: none).
+
+    An id absent from sources.csv is reported by validate.check_content, an undated one by _source_dates:
+    an operation without a dated source keeps no publication date, and all its dates count as forecasts."""
     found = []
-    for op_id, line, text in zip(
-        operations.index, operations[Derived.LIGNE], operations[Op.SOURCE], strict=True
-    ):
+    for text in operations[Op.SOURCE].tolist():
         ids = [part.strip() for part in text.split(";") if part.strip()]
-        unknown = [part for part in ids if part not in dates]
-        if unknown:
-            message = f"source {', '.join(unknown)} absente de {SOURCES_FILE} (ou sans date de publication)"
-            report.error(OPERATIONS_FILE, int(line), Op.SOURCE, f"{op_id} : {message}")
         known = [dates[part].earliest for part in ids if part in dates]
         found.append(max(known) if known else None)
     return pd.Series(found, index=operations.index, dtype=object)
@@ -226,7 +223,7 @@ def load_dataset(data_dir: Path, report: Report, operations_path: Path | None = 
     if loaded is None or not report.ok:
         return None
     operations, mix = loaded
-    operations[Derived.SOURCE_DATE] = _latest_source_dates(operations, source_dates, report)
+    operations[Derived.SOURCE_DATE] = _latest_source_dates(operations, source_dates)
     labels = {source.earliest: source.label for source in source_dates.values()}
     operations[Derived.SOURCE_LABEL] = operations[Derived.SOURCE_DATE].map(labels).fillna("").astype("string")
     _report_forecasts(operations, report)

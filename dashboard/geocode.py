@@ -263,7 +263,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--timeout",
         type=_bounded(float, 0.01),
         default=ban.Policy.timeout,
-        help="secondes d'attente d'une réponse (%(default)s)",
+        help="secondes au plus par lot envoyé, réponse complète et nouveaux essais compris (%(default)s)",
     )
     parser.add_argument(
         "--retries",
@@ -307,6 +307,7 @@ def run(args: argparse.Namespace) -> int:
                 columns=SEARCH_COLUMNS,
                 citycode=Op.CODE_INSEE,
                 policy=policy,
+                rows=len(batch),
             )
             answers = read_answer(body, batch)
             decisions += [

@@ -8,6 +8,7 @@ keep only known codes (dashboard.inputs), as they do for a URL typed by hand.
 from __future__ import annotations
 
 import json
+import logging
 import math
 from collections.abc import Callable
 from typing import Any
@@ -23,6 +24,7 @@ MAX_DEPTH = 24  # a map click (points → customdata → …) is 6 deep
 MAX_NODES = 20_000  # values in a body; the table's sort buttons send ~60
 MAX_ITEMS = 2_000  # components matched by one pattern-matching input
 WILDCARDS = (["ALL"], ["MATCH"], ["ALLSMALLER"])
+log = logging.getLogger(__name__)
 
 
 class Refused(ValueError):
@@ -107,6 +109,7 @@ def configure_guard(app: dash.Dash) -> None:
         if request.path != path or request.method != "POST":
             return None
         if not request.is_json:
+            _log_refusal(415, "pas du JSON")
             return error_response(415)
         try:
             body = request.get_json(silent=True)  # over MAX_CONTENT_LENGTH: a 413 from here
@@ -117,8 +120,21 @@ def configure_guard(app: dash.Dash) -> None:
                 raise Refused("corps JSON illisible")
             check_body(body, app.callback_map)
         except Refused as refusal:
+            _log_refusal(400, str(refusal))
             return error_response(400, f"Requête de mise à jour refusée : {refusal}.")
         return None
+
+
+def _log_refusal(status: int, reason: str) -> None:
+    """One line per refused callback request: who, how big, why; never the body (it may be anything)."""
+    request = flask.request
+    log.warning(
+        "callback request refused (%s): %s; from %s, %s bytes",
+        status,
+        "".join(c if c.isprintable() else "?" for c in reason[:100]),  # one line, whatever was sent
+        request.remote_addr,
+        request.content_length,
+    )
 
 
 def check_body(body: Any, callbacks: dict) -> None:

@@ -68,6 +68,7 @@ def configure_security(app: dash.Dash, settings: Settings) -> None:
     server.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     ancestors = tuple(frame_origin(origin) for origin in settings.frame_ancestors)
     hide_versions(app)
+    _answer_options(app)
     server.after_request(_security_headers(app, ancestors))
     _french_errors(app)
     if not settings.debug:
@@ -201,6 +202,22 @@ def _french_errors(app: dash.Dash) -> None:
             exc_info=(type(original), original, original.__traceback__),
         )
         return error_response(500)
+
+
+def _answer_options(app: dash.Dash) -> None:
+    """``OPTIONS`` says which methods a URL takes (204 and ``Allow``), for every route: Flask's automatic
+    answer was turned into a 404 for paths that are not pages (/healthz, assets)."""
+
+    @app.server.before_request
+    def options():
+        request = flask.request
+        if request.method != "OPTIONS":
+            return None
+        adapter = app.server.url_map.bind_to_environ(request.environ)
+        allowed = sorted(set(adapter.allowed_methods(request.path)) | {"OPTIONS"})
+        response = flask.Response(status=204)
+        response.headers["Allow"] = ", ".join(allowed)
+        return response
 
 
 def _no_reload_hash(app: dash.Dash) -> None:

@@ -25,14 +25,25 @@ class Settings:
     report_url: str = ""
     # Live data: how often the server looks at the data files' stat, and how often open pages ask for news.
     reload_check_seconds: float = 2.0
+    reload_settle_seconds: float = 5.0  # see dashboard.live: how long a new version must stay unchanged
     poll_seconds: float = 10.0
+    # Where the accepted version of the data is kept for every worker and instance (dashboard.accepted);
+    # None: nowhere shared (a single process, tests).
+    state_dir: Path | None = None
+    # Accept a version that removes more than half of the operations at once (dashboard.vetting).
+    allow_shrink: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:
         """Settings for a server started without a command line (gunicorn)."""
+        from dashboard.accepted import default_state_dir
+
         ancestors = tuple(os.environ.get("COEUR_FRAME_ANCESTORS", "").split())
+        data_dir = Path(os.environ.get("COEUR_DATA_DIR", DEFAULT_DATA_DIR))
         return cls(
-            data_dir=Path(os.environ.get("COEUR_DATA_DIR", DEFAULT_DATA_DIR)),
+            data_dir=data_dir,
+            state_dir=Path(os.environ.get("COEUR_STATE_DIR") or default_state_dir(data_dir)),
+            allow_shrink=os.environ.get("COEUR_ALLOW_SHRINK") == "1",
             debug=os.environ.get("COEUR_DEBUG") == "1",
             frame_ancestors=ancestors,
             report_url=os.environ.get("COEUR_REPORT_URL", "").strip(),

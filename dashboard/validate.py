@@ -9,6 +9,7 @@ the commune outlines (code and name, position in the commune) in ``places``.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -321,3 +322,56 @@ def _check_variants(row: dict, name: str, line: int, parse, report: Report) -> d
             name, line, column, f"{row[Op.ID]} : valeurs publiées divergentes, {published} et {value}"
         )
     return typed
+
+
+# Checks on a whole loaded dataset, beyond the contract of each cell: run by `check` and before a version
+# of the data is served (dashboard.vetting).
+
+# The largest operations of the programme count a few hundred dwellings (89 at most in the shipped data);
+# beyond this many a value is a typing slip (999999999), not a building.
+MAX_DWELLINGS_PER_OPERATION = 2_000
+# A tag (<a …>, </b>, <br>) or an HTML entity: Plotly would draw it as markup were it not escaped.
+MARKUP = re.compile(r"<\s*/?\s*[A-Za-z][^<>]*>|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
+MARKUP_COLUMNS = (Op.NOM, Op.ADRESSE, Op.COMMUNE, Op.DESCRIPTION, Op.TYPOLOGIE, Op.REMARQUES)
+
+
+def check_content(
+    operations: pd.DataFrame, known_sources: set[str], sources_file: str, name: str, report: Report
+) -> None:
+    """An empty table, implausible dwellings and sources missing from ``sources_file`` are errors; markup
+    in a text is a warning (it is shown as written, see figures.common.plotly_text)."""
+    if operations.empty:
+        report.error(name, None, None, "aucune opération : le fichier ne contient que l'en-tête")
+        return
+    lines = operations[Derived.LIGNE].tolist()
+    _check_dwellings(operations[Op.LOGEMENTS].tolist(), lines, name, report)
+    for line, value in zip(lines, operations[Op.SOURCE].tolist(), strict=True):
+        for source in (part.strip() for part in str(value).split(";")):
+            if source and source not in known_sources:
+                report.error(name, line, Op.SOURCE, f"{quote(source)} : source absente de {sources_file}")
+    for column in MARKUP_COLUMNS:
+        for line, text in zip(lines, operations[column].tolist(), strict=True):
+            warn_markup(text, name, line, column, report)
+
+
+def _check_dwellings(values: list, lines: list[int], name: str, report: Report) -> None:
+    for line, value in zip(lines, values, strict=True):
+        if not pd.isna(value) and value > MAX_DWELLINGS_PER_OPERATION:
+            report.error(
+                name,
+                line,
+                Op.LOGEMENTS,
+                f"{quote(str(value))} : plus de {MAX_DWELLINGS_PER_OPERATION} logements pour une opération, "
+                "valeur invraisemblable (faute de frappe ?)",
+            )
+
+
+def warn_markup(text: object, name: str, line: int | None, column: str, report: Report) -> None:
+    found = MARKUP.search(str(text)) if isinstance(text, str) else None
+    if found:
+        report.warning(
+            name,
+            line,
+            column,
+            f"{quote(found.group(0))} : balise ou entité HTML, affichée telle quelle (texte attendu)",
+        )

@@ -59,6 +59,8 @@ class Step:
     drop_last_row: bool = False
     swap_rows: bool = False
     hang_up: bool = False  # close the connection without a word
+    trickle: float = 0.0  # send the answer one byte every so many seconds
+    huge_bytes: int = 0  # send an answer of this many bytes (CSV lines), made as it goes
 
 
 ANSWER = Step()
@@ -84,6 +86,7 @@ class FakeBan:
     def __init__(self, *steps: Step) -> None:
         self.steps = list(steps)
         self.received: list[Received] = []
+        self.streamed: list[int] = []  # bytes of each trickled or huge answer sent before the client left
         self.answers = _recorded_answers()
         self._stop = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -161,6 +164,9 @@ class FakeBan:
                     fake.steps.pop(0)
                     self.close_connection = True
                     return
+                if fake.steps and (fake.steps[0].trickle or fake.steps[0].huge_bytes):
+                    self._stream(fake.steps.pop(0))
+                    return
                 self._send(*fake.respond(received))
 
             def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
@@ -173,6 +179,28 @@ class FakeBan:
                     self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up waiting: that is what a timeout test wants
+
+            def _stream(self, step: Step) -> None:
+                total = step.huge_bytes or 1000
+                line = b"2,49 Rue Carnot,Beauvais,60057,49.4,2.08,49 Rue Carnot,0.97,x,y,60057,ok\n"
+                chunk = line * (65536 // len(line)) if step.huge_bytes else b"2"
+                sent = 0
+                self.close_connection = True
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/csv")
+                    self.send_header("Content-Length", str(total))
+                    self.end_headers()
+                    while sent < total and not fake._stop.is_set():
+                        part = chunk[: total - sent]
+                        self.wfile.write(part)
+                        self.wfile.flush()
+                        sent += len(part)
+                        if step.trickle:
+                            fake._stop.wait(step.trickle)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                fake.streamed.append(sent)
 
             def log_message(self, *args: object) -> None:
                 pass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+import tracemalloc
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -74,3 +76,28 @@ def test_retry_after_as_a_future_date_is_the_time_left():
 def test_the_tests_cannot_reach_the_real_service():
     with pytest.raises(ban.NoNetwork, match="impossible de joindre data.geopf.fr"):
         search(ban.DEFAULT_API_URL)
+
+
+def test_a_trickling_answer_is_given_up_at_the_timeout_of_the_whole_call(waits):
+    """One byte every 0.4 s would take 400 s: the call (4 tries allowed) ends at its 1 s deadline."""
+    policy = ban.Policy(timeout=1.0, retries=3, backoff=0.01)
+    with FakeBan(Step(trickle=0.4), Step(trickle=0.4)) as service:
+        started = time.monotonic()
+        with pytest.raises(ban.ServiceError, match=r"pas de réponse complète en 1 s"):
+            ban.search_csv(service.url, UPLOAD, columns=("adresse",), citycode="code_insee", policy=policy)
+        elapsed = time.monotonic() - started
+    assert len(service.received) == 1 and elapsed < 60  # not the 400 s of the whole answer
+    print(f"\n[trickle] given up after {elapsed:.2f} s with --timeout 1")
+
+
+def test_a_huge_answer_is_dropped_as_it_streams_in_not_held_in_memory(waits):
+    tracemalloc.start()
+    try:
+        with FakeBan(Step(huge_bytes=300_000_000)) as service:
+            with pytest.raises(ban.ServiceError, match=r"réponse de plus de 68 Ko pour 1 ligne\(s\)"):
+                search(service.url)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert service.streamed and service.streamed[0] < 300_000_000
+    assert peak < 20_000_000  # the 300 MB answer never accumulates

@@ -124,7 +124,7 @@ def digest(path: Path) -> str:
 
 
 def geocode(source: Path, *options: str, api: str) -> int:
-    return main(["geocode", str(source), *options, "--api-url", api, *FAST])
+    return main(["geocode", str(source), "--api-url", api, *FAST, *options])  # options override FAST
 
 
 @pytest.fixture(autouse=True)
@@ -295,12 +295,19 @@ def test_a_header_without_a_needed_column_is_an_error_and_nothing_is_sent(tmp_pa
 # --- When the service is slow, busy, failing or wrong
 
 
-def test_a_timeout_is_tried_again(source, tmp_path, local_only):
+def test_a_service_too_slow_for_the_timeout_is_given_up_and_nothing_written(source, tmp_path, capsys):
     out = tmp_path / "geocoded.csv"
     with FakeBan(Step(delay=5), ANSWER) as ban_:
-        assert geocode(source, "--out", str(out), "--timeout", "0.3", api=ban_.url) == 0
-    assert len(ban_.received) == 2 and local_only == [0.01]
-    assert out.read_bytes() == csv_bytes(placed(OPERATIONS))
+        assert geocode(source, "--out", str(out), "--timeout", "0.3", api=ban_.url) == 1
+    assert len(ban_.received) == 1 and not out.exists()
+    assert "pas de réponse complète en 0.3 s" in capsys.readouterr().err
+
+
+def test_a_wait_asked_beyond_the_timeout_stops_at_once(source, tmp_path, capsys, local_only):
+    with FakeBan(failing(429, **{"Retry-After": "7"}), ANSWER) as ban_:
+        assert geocode(source, "--out", str(tmp_path / "geocoded.csv"), "--timeout", "2", api=ban_.url) == 1
+    assert len(ban_.received) == 1 and local_only == []
+    assert "HTTP 429" in capsys.readouterr().err
 
 
 def test_a_server_error_is_tried_again_after_a_backoff(source, tmp_path, local_only):
@@ -314,7 +321,7 @@ def test_a_server_error_is_tried_again_after_a_backoff(source, tmp_path, local_o
 def test_a_429_waits_as_long_as_retry_after_says(source, tmp_path, local_only):
     out = tmp_path / "geocoded.csv"
     with FakeBan(failing(429, **{"Retry-After": "7"}), ANSWER) as ban_:
-        assert geocode(source, "--out", str(out), api=ban_.url) == 0
+        assert geocode(source, "--out", str(out), "--timeout", "30", api=ban_.url) == 0
     assert local_only == [7.0]
     assert out.read_bytes() == csv_bytes(placed(OPERATIONS))
 

@@ -150,7 +150,26 @@ def test_other_methods_are_a_405_that_says_what_is_allowed(send, url: str, metho
 
 @pytest.mark.parametrize("method", ["HEAD", "OPTIONS"])
 def test_head_and_options_are_harmless(send, method: str) -> None:
-    assert send(method, "/").status_code == 200
+    assert send(method, "/").status_code == (200 if method == "HEAD" else 204)
+
+
+@pytest.mark.parametrize("url", ["/healthz", "/assets/style.css", "/_dash-update-component", "/"])
+def test_options_says_which_methods_a_url_takes(send, url: str) -> None:
+    answer = send("OPTIONS", url)
+    assert answer.status_code == 204 and "GET" in answer.headers["Allow"]
+    assert ("POST" in answer.headers["Allow"]) == (url == "/_dash-update-component")
+    assert "Content-Security-Policy" in answer.headers
+
+
+def test_a_refused_callback_request_is_logged_on_one_line_without_its_body(send, caplog) -> None:
+    secret = "corps-" + "x" * 50
+    with caplog.at_level("WARNING", logger="dashboard.guard"):
+        answer = post(send, {"output": secret, "outputs": [], "inputs": [], "changedPropIds": []})
+    assert answer.status_code == 400
+    [record] = [r for r in caplog.records if r.name == "dashboard.guard"]
+    line = record.getMessage()
+    assert line.startswith("callback request refused (400): mise à jour inconnue; from ")
+    assert secret not in line and "\n" not in line
 
 
 # --- Query strings ----------------------------------------------------------------------------------------

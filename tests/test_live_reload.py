@@ -260,9 +260,12 @@ def test_the_status_says_whether_the_last_reload_failed_and_nothing_private(
     holder: LiveContext, world: Path, clock: Clock
 ) -> None:
     ok = holder.status()
+    assert ok["data_hash"].startswith(ok["data_version"]) and len(ok["data_hash"]) == 64
+    assert ok.pop("accepted_at").endswith("Z") and ok.pop("data_hash")
     assert ok == {
         "status": "ok",
         "data_version": holder.version,
+        "data_date": holder.get().dataset.metadata.get("date_donnees"),
         "operations": 3,
         "last_reload_failed": False,
         "failed_version": None,
@@ -305,7 +308,8 @@ def test_healthz_and_the_banner_follow_a_refused_then_fixed_file(world: Path) ->
     from dashboard.app import create_app
     from dashboard.settings import Settings
 
-    client = create_app(Settings(data_dir=world, reload_check_seconds=0)).server.test_client()
+    settings = Settings(data_dir=world, reload_check_seconds=0, reload_settle_seconds=0)
+    client = create_app(settings).server.test_client()
     healthy = client.get("/healthz")
     assert healthy.status_code == 200 and healthy.headers["Cache-Control"] == "no-store"
     assert healthy.get_json()["last_reload_failed"] is False

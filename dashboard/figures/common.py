@@ -19,6 +19,14 @@ def integer(value: Any) -> str:
     return f"{int(value):,}".replace(",", NARROW_NO_BREAK_SPACE)
 
 
+def plotly_text(text: object) -> str:
+    """``text`` shown as written: Plotly draws a subset of HTML found in any text it renders (titles, tick
+    labels, annotations, hovers, legends, labels), where ``<a href>`` becomes a live link and ``<b style>``
+    restyles. Every data string goes through here before it reaches a figure; Plotly decodes the
+    entities back when it draws."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def count_of(count: int, singular: str) -> str:
     """``formatting.plural`` for a word whose plural takes an s: ``1 opération``, ``1 841 opérations``."""
     return f"{integer(count)} {singular if count <= 1 else singular + 's'}"

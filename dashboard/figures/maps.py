@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from dashboard import theme
 from dashboard.analysis import CERTAINTY, STATUS, phrases
-from dashboard.figures.common import base_layout, count_of, figure, integer, merged
+from dashboard.figures.common import base_layout, count_of, figure, integer, merged, plotly_text
 from dashboard.figures.labels import Label, place_labels
 from dashboard.mapgeo import bounds, feature_collection
 from dashboard.schema import (
@@ -96,11 +96,6 @@ def marker_sizes(
     return list(np.round(smallest + (biggest - smallest) * scale, 1))
 
 
-def _escape(text: object) -> str:
-    """Plotly renders a subset of HTML in any text it draws: data is shown as text, never markup."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def dwellings_text(low: Any, high: Any, origin: str) -> str:
     """« 39 à 55 ⚠ (deux lectures) », « 18 (calculé) », « au moins 74 », « non publié »."""
     if low is None or low is pd.NA or low != low:  # noqa: PLR0124 - NaN
@@ -129,8 +124,8 @@ def _operation_lines(frame: pd.DataFrame) -> list[str]:
     for (nom, adresse, op_id, low, high, origin), state in zip(
         zip(*(frame[c].tolist() for c in columns), strict=True), words, strict=True
     ):
-        name = _escape(nom or adresse or op_id)
-        lines.append(f"{name} : {dwellings_text(low, high, origin)} logements — {_escape(state)}")
+        name = plotly_text(nom or adresse or op_id)
+        lines.append(f"{name} : {dwellings_text(low, high, origin)} logements — {plotly_text(state)}")
     return lines
 
 
@@ -168,7 +163,7 @@ def per_commune(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _commune_hovers(frame: pd.DataFrame, table: pd.DataFrame, codes: np.ndarray) -> list[str]:
     heads = [
-        f"<b>{_escape(name)}</b><br>{count_of(n, 'opération')} · "
+        f"<b>{plotly_text(name)}</b><br>{count_of(n, 'opération')} · "
         + (
             f"au moins {integer(lo)}"
             if is_open
@@ -244,7 +239,7 @@ def region_marker_data(
             "lon": table["lon"].to_numpy()[chosen].round(5).tolist(),
             "lat": table["lat"].to_numpy()[chosen].round(5).tolist(),
             "customdata": [[code] for code in table.index[chosen]],
-            "text": [_escape(labels[i].text) for i in chosen],
+            "text": [plotly_text(labels[i].text) for i in chosen],
             "textposition": [positions[labels[i].key] for i in chosen],
             "hovertext": table["hover"].to_numpy(dtype=object)[chosen].tolist(),
             "marker.size": [sizes[i] for i in chosen],
@@ -277,18 +272,18 @@ def region_trace_data(
             "locations": acv_only,
             "z": [1] * len(acv_only),
             "customdata": acv_only,
-            "text": [_escape(acv_names[code]) for code in acv_only],
+            "text": [plotly_text(acv_names[code]) for code in acv_only],
         },
         PARTNER_COMMUNES: {
             "locations": list(partners),
             "z": [1] * len(partners),
             "customdata": list(partners),
-            "text": [_escape(name) for name, _, _ in partners.values()],
+            "text": [plotly_text(name) for name, _, _ in partners.values()],
         },
         PARTNER_LABELS: {
             "lon": [round(lon, 5) for _, lon, _ in partners.values()],
             "lat": [round(lat, 5) for _, _, lat in partners.values()],
-            "text": [_escape(name) for name, _, _ in partners.values()],
+            "text": [plotly_text(name) for name, _, _ in partners.values()],
             "textposition": [],
         },
     }
@@ -483,7 +478,7 @@ def commune_map(frame: pd.DataFrame, around: gpd.GeoDataFrame, code: str, *, lar
             "locations": neighbours,
             "z": [0] * len(neighbours),
             "customdata": neighbours,
-            "text": [_escape(around.at[c, Geo.NOM]) for c in neighbours],
+            "text": [plotly_text(around.at[c, Geo.NOM]) for c in neighbours],
             "colorscale": [[0, theme.DEPARTEMENT_FILL], [1, theme.DEPARTEMENT_FILL]],
             "showscale": False,
             "marker": {"line": {"color": theme.DEPARTEMENT_LINE, "width": 1}},
@@ -497,12 +492,12 @@ def commune_map(frame: pd.DataFrame, around: gpd.GeoDataFrame, code: str, *, lar
             "locations": [code],
             "z": [1],
             "customdata": [code],
-            "text": [_escape(around.at[code, Geo.NOM])],
+            "text": [plotly_text(around.at[code, Geo.NOM])],
             "colorscale": [[0, theme.ACV_FILL], [1, theme.ACV_FILL]],
             "showscale": False,
             "marker": {"line": {"color": theme.ACV_LINE, "width": 2.5}},
             "hovertemplate": "<b>%{text}</b><extra></extra>",
-            "name": _escape(around.at[code, Geo.NOM]),
+            "name": plotly_text(around.at[code, Geo.NOM]),
             "showlegend": False,
         },
         *markers,
@@ -511,7 +506,7 @@ def commune_map(frame: pd.DataFrame, around: gpd.GeoDataFrame, code: str, *, lar
             "mode": "text",
             "lon": list(labels.x.round(5)),
             "lat": list(labels.y.round(5)),
-            "text": [_escape(name) for name in around[Geo.NOM]],
+            "text": [plotly_text(name) for name in around[Geo.NOM]],
             "textfont": {"size": 12, "color": theme.MUTED},
             "hoverinfo": "skip",
             "showlegend": False,

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting, theme
-from dashboard.figures.common import base_layout, empty_figure, figure
+from dashboard.figures.common import base_layout, empty_figure, figure, plotly_text
 from dashboard.parsing import MIX_CODE_SEPARATOR
 from dashboard.schema import FINANCING_LABELS, UNSPECIFIED_MIX
 
@@ -29,8 +29,9 @@ def mix_figure(summary: pd.DataFrame, *, presentation: bool = False) -> go.Figur
     if summary.empty:
         return empty_figure("Aucune opération dans la vue")
     codes = list(summary["code"])
+    shown = [plotly_text(code) for code in codes]  # checked against the vocabulary, escaped all the same
     hover = [
-        f"<b>{code_label(code)}</b><br>{formatting.number(row.logements)} logements"
+        f"<b>{plotly_text(code_label(code))}</b><br>{formatting.number(row.logements)} logements"
         f"<br>{formatting.plural(row.operations, 'opération')}"
         + (
             "<br><i>logements connus des opérations sans financement publié</i>"
@@ -44,9 +45,9 @@ def mix_figure(summary: pd.DataFrame, *, presentation: bool = False) -> go.Figur
         {
             "type": "bar",
             "orientation": "h",
-            "y": [code],
+            "y": [label],
             "x": [int(value)],
-            "name": code,
+            "name": label,
             "showlegend": False,
             "marker": {
                 "color": code_colour(code),
@@ -63,7 +64,7 @@ def mix_figure(summary: pd.DataFrame, *, presentation: bool = False) -> go.Figur
             "hovertext": [text],
             "hovertemplate": "%{hovertext}<extra></extra>",
         }
-        for code, value, text in zip(codes, summary["logements"], hover, strict=True)
+        for code, label, value, text in zip(codes, shown, summary["logements"], hover, strict=True)
     ]
     return figure(
         bars,
@@ -81,7 +82,7 @@ def mix_figure(summary: pd.DataFrame, *, presentation: bool = False) -> go.Figur
                 "autorange": "reversed",
                 "type": "category",
                 "categoryorder": "array",
-                "categoryarray": codes,
+                "categoryarray": shown,
             },
             bargap=0.25,
         ),

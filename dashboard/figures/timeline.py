@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from dashboard import formatting, theme
 from dashboard.chronology import is_reported
-from dashboard.figures.common import base_layout, empty_figure, figure, integer, merged
+from dashboard.figures.common import base_layout, empty_figure, figure, integer, merged, plotly_text
 from dashboard.parsing import PartialDate
 from dashboard.schema import Derived, Op, Status
 
@@ -33,8 +33,9 @@ def span(date: PartialDate) -> tuple[datetime.date, datetime.date]:
 
 
 def label(row: dict[str, Any]) -> str:
+    """The operation's name as a tick label (and hover title): data, so escaped (``plotly_text``)."""
     place = row[Op.NOM] or row[Op.ADRESSE] or row[Op.ID]
-    return f"{row[Op.COMMUNE]} · {place}"
+    return plotly_text(f"{row[Op.COMMUNE]} · {place}")
 
 
 KIND_REPORTED, KIND_FORECAST = "constaté", "prévu"
