@@ -48,6 +48,7 @@ WATCHED = (
     ds.SOURCES_FILE,
     ds.METADATA_FILE,
     HISTORY_FILE,
+    ds.PARTNERS_FILE,
 )
 CHECK_EVERY = 2.0  # seconds between two looks at the files' stat: a handful of stat() calls
 # A version seen for less than this, or with a file modified less than this ago, may still be being written

@@ -14,7 +14,7 @@ from dashboard.live import LiveContext
 from tests.conftest import HEADER, ROWS
 from tests.test_live_reload import INVALID_ROWS, Clock, logements, write_rows
 
-EDITED = [ROWS[0].replace(",11,11 PLI,", ",12,11 PLI,"), *ROWS[1:]]
+EDITED = [ROWS[0].replace(",11,11 PLI,", ",12,12 PLI,"), *ROWS[1:]]
 
 
 def holder_on(world: Path, state: Path, clock: Clock, **options) -> LiveContext:

@@ -91,7 +91,7 @@ def built(context, text: str, crowded: bool) -> dict[str, go.Figure]:
 @pytest.mark.parametrize("text", HOSTILE)
 def test_markup_in_data_reaches_every_figure_escaped(context, text, crowded, monkeypatch):
     if crowded:
-        monkeypatch.setattr(maps, "MAX_OPERATION_MARKERS", 2)
+        monkeypatch.setattr(maps, "MAX_HOVER_OPERATIONS", 2)
     for name, figure in built(context, text, crowded).items():
         every = list(strings(figure.to_plotly_json()))
         leaked = [s for s in every if any(bad in s for bad in FORBIDDEN)]
