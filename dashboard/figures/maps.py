@@ -298,18 +298,40 @@ def region_map(
     """The regional map. Geometry comes by URL: it is fetched once and never re-sent."""
     data = region_trace_data(frame, acv_names, largest_op=largest_op, largest_commune=largest_commune)
     traces = [
+        _departements_trace(departements_url, departement_codes),
+        *_commune_traces(communes_url, data, largest_commune),
+        *marker_traces(data, STATUS_TRACES[0]),
         {
-            "type": "choropleth",
-            "geojson": departements_url,
-            "locations": departement_codes,
-            "z": [0] * len(departement_codes),
-            "colorscale": [[0, theme.DEPARTEMENT_FILL], [1, theme.DEPARTEMENT_FILL]],
-            "showscale": False,
-            "marker": {"line": {"color": theme.DEPARTEMENT_LINE, "width": 1.2}},
+            "type": "scattergeo",
+            "mode": "text",
+            "textfont": {"size": 13, "color": theme.TEXT},
             "hoverinfo": "skip",
-            "name": "Départements",
             "showlegend": False,
+            "name": "Noms",
+            **data[LABELS],
         },
+    ]
+    return figure(traces, base_map_layout(view_bounds, presentation=presentation))
+
+
+def _departements_trace(departements_url: str, departement_codes: list[str]) -> dict[str, Any]:
+    return {
+        "type": "choropleth",
+        "geojson": departements_url,
+        "locations": departement_codes,
+        "z": [0] * len(departement_codes),
+        "colorscale": [[0, theme.DEPARTEMENT_FILL], [1, theme.DEPARTEMENT_FILL]],
+        "showscale": False,
+        "marker": {"line": {"color": theme.DEPARTEMENT_LINE, "width": 1.2}},
+        "hoverinfo": "skip",
+        "name": "Départements",
+        "showlegend": False,
+    }
+
+
+def _commune_traces(communes_url: str, data: dict[int, dict[str, Any]], largest_commune: int) -> list[Any]:
+    """The Action Cœur de Ville communes without operations, then the communes with some."""
+    return [
         {
             "type": "choropleth",
             "geojson": communes_url,
@@ -342,18 +364,7 @@ def region_map(
             "name": "Commune avec opérations",
             **data[OP_COMMUNES],
         },
-        *marker_traces(data, STATUS_TRACES[0]),
-        {
-            "type": "scattergeo",
-            "mode": "text",
-            "textfont": {"size": 13, "color": theme.TEXT},
-            "hoverinfo": "skip",
-            "showlegend": False,
-            "name": "Noms",
-            **data[LABELS],
-        },
     ]
-    return figure(traces, base_map_layout(view_bounds, presentation=presentation))
 
 
 def font_size(presentation: bool) -> int:
