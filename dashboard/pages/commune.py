@@ -49,32 +49,27 @@ def title(code: Any = None) -> str:
     if known is None:
         return f"Commune introuvable — {SITE}"
     context, code = known
-    name, figures = _default_figures(context, code)
-    return f"{name} : {_figures_text(figures)} — {SITE}"
-
-
-def _default_figures(context: Context, code: str) -> tuple[str, analysis.KeyFigures]:
-    """The commune's name and key figures in the default view (the data's last year, no filter)."""
-    frame, name = shown_operations(context, View(year=context.default_year), code)
-    return name or code, analysis.key_figures(frame)
-
-
-def _figures_text(figures: analysis.KeyFigures) -> str:
-    return f"{plural(figures.operations, 'opération')}, {plural(figures.dwellings, 'logement')}"
+    return f"{context.dataset.communes.at[code, Geo.NOM]} : {_figures_text(context, code)} — {SITE}"
 
 
 def description(code: Any = None) -> str:
-    """``Amiens (80021), Somme : 1 opération Action Cœur de Ville de Clésence, 46 logements.``"""
+    """``Amiens (80021), Somme : 1 opération, 46 logements (Action Cœur de Ville, Clésence, fin 2026).``"""
     known = _known(code)
     if known is None:
         return "Aucune commune des Hauts-de-France n'a ce code."
     context, code = known
-    name, figures = _default_figures(context, code)
+    name = context.dataset.communes.at[code, Geo.NOM]
     departement = context.departement_names.get(code[:2], code[:2])
     return (
-        f"{name} ({code}), {departement} : {plural(figures.operations, 'opération')} Action Cœur de Ville "
-        f"de Clésence, {plural(figures.dwellings, 'logement')} (fin {context.default_year})."
+        f"{name} ({code}), {departement} : {_figures_text(context, code)} "
+        f"(Action Cœur de Ville, Clésence, fin {context.default_year})."
     )
+
+
+def _figures_text(context: Context, code: str) -> str:
+    """The commune's figures in the default view (every operation, the data's last year)."""
+    operations, dwellings = context.headline(code)
+    return f"{plural(operations, 'opération')}, {plural(dwellings, 'logement')}"
 
 
 def layout(**_query: Any) -> html.Div:

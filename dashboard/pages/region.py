@@ -37,10 +37,10 @@ def title() -> str:
 
 
 def description() -> str:
-    figures = analysis.key_figures(current_context().operations_in(View(year=current_context().default_year)))
+    operations, dwellings = current_context().headline()
     return (
         f"Opérations Action Cœur de Ville de Clésence en Hauts-de-France : "
-        f"{plural(figures.operations, 'opération')}, {plural(figures.dwellings, 'logement')}."
+        f"{plural(operations, 'opération')}, {plural(dwellings, 'logement')}."
     )
 
 
