@@ -13,7 +13,7 @@ import pandas as pd
 from dashboard import geo
 from dashboard.chronology import SourceDate, is_reported
 from dashboard.parsing import ParseError, parse_date
-from dashboard.reader import LINE_COLUMN, read_table
+from dashboard.reader import read_table
 from dashboard.report import Report, unreadable
 from dashboard.schema import (
     OPERATION_COLUMNS,
@@ -86,9 +86,7 @@ def load_operations(path: Path, communes: gpd.GeoDataFrame, report: Report):
     frame[Derived.LOGEMENTS_MAX] = frame[Derived.LOGEMENTS_MAX].astype("Int64")
     frame[Derived.LOGEMENTS_ORIGINE] = frame[Derived.LOGEMENTS_ORIGINE].astype("string")
     frame[Derived.DEPARTEMENT] = frame[Derived.DEPARTEMENT].astype("string")
-    return frame.rename(columns={LINE_COLUMN: Derived.LIGNE}).set_index(Op.ID, drop=False).rename_axis(
-        None
-    ), operations.mix
+    return frame.set_index(Op.ID, drop=False).rename_axis(None), operations.mix
 
 
 def _read_small(

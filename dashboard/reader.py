@@ -16,10 +16,11 @@ import pandas as pd
 
 from dashboard.parsing import shorten
 from dashboard.report import Report, unreadable
+from dashboard.schema import Derived
 
 # Name of the frame's index, which holds the line each record starts on. An index and not
 # a column: a column of that name in the file would collide with it.
-LINE_COLUMN = "ligne"
+LINE_COLUMN = Derived.LIGNE  # the line of each record, kept as a column all the way to the dataset
 MAX_CELL_CHARS = 100_000
 # A longer line is a paste gone wrong; refused before the CSV parser splits it into fields,
 # which could take gigabytes for a line of millions of short cells.

@@ -4,7 +4,6 @@ stable (a year for versioned files, revalidated for pages and unversioned files,
 from __future__ import annotations
 
 import mimetypes
-import os
 from collections.abc import Callable
 
 import dash
@@ -72,13 +71,6 @@ def configure_serving(app: dash.Dash) -> None:
     )
     Compress(server)
     server.after_request(_cache_policy(app))
-
-
-def versioned_asset_url(app: dash.Dash, path: str) -> str:
-    """URL of a file under assets/ carrying its modification time, as Dash does for the scripts it
-    injects: the browser may then keep it a year (for a GeoJSON fetched by a figure, say)."""
-    modified = os.stat(os.path.join(app.config.assets_folder, path)).st_mtime
-    return f"{app.get_asset_url(path)}?m={modified}"
 
 
 def _assets_endpoint(app: dash.Dash) -> str:

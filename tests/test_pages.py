@@ -100,3 +100,16 @@ def test_the_layout_written_into_each_page_holds_ids_only(client) -> None:
     assert {'"region-map"', '"commune-map"', '"ctl-commune"', '"_pages_content"', '"live-poll"'} <= ids
     assert all(set(c["props"]) == {"id"} for c in components)  # no options, figures or texts
     assert len(html.encode()) < 15_000  # 25,699 bytes when the whole shell and every page were written in
+
+
+def test_the_figures_of_titles_are_those_of_the_default_view() -> None:
+    from dashboard.analysis import key_figures
+    from dashboard.app import load_context
+    from dashboard.schema import Op
+    from dashboard.state import View
+
+    context = load_context(Settings(data_dir=REAL_DATA))
+    shown = context.operations_in(View(year=context.default_year))
+    for code in [None, *sorted(set(shown[Op.CODE_INSEE])), "99999"]:
+        figures = key_figures(shown if code is None else shown[shown[Op.CODE_INSEE] == code])
+        assert context.headline(code) == (figures.operations, figures.dwellings), code

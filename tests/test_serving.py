@@ -14,7 +14,7 @@ import pytest
 from dash import Input, Output, dcc, html
 from flask.testing import FlaskClient
 
-from dashboard.serving import LONG_LIVED, NO_STORE, REVALIDATE, configure_serving, versioned_asset_url
+from dashboard.serving import LONG_LIVED, NO_STORE, REVALIDATE, configure_serving
 from tests.conftest import feature_collection, square
 
 # Every encoding Chromium 156 announces; flask-compress picks the server's first choice among them.
@@ -164,14 +164,6 @@ def test_an_unchanged_compressed_asset_is_revalidated_with_a_304(client: FlaskCl
     )
     assert again.status_code == 304
     assert again.get_data() == b""
-
-
-def test_versioned_asset_url_is_kept_a_year(assets: Path) -> None:
-    app = tiny_app(assets)
-    configure_serving(app)
-    url = versioned_asset_url(app, "maps/communes.geojson")
-    assert re.fullmatch(r"/assets/maps/communes\.geojson\?m=[0-9.]+", url)
-    assert get(app.server.test_client(), url).headers["Cache-Control"] == LONG_LIVED
 
 
 @pytest.mark.parametrize("option", ["compress", "eager_loading"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -22,6 +24,40 @@ def code_label(code: str) -> str:
     if len(parts) > 1:
         return f"{code} : répartition entre {' et '.join(parts)} non publiée"
     return f"{code} : {FINANCING_LABELS.get(code, code)}"
+
+
+def _hover(code: str, row: Any) -> str:
+    unspecified = "<br><i>logements connus des opérations sans financement publié</i>"
+    note = unspecified if code == UNSPECIFIED_MIX else ""
+    return (
+        f"<b>{code_label(code)}</b><br>{formatting.number(row.logements)} logements"
+        f"<br>{formatting.plural(row.operations, 'opération')}{note}"
+    )
+
+
+def _bar(code: str, value: Any, text: str) -> dict[str, Any]:
+    return {
+        "type": "bar",
+        "orientation": "h",
+        "y": [code],
+        "x": [int(value)],
+        "name": code,
+        "showlegend": False,
+        "marker": {
+            "color": code_colour(code),
+            "line": {"color": theme.TEXT, "width": 0.5},
+            "pattern": {
+                "shape": theme.COMBINED_PATTERN if MIX_CODE_SEPARATOR in code else "",
+                "fgcolor": "#ffffff",
+                "size": 6,
+            },
+        },
+        "text": [formatting.number(value)],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "hovertext": [text],
+        "hovertemplate": "%{hovertext}<extra></extra>",
+    }
 
 
 def mix_figure(summary: pd.DataFrame, *, presentation: bool = False) -> go.Figure:

@@ -83,7 +83,7 @@ def description(code: Any = None) -> str:
     if known is None:
         return "Aucune commune des Hauts-de-France n'a ce code."
     context, code = known
-    name, figures = _default_figures(context, code)
+    name = context.dataset.communes.at[code, Geo.NOM]
     departement = context.departement_names.get(code[:2], code[:2])
     sources = headline.sources_line(context.dataset.source_dates, context.source_titles)
     if not figures.operations and len(context.partners_of(code)):
@@ -96,6 +96,12 @@ def description(code: Any = None) -> str:
         f"{_programme_words(context, code)} de Clésence, "
         f"{headline.range_text(figures.dwellings_range)} logements. {sources}."
     )
+
+
+def _figures_text(context: Context, code: str) -> str:
+    """The commune's figures in the default view (every operation, the data's last year)."""
+    operations, dwellings = context.headline(code)
+    return f"{plural(operations, 'opération')}, {plural(dwellings, 'logement')}"
 
 
 def layout(**_query: Any) -> html.Div:
