@@ -54,25 +54,6 @@ class Context:
     def departement_names(self) -> dict[str, str]:
         return dict(zip(self.dataset.departements[Geo.CODE], self.dataset.departements[Geo.NOM], strict=True))
 
-    @cached_property
-    def _headlines(self) -> dict[str, tuple[int, int]]:
-        operations = self.dataset.operations
-        per_commune = operations.groupby(Op.CODE_INSEE, observed=True)[Derived.LOGEMENTS_RETENUS]
-        return {
-            str(code): (int(count), int(total))
-            for code, count, total in zip(
-                per_commune.size().index, per_commune.size(), per_commune.sum(min_count=0), strict=True
-            )
-        }
-
-    def headline(self, code: str | None = None) -> tuple[int, int]:
-        """Operations and dwellings (published or counted from the mix) of a commune, or of the region,
-        in the default view: every operation is shown there. Computed once, for pages' titles."""
-        if code is None:
-            frame = self.dataset.operations
-            return len(frame), int(frame[Derived.LOGEMENTS_RETENUS].sum())
-        return self._headlines.get(code, (0, 0))
-
     def commune_options(self) -> list[dict]:
         """Communes with an operation or in the ACV programme, the ones worth filtering on."""
         codes = set(self.dataset.operations[Op.CODE_INSEE]) | set(self.acv_names)
@@ -111,6 +92,11 @@ class Context:
     def partners_of(self, code: str) -> pd.DataFrame:
         partners = self.dataset.partners
         return partners[partners[Partner.CODE_INSEE] == code]
+
+    @cached_property
+    def page_figures(self) -> dict[str, KeyFigures]:
+        """Commune code → its key figures in the default view, filled as pages' heads ask for them."""
+        return {}
 
     @cached_property
     def acv_detail(self) -> KeyFigures:

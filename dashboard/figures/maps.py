@@ -304,35 +304,17 @@ def _with_marker_sizes(trace: dict[str, Any], values: dict[str, Any]) -> dict[st
     return out
 
 
-def region_map(
-    frame: pd.DataFrame,
-    *,
-    acv_names: dict[str, str],
-    communes_url: str,
-    departements_url: str,
-    departement_codes: list[str],
-    view_bounds: tuple[float, float, float, float],
-    largest_op: int = 1,
-    largest_commune: int,
-    partners: dict[str, tuple[str, float, float]] | None = None,
-    presentation: bool = False,
-) -> go.Figure:
-    """The regional map. Geometry comes by URL: it is fetched once and never re-sent."""
-    data = region_trace_data(
-        frame,
-        acv_names,
-        largest_commune=largest_commune,
-        partners=partners,
-        presentation=presentation,
-        view_bounds=view_bounds,
-    )
+def _area_traces(
+    data: dict[int, dict[str, Any]], communes_url: str, departements_url: str, departement_codes: list[str]
+) -> list[dict[str, Any]]:
+    """The regional map's areas: départements, ACV towns without operation, partner centres."""
     area = {
         "type": "choropleth",
         "geojson": communes_url,
         "showscale": False,
         "hovertemplate": "%{text}<extra></extra>",
     }
-    traces = [
+    return [
         {
             "type": "choropleth",
             "geojson": departements_url,
@@ -365,6 +347,33 @@ def region_map(
             "showlegend": True,
             **data[PARTNER_COMMUNES],
         },
+    ]
+
+
+def region_map(
+    frame: pd.DataFrame,
+    *,
+    acv_names: dict[str, str],
+    communes_url: str,
+    departements_url: str,
+    departement_codes: list[str],
+    view_bounds: tuple[float, float, float, float],
+    largest_op: int = 1,
+    largest_commune: int,
+    partners: dict[str, tuple[str, float, float]] | None = None,
+    presentation: bool = False,
+) -> go.Figure:
+    """The regional map. Geometry comes by URL: it is fetched once and never re-sent."""
+    data = region_trace_data(
+        frame,
+        acv_names,
+        largest_commune=largest_commune,
+        partners=partners,
+        presentation=presentation,
+        view_bounds=view_bounds,
+    )
+    traces = [
+        *_area_traces(data, communes_url, departements_url, departement_codes),
         *(_with_marker_sizes(_class_trace(rank), data[index]) for rank, index in enumerate(CLASS_TRACES)),
         {
             "type": "scattergeo",
@@ -452,26 +461,10 @@ def commune_marker_data(frame: pd.DataFrame, largest_op: int) -> dict[int, dict[
     return data
 
 
-def commune_map(frame: pd.DataFrame, around: gpd.GeoDataFrame, code: str, *, largest_op: int) -> go.Figure:
-    """The commune and its neighbours in full detail, with the commune's operations."""
-    layout = merged(
-        base_map_layout(bounds(around.loc[[code]], margin=0.35)),
-        {
-            "height": 460,
-            "legend": {
-                "title": {"text": "Position approximative sauf mention. Plein : constaté ; creux : prévu."}
-            },
-        },
-    )
-    geojson = feature_collection(around)
+def _commune_areas(around: gpd.GeoDataFrame, geojson: dict[str, Any], code: str) -> list[dict[str, Any]]:
+    """The commune page's areas: the neighbours, then the commune itself."""
     neighbours = [c for c in around[Geo.CODE] if c != code]
-    labels = around.geometry.representative_point()
-    data = commune_marker_data(frame, largest_op)
-    markers = []
-    for rank, index in enumerate(COMMUNE_CLASS_TRACES):
-        trace = _with_marker_sizes({**_class_trace(rank), "mode": "markers"}, data[index])
-        markers.append(trace)
-    traces = [
+    return [
         {
             "type": "choropleth",
             "geojson": geojson,
@@ -500,6 +493,29 @@ def commune_map(frame: pd.DataFrame, around: gpd.GeoDataFrame, code: str, *, lar
             "name": plotly_text(around.at[code, Geo.NOM]),
             "showlegend": False,
         },
+    ]
+
+
+def commune_map(frame: pd.DataFrame, around: gpd.GeoDataFrame, code: str, *, largest_op: int) -> go.Figure:
+    """The commune and its neighbours in full detail, with the commune's operations."""
+    layout = merged(
+        base_map_layout(bounds(around.loc[[code]], margin=0.35)),
+        {
+            "height": 460,
+            "legend": {
+                "title": {"text": "Position approximative sauf mention. Plein : constaté ; creux : prévu."}
+            },
+        },
+    )
+    geojson = feature_collection(around)
+    labels = around.geometry.representative_point()
+    data = commune_marker_data(frame, largest_op)
+    markers = []
+    for rank, index in enumerate(COMMUNE_CLASS_TRACES):
+        trace = _with_marker_sizes({**_class_trace(rank), "mode": "markers"}, data[index])
+        markers.append(trace)
+    traces = [
+        *_commune_areas(around, geojson, code),
         *markers,
         {
             "type": "scattergeo",

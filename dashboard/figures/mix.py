@@ -28,20 +28,21 @@ def code_label(code: str) -> str:
 
 def _hover(code: str, row: Any) -> str:
     unspecified = "<br><i>logements connus des opérations sans financement publié</i>"
-    note = unspecified if code == UNSPECIFIED_MIX else ""
     return (
-        f"<b>{code_label(code)}</b><br>{formatting.number(row.logements)} logements"
-        f"<br>{formatting.plural(row.operations, 'opération')}{note}"
+        f"<b>{plotly_text(code_label(code))}</b><br>{formatting.number(row.logements)} logements"
+        f"<br>{formatting.plural(row.operations, 'opération')}"
+        + (unspecified if code == UNSPECIFIED_MIX else "")
     )
 
 
-def _bar(code: str, value: Any, text: str) -> dict[str, Any]:
+def _bar(code: str, label: str, value: Any, text: str) -> dict[str, Any]:
+    """One trace per code: plotly.js mis-reads a hatch pattern combined with per-bar colours."""
     return {
         "type": "bar",
         "orientation": "h",
-        "y": [code],
+        "y": [label],
         "x": [int(value)],
-        "name": code,
+        "name": label,
         "showlegend": False,
         "marker": {
             "color": code_colour(code),
@@ -66,41 +67,11 @@ def mix_figure(summary: pd.DataFrame, *, presentation: bool = False) -> go.Figur
         return empty_figure("Aucune opération dans la vue")
     codes = list(summary["code"])
     shown = [plotly_text(code) for code in codes]  # checked against the vocabulary, escaped all the same
-    hover = [
-        f"<b>{plotly_text(code_label(code))}</b><br>{formatting.number(row.logements)} logements"
-        f"<br>{formatting.plural(row.operations, 'opération')}"
-        + (
-            "<br><i>logements connus des opérations sans financement publié</i>"
-            if code == UNSPECIFIED_MIX
-            else ""
-        )
-        for code, row in zip(codes, summary.itertuples(), strict=True)
-    ]
-    # One trace per code: plotly.js mis-reads a hatch pattern combined with per-bar colours.
     bars = [
-        {
-            "type": "bar",
-            "orientation": "h",
-            "y": [label],
-            "x": [int(value)],
-            "name": label,
-            "showlegend": False,
-            "marker": {
-                "color": code_colour(code),
-                "line": {"color": theme.TEXT, "width": 0.5},
-                "pattern": {
-                    "shape": theme.COMBINED_PATTERN if MIX_CODE_SEPARATOR in code else "",
-                    "fgcolor": "#ffffff",
-                    "size": 6,
-                },
-            },
-            "text": [formatting.number(value)],
-            "textposition": "outside",
-            "cliponaxis": False,
-            "hovertext": [text],
-            "hovertemplate": "%{hovertext}<extra></extra>",
-        }
-        for code, label, value, text in zip(codes, shown, summary["logements"], hover, strict=True)
+        _bar(code, label, value, _hover(code, row))
+        for code, label, value, row in zip(
+            codes, shown, summary["logements"], summary.itertuples(), strict=True
+        )
     ]
     return figure(
         bars,

@@ -57,9 +57,13 @@ def title(code: Any = None) -> str:
 
 
 def _default_figures(context: Context, code: str) -> tuple[str, analysis.KeyFigures]:
-    """The commune's name and key figures in the default view (the latest source's year, no filter)."""
-    frame, name = shown_operations(context, View(year=context.default_year), code)
-    return name or code, analysis.key_figures(frame)
+    """The commune's name and key figures in the default view (the latest source's year, no filter):
+    computed once per commune and data version (``Context.page_figures``), for the page's head."""
+    name = context.dataset.communes.at[code, Geo.NOM]
+    if code not in context.page_figures:
+        frame, _ = shown_operations(context, View(year=context.default_year), code)
+        context.page_figures[code] = analysis.key_figures(frame)
+    return name, context.page_figures[code]
 
 
 def _programme_words(context: Context, code: str) -> str:
@@ -83,7 +87,7 @@ def description(code: Any = None) -> str:
     if known is None:
         return "Aucune commune des Hauts-de-France n'a ce code."
     context, code = known
-    name = context.dataset.communes.at[code, Geo.NOM]
+    name, figures = _default_figures(context, code)
     departement = context.departement_names.get(code[:2], code[:2])
     sources = headline.sources_line(context.dataset.source_dates, context.source_titles)
     if not figures.operations and len(context.partners_of(code)):
@@ -96,12 +100,6 @@ def description(code: Any = None) -> str:
         f"{_programme_words(context, code)} de Clésence, "
         f"{headline.range_text(figures.dwellings_range)} logements. {sources}."
     )
-
-
-def _figures_text(context: Context, code: str) -> str:
-    """The commune's figures in the default view (every operation, the data's last year)."""
-    operations, dwellings = context.headline(code)
-    return f"{plural(operations, 'opération')}, {plural(dwellings, 'logement')}"
 
 
 def layout(**_query: Any) -> html.Div:
