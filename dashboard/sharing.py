@@ -14,7 +14,7 @@ import flask
 from dash import Dash
 from PIL import Image, ImageDraw, ImageFont
 
-from dashboard import formatting, theme, views
+from dashboard import headline, theme, views
 from dashboard.context import Context
 from dashboard.opendata import cached
 from dashboard.pages import commune, region
@@ -71,10 +71,11 @@ def preview_png(context: Context, code: str | None) -> bytes:
     name, text = _words(code)
     draw.text((60, 60), "Cœur de Ville · Clésence", font=_font(30, bold=True), fill=theme.ACCENT)
     draw.text((60, 120), name, font=_font(64 if len(name) < 16 else 46, bold=True), fill=theme.TEXT)
-    for index, line in enumerate(textwrap.wrap(text, 30)[:6]):
-        draw.text((60, 230 + 46 * index), line, font=_font(34), fill=theme.TEXT)
-    date = formatting.partial_date(str(context.dataset.metadata.get("date_donnees", "")))
-    draw.text((60, 560), f"Données du {date} · Licence Ouverte", font=_font(24), fill=theme.MUTED)
+    said = text.split(" Sources publiées")[0]  # the sources' dates go on the last line
+    for index, line in enumerate(textwrap.wrap(said, 34)[:7]):
+        draw.text((60, 222 + 40 * index), line, font=_font(30), fill=theme.TEXT)
+    sources = headline.sources_line(context.dataset.source_dates, context.source_titles)
+    draw.text((60, 560), f"{sources} · Licence Ouverte", font=_font(22), fill=theme.MUTED)
     if code is None:
         geometry = context.dataset.departements.geometry.union_all()
         operations = context.dataset.operations

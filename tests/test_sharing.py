@@ -48,3 +48,9 @@ def test_the_preview_is_a_png_of_the_expected_size_cached_by_data_version(client
 
 def test_an_unknown_commune_has_no_preview(client):
     assert client.get("/apercu/99999.png").status_code == 404
+
+
+def test_the_sheet_image_is_a_png_of_the_commune(client):
+    image = client.get("/apercu/60612.png")
+    assert image.status_code == 200 and image.mimetype == "image/png"
+    assert image.data[:8] == b"\x89PNG\r\n\x1a\n"

@@ -158,6 +158,15 @@ def page(
             html.H1(name, className="page-title"),
             html.P(f"{departement} · code INSEE {code} · {acv}", className="subtitle"),
             embed.share_box(embed_snippet) if embed_snippet else None,
+            html.A(
+                "Image de la fiche (PNG)",
+                href=f"/apercu/{code}.png",
+                download=f"{file_name(name)}_fiche.png",
+                className="sheet-image no-print",
+                title=f"Télécharger une image de la fiche de {name} : chiffres, contour, opérations, sources",
+            )
+            if embed_snippet
+            else None,
             html.Div(id=Commune.FIGURES, className="figures", **{"aria-live": "polite"}),
             html.Div(
                 [
