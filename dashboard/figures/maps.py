@@ -377,7 +377,10 @@ def region_map(
         *(_with_marker_sizes(_class_trace(rank), data[index]) for rank, index in enumerate(CLASS_TRACES)),
         {
             "type": "scattergeo",
-            "mode": "text",
+            # An invisible 10 px marker: Plotly then writes the name beside the point, as the placer
+            # (figures/labels.py) reckons for a symbol of that size.
+            "mode": "markers+text",
+            "marker": {"size": 10, "color": "rgba(0,0,0,0)"},
             "textfont": {"color": theme.PARTNER_LINE},
             "hoverinfo": "skip",
             "showlegend": False,
