@@ -10,6 +10,16 @@ from dashboard.ids import Ctl, Shell
 from dashboard.schema import FINANCING_CODES, FINANCING_LABELS, PROGRAMMES, STATUSES
 
 PLAY_INTERVAL_MS = 2500  # one year every 2.5 s: time to read the map before it changes
+# Dash 4's dropdowns speak English unless told otherwise (dcc.Dropdown's ``labels`` prop).
+DROPDOWN_LABELS = {
+    "select_all": "Tout sélectionner",
+    "deselect_all": "Tout désélectionner",
+    "selected_count": "{num_selected} sélectionnés",
+    "search": "Rechercher",
+    "clear_search": "Effacer la recherche",
+    "clear_selection": "Effacer la sélection",
+    "no_options_found": "Aucun choix ne correspond",
+}
 
 
 def year_control(context: Context) -> html.Div:
@@ -81,6 +91,7 @@ def _dropdown(component_id: str, options: list, placeholder: str, label: str) ->
                 placeholder=placeholder,
                 searchable=True,
                 clearable=True,
+                labels=DROPDOWN_LABELS,
                 className="filter",
             ),
         ],
@@ -88,12 +99,14 @@ def _dropdown(component_id: str, options: list, placeholder: str, label: str) ->
     )
 
 
-def filters(context: Context) -> html.Div:
+def filters(context: Context) -> html.Details:
+    """The filters, in a panel that phones keep closed (its summary hidden on wider screens, where the
+    panel always shows: assets/style.css, « Filters panel »)."""
     departements = [
         {"label": f"{name} ({code})", "value": code}
         for code, name in sorted(context.departement_names.items())
     ]
-    return html.Div(
+    fields = html.Div(
         [
             _dropdown(Ctl.DEPARTEMENT, departements, "Tous", "Département"),
             _dropdown(Ctl.COMMUNE, context.commune_options(), "Toutes", "Commune"),
@@ -109,6 +122,8 @@ def filters(context: Context) -> html.Div:
         ],
         className="filters",
     )
+    summary = html.Summary("Filtres", className="filters-summary")
+    return html.Details([summary, fields], className="filters-panel")
 
 
 def footer(context: Context) -> html.Footer:
