@@ -31,6 +31,9 @@ from dashboard.views import (
 
 TITLE = "Cœur de Ville — Clésence en Hauts-de-France"
 REGION_NAME = "Hauts-de-France"
+# The share of the map's height under the map left to its legend (two lines of title, six rows of
+# entries at 520 to 660 px: assets/style.css sizes the map; assets/room.js gives phones more).
+MAP_LEGEND_SHARE = 0.32
 
 
 def title() -> str:
@@ -63,9 +66,10 @@ def region_map(context: Context, frame: pd.DataFrame, view: View) -> Any:
     """The map; on the page (not the slide) as tall as the first screen allows (assets/style.css sizes
     ``#region-map``: the whole region stays in view at 1280×720 as at 1440×900)."""
     figure = _region_map(context, frame, view)
-    if not view.presentation:
+    if not view.presentation:  # the legend's entries flow in rows under the map, in the map's column
         figure.layout.height = None
-        title = figure.layout.legend.title  # on its own lines above the entries: the column is narrow
+        figure.layout.geo.domain.y = [MAP_LEGEND_SHARE, 1]
+        title = figure.layout.legend.title  # on its own lines above the entries
         title.side = "top"
         title.text = (title.text or "").replace(". ", ".<br>", 1)
     return figure
