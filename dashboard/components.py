@@ -430,8 +430,9 @@ def sort_frame(
 
 def known_values(values: pd.Series) -> pd.Series:
     """``values`` with an empty text (an unpublished date, name…) as missing, so that it sorts last too."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        return values
+    if isinstance(values.dtype, pd.CategoricalDtype):  # the dataset stores repeated texts as categories
+        blanks = [category for category in values.cat.categories if not str(category).strip()]
+        return values.cat.remove_categories(blanks) if blanks else values
     if values.dtype != object and not pd.api.types.is_string_dtype(values):
         return values
     return values.where(values.fillna("").astype(str).str.strip() != "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import plotly
 import pytest
 
@@ -32,6 +33,24 @@ def test_the_first_rows_are_those_of_the_full_sort(crowded, column, descending):
     first = components.sort_frame(crowded, column, descending, limit=50)
     every = components.sort_frame(crowded, column, descending)
     assert list(first.index) == list(every.index[:50])
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_unknown_values_sort_last_whatever_the_direction(descending):
+    frame = pd.DataFrame(
+        {
+            "id": ["a", "b", "c", "d", "e"],
+            "livraison": pd.Categorical(["2021", "", "2019-09", "", "2023"]),
+            "surface_m2": [120.0, None, 80.0, 300.0, None],
+        }
+    )
+    frame.index = pd.Index(frame["id"].tolist())
+    for column in ("livraison", "surface_m2"):
+        ordered = components.sort_frame(frame, column, descending)
+        known = [bool(str(value).strip()) and not pd.isna(value) for value in ordered[column]]
+        assert known == sorted(known, reverse=True), (column, list(ordered[column]))
+        first = components.sort_frame(frame, column, descending, limit=3)
+        assert list(first.index) == list(ordered.index[:3])
 
 
 def test_a_crowded_table_draws_its_first_rows_and_says_how_many_there_are(crowded):
