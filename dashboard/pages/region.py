@@ -58,7 +58,10 @@ def layout(**_query: Any) -> html.Div:
     view = context.parse(location[1])
     frame = context.operations_in(view)
     return page(
-        region_map(context, frame, view), summary=summary(context, frame, view), lead=lead(context, view)
+        region_map(context, frame, view),
+        title=title_of(context, view),  # drawn with the page, not after its first callback: nothing jumps
+        summary=summary(context, frame, view),
+        lead=lead(context, view),
     )
 
 
