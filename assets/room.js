@@ -31,17 +31,16 @@
   }).observe(document.documentElement, { childList: true, subtree: true });
   window.addEventListener("resize", measureControls);
 
-  /* On a phone the legend's entries take a row each: more room under the map, and a type size at which
-     the longest entry fits the width (the figure's own layout is the desktop's; callbacks never patch
-     these keys). */
+  /* On a phone, the legend in a type size at which its longest entry fits the width (a legend-only
+     relayout: the map is not drawn again; callbacks never patch these keys). */
   var narrow = window.matchMedia("(max-width: 699px)");
-  function legendForPhone(graph) {
-    if (!narrow.matches || !window.Plotly || !graph.layout || graph.dataset.phoneLegend) { return; }
-    graph.dataset.phoneLegend = "1";
-    window.Plotly.relayout(graph, { "legend.font.size": 12, "legend.title.font.size": 13, "geo.domain.y": [0.36, 1] });
+  if (narrow.matches) {
+    var legendWatch = new MutationObserver(function () {
+      var graph = document.querySelector("#region-map .js-plotly-plot");
+      if (!graph || !graph._fullLayout || !graph._fullLayout.legend || !window.Plotly) { return; }
+      legendWatch.disconnect();
+      window.Plotly.relayout(graph, { "legend.font.size": 12, "legend.title.font.size": 13 });
+    });
+    legendWatch.observe(document.documentElement, { childList: true, subtree: true });
   }
-  new MutationObserver(function () {
-    var graph = document.querySelector("#region-map .js-plotly-plot");
-    if (graph && graph._fullLayout && !graph.dataset.phoneLegend) { legendForPhone(graph); }
-  }).observe(document.documentElement, { childList: true, subtree: true });
 })();

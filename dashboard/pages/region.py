@@ -31,8 +31,8 @@ from dashboard.views import (
 
 TITLE = "Cœur de Ville — Clésence en Hauts-de-France"
 REGION_NAME = "Hauts-de-France"
-# The share of the map's height under the map left to its legend (two lines of title, six rows of
-# entries at 520 to 660 px: assets/style.css sizes the map; assets/room.js gives phones more).
+# The share of the map's height under the map left to its legend: two lines of title and six rows of
+# entries, at the 520 to 660 px assets/style.css gives the map on a desktop and its 560 px on a phone.
 MAP_LEGEND_SHARE = 0.32
 
 
