@@ -9,7 +9,7 @@ import plotly
 import pytest
 
 from bench.synthetic import write_data_dir
-from dashboard import components
+from dashboard import components, milestones
 from dashboard.app import load_context
 from dashboard.figures import timeline
 from dashboard.settings import Settings
@@ -109,3 +109,17 @@ def test_the_map_table_is_the_same_whichever_way_it_is_counted(monkeypatch):
     as_sent = [json.dumps(table, cls=plotly.utils.PlotlyJSONEncoder) for table in (looped, grouped)]
     assert as_sent[0] == as_sent[1]
     assert "1 en travaux, 1 livr\\u00e9e" in as_sent[0]  # Senlis (JSON escapes the accent)
+
+
+def test_the_phone_calendar_lists_the_first_milestones_by_year_and_says_how_many_are_left(crowded):
+    listing = milestones.milestone_list(crowded)
+    years = listing.children[0].children
+    headings = [int(year.children[0].children) for year in years]
+    assert headings == sorted(headings) and len(set(headings)) == len(headings)
+    operations = {text.children.split(" — ")[0] for year in years for text in year.children[1].children}
+    assert 0 < len(operations) <= timeline.MAX_OPERATIONS
+    assert "premières opérations par date" in listing.children[1].children
+
+
+def test_the_phone_calendar_of_a_view_without_dates_is_empty(crowded):
+    assert milestones.milestone_list(crowded.head(0)).children is None
