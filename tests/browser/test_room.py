@@ -255,3 +255,20 @@ def test_map_labels_overprint_neither_each_other_nor_a_marker(server, open_page,
         (label[1], "marker") for label in labels for marker in markers if overlaps(label[0], marker[0])
     ]
     assert clashes == []
+
+
+def test_every_control_reached_by_the_keyboard_shows_a_focus_ring_of_2_px_at_least(server, open_page):
+    page = open_page(server.url + "/", 1440, 900).page
+    seen = []
+    for _ in range(24):  # the header, the controls (dropdowns included), then the map's buttons
+        page.keyboard.press("Tab")
+        ring = page.evaluate(
+            """() => { const e = document.activeElement;
+              const ringed = [e, e.closest('.search-input')].filter(Boolean)
+                .map((node) => getComputedStyle(node)).filter((style) => style.outlineStyle !== 'none')
+                .map((style) => parseFloat(style.outlineWidth));
+              return [e.id || e.className.toString(), Math.max(0, ...ringed)]; }"""
+        )
+        seen.append(ring[0])
+        assert ring[1] >= 2, ring
+    assert "ctl-departement" in seen and "ctl-code" in seen
