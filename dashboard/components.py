@@ -320,20 +320,23 @@ def published_totals(totals: pd.DataFrame, figures: KeyFigures, sources: dict[st
     )
 
 
+# The table shows a few columns (what a reader scans a row for); the other fields are in each row's detail.
 TABLE_COLUMNS = (
     (Op.COMMUNE, "Commune"),
-    (Op.ADRESSE, "Adresse"),
-    (Op.NOM, "Nom"),
+    (Op.NOM, "Nom, adresse"),
     (Op.PROGRAMME, "Programme"),
-    (Op.NATURE, "Nature"),
     (STATUS, "Statut"),
     (Derived.LOGEMENTS_RETENUS, "Logements"),
+    (Op.LIVRAISON, "Livraison"),
+)
+DETAIL_COLUMNS = (
+    (Op.ADRESSE, "Adresse"),
+    (Op.NATURE, "Nature"),
     (Op.FINANCEMENTS, "Financements"),
     (Op.TYPOLOGIE, "Typologie"),
     (Op.SURFACE_M2, "Surface (m²)"),
-    (Op.COMMERCES, "Commerces"),
+    (Op.COMMERCES, "Surfaces commerciales"),
     (Op.DEBUT_TRAVAUX, "Début des travaux"),
-    (Op.LIVRAISON, "Livraison"),
     (Op.DUREE_MOIS, "Durée (mois)"),
     (Op.BUDGET_EUR, "Coût publié"),
     (Op.DESCRIPTION, "Description"),
@@ -341,7 +344,7 @@ TABLE_COLUMNS = (
     (Op.REMARQUES, "Remarques"),
     (Op.SOURCE, "Source"),
 )
-SORTABLE = {column for column, _ in TABLE_COLUMNS}
+SORTABLE = {column for column, _ in (*TABLE_COLUMNS, *DETAIL_COLUMNS)}
 STATUS_CELL = [column for column, _ in TABLE_COLUMNS].index(STATUS)
 MAX_TABLE_ROWS = 50  # rows drawn at most (the first in the order chosen); the caption says how many there are
 MAX_UNDATED = 30  # operations listed at most under "Date non publiée"
@@ -366,14 +369,14 @@ def cell(row: pd.Series, column: str, *, missing: str = "—") -> str:
     if column == STATUS:
         return state_text(row)
     if column in (Op.DEBUT_TRAVAUX, Op.LIVRAISON):
-        return formatting.partial_date(value) if value else "—"
+        return formatting.partial_date(value) if value else missing
     if column == Op.BUDGET_EUR:
         return formatting.euros(value) if not pd.isna(value) else missing
     if column == Derived.LOGEMENTS_RETENUS:
         return formatting.dwellings(value, row[Derived.LOGEMENTS_MAX], row[Derived.LOGEMENTS_ORIGINE])
     if column in (Op.SURFACE_M2, Op.COMMERCES, Op.DUREE_MOIS):
-        return formatting.number(value) if not pd.isna(value) else "—"
-    return str(value) if value else "—"
+        return formatting.number(value) if not pd.isna(value) else missing
+    return str(value) if value else missing
 
 
 def state_text(row: Mapping) -> str:
@@ -400,10 +403,24 @@ def sort_frame(
     if column not in SORTABLE:
         column = Op.COMMUNE
     if limit is not None and len(frame) > limit:
-        frame = frame.iloc[_first_positions(frame[column], frame[Op.ID], descending, limit)]
+        frame = frame.iloc[_first_positions(known_values(frame[column]), frame[Op.ID], descending, limit)]
     return frame.sort_values(
-        [column, Op.ID], ascending=[not descending, True], na_position="last", kind="stable"
+        [column, Op.ID],
+        ascending=[not descending, True],
+        na_position="last",
+        kind="stable",
+        key=lambda values: known_values(values) if values.name == column else values,
     )
+
+
+def known_values(values: pd.Series) -> pd.Series:
+    """``values`` with an empty text (an unpublished date, name…) as missing, so that it sorts last too."""
+    if isinstance(values.dtype, pd.CategoricalDtype):  # the dataset stores repeated texts as categories
+        blanks = [category for category in values.cat.categories if not str(category).strip()]
+        return values.cat.remove_categories(blanks) if blanks else values
+    if values.dtype != object and not pd.api.types.is_string_dtype(values):
+        return values
+    return values.where(values.fillna("").astype(str).str.strip() != "")
 
 
 def source_titles(row: pd.Series, sources: dict[str, str]) -> str:
@@ -432,43 +449,20 @@ def operations_table(
     sort_button_type: str,
     sources: dict[str, str] | None = None,
 ) -> html.Div:
-    """Every published field of the operations shown, sortable, each row linking to its commune; the first
-    ``MAX_TABLE_ROWS`` in the order chosen when there are more (a page of 100,000 rows helps no one)."""
+    """The operations shown, sortable, a few columns each and every other published field in the row's
+    detail, each row linking to its commune; the first ``MAX_TABLE_ROWS`` in the order chosen when there
+    are more (a page of 100,000 rows helps no one)."""
     column, descending = sort.get("column", Op.COMMUNE), sort.get("descending", False)
     ordered = sort_frame(frame, column, descending, limit=MAX_TABLE_ROWS)
-    header = []
-    for key, title in TABLE_COLUMNS:
-        state = "descending" if key == column and descending else "ascending" if key == column else "none"
-        arrow = {"descending": " ▼", "ascending": " ▲", "none": ""}[state]
-        header.append(
-            html.Th(
-                html.Button(
-                    title + arrow,
-                    id={"type": sort_button_type, "column": key},
-                    className="sort-button",
-                    title=f"Trier par {title.lower()}",
-                ),
-                scope="col",
-                **{"aria-sort": state},
-            )
-        )
-    body = []
-    for row in _records(ordered, [*SORTABLE, Op.CODE_INSEE, Op.ID, *CELL_COLUMNS]):
-        cells = []
-        for key, _ in TABLE_COLUMNS:
-            if key == Op.COMMUNE:
-                cells.append(
-                    html.Th(
-                        dcc.Link(row[Op.COMMUNE], href=f"/commune/{row[Op.CODE_INSEE]}{search}"), scope="row"
-                    )
-                )
-            elif key == Op.SOURCE:
-                cells.append(html.Td(source_titles(row, sources or {}), className="col-source"))
-            else:
-                cells.append(html.Td(cell(row, key), className=f"col-{key}"))
-        body.append(html.Tr(cells, id=f"op-row-{row[Op.ID]}"))
+    header = [_sort_header(key, title, column, descending, sort_button_type) for key, title in TABLE_COLUMNS]
+    header.append(html.Th(html.Span("Détail", className="detail-head"), scope="col"))
+    body = [
+        html.Tr(_row_cells(row, search, sources or {}), id=f"op-row-{row[Op.ID]}")
+        for row in _records(ordered, [*SORTABLE, Op.CODE_INSEE, Op.ID, *CELL_COLUMNS])
+    ]
     if not body:
-        body = [html.Tr(html.Td("Aucune opération ne correspond aux filtres.", colSpan=len(TABLE_COLUMNS)))]
+        empty = html.Td("Aucune opération ne correspond aux filtres.", colSpan=len(TABLE_COLUMNS) + 1)
+        body = [html.Tr(empty)]
     return _operations_table_frame(table_caption(len(ordered), len(frame), column), header, body)
 
 
@@ -476,12 +470,64 @@ def _operations_table_frame(caption: str, header: list[Any], body: list[Any]) ->
     return html.Div(
         html.Table(
             [html.Caption(caption), html.Thead(html.Tr(header)), html.Tbody(body, id=Region.TABLE_BODY)],
-            className="data-table",
+            className="data-table operations-table",
         ),
         className="table-scroll",
         tabIndex=0,
         role="region",
         **{"aria-label": "Tableau des opérations"},
+    )
+
+
+def _sort_header(key: str, title: str, column: str, descending: bool, button_type: str) -> html.Th:
+    state = "descending" if key == column and descending else "ascending" if key == column else "none"
+    arrow = {"descending": " ▼", "ascending": " ▲", "none": ""}[state]
+    return html.Th(
+        html.Button(
+            title + arrow,
+            id={"type": button_type, "column": key},
+            className="sort-button",
+            title=f"Trier par {title.lower()}",
+        ),
+        scope="col",
+        **{"aria-sort": state},
+    )
+
+
+def _row_cells(row: dict, search: str, sources: dict[str, str]) -> list:
+    """The compact columns of a row (the commune first, as its header), then its detail."""
+    cells: list = [
+        html.Th(dcc.Link(row[Op.COMMUNE], href=f"/commune/{row[Op.CODE_INSEE]}{search}"), scope="row")
+    ]
+    for key, _ in TABLE_COLUMNS[1:]:
+        if key == Op.NOM:
+            name = row[Op.NOM] or row[Op.ADRESSE] or formatting.UNKNOWN
+            address = row[Op.ADRESSE] if row[Op.NOM] and row[Op.ADRESSE] else ""
+            cells.append(html.Td([name, html.Span(address, className="row-address") if address else None]))
+        else:
+            cells.append(html.Td(cell(row, key, missing=formatting.UNKNOWN), className=f"col-{key}"))
+    cells.append(html.Td(_row_detail(row, sources), className="col-detail"))
+    return cells
+
+
+def _row_detail(row: dict, sources: dict[str, str]) -> html.Details:
+    """Every other published field of a row, behind a summary that names the operation."""
+    pairs, unpublished = [], []
+    for key, title in DETAIL_COLUMNS:
+        value = source_titles(row, sources) if key == Op.SOURCE else cell(row, key, missing="")
+        if value in ("", formatting.UNKNOWN):
+            unpublished.append(title.lower())
+        else:
+            pairs += [html.Dt(title), html.Dd(value)]
+    if unpublished:
+        pairs += [html.Dt(formatting.UNKNOWN.capitalize()), html.Dd(", ".join(unpublished))]
+    name = row[Op.NOM] or row[Op.ADRESSE] or row[Op.ID]
+    return html.Details(
+        [
+            html.Summary(["Plus", html.Span(f" sur {name}", className="visually-hidden")]),
+            html.Dl(pairs, className="fields row-fields"),
+        ],
+        className="row-detail",
     )
 
 

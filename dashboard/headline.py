@@ -198,14 +198,16 @@ def key_figures(figures: KeyFigures, *, year: int, sources_year: int) -> html.Di
                 else when,
             ),
             _card(
-                formatting.number(figures.surface_m2, unit="m²") if figures.operations else "—",
+                formatting.number(figures.surface_m2, unit="m²")
+                if figures.operations > figures.surface_unknown
+                else formatting.UNKNOWN,  # not « 0 m² » when no surface is published
                 "surface publiée",
                 f"{formatting.plural(figures.surface_unknown, 'opération')} sans surface publiée"
                 if figures.surface_unknown
                 else "",
             ),
             _card(
-                formatting.euros(figures.cost_eur) if figures.cost_known else "—",
+                formatting.euros(figures.cost_eur) if figures.cost_known else formatting.UNKNOWN,
                 "coût publié",
                 _known(figures.cost_known, figures.operations),
             ),

@@ -12,6 +12,16 @@ from dashboard.filters import FILTERS, Filter
 from dashboard.ids import Ctl, Shell
 
 PLAY_INTERVAL_MS = 2500  # one year every 2.5 s: time to read the map before it changes
+# Dash 4's dropdowns speak English unless told otherwise (dcc.Dropdown's ``labels`` prop).
+DROPDOWN_LABELS = {
+    "select_all": "Tout sélectionner",
+    "deselect_all": "Tout désélectionner",
+    "selected_count": "{num_selected} sélectionnés",
+    "search": "Rechercher",
+    "clear_search": "Effacer la recherche",
+    "clear_selection": "Effacer la sélection",
+    "no_options_found": "Aucun choix ne correspond",
+}
 
 
 def year_control(context: Context) -> html.Div:
@@ -83,6 +93,7 @@ def _dropdown(component_id: str, options: list, placeholder: str, label: str) ->
                 placeholder=placeholder,
                 searchable=True,
                 clearable=True,
+                labels=DROPDOWN_LABELS,
                 className="filter",
             ),
         ],
@@ -90,14 +101,18 @@ def _dropdown(component_id: str, options: list, placeholder: str, label: str) ->
     )
 
 
-def filters(context: Context, table: Sequence[Filter] = FILTERS) -> html.Div:
-    return html.Div(
+def filters(context: Context, table: Sequence[Filter] = FILTERS) -> html.Details:
+    """The filters, in a panel that phones keep closed (its summary hidden on wider screens, where the
+    panel always shows: assets/style.css, « Filters panel »)."""
+    fields = html.Div(
         [
             *(_dropdown(spec.control, spec.options(context), spec.placeholder, spec.label) for spec in table),
             html.Button("Réinitialiser", id=Ctl.RESET, className="reset-button"),
         ],
         className="filters",
     )
+    summary = html.Summary("Filtres", className="filters-summary")
+    return html.Details([summary, fields], className="filters-panel")
 
 
 def footer(context: Context) -> html.Footer:

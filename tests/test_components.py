@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import plotly
 import pytest
 
 from bench.synthetic import write_data_dir
-from dashboard import components
+from dashboard import components, milestones
 from dashboard.app import load_context
 from dashboard.figures import timeline
 from dashboard.ids import Region
@@ -33,6 +34,24 @@ def test_the_first_rows_are_those_of_the_full_sort(crowded, column, descending):
     first = components.sort_frame(crowded, column, descending, limit=50)
     every = components.sort_frame(crowded, column, descending)
     assert list(first.index) == list(every.index[:50])
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_unknown_values_sort_last_whatever_the_direction(descending):
+    frame = pd.DataFrame(
+        {
+            "id": ["a", "b", "c", "d", "e"],
+            "livraison": pd.Categorical(["2021", "", "2019-09", "", "2023"]),
+            "surface_m2": [120.0, None, 80.0, 300.0, None],
+        }
+    )
+    frame.index = pd.Index(frame["id"].tolist())
+    for column in ("livraison", "surface_m2"):
+        ordered = components.sort_frame(frame, column, descending)
+        known = [bool(str(value).strip()) and not pd.isna(value) for value in ordered[column]]
+        assert known == sorted(known, reverse=True), (column, list(ordered[column]))
+        first = components.sort_frame(frame, column, descending, limit=3)
+        assert list(first.index) == list(ordered.index[:3])
 
 
 def test_a_crowded_table_draws_its_first_rows_and_says_how_many_there_are(crowded):
@@ -102,3 +121,17 @@ def test_the_year_patches_address_the_tables_bodies_by_id():
         assert tree["props"]["id"] == body
     assert components.STATUS_CELL == [c for c, _ in components.TABLE_COLUMNS].index(components.STATUS)
     assert components.MAP_COLUMNS[components.MAP_STATUS_CELL] == "Statuts"
+
+
+def test_the_phone_calendar_lists_the_first_milestones_by_year_and_says_how_many_are_left(crowded):
+    listing = milestones.milestone_list(crowded)
+    years = listing.children[0].children
+    headings = [int(year.children[0].children) for year in years]
+    assert headings == sorted(headings) and len(set(headings)) == len(headings)
+    operations = {text.children.split(" — ")[0] for year in years for text in year.children[1].children}
+    assert 0 < len(operations) <= timeline.MAX_OPERATIONS
+    assert "premières opérations par date" in listing.children[1].children
+
+
+def test_the_phone_calendar_of_a_view_without_dates_is_empty(crowded):
+    assert milestones.milestone_list(crowded.head(0)).children is None

@@ -75,8 +75,10 @@ MAX_HOVER_OPERATIONS = 1_000  # beyond, a commune's hover counts its operations 
 MAX_NAMES = 60  # commune names written on the regional map, beyond which they would hide each other
 COMMUNE_SPREAD_DEG = 0.006  # radius of the circle on which co-located operations are spread (commune map)
 OPERATION_HOVER = "%{hovertext}<extra></extra>"
-# The map's plot area assumed when placing labels (a smaller map than the real one: labels take more room).
-PLOT_PX = {False: (640, 560), True: (900, 700)}
+# The map's frame assumed when placing labels: the smallest the page draws (the region fitted in the map's
+# 520 px at 1280×720 and its 560 px on a 360 px phone, assets/style.css); plotly.js clips what passes the
+# frame, and a larger map only leaves labels more room (they keep their size).
+PLOT_PX = {False: (310, 340), True: (900, 700)}
 LABEL_FONT_PX = {False: 13, True: 20}
 
 

@@ -8,7 +8,7 @@ import dash
 import pandas as pd
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard import analysis, components, headline, inputs
+from dashboard import analysis, components, headline, inputs, milestones
 from dashboard.context import Context
 from dashboard.figures import maps
 from dashboard.figures.mix import mix_figure
@@ -65,11 +65,23 @@ def layout(**_query: Any) -> html.Div:
     view = context.parse(location[1])
     frame = context.operations_in(view)
     return page(
-        region_map(context, frame, view), summary=summary(context, frame, view), lead=lead(context, view)
+        region_map(context, frame, view),
+        title=title_of(context, view),  # drawn with the page, not after its first callback: nothing jumps
+        summary=summary(context, frame, view),
+        lead=lead(context, view),
     )
 
 
 def region_map(context: Context, frame: pd.DataFrame, view: View) -> Any:
+    """The map; on the page (not the slide) as tall as the first screen allows (assets/style.css sizes
+    ``#region-map``: the whole region stays in view at 1280×720 as at 1440×900)."""
+    figure = _region_map(context, frame, view)
+    if not view.presentation:  # its legend is HTML under it (dashboard/legend.py)
+        figure.layout.height = None
+    return figure
+
+
+def _region_map(context: Context, frame: pd.DataFrame, view: View) -> Any:
     return maps.region_map(
         frame,
         acv_names=context.acv_names,
@@ -156,31 +168,51 @@ def lead(context: Context, view: View) -> html.Section:
 def page(
     map_figure: Any = None, *, title: Any = None, summary: list | None = None, lead: Any = None
 ) -> html.Div:
+    """A first screen designed to be read whole (the title, the published totals and the key figures
+    beside the map of the whole region), then the financing, the calendar and the table."""
     return html.Div(
         [
             dcc.Store(id=Region.READY, data=True),
             dcc.Store(id=Region.SORT, data={"column": "commune", "descending": False}),
-            html.Div(title, id=Region.TITLE, className="title-box"),
-            lead,
-            html.Div(summary, id=Region.FIGURES, className="figures", **{"aria-live": "polite"}),
-            html.Div([_map_panel(map_figure), _mix_panel()], className="grid"),
-            html.Section(
+            html.Div(
                 [
-                    html.H2("Calendrier"),
-                    components.graph(
-                        Region.TIMELINE,
-                        label="Calendrier des opérations",
-                        what="calendrier",
-                        png_button_type=Shell.PNG_BUTTON,
+                    html.Div(
+                        [
+                            html.Div(title, id=Region.TITLE, className="title-box"),
+                            lead,
+                            html.Div(
+                                summary, id=Region.FIGURES, className="figures", **{"aria-live": "polite"}
+                            ),
+                        ],
+                        className="region-intro",
                     ),
-                    html.Div(id=Region.UNDATED),
+                    _map_panel(map_figure),
                 ],
-                className="panel",
+                className="region-top",
             ),
-            html.Section([html.H2("Opérations"), html.Div(id=Region.TABLE)], className="panel"),
+            html.Div([_mix_panel(), _calendar_panel()], className="grid region-detail"),
+            html.Section([html.H2("Opérations"), html.Div(id=Region.TABLE)], className="panel table-panel"),
         ],
         className="page region-page",
         **{"data-export-name": "coeur-de-ville_hauts-de-france"},
+    )
+
+
+def _calendar_panel() -> html.Section:
+    """The calendar: a chart on screens wide enough for its years, a list of milestones on phones
+    (filled by the same callback, in ``Region.UNDATED``; assets/style.css chooses)."""
+    return html.Section(
+        [
+            html.H2("Calendrier"),
+            components.graph(
+                Region.TIMELINE,
+                label="Calendrier des opérations",
+                what="calendrier",
+                png_button_type=Shell.PNG_BUTTON,
+            ),
+            html.Div(id=Region.UNDATED),
+        ],
+        className="panel calendar-panel",
     )
 
 
@@ -312,7 +344,7 @@ def panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
         patch,
         mix_figure(mix, presentation=view.presentation),
         timeline_figure(frame, year=view.year, presentation=view.presentation),
-        components.undated_list(undated(frame)),
+        [milestones.milestone_list(frame), components.undated_list(undated(frame))],
         headline.mix_note(gaps, mix_total, figures.dwellings_range),
         title_of(context, view),
     )
