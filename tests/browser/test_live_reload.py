@@ -30,8 +30,8 @@ def with_cell(text: str, line: int, column: str, value: str) -> str:
 
 
 def operations_shown(page) -> str:
-    card = page.locator(".kf-card", has=page.locator(".kf-label", has_text="opérations")).first
-    return card.locator(".kf-value").inner_text()
+    card = page.locator(".kf-card", has=page.locator(".kf-label", has_text="dans la vue")).first
+    return card.locator(".kf-value").inner_text().split(" ")[0]
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def test_the_page_follows_the_data_file_and_never_shows_a_broken_version(live_se
     p.goto(live_server.url + "/")
     wait_for_map(p)
     wait_for_idle(p)
-    assert p.locator(MARKERS).count() == 13
+    assert p.locator(MARKERS).count() == 8 + 4  # a symbol per commune, and the 4 partner centres' names
     assert operations_shown(p) == "13"
     geometry_before = [url for url in page.requests if "/geo/communes-region-" in url]
 
@@ -58,7 +58,7 @@ def test_the_page_follows_the_data_file_and_never_shows_a_broken_version(live_se
         csv_path.write_text(valid, encoding="utf-8")
     wait_for_map(p)
     wait_for_idle(p)
-    assert p.locator(MARKERS).count() == 14
+    assert p.locator(MARKERS).count() == 9 + 4  # Lille joins the map
     assert operations_shown(p) == "14"
     geometry_after = [url for url in page.requests if "/geo/communes-region-" in url]
     assert geometry_after[-1] != geometry_before[-1]  # new communes, new geometry URL
@@ -71,7 +71,7 @@ def test_the_page_follows_the_data_file_and_never_shows_a_broken_version(live_se
     text = banner.inner_text()
     assert "operations.csv:5: logements: « beaucoup »" in text
     assert "operations.csv:7: code_insee: « 99999 »" in text
-    assert p.locator(MARKERS).count() == 14
+    assert p.locator(MARKERS).count() == 9 + 4
     p.reload()
     wait_for_map(p)
     wait_for_idle(p)
@@ -84,7 +84,7 @@ def test_the_page_follows_the_data_file_and_never_shows_a_broken_version(live_se
         csv_path.write_text(original, encoding="utf-8")
     wait_for_map(p)
     wait_for_idle(p)
-    assert p.locator(MARKERS).count() == 13
+    assert p.locator(MARKERS).count() == 8 + 4
     assert banner.inner_text() == ""
     assert page.errors == []
     assert page.foreign_requests() == []
