@@ -1,4 +1,6 @@
-"""Take the README's screenshots (docs/*.png) of the dashboard on the bundled data, in headless Chromium.
+"""Take the README's screenshots (docs/*.png) of the dashboard on the bundled data, in headless Chromium:
+the region at 1440×900, the slide at 1920×1080 and 1024×768, a 390×844 phone, a commune page and the
+printed commune sheet (PDF from Chromium, first page turned into a PNG by Debian's pdftoppm).
 
 .venv/bin/python scripts/screenshots.py
 """
@@ -6,7 +8,9 @@
 from __future__ import annotations
 
 import logging
+import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -19,11 +23,21 @@ sys.path.insert(0, str(REPO))
 from dashboard.app import create_app  # noqa: E402
 from dashboard.settings import Settings  # noqa: E402
 
+# file name → (path, viewport width × height, graph whose markers mean the page is drawn)
 SHOTS = {
-    "region.png": ("/?annee=2021", "#region-map"),
-    "commune.png": ("/commune/60159?annee=2021", "#commune-map"),
-    "presentation.png": ("/?annee=2022&presentation=1", "#region-map"),
+    "region.png": ("/", (1440, 900), "#region-map"),
+    "slide-1920x1080.png": ("/?presentation=1", (1920, 1080), "#region-map"),
+    "slide-1024x768.png": ("/?presentation=1", (1024, 768), "#region-map"),
+    "phone-390x844.png": ("/", (390, 844), "#region-map"),
+    "commune.png": ("/commune/60612", (1440, 900), "#commune-map"),
 }
+PRINTED = ("/commune/60159", "print-compiegne.png")
+
+
+def drawn(page, graph: str) -> None:
+    page.wait_for_selector(f"{graph} .scattergeo .point", state="attached")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1200)
 
 
 def main() -> None:
@@ -37,14 +51,25 @@ def main() -> None:
                 executable_path="/usr/bin/chromium",
                 args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
             )
-            page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
-            for name, (path, graph) in SHOTS.items():
+            for name, (path, (width, height), graph) in SHOTS.items():
+                page = browser.new_page(viewport={"width": width, "height": height}, locale="fr-FR")
                 page.goto(base + path)
-                page.wait_for_selector(f"{graph} .scattergeo .point", state="attached")
-                page.wait_for_load_state("networkidle")
-                page.wait_for_timeout(800)
+                drawn(page, graph)
                 page.screenshot(path=str(REPO / "docs" / name))
+                page.close()
                 print("docs/" + name)
+            page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="fr-FR")
+            page.goto(base + PRINTED[0])
+            drawn(page, "#commune-map")
+            page.emulate_media(media="print")
+            page.wait_for_timeout(800)
+            with tempfile.TemporaryDirectory() as folder:
+                pdf = Path(folder) / "sheet.pdf"
+                page.pdf(path=str(pdf), format="A4", print_background=True)
+                stem = REPO / "docs" / Path(PRINTED[1]).stem
+                subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(stem)],
+                               check=True)  # fmt: skip
+            print("docs/" + PRINTED[1])
             browser.close()
     finally:
         server.shutdown()
