@@ -67,8 +67,8 @@ def main() -> None:
                 pdf = Path(folder) / "sheet.pdf"
                 page.pdf(path=str(pdf), format="A4", print_background=True)
                 stem = REPO / "docs" / Path(PRINTED[1]).stem
-                subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(stem)],
-                               check=True)  # fmt: skip
+                first_page = ["-f", "1", "-l", "1", "-singlefile"]
+                subprocess.run(["pdftoppm", "-png", "-r", "70", *first_page, str(pdf), str(stem)], check=True)
             print("docs/" + PRINTED[1])
             browser.close()
     finally:
