@@ -32,18 +32,6 @@ def register(app: Dash) -> None:
     _register_clientside(app)
 
     @app.callback(
-        Output(Ctl.PLAY_TIMER, "disabled"),
-        Output(Ctl.PLAY, "children"),
-        Output(Ctl.PLAY, "aria-pressed"),
-        Input(Ctl.PLAY, "n_clicks"),
-        State(Ctl.PLAY_TIMER, "disabled"),
-        prevent_initial_call=True,
-    )
-    def play_or_pause(_clicks: Any, disabled: Any) -> tuple:
-        playing = bool(disabled)
-        return (not playing), ("■ Pause" if playing else "▶ Lecture"), ("true" if playing else "false")
-
-    @app.callback(
         Output(Shell.DOWNLOAD, "data"),
         Input(Shell.EXPORT_CSV, "n_clicks"),
         State(Shell.URL, "pathname"),
@@ -119,10 +107,20 @@ def _register_clientside(app: Dash) -> None:
         ClientsideFunction(namespace="coeur", function_name="presentationMode"),
         Output(Shell.ROOT, "className"),
         Output(Shell.PRESENTING, "data"),
-        Output(Shell.YEAR_TITLE, "children"),
         Input(Shell.URL, "search"),
-        Input(Ctl.YEAR, "value"),
         State(Shell.PRESENTING, "data"),
+    )
+    # Play and pause in the browser; the player stops by itself on the last year.
+    app.clientside_callback(
+        ClientsideFunction(namespace="coeur", function_name="playOrPause"),
+        Output(Ctl.PLAY_TIMER, "disabled"),
+        Output(Ctl.PLAY, "children"),
+        Output(Ctl.PLAY, "aria-pressed"),
+        Input(Ctl.PLAY, "n_clicks"),
+        Input(Ctl.YEAR, "value"),
+        State(Ctl.PLAY_TIMER, "disabled"),
+        State(Ctl.YEAR, "max"),
+        prevent_initial_call=True,
     )
     # Steps are taken in the browser: quick key presses each count, with no round trip.
     app.clientside_callback(

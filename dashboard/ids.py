@@ -8,7 +8,7 @@ from typing import Final
 class Shell:
     ROOT: Final = "shell-root"
     PRESENTING: Final = "shell-presenting"
-    YEAR_TITLE: Final = "shell-year-title"
+    FULLSCREEN: Final = "shell-fullscreen"
     PRESENT: Final = "shell-present"
     EXIT_PRESENT: Final = "shell-exit-present"
     COPY: Final = "shell-copy"
@@ -64,6 +64,7 @@ class Commune:
     TIMELINE: Final = "commune-timeline"
     UNDATED: Final = "commune-undated"
     OPERATIONS: Final = "commune-operations"
+    PRINT_FOOTER: Final = "commune-print-footer"
 
 
 class Live:

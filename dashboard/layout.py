@@ -161,7 +161,8 @@ def actions() -> html.Div:
                 "Mode présentation",
                 id=Shell.PRESENT,
                 className="action-button",
-                title="Grand écran : ← → changent l'année, espace lance la lecture, Échap pour sortir",
+                title="Grand écran : ← → (ou Page préc./suiv.) changent l'année, espace lance la lecture, "
+                "Échap pour sortir",
             ),
             html.Button(
                 "Copier le lien",
@@ -178,6 +179,31 @@ def actions() -> html.Div:
             dcc.Download(id=Shell.DOWNLOAD),
         ],
         className="actions no-print",
+    )
+
+
+def presenter_bar() -> html.Div:
+    """The slide's own buttons. The year is never written here: it is said by the page's year line,
+    which comes with the key figures in one server answer, so that both always show the same year."""
+    return html.Div(
+        [
+            html.Span("⏵ Lecture en cours", className="playing-badge", **{"aria-hidden": "true"}),
+            html.Button(
+                "Plein écran",
+                id=Shell.FULLSCREEN,
+                className="action-button fullscreen-button",
+                title="Afficher en plein écran (F11 ailleurs)",
+                **{"aria-pressed": "false"},
+            ),
+            html.Button(
+                "Quitter la présentation (Échap)",
+                id=Shell.EXIT_PRESENT,
+                className="action-button exit-present",
+            ),
+        ],
+        className="presenter-bar",
+        role="region",
+        **{"aria-label": "Présentation"},
     )
 
 
@@ -205,19 +231,7 @@ def shell(context: Context) -> html.Div:
                 role="region",
                 **{"aria-label": "Année et filtres"},
             ),
-            html.Div(
-                [
-                    html.Span(id=Shell.YEAR_TITLE, className="year-title", **{"aria-live": "polite"}),
-                    html.Button(
-                        "Quitter la présentation (Échap)",
-                        id=Shell.EXIT_PRESENT,
-                        className="action-button exit-present",
-                    ),
-                ],
-                className="presenter-bar",
-                role="region",
-                **{"aria-label": "Présentation"},
-            ),
+            presenter_bar(),
             html.Div(id=Shell.NOTICE, role="status", className="notice"),
             html.Main(dash.page_container, id=Shell.CONTENT, className="content", tabIndex=-1),
             footer(context),

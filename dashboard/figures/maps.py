@@ -355,7 +355,7 @@ def region_map(
             "marker": {"line": {"color": theme.ACV_LINE, "width": 1}},
             "hovertemplate": "<b>%{text}</b> · ville Action Cœur de Ville<br>aucune opération publiée"
             "<extra></extra>",
-            "name": "Ville Action Cœur de Ville",
+            "name": trace_names(presentation)[ACV_COMMUNES],
             "showlegend": True,
             **data[ACV_COMMUNES],
         },
@@ -365,11 +365,17 @@ def region_map(
             "marker": {"line": {"color": theme.PARTNER_LINE, "width": 1.5}},
             "hovertemplate": "<b>%{text}</b> · centre-ville cité par les sources<br>détail des opérations "
             "non publié<extra></extra>",
-            "name": "Centre-ville cité par les sources, sans détail publié",
+            "name": trace_names(presentation)[PARTNER_COMMUNES],
             "showlegend": True,
             **data[PARTNER_COMMUNES],
         },
-        *(_with_marker_sizes(_class_trace(rank), data[index]) for rank, index in enumerate(CLASS_TRACES)),
+        *(
+            _with_marker_sizes(
+                {**_class_trace(rank), "name": trace_names(presentation).get(index, CLASSES[rank].name)},
+                data[index],
+            )
+            for rank, index in enumerate(CLASS_TRACES)
+        ),
         {
             "type": "scattergeo",
             "mode": "text",
@@ -387,12 +393,52 @@ def font_size(presentation: bool) -> int:
     return 20 if presentation else 14
 
 
+MAP_HEIGHT_PX = 600
+LEGEND_TITLE = {
+    False: "Surface du symbole : logements. Plein : constaté ; creux : prévu.",
+    True: "Surface : logements<br>Plein : constaté<br>Creux : prévu",
+}
+# On the slide, the legend stands in short lines on the map's right, where a 16:9 screen has room.
+SLIDE_NAMES = {
+    ACV_COMMUNES: "Ville Action<br>Cœur de Ville",
+    PARTNER_COMMUNES: "Centre cité,<br>détail non publié",
+    CLASS_TRACES[5]: "Sans nouvelles<br>depuis la source",
+}
+
+
+def mode_layout(presentation: bool) -> dict:
+    """What the slide changes in the map's frame: its height (the slide's box, not a fixed one), where
+    the legend stands and its font. Sent whole on a change of mode, so that leaving the slide restores
+    the page's map."""
+    if presentation:
+        legend = {"orientation": "v", "x": 1, "xanchor": "right", "y": 0.5, "yanchor": "middle"}
+        domain = {"x": [0, 0.66], "y": [0, 1]}
+    else:
+        legend = {"orientation": "h", "x": 0, "y": 0, "xanchor": "left", "yanchor": "bottom"}
+        domain = {"x": [0, 1], "y": [0.16, 1]}
+    legend.update(
+        font={"size": font_size(presentation)},
+        itemclick=False,
+        itemdoubleclick=False,
+        title={"text": LEGEND_TITLE[presentation]},
+    )
+    return {"height": None if presentation else MAP_HEIGHT_PX, "legend": legend, "domain": domain}
+
+
+def trace_names(presentation: bool) -> dict[int, str]:
+    """The legend's words by trace: shorter lines on the slide."""
+    names = {ACV_COMMUNES: "Ville Action Cœur de Ville"}
+    names[PARTNER_COMMUNES] = "Centre-ville cité par les sources, sans détail publié"
+    names[CLASS_TRACES[5]] = CLASSES[5].name
+    return {**names, **(SLIDE_NAMES if presentation else {})}
+
+
 def base_map_layout(view_bounds: tuple[float, float, float, float], *, presentation: bool = False) -> dict:
     """The map's frame: the view's bounds, no background map, the legend under the map (never over it)."""
     minx, miny, maxx, maxy = view_bounds
-    return base_layout(
+    mode = mode_layout(presentation)
+    layout = base_layout(
         font={"family": theme.FONT, "color": theme.TEXT, "size": font_size(presentation)},
-        height=720 if presentation else 600,
         uirevision="map",  # keep the view still while the data changes
         margin={"l": 4, "r": 4, "t": 4, "b": 4},
         geo={
@@ -402,21 +448,14 @@ def base_map_layout(view_bounds: tuple[float, float, float, float], *, presentat
             "lonaxis": {"range": [minx, maxx]},
             "lataxis": {"range": [miny, maxy]},
             "showframe": False,
-            "domain": {"x": [0, 1], "y": [0.16, 1]},
+            "domain": mode["domain"],
         },
-        legend={
-            "orientation": "h",
-            "x": 0,
-            "y": 0,
-            "xanchor": "left",
-            "yanchor": "bottom",
-            "font": {"size": font_size(presentation)},
-            "itemclick": False,
-            "itemdoubleclick": False,
-            "title": {"text": "Surface du symbole : logements. Plein : constaté ; creux : prévu."},
-        },
+        legend=mode["legend"],
         dragmode=False,
     )
+    if mode["height"]:
+        layout["height"] = mode["height"]
+    return layout
 
 
 def spread_positions(frame: pd.DataFrame, radius: float = COMMUNE_SPREAD_DEG) -> pd.DataFrame:

@@ -8,7 +8,7 @@ import dash
 import pandas as pd
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard import analysis, components, headline, inputs
+from dashboard import analysis, components, glossary, headline, inputs
 from dashboard.context import Context
 from dashboard.figures import maps
 from dashboard.figures.mix import mix_figure
@@ -211,6 +211,8 @@ def _mix_panel() -> html.Section:
                 className="note",
             ),
             html.Div(id=Region.TOTALS),
+            glossary.financing_glossary(),
+            glossary.financing_glossary(compact=True),
         ],
         className="panel side-panel",
     )
@@ -289,6 +291,11 @@ def panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
         )
     )
     patch["layout"]["font"]["size"] = maps.font_size(view.presentation)
+    mode = maps.mode_layout(view.presentation)
+    patch["layout"]["height"], patch["layout"]["legend"] = mode["height"], mode["legend"]
+    patch["layout"]["geo"]["domain"] = mode["domain"]
+    for index, name in maps.trace_names(view.presentation).items():
+        patch["data"][index]["name"] = name
     patch["layout"]["geo"]["lonaxis"]["range"] = [bounds[0], bounds[2]]
     patch["layout"]["geo"]["lataxis"]["range"] = [bounds[1], bounds[3]]
     patch["layout"]["uirevision"] = "map-" + "-".join(view.departements)
