@@ -46,17 +46,22 @@
     else { fallback(); }
   });
 
-  /* Printing: fit each graph to its printed box (the screen size would be cut off), then restore. */
-  var PRINT_HEIGHT_PX = 220;
+  /* Printing: fit each graph to its printed box (the screen size would be cut off), then restore. The
+     printed page has a fixed width (assets/print.css), so the box is measured once print styles apply:
+     the first call (beforeprint, screen styles) may be followed by a right one (the print media query). */
+  function printHeight(graph) {
+    if (graph.closest(".commune-page")) { return graph.closest("[data-export-what=calendrier]") ? 100 : 135; }
+    return graph.closest(".map-panel") ? 430 : 400;
+  }
   function fitForPrint(printing) {
     if (!window.Plotly) { return; }
     document.querySelectorAll(".js-plotly-plot").forEach(function (graph) {
-      if (printing && !graph.dataset.screenHeight) {
-        graph.dataset.screenHeight = String(graph.layout.height || "");
+      if (printing) {
+        if (graph.dataset.screenHeight === undefined) { graph.dataset.screenHeight = String(graph.layout.height || ""); }
         var box = graph.closest(".graph-box") || graph.parentElement;
-        var height = graph.closest(".commune-page") ? Math.min(graph._fullLayout.height, PRINT_HEIGHT_PX) : graph._fullLayout.height;
-        window.Plotly.relayout(graph, { width: box.clientWidth, height: height });
-      } else if (!printing && graph.dataset.screenHeight !== undefined) {
+        var full = graph.dataset.screenHeight ? Number(graph.dataset.screenHeight) : graph._fullLayout.height;
+        window.Plotly.relayout(graph, { width: box.clientWidth, height: Math.min(full, printHeight(graph)) });
+      } else if (graph.dataset.screenHeight !== undefined) {
         var screenHeight = graph.dataset.screenHeight ? Number(graph.dataset.screenHeight) : null;
         delete graph.dataset.screenHeight;
         window.Plotly.relayout(graph, { width: null, height: screenHeight });

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+
 import dash
+from babel.dates import format_date
 from dash import dcc, html
 
 from dashboard.context import Context
+from dashboard.formatting import LOCALE
 from dashboard.ids import Ctl, Shell
 from dashboard.schema import FINANCING_CODES, FINANCING_LABELS, PROGRAMMES, STATUSES
 
@@ -111,12 +115,20 @@ def filters(context: Context) -> html.Div:
     )
 
 
+def data_date(text: object) -> str:
+    """« 26 novembre 2026 » for the data's ISO date; the text as written if it is not one."""
+    try:
+        return format_date(datetime.date.fromisoformat(str(text)), "d MMMM y", locale=LOCALE)
+    except ValueError:
+        return str(text) if text else "date inconnue"
+
+
 def footer(context: Context) -> html.Footer:
     metadata = context.dataset.metadata
     sources = [html.Li(title) for title in context.source_titles.values()]
     return html.Footer(
         [
-            html.P(f"Données du {metadata.get('date_donnees', 'date inconnue')}. Sources des opérations :"),
+            html.P(f"Données du {data_date(metadata.get('date_donnees'))}. Sources des opérations :"),
             html.Ul(sources),
             html.P(metadata.get("geometrie", "")),
             html.P(metadata.get("acv", "")),
