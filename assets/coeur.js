@@ -49,6 +49,7 @@
   /* Printing: fit each graph to its printed box (the screen size would be cut off), then restore. The
      printed page has a fixed width (assets/print.css), so the box is measured once print styles apply:
      the first call (beforeprint, screen styles) may be followed by a right one (the print media query). */
+  var PRINT_FONT_PX = 10;  /* the sheet's graphs in the type size of the sheet */
   function printHeight(graph) {
     if (graph.closest(".commune-page")) { return graph.closest("[data-export-what=calendrier]") ? 100 : 135; }
     return graph.closest(".map-panel") ? 430 : 400;
@@ -57,14 +58,20 @@
     if (!window.Plotly) { return; }
     document.querySelectorAll(".js-plotly-plot").forEach(function (graph) {
       if (printing) {
-        if (graph.dataset.screenHeight === undefined) { graph.dataset.screenHeight = String(graph.layout.height || ""); }
+        if (graph.dataset.screenHeight === undefined) {
+          graph.dataset.screenHeight = String(graph.layout.height || "");
+          graph.dataset.screenFont = String(graph._fullLayout.font.size);
+        }
         var box = graph.closest(".graph-box") || graph.parentElement;
         var full = graph.dataset.screenHeight ? Number(graph.dataset.screenHeight) : graph._fullLayout.height;
-        window.Plotly.relayout(graph, { width: box.clientWidth, height: Math.min(full, printHeight(graph)) });
+        var small = graph.closest(".commune-page") ? { "font.size": PRINT_FONT_PX } : {};
+        window.Plotly.relayout(graph, Object.assign({ width: box.clientWidth, height: Math.min(full, printHeight(graph)) }, small));
       } else if (graph.dataset.screenHeight !== undefined) {
         var screenHeight = graph.dataset.screenHeight ? Number(graph.dataset.screenHeight) : null;
+        var font = Number(graph.dataset.screenFont);
         delete graph.dataset.screenHeight;
-        window.Plotly.relayout(graph, { width: null, height: screenHeight });
+        delete graph.dataset.screenFont;
+        window.Plotly.relayout(graph, { width: null, height: screenHeight, "font.size": font });
       }
     });
   }

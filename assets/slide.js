@@ -87,6 +87,23 @@
     return push.apply(window.history, arguments);
   };
 
+  /* A navigation of the browser (back, forward, a link within the app) tells the controls to follow the
+     address; the address the app writes itself after a year step does not (dashboard/callbacks.py). */
+  var navigations = 0;
+  function navigated() {
+    if (!window.dash_clientside || !window.dash_clientside.set_props) { return; }
+    navigations += 1;
+    window.dash_clientside.set_props("shell-nav", { data: { search: window.location.search, n: navigations } });
+  }
+  var followingLink = false;  /* a link of the app was clicked: the next push of an address is a navigation */
+  document.addEventListener("click", function (event) {
+    followingLink = !!(event.target.closest && event.target.closest("a[href]"));
+  }, true);
+  window.addEventListener("popstate", navigated);
+  window.addEventListener("_dashprivate_pushstate", function () {
+    if (followingLink) { followingLink = false; navigated(); }
+  });
+
   /* The printed sheet says when it was printed (the page may have been open for days). */
   function printDate() {
     var text = new Date().toLocaleDateString("fr-FR", { day: "numeric", month: "long", year: "numeric" });

@@ -54,22 +54,30 @@ def _register_url_sync(app: Dash) -> None:
         Output(Ctl.YEAR, "value"),
         *(Output(f, "value") for f in FILTERS),
         Output(Shell.NOTICE, "children"),
-        Input(Shell.URL, "search"),
+        Input(Shell.NAV, "data"),
         Input(Shell.PRESENT, "n_clicks"),
         Input(Shell.EXIT_PRESENT, "n_clicks"),
         Input(Ctl.RESET, "n_clicks"),
         *CONTROL_INPUTS,
+        State(Shell.URL, "search"),
     )
     def sync_url_and_controls(
-        search: Any, _present: Any, _exit: Any, _reset: Any, year: Any, *filters: Any
+        navigation: Any, _present: Any, _exit: Any, _reset: Any, year: Any, *rest: Any
     ) -> tuple:
-        """The query string is the state: it sets the controls, and the controls rewrite it."""
+        """The query string is the state: it sets the controls, and the controls rewrite it. Only a
+        navigation of the browser (load, back, forward, a link) sets the controls: the address this
+        callback writes itself comes back as a change of ``search``, late after quick steps, and would
+        set the controls to an older year."""
+        *filters, search = rest
         context = current_context()
         trigger = ctx.triggered_id
+        if trigger == Shell.NAV and isinstance(navigation, dict):
+            search = navigation.get("search")
         current = context.parse(inputs.as_text(search))
-        if trigger in (None, Shell.URL):
+        if trigger in (None, Shell.NAV):
             notice = html.Ul([html.Li(n) for n in current.notices]) if current.notices else None
-            return (no_update, current.year, *(list(v) for v in filter_values(current)), notice)
+            shown = (current.year, *(list(v) for v in filter_values(current)))
+            return (no_update, *(shown if trigger is None else only_changes(shown, (year, *filters))), notice)
         view = next_view(context, current, trigger, year, filters)
         outputs = only_changes((view.year, *(list(v) for v in filter_values(view))), (year, *filters))
         return view_query(view, default_year=context.default_year), *outputs, None

@@ -9,6 +9,7 @@ class Shell:
     ROOT: Final = "shell-root"
     PRESENTING: Final = "shell-presenting"
     FULLSCREEN: Final = "shell-fullscreen"
+    NAV: Final = "shell-nav"  # a navigation of the browser (back, forward, a link): assets/slide.js
     PRESENT: Final = "shell-present"
     EXIT_PRESENT: Final = "shell-exit-present"
     COPY: Final = "shell-copy"

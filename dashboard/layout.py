@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import dash
 from babel.dates import format_date
@@ -123,6 +124,14 @@ def data_date(text: object) -> str:
         return str(text) if text else "date inconnue"
 
 
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def french_dates(text: str) -> str:
+    """The ISO dates of a text in French: « mise à jour du 16 octobre 2018 »."""
+    return ISO_DATE.sub(lambda match: data_date(match.group()), text)
+
+
 def footer(context: Context) -> html.Footer:
     metadata = context.dataset.metadata
     sources = [html.Li(title) for title in context.source_titles.values()]
@@ -130,8 +139,8 @@ def footer(context: Context) -> html.Footer:
         [
             html.P(f"Données du {data_date(metadata.get('date_donnees'))}. Sources des opérations :"),
             html.Ul(sources),
-            html.P(metadata.get("geometrie", "")),
-            html.P(metadata.get("acv", "")),
+            html.P(french_dates(metadata.get("geometrie", ""))),
+            html.P(french_dates(metadata.get("acv", ""))),
             html.P(
                 f"Licence des référentiels : {metadata.get('licence', '')}. Limites communales au millésime "
                 f"{metadata.get('geometrie_millesime', '')} : quelques communes ont fusionné depuis."
@@ -223,6 +232,7 @@ def shell(context: Context) -> html.Div:
     return html.Div(
         [
             dcc.Store(id=Shell.PRESENTING, data=False),
+            dcc.Store(id=Shell.NAV),
             dcc.Store(id=Shell.PNG_DONE),
             html.A("Aller au contenu", href="#" + Shell.CONTENT, className="skip-link"),
             html.Header(
