@@ -51,36 +51,45 @@ def register(app: Dash) -> None:
 def _register_url_sync(app: Dash) -> None:
     @app.callback(
         Output(Shell.URL, "search"),
+        Input(Shell.PRESENT, "n_clicks"),
+        Input(Shell.EXIT_PRESENT, "n_clicks"),
+        *CONTROL_INPUTS,
+        State(Shell.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def write_url(_present: Any, _exit: Any, year: Any, *rest: Any) -> Any:
+        """The controls and the mode rewrite the query string. This callback never writes a control:
+        a callback that may write one makes Dash hold back every callback reading it (the panels) until
+        it answers, and drop them when it answers « no change », which lost the figures of quick steps."""
+        *filters, search = rest
+        context = current_context()
+        current = context.parse(inputs.as_text(search))
+        view = next_view(context, current, ctx.triggered_id, year, filters)
+        return no_update if view == current else view_query(view, default_year=context.default_year)
+
+    @app.callback(
         Output(Ctl.YEAR, "value"),
         *(Output(f, "value") for f in FILTERS),
         Output(Shell.NOTICE, "children"),
         Input(Shell.NAV, "data"),
-        Input(Shell.PRESENT, "n_clicks"),
-        Input(Shell.EXIT_PRESENT, "n_clicks"),
         Input(Ctl.RESET, "n_clicks"),
-        *CONTROL_INPUTS,
         State(Shell.URL, "search"),
+        *(State(control.component_id, "value") for control in CONTROL_INPUTS),
     )
-    def sync_url_and_controls(
-        navigation: Any, _present: Any, _exit: Any, _reset: Any, year: Any, *rest: Any
-    ) -> tuple:
-        """The query string is the state: it sets the controls, and the controls rewrite it. Only a
-        navigation of the browser (load, back, forward, a link) sets the controls: the address this
-        callback writes itself comes back as a change of ``search``, late after quick steps, and would
-        set the controls to an older year."""
-        *filters, search = rest
+    def follow_navigation(navigation: Any, _reset: Any, search: Any, year: Any, *filters: Any) -> tuple:
+        """The query string sets the controls on load and on a navigation of the browser (back, forward,
+        a link: assets/slide.js); Réinitialiser sets them to the default view. Not the address written
+        after a year step: it comes back late after quick steps, and would set an older year."""
         context = current_context()
         trigger = ctx.triggered_id
         if trigger == Shell.NAV and isinstance(navigation, dict):
             search = navigation.get("search")
         current = context.parse(inputs.as_text(search))
-        if trigger in (None, Shell.NAV):
-            notice = html.Ul([html.Li(n) for n in current.notices]) if current.notices else None
-            shown = (current.year, *(list(v) for v in filter_values(current)))
-            return (no_update, *(shown if trigger is None else only_changes(shown, (year, *filters))), notice)
-        view = next_view(context, current, trigger, year, filters)
-        outputs = only_changes((view.year, *(list(v) for v in filter_values(view))), (year, *filters))
-        return view_query(view, default_year=context.default_year), *outputs, None
+        if trigger == Ctl.RESET:
+            current = View(year=context.default_year)
+        notice = html.Ul([html.Li(n) for n in current.notices]) if current.notices else None
+        shown = (current.year, *(list(v) for v in filter_values(current)))
+        return *(shown if trigger is None else only_changes(shown, (year, *filters))), notice
 
 
 def filter_values(view: View) -> tuple[tuple[str, ...], ...]:
@@ -156,9 +165,7 @@ def _register_clientside(app: Dash) -> None:
 
 
 def next_view(context: Context, current: View, trigger: Any, year: Any, filters: tuple) -> View:
-    """The view after a control changed: the year, a filter, the mode, a reset."""
-    if trigger == Ctl.RESET:
-        return View(year=context.default_year, presentation=current.presentation)
+    """The view after a control changed: the year, a filter, the mode."""
     if trigger in (Shell.PRESENT, Shell.EXIT_PRESENT):
         return replace(current, presentation=trigger == Shell.PRESENT)
     return view_of(year, filters, presentation=current.presentation, context=context)
