@@ -52,7 +52,7 @@
   var PRINT_FONT_PX = 10;  /* the sheet's graphs in the type size of the sheet */
   function printHeight(graph) {
     if (graph.closest(".commune-page")) { return graph.closest("[data-export-what=calendrier]") ? 100 : 135; }
-    return graph.closest(".map-panel") ? 430 : 400;
+    return graph.closest(".map-panel") ? 360 : 240;  /* the region on two landscape pages */
   }
   function fitForPrint(printing) {
     if (!window.Plotly) { return; }
