@@ -52,6 +52,7 @@ def test_presentation_keys_step_and_play_the_years_and_escape_leaves(server, pag
     wait_for_location(page.page, r"annee=2020")
     wait_for_year(page.page, 2020)
     page.page.keyboard.press("ArrowRight")
+    wait_for_year(page.page, 2021)
     page.page.keyboard.press("PageDown")
     wait_for_year(page.page, 2022)
     page.page.keyboard.press(" ")  # play: one year every 2.5 s
