@@ -16,7 +16,7 @@ from dashboard.figures.timeline import timeline_figure, undated
 from dashboard.formatting import plural
 from dashboard.ids import Region, Shell
 from dashboard.schema import Geo, Op, Total
-from dashboard.state import View
+from dashboard.state import View, view_query
 from dashboard.views import (
     CONTROL_INPUTS,
     commune_path,
@@ -325,10 +325,14 @@ def _register_tables(app: Dash) -> None:
     def update_tables(_ready: Any, sort: Any, year: Any, *rest: Any) -> tuple:
         *filters, search = rest
         context = current_context()
-        view = view_of(year, filters, context=context)
+        search = inputs.as_search(search)
+        address = context.parse(search)
+        view = view_of(year, filters, presentation=address.presentation, context=context)
         frame, _ = shown_operations(context, view, None)
         sort = inputs.as_sort(sort, components.SORTABLE, Op.COMMUNE)
-        return tables(context, frame, view, search=inputs.as_search(search), sort=sort)
+        # The links carry the view of the controls: the address is written by another callback, maybe later.
+        query = search if address == view else view_query(view, default_year=context.default_year)
+        return tables(context, frame, view, search=query, sort=sort)
 
     @app.callback(
         Output(Region.SORT, "data"),
