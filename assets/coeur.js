@@ -2,28 +2,7 @@
 (function () {
   "use strict";
 
-  function click(id) {
-    var element = document.getElementById(id);
-    if (element) { element.click(); }
-  }
-
-  function presenting() {
-    return !!document.querySelector(".presenting");
-  }
-
-  function typing(target) {
-    return target.closest && target.closest("input, textarea, select, [contenteditable], .dash-dropdown, [role=slider], [role=combobox], [role=listbox]");
-  }
-
-  document.addEventListener("keydown", function (event) {
-    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || typing(event.target)) { return; }
-    var onPage = presenting() || event.target === document.body || event.target === document.documentElement;
-    if (event.key === "Escape" && presenting()) { click("shell-exit-present"); event.preventDefault(); return; }
-    if (!onPage) { return; }  // a focused button or link keeps its own keys
-    if (event.key === "ArrowLeft") { click("ctl-year-prev"); event.preventDefault(); }
-    else if (event.key === "ArrowRight") { click("ctl-year-next"); event.preventDefault(); }
-    else if (event.key === " " || event.key === "Spacebar") { click("ctl-play"); event.preventDefault(); }
-  });
+  /* Keys for presenters: assets/slide.js. */
 
   /* Accessibility fixes for Dash 4 controls, applied as they appear: the dropdown's only focusable
      element is an aria-hidden input (screen readers hear nothing) and its button is named after the
@@ -94,20 +73,32 @@
     else { fallback(); }
   });
 
-  /* Printing: fit each graph to its printed box (the screen size would be cut off), then restore. */
-  var PRINT_HEIGHT_PX = 220;
+  /* Printing: fit each graph to its printed box (the screen size would be cut off), then restore. The
+     printed page has a fixed width (assets/print.css), so the box is measured once print styles apply:
+     the first call (beforeprint, screen styles) may be followed by a right one (the print media query). */
+  var PRINT_FONT_PX = 10;  /* the sheet's graphs in the type size of the sheet */
+  function printHeight(graph) {
+    if (graph.closest(".commune-page")) { return graph.closest("[data-export-what=calendrier]") ? 100 : 135; }
+    return graph.closest(".map-panel") ? 360 : 240;  /* the region on two landscape pages */
+  }
   function fitForPrint(printing) {
     if (!window.Plotly) { return; }
     document.querySelectorAll(".js-plotly-plot").forEach(function (graph) {
-      if (printing && !graph.dataset.screenHeight) {
-        graph.dataset.screenHeight = String(graph.layout.height || "");
+      if (printing) {
+        if (graph.dataset.screenHeight === undefined) {
+          graph.dataset.screenHeight = String(graph.layout.height || "");
+          graph.dataset.screenFont = String(graph._fullLayout.font.size);
+        }
         var box = graph.closest(".graph-box") || graph.parentElement;
-        var height = graph.closest(".commune-page") ? Math.min(graph._fullLayout.height, PRINT_HEIGHT_PX) : graph._fullLayout.height;
-        window.Plotly.relayout(graph, { width: box.clientWidth, height: height });
-      } else if (!printing && graph.dataset.screenHeight !== undefined) {
+        var full = graph.dataset.screenHeight ? Number(graph.dataset.screenHeight) : graph._fullLayout.height;
+        var small = graph.closest(".commune-page") ? { "font.size": PRINT_FONT_PX } : {};
+        window.Plotly.relayout(graph, Object.assign({ width: box.clientWidth, height: Math.min(full, printHeight(graph)) }, small));
+      } else if (graph.dataset.screenHeight !== undefined) {
         var screenHeight = graph.dataset.screenHeight ? Number(graph.dataset.screenHeight) : null;
+        var font = Number(graph.dataset.screenFont);
         delete graph.dataset.screenHeight;
-        window.Plotly.relayout(graph, { width: null, height: screenHeight });
+        delete graph.dataset.screenFont;
+        window.Plotly.relayout(graph, { width: null, height: screenHeight, "font.size": font });
       }
     });
   }
@@ -174,20 +165,32 @@
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     coeur: {
-      /* The presentation flag of the URL: the page's class, the flag for the panels (sent only when
-         it changes, so that a year step does not redraw them) and the big year title. */
-      presentationMode: function (search, year, presenting) {
+      /* The presentation flag of the URL: the page's class, and the flag for the panels (sent only when
+         it changes, so that a year step does not redraw them). The year is said by the page itself. */
+      presentationMode: function (search, presenting) {
         var on = new URLSearchParams(search || "").get("presentation") === "1";
         var noUpdate = window.dash_clientside.no_update;
-        return [on ? "shell presenting" : "shell", on === presenting ? noUpdate : on, "Situation fin " + year];
+        return [on ? "shell presenting" : "shell", on === presenting ? noUpdate : on];
       },
-      /* One year back or forward, or the player's next year (back to the first after the last). */
+      /* One year back or forward, or the player's next year (from the first when started on the last). */
       stepYear: function (_prev, _next, _tick, year, first, last) {
         var triggered = window.dash_clientside.callback_context.triggered.map(function (t) { return t.prop_id.split(".")[0]; });
         if (triggered.indexOf("ctl-year-prev") >= 0) { return Math.max(first, year - 1); }
         if (triggered.indexOf("ctl-year-next") >= 0) { return Math.min(last, year + 1); }
-        if (triggered.indexOf("ctl-play-timer") >= 0) { return year >= last ? first : year + 1; }
+        if (triggered.indexOf("ctl-play-timer") >= 0) {
+          window.coeurPlayerSteps = Math.min((window.coeurPlayerSteps || 0) + 1, 2);  /* slide.js: replace, not push */
+          return year >= last ? first : year + 1;
+        }
         return window.dash_clientside.no_update;
+      },
+      /* The play button starts and pauses; reaching the last year while playing stops the player. */
+      playOrPause: function (_clicks, year, disabled, last) {
+        var triggered = window.dash_clientside.callback_context.triggered.map(function (t) { return t.prop_id; });
+        var playing = !disabled;
+        if (triggered.indexOf("ctl-play.n_clicks") >= 0) { playing = !playing; }
+        else if (playing && year >= last) { playing = false; }
+        else { return window.dash_clientside.no_update; }
+        return [!playing, playing ? "⏸ Pause" : "▶ Lecture", playing ? "true" : "false"];
       },
       /* Download the graph whose button was clicked, named after what it shows, as an image that stands
          on its own (see exportImage). */

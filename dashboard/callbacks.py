@@ -31,18 +31,6 @@ def register(app: Dash) -> None:
     _register_clientside(app)
 
     @app.callback(
-        Output(Ctl.PLAY_TIMER, "disabled"),
-        Output(Ctl.PLAY, "children"),
-        Output(Ctl.PLAY, "aria-pressed"),
-        Input(Ctl.PLAY, "n_clicks"),
-        State(Ctl.PLAY_TIMER, "disabled"),
-        prevent_initial_call=True,
-    )
-    def play_or_pause(_clicks: Any, disabled: Any) -> tuple:
-        playing = bool(disabled)
-        return (not playing), ("■ Pause" if playing else "▶ Lecture"), ("true" if playing else "false")
-
-    @app.callback(
         Output(Shell.DOWNLOAD, "data"),
         Input(Shell.EXPORT_CSV, "n_clicks"),
         Input(Shell.EXPORT_TIDY, "n_clicks"),
@@ -64,28 +52,45 @@ def register(app: Dash) -> None:
 def _register_url_sync(app: Dash) -> None:
     @app.callback(
         Output(Shell.URL, "search"),
+        Input(Shell.PRESENT, "n_clicks"),
+        Input(Shell.EXIT_PRESENT, "n_clicks"),
+        *CONTROL_INPUTS,
+        State(Shell.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def write_url(_present: Any, _exit: Any, year: Any, *rest: Any) -> Any:
+        """The controls and the mode rewrite the query string. This callback never writes a control:
+        a callback that may write one makes Dash hold back every callback reading it (the panels) until
+        it answers, and drop them when it answers « no change », which lost the figures of quick steps."""
+        *filters, search = rest
+        context = current_context()
+        current = context.parse(inputs.as_text(search))
+        view = next_view(context, current, ctx.triggered_id, year, tuple(filters))
+        return no_update if view == current else context.query(view)
+
+    @app.callback(
         Output(Ctl.YEAR, "value"),
         *(Output(spec.control, "value") for spec in FILTERS),
         Output(Shell.NOTICE, "children"),
-        Input(Shell.URL, "search"),
-        Input(Shell.PRESENT, "n_clicks"),
-        Input(Shell.EXIT_PRESENT, "n_clicks"),
+        Input(Shell.NAV, "data"),
         Input(Ctl.RESET, "n_clicks"),
-        *CONTROL_INPUTS,
+        State(Shell.URL, "search"),
+        *(State(control.component_id, "value") for control in CONTROL_INPUTS),
     )
-    def sync_url_and_controls(
-        search: Any, _present: Any, _exit: Any, _reset: Any, year: Any, *filters: Any
-    ) -> tuple:
-        """The query string is the state: it sets the controls, and the controls rewrite it."""
+    def follow_navigation(navigation: Any, _reset: Any, search: Any, year: Any, *filters: Any) -> tuple:
+        """The query string sets the controls on load and on a navigation of the browser (back, forward,
+        a link: assets/slide.js); Réinitialiser sets them to the default view. Not the address written
+        after a year step: it comes back late after quick steps, and would set an older year."""
         context = current_context()
         trigger = ctx.triggered_id
+        if trigger == Shell.NAV and isinstance(navigation, dict):
+            search = navigation.get("search")
         current = context.parse(inputs.as_text(search))
-        if trigger in (None, Shell.URL):
-            notice = html.Ul([html.Li(n) for n in current.notices]) if current.notices else None
-            return (no_update, current.year, *control_values(current), notice)
-        view = next_view(context, current, trigger, year, filters)
-        outputs = only_changes((view.year, *control_values(view)), (year, *filters))
-        return context.query(view), *outputs, None
+        if trigger == Ctl.RESET:
+            current = View(year=context.default_year)
+        notice = html.Ul([html.Li(n) for n in current.notices]) if current.notices else None
+        shown = (current.year, *control_values(current))
+        return *(shown if trigger is None else only_changes(shown, (year, *filters))), notice
 
 
 def control_values(view: View) -> list[list[str]]:
@@ -121,10 +126,20 @@ def _register_clientside(app: Dash) -> None:
         ClientsideFunction(namespace="coeur", function_name="presentationMode"),
         Output(Shell.ROOT, "className"),
         Output(Shell.PRESENTING, "data"),
-        Output(Shell.YEAR_TITLE, "children"),
         Input(Shell.URL, "search"),
-        Input(Ctl.YEAR, "value"),
         State(Shell.PRESENTING, "data"),
+    )
+    # Play and pause in the browser; the player stops by itself on the last year.
+    app.clientside_callback(
+        ClientsideFunction(namespace="coeur", function_name="playOrPause"),
+        Output(Ctl.PLAY_TIMER, "disabled"),
+        Output(Ctl.PLAY, "children"),
+        Output(Ctl.PLAY, "aria-pressed"),
+        Input(Ctl.PLAY, "n_clicks"),
+        Input(Ctl.YEAR, "value"),
+        State(Ctl.PLAY_TIMER, "disabled"),
+        State(Ctl.YEAR, "max"),
+        prevent_initial_call=True,
     )
     # Steps are taken in the browser: quick key presses each count, with no round trip.
     app.clientside_callback(
@@ -152,9 +167,7 @@ def _register_clientside(app: Dash) -> None:
 
 
 def next_view(context: Context, current: View, trigger: Any, year: Any, filters: tuple) -> View:
-    """The view after a control changed: the year, a filter, the mode, a reset."""
-    if trigger == Ctl.RESET:
-        return View(year=context.default_year, presentation=current.presentation)
+    """The view after a control changed: the year, a filter, the mode."""
     if trigger in (Shell.PRESENT, Shell.EXIT_PRESENT):
         return replace(current, presentation=trigger == Shell.PRESENT)
     return view_of(year, filters, presentation=current.presentation, context=context)

@@ -20,6 +20,7 @@ from dashboard.schema import PRECISION_COMMUNE, Derived, Op, Total
 
 GRAPH_CONFIG = {
     "displaylogo": False,
+    "displayModeBar": False,  # no toolbar to tab through or print: exports have their own buttons
     "showSendToCloud": False,  # plotly.js 4 would offer to upload the chart to a cloud service
     "showEditInChartStudio": False,
     "topojsonURL": "/assets/topojson/",  # never the CDN: the map must draw offline

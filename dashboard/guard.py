@@ -90,6 +90,7 @@ BY_COMPONENT: dict[tuple[str, str], Check] = {
     **{(spec.control, "value"): texts for spec in FILTERS},
     (Region.READY, "data"): flag,
     (Region.SORT, "data"): mapping,
+    (Shell.NAV, "data"): mapping,
     (Commune.READY, "data"): text,
     (Live.BUILT, "data"): text,
     (Live.LATEST, "data"): mapping,

@@ -8,7 +8,8 @@ from typing import Final
 class Shell:
     ROOT: Final = "shell-root"
     PRESENTING: Final = "shell-presenting"
-    YEAR_TITLE: Final = "shell-year-title"
+    FULLSCREEN: Final = "shell-fullscreen"
+    NAV: Final = "shell-nav"  # a navigation of the browser (back, forward, a link): assets/slide.js
     PRESENT: Final = "shell-present"
     EXIT_PRESENT: Final = "shell-exit-present"
     COPY: Final = "shell-copy"
@@ -68,6 +69,7 @@ class Commune:
     TIMELINE: Final = "commune-timeline"
     UNDATED: Final = "commune-undated"
     OPERATIONS: Final = "commune-operations"
+    PRINT_FOOTER: Final = "commune-print-footer"
 
 
 class Live:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
+import re
 from collections.abc import Sequence
 
 import dash
+from babel.dates import format_date
 from dash import dcc, html
 
 from dashboard.context import Context
 from dashboard.filters import FILTERS, Filter
+from dashboard.formatting import LOCALE
 from dashboard.ids import Ctl, Shell
 
 PLAY_INTERVAL_MS = 2500  # one year every 2.5 s: time to read the map before it changes
@@ -115,6 +119,22 @@ def filters(context: Context, table: Sequence[Filter] = FILTERS) -> html.Details
     return html.Details([summary, fields], className="filters-panel")
 
 
+def data_date(text: object) -> str:
+    """« 26 novembre 2026 » for the data's ISO date; the text as written if it is not one."""
+    try:
+        return format_date(datetime.date.fromisoformat(str(text)), "d MMMM y", locale=LOCALE)
+    except ValueError:
+        return str(text) if text else "date inconnue"
+
+
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def french_dates(text: str) -> str:
+    """The ISO dates of a text in French: « mise à jour du 16 octobre 2018 »."""
+    return ISO_DATE.sub(lambda match: data_date(match.group()), text)
+
+
 def footer(context: Context) -> html.Footer:
     metadata = context.dataset.metadata
     dates = context.dataset.source_dates
@@ -139,11 +159,11 @@ def footer(context: Context) -> html.Footer:
             ),
             html.Ul(sources),
             html.P(
-                f"Fichier de données modifié le {metadata.get('date_donnees', 'date inconnue')}.",
+                f"Fichier de données modifié le {data_date(metadata.get('date_donnees'))}.",
                 className="file-date",
             ),
-            html.P(metadata.get("geometrie", "")),
-            html.P(metadata.get("acv", "")),
+            html.P(french_dates(metadata.get("geometrie", ""))),
+            html.P(french_dates(metadata.get("acv", ""))),
             html.P(
                 f"Licence des référentiels : {metadata.get('licence', '')}. Communes et limites : "
                 f"{metadata.get('geometrie_millesime', '')}."
@@ -188,7 +208,8 @@ def actions() -> html.Div:
                 "Mode présentation",
                 id=Shell.PRESENT,
                 className="action-button",
-                title="Grand écran : ← → changent l'année, espace lance la lecture, Échap pour sortir",
+                title="Grand écran : ← → (ou Page préc./suiv.) changent l'année, espace lance la lecture, "
+                "Échap pour sortir",
             ),
             html.Button(
                 "Copier le lien",
@@ -220,10 +241,36 @@ def actions() -> html.Div:
     )
 
 
+def presenter_bar() -> html.Div:
+    """The slide's own buttons. The year is never written here: it is said by the page's year line,
+    which comes with the key figures in one server answer, so that both always show the same year."""
+    return html.Div(
+        [
+            html.Span("⏵ Lecture en cours", className="playing-badge", **{"aria-hidden": "true"}),
+            html.Button(
+                "Plein écran",
+                id=Shell.FULLSCREEN,
+                className="action-button fullscreen-button",
+                title="Afficher en plein écran (F11 ailleurs)",
+                **{"aria-pressed": "false"},
+            ),
+            html.Button(
+                "Quitter la présentation (Échap)",
+                id=Shell.EXIT_PRESENT,
+                className="action-button exit-present",
+            ),
+        ],
+        className="presenter-bar",
+        role="region",
+        **{"aria-label": "Présentation"},
+    )
+
+
 def shell(context: Context) -> html.Div:
     return html.Div(
         [
             dcc.Store(id=Shell.PRESENTING, data=False),
+            dcc.Store(id=Shell.NAV),
             dcc.Store(id=Shell.PNG_DONE),
             html.A("Aller au contenu", href="#" + Shell.CONTENT, className="skip-link"),
             html.Header(
@@ -244,19 +291,7 @@ def shell(context: Context) -> html.Div:
                 role="region",
                 **{"aria-label": "Année et filtres"},
             ),
-            html.Div(
-                [
-                    html.Span(id=Shell.YEAR_TITLE, className="year-title", **{"aria-live": "polite"}),
-                    html.Button(
-                        "Quitter la présentation (Échap)",
-                        id=Shell.EXIT_PRESENT,
-                        className="action-button exit-present",
-                    ),
-                ],
-                className="presenter-bar",
-                role="region",
-                **{"aria-label": "Présentation"},
-            ),
+            presenter_bar(),
             html.Div(id=Shell.NOTICE, role="status", className="notice"),
             html.Main(dash.page_container, id=Shell.CONTENT, className="content", tabIndex=-1),
             footer(context),

@@ -77,7 +77,7 @@ def mix_figure(summary: pd.DataFrame, *, presentation: bool = False) -> go.Figur
         bars,
         base_layout(
             font={"size": 20 if presentation else 14},
-            height=(34 if not presentation else 44) * len(codes) + 60,
+            height=None if presentation else 34 * len(codes) + 60,  # the slide: the height of its box
             margin={"l": 8, "r": 48, "t": 8, "b": 36},
             xaxis={
                 "title": {"text": "Logements"},

@@ -3,25 +3,30 @@ title and description name the commune and its figures, so a shared link shows t
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import replace
 from typing import Any
 
 import dash
+import flask
 import pandas as pd
+from babel.dates import format_date
 from dash import Dash, Input, Output, dcc, html, no_update
 from dash.development.base_component import Component
 
-from dashboard import analysis, components, embed, headline
+from dashboard import analysis, components, embed, glossary, headline
 from dashboard.context import Context
 from dashboard.export import file_name
 from dashboard.figures import maps
 from dashboard.figures.mix import mix_figure
 from dashboard.figures.timeline import timeline_figure, undated
-from dashboard.formatting import plural
+from dashboard.formatting import LOCALE, plural
 from dashboard.ids import Commune, Shell
 from dashboard.legend import map_legend
 from dashboard.mapgeo import neighbourhood
+from dashboard.qr import qr_data_uri
 from dashboard.schema import Geo, Op
-from dashboard.state import View
+from dashboard.state import View, view_query
 from dashboard.views import (
     CONTROL_INPUTS,
     back_link,
@@ -197,6 +202,7 @@ def page(
                 className="panel",
             ),
             html.Section([html.H2("Opérations"), html.Div(id=Commune.OPERATIONS)], className="panel"),
+            html.Div(id=Commune.PRINT_FOOTER, className="print-footer"),
         ],
         className="page commune-page",
         **{"data-export-name": file_name(name)},
@@ -204,15 +210,37 @@ def page(
 
 
 def _panel(heading: str, graph_id: str, label: str, what: str, figure: Any = None) -> html.Section:
-    kind = "map-panel" if graph_id == Commune.MAP else "side-panel"
+    is_map = graph_id == Commune.MAP
     return html.Section(
         [
             html.H2(heading),
             components.graph(graph_id, figure, label=label, what=what, png_button_type=Shell.PNG_BUTTON),
-            map_legend(region=False) if graph_id == Commune.MAP else None,
+            map_legend(region=False) if is_map else glossary.financing_glossary(),
         ],
-        className=f"panel {kind}",
+        className=f"panel {'map-panel' if is_map else 'side-panel'}",
     )
+
+
+def print_footer(url: str, today: datetime.date) -> list:
+    """What the printed sheet ends with: when it was printed, the address of the live page and its QR
+    code (assets/slide.js writes the day of printing over the day the page was drawn)."""
+    return [
+        html.Img(src=qr_data_uri(url), alt="Code QR de l'adresse de cette page", className="print-qr"),
+        html.P(
+            [
+                "Imprimé le ",
+                html.Span(format_date(today, "d MMMM y", locale=LOCALE), className="print-date"),
+                " depuis le tableau de bord Cœur de Ville. Page à jour : ",
+                html.Span(url, className="print-url"),
+            ]
+        ),
+    ]
+
+
+def page_url(code: str, view: View, default_year: int) -> str:
+    """The address of this commune's page in this view, as the browser reached the server."""
+    query = view_query(replace(view, presentation=False), default_year=default_year)
+    return flask.request.host_url.rstrip("/") + PATH_TEMPLATE.replace("<code>", code) + query
 
 
 def not_found(code: str, back_href: str) -> html.Div:
@@ -245,6 +273,7 @@ def register(app: Dash) -> None:
         Output(Commune.TIMELINE, "figure"),
         Output(Commune.UNDATED, "children"),
         Output(Commune.OPERATIONS, "children"),
+        Output(Commune.PRINT_FOOTER, "children"),
         Input(Commune.READY, "data"),
         Input(Shell.PRESENTING, "data"),
         *CONTROL_INPUTS,
@@ -252,11 +281,12 @@ def register(app: Dash) -> None:
     def update_commune(code: Any, presenting: Any, year: Any, *filters: Any) -> tuple:
         known = _known(code)
         if known is None:
-            return (no_update,) * 6
+            return (no_update,) * 7
         context, code = known
         view = view_of(year, filters, presentation=bool(presenting), context=context)
         frame, _ = shown_operations(context, view, code)
-        return panels(context, frame, view, code)
+        footer = print_footer(page_url(code, view, context.default_year), datetime.date.today())
+        return *panels(context, frame, view, code), footer
 
     @app.callback(
         Output(Shell.URL, "pathname", allow_duplicate=True),

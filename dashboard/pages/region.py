@@ -8,7 +8,7 @@ import dash
 import pandas as pd
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard import analysis, components, headline, inputs, milestones
+from dashboard import analysis, components, glossary, headline, inputs, milestones
 from dashboard.context import Context
 from dashboard.figures import maps
 from dashboard.figures.mix import mix_figure
@@ -18,7 +18,7 @@ from dashboard.formatting import plural
 from dashboard.ids import Region, Shell
 from dashboard.legend import map_legend
 from dashboard.schema import Geo, Op, Total
-from dashboard.state import View
+from dashboard.state import View, view_query
 from dashboard.views import (
     CONTROL_INPUTS,
     commune_path,
@@ -76,8 +76,7 @@ def region_map(context: Context, frame: pd.DataFrame, view: View) -> Any:
     """The map; on the page (not the slide) as tall as the first screen allows (assets/style.css sizes
     ``#region-map``: the whole region stays in view at 1280×720 as at 1440×900)."""
     figure = _region_map(context, frame, view)
-    if not view.presentation:  # its legend is HTML under it (dashboard/legend.py)
-        figure.layout.height = None
+    figure.layout.height = None  # the page's and the slide's CSS size its box; its legend is HTML beside it
     return figure
 
 
@@ -255,6 +254,8 @@ def _mix_panel() -> html.Section:
                 className="note",
             ),
             html.Div(id=Region.TOTALS),
+            glossary.financing_glossary(),
+            glossary.financing_glossary(compact=True),
         ],
         className="panel side-panel",
     )
@@ -333,6 +334,7 @@ def panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
         )
     )
     patch["layout"]["font"]["size"] = maps.font_size(view.presentation)
+    patch["layout"]["height"] = None  # the page's and the slide's CSS size the map's box
     patch["layout"]["geo"]["lonaxis"]["range"] = [bounds[0], bounds[2]]
     patch["layout"]["geo"]["lataxis"]["range"] = [bounds[1], bounds[3]]
     patch["layout"]["uirevision"] = "map-" + "-".join(view.of("departements"))
@@ -362,10 +364,14 @@ def _register_tables(app: Dash) -> None:
     def update_tables(_ready: Any, sort: Any, year: Any, *rest: Any) -> tuple:
         *filters, search = rest
         context = current_context()
-        view = view_of(year, filters, context=context)
+        search = inputs.as_search(search)
+        address = context.parse(search)
+        view = view_of(year, filters, presentation=address.presentation, context=context)
         frame, _ = shown_operations(context, view, None)
         sort = inputs.as_sort(sort, components.SORTABLE, Op.COMMUNE)
-        return tables(context, frame, view, search=inputs.as_search(search), sort=sort)
+        # The links carry the view of the controls: the address is written by another callback, maybe later.
+        query = search if address == view else view_query(view, default_year=context.default_year)
+        return tables(context, frame, view, search=query, sort=sort)
 
     @app.callback(
         Output(Region.SORT, "data"),

@@ -1,0 +1,114 @@
+/* Cœur de Ville: the slide (presentation mode) and the printed sheet. Loaded by Dash from assets/.
+   Keys for the year (arrows, and PageUp/PageDown as clickers send), the slide scaled to the screen,
+   full screen, the player's steps kept out of the browser's history, the print date. */
+(function () {
+  "use strict";
+
+  var STEPS = { ArrowLeft: "ctl-year-prev", PageUp: "ctl-year-prev", ArrowRight: "ctl-year-next", PageDown: "ctl-year-next" };
+  var DESIGN = { width: 1440, height: 1080 };  /* the slide is laid out at 1080 px high, at least 1440 wide */
+
+  function click(id) {
+    var element = document.getElementById(id);
+    if (element) { element.click(); }
+  }
+
+  function presenting() {
+    return !!document.querySelector(".presenting");
+  }
+
+  /* Where a key belongs to the control itself: typing, the slider (steps itself), an open list. */
+  function ownsKeys(target) {
+    return target.closest && target.closest(
+      "input, textarea, select, [contenteditable], [role=slider], [role=listbox], [role=option], [aria-expanded=true]");
+  }
+
+  function onPage(target) {
+    return target === document.body || target === document.documentElement || !target.closest;
+  }
+
+  /* Capture phase: a button that was clicked last (◀, a filter's button) keeps the focus, but the year
+     keys still step the year; Space and Enter keep their meaning on a focused button. */
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || ownsKeys(event.target)) { return; }
+    if (event.key === "Escape" && presenting()) { click("shell-exit-present"); event.preventDefault(); return; }
+    if (STEPS[event.key]) { click(STEPS[event.key]); event.preventDefault(); event.stopPropagation(); return; }
+    if ((event.key === " " || event.key === "Spacebar") && (presenting() || onPage(event.target))) {
+      click("ctl-play"); event.preventDefault();
+    }
+  }, true);
+
+  /* The slide is drawn at a design size whose height is 1080 px, then scaled to the screen: the same
+     slide at 1920×1080, 1280×720 and (1440 px wide) at 1024×768, with text ≥ 20 px at 1920×1080. */
+  function fit() {
+    var scale = Math.min(window.innerWidth / DESIGN.width, window.innerHeight / DESIGN.height);
+    var root = document.documentElement.style;
+    root.setProperty("--slide-scale", String(scale));
+    root.setProperty("--slide-width", (window.innerWidth / scale) + "px");
+    root.setProperty("--slide-height", (window.innerHeight / scale) + "px");
+  }
+  window.addEventListener("resize", fit);
+  fit();
+
+  /* Full screen, and its button saying which way it goes. */
+  function showFullscreen() {
+    var button = document.getElementById("shell-fullscreen");
+    if (!button) { return; }
+    var on = !!document.fullscreenElement;
+    button.textContent = on ? "Quitter le plein écran" : "Plein écran";
+    button.setAttribute("aria-pressed", on ? "true" : "false");
+  }
+  document.addEventListener("fullscreenchange", function () { fit(); showFullscreen(); });
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest ? event.target : document.body;
+    if (target.closest("#shell-fullscreen")) {
+      if (document.fullscreenElement) { document.exitFullscreen(); }
+      else if (document.documentElement.requestFullscreen) { document.documentElement.requestFullscreen().catch(function () {}); }
+    } else if (target.closest("#shell-exit-present") && document.fullscreenElement) {
+      document.exitFullscreen();
+    }
+  });
+
+  /* The player's year steps replace the current history entry instead of adding one: Back leaves the
+     slide's years behind in one press. coeur.js's stepYear counts the steps the player took. */
+  function onlyTheYearDiffers(url) {
+    var next = new URL(url, window.location.href);
+    if (next.pathname !== window.location.pathname) { return false; }
+    var a = new URLSearchParams(next.search), b = new URLSearchParams(window.location.search);
+    a.delete("annee"); b.delete("annee");
+    a.sort(); b.sort();
+    return a.toString() === b.toString();
+  }
+  var push = window.history.pushState;
+  window.history.pushState = function (state, title, url) {
+    if (window.coeurPlayerSteps > 0 && url !== undefined && url !== null && onlyTheYearDiffers(url)) {
+      window.coeurPlayerSteps -= 1;
+      return window.history.replaceState(state, title, url);
+    }
+    return push.apply(window.history, arguments);
+  };
+
+  /* A navigation of the browser (back, forward, a link within the app) tells the controls to follow the
+     address; the address the app writes itself after a year step does not (dashboard/callbacks.py). */
+  var navigations = 0;
+  function navigated() {
+    if (!window.dash_clientside || !window.dash_clientside.set_props) { return; }
+    navigations += 1;
+    window.dash_clientside.set_props("shell-nav", { data: { search: window.location.search, n: navigations } });
+  }
+  var followingLink = false;  /* a link of the app was clicked: the next push of an address is a navigation */
+  document.addEventListener("click", function (event) {
+    followingLink = !!(event.target.closest && event.target.closest("a[href]"));
+  }, true);
+  window.addEventListener("popstate", navigated);
+  window.addEventListener("_dashprivate_pushstate", function () {
+    if (followingLink) { followingLink = false; navigated(); }
+  });
+
+  /* The printed sheet says when it was printed (the page may have been open for days). */
+  function printDate() {
+    var text = new Date().toLocaleDateString("fr-FR", { day: "numeric", month: "long", year: "numeric" });
+    document.querySelectorAll(".print-date").forEach(function (element) { element.textContent = text; });
+  }
+  window.addEventListener("beforeprint", printDate);
+  if (window.matchMedia) { window.matchMedia("print").addEventListener("change", function (q) { if (q.matches) { printDate(); } }); }
+})();
