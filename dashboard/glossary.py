@@ -19,7 +19,7 @@ SHORT_LABELS = {
 LU_CAVEAT = "Aucune source consultée ne dit ce que signifie LU : il est montré tel que publié."
 
 
-def financing_glossary(*, compact: bool = False) -> html.Div:
+def financing_glossary(*, compact: bool = False) -> html.Div | html.P:
     """The seven financing codes with their meaning; ``compact``: one line of short words (the slide)."""
     if compact:
         items = [

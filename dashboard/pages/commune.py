@@ -20,6 +20,7 @@ from dashboard.export import file_name
 from dashboard.figures import maps
 from dashboard.figures.mix import mix_figure
 from dashboard.figures.timeline import timeline_figure, undated
+from dashboard.filters import FILTERS
 from dashboard.formatting import LOCALE, plural
 from dashboard.ids import Commune, Shell
 from dashboard.legend import map_legend
@@ -239,7 +240,7 @@ def print_footer(url: str, today: datetime.date) -> list:
 
 def page_url(code: str, view: View, default_year: int) -> str:
     """The address of this commune's page in this view, as the browser reached the server."""
-    query = view_query(replace(view, presentation=False), default_year=default_year)
+    query = view_query(replace(view, presentation=False), default_year=default_year, filters=FILTERS)
     return flask.request.host_url.rstrip("/") + PATH_TEMPLATE.replace("<code>", code) + query
 
 

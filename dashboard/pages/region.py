@@ -18,7 +18,7 @@ from dashboard.formatting import plural
 from dashboard.ids import Region, Shell
 from dashboard.legend import map_legend
 from dashboard.schema import Geo, Op, Total
-from dashboard.state import View, view_query
+from dashboard.state import View
 from dashboard.views import (
     CONTROL_INPUTS,
     commune_path,
@@ -370,7 +370,7 @@ def _register_tables(app: Dash) -> None:
         frame, _ = shown_operations(context, view, None)
         sort = inputs.as_sort(sort, components.SORTABLE, Op.COMMUNE)
         # The links carry the view of the controls: the address is written by another callback, maybe later.
-        query = search if address == view else view_query(view, default_year=context.default_year)
+        query = search if address == view else context.query(view)
         return tables(context, frame, view, search=query, sort=sort)
 
     @app.callback(
