@@ -88,6 +88,13 @@ def overlap(a: Box, b: Box) -> float:
     return width * height if width > 0 and height > 0 else 0.0
 
 
+def _cost(box: Box, taken: list[Box], frame: Box) -> float:
+    """What a position hides: the area it shares with names and symbols, and (worse) what falls off the
+    map, where Plotly cuts it."""
+    outside = (box[2] - box[0]) * (box[3] - box[1]) - overlap(box, frame)
+    return sum(overlap(box, other) for other in taken) + 4 * outside
+
+
 def place_labels(
     labels: list[Label],
     *,
@@ -102,6 +109,7 @@ def place_labels(
         lons, lats = [label.lon for label in labels], [label.lat for label in labels]
         bounds = (min(lons) - 0.5, min(lats) - 0.3, max(lons) + 0.5, max(lats) + 0.3)
     project = projector(bounds, plot_px)
+    frame = (0.0, 0.0, *project(bounds[2], bounds[1]))  # Plotly clips what falls outside the view's bounds
     points = {label.key: project(label.lon, label.lat) for label in labels}
     taken: list[Box] = [
         (x - label.size / 2, y - label.size / 2, x + label.size / 2, y + label.size / 2)
@@ -116,7 +124,7 @@ def place_labels(
         options = [
             (position, label_box(x, y, label.size / 2, width, height, position)) for position in POSITIONS
         ]
-        position, box = min(options, key=lambda option: sum(overlap(option[1], other) for other in taken))
+        position, box = min(options, key=lambda option: _cost(option[1], taken, frame))
         chosen[label.key] = position
         if label.text:
             taken.append(box)

@@ -78,7 +78,7 @@ OPERATION_HOVER = "%{hovertext}<extra></extra>"
 # The map's frame assumed when placing labels: the smallest the page draws (the region fitted in the map's
 # 520 px at 1280×720 and its 560 px on a 360 px phone, assets/style.css); plotly.js clips what passes the
 # frame, and a larger map only leaves labels more room (they keep their size).
-PLOT_PX = {False: (310, 340), True: (900, 700)}
+PLOT_PX = {False: (310, 340), True: (520, 460)}  # the smallest map each layout draws (page, slide)
 LABEL_FONT_PX = {False: 13, True: 20}
 
 
