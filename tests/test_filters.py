@@ -73,9 +73,11 @@ def test_the_app_s_controls_callbacks_and_guard_follow_the_table(world: Path) ->
     from dashboard import guard
 
     app = create_app(Settings(data_dir=world))
-    sync = next(key for key in app.callback_map if key.startswith(".._pages_location.search"))
-    outputs = [part.rsplit(".", 1)[0] for part in sync.strip(".").split("...")]
-    assert outputs == ["_pages_location", Ctl.YEAR, *(spec.control for spec in FILTERS), "shell-notice"]
-    inputs = [dep["id"] for dep in app.callback_map[sync]["inputs"]]
+    # The controls follow a navigation (one callback writes them all) and rewrite the address (another).
+    follow = next(key for key in app.callback_map if key.startswith(f"..{Ctl.YEAR}.value"))
+    outputs = [part.rsplit(".", 1)[0] for part in follow.strip(".").split("...")]
+    assert outputs == [Ctl.YEAR, *(spec.control for spec in FILTERS), "shell-notice"]
+    write = app.callback_map["_pages_location.search"]
+    inputs = [dep["id"] for dep in write["inputs"]]
     assert inputs[-len(FILTERS) - 1 :] == [Ctl.YEAR, *(spec.control for spec in FILTERS)]
     assert all(guard.BY_COMPONENT[(spec.control, "value")] is guard.texts for spec in FILTERS)
