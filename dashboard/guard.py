@@ -59,8 +59,9 @@ def texts(value: Any) -> bool:
 
 
 def path(value: Any) -> bool:
-    """The browser always has a pathname; Dash Pages' router fails on anything but a string."""
-    return isinstance(value, str)
+    """The browser always has a pathname, and it starts with « / »: Dash Pages' router fails on anything
+    else (a forged « 2021 » or « ? » raised UnsupportedRelativePath)."""
+    return isinstance(value, str) and value.startswith("/")
 
 
 def mapping(value: Any) -> bool:

@@ -163,16 +163,7 @@ def page(
             dcc.Link("← Retour à la région", href=back_href, className="back-link no-print"),
             html.H1(name, className="page-title"),
             html.P(f"{departement} · code INSEE {code} · {acv}", className="subtitle"),
-            embed.share_box(embed_snippet) if embed_snippet else None,
-            html.A(
-                "Image de la fiche (PNG)",
-                href=f"/apercu/{code}.png",
-                download=f"{file_name(name)}_fiche.png",
-                className="sheet-image no-print",
-                title=f"Télécharger une image de la fiche de {name} : chiffres, contour, opérations, sources",
-            )
-            if embed_snippet
-            else None,
+            *(_sharing(code, name, embed_snippet) if embed_snippet else ()),
             html.Div(id=Commune.FIGURES, className="figures", **{"aria-live": "polite"}),
             html.Div(
                 [
@@ -208,6 +199,18 @@ def page(
         className="page commune-page",
         **{"data-export-name": file_name(name)},
     )
+
+
+def _sharing(code: str, name: str, embed_snippet: str) -> tuple[Any, Any]:
+    """The « Intégrer » snippet and the sheet as one image (the link preview, drawn on the server)."""
+    image = html.A(
+        "Image de la fiche (PNG)",
+        href=f"/apercu/{code}.png",
+        download=f"{file_name(name)}_fiche.png",
+        className="sheet-image no-print",
+        title=f"Télécharger une image de la fiche de {name} : chiffres, contour, opérations, sources",
+    )
+    return embed.share_box(embed_snippet), image
 
 
 def _panel(heading: str, graph_id: str, label: str, what: str, figure: Any = None) -> html.Section:
