@@ -134,21 +134,15 @@ def test_the_first_screen_holds_the_totals_the_figures_and_the_whole_region(serv
         assert top >= 0 and bottom <= height
 
 
-def drawn_extent(page) -> float:
-    """The width of every shape drawn, unclipped: the larger, the closer the view."""
-    return page.evaluate(
-        """() => { const rs = [...document.querySelectorAll('#region-map .choroplethlocation')]
-          .map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0);
-          return Math.max(...rs.map((r) => r.right)) - Math.min(...rs.map((r) => r.left)); }"""
-    )
-
-
 def test_a_departement_filter_zooms_the_map_and_names_it_in_the_title(server, open_page):
     page = open_page(server.url + "/?dep=60", 1440, 900).page
     assert "Oise" in page.locator("#region-title").inner_text()
     whole = open_page(server.url + "/", 1440, 900).page
     assert "Oise" not in whole.locator("#region-title").inner_text()
-    assert drawn_extent(page) > drawn_extent(whole) * 1.3
+    # The view drawn: the Oise's span of longitudes, well under the region's.
+    span = "(() => { const r = document.querySelector('#region-map .js-plotly-plot')"
+    span += "._fullLayout.geo.lonaxis.range; return r[1] - r[0]; })()"
+    assert page.evaluate(span) < whole.evaluate(span) * 0.7
 
 
 @pytest.mark.parametrize(("width", "height"), [(360, 740), (390, 844)])
@@ -165,7 +159,7 @@ def test_a_phone_shows_the_map_first_without_overflow(server, open_page, width, 
           return [Math.min(...rs.map((r) => r.top)), Math.max(...rs.map((r) => r.bottom))]; }"""
     )
     assert geo[1] <= height  # the whole region within the first screen
-    legend = box(page, "#region-map .legend")
+    legend = box(page, ".map-panel .map-legend")
     assert legend["y"] >= geo[1] - 1  # the legend under the map, not over it
     assert page.locator(".milestone-list").first.is_visible()
     assert page.locator("#region-timeline").is_hidden()
