@@ -118,7 +118,7 @@ def test_the_commune_sheet_prints_on_one_a4_page(server, page, code):
     assert pdf_pages(pdf) == 1
     text = page.page.locator("body").inner_text()
     assert "Sources" in text or "Source" in text
-    assert "Données du" in text
+    assert "Sources des opérations" in text
 
 
 @pytest.mark.parametrize(
