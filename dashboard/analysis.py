@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import chronology as chronology_module
-from dashboard.chronology import Chrono, as_categories, chronology, is_reported, phrase, states
+from dashboard.chronology import Chrono, as_categories, chronology, phrase, reported, states
 from dashboard.parsing import MIX_CODE_SEPARATOR
 from dashboard.schema import (
     FINANCING_CODES,
@@ -109,7 +109,7 @@ def phrases(frame: pd.DataFrame) -> pd.Series:
     """Each operation's state in words (after ``with_status``): « livraison prévue en 2023 (annoncée… »."""
     columns = (STATUS, CERTAINTY, Derived.DEBUT, Derived.FIN, Derived.SOURCE_LABEL, Derived.SOURCE_DATE)
     words = [
-        phrase(status, certainty, start, end, label, start_reported=_reported(start, published))
+        phrase(status, certainty, start, end, label, start_reported=reported(start, published))
         for status, certainty, start, end, label, published in zip(
             *(frame[c].tolist() for c in columns), strict=True
         )
@@ -120,10 +120,6 @@ def phrases(frame: pd.DataFrame) -> pd.Series:
 def with_words(frame: pd.DataFrame) -> pd.DataFrame:
     """The operations (after ``with_status``) with their state in words: what an export writes."""
     return frame.assign(**{STATE_WORDS: phrases(frame)})
-
-
-def _reported(date, published) -> bool:
-    return date is not None and published is not None and is_reported(date, published)
 
 
 @dataclass(frozen=True)

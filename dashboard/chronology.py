@@ -64,7 +64,8 @@ def _year(date: PartialDate | None) -> float:
     return float(date.year) if date is not None else np.nan
 
 
-def _reported(date: PartialDate | None, published: datetime.date | None) -> bool:
+def reported(date: PartialDate | None, published: datetime.date | None) -> bool:
+    """``is_reported`` where either may be missing: no date, or no dated source, is never a fact."""
     return date is not None and published is not None and is_reported(date, published)
 
 
@@ -75,13 +76,13 @@ def _row(start, end, variants, published) -> tuple:
     has_other = Op.DEBUT_TRAVAUX in variants or Op.LIVRAISON in variants
     return (
         _year(start),
-        _reported(start, published),
+        reported(start, published),
         _year(end),
-        _reported(end, published),
+        reported(end, published),
         _year(other_start),
-        _reported(other_start, published),
+        reported(other_start, published),
         _year(other_end),
-        _reported(other_end, published),
+        reported(other_end, published),
         has_other,
         float(published.year) if published is not None else np.nan,
     )

@@ -13,7 +13,7 @@ from dash.development.base_component import Component
 
 from dashboard import formatting, theme
 from dashboard.analysis import CERTAINTY, STATUS, VARIANT_CERTAINTY, VARIANT_STATUS, KeyFigures
-from dashboard.chronology import is_reported, phrase
+from dashboard.chronology import phrase, reported
 from dashboard.ids import Region
 from dashboard.parsing import PartialDate, format_financements
 from dashboard.schema import PRECISION_COMMUNE, Derived, Op, Total
@@ -389,7 +389,7 @@ def state_text(row: Mapping) -> str:
         start,
         row.get(Derived.FIN),
         str(row.get(Derived.SOURCE_LABEL, "")),
-        start_reported=bool(start and published and is_reported(start, published)),
+        start_reported=reported(start, published),
     )
     other = row.get(VARIANT_STATUS, pd.NA)
     if not pd.isna(other):

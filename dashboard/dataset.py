@@ -11,7 +11,7 @@ import geopandas as gpd
 import pandas as pd
 
 from dashboard import geo
-from dashboard.chronology import SourceDate, is_reported
+from dashboard.chronology import SourceDate, reported
 from dashboard.parsing import ParseError, parse_date
 from dashboard.reader import read_table
 from dashboard.report import Report, unreadable
@@ -171,7 +171,7 @@ def _report_forecasts(operations: pd.DataFrame, report: Report) -> None:
         columns = (operations[Derived.LIGNE], operations[derived], operations[Derived.SOURCE_DATE])
         rows = zip(operations.index, *columns, strict=True)
         for op_id, line, date, published in rows:
-            if date is not None and published is not None and not is_reported(date, published):
+            if date is not None and published is not None and not reported(date, published):
                 message = (
                     f"{op_id} : {column} {date} est une prévision (source publiée au plus tôt le {published})"
                 )

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting, theme
-from dashboard.chronology import is_reported
+from dashboard.chronology import reported
 from dashboard.figures.common import base_layout, empty_figure, figure, integer, merged, plotly_text
 from dashboard.parsing import PartialDate
 from dashboard.schema import Derived, Op, Status
@@ -55,7 +55,7 @@ def milestone_rows(frame: pd.DataFrame) -> pd.DataFrame:
                 if not isinstance(date, PartialDate):
                     continue
                 start, end = span(date)
-                reported = published is not None and is_reported(date, published)
+                known = reported(date, published)
                 rows.append(
                     {
                         "id": op_id,
@@ -67,7 +67,7 @@ def milestone_rows(frame: pd.DataFrame) -> pd.DataFrame:
                         "text": formatting.french_date(date),
                         "precision": date.precision,
                         "variant": variant,
-                        "kind": KIND_REPORTED if reported else KIND_FORECAST,
+                        "kind": KIND_REPORTED if known else KIND_FORECAST,
                         "source": row[Derived.SOURCE_LABEL],
                     }
                 )
