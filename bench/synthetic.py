@@ -14,6 +14,9 @@ from pathlib import Path
 
 import geopandas as gpd
 
+from dashboard import perimeter as territory
+from dashboard.perimeter import Perimeter
+from dashboard.report import Report
 from dashboard.schema import NATURES, OPERATION_COLUMNS, Op
 
 REPO = Path(__file__).resolve().parent.parent
@@ -34,7 +37,18 @@ SOURCES = ("clesence-acv", "clesence-tous-les-fronts")
 def communes(data_dir: Path = SHIPPED_DATA) -> list[tuple[str, str, float, float]]:
     """Code, official name and a point inside, for every commune of the shipped outlines."""
     areas = json.loads((data_dir / "communes.geojson").read_text(encoding="utf-8"))["features"]
-    frame = gpd.GeoDataFrame.from_features(areas)
+    return places_of(gpd.GeoDataFrame.from_features(areas))
+
+
+def perimeter_communes(perimeter: Perimeter) -> list[tuple[str, str, float, float]]:
+    """The same for the communes of a perimeter, as the dashboard prepares them."""
+    prepared = territory.prepare(perimeter, Report())
+    if prepared is None:
+        raise RuntimeError(f"the national reference does not give {perimeter.text}")
+    return places_of(prepared.communes)
+
+
+def places_of(frame: gpd.GeoDataFrame) -> list[tuple[str, str, float, float]]:
     inside = frame.geometry.representative_point()
     return [
         (str(code), str(name), round(point.x, 6), round(point.y, 6))
@@ -103,17 +117,25 @@ def operation(rng: random.Random, number: int, commune: tuple[str, str, float, f
     return row
 
 
-def write_data_dir(target: Path, rows: int, *, seed: int = 5, geography: Path = SHIPPED_DATA) -> Path:
+def write_data_dir(
+    target: Path,
+    rows: int,
+    *,
+    seed: int = 5,
+    geography: Path = SHIPPED_DATA,
+    perimeter: Perimeter | None = None,
+) -> Path:
     """``target`` filled with the reference files and ``rows`` operations over every commune.
 
     ``geography``: a folder written by scripts/build_geography.py (``--perimeter france``, say) whose
-    outlines, history and metadata replace the shipped ones; the other files are the shipped ones."""
+    outlines, history and metadata replace the shipped ones; the other files are the shipped ones.
+    ``perimeter``: operations over the communes of that perimeter instead (served with the same setting)."""
     target.mkdir(parents=True, exist_ok=True)
     for name in REFERENCE_FILES:
         source = geography / name if (geography / name).exists() else SHIPPED_DATA / name
         shutil.copyfile(source, target / name)
     rng = random.Random(seed)
-    places = communes(geography)
+    places = communes(geography) if perimeter is None else perimeter_communes(perimeter)
     rng.shuffle(places)
     with (target / "operations.csv").open("w", encoding="utf-8", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=OPERATION_COLUMNS)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from html import escape
+from pathlib import Path
 from typing import Any
 
 import flask
@@ -21,15 +23,18 @@ from dashboard import (
     redirects,
     security,
     sharing,
+    vetting,
     views,
 )
 from dashboard.context import Context
+from dashboard.dataset import Dataset
 from dashboard.live import DataError, LiveContext  # noqa: F401 - DataError: what create_app raises
 from dashboard.mapgeo import GeoAsset
+from dashboard.report import Report
 from dashboard.serving import LONG_LIVED, configure_serving
 from dashboard.settings import ASSETS_DIR, Settings
 
-TITLE = "Cœur de Ville — Clésence en Hauts-de-France"
+TITLE = "Cœur de Ville — Clésence"  # each page says its own (pages.title_of)
 INDEX = """<!DOCTYPE html>
 <html lang="fr">
     <head>
@@ -49,7 +54,12 @@ INDEX = """<!DOCTYPE html>
 
 def load_context(settings: Settings) -> Context:
     """The data of ``settings.data_dir``, prepared for display (raises ``DataError`` with the report)."""
-    return LiveContext(settings.data_dir).get()
+    return LiveContext(settings.data_dir, loader=loader_of(settings)).get()
+
+
+def loader_of(settings: Settings) -> Callable[[Path, Report], Dataset | None]:
+    """How a version of the data is read and checked: over the perimeter of the settings, if any."""
+    return functools.partial(vetting.load_checked, perimeter=settings.perimeter)
 
 
 class CoeurDash(Dash):
@@ -65,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     settings = settings or Settings()
     holder = LiveContext(
         settings.data_dir,
+        loader=loader_of(settings),
         check_every=settings.reload_check_seconds,
         settle=settings.reload_settle_seconds,
         state_dir=settings.state_dir,

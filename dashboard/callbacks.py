@@ -185,7 +185,7 @@ def export_view(context: Context, view: View, place: str | None) -> list[tuple[s
     file_date = context.dataset.metadata.get("date_donnees", "date inconnue")
     sources = headline.sources_line(context.dataset.source_dates, context.source_titles)
     return export.describe_view(
-        place=place,
+        place=place or context.perimeter_name,
         filters=[] if place else filters,
         year=view.year,
         data_date=f"{sources} ; fichier modifié le {file_date}",

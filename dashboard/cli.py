@@ -7,18 +7,26 @@ import os
 import sys
 from pathlib import Path
 
-from dashboard import geocode, vetting
+from dashboard import geocode, perimeter, vetting
 from dashboard.accepted import StateDir, default_state_dir
 from dashboard.dataset import OPERATIONS_FILE
+from dashboard.perimeter import Perimeter
 from dashboard.report import Report
 from dashboard.settings import DEFAULT_DATA_DIR, Settings
 
 
-def check(path: Path, data_dir: Path, *, state_dir: Path | None = None, allow_shrink: bool = False) -> int:
+def check(
+    path: Path,
+    data_dir: Path,
+    *,
+    state_dir: Path | None = None,
+    allow_shrink: bool = False,
+    perimeter: Perimeter | None = None,
+) -> int:
     """Print every error and warning of ``path``; 0 when there is no error, 1 otherwise. A file that would
     lose more than half of the operations of the version served from ``data_dir`` is an error too."""
     report = Report()
-    dataset = vetting.load_checked(data_dir, report, operations_path=path)
+    dataset = vetting.load_checked(data_dir, report, operations_path=path, perimeter=perimeter)
     state = state_dir or default_state_dir(data_dir)
     pointer = StateDir(state).pointer() if state.is_dir() else None
     if dataset is not None and pointer is not None:
@@ -47,6 +55,26 @@ def _origin(value: str) -> str:
         return frame_origin(value)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from error
+
+
+def _perimeter(value: str) -> Perimeter:
+    try:
+        return perimeter.check(value)
+    except perimeter.PerimeterError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
+
+
+def _perimeter_option(target: argparse.ArgumentParser) -> None:
+    value = os.environ.get("COEUR_PERIMETER", "").strip()
+    target.add_argument(
+        "--perimeter",
+        type=_perimeter,
+        default=value or None,  # argparse passes a string default through ``type``: errors read the same
+        metavar="PÉRIMÈTRE",
+        help="régions ou départements montrés (region:32,region:11 ; departement:60 ; france), préparés "
+        "depuis le référentiel national geography/ ; par défaut les contours du dossier des données "
+        "(COEUR_PERIMETER)",
+    )
 
 
 def _version_options(target: argparse.ArgumentParser) -> None:
@@ -78,6 +106,7 @@ def parser() -> argparse.ArgumentParser:
             "--debug", action="store_true", help="mode débogage de Dash (jamais en production)"
         )
         _version_options(target)
+        _perimeter_option(target)
         target.add_argument(
             "--frame-ancestors",
             nargs="+",
@@ -94,6 +123,7 @@ def parser() -> argparse.ArgumentParser:
         "--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="dossier des communes et référentiels"
     )
     _version_options(verify)
+    _perimeter_option(verify)
     place = commands.add_parser("geocode", help="placer les opérations d'après leur adresse (BAN)")
     geocode.add_arguments(place)
     return main
@@ -107,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
             args.data_dir,
             state_dir=args.state_dir and Path(args.state_dir),
             allow_shrink=args.allow_shrink,
+            perimeter=args.perimeter,
         )
     if args.command == "geocode":
         return geocode.run(args)
@@ -118,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         frame_ancestors=tuple(args.frame_ancestors),
         state_dir=Path(args.state_dir) if args.state_dir else default_state_dir(args.data_dir),
         allow_shrink=args.allow_shrink,
+        perimeter=args.perimeter,
     )
     return serve(settings)
 

@@ -54,6 +54,16 @@ class Context:
     def departement_names(self) -> dict[str, str]:
         return dict(zip(self.dataset.departements[Geo.CODE], self.dataset.departements[Geo.NOM], strict=True))
 
+    @cached_property
+    def perimeter_name(self) -> str:
+        """The territory shown: « Hauts-de-France », « Hauts-de-France et Île-de-France », « France ».
+        The data's metadata says it (or the perimeter setting); else the départements of the outlines."""
+        named = self.dataset.metadata.get("perimetre")
+        if isinstance(named, str) and named.strip():
+            return named.strip()[:120]
+        names = sorted(self.departement_names.values())
+        return ", ".join(names[:-1]) + (" et " if len(names) > 1 else "") + (names[-1] if names else "")
+
     def commune_options(self) -> list[dict]:
         """Communes with an operation or in the ACV programme, the ones worth filtering on."""
         codes = set(self.dataset.operations[Op.CODE_INSEE]) | set(self.acv_names)

@@ -11,6 +11,7 @@ import geopandas as gpd
 import pandas as pd
 
 from dashboard import geo
+from dashboard import perimeter as territory
 from dashboard.chronology import SourceDate, reported
 from dashboard.parsing import ParseError, parse_date
 from dashboard.reader import read_table
@@ -18,7 +19,6 @@ from dashboard.report import Report, unreadable
 from dashboard.schema import (
     OPERATION_COLUMNS,
     PARTNER_COLUMNS,
-    REGION_CODE,
     TOTAL_COLUMNS,
     Acv,
     Derived,
@@ -59,8 +59,14 @@ class Dataset:
     partners: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(PARTNER_COLUMNS)))
 
 
-def load_reference(data_dir: Path, report: Report) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame] | None:
-    """Commune and département outlines, or ``None`` if either is unusable."""
+def load_reference(
+    data_dir: Path, report: Report, perimeter: territory.Perimeter | None = None
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame] | None:
+    """Commune and département outlines, or ``None`` if either is unusable: the perimeter's, prepared from
+    the national reference, or with none the data folder's own."""
+    if perimeter is not None:
+        prepared = territory.prepare(perimeter, report)
+        return None if prepared is None else (prepared.communes, prepared.departements)
     communes = geo.load_areas(data_dir / COMMUNES_FILE, report)
     departements = geo.load_areas(data_dir / DEPARTEMENTS_FILE, report)
     if communes is None or departements is None:
@@ -209,9 +215,15 @@ def _read_partners(path: Path, communes: gpd.GeoDataFrame, sources: set[str], re
     return frame[list(PARTNER_COLUMNS)].reset_index(drop=True)
 
 
-def load_dataset(data_dir: Path, report: Report, operations_path: Path | None = None) -> Dataset | None:
-    """The whole dataset from ``data_dir``; ``None`` if an error makes it unusable."""
-    reference = load_reference(data_dir, report)
+def load_dataset(
+    data_dir: Path,
+    report: Report,
+    operations_path: Path | None = None,
+    perimeter: territory.Perimeter | None = None,
+) -> Dataset | None:
+    """The whole dataset from ``data_dir`` over ``perimeter`` (none: the data folder's outlines);
+    ``None`` if an error makes it unusable."""
+    reference = load_reference(data_dir, report, perimeter)
     if reference is None:
         return None
     communes, departements = reference
@@ -226,13 +238,15 @@ def load_dataset(data_dir: Path, report: Report, operations_path: Path | None = 
     operations[Derived.SOURCE_LABEL] = operations[Derived.SOURCE_DATE].map(labels).fillna("").astype("string")
     _report_forecasts(operations, report)
     acv = _read_small(data_dir / ACV_FILE, (Acv.CODE_INSEE, Acv.COMMUNE, Acv.REGION), report)
-    acv = acv[acv[Acv.REGION] == REGION_CODE]
+    acv = territory.acv_in(acv, communes, Acv.CODE_INSEE)
     totals = _read_small(data_dir / TOTALS_FILE, TOTAL_COLUMNS, report)
     if Total.REMARQUE not in totals.columns:
         totals[Total.REMARQUE] = ""
     totals[Total.VALEUR] = pd.to_numeric(totals[Total.VALEUR], errors="coerce")
     partners = _read_partners(data_dir / PARTNERS_FILE, communes, set(sources[Src.SOURCE]), report)
     metadata = _read_metadata(data_dir / METADATA_FILE, report)
+    if perimeter is not None:
+        metadata = {**metadata, "perimetre": territory.read_areas().name(perimeter)}
     if not report.ok:
         return None
     return Dataset(

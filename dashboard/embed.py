@@ -197,7 +197,7 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
     def commune_card(code: str):
         context = get_context()
         if code not in context.dataset.communes.index:
-            return error_response(404, "Aucune commune des Hauts-de-France n'a ce code.")
+            return error_response(404, "Aucune commune du périmètre n'a ce code.")
         first, last = context.years
         try:
             year = min(max(int(flask.request.args.get("annee", last)), first), last)

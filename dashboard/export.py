@@ -90,7 +90,7 @@ TITLE = "Cœur de Ville — opérations de Clésence publiées par les sources (
 
 def describe_view(
     *,
-    place: str | None,
+    place: str,  # the perimeter's name, or the commune's
     filters: list[tuple[str, list[str]]],
     year: int,
     data_date: str,
@@ -99,7 +99,7 @@ def describe_view(
     """(label, value) rows: what a file shows, so that it can be read on its own."""
     active = "; ".join(f"{label} : {', '.join(sorted(values))}" for label, values in filters if values)
     return [
-        ("Périmètre", place or "Hauts-de-France"),
+        ("Périmètre", place),
         ("Filtres", active or "aucun"),
         ("Année", f"{year} (situation à la fin de l'année)"),
         ("Date des données", data_date or "date inconnue"),  # when the sources were published

@@ -126,6 +126,11 @@ def load_areas(path: Path, report: Report) -> gpd.GeoDataFrame | None:
     return history.attach(areas, history.read_history(path.with_name(path.stem + history.SUFFIX), report))
 
 
+def areas_from_features(features: list, name: str, report: Report) -> gpd.GeoDataFrame | None:
+    """Parsed features with a ``code`` and ``nom`` each, checked as ``load_areas`` checks a file's."""
+    return _features(features, name, report)
+
+
 def _text_property(properties: dict, key: str, where: str, name: str, report: Report) -> str | None:
     value = properties.get(key)
     if value is None or value == "":

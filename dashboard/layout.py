@@ -278,7 +278,9 @@ def shell(context: Context) -> html.Div:
                     dcc.Link(
                         [html.Span("Cœur de Ville", className="brand")], href="/", className="brand-link"
                     ),
-                    html.Span("Clésence · Action Cœur de Ville · Hauts-de-France", className="tagline"),
+                    html.Span(
+                        f"Clésence · Action Cœur de Ville · {context.perimeter_name}", className="tagline"
+                    ),
                     search_box(),
                     actions(),
                 ],

@@ -98,8 +98,9 @@ def page(context: Context, *, has_partners: bool) -> str:
 <title>Données ouvertes — Cœur de Ville</title><link rel="stylesheet" href="/assets/style.css"></head>
 <body><main class="content opendata">
 <h1 class="page-title">Données ouvertes</h1>
-<p>Les opérations de logement de Clésence dans le programme Action Cœur de Ville en Hauts-de-France, telles
-que publiées. Données du {escape(str(metadata.get("date_donnees", "date inconnue")))} ;
+<p>Les opérations de logement de Clésence dans le programme Action Cœur de Ville
+({escape(context.perimeter_name)}), telles que publiées.
+Données du {escape(str(metadata.get("date_donnees", "date inconnue")))} ;
 version <code>{escape(context.version)}</code>.</p>
 <h2>Fichiers</h2><ul>{links}</ul>
 <h2>Licence</h2><p>{escape(LICENCE)} : réutilisation libre, y compris commerciale, en citant la source

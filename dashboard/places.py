@@ -35,6 +35,14 @@ class Places:
         names, shapes = communes[Geo.NOM].to_dict(), communes.geometry.to_dict()
         return cls(names, shapes, (west, south, east, north), history_of(communes))
 
+    def perimeter_words(self) -> str:
+        """« du périmètre (départements 02, 59, 60, 62, 80) »: where a code was looked for."""
+        departements = sorted({code[:3] if code.startswith("97") else code[:2] for code in self.names})
+        if len(departements) > 8:
+            return f"du périmètre ({len(departements)} départements)"
+        word = "département" if len(departements) == 1 else "départements"
+        return f"du périmètre ({word} {', '.join(departements)})"
+
 
 SEPARATORS = "-_'’`.,;/()"  # read as spaces: « Château-Thierry », « L’Île », « code_insee »
 
@@ -62,7 +70,7 @@ def check_commune(code: str, commune: str, name: str, line: int, places: Places,
         report.error(name, line, Op.CODE_INSEE, f"{quote(code)} : code INSEE {expected}")
         return
     if code not in places.names:
-        report.error(name, line, Op.CODE_INSEE, _unknown_code(code, places.history))
+        report.error(name, line, Op.CODE_INSEE, _unknown_code(code, places))
         return
     official = places.names[code]
     if commune and normalise(commune) != normalise(official) and name_key(commune) != name_key(official):
@@ -79,11 +87,11 @@ def check_commune(code: str, commune: str, name: str, line: int, places: Places,
         )
 
 
-def _unknown_code(code: str, history: History) -> str:
+def _unknown_code(code: str, places: Places) -> str:
     """Why a code is not a commune of today: gone since 2018 (and into which commune), or unknown."""
-    former = history.former_code(code)
+    former = places.history.former_code(code)
     if former is None:
-        return f"« {code} » : code INSEE inconnu parmi les communes des Hauts-de-France"
+        return f"« {code} » : code INSEE inconnu parmi les communes {places.perimeter_words()}"
     return (
         f"« {code} » : ancien code {de(former.name)}, qui fait partie {de(former.today_name)} depuis le "
         f"{french_date(former.date)} : attendu « {former.today} »"

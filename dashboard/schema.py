@@ -168,8 +168,6 @@ class Acv:
     REGION: Final = "region"
 
 
-REGION_CODE: Final = "32"  # Hauts-de-France
-
 PROGRAMME_ACV: Final = "ACV"
 PROGRAMMES: Final = (PROGRAMME_ACV, "hors ACV", "non précisé")
 

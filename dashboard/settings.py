@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dashboard.perimeter import Perimeter, check
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = REPO_ROOT / "data"
 ASSETS_DIR = REPO_ROOT / "assets"
@@ -16,6 +18,9 @@ class Settings:
     """Everything ``create_app`` needs to know about its surroundings."""
 
     data_dir: Path = DEFAULT_DATA_DIR
+    # Regions or départements shown, prepared from the national reference (dashboard.perimeter);
+    # None: the data folder's own outlines (Hauts-de-France for the shipped data).
+    perimeter: Perimeter | None = None
     host: str = "127.0.0.1"
     port: int = 8050
     debug: bool = False
@@ -40,8 +45,10 @@ class Settings:
 
         ancestors = tuple(os.environ.get("COEUR_FRAME_ANCESTORS", "").split())
         data_dir = Path(os.environ.get("COEUR_DATA_DIR", DEFAULT_DATA_DIR))
+        perimeter = os.environ.get("COEUR_PERIMETER", "").strip()
         return cls(
             data_dir=data_dir,
+            perimeter=check(perimeter) if perimeter else None,
             state_dir=Path(os.environ.get("COEUR_STATE_DIR") or default_state_dir(data_dir)),
             allow_shrink=os.environ.get("COEUR_ALLOW_SHRINK") == "1",
             debug=os.environ.get("COEUR_DEBUG") == "1",

@@ -39,7 +39,7 @@ def _font(size: int, *, bold: bool = False) -> ImageFont.FreeTypeFont:
 def _words(code: str | None) -> tuple[str, str]:
     """The page's own name and description (dashboard.pages): a preview says what the page says."""
     if code is None:
-        return "Hauts-de-France", region.description()
+        return views.current_context().perimeter_name, region.description()
     return commune.title(code).split(" : ")[0], commune.description(code)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dashboard import dataset as ds
+from dashboard.perimeter import Perimeter
 from dashboard.report import Report
 from dashboard.schema import Geo, Src
 from dashboard.validate import check_content, warn_markup
@@ -14,9 +15,14 @@ from dashboard.validate import check_content, warn_markup
 ALLOW_SHRINK_HINT = "relancer avec --allow-shrink ou COEUR_ALLOW_SHRINK=1"
 
 
-def load_checked(data_dir: Path, report: Report, operations_path: Path | None = None) -> ds.Dataset | None:
+def load_checked(
+    data_dir: Path,
+    report: Report,
+    operations_path: Path | None = None,
+    perimeter: Perimeter | None = None,
+) -> ds.Dataset | None:
     """``load_dataset`` followed by the checks on the whole table; ``None`` on any error."""
-    dataset = ds.load_dataset(data_dir, report, operations_path=operations_path)
+    dataset = ds.load_dataset(data_dir, report, operations_path=operations_path, perimeter=perimeter)
     if dataset is None:
         return None
     name = (operations_path or Path(data_dir) / ds.OPERATIONS_FILE).name

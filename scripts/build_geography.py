@@ -1,7 +1,7 @@
 """Rebuild data/'s outlines and commune history at COG 2026 from the reference folder (offline).
 
     .venv/bin/python scripts/build_geography.py [--reference ../shared/reference] [--out data]
-        [--perimeter region:32[,region:11,departement:60…] | france]
+        [--perimeter region:32[,region:11,departement:60…] | france] [--national geography]
 
 The outlines are IGN's 2018 ones (france-2018/communes/<département>.geojson). Today's communes are
 derived from them by replaying INSEE's movements since 1 January 2018 in date order
@@ -12,12 +12,19 @@ Writes communes.geojson, departements.geojson, region.geojson (the perimeter's o
 by default), communes-anciennes.csv (every former code and name of the perimeter since 2018 and today's
 commune), acv-communes.csv (the national list, as published) and the vintage in metadata.json.
 The tests check the files written for Hauts-de-France, not this script.
+
+With ``--national DIR`` it writes instead the national reference the dashboard prepares any perimeter
+from at run time (``dashboard.perimeter``): every commune of France at COG 2026 in one gzipped GeoJSON per
+département (communes/<département>.geojson.gz), the départements with their region
+(departements.geojson.gz), the names of départements and regions (areas.csv), every former code and name
+since 2018 (communes-anciennes.csv), the national ACV list and the vintage (metadata.json).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import gzip
 import json
 import shutil
 from collections import defaultdict
@@ -233,15 +240,7 @@ def build(reference: Path, out: Path, perimeter: Perimeter) -> dict:
     if not current:
         raise SystemExit("--perimeter: aucune commune du COG 2026 dans ce périmètre")
     movements = read_csv(reference / "cog2026" / "mouvements-communes.csv")
-    pieces = read_pieces(reference, tuple(sorted({row["DEP"] for row in current.values()})))
-    owner, since = replay(list(pieces), movements)
-    owner = {piece: commune for piece, commune in owner.items() if commune in current}
-    outlines = dissolve(pieces, owner)
-    if set(outlines) - set(current):
-        raise SystemExit(
-            f"replay gives communes that are not in COG 2026: {sorted(set(outlines) - set(current))}"
-        )
-    unknown = without_outline(set(current) - set(outlines), movements, pieces)
+    outlines, owner, since, unknown = outlines_at_cog(reference, current, movements)
     communes = [(code, current[code]["LIBELLE"], shape) for code, shape in outlines.items()]
     write_json(out / "communes.geojson", collection(communes))
     departement_names, region_names = area_names(reference)
@@ -270,7 +269,7 @@ def build(reference: Path, out: Path, perimeter: Perimeter) -> dict:
         write_cog_list(current, ROOT / "tests" / "files" / COG_LIST)
     return {
         "perimeter": name,
-        "pieces_2018": len(pieces),
+        "pieces_2018": len(owner),
         "communes": len(communes),
         "former": len(history),
         "without_outline": sorted(unknown),
@@ -292,12 +291,84 @@ def write_cog_list(current: dict[str, dict[str, str]], path: Path) -> None:
         writer.writerows((code, row["DEP"], row["LIBELLE"]) for code, row in sorted(current.items()))
 
 
+def outlines_at_cog(
+    reference: Path, current: dict[str, dict[str, str]], movements: list[dict[str, str]]
+) -> tuple[dict[str, BaseGeometry], dict[str, str], dict[str, str], set[str]]:
+    """Today's outline of every commune of ``current``, which piece went where and since when, and the
+    communes left without an outline (restored from a commune merged before 2018)."""
+    pieces = read_pieces(reference, tuple(sorted({row["DEP"] for row in current.values()})))
+    owner, since = replay(list(pieces), movements)
+    owner = {piece: commune for piece, commune in owner.items() if commune in current}
+    outlines = dissolve(pieces, owner)
+    if set(outlines) - set(current):
+        raise SystemExit(
+            f"replay gives communes that are not in COG 2026: {sorted(set(outlines) - set(current))}"
+        )
+    return outlines, owner, since, without_outline(set(current) - set(outlines), movements, pieces)
+
+
+def write_gzip_json(path: Path, document: dict) -> None:
+    """Gzipped with no timestamp: the same outlines give the same bytes, so git sees no change."""
+    body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+    path.write_bytes(gzip.compress(body, compresslevel=9, mtime=0))
+
+
+def build_national(reference: Path, out: Path) -> dict:
+    """The national reference of ``dashboard.perimeter``: every commune of France, by département."""
+    cog = read_csv(reference / "cog2026" / "communes.csv")
+    current = {row["COM"]: row for row in cog if row["TYPECOM"] == "COM"}
+    movements = read_csv(reference / "cog2026" / "mouvements-communes.csv")
+    outlines, owner, since, unknown = outlines_at_cog(reference, current, movements)
+    departement_names, region_names = area_names(reference)
+    by_departement: dict[str, list[tuple[str, str, BaseGeometry]]] = defaultdict(list)
+    for code, shape in outlines.items():
+        by_departement[current[code]["DEP"]].append((code, current[code]["LIBELLE"], shape))
+    (out / "communes").mkdir(parents=True, exist_ok=True)
+    for departement, items in sorted(by_departement.items()):
+        write_gzip_json(out / "communes" / f"{departement}.geojson.gz", collection(items))
+    region_of = {row["DEP"]: row["REG"] for row in current.values()}
+    unions = [
+        (dep, departement_names[dep], shapely.coverage_union_all([shape for _, _, shape in items]))
+        for dep, items in sorted(by_departement.items())
+    ]
+    departements = collection(unions)
+    for feature in departements["features"]:
+        feature["properties"]["region"] = region_of[feature["properties"]["code"]]
+    write_gzip_json(out / "departements.geojson.gz", departements)
+    with (out / "areas.csv").open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file, lineterminator="\n")
+        writer.writerow(("niveau", "code", "nom", "region"))
+        writer.writerows(
+            ("region", code, region_names[code], code) for code in sorted(set(region_of.values()))
+        )
+        writer.writerows(("departement", dep, departement_names[dep], region_of[dep]) for dep, *_ in unions)
+    history = former_communes(movements, owner, since, current)
+    with (out / "communes-anciennes.csv").open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, HISTORY_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(history)
+    shutil.copyfile(reference / "acv-communes.csv", out / "acv-communes.csv")
+    metadata = {**METADATA, "perimetre": "France", "communes_sans_contour": sorted(unknown)}
+    (out / "metadata.json").write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    return {
+        "communes": len(outlines),
+        "departements": len(unions),
+        "former": len(history),
+        "without_outline": sorted(unknown),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reference", type=Path, default=REFERENCE, help=f"default: {REFERENCE}")
     parser.add_argument("--out", type=Path, default=ROOT / "data")
     parser.add_argument("--perimeter", default=DEFAULT_PERIMETER, help=f"default: {DEFAULT_PERIMETER}")
+    parser.add_argument("--national", type=Path, help="write the national reference there instead")
     arguments = parser.parse_args()
+    if arguments.national:
+        arguments.national.mkdir(parents=True, exist_ok=True)
+        print(json.dumps(build_national(arguments.reference, arguments.national)))
+        return
     arguments.out.mkdir(parents=True, exist_ok=True)
     print(json.dumps(build(arguments.reference, arguments.out, parse_perimeter(arguments.perimeter))))
 

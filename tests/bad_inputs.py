@@ -518,7 +518,7 @@ CASES = [
     Case(
         "unknown-insee-code",
         edit(3, code_insee="60999"),
-        (f"{CSV}:3: code_insee: « 60999 » : code INSEE inconnu parmi les communes des Hauts-de-France",),
+        (f"{CSV}:3: code_insee: « 60999 » : code INSEE inconnu parmi les communes du périmètre (départements 02, 60, 80)",),
     ),
     Case(
         "insee-code-read-as-a-number",

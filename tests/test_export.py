@@ -22,7 +22,7 @@ from dashboard.state import View
 from tests.conftest import REAL_DATA, REPO
 
 VIEW = export.describe_view(
-    place=None,
+    place="Hauts-de-France",
     filters=[("Départements", ["Oise", "Aisne"]), ("Statuts", [])],
     year=2021,
     data_date="2026-11-26",

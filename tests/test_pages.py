@@ -52,7 +52,7 @@ def test_a_range_and_a_partner_commune_are_said_as_such_in_the_page_head(client)
 
 def test_the_region_page_has_its_own_title_and_figures(client) -> None:
     title, description = head(client.get("/?annee=2021").get_data(as_text=True))
-    assert title == "Cœur de Ville — Clésence en Hauts-de-France"
+    assert title == "Cœur de Ville — Clésence — Hauts-de-France"
     assert "Clésence annonce 27 programmes et 882 logements" in description
     assert "les sources en détaillent 11 opérations (344 à 407 logements)" in description
 

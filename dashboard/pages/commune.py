@@ -91,7 +91,7 @@ def description(code: Any = None) -> str:
     """``Amiens (80021), Somme : 1 opération (hors programme) de Clésence, 46 logements. Sources…``"""
     known = _known(code)
     if known is None:
-        return "Aucune commune des Hauts-de-France n'a ce code."
+        return "Aucune commune du périmètre n'a ce code."
     context, code = known
     name, figures = _default_figures(context, code)
     departement = context.departement_names.get(code[:2], code[:2])
@@ -251,7 +251,7 @@ def not_found(code: str, back_href: str) -> html.Div:
     return html.Div(
         [
             html.H1("Commune introuvable", className="page-title"),
-            html.P(["Aucune commune des Hauts-de-France n'a le code « ", code[:40], " »."]),
+            html.P(["Aucune commune du périmètre n'a le code « ", code[:40], " »."]),
             dcc.Link("← Retour à la région", href=back_href, className="back-link"),
         ],
         className="page not-found",

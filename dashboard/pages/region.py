@@ -8,7 +8,7 @@ import dash
 import pandas as pd
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard import analysis, components, glossary, headline, inputs, milestones
+from dashboard import analysis, components, export, glossary, headline, inputs, milestones
 from dashboard.context import Context
 from dashboard.figures import maps
 from dashboard.figures.mix import mix_figure
@@ -31,12 +31,9 @@ from dashboard.views import (
     view_of,
 )
 
-TITLE = "Cœur de Ville — Clésence en Hauts-de-France"
-REGION_NAME = "Hauts-de-France"
-
 
 def title() -> str:
-    return TITLE
+    return f"Cœur de Ville — Clésence — {current_context().perimeter_name}"
 
 
 def description() -> str:
@@ -47,7 +44,7 @@ def description() -> str:
     totals = context.dataset.totals
     sources = headline.sources_line(context.dataset.source_dates, context.source_titles)
     return (
-        f"Action Cœur de Ville en Hauts-de-France : Clésence annonce "
+        f"Action Cœur de Ville — {context.perimeter_name} : Clésence annonce "
         f"{headline.published_value(totals, 'acv_programmes')} programmes et "
         f"{headline.published_value(totals, 'acv_logements')} logements ; les sources en détaillent "
         f"{plural(detail.operations, 'opération')} "
@@ -69,6 +66,7 @@ def layout(**_query: Any) -> html.Div:
         title=title_of(context, view),  # drawn with the page, not after its first callback: nothing jumps
         summary=summary(context, frame, view),
         lead=lead(context, view),
+        place=context.perimeter_name,
     )
 
 
@@ -100,7 +98,7 @@ def perimeter(context: Context, view: View) -> headline.Perimeter:
     places = [names.get(c, c) for c in view.of("communes")] or [
         context.departement_names.get(c, c) for c in view.of("departements")
     ]
-    return headline.Perimeter(headline.place_words(places, REGION_NAME), view.of("programmes"))
+    return headline.Perimeter(headline.place_words(places, context.perimeter_name), view.of("programmes"))
 
 
 def filters_words(view: View) -> str:
@@ -165,7 +163,12 @@ def lead(context: Context, view: View) -> html.Section:
 
 
 def page(
-    map_figure: Any = None, *, title: Any = None, summary: list | None = None, lead: Any = None
+    map_figure: Any = None,
+    *,
+    title: Any = None,
+    summary: list | None = None,
+    lead: Any = None,
+    place: str = "",
 ) -> html.Div:
     """A first screen designed to be read whole (the title, the published totals and the key figures
     beside the map of the whole region), then the financing, the calendar and the table."""
@@ -185,7 +188,7 @@ def page(
                         ],
                         className="region-intro",
                     ),
-                    _map_panel(map_figure),
+                    _map_panel(map_figure, place),
                 ],
                 className="region-top",
             ),
@@ -193,7 +196,7 @@ def page(
             html.Section([html.H2("Opérations"), html.Div(id=Region.TABLE)], className="panel table-panel"),
         ],
         className="page region-page",
-        **{"data-export-name": "coeur-de-ville_hauts-de-france"},
+        **{"data-export-name": export.file_name(place or "region")},
     )
 
 
@@ -215,14 +218,14 @@ def _calendar_panel() -> html.Section:
     )
 
 
-def _map_panel(map_figure: Any) -> html.Section:
+def _map_panel(map_figure: Any, place: str) -> html.Section:
     return html.Section(
         [
             html.H2("Carte des opérations"),
             components.graph(
                 Region.MAP,
                 map_figure,
-                label="Carte des Hauts-de-France : communes et opérations",
+                label=f"Carte — {place or 'périmètre'} : communes et opérations",
                 what="carte",
                 png_button_type=Shell.PNG_BUTTON,
             ),

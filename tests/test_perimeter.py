@@ -1,0 +1,137 @@
+"""The perimeter setting: parsed and checked, prepared from the national reference, served."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from bench import synthetic
+from dashboard import perimeter as territory
+from dashboard.app import create_app
+from dashboard.cli import parser
+from dashboard.dataset import load_dataset
+from dashboard.perimeter import Perimeter, PerimeterError
+from dashboard.report import Report
+from dashboard.settings import Settings
+from tests.conftest import REAL_DATA
+
+HAUTS_DE_FRANCE_AND_ILE_DE_FRANCE = "region:32,region:11"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("region:32", Perimeter(frozenset({"32"}))),
+        (" Region:32 , REGION:11 ", Perimeter(frozenset({"11", "32"}))),
+        ("departement:60,departement:2a", Perimeter(departements=frozenset({"60", "2A"}))),
+        ("region:32,departement:75", Perimeter(frozenset({"32"}), frozenset({"75"}))),
+        ("france", Perimeter(everything=True)),
+        ("region:32,france", Perimeter(everything=True)),
+    ],
+)
+def test_a_perimeter_is_read_from_its_setting(text: str, expected: Perimeter) -> None:
+    assert territory.parse(text) == expected
+    assert territory.parse(expected.text) == expected  # the canonical text gives it back
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "périmètre vide"),
+        ("hauts-de-france", "« hauts-de-france » : attendu region:<code>, departement:<code> ou france"),
+        ("regoin:32", "« regoin:32 » : attendu region:<code>"),
+        ("region:", "« region: » : attendu"),
+        ("region:99", "region:99 : code inconnu du Code officiel géographique 2026"),
+        ("departement:20", "departement:20 : code inconnu"),  # Corsica is 2A and 2B since 1976
+        ("region:<script>", "attendu region:<code>"),
+    ],
+)
+def test_a_wrong_setting_says_what_was_expected(text: str, message: str) -> None:
+    with pytest.raises(PerimeterError, match=re.escape(message)):
+        territory.check(text)
+
+
+def test_the_command_line_refuses_a_wrong_perimeter_with_its_reason(capsys) -> None:
+    with pytest.raises(SystemExit):
+        parser().parse_args(["check", "--perimeter", "region:99"])
+    assert "argument --perimeter: region:99 : code inconnu" in capsys.readouterr().err
+
+
+def test_the_environment_sets_the_perimeter(monkeypatch) -> None:
+    monkeypatch.setenv("COEUR_PERIMETER", "departement:60")
+    assert Settings.from_env().perimeter == Perimeter(departements=frozenset({"60"}))
+    assert parser().parse_args([]).perimeter == Perimeter(departements=frozenset({"60"}))
+    monkeypatch.setenv("COEUR_PERIMETER", "")
+    assert Settings.from_env().perimeter is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("region:32", "Hauts-de-France"),
+        (HAUTS_DE_FRANCE_AND_ILE_DE_FRANCE, "Hauts-de-France et Île-de-France"),
+        ("departement:60,departement:02", "Aisne et Oise"),
+        ("region:04", "La Réunion"),
+        ("france", "France"),
+    ],
+)
+def test_the_perimeter_is_named_as_the_cog_names_its_parts(text: str, name: str) -> None:
+    assert territory.read_areas().name(territory.parse(text)) == name
+
+
+def test_hauts_de_france_prepared_from_the_national_reference_is_the_shipped_data_folder() -> None:
+    prepared = territory.prepare(territory.parse("region:32"), Report())
+    assert prepared is not None
+    shipped = json.loads((REAL_DATA / "communes.geojson").read_text(encoding="utf-8"))["features"]
+    assert {f["properties"]["code"]: f["properties"]["nom"] for f in shipped} == prepared.communes["nom"].to_dict()
+    assert sorted(prepared.departements.index) == ["02", "59", "60", "62", "80"]
+    former = territory.history.history_of(prepared.communes).former_code("62549")
+    assert former is not None and former.today_name == "Hesdin-la-Forêt"
+
+
+def test_the_national_reference_holds_every_commune_of_france_once() -> None:
+    reference = territory.REFERENCE_DIR
+    codes: list[str] = []
+    for path in sorted((reference / "communes").glob("*.geojson.gz")):
+        features = json.loads(gzip.decompress(path.read_bytes()))["features"]
+        codes += [feature["properties"]["code"] for feature in features]
+    metadata = json.loads((reference / "metadata.json").read_text(encoding="utf-8"))
+    assert len(codes) == len(set(codes))
+    # COG 2026: 34,875 communes; 7 restored after 2018 from communes merged before it have no 2018 outline
+    assert len(codes) + len(metadata["communes_sans_contour"]) == 34_875
+    assert len(list((reference / "communes").glob("*.geojson.gz"))) == 101
+
+
+@pytest.fixture(scope="module")
+def two_regions(tmp_path_factory) -> Path:
+    """Synthetic operations over Hauts-de-France and Île-de-France."""
+    perimeter = territory.parse(HAUTS_DE_FRANCE_AND_ILE_DE_FRANCE)
+    return synthetic.write_data_dir(tmp_path_factory.mktemp("two") / "data", 600, perimeter=perimeter)
+
+
+def test_operations_outside_the_data_folders_outlines_load_over_a_wider_perimeter(two_regions: Path) -> None:
+    assert load_dataset(two_regions, Report()) is None  # Île-de-France is not in the shipped outlines
+    report = Report()
+    dataset = load_dataset(two_regions, report, perimeter=territory.parse(HAUTS_DE_FRANCE_AND_ILE_DE_FRANCE))
+    assert dataset is not None, report.render()
+    departements = set(dataset.operations["code_insee"].str[:2])
+    assert {"77", "78", "59", "60"} <= departements
+    assert dataset.metadata["perimetre"] == "Hauts-de-France et Île-de-France"
+    assert set(dataset.acv.index) >= {"60159", "77284", "78361"}  # Compiègne, Meaux, Mantes-la-Jolie
+
+
+def test_two_regions_are_served_with_their_name(two_regions: Path) -> None:
+    settings = Settings(data_dir=two_regions, perimeter=territory.parse(HAUTS_DE_FRANCE_AND_ILE_DE_FRANCE))
+    client = create_app(settings).server.test_client()
+    region = client.get("/")
+    assert region.status_code == 200
+    page = region.get_data(as_text=True)
+    assert "<title>Cœur de Ville — Clésence — Hauts-de-France et Île-de-France</title>" in page
+    versailles = client.get("/commune/78646")
+    assert versailles.status_code == 200
+    assert "<title>Versailles" in versailles.get_data(as_text=True)
+    assert client.get("/commune/69123").status_code == 404  # Lyon: not in this perimeter
