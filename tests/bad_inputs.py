@@ -518,7 +518,10 @@ CASES = [
     Case(
         "unknown-insee-code",
         edit(3, code_insee="60999"),
-        (f"{CSV}:3: code_insee: « 60999 » : code INSEE inconnu parmi les communes du périmètre (départements 02, 60, 80)",),
+        (
+            f"{CSV}:3: code_insee: « 60999 » : code INSEE inconnu parmi les communes du périmètre "
+            "(départements 02, 60, 80)",
+        ),
     ),
     Case(
         "insee-code-read-as-a-number",

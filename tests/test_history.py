@@ -51,7 +51,11 @@ def test_check_accepts_today_s_codes_and_names(real_data_copy, capsys, code, nam
             "« 02434 » : ancien code de Lizy, qui fait partie d'Anizy-le-Grand depuis le 1er janvier 2019 "
             ": attendu « 02018 »",
         ),
-        ("62999", "« 62999 » : code INSEE inconnu parmi les communes du périmètre (départements 02, 59, 60, 62, 80)"),
+        (
+            "62999",
+            "« 62999 » : code INSEE inconnu parmi les communes du périmètre "
+            "(départements 02, 59, 60, 62, 80)",
+        ),
     ],
 )
 def test_check_says_which_commune_replaced_a_former_code_and_since_when(

@@ -103,7 +103,8 @@ def test_an_invalid_file_keeps_the_last_valid_data_and_names_its_first_errors(
     assert failure_summary(failure) == "operations.csv n'a pas été rechargé : 2 erreurs."
     assert [str(issue) for issue in failure.errors] == [
         "operations.csv:2: logements: « onze » n'est pas un nombre entier : attendu par ex. « 1841 »",
-        "operations.csv:4: code_insee: « 99999 » : code INSEE inconnu parmi les communes du périmètre (départements 02, 60, 80)",
+        "operations.csv:4: code_insee: « 99999 » : code INSEE inconnu parmi les communes du périmètre "
+        "(départements 02, 60, 80)",
     ]
     assert (world / "operations.csv").read_bytes() == written  # never "repaired" on disk
 

@@ -54,7 +54,8 @@ def test_unknown_insee_code_is_reported_with_its_line(tmp_path):
     folder = write_world(tmp_path, [ROWS[0], ROWS[1].replace("60159", "60999")])
     _, report = load(folder)
     assert [str(issue) for issue in report.errors] == [
-        "operations.csv:3: code_insee: « 60999 » : code INSEE inconnu parmi les communes du périmètre (départements 02, 60, 80)"
+        "operations.csv:3: code_insee: « 60999 » : code INSEE inconnu parmi les communes du périmètre "
+        "(départements 02, 60, 80)"
     ]
 
 

@@ -87,7 +87,8 @@ def test_hauts_de_france_prepared_from_the_national_reference_is_the_shipped_dat
     prepared = territory.prepare(territory.parse("region:32"), Report())
     assert prepared is not None
     shipped = json.loads((REAL_DATA / "communes.geojson").read_text(encoding="utf-8"))["features"]
-    assert {f["properties"]["code"]: f["properties"]["nom"] for f in shipped} == prepared.communes["nom"].to_dict()
+    names = {feature["properties"]["code"]: feature["properties"]["nom"] for feature in shipped}
+    assert names == prepared.communes["nom"].to_dict()
     assert sorted(prepared.departements.index) == ["02", "59", "60", "62", "80"]
     former = territory.history.history_of(prepared.communes).former_code("62549")
     assert former is not None and former.today_name == "Hesdin-la-Forêt"
