@@ -1,7 +1,7 @@
 """Benchmark of the dashboard against the textbook baseline (bench/baseline.py), on this machine.
 
     python bench/run.py [--quick] [--out results.json]
-    python bench/run.py --perimeter <folder of scripts/build_geography.py --perimeter france> [--rows N]
+    python bench/run.py --perimeter france [--rows N]     # or region:32,region:11, departement:60…
 
 Starts every server with gunicorn and the production config (gunicorn.conf.py) on 127.0.0.1, drives
 Debian's headless Chromium, and prints one JSON object (README, "Benchmark", says what each key means).
@@ -279,9 +279,7 @@ def main() -> int:
         "--rows", type=int, help="synthetic operations of the scale test (100,000; quick: 1,000)"
     )
     parser.add_argument(
-        "--perimeter",
-        type=Path,
-        help="a geography folder (scripts/build_geography.py --perimeter): bench/perimeter.py",
+        "--perimeter", help="serve that perimeter (COEUR_PERIMETER) with synthetic data: bench/perimeter.py"
     )
     args = parser.parse_args()
     plan = QUICK if args.quick else FULL
@@ -301,11 +299,11 @@ def main() -> int:
     return print_result(result, args.out)
 
 
-def perimeter_result(plan: Plan, geography: Path) -> dict:
+def perimeter_result(plan: Plan, chosen: str) -> dict:
     years = year_range_of(build_context(load_dataset(REAL_DATA, Report())).years)
     with tempfile.TemporaryDirectory(prefix="coeur-bench-") as temporary:
         result = perimeter.run(
-            geography,
+            chosen,
             plan.rows,
             Path(temporary),
             shipped=REAL_DATA,

@@ -184,12 +184,16 @@ COMPUTED_ORIGINS = (LOGEMENTS_FROM_MIX, LOGEMENTS_FROM_TYPOLOGY, LOGEMENTS_RANGE
 def _by_state(frame: pd.DataFrame) -> dict[tuple[str, str], tuple[int, Range]]:
     if STATUS not in frame or CERTAINTY not in frame:
         return {}
-    status, certainty = frame[STATUS].to_numpy(dtype=object), frame[CERTAINTY].to_numpy(dtype=object)
+    # Factorised once: a comparison of small integer codes per pair, not of 100,000 Python strings.
+    statuses, status_values = pd.factorize(frame[STATUS], use_na_sentinel=False)
+    certainties, certainty_values = pd.factorize(frame[CERTAINTY], use_na_sentinel=False)
+    pairs = statuses * max(len(certainty_values), 1) + certainties
     found: dict[tuple[str, str], tuple[int, Range]] = {}
-    for key in sorted(set(zip(status, certainty, strict=True))):
-        mask = (status == key[0]) & (certainty == key[1])
+    for pair in np.unique(pairs).tolist():
+        key = (status_values[pair // len(certainty_values)], certainty_values[pair % len(certainty_values)])
+        mask = pairs == pair
         found[key] = (int(mask.sum()), dwelling_range(frame, mask))
-    return found
+    return dict(sorted(found.items()))
 
 
 def key_figures(frame: pd.DataFrame) -> KeyFigures:

@@ -18,6 +18,8 @@ from dashboard.schema import PROGRAMME_ACV, Acv, Derived, Geo, Op, Partner, Src
 from dashboard.search import CommuneIndex
 from dashboard.state import View, parse_view, view_query, year_range
 
+DEPARTEMENTS_BY_COMMUNE = 15  # beyond, one symbol per département (Hauts-de-France: 5; HdF + IdF: 13)
+
 
 @dataclass(frozen=True)
 class Context:
@@ -53,6 +55,27 @@ class Context:
     @cached_property
     def departement_names(self) -> dict[str, str]:
         return dict(zip(self.dataset.departements[Geo.CODE], self.dataset.departements[Geo.NOM], strict=True))
+
+    @cached_property
+    def by_departement(self) -> bool:
+        """Whether the perimeter is too wide for one symbol per commune: the map then draws one per
+        département until a département is chosen (all of France: 101; two regions: 13)."""
+        return len(self.dataset.departements) > DEPARTEMENTS_BY_COMMUNE
+
+    @cached_property
+    def departement_points(self) -> pd.DataFrame:
+        """Name and a point inside each département (``name``, ``lon``, ``lat``), where its symbol stands."""
+        points = self.dataset.departements.geometry.representative_point()
+        return pd.DataFrame(
+            {"name": self.dataset.departements[Geo.NOM], "lon": points.x.round(5), "lat": points.y.round(5)},
+            index=self.dataset.departements.index.astype(str),
+        )
+
+    @cached_property
+    def largest_departement(self) -> int:
+        operations = self.dataset.operations
+        totals = operations.groupby(Derived.DEPARTEMENT, observed=True)[Derived.LOGEMENTS_RETENUS].sum()
+        return max(int(totals.max()), 1) if len(totals) else 1
 
     @cached_property
     def perimeter_name(self) -> str:
@@ -165,11 +188,9 @@ def compact(operations: pd.DataFrame) -> pd.DataFrame:
 
 def build_context(dataset: Dataset) -> Context:
     operations = dataset.operations
-    codes = (
-        set(operations[Op.CODE_INSEE])
-        | set(dataset.acv[Acv.CODE_INSEE])
-        | set(dataset.partners[Partner.CODE_INSEE])
-    )
+    # The map draws as areas only the ACV towns and the partner centres (communes with operations are
+    # symbols): their outlines alone travel, whatever the number of operations (all of France included).
+    codes = set(dataset.acv[Acv.CODE_INSEE]) | set(dataset.partners[Partner.CODE_INSEE])
     milestones = chronology(operations)
     dated = pd.concat([milestones[Chrono.START], milestones[Chrono.END]]).dropna()
     source_years = [date.year for date in operations[Derived.SOURCE_DATE] if date is not None]

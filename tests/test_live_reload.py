@@ -214,7 +214,9 @@ def test_geometry_of_the_previous_version_is_still_served(
     holder: LiveContext, world: Path, clock: Clock
 ) -> None:
     old_names = set(holder.get().geo_assets())
-    write_rows(world, ROWS[:2])  # Amiens (no ACV) loses its only operation: the coloured communes change
+    acv = (world / "acv-communes.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in acv if not line.startswith("60159,")]  # Compiègne leaves the programme:
+    (world / "acv-communes.csv").write_text("".join(kept), encoding="utf-8")  # the outlines drawn change
     clock.advance()
     new_names = set(holder.get().geo_assets())
     assert old_names != new_names

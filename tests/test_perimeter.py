@@ -13,10 +13,14 @@ from bench import synthetic
 from dashboard import perimeter as territory
 from dashboard.app import create_app
 from dashboard.cli import parser
+from dashboard.context import build_context
 from dashboard.dataset import load_dataset
+from dashboard.figures import maps
+from dashboard.pages import region
 from dashboard.perimeter import Perimeter, PerimeterError
 from dashboard.report import Report
 from dashboard.settings import Settings
+from dashboard.state import View
 from tests.conftest import REAL_DATA
 
 HAUTS_DE_FRANCE_AND_ILE_DE_FRANCE = "region:32,region:11"
@@ -136,3 +140,62 @@ def test_two_regions_are_served_with_their_name(two_regions: Path) -> None:
     assert versailles.status_code == 200
     assert "<title>Versailles" in versailles.get_data(as_text=True)
     assert client.get("/commune/69123").status_code == 404  # Lyon: not in this perimeter
+
+
+@pytest.fixture(scope="module")
+def france(tmp_path_factory) -> Path:
+    """Synthetic operations over all of France."""
+    return synthetic.write_data_dir(
+        tmp_path_factory.mktemp("fr") / "data", 3_000, perimeter=Perimeter(everything=True)
+    )
+
+
+@pytest.fixture(scope="module")
+def france_context(france: Path):
+    report = Report()
+    dataset = load_dataset(france, report, perimeter=Perimeter(everything=True))
+    assert dataset is not None, report.render()
+    return build_context(dataset)
+
+
+def test_all_of_france_is_drawn_one_symbol_per_departement_until_one_is_chosen(france_context) -> None:
+    context = france_context
+    assert context.by_departement and len(context.departement_names) == 101
+    frame = context.operations_in(View(year=2022))
+    unit = region.map_unit(context, View(year=2022))
+    assert unit is not None
+    data = maps.region_trace_data(
+        frame, context.acv_names, largest_commune=context.largest_commune, unit=unit
+    )
+    keys = [key[0] for index in maps.CLASS_TRACES for key in data[index]["customdata"]]
+    assert len(keys) == len(set(keys)) == frame["departement"].nunique()
+    assert all(key.startswith(maps.DEPARTEMENT_KEY) for key in keys)
+    hovers = [text for index in maps.CLASS_TRACES for text in data[index]["hovertext"]]
+    assert all(maps.DEPARTEMENT_HINT in text for text in hovers)
+    # The same operations counted either way: the symbols add up to the whole view.
+    counts = sum(int(re.search(r"([\d\u202f]+) opération", t).group(1).replace("\u202f", "")) for t in hovers)
+    assert counts == len(frame)
+    oise = View(year=2022, selected={"departements": ("60",)})
+    assert region.map_unit(context, oise) is None  # the Oise chosen: its communes again
+    shown = context.operations_in(oise)
+    by_commune = maps.region_trace_data(shown, context.acv_names, largest_commune=context.largest_commune)
+    codes = {key[0] for index in maps.CLASS_TRACES for key in by_commune[index]["customdata"]}
+    assert codes == set(shown["code_insee"].astype(str)) and all(code.startswith("60") for code in codes)
+
+
+def test_the_national_map_fetches_only_departements_and_programme_towns(france_context) -> None:
+    assets = {asset.name: json.loads(asset.body) for asset in france_context.geo_assets().values()}
+    towns = {feature["id"] for feature in assets["communes-region"]["features"]}
+    assert towns == set(france_context.acv_names) | set(france_context.partner_points)
+    assert len(assets["departements"]["features"]) == 101
+    sizes = {asset.name: len(asset.body) for asset in france_context.geo_assets().values()}
+    assert sum(sizes.values()) < 2_000_000, sizes  # raw; what travels is compressed (README: brotli)
+
+
+def test_all_of_france_is_served(france: Path) -> None:
+    client = create_app(Settings(data_dir=france, perimeter=Perimeter(everything=True))).server.test_client()
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "<title>Cœur de Ville — Clésence — France</title>" in page.get_data(as_text=True)
+    assert client.get("/commune/97411").status_code == 200  # Saint-Denis, La Réunion
+    assert client.get("/commune/2A004").status_code == 200  # Ajaccio

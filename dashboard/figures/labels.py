@@ -119,6 +119,9 @@ def place_labels(
     ]
     chosen: dict[str, str] = {}
     for label in sorted(labels, key=lambda item: -item.size):
+        if not label.text:  # nothing written (too many symbols to name): no room to find
+            chosen[label.key] = POSITIONS[0]
+            continue
         x, y = points[label.key]
         width, height = len(label.text) * CHAR_WIDTH * font_px, LINE_HEIGHT * font_px
         options = [

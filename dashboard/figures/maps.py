@@ -82,10 +82,33 @@ PLOT_PX = {False: (310, 340), True: (520, 460)}  # the smallest map each layout 
 LABEL_FONT_PX = {False: 13, True: 20}
 
 
+class Unit(NamedTuple):
+    """What one symbol of the regional map stands for: a commune (the operations' own name and position),
+    or, at national scale, a département (``places``: name, lon, lat by code)."""
+
+    column: str
+    places: pd.DataFrame | None = None
+    largest: int = 1  # dwellings of the largest unit, the largest symbol
+
+    @property
+    def is_commune(self) -> bool:
+        return self.places is None
+
+
+DEPARTEMENT_HINT = "<br><i>Cliquer pour voir ses communes</i>"
+DEPARTEMENT_KEY = "departement:"  # a département symbol's customdata: a click chooses the département
+
+
 def class_codes(frame: pd.DataFrame) -> np.ndarray:
     """The legend class of each operation, from its status and certainty at the year shown."""
-    pairs = zip(frame[STATUS].tolist(), frame[CERTAINTY].tolist(), strict=True)
-    return np.array([_CLASS_OF.get(pair, UNPUBLISHED_CLASS) for pair in pairs], dtype=np.int64)
+    statuses, status_values = pd.factorize(frame[STATUS], use_na_sentinel=False)
+    certainties, certainty_values = pd.factorize(frame[CERTAINTY], use_na_sentinel=False)
+    table = np.array(
+        [[_CLASS_OF.get((s, c), UNPUBLISHED_CLASS) for c in certainty_values] for s in status_values],
+        dtype=np.int64,
+    ).reshape(len(status_values), len(certainty_values))
+    classes: np.ndarray = table[statuses, certainties]  # a lookup per pair of values, not per operation
+    return classes
 
 
 def marker_sizes(
@@ -131,11 +154,12 @@ def _operation_lines(frame: pd.DataFrame) -> list[str]:
     return lines
 
 
-def per_commune(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per commune with operations: name, position, operations, dwellings (low and high), the
-    legend class that holds most of its dwellings, and its hover text."""
+def per_commune(frame: pd.DataFrame, unit: Unit | None = None) -> pd.DataFrame:
+    """One row per commune (or ``unit``) with operations: name, position, operations, dwellings (low and
+    high), the legend class that holds most of its dwellings, and its hover text."""
+    unit = unit or Unit(Op.CODE_INSEE)
     classes = class_codes(frame)
-    codes, names = pd.factorize(frame[Op.CODE_INSEE], sort=True)
+    codes, names = pd.factorize(frame[unit.column].astype(str), sort=True)
     low = frame[Derived.LOGEMENTS_RETENUS].to_numpy(dtype=float, na_value=np.nan)
     high = frame[Derived.LOGEMENTS_MAX].to_numpy(dtype=float, na_value=np.nan)
     weights = np.nan_to_num(low) + 1e-3  # an operation of unknown size still counts
@@ -146,11 +170,18 @@ def per_commune(frame: pd.DataFrame) -> pd.DataFrame:
     open_ended = np.bincount(
         codes, weights=(~np.isnan(low) & np.isnan(high)).astype(float), minlength=len(names)
     )
-    table = pd.DataFrame(
-        {
+    if unit.places is None:
+        where = {
             "commune": frame[Op.COMMUNE].to_numpy(dtype=object)[first],
             "lon": frame[Op.LONGITUDE].to_numpy(dtype=float, na_value=np.nan)[first],
             "lat": frame[Op.LATITUDE].to_numpy(dtype=float, na_value=np.nan)[first],
+        }
+    else:
+        places = unit.places.reindex(names.astype(str))
+        where = {"commune": places["name"].to_numpy(dtype=object), "lon": places["lon"], "lat": places["lat"]}
+    table = pd.DataFrame(
+        {
+            **{key: np.asarray(values) for key, values in where.items()},
             "operations": np.bincount(codes, minlength=len(names)),
             "low": np.bincount(codes, weights=np.nan_to_num(low), minlength=len(names)),
             "high": np.bincount(codes, weights=np.nan_to_num(high), minlength=len(names)),
@@ -159,11 +190,13 @@ def per_commune(frame: pd.DataFrame) -> pd.DataFrame:
         },
         index=pd.Index(names.astype(str), name=Op.CODE_INSEE),
     )
-    table["hover"] = _commune_hovers(frame, table, codes)
+    table["hover"] = _commune_hovers(frame, table, codes, details=unit.is_commune)
     return table
 
 
-def _commune_hovers(frame: pd.DataFrame, table: pd.DataFrame, codes: np.ndarray) -> list[str]:
+def _commune_hovers(
+    frame: pd.DataFrame, table: pd.DataFrame, codes: np.ndarray, *, details: bool = True
+) -> list[str]:
     heads = [
         f"<b>{plotly_text(name)}</b><br>{count_of(n, 'opération')} · "
         + (
@@ -178,14 +211,16 @@ def _commune_hovers(frame: pd.DataFrame, table: pd.DataFrame, codes: np.ndarray)
             table["commune"], table["operations"], table["low"], table["high"], table["open"], strict=True
         )
     ]
+    if not details:
+        return [head + DEPARTEMENT_HINT for head in heads]
     if len(frame) > MAX_HOVER_OPERATIONS:
         return heads
     lines = _operation_lines(frame)
-    details: list[list[str]] = [[] for _ in heads]
+    listed: list[list[str]] = [[] for _ in heads]
     for code, line in zip(codes.tolist(), lines, strict=True):
-        details[code].append(line)
+        listed[code].append(line)
     return [
-        head + "".join(f"<br>• {line}" for line in lines) for head, lines in zip(heads, details, strict=True)
+        head + "".join(f"<br>• {line}" for line in lines) for head, lines in zip(heads, listed, strict=True)
     ]
 
 
@@ -217,10 +252,13 @@ def region_marker_data(
     presentation: bool = False,
     extra: tuple[Label, ...] | list[Label] = (),
     view_bounds: tuple[float, float, float, float] | None = None,
+    unit: Unit | None = None,
 ) -> dict[int, dict[str, Any]]:
     """The regional map's symbols and their labels: all that a year change moves."""
-    table = per_commune(frame)
-    sizes = marker_sizes(table["low"], largest_commune)
+    table = per_commune(frame, unit)
+    by_area = unit is not None and not unit.is_commune
+    sizes = marker_sizes(table["low"], unit.largest if unit is not None and by_area else largest_commune)
+    keys = [DEPARTEMENT_KEY + code if by_area else code for code in table.index]
     named = len(table) <= MAX_NAMES
     labels = [
         Label(code, name if named else "", lon, lat, size)
@@ -240,7 +278,7 @@ def region_marker_data(
         data[index] = {
             "lon": table["lon"].to_numpy()[chosen].round(5).tolist(),
             "lat": table["lat"].to_numpy()[chosen].round(5).tolist(),
-            "customdata": [[code] for code in table.index[chosen]],
+            "customdata": [[keys[i]] for i in chosen],
             "text": [plotly_text(labels[i].text) for i in chosen],
             "textposition": [positions[labels[i].key] for i in chosen],
             "hovertext": table["hover"].to_numpy(dtype=object)[chosen].tolist(),
@@ -260,10 +298,12 @@ def region_trace_data(
     partners: dict[str, tuple[str, float, float]] | None = None,
     presentation: bool = False,
     view_bounds: tuple[float, float, float, float] | None = None,
+    unit: Unit | None = None,
 ) -> dict[int, dict[str, Any]]:
     """Everything that changes with the view, trace by trace (the geometry never does). ``partners``:
-    code → (name, lon, lat) of the communes named by the sources with no operation detailed."""
-    with_operations = set(frame[Op.CODE_INSEE].astype(str))
+    code → (name, lon, lat) of the communes named by the sources with no operation detailed; ``unit``:
+    what a symbol stands for (a commune by default)."""
+    with_operations = {str(code) for code in frame[Op.CODE_INSEE].unique().tolist()}
     partners = {c: p for c, p in (partners or {}).items() if c not in with_operations}
     acv_only = [code for code in acv_names if code not in with_operations and code not in partners]
     # A partner is drawn as its outline: its name keeps a little way off the point, as beside a symbol.
@@ -290,7 +330,12 @@ def region_trace_data(
         },
     }
     markers = region_marker_data(
-        frame, largest_commune=largest, presentation=presentation, extra=extra, view_bounds=view_bounds
+        frame,
+        largest_commune=largest,
+        presentation=presentation,
+        extra=extra,
+        view_bounds=view_bounds,
+        unit=unit,
     )
     data.update({k: v for k, v in markers.items() if k != PARTNER_LABELS})
     data[PARTNER_LABELS]["textposition"] = markers.get(PARTNER_LABELS, {}).get("textposition", [])
@@ -364,6 +409,7 @@ def region_map(
     largest_commune: int,
     partners: dict[str, tuple[str, float, float]] | None = None,
     presentation: bool = False,
+    unit: Unit | None = None,
 ) -> go.Figure:
     """The regional map. Geometry comes by URL: it is fetched once and never re-sent."""
     data = region_trace_data(
@@ -373,6 +419,7 @@ def region_map(
         partners=partners,
         presentation=presentation,
         view_bounds=view_bounds,
+        unit=unit,
     )
     traces = [
         *_area_traces(data, communes_url, departements_url, departement_codes),

@@ -15,9 +15,9 @@ from dashboard.figures.mix import mix_figure
 from dashboard.figures.timeline import timeline_figure, undated
 from dashboard.filters import FILTERS
 from dashboard.formatting import plural
-from dashboard.ids import Region, Shell
+from dashboard.ids import Ctl, Region, Shell
 from dashboard.legend import map_legend
-from dashboard.schema import Geo, Op, Total
+from dashboard.schema import Derived, Geo, Op, Total
 from dashboard.state import View
 from dashboard.views import (
     CONTROL_INPUTS,
@@ -78,6 +78,13 @@ def region_map(context: Context, frame: pd.DataFrame, view: View) -> Any:
     return figure
 
 
+def map_unit(context: Context, view: View) -> maps.Unit | None:
+    """One symbol per commune, or per département over a wide perimeter until a place is chosen."""
+    if not context.by_departement or view.of("departements") or view.of("communes"):
+        return None
+    return maps.Unit(Derived.DEPARTEMENT, context.departement_points, context.largest_departement)
+
+
 def _region_map(context: Context, frame: pd.DataFrame, view: View) -> Any:
     return maps.region_map(
         frame,
@@ -90,6 +97,7 @@ def _region_map(context: Context, frame: pd.DataFrame, view: View) -> Any:
         largest_commune=context.largest_commune,
         partners=context.partner_points,
         presentation=view.presentation,
+        unit=map_unit(context, view),
     )
 
 
@@ -272,11 +280,18 @@ def register(app: Dash) -> None:
 
     @app.callback(
         Output(Shell.URL, "pathname", allow_duplicate=True),
+        Output(Ctl.DEPARTEMENT, "value", allow_duplicate=True),
         Input(Region.MAP, "clickData"),
         prevent_initial_call=True,
     )
-    def open_commune_from_map(click: Any) -> Any:
-        return commune_path(click)
+    def open_from_map(click: Any) -> tuple[Any, Any]:
+        """A commune's symbol or area opens its page; a département's symbol (national scale) chooses it."""
+        code = inputs.clicked_code(click) or ""
+        if code.startswith(maps.DEPARTEMENT_KEY):
+            departement = code.removeprefix(maps.DEPARTEMENT_KEY)
+            known = departement in current_context().departement_names
+            return no_update, [departement] if known else no_update
+        return commune_path(click), no_update
 
 
 def _register_panels(app: Dash) -> None:
@@ -310,6 +325,7 @@ def year_panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
         partners=context.partner_points,
         presentation=view.presentation,
         view_bounds=context.view_bounds(view),
+        unit=map_unit(context, view),
     )
     markers = {index: data[index] for index in (*maps.CLASS_TRACES, maps.PARTNER_LABELS)}
     return (
@@ -334,6 +350,7 @@ def panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
             partners=context.partner_points,
             presentation=view.presentation,
             view_bounds=bounds,
+            unit=map_unit(context, view),
         )
     )
     patch["layout"]["font"]["size"] = maps.font_size(view.presentation)
