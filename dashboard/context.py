@@ -157,8 +157,21 @@ class Context:
             years=self.milestones,
         )
 
+    @cached_property
+    def overview_asset(self) -> mapgeo.GeoAsset:
+        """The départements drawn coarser for the map of a wide perimeter (one symbol per département)."""
+        if not self.by_departement:
+            return self.departements_asset
+        return mapgeo.departements_outline(
+            self.dataset.departements, mapgeo.OVERVIEW_TOLERANCE, name="departements-apercu"
+        )
+
+    def departements_url(self, by_departement: bool) -> str:
+        return f"/geo/{(self.overview_asset if by_departement else self.departements_asset).filename}"
+
     def geo_assets(self) -> dict[str, mapgeo.GeoAsset]:
-        return {asset.filename: asset for asset in (self.communes_asset, self.departements_asset)}
+        assets = (self.communes_asset, self.departements_asset, self.overview_asset)
+        return {asset.filename: asset for asset in assets}
 
 
 # Text columns with few distinct values (codes, names, vocabularies, dates) are kept as categories: each

@@ -14,6 +14,7 @@ from dashboard.schema import Geo
 
 DECIMALS = 4  # ~10 m: finer than a screen pixel at regional and commune scale
 DEPARTEMENT_TOLERANCE = 0.003  # degrees, coverage-preserving: neighbours still meet
+OVERVIEW_TOLERANCE = 0.01  # the départements of a national overview: ~1 km, under a pixel at that scale
 
 
 def rounded(geometry: gpd.GeoSeries) -> gpd.GeoSeries:
@@ -61,10 +62,12 @@ def region_communes(communes: gpd.GeoDataFrame, codes: set[str]) -> GeoAsset:
     return asset("communes-region", feature_collection(subset))
 
 
-def departements_outline(departements: gpd.GeoDataFrame) -> GeoAsset:
+def departements_outline(
+    departements: gpd.GeoDataFrame, tolerance: float = DEPARTEMENT_TOLERANCE, name: str = "departements"
+) -> GeoAsset:
     simple = departements.copy()
-    simple = simple.set_geometry(rounded(simple.geometry.simplify_coverage(DEPARTEMENT_TOLERANCE)))
-    return asset("departements", feature_collection(simple))
+    simple = simple.set_geometry(rounded(simple.geometry.simplify_coverage(tolerance)))
+    return asset(name, feature_collection(simple))
 
 
 def neighbourhood(communes: gpd.GeoDataFrame, code: str) -> gpd.GeoDataFrame:

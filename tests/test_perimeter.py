@@ -187,7 +187,7 @@ def test_the_national_map_fetches_only_departements_and_programme_towns(france_c
     assets = {asset.name: json.loads(asset.body) for asset in france_context.geo_assets().values()}
     towns = {feature["id"] for feature in assets["communes-region"]["features"]}
     assert towns == set(france_context.acv_names) | set(france_context.partner_points)
-    assert len(assets["departements"]["features"]) == 101
+    assert len(assets["departements"]["features"]) == len(assets["departements-apercu"]["features"]) == 101
     sizes = {asset.name: len(asset.body) for asset in france_context.geo_assets().values()}
     assert sum(sizes.values()) < 2_000_000, sizes  # raw; what travels is compressed (README: brotli)
 

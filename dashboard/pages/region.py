@@ -90,7 +90,7 @@ def _region_map(context: Context, frame: pd.DataFrame, view: View) -> Any:
         frame,
         acv_names=context.acv_names,
         communes_url=f"/geo/{context.communes_asset.filename}",
-        departements_url=f"/geo/{context.departements_asset.filename}",
+        departements_url=context.departements_url(map_unit(context, view) is not None),
         departement_codes=sorted(context.departement_names),
         view_bounds=context.view_bounds(view),
         largest_op=context.largest_op,
@@ -358,6 +358,8 @@ def panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
     patch["layout"]["geo"]["lonaxis"]["range"] = [bounds[0], bounds[2]]
     patch["layout"]["geo"]["lataxis"]["range"] = [bounds[1], bounds[3]]
     patch["layout"]["uirevision"] = "map-" + "-".join(view.of("departements"))
+    overview = map_unit(context, view) is not None
+    patch["data"][maps.DEPARTEMENTS]["geojson"] = context.departements_url(overview)  # coarser for France
     mix = analysis.mix_summary(frame, context.dataset.mix)
     gaps = analysis.mix_gaps(frame, context.dataset.mix)
     mix_total = int(context.dataset.mix[context.dataset.mix["id"].isin(frame.index)]["logements"].sum())
