@@ -6,6 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from functools import cached_property
 
+import geopandas as gpd
 import pandas as pd
 
 from dashboard import mapgeo
@@ -63,12 +64,19 @@ class Context:
         return len(self.dataset.departements) > DEPARTEMENTS_BY_COMMUNE
 
     @cached_property
+    def overview_departements(self) -> gpd.GeoDataFrame:
+        """The départements as the national overview draws them: overseas ones beside metropolitan France."""
+        return mapgeo.with_insets(self.dataset.departements)
+
+    @cached_property
     def departement_points(self) -> pd.DataFrame:
-        """Name and a point inside each département (``name``, ``lon``, ``lat``), where its symbol stands."""
-        points = self.dataset.departements.geometry.representative_point()
+        """Name and a point inside each département (``name``, ``lon``, ``lat``) where its symbol stands on
+        the overview (overseas: in its inset)."""
+        areas = self.overview_departements
+        points = areas.geometry.representative_point()
         return pd.DataFrame(
-            {"name": self.dataset.departements[Geo.NOM], "lon": points.x.round(5), "lat": points.y.round(5)},
-            index=self.dataset.departements.index.astype(str),
+            {"name": areas[Geo.NOM], "lon": points.x.round(5), "lat": points.y.round(5)},
+            index=areas.index.astype(str),
         )
 
     @cached_property
@@ -141,7 +149,14 @@ class Context:
         """The map's frame: the départements filtered, else the region."""
         departements = self.dataset.departements
         chosen = departements[departements[Geo.CODE].isin(view.of("departements"))]
-        return bounds(chosen, margin=0.04) if len(chosen) else self.region_bounds
+        if len(chosen):
+            return bounds(chosen, margin=0.04)
+        if not self.by_departement:
+            return self.region_bounds
+        holding = {code[:3] if code.startswith("97") else code[:2] for code in view.of("communes")}
+        if holding:  # communes chosen over a national perimeter: their départements
+            return bounds(departements[departements[Geo.CODE].isin(holding)], margin=0.04)
+        return bounds(self.overview_departements, margin=0.02)
 
     def query(self, view: View) -> str:
         return view_query(view, default_year=self.default_year, filters=FILTERS)
@@ -163,7 +178,7 @@ class Context:
         if not self.by_departement:
             return self.departements_asset
         return mapgeo.departements_outline(
-            self.dataset.departements, mapgeo.OVERVIEW_TOLERANCE, name="departements-apercu"
+            self.overview_departements, mapgeo.OVERVIEW_TOLERANCE, name="departements-apercu"
         )
 
     def departements_url(self, by_departement: bool) -> str:

@@ -33,7 +33,13 @@ def _area(name: str, fill: str, line: str) -> html.Li:
     return html.Li([swatch, name])
 
 
-def map_legend(*, region: bool) -> html.Div:
+NATIONAL_SCALE = (
+    "un symbole par département tant qu'aucun n'est choisi (cliquer un symbole), puis par commune, surface "
+    "proportionnelle aux logements ; l'outre-mer est rapproché à l'ouest, sans respect de l'échelle"
+)
+
+
+def map_legend(*, region: bool, by_departement: bool = False) -> html.Div:
     """Symbol area is dwellings; colour the status; filled reported, hollow forecast, grey no news."""
     entries = [html.Li([_swatch(kind), kind.name]) for kind in CLASSES]
     if region:
@@ -44,7 +50,11 @@ def map_legend(*, region: bool) -> html.Div:
             ),
         ]
     scale = (
-        "un symbole par commune, surface proportionnelle aux logements"
+        (
+            NATIONAL_SCALE
+            if by_departement
+            else "un symbole par commune, surface proportionnelle aux logements"
+        )
         if region
         else "un symbole par opération"
     )

@@ -79,6 +79,50 @@ def neighbourhood(communes: gpd.GeoDataFrame, code: str) -> gpd.GeoDataFrame:
     return around.assign(_order=order).sort_values(["_order", Geo.NOM]).drop(columns="_order")
 
 
+# Overseas départements drawn beside metropolitan France on a national overview, as INSEE's and IGN's
+# maps do: each moved and scaled into a box off the Bay of Biscay (west to east, south to north), in code
+# order from the south. Not to scale: the legend says so.
+INSET_COLUMN = (-10.6, -7.2)  # longitudes of the boxes
+INSET_FIRST_LAT, INSET_HEIGHT, INSET_GAP = 41.2, 1.6, 0.35
+
+
+def inset_boxes(codes: list[str]) -> dict[str, tuple[float, float, float, float]]:
+    west, east = INSET_COLUMN
+    boxes = {}
+    for rank, code in enumerate(sorted(codes)):
+        south = INSET_FIRST_LAT + rank * (INSET_HEIGHT + INSET_GAP)
+        boxes[code] = (west, south, east, south + INSET_HEIGHT)
+    return boxes
+
+
+def _fitted(shape, box: tuple[float, float, float, float]):
+    """``shape`` scaled (the same on the ground both ways) and moved into ``box``, centred."""
+    minx, miny, maxx, maxy = shape.bounds
+    west, south, east, north = box
+    stretch = np.cos(np.radians((south + north) / 2)) / np.cos(np.radians((miny + maxy) / 2))
+    scale = min((east - west) / max(maxx - minx, 1e-9), (north - south) / max((maxy - miny) * stretch, 1e-9))
+    x0, y0 = (minx + maxx) / 2, (miny + maxy) / 2
+    cx, cy = (west + east) / 2, (south + north) / 2
+    return shapely.transform(
+        shape,
+        lambda xy: np.column_stack([cx + (xy[:, 0] - x0) * scale, cy + (xy[:, 1] - y0) * scale * stretch]),
+    )
+
+
+def with_insets(departements: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The départements of a national overview: overseas ones (codes 97x) moved beside metropolitan
+    France when both are in the perimeter; unchanged otherwise."""
+    overseas = [code for code in departements[Geo.CODE] if str(code).startswith("97")]
+    if not overseas or len(overseas) == len(departements):
+        return departements
+    boxes = inset_boxes(overseas)
+    moved = [
+        _fitted(shape, boxes[code]) if code in boxes else shape
+        for code, shape in zip(departements[Geo.CODE], departements.geometry, strict=True)
+    ]
+    return departements.set_geometry(gpd.GeoSeries(moved, index=departements.index, crs=departements.crs))
+
+
 def bounds(areas: gpd.GeoDataFrame, margin: float = 0.0) -> tuple[float, float, float, float]:
     minx, miny, maxx, maxy = areas.total_bounds
     dx, dy = (maxx - minx) * margin, (maxy - miny) * margin

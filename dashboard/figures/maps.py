@@ -96,6 +96,7 @@ class Unit(NamedTuple):
 
 
 DEPARTEMENT_HINT = "<br><i>Cliquer pour voir ses communes</i>"
+DEPARTEMENT_MARKER_PX = (theme.MARKER_MIN_PX, theme.MARKER_MAX_PX * 0.5)
 DEPARTEMENT_KEY = "departement:"  # a département symbol's customdata: a click chooses the département
 
 
@@ -257,7 +258,10 @@ def region_marker_data(
     """The regional map's symbols and their labels: all that a year change moves."""
     table = per_commune(frame, unit)
     by_area = unit is not None and not unit.is_commune
-    sizes = marker_sizes(table["low"], unit.largest if unit is not None and by_area else largest_commune)
+    if unit is not None and by_area:  # a hundred départements side by side: smaller symbols overlap less
+        sizes = marker_sizes(table["low"], unit.largest, pixels=DEPARTEMENT_MARKER_PX)
+    else:
+        sizes = marker_sizes(table["low"], largest_commune)
     keys = [DEPARTEMENT_KEY + code if by_area else code for code in table.index]
     named = len(table) <= MAX_NAMES
     labels = [

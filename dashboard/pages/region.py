@@ -67,6 +67,7 @@ def layout(**_query: Any) -> html.Div:
         summary=summary(context, frame, view),
         lead=lead(context, view),
         place=context.perimeter_name,
+        by_departement=context.by_departement,
     )
 
 
@@ -177,6 +178,7 @@ def page(
     summary: list | None = None,
     lead: Any = None,
     place: str = "",
+    by_departement: bool = False,
 ) -> html.Div:
     """A first screen designed to be read whole (the title, the published totals and the key figures
     beside the map of the whole region), then the financing, the calendar and the table."""
@@ -196,7 +198,7 @@ def page(
                         ],
                         className="region-intro",
                     ),
-                    _map_panel(map_figure, place),
+                    _map_panel(map_figure, place, by_departement),
                 ],
                 className="region-top",
             ),
@@ -226,7 +228,7 @@ def _calendar_panel() -> html.Section:
     )
 
 
-def _map_panel(map_figure: Any, place: str) -> html.Section:
+def _map_panel(map_figure: Any, place: str, by_departement: bool) -> html.Section:
     return html.Section(
         [
             html.H2("Carte des opérations"),
@@ -237,7 +239,7 @@ def _map_panel(map_figure: Any, place: str) -> html.Section:
                 what="carte",
                 png_button_type=Shell.PNG_BUTTON,
             ),
-            map_legend(region=True),
+            map_legend(region=True, by_departement=by_departement),
             html.Div(id=Region.MAP_TABLE),
             html.P(
                 "Cliquer une commune ou un rond ouvre la page de la commune. Les opérations sont placées "
