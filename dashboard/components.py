@@ -92,23 +92,24 @@ def _map_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], int]:
     of the rows does not depend on the year."""
     columns = pd.DataFrame(
         {
-            "code": frame[Op.CODE_INSEE].astype(str),
+            "code": frame[Op.CODE_INSEE],  # kept as it is (categories): no 100,000 strings made
             "commune": frame[Op.COMMUNE],
             "status": frame[STATUS],
             "logements": frame[Derived.LOGEMENTS_RETENUS].astype("Float64").fillna(0),
         }
     )
-    per_commune = columns.groupby("code", sort=False).agg(
+    per_commune = columns.groupby("code", sort=False, observed=True).agg(
         commune=("commune", "first"), operations=("status", "size"), logements=("logements", "sum")
     )
-    pairs = list(columns.groupby(["code", "status"], observed=True, sort=False).size().items())
+    per_commune.index = per_commune.index.astype(str)
     shown = per_commune.sort_values(["logements", "commune"], ascending=[False, True]).head(
         MAX_MAP_TABLE_ROWS
     )
+    listed = columns[columns["code"].isin(list(shown.index))] if len(per_commune) > len(shown) else columns
+    pairs = listed.groupby(["code", "status"], observed=True, sort=False).size().items()
     texts: dict[str, list[str]] = {code: [] for code in shown.index}
     for (code, status), count in pairs:
-        if code in texts:
-            texts[code].append(f"{count} {status}")
+        texts[str(code)].append(f"{count} {status}")
     return shown, {code: ", ".join(parts) for code, parts in texts.items()}, len(per_commune)
 
 
@@ -132,7 +133,7 @@ def map_table(
         )
         for code, row in shown.iterrows()
     ]
-    with_operations = set(frame[Op.CODE_INSEE].astype(str))
+    with_operations = {str(code) for code in frame[Op.CODE_INSEE].unique().tolist()}
     rows += [
         html.Tr(
             [
@@ -180,7 +181,7 @@ def map_table_year_patch(frame: pd.DataFrame, acv_names: dict[str, str], search:
     """What a year change alters in ``map_table`` (same operations, same rows): each commune's status
     counts, and every link, which carries the year."""
     shown, statuses, _ = _map_rows(frame)
-    with_operations = set(frame[Op.CODE_INSEE].astype(str))
+    with_operations = {str(code) for code in frame[Op.CODE_INSEE].unique().tolist()}
     without = [code for code in acv_names if code not in with_operations]
     patch = Patch()
     body = at(patch, MAP_ROWS_PATH)
@@ -417,7 +418,7 @@ def sort_frame(
 def known_values(values: pd.Series) -> pd.Series:
     """``values`` with an empty text (an unpublished date, name…) as missing, so that it sorts last too."""
     if isinstance(values.dtype, pd.CategoricalDtype):  # the dataset stores repeated texts as categories
-        blanks = [category for category in values.cat.categories if not str(category).strip()]
+        blanks = [category for category in values.cat.categories.tolist() if not str(category).strip()]
         return values.cat.remove_categories(blanks) if blanks else values
     if values.dtype != object and not pd.api.types.is_string_dtype(values):
         return values
