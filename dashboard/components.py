@@ -86,11 +86,8 @@ def _search_meta(match) -> html.Span:
 MAX_MAP_TABLE_ROWS = 50  # communes listed at most, those with the most dwellings first
 
 
-def _map_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], int]:
-    """Communes with operations, most dwellings first (at most ``MAX_MAP_TABLE_ROWS``), their status
-    counts as text (in order of first appearance), and how many communes there are in all. The order
-    of the rows does not depend on the year."""
-    columns = pd.DataFrame(
+def _map_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
         {
             "code": frame[Op.CODE_INSEE],  # kept as it is (categories): no 100,000 strings made
             "commune": frame[Op.COMMUNE],
@@ -98,6 +95,12 @@ def _map_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], int]:
             "logements": frame[Derived.LOGEMENTS_RETENUS].astype("Float64").fillna(0),
         }
     )
+
+
+def map_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Communes with operations, most dwellings first (at most ``MAX_MAP_TABLE_ROWS``), and how many
+    communes there are in all. Does not depend on the year: a year step may reuse it."""
+    columns = _map_columns(frame)
     per_commune = columns.groupby("code", sort=False, observed=True).agg(
         commune=("commune", "first"), operations=("status", "size"), logements=("logements", "sum")
     )
@@ -105,12 +108,24 @@ def _map_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], int]:
     shown = per_commune.sort_values(["logements", "commune"], ascending=[False, True]).head(
         MAX_MAP_TABLE_ROWS
     )
-    listed = columns[columns["code"].isin(list(shown.index))] if len(per_commune) > len(shown) else columns
-    pairs = listed.groupby(["code", "status"], observed=True, sort=False).size().items()
-    texts: dict[str, list[str]] = {code: [] for code in shown.index}
-    for (code, status), count in pairs:
+    return shown, len(per_commune)
+
+
+def map_statuses(frame: pd.DataFrame, codes: list[str]) -> dict[str, str]:
+    """The status counts of each of ``codes`` as text (« 2 livrée, 1 en travaux »), in order of first
+    appearance; only these communes' operations are counted."""
+    columns = _map_columns(frame)
+    listed = columns[columns["code"].isin(codes)]
+    texts: dict[str, list[str]] = {code: [] for code in codes}
+    for (code, status), count in listed.groupby(["code", "status"], observed=True, sort=False).size().items():
         texts[str(code)].append(f"{count} {status}")
-    return shown, {code: ", ".join(parts) for code, parts in texts.items()}, len(per_commune)
+    return {code: ", ".join(parts) for code, parts in texts.items()}
+
+
+def _map_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], int]:
+    """``map_rows`` and the status counts of the communes listed."""
+    shown, communes = map_rows(frame)
+    return shown, map_statuses(frame, list(shown.index)), communes
 
 
 def map_table(
@@ -177,10 +192,13 @@ def _map_table_frame(caption: str, rows: list[Any]) -> html.Details:
     )
 
 
-def map_table_year_patch(frame: pd.DataFrame, acv_names: dict[str, str], search: str) -> Patch:
+def map_table_year_patch(
+    frame: pd.DataFrame, acv_names: dict[str, str], search: str, shown: pd.DataFrame | None = None
+) -> Patch:
     """What a year change alters in ``map_table`` (same operations, same rows): each commune's status
-    counts, and every link, which carries the year."""
-    shown, statuses, _ = _map_rows(frame)
+    counts, and every link, which carries the year. ``shown``: the rows of ``map_rows``, if known."""
+    shown = map_rows(frame)[0] if shown is None else shown
+    statuses = map_statuses(frame, list(shown.index))
     with_operations = {str(code) for code in frame[Op.CODE_INSEE].unique().tolist()}
     without = [code for code in acv_names if code not in with_operations]
     patch = Patch()

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any, TypeVar
 
 import geopandas as gpd
 import pandas as pd
+from cachetools import LRUCache
 
 from dashboard import mapgeo
 from dashboard.analysis import KeyFigures, filter_operations, key_figures
@@ -19,6 +23,8 @@ from dashboard.schema import PROGRAMME_ACV, Acv, Derived, Geo, Op, Partner, Src
 from dashboard.search import CommuneIndex
 from dashboard.state import View, parse_view, view_query, year_range
 
+RECENT_RESULTS = 64  # results kept by Context.recent (small: row orders and lists, not frames)
+T = TypeVar("T")
 DEPARTEMENTS_BY_COMMUNE = 15  # beyond, one symbol per département (Hauts-de-France: 5; HdF + IdF: 13)
 
 
@@ -160,6 +166,27 @@ class Context:
 
     def query(self, view: View) -> str:
         return view_query(view, default_year=self.default_year, filters=FILTERS)
+
+    @cached_property
+    def _recent(self) -> tuple[LRUCache[Hashable, Any], threading.Lock]:
+        return LRUCache(maxsize=RECENT_RESULTS), threading.Lock()
+
+    def recent(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, or its result for the same ``key`` if it is among the last few asked: what every
+        year of a view shares (the table's rows, their order) is computed once, not at each step."""
+        cache, lock = self._recent
+        with lock:
+            if key in cache:
+                found: T = cache[key]
+                return found
+        value = compute()
+        with lock:
+            cache[key] = value
+        return value
+
+    def steady_key(self, view: View) -> str:
+        """The view without its year: the same operations, whatever the year (no filter follows it)."""
+        return self.query(dataclasses.replace(view, year=self.default_year, presentation=False))
 
     def operations_in(self, view: View, *, ignore_place: bool = False) -> pd.DataFrame:
         """``analysis.filter_operations`` with the dates parsed once for all."""

@@ -6,9 +6,11 @@ import pytest
 
 from bench.synthetic import write_data_dir
 from dashboard import components
-from dashboard.context import CATEGORICAL_COLUMNS, build_context
+from dashboard.context import CATEGORICAL_COLUMNS, RECENT_RESULTS, build_context
 from dashboard.dataset import load_dataset
+from dashboard.pages.region import first_rows
 from dashboard.report import Report
+from dashboard.state import View
 
 
 @pytest.fixture(scope="module")
@@ -29,3 +31,41 @@ def test_sorting_by_a_category_is_sorting_by_its_text(dataset, column):
     assert list(components.sort_frame(compacted, column, True).index) == list(
         components.sort_frame(dataset.operations, column, True).index
     )
+
+
+def test_recent_results_are_computed_once_per_key_and_the_oldest_are_dropped(dataset):
+    context = build_context(dataset)
+    calls: list[int] = []
+
+    def compute(value: int) -> int:
+        calls.append(value)
+        return value * 2
+
+    assert context.recent(("k", 1), lambda: compute(1)) == 2
+    assert context.recent(("k", 1), lambda: compute(1)) == 2
+    assert calls == [1]
+    for value in range(2, 2 + RECENT_RESULTS):
+        context.recent(("k", value), lambda value=value: compute(value))
+    context.recent(("k", 1), lambda: compute(1))  # pushed out by the newer ones: computed again
+    assert calls.count(1) == 2
+
+
+def test_the_steady_key_ignores_the_year_and_nothing_else(dataset):
+    context = build_context(dataset)
+    oise = {"departements": ("60",)}
+    assert context.steady_key(View(year=2019, selected=oise)) == context.steady_key(
+        View(year=2024, selected=oise)
+    )
+    assert context.steady_key(View(year=2019, selected=oise)) != context.steady_key(View(year=2019))
+
+
+def test_a_year_step_with_kept_rows_patches_what_a_fresh_computation_does(dataset):
+    context = build_context(dataset)
+    sort = {"column": "commune", "descending": False}
+    for year in (2020, 2021, 2022):
+        frame = context.operations_in(View(year=year))
+        kept = context.recent(
+            ("table-rows", "all", "commune", False), lambda frame=frame: first_rows(frame, sort)
+        )
+        fresh = components.table_year_patch(frame, search="", sort=sort).to_plotly_json()
+        assert components.table_year_patch(frame.loc[kept], search="", sort=sort).to_plotly_json() == fresh

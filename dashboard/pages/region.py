@@ -412,15 +412,27 @@ def _register_tables(app: Dash) -> None:
         return {"column": column, "descending": descending}
 
 
+def first_rows(frame: pd.DataFrame, sort: dict[str, Any]) -> list[str]:
+    """The ids of the rows the table shows, in its order."""
+    ordered = components.sort_frame(
+        frame, sort["column"], sort["descending"], limit=components.MAX_TABLE_ROWS
+    )
+    return [str(op_id) for op_id in ordered.index]
+
+
 def tables(
     context: Context, frame: pd.DataFrame, view: View, *, search: str, sort: dict[str, Any]
 ) -> tuple[Any, Any]:
     """The operations table and the map's table; after a year step, only the cells a year changes."""
     map_table: Any
     if only_the_year_changed(view) and len(frame):  # same operations: only statuses and links move
-        map_table = components.map_table_year_patch(frame, context.acv_names, search)
+        steady = context.steady_key(view)  # rows and their order are the same every year: kept
+        shown = context.recent(("map-rows", steady), lambda: components.map_rows(frame)[0])
+        map_table = components.map_table_year_patch(frame, context.acv_names, search, shown)
         if sort["column"] != analysis.STATUS:
-            return components.table_year_patch(frame, search=search, sort=sort), map_table  # same order
+            key = ("table-rows", steady, sort["column"], sort["descending"])
+            first = context.recent(key, lambda: first_rows(frame, sort))
+            return components.table_year_patch(frame.loc[first], search=search, sort=sort), map_table
     else:
         map_table = components.map_table(frame, context.acv_names, context.departement_names, search)
     table = components.operations_table(
