@@ -160,7 +160,7 @@ def per_commune(frame: pd.DataFrame, unit: Unit | None = None) -> pd.DataFrame:
     high), the legend class that holds most of its dwellings, and its hover text."""
     unit = unit or Unit(Op.CODE_INSEE)
     classes = class_codes(frame)
-    codes, names = pd.factorize(frame[unit.column].astype(str), sort=True)
+    codes, names = pd.factorize(frame[unit.column], sort=True)  # categories stay codes: no 100,000 strings
     low = frame[Derived.LOGEMENTS_RETENUS].to_numpy(dtype=float, na_value=np.nan)
     high = frame[Derived.LOGEMENTS_MAX].to_numpy(dtype=float, na_value=np.nan)
     weights = np.nan_to_num(low) + 1e-3  # an operation of unknown size still counts
@@ -178,7 +178,7 @@ def per_commune(frame: pd.DataFrame, unit: Unit | None = None) -> pd.DataFrame:
             "lat": frame[Op.LATITUDE].to_numpy(dtype=float, na_value=np.nan)[first],
         }
     else:
-        places = unit.places.reindex(names.astype(str))
+        places = unit.places.reindex(np.asarray(names).astype(str))
         where = {"commune": places["name"].to_numpy(dtype=object), "lon": places["lon"], "lat": places["lat"]}
     table = pd.DataFrame(
         {
@@ -189,7 +189,7 @@ def per_commune(frame: pd.DataFrame, unit: Unit | None = None) -> pd.DataFrame:
             "open": open_ended > 0,
             "class": by_class.reshape(len(names), len(CLASSES)).argmax(axis=1),
         },
-        index=pd.Index(names.astype(str), name=Op.CODE_INSEE),
+        index=pd.Index(np.asarray(names).astype(str), name=Op.CODE_INSEE),
     )
     table["hover"] = _commune_hovers(frame, table, codes, details=unit.is_commune)
     return table
