@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -103,6 +103,13 @@ def filter_operations(
         if chosen and not (ignore_place and spec.place):
             keep &= np.asarray(spec.matches(frame, mix, chosen), dtype=bool)
     return frame if keep.all() else frame[keep]
+
+
+def communes_among(frame: pd.DataFrame, codes: Iterable[str]) -> set[str]:
+    """Which of ``codes`` have an operation in ``frame``: asked of the few ACV towns and partner centres,
+    not by listing the tens of thousands of communes of a national view."""
+    column = frame[Op.CODE_INSEE]
+    return {str(code) for code in column[column.isin(list(codes))].unique().tolist()}
 
 
 def phrases(frame: pd.DataFrame) -> pd.Series:

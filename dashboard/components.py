@@ -12,7 +12,14 @@ from dash import Patch, dcc, html
 from dash.development.base_component import Component
 
 from dashboard import formatting, theme
-from dashboard.analysis import CERTAINTY, STATUS, VARIANT_CERTAINTY, VARIANT_STATUS, KeyFigures
+from dashboard.analysis import (
+    CERTAINTY,
+    STATUS,
+    VARIANT_CERTAINTY,
+    VARIANT_STATUS,
+    KeyFigures,
+    communes_among,
+)
 from dashboard.chronology import phrase, reported
 from dashboard.ids import Region
 from dashboard.parsing import PartialDate, format_financements
@@ -147,7 +154,7 @@ def map_table(
         )
         for code, row in shown.iterrows()
     ]
-    with_operations = {str(code) for code in frame[Op.CODE_INSEE].unique().tolist()}
+    with_operations = communes_among(frame, acv_names)
     rows += [
         html.Tr(
             [
@@ -198,7 +205,7 @@ def map_table_year_patch(
     counts, and every link, which carries the year. ``shown``: the rows of ``map_rows``, if known."""
     shown = map_rows(frame)[0] if shown is None else shown
     statuses = map_statuses(frame, list(shown.index))
-    with_operations = {str(code) for code in frame[Op.CODE_INSEE].unique().tolist()}
+    with_operations = communes_among(frame, acv_names)
     without = [code for code in acv_names if code not in with_operations]
     patch = Patch()
     body = at(patch, MAP_ROWS_PATH)
@@ -435,6 +442,8 @@ def sort_frame(
 def known_values(values: pd.Series) -> pd.Series:
     """``values`` with an empty text (an unpublished date, name…) as missing, so that it sorts last too."""
     if isinstance(values.dtype, pd.CategoricalDtype):  # the dataset stores repeated texts as categories
+        if len(values) < len(values.cat.categories):  # a few rows of a national list: its own categories
+            values = values.cat.remove_unused_categories()
         blanks = [category for category in values.cat.categories.tolist() if not str(category).strip()]
         return values.cat.remove_categories(blanks) if blanks else values
     if values.dtype != object and not pd.api.types.is_string_dtype(values):

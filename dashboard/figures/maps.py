@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import theme
-from dashboard.analysis import CERTAINTY, STATUS, phrases
+from dashboard.analysis import CERTAINTY, STATUS, communes_among, phrases
 from dashboard.figures.common import base_layout, count_of, figure, integer, merged, plotly_text
 from dashboard.figures.labels import Label, place_labels
 from dashboard.mapgeo import bounds, feature_collection
@@ -307,7 +307,7 @@ def region_trace_data(
     """Everything that changes with the view, trace by trace (the geometry never does). ``partners``:
     code → (name, lon, lat) of the communes named by the sources with no operation detailed; ``unit``:
     what a symbol stands for (a commune by default)."""
-    with_operations = {str(code) for code in frame[Op.CODE_INSEE].unique().tolist()}
+    with_operations = communes_among(frame, [*acv_names, *(partners or {})])
     partners = {c: p for c, p in (partners or {}).items() if c not in with_operations}
     acv_only = [code for code in acv_names if code not in with_operations and code not in partners]
     # A partner is drawn as its outline: its name keeps a little way off the point, as beside a symbol.
