@@ -109,7 +109,8 @@ def communes_among(frame: pd.DataFrame, codes: Iterable[str]) -> set[str]:
     """Which of ``codes`` have an operation in ``frame``: asked of the few ACV towns and partner centres,
     not by listing the tens of thousands of communes of a national view."""
     column = frame[Op.CODE_INSEE]
-    return {str(code) for code in column[column.isin(list(codes))].unique().tolist()}
+    # A NumPy mask: a boolean Series would make pandas hash the 100,000 ids of the index to align it.
+    return {str(code) for code in column[column.isin(list(codes)).to_numpy()].unique().tolist()}
 
 
 def phrases(frame: pd.DataFrame) -> pd.Series:

@@ -121,7 +121,7 @@ def map_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
 def map_statuses(frame: pd.DataFrame, codes: list[str]) -> dict[str, str]:
     """The status counts of each of ``codes`` as text (« 2 livrée, 1 en travaux »), in order of first
     appearance; only these communes' operations are counted."""
-    listed = _map_columns(frame[frame[Op.CODE_INSEE].isin(codes)])  # their operations only
+    listed = _map_columns(frame[frame[Op.CODE_INSEE].isin(codes).to_numpy()])  # their operations only
     texts: dict[str, list[str]] = {code: [] for code in codes}
     for (code, status), count in listed.groupby(["code", "status"], observed=True, sort=False).size().items():
         texts[str(code)].append(f"{count} {status}")
