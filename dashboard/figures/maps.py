@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from dashboard import theme
 from dashboard.analysis import CERTAINTY, STATUS, communes_among, phrases
 from dashboard.figures.common import base_layout, count_of, figure, integer, merged, plotly_text
-from dashboard.figures.labels import Label, place_labels
+from dashboard.figures.labels import POSITIONS, Label, place_labels
 from dashboard.mapgeo import bounds, feature_collection
 from dashboard.schema import (
     LOGEMENTS_FROM_MIX,
@@ -283,8 +283,9 @@ def region_marker_data(
             "lon": table["lon"].to_numpy()[chosen].round(5).tolist(),
             "lat": table["lat"].to_numpy()[chosen].round(5).tolist(),
             "customdata": [[keys[i]] for i in chosen],
-            "text": [plotly_text(labels[i].text) for i in chosen],
-            "textposition": [positions[labels[i].key] for i in chosen],
+            # Unnamed symbols (too many to name) send no text: a year step carries less.
+            "text": [plotly_text(labels[i].text) for i in chosen] if named else [],
+            "textposition": [positions[labels[i].key] for i in chosen] if named else POSITIONS[0],
             "hovertext": table["hover"].to_numpy(dtype=object)[chosen].tolist(),
             "marker.size": [sizes[i] for i in chosen],
         }
