@@ -55,3 +55,13 @@ def test_a_lone_name_goes_to_the_right_of_its_symbol():
     assert place_labels([Label("a", "Arras", 2.77, 50.29, 20)], plot_px=(640, 560), font_px=13) == {
         "a": "middle right"
     }
+
+
+def test_an_optional_name_with_no_free_room_is_left_unwritten() -> None:
+    crowded = [
+        Label(f"c{n}", "Saint-Rémy-en-l'Eau", 2.5 + n * 0.01, 49.5, 20, optional=True) for n in range(6)
+    ]
+    positions = place_labels(crowded, plot_px=(640, 560), font_px=13, bounds=BOUNDS)
+    assert positions["c0"] and "" in positions.values()  # the largest first; the rest would overprint
+    kept = [Label(label.key, label.text, label.lon, label.lat, label.size) for label in crowded]
+    assert "" not in place_labels(kept, plot_px=(640, 560), font_px=13, bounds=BOUNDS).values()

@@ -37,6 +37,7 @@ class Label:
     lon: float
     lat: float
     size: float
+    optional: bool = False  # left unwritten (position "") where every position would overlap
 
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom, in pixels (y downwards)
@@ -102,7 +103,7 @@ def place_labels(
     font_px: float,
     bounds: tuple[float, float, float, float] | None = None,
 ) -> dict[str, str]:
-    """A Plotly ``textposition`` for each label key."""
+    """A Plotly ``textposition`` for each label key; "" for an optional label with no free room."""
     if not labels:
         return {}
     if bounds is None:
@@ -127,8 +128,12 @@ def place_labels(
         options = [
             (position, label_box(x, y, label.size / 2, width, height, position)) for position in POSITIONS
         ]
-        position, box = min(options, key=lambda option: _cost(option[1], taken, frame))
+        costs = [(_cost(box, taken, frame), rank) for rank, (_, box) in enumerate(options)]
+        cost, best = min(costs)
+        if label.optional and cost > 0:  # a dense map: the name is in the hover, not over another
+            chosen[label.key] = ""
+            continue
+        position, box = options[best]
         chosen[label.key] = position
-        if label.text:
-            taken.append(box)
+        taken.append(box)
     return chosen

@@ -73,6 +73,7 @@ COMMUNE_STATUS_TRACES = COMMUNE_CLASS_TRACES
 
 MAX_HOVER_OPERATIONS = 1_000  # beyond, a commune's hover counts its operations instead of listing them
 MAX_NAMES = 60  # commune names written on the regional map, beyond which they would hide each other
+ALL_NAMED = 20  # up to this many symbols every name is written (the placer's estimate errs on the large side)
 COMMUNE_SPREAD_DEG = 0.006  # radius of the circle on which co-located operations are spread (commune map)
 OPERATION_HOVER = "%{hovertext}<extra></extra>"
 # The map's frame assumed when placing labels: the smallest the page draws (the region fitted in the map's
@@ -264,8 +265,9 @@ def region_marker_data(
         sizes = marker_sizes(table["low"], largest_commune)
     keys = [DEPARTEMENT_KEY + code if by_area else code for code in table.index]
     named = len(table) <= MAX_NAMES
+    dense = len(table) > ALL_NAMED  # beyond, a name with no free room is left to the hover
     labels = [
-        Label(code, name if named else "", lon, lat, size)
+        Label(code, name if named else "", lon, lat, size, optional=dense)
         for code, name, lon, lat, size in zip(
             table.index, table["commune"], table["lon"], table["lat"], sizes, strict=True
         )
@@ -284,8 +286,12 @@ def region_marker_data(
             "lat": table["lat"].to_numpy()[chosen].round(5).tolist(),
             "customdata": [[keys[i]] for i in chosen],
             # Unnamed symbols (too many to name) send no text: a year step carries less.
-            "text": [plotly_text(labels[i].text) for i in chosen] if named else [],
-            "textposition": [positions[labels[i].key] for i in chosen] if named else POSITIONS[0],
+            "text": [plotly_text(labels[i].text) if positions[labels[i].key] else "" for i in chosen]
+            if named
+            else [],
+            "textposition": [positions[labels[i].key] or POSITIONS[0] for i in chosen]
+            if named
+            else POSITIONS[0],
             "hovertext": table["hover"].to_numpy(dtype=object)[chosen].tolist(),
             "marker.size": [sizes[i] for i in chosen],
         }
