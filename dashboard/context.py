@@ -25,7 +25,10 @@ from dashboard.state import View, parse_view, view_query, year_range
 
 RECENT_RESULTS = 64  # results kept by Context.recent (small: row orders and lists, not frames)
 T = TypeVar("T")
-DEPARTEMENTS_BY_COMMUNE = 15  # beyond, one symbol per département (Hauts-de-France: 5; HdF + IdF: 13)
+# Beyond either, the map draws one symbol per département until one is chosen (Hauts-de-France: 5
+# départements, 11 communes with operations; with Île-de-France: 13 départements; all of France: 101).
+DEPARTEMENTS_BY_COMMUNE = 15
+COMMUNES_BY_SYMBOL = 400  # a symbol per commune beyond that is a blur of overlaps, and heavy to send
 
 
 @dataclass(frozen=True)
@@ -65,9 +68,11 @@ class Context:
 
     @cached_property
     def by_departement(self) -> bool:
-        """Whether the perimeter is too wide for one symbol per commune: the map then draws one per
-        département until a département is chosen (all of France: 101; two regions: 13)."""
-        return len(self.dataset.departements) > DEPARTEMENTS_BY_COMMUNE
+        """Whether the perimeter is too wide, or its operations too scattered, for one symbol per commune:
+        the map then draws one per département until a département is chosen."""
+        departements = len(self.dataset.departements)
+        communes = self.dataset.operations[Op.CODE_INSEE].nunique()
+        return departements > DEPARTEMENTS_BY_COMMUNE or (departements > 1 and communes > COMMUNES_BY_SYMBOL)
 
     @cached_property
     def overview_departements(self) -> gpd.GeoDataFrame:
