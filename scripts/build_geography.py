@@ -258,12 +258,7 @@ def build(reference: Path, out: Path, perimeter: Perimeter) -> dict:
     )
     outline = shapely.coverage_union_all(list(departements.values()))
     write_json(out / "region.geojson", collection([(code, name, outline)])["features"][0])
-    history = former_communes(movements, owner, since, current)
-    with (out / "communes-anciennes.csv").open("w", encoding="utf-8", newline="") as file:
-        writer = csv.DictWriter(file, HISTORY_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(history)
-    shutil.copyfile(reference / "acv-communes.csv", out / "acv-communes.csv")
+    history = write_history_and_acv(former_communes(movements, owner, since, current), reference, out)
     write_metadata(out / "metadata.json", {"perimetre": name, "communes_sans_contour": sorted(unknown)})
     if perimeter == parse_perimeter(DEFAULT_PERIMETER) and out.resolve() == (ROOT / "data").resolve():
         write_cog_list(current, ROOT / "tests" / "files" / COG_LIST)
@@ -274,6 +269,16 @@ def build(reference: Path, out: Path, perimeter: Perimeter) -> dict:
         "former": len(history),
         "without_outline": sorted(unknown),
     }
+
+
+def write_history_and_acv(history: list[dict[str, str]], reference: Path, out: Path) -> list[dict[str, str]]:
+    """communes-anciennes.csv, and the national ACV list as published."""
+    with (out / "communes-anciennes.csv").open("w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, HISTORY_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(history)
+    shutil.copyfile(reference / "acv-communes.csv", out / "acv-communes.csv")
+    return history
 
 
 def write_metadata(path: Path, extra: dict) -> None:
@@ -342,12 +347,7 @@ def build_national(reference: Path, out: Path) -> dict:
             ("region", code, region_names[code], code) for code in sorted(set(region_of.values()))
         )
         writer.writerows(("departement", dep, departement_names[dep], region_of[dep]) for dep, *_ in unions)
-    history = former_communes(movements, owner, since, current)
-    with (out / "communes-anciennes.csv").open("w", encoding="utf-8", newline="") as file:
-        writer = csv.DictWriter(file, HISTORY_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(history)
-    shutil.copyfile(reference / "acv-communes.csv", out / "acv-communes.csv")
+    history = write_history_and_acv(former_communes(movements, owner, since, current), reference, out)
     metadata = {**METADATA, "perimetre": "France", "communes_sans_contour": sorted(unknown)}
     (out / "metadata.json").write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", "utf-8")
     return {
