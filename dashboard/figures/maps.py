@@ -559,10 +559,35 @@ def _commune_areas(around: gpd.GeoDataFrame, geojson: dict[str, Any], code: str)
     ]
 
 
+NAME_FONT_PX = 12
+COMMUNE_MAP_PX = (330, 230)  # the smallest the commune map is drawn: on the printed A4 sheet
+
+
+def commune_names(
+    around: gpd.GeoDataFrame, code: str, frame_bounds: tuple[float, float, float, float]
+) -> dict[str, Any]:
+    """The names on the commune map: the commune's always, a neighbour's where it has room (placed for
+    the printed sheet's small map, which a larger screen map only gives more room)."""
+    points = around.geometry.representative_point()
+    ordered = [code, *(c for c in around[Geo.CODE] if c != code)]
+    labels = [
+        Label(c, str(around.at[c, Geo.NOM]), float(points[c].x), float(points[c].y), 0, optional=c != code)
+        for c in ordered
+    ]
+    positions = place_labels(labels, plot_px=COMMUNE_MAP_PX, font_px=NAME_FONT_PX, bounds=frame_bounds)
+    return {
+        "lon": [round(label.lon, 5) for label in labels],
+        "lat": [round(label.lat, 5) for label in labels],
+        "text": [plotly_text(label.text) if positions[label.key] else "" for label in labels],
+        "textposition": [positions[label.key] or "middle center" for label in labels],
+    }
+
+
 def commune_map(frame: pd.DataFrame, around: gpd.GeoDataFrame, code: str, *, largest_op: int) -> go.Figure:
     """The commune and its neighbours in full detail, with the commune's operations."""
+    frame_bounds = bounds(around.loc[[code]], margin=0.35)
     layout = merged(
-        base_map_layout(bounds(around.loc[[code]], margin=0.35)),
+        base_map_layout(frame_bounds),
         {
             "height": 460,
             "legend": {
@@ -571,7 +596,7 @@ def commune_map(frame: pd.DataFrame, around: gpd.GeoDataFrame, code: str, *, lar
         },
     )
     geojson = feature_collection(around)
-    labels = around.geometry.representative_point()
+    names = commune_names(around, code, frame_bounds)
     data = commune_marker_data(frame, largest_op)
     markers = []
     for rank, index in enumerate(COMMUNE_CLASS_TRACES):
@@ -583,10 +608,8 @@ def commune_map(frame: pd.DataFrame, around: gpd.GeoDataFrame, code: str, *, lar
         {
             "type": "scattergeo",
             "mode": "text",
-            "lon": list(labels.x.round(5)),
-            "lat": list(labels.y.round(5)),
-            "text": [plotly_text(name) for name in around[Geo.NOM]],
-            "textfont": {"size": 12, "color": theme.MUTED},
+            **names,
+            "textfont": {"size": NAME_FONT_PX, "color": theme.MUTED},
             "hoverinfo": "skip",
             "showlegend": False,
             "name": "Noms",
