@@ -12,6 +12,23 @@
     if (element) { element.click(); }
   }
 
+  /* A year key steps from the year the last key asked for while the slider has not shown it yet: two
+     presses a few milliseconds apart are two steps (a button's clicks, counted by Dash from its props,
+     would count them as one). */
+  var asked = null;
+  function stepYear(delta) {
+    var slider = document.querySelector("#ctl-year [role=slider]");
+    var clientside = window.dash_clientside;
+    if (!slider || !clientside || !clientside.set_props) { click(delta < 0 ? "ctl-year-prev" : "ctl-year-next"); return; }
+    var shown = Number(slider.getAttribute("aria-valuenow"));
+    var first = Number(slider.getAttribute("aria-valuemin"));
+    var last = Number(slider.getAttribute("aria-valuemax"));
+    var from = asked !== null && asked.year !== shown && Date.now() - asked.at < 1500 ? asked.year : shown;
+    var year = Math.min(last, Math.max(first, from + delta));
+    asked = { year: year, at: Date.now() };
+    if (year !== from) { clientside.set_props("ctl-year", { value: year }); }
+  }
+
   function presenting() {
     return !!document.querySelector(".presenting");
   }
@@ -31,7 +48,7 @@
   document.addEventListener("keydown", function (event) {
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || ownsKeys(event.target)) { return; }
     if (event.key === "Escape" && presenting()) { click("shell-exit-present"); event.preventDefault(); return; }
-    if (STEPS[event.key]) { click(STEPS[event.key]); event.preventDefault(); event.stopPropagation(); return; }
+    if (STEPS[event.key]) { stepYear(STEPS[event.key] === "ctl-year-prev" ? -1 : 1); event.preventDefault(); event.stopPropagation(); return; }
     if ((event.key === " " || event.key === "Spacebar") && (presenting() || onPage(event.target))) {
       click("ctl-play"); event.preventDefault();
     }

@@ -285,3 +285,23 @@ def test_the_region_page_prints_on_at_most_two_landscape_pages(server, page, tmp
     width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", size).groups())
     assert width > height  # landscape
     assert "Codes de financement" in text and "882" in text
+
+
+def test_two_key_presses_a_moment_apart_are_two_steps(server, page):
+    open_slide(page.page, server.url + "/?presentation=1&annee=2019")
+    wait_for_dash_idle(page.page)
+    page.page.evaluate(
+        """() => { for (const key of ['ArrowRight', 'PageDown']) {
+            document.body.dispatchEvent(new KeyboardEvent('keydown', {key: key, bubbles: true}));
+        } }"""
+    )
+    wait_for_location(page.page, r"annee=2021")
+    wait_for_dash_idle(page.page)
+    assert years_said(page.page) == {2021}
+    page.page.evaluate(
+        """() => { for (let n = 0; n < 3; n++) {
+            document.body.dispatchEvent(new KeyboardEvent('keydown', {key: 'ArrowLeft', bubbles: true}));
+        } }"""
+    )
+    wait_for_location(page.page, r"annee=2018")
+    assert page.errors == []
