@@ -6,7 +6,7 @@ from typing import Any
 
 import dash
 import pandas as pd
-from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import analysis, components, glossary, headline, inputs, milestones
 from dashboard.context import Context
@@ -227,7 +227,7 @@ def _map_panel(map_figure: Any) -> html.Section:
                 png_button_type=Shell.PNG_BUTTON,
             ),
             map_legend(region=True),
-            html.Div(id=Region.MAP_TABLE),
+            components.map_table_details(),
             html.P(
                 "Cliquer une commune ou un rond ouvre la page de la commune. Les opérations sont placées "
                 "au centre de leur commune (adresse exacte non publiée), sauf mention.",
@@ -358,10 +358,11 @@ def _register_tables(app: Dash) -> None:
         Output(Region.MAP_TABLE, "children"),
         Input(Region.READY, "data"),
         Input(Region.SORT, "data"),
+        Input(Region.MAP_TABLE_OPEN, "n_clicks"),
         *CONTROL_INPUTS,
         State(Shell.URL, "search"),
     )
-    def update_tables(_ready: Any, sort: Any, year: Any, *rest: Any) -> tuple:
+    def update_tables(_ready: Any, sort: Any, map_opened: Any, year: Any, *rest: Any) -> tuple:
         *filters, search = rest
         context = current_context()
         search = inputs.as_search(search)
@@ -371,7 +372,9 @@ def _register_tables(app: Dash) -> None:
         sort = inputs.as_sort(sort, components.SORTABLE, Op.COMMUNE)
         # The links carry the view of the controls: the address is written by another callback, maybe later.
         query = search if address == view else context.query(view)
-        return tables(context, frame, view, search=query, sort=sort)
+        if ctx.triggered_id == Region.MAP_TABLE_OPEN:  # opened (or closed): its rows, nothing else
+            return no_update, components.map_table(frame, context.acv_names, context.departement_names, query)
+        return tables(context, frame, view, search=query, sort=sort, map_opened=bool(map_opened))
 
     @app.callback(
         Output(Region.SORT, "data"),
@@ -387,19 +390,43 @@ def _register_tables(app: Dash) -> None:
         descending = not sort["descending"] if sort["column"] == column else False
         return {"column": column, "descending": descending}
 
+    @app.callback(
+        Output({"type": Region.ROW_FIELDS, "op": MATCH}, "children"),
+        Output({"type": Region.ROW_DETAIL, "op": MATCH}, "open"),
+        Input({"type": Region.ROW_OPEN, "op": MATCH}, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def open_row(clicks: Any) -> tuple:
+        """A click on a row's summary opens (odd clicks) or closes it; opening draws its fields."""
+        op_id = ctx.triggered_id.get("op") if isinstance(ctx.triggered_id, dict) else None
+        context = current_context()
+        opened = isinstance(clicks, int) and clicks % 2 == 1
+        if op_id not in context.dataset.operations.index:
+            return no_update, no_update
+        if not opened:
+            return no_update, False
+        row = context.dataset.operations.loc[op_id]
+        return components.row_fields(row, context.source_titles), True
+
 
 def tables(
-    context: Context, frame: pd.DataFrame, view: View, *, search: str, sort: dict[str, Any]
+    context: Context,
+    frame: pd.DataFrame,
+    view: View,
+    *,
+    search: str,
+    sort: dict[str, Any],
+    map_opened: bool = False,
 ) -> tuple[Any, Any]:
-    """The operations table and the map's table; after a year step, only the cells a year changes."""
-    map_table: Any
+    """The operations table and, once a person opened it, the map's table; after a year step, only the
+    cells a year changes."""
+    map_table: Any = no_update
     if only_the_year_changed(view) and len(frame):  # same operations: only statuses and links move
-        map_table = components.map_table_year_patch(frame, context.acv_names, search)
+        if map_opened:
+            map_table = components.map_table_year_patch(frame, context.acv_names, search)
         if sort["column"] != analysis.STATUS:
             return components.table_year_patch(frame, search=search, sort=sort), map_table  # same order
-    else:
+    elif map_opened:
         map_table = components.map_table(frame, context.acv_names, context.departement_names, search)
-    table = components.operations_table(
-        frame, search=search, sort=sort, sort_button_type=Region.SORT_BUTTON, sources=context.source_titles
-    )
+    table = components.operations_table(frame, search=search, sort=sort, sort_button_type=Region.SORT_BUTTON)
     return table, map_table
