@@ -15,15 +15,19 @@ from dashboard import (
     freshness,
     guard,
     imagecaption,
+    inputs,
     layout,
     opendata,
     pages,
+    prerender,
     redirects,
     security,
     sharing,
     views,
 )
 from dashboard.context import Context
+from dashboard.filters import FILTERS
+from dashboard.ids import Ctl, Shell
 from dashboard.live import DataError, LiveContext  # noqa: F401 - DataError: what create_app raises
 from dashboard.mapgeo import GeoAsset
 from dashboard.serving import LONG_LIVED, configure_serving
@@ -58,7 +62,21 @@ class CoeurDash(Dash):
     def interpolate_index(self, **kwargs: Any) -> str:  # type: ignore[override]  # Dash lists the keywords
         kwargs["title"] = escape(pages.title_of(flask.request.path))
         kwargs["metas"] = sharing.with_preview(kwargs["metas"], views.current_context(), flask.request)
+        kwargs["app_entry"] += self.first_screen(flask.request.path, flask.request.query_string.decode())
         return str(super().interpolate_index(**kwargs))
+
+    def first_screen(self, path: str, query: str) -> str:
+        """The page as the live page draws it, in the HTML itself: shown at once, before any script."""
+        search = inputs.as_search(f"?{query}" if query else "")
+        page = pages.drawn(path, search)
+        view = views.current_context().parse(search)
+        if page is None or view.presentation or not callable(self.layout):  # the slide: drawn live only
+            return ""
+        shell = self.layout()
+        prerender.set_values(
+            shell, {Ctl.YEAR: view.year} | {f.control: list(view.of(f.key)) for f in FILTERS}
+        )
+        return prerender.first_screen(shell, fill={Shell.PAGE: page, Ctl.YEAR_VALUE: str(view.year)})
 
 
 def create_app(settings: Settings | None = None) -> Dash:

@@ -114,7 +114,11 @@ def layout(**_query: Any) -> html.Div:
     location = routed_location()
     if location is None:
         return page(code="00000", name="", departement="", is_acv=False, back_href="/")
-    pathname, search = location
+    return for_location(*location)
+
+
+def for_location(pathname: Any, search: str) -> html.Div:
+    """The page of the path and query, as the router draws it (and the HTML, prerender.py)."""
     context = current_context()
     kind, code = route(pathname, context)
     if kind != "commune" or code is None:
@@ -139,6 +143,8 @@ def commune_layout(context: Context, code: str, back: str, view: View) -> html.D
         back_href=back,
         map_figure=figure,
         embed_snippet=embed.snippet_here(code, communes.at[code, Geo.NOM]),
+        # Drawn with the page, as its callback then draws them again: shown with the page's first HTML.
+        figures=summary(context, code, shown_operations(context, view, code)[0], view),
     )
 
 
@@ -151,6 +157,7 @@ def page(
     back_href: str,
     map_figure: Any = None,
     embed_snippet: str = "",
+    figures: list | None = None,
 ) -> html.Div:
     acv = (
         "Ville du programme Action Cœur de Ville"
@@ -164,7 +171,7 @@ def page(
             html.H1(name, className="page-title"),
             html.P(f"{departement} · code INSEE {code} · {acv}", className="subtitle"),
             *(_sharing(code, name, embed_snippet) if embed_snippet else ()),
-            html.Div(id=Commune.FIGURES, className="figures", **{"aria-live": "polite"}),
+            html.Div(figures, id=Commune.FIGURES, className="figures", **{"aria-live": "polite"}),
             html.Div(
                 [
                     _panel(

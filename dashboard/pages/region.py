@@ -61,8 +61,13 @@ def layout(**_query: Any) -> html.Div:
     location = routed_location()
     if location is None:
         return page()
+    return for_location(location[1])
+
+
+def for_location(search: str) -> html.Div:
+    """The page of the view ``search`` says, as the router draws it (and the HTML, prerender.py)."""
     context = current_context()
-    view = context.parse(location[1])
+    view = context.parse(search)
     frame = context.operations_in(view)
     return page(
         region_map(context, frame, view),
