@@ -109,7 +109,7 @@ def test_the_layout_written_into_each_page_holds_ids_only(client) -> None:
     [
         ("/", ["Opérations publiées", "Situation fin 2022", "opérations", "Carte des opérations"]),
         ("/?annee=2020&dep=60", ["Oise", "Situation fin 2020", "Oise (60)"]),
-        ("/commune/60159", ["<h1 class=\"page-title\">Compiègne</h1>", "Fin 2022, selon les sources"]),
+        ("/commune/60159", ['<h1 class="page-title">Compiègne</h1>', "Fin 2022, selon les sources"]),
     ],
 )
 def test_each_page_is_written_into_its_html_for_its_view(client, path, words) -> None:
