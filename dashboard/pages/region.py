@@ -69,11 +69,22 @@ def for_location(search: str) -> html.Div:
     context = current_context()
     view = context.parse(search)
     frame = context.operations_in(view)
+    mix, timeline, undated, totals = detail_panels(context, frame, view)
+    # Every panel is drawn with the page, in one answer: the callbacks then only follow the controls.
     return page(
         region_map(context, frame, view),
-        title=title_of(context, view),  # drawn with the page, not after its first callback: nothing jumps
+        title=title_of(context, view),
         summary=summary(context, frame, view),
         lead=lead(context, view),
+        filled={
+            Region.MIX: mix,
+            Region.TIMELINE: timeline,
+            Region.UNDATED: undated,
+            Region.TOTALS: totals,
+            Region.TABLE: components.operations_table(
+                frame, search=search, sort=DEFAULT_SORT, sort_button_type=Region.SORT_BUTTON
+            ),
+        },
     )
 
 
@@ -169,15 +180,25 @@ def lead(context: Context, view: View) -> html.Section:
     )
 
 
+DEFAULT_SORT = {"column": Op.COMMUNE, "descending": False}
+
+
 def page(
-    map_figure: Any = None, *, title: Any = None, summary: list | None = None, lead: Any = None
+    map_figure: Any = None,
+    *,
+    title: Any = None,
+    summary: list | None = None,
+    lead: Any = None,
+    filled: dict[str, Any] | None = None,
 ) -> html.Div:
     """A first screen designed to be read whole (the title, the published totals and the key figures
-    beside the map of the whole region), then the financing, the calendar and the table."""
+    beside the map of the whole region), then the financing, the calendar and the table; ``filled``
+    holds the contents of the other panels (figures or children), by id."""
+    filled = filled or {}
     return html.Div(
         [
             dcc.Store(id=Region.READY, data=True),
-            dcc.Store(id=Region.SORT, data={"column": "commune", "descending": False}),
+            dcc.Store(id=Region.SORT, data=DEFAULT_SORT),
             html.Div(
                 [
                     html.Div(
@@ -194,15 +215,18 @@ def page(
                 ],
                 className="region-top",
             ),
-            html.Div([_mix_panel(), _calendar_panel()], className="grid region-detail"),
-            html.Section([html.H2("Opérations"), html.Div(id=Region.TABLE)], className="panel table-panel"),
+            html.Div([_mix_panel(filled), _calendar_panel(filled)], className="grid region-detail"),
+            html.Section(
+                [html.H2("Opérations"), html.Div(filled.get(Region.TABLE), id=Region.TABLE)],
+                className="panel table-panel",
+            ),
         ],
         className="page region-page",
         **{"data-export-name": "coeur-de-ville_hauts-de-france"},
     )
 
 
-def _calendar_panel() -> html.Section:
+def _calendar_panel(filled: dict[str, Any]) -> html.Section:
     """The calendar: a chart on screens wide enough for its years, a list of milestones on phones
     (filled by the same callback, in ``Region.UNDATED``; assets/style.css chooses)."""
     return html.Section(
@@ -210,11 +234,12 @@ def _calendar_panel() -> html.Section:
             html.H2("Calendrier"),
             components.graph(
                 Region.TIMELINE,
+                filled.get(Region.TIMELINE),
                 label="Calendrier des opérations",
                 what="calendrier",
                 png_button_type=Shell.PNG_BUTTON,
             ),
-            html.Div(id=Region.UNDATED),
+            html.Div(filled.get(Region.UNDATED), id=Region.UNDATED),
         ],
         className="panel calendar-panel",
     )
@@ -243,12 +268,13 @@ def _map_panel(map_figure: Any) -> html.Section:
     )
 
 
-def _mix_panel() -> html.Section:
+def _mix_panel(filled: dict[str, Any]) -> html.Section:
     return html.Section(
         [
             html.H2("Financements"),
             components.graph(
                 Region.MIX,
+                filled.get(Region.MIX),
                 label="Logements par financement",
                 what="financements",
                 png_button_type=Shell.PNG_BUTTON,
@@ -258,7 +284,7 @@ def _mix_panel() -> html.Section:
                 "ils restent groupés, hachurés.",
                 className="note",
             ),
-            html.Div(id=Region.TOTALS),
+            html.Div(filled.get(Region.TOTALS), id=Region.TOTALS),
             glossary.financing_glossary(),
             glossary.financing_glossary(compact=True),
         ],
@@ -293,6 +319,7 @@ def _register_panels(app: Dash) -> None:
         Input(Region.READY, "data"),
         Input(Shell.PRESENTING, "data"),
         *CONTROL_INPUTS,
+        prevent_initial_call=True,  # the page is drawn whole (for_location): this follows the controls
     )
     def update_region(_ready: Any, presenting: Any, year: Any, *filters: Any) -> tuple:
         context = current_context()
@@ -326,7 +353,6 @@ def year_panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
 
 
 def panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
-    figures = analysis.key_figures(frame)
     bounds = context.view_bounds(view)
     patch = map_patch(
         maps.region_trace_data(
@@ -343,17 +369,21 @@ def panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
     patch["layout"]["geo"]["lonaxis"]["range"] = [bounds[0], bounds[2]]
     patch["layout"]["geo"]["lataxis"]["range"] = [bounds[1], bounds[3]]
     patch["layout"]["uirevision"] = "map-" + "-".join(view.of("departements"))
+    details = detail_panels(context, frame, view)
+    return (summary(context, frame, view), patch, *details, title_of(context, view))
+
+
+def detail_panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
+    """The financing chart, the calendar, its list of milestones and the financing note."""
+    figures = analysis.key_figures(frame)
     mix = analysis.mix_summary(frame, context.dataset.mix)
     gaps = analysis.mix_gaps(frame, context.dataset.mix)
     mix_total = int(context.dataset.mix[context.dataset.mix["id"].isin(frame.index)]["logements"].sum())
     return (
-        summary(context, frame, view),
-        patch,
         mix_figure(mix, presentation=view.presentation),
         timeline_figure(frame, year=view.year, presentation=view.presentation),
         [milestones.milestone_list(frame), components.undated_list(undated(frame))],
         headline.mix_note(gaps, mix_total, figures.dwellings_range),
-        title_of(context, view),
     )
 
 
@@ -366,6 +396,7 @@ def _register_tables(app: Dash) -> None:
         Input(Region.MAP_TABLE_OPEN, "n_clicks"),
         *CONTROL_INPUTS,
         State(Shell.URL, "search"),
+        prevent_initial_call=True,  # the page is drawn with its table (for_location)
     )
     def update_tables(_ready: Any, sort: Any, map_opened: Any, year: Any, *rest: Any) -> tuple:
         *filters, search = rest
