@@ -2,8 +2,9 @@
 
 Dash sends an empty page, then its scripts ask for the layout and the page's content: on a slow phone the
 title showed after some six seconds. The HTML now carries the same page, drawn here (texts, links, figures
-in words, the boxes of the graphs and controls at their size); assets/firstscreen.js removes it when the
-live page has drawn its content in its place (assets/style.css, « First screen »). Pure.
+in words, the boxes of the graphs and controls at their size), inert (to read, not to use: the live page
+takes every click and key); assets/firstscreen.js removes it when the live page has drawn its content in
+its place (assets/style.css, « First screen »). Pure.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ INVISIBLE = {"Store", "Interval", "Location", "Download", "Clipboard"}
 def first_screen(tree: Any, fill: dict[str, Any] | None = None) -> str:
     """``tree`` as HTML, in the element that assets/firstscreen.js replaces by the live page; ``fill``
     gives the children of components the live page fills at once (the page in Dash Pages' container)."""
-    return f'<div id="{SCREEN_ID}" class="first-screen">{to_html(tree, fill or {})}</div>'
+    # inert: for reading only; its controls do nothing until the live page, which takes clicks and keys
+    return f'<div id="{SCREEN_ID}" class="first-screen" inert>{to_html(tree, fill or {})}</div>'
 
 
 def set_values(tree: Component, values: dict[str, Any]) -> None:
