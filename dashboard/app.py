@@ -56,6 +56,12 @@ def load_context(settings: Settings) -> Context:
     return LiveContext(settings.data_dir).get()
 
 
+# Dash's start of the renderer (an inline script, allowed by its hash), once the deferred scripts have run.
+START_WHEN_PARSED = (
+    'document.addEventListener("DOMContentLoaded", function () { window.renderer = new DashRenderer(); });'
+)
+
+
 class CoeurDash(Dash):
     """Dash with each page's own title in the HTML (Dash Pages would set it in the browser only)."""
 
@@ -63,6 +69,9 @@ class CoeurDash(Dash):
         kwargs["title"] = escape(pages.title_of(flask.request.path))
         kwargs["metas"] = sharing.with_preview(kwargs["metas"], views.current_context(), flask.request)
         kwargs["app_entry"] += self.first_screen(flask.request.path, flask.request.query_string.decode())
+        # The page shows before any script runs (first_screen): the scripts, in their order, need not
+        # hold back its first paint (``START_WHEN_PARSED`` starts the renderer after them).
+        kwargs["scripts"] = kwargs["scripts"].replace("<script src=", "<script defer src=")
         return str(super().interpolate_index(**kwargs))
 
     def first_screen(self, path: str, query: str) -> str:
@@ -99,6 +108,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = INDEX
+    app.renderer = START_WHEN_PARSED
     configure_serving(app)
     app.server.extensions["coeur_live"] = holder  # for gunicorn's post_fork hook (gunicorn.conf.py)
     app.server.config[views.REPORT_URL_KEY] = settings.report_url
