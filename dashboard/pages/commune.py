@@ -201,20 +201,7 @@ def page(
                 ],
                 className="grid",
             ),
-            html.Section(
-                [
-                    html.H2("Calendrier"),
-                    components.graph(
-                        Commune.TIMELINE,
-                        filled.get(Commune.TIMELINE),
-                        label=f"Calendrier des opérations à {name}",
-                        what="calendrier",
-                        png_button_type=Shell.PNG_BUTTON,
-                    ),
-                    html.Div(filled.get(Commune.UNDATED), id=Commune.UNDATED),
-                ],
-                className="panel",
-            ),
+            _calendar(name, filled),
             html.Section(
                 [html.H2("Opérations"), html.Div(filled.get(Commune.OPERATIONS), id=Commune.OPERATIONS)],
                 className="panel",
@@ -223,6 +210,23 @@ def page(
         ],
         className="page commune-page",
         **{"data-export-name": file_name(name)},
+    )
+
+
+def _calendar(name: str, filled: dict[str, Any]) -> html.Section:
+    return html.Section(
+        [
+            html.H2("Calendrier"),
+            components.graph(
+                Commune.TIMELINE,
+                filled.get(Commune.TIMELINE),
+                label=f"Calendrier des opérations à {name}",
+                what="calendrier",
+                png_button_type=Shell.PNG_BUTTON,
+            ),
+            html.Div(filled.get(Commune.UNDATED), id=Commune.UNDATED),
+        ],
+        className="panel",
     )
 
 
