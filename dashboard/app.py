@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from html import escape
 from typing import Any
@@ -63,7 +64,10 @@ START_WHEN_PARSED = (
 
 
 class CoeurDash(Dash):
-    """Dash with each page's own title in the HTML (Dash Pages would set it in the browser only)."""
+    """Dash with each page's own title in the HTML (Dash Pages would set it in the browser only), and the
+    page itself (``first_screen``)."""
+
+    first_screens: prerender.Recent
 
     def interpolate_index(self, **kwargs: Any) -> str:  # type: ignore[override]  # Dash lists the keywords
         kwargs["title"] = escape(pages.title_of(flask.request.path))
@@ -75,11 +79,17 @@ class CoeurDash(Dash):
         return str(super().interpolate_index(**kwargs))
 
     def first_screen(self, path: str, query: str) -> str:
-        """The page as the live page draws it, in the HTML itself: shown at once, before any script."""
+        """The page as the live page draws it, in the HTML itself: shown at once, before any script. Kept
+        for the next visits of the same address (about 45 ms to draw; ``prerender.Recent``)."""
+        context = views.current_context()
+        key = (context.version, flask.request.host_url, path, query, datetime.date.today())
+        return self.first_screens.get(key, lambda: self._draw_first_screen(context, path, query))
+
+    def _draw_first_screen(self, context: Context, path: str, query: str) -> str:
         search = inputs.as_search(f"?{query}" if query else "")
-        page = pages.drawn(path, search)
-        view = views.current_context().parse(search)
-        if page is None or view.presentation or not callable(self.layout):  # the slide: drawn live only
+        view = context.parse(search)
+        page = None if view.presentation else pages.drawn(path, search)  # the slide: drawn live only
+        if page is None or not callable(self.layout):
             return ""
         shell = self.layout()
         prerender.set_values(
@@ -108,6 +118,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = INDEX
+    app.first_screens = prerender.Recent()
     app.renderer = START_WHEN_PARSED
     configure_serving(app)
     app.server.extensions["coeur_live"] = holder  # for gunicorn's post_fork hook (gunicorn.conf.py)

@@ -138,3 +138,19 @@ def test_the_figures_of_titles_are_those_of_the_default_view() -> None:
         figures = key_figures(shown[shown[Op.CODE_INSEE] == code])
         assert _default_figures(context, code)[1] == figures, code
         assert context.page_figures[code] is _default_figures(context, code)[1]  # computed once
+
+
+def test_a_written_page_is_kept_for_the_same_address_and_data_only() -> None:
+    from dashboard.prerender import Recent
+
+    recent, drawn = Recent(size=2), []
+
+    def draw(name: str):
+        return lambda: drawn.append(name) or f"<p>{name}</p>"
+
+    assert recent.get(("v1", "/"), draw("a")) == "<p>a</p>"
+    assert recent.get(("v1", "/"), draw("again")) == "<p>a</p>"  # kept
+    recent.get(("v2", "/"), draw("b"))  # other data: drawn anew
+    recent.get(("v2", "/?annee=2020"), draw("c"))  # the least recent, ("v1", "/"), is dropped
+    recent.get(("v1", "/"), draw("d"))
+    assert drawn == ["a", "b", "c", "d"]
