@@ -28,6 +28,7 @@ LIGHTHOUSE = BENCH / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = os.environ.get("COEUR_CHROMIUM", "/usr/bin/chromium")
 PAGES = ("/", "/commune/60159")
 FORMS = ("desktop", "mobile")
+ATTEMPTS = 3
 CATEGORIES = ("performance", "accessibility", "best-practices")
 AUDITS = {
     "cumulative-layout-shift": "cls",
@@ -49,7 +50,13 @@ def run_lighthouse(url: str, form: str, out: Path) -> dict:
     ]
     if form == "desktop":
         command.append("--preset=desktop")
-    subprocess.run(command, check=True, env={**os.environ, "CHROME_PATH": CHROMIUM}, timeout=300)
+    for attempt in range(ATTEMPTS):  # Lighthouse sometimes loses its trace (NO_NAVSTART): run it again
+        done = subprocess.run(command, env={**os.environ, "CHROME_PATH": CHROMIUM}, timeout=300)
+        if done.returncode == 0:
+            break
+        print(f"lighthouse failed ({done.returncode}), attempt {attempt + 1} of {ATTEMPTS}", file=sys.stderr)
+    else:
+        raise RuntimeError(f"lighthouse failed {ATTEMPTS} times on {url} ({form})")
     report = json.loads(out.read_text())
     result = {name: round(report["categories"][name]["score"] * 100) for name in CATEGORIES}
     for audit, key in AUDITS.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 from collections.abc import Callable
 from html import escape
@@ -17,9 +18,11 @@ from dashboard import (
     freshness,
     guard,
     imagecaption,
+    inputs,
     layout,
     opendata,
     pages,
+    prerender,
     redirects,
     security,
     sharing,
@@ -28,6 +31,8 @@ from dashboard import (
 )
 from dashboard.context import Context
 from dashboard.dataset import Dataset
+from dashboard.filters import FILTERS
+from dashboard.ids import Ctl, Shell
 from dashboard.live import DataError, LiveContext  # noqa: F401 - DataError: what create_app raises
 from dashboard.mapgeo import GeoAsset
 from dashboard.report import Report
@@ -62,13 +67,45 @@ def loader_of(settings: Settings) -> Callable[[Path, Report], Dataset | None]:
     return functools.partial(vetting.load_checked, perimeter=settings.perimeter)
 
 
+# Dash's start of the renderer (an inline script, allowed by its hash), once the deferred scripts have run.
+START_WHEN_PARSED = (
+    'document.addEventListener("DOMContentLoaded", function () { window.renderer = new DashRenderer(); });'
+)
+
+
 class CoeurDash(Dash):
-    """Dash with each page's own title in the HTML (Dash Pages would set it in the browser only)."""
+    """Dash with each page's own title in the HTML (Dash Pages would set it in the browser only), and the
+    page itself (``first_screen``)."""
+
+    first_screens: prerender.Recent
 
     def interpolate_index(self, **kwargs: Any) -> str:  # type: ignore[override]  # Dash lists the keywords
         kwargs["title"] = escape(pages.title_of(flask.request.path))
         kwargs["metas"] = sharing.with_preview(kwargs["metas"], views.current_context(), flask.request)
+        kwargs["app_entry"] += self.first_screen(flask.request.path, flask.request.query_string.decode())
+        # The page shows before any script runs (first_screen): the scripts, in their order, need not
+        # hold back its first paint (``START_WHEN_PARSED`` starts the renderer after them).
+        kwargs["scripts"] = kwargs["scripts"].replace("<script src=", "<script defer src=")
         return str(super().interpolate_index(**kwargs))
+
+    def first_screen(self, path: str, query: str) -> str:
+        """The page as the live page draws it, in the HTML itself: shown at once, before any script. Kept
+        for the next visits of the same address (about 45 ms to draw; ``prerender.Recent``)."""
+        context = views.current_context()
+        key = (context.version, flask.request.host_url, path, query, datetime.date.today())
+        return self.first_screens.get(key, lambda: self._draw_first_screen(context, path, query))
+
+    def _draw_first_screen(self, context: Context, path: str, query: str) -> str:
+        search = inputs.as_search(f"?{query}" if query else "")
+        view = context.parse(search)
+        page = None if view.presentation else pages.drawn(path, search)  # the slide: drawn live only
+        if page is None or not callable(self.layout):
+            return ""
+        shell = self.layout()
+        prerender.set_values(
+            shell, {Ctl.YEAR: view.year} | {f.control: list(view.of(f.key)) for f in FILTERS}
+        )
+        return prerender.first_screen(shell, fill={Shell.PAGE: page, Ctl.YEAR_VALUE: str(view.year)})
 
 
 def create_app(settings: Settings | None = None) -> Dash:
@@ -92,6 +129,8 @@ def create_app(settings: Settings | None = None) -> Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = INDEX
+    app.first_screens = prerender.Recent()
+    app.renderer = START_WHEN_PARSED
     configure_serving(app)
     app.server.extensions["coeur_live"] = holder  # for gunicorn's post_fork hook (gunicorn.conf.py)
     app.server.config[views.REPORT_URL_KEY] = settings.report_url

@@ -90,7 +90,9 @@ def _register_url_sync(app: Dash) -> None:
             current = View(year=context.default_year)
         notice = html.Ul([html.Li(n) for n in current.notices]) if current.notices else None
         shown = (current.year, *control_values(current))
-        return *(shown if trigger is None else only_changes(shown, (year, *filters))), notice
+        # Only what differs, at load too: the page was drawn for the address, and a control that does not
+        # change must not make the panels draw themselves again.
+        return *only_changes(shown, (year, *filters)), notice
 
 
 def control_values(view: View) -> list[list[str]]:
@@ -100,7 +102,10 @@ def control_values(view: View) -> list[list[str]]:
 
 def _register_search(app: Dash) -> None:
     @app.callback(
-        Output(Shell.SEARCH_RESULTS, "children"), Input(Shell.SEARCH, "value"), State(Shell.URL, "search")
+        Output(Shell.SEARCH_RESULTS, "children"),
+        Input(Shell.SEARCH, "value"),
+        State(Shell.URL, "search"),
+        prevent_initial_call=True,  # nothing typed yet: nothing to list
     )
     def search_communes(query: Any, search: Any) -> Any:
         query = inputs.as_text(query)

@@ -136,7 +136,7 @@ def _map_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], int]:
 
 def map_table(
     frame: pd.DataFrame, acv_names: dict[str, str], departements: dict[str, str], search: str
-) -> html.Details:
+) -> html.Table:
     """The map's content as a table, for screen readers and for anyone who prefers one: a row per commune
     with operations (the ``MAX_MAP_TABLE_ROWS`` with the most dwellings when there are more), then the
     Action Cœur de Ville communes without any."""
@@ -181,20 +181,26 @@ MAP_COLUMNS = ("Commune", "Département", "Ville Action Cœur de Ville", "Opéra
 MAP_STATUS_CELL = MAP_COLUMNS.index("Statuts")
 
 
-def _map_table_frame(caption: str, rows: list[Any]) -> html.Details:
+def map_table_details() -> html.Details:
+    """The map's table, closed: its rows are drawn when a person opens it (``Region.MAP_TABLE_OPEN``'s
+    clicks), not with every page, where they were a third of the components the browser built at load."""
     return html.Details(
         [
-            html.Summary("La carte sous forme de tableau"),
-            html.Table(
-                [
-                    html.Caption(caption),
-                    html.Thead(html.Tr([html.Th(h, scope="col") for h in MAP_COLUMNS])),
-                    html.Tbody(rows, id=Region.MAP_TABLE_BODY),
-                ],
-                className="data-table compact",
-            ),
+            html.Summary("La carte sous forme de tableau", id=Region.MAP_TABLE_OPEN),
+            html.Div(id=Region.MAP_TABLE),
         ],
         className="map-table",
+    )
+
+
+def _map_table_frame(caption: str, rows: list[Any]) -> html.Table:
+    return html.Table(
+        [
+            html.Caption(caption),
+            html.Thead(html.Tr([html.Th(h, scope="col") for h in MAP_COLUMNS])),
+            html.Tbody(rows, id=Region.MAP_TABLE_BODY),
+        ],
+        className="data-table compact",
     )
 
 
@@ -475,7 +481,6 @@ def operations_table(
     search: str,
     sort: dict,
     sort_button_type: str,
-    sources: dict[str, str] | None = None,
 ) -> html.Div:
     """The operations shown, sortable, a few columns each and every other published field in the row's
     detail, each row linking to its commune; the first ``MAX_TABLE_ROWS`` in the order chosen when there
@@ -485,7 +490,7 @@ def operations_table(
     header = [_sort_header(key, title, column, descending, sort_button_type) for key, title in TABLE_COLUMNS]
     header.append(html.Th(html.Span("Détail", className="detail-head"), scope="col"))
     body = [
-        html.Tr(_row_cells(row, search, sources or {}), id=f"op-row-{row[Op.ID]}")
+        html.Tr(_row_cells(row, search), id=f"op-row-{row[Op.ID]}")
         for row in _records(ordered, [*SORTABLE, Op.CODE_INSEE, Op.ID, *CELL_COLUMNS])
     ]
     if not body:
@@ -522,7 +527,7 @@ def _sort_header(key: str, title: str, column: str, descending: bool, button_typ
     )
 
 
-def _row_cells(row: dict, search: str, sources: dict[str, str]) -> list:
+def _row_cells(row: dict, search: str) -> list:
     """The compact columns of a row (the commune first, as its header), then its detail."""
     cells: list = [
         html.Th(dcc.Link(row[Op.COMMUNE], href=f"/commune/{row[Op.CODE_INSEE]}{search}"), scope="row")
@@ -534,12 +539,31 @@ def _row_cells(row: dict, search: str, sources: dict[str, str]) -> list:
             cells.append(html.Td([name, html.Span(address, className="row-address") if address else None]))
         else:
             cells.append(html.Td(cell(row, key, missing=formatting.UNKNOWN), className=f"col-{key}"))
-    cells.append(html.Td(_row_detail(row, sources), className="col-detail"))
+    cells.append(html.Td(_row_detail(row), className="col-detail"))
     return cells
 
 
-def _row_detail(row: dict, sources: dict[str, str]) -> html.Details:
-    """Every other published field of a row, behind a summary that names the operation."""
+def _row_detail(row: dict) -> html.Details:
+    """A summary naming the operation; its fields (``row_fields``) are drawn when the row is opened:
+    drawn for every row, they were most of the components the browser built at load. ``open`` is held
+    by the callback that draws them, so that a table drawn again closes the rows it empties."""
+    name = row[Op.NOM] or row[Op.ADRESSE] or row[Op.ID]
+    return html.Details(
+        [
+            html.Summary(
+                ["Plus", html.Span(f" sur {name}", className="visually-hidden")],
+                id={"type": Region.ROW_OPEN, "op": row[Op.ID]},
+            ),
+            html.Div(id={"type": Region.ROW_FIELDS, "op": row[Op.ID]}),
+        ],
+        id={"type": Region.ROW_DETAIL, "op": row[Op.ID]},
+        open=False,
+        className="row-detail",
+    )
+
+
+def row_fields(row: Mapping, sources: dict[str, str]) -> html.Dl:
+    """Every published field of a row that the table's columns do not show; the unpublished ones named."""
     pairs, unpublished = [], []
     for key, title in DETAIL_COLUMNS:
         value = source_titles(row, sources) if key == Op.SOURCE else cell(row, key, missing="")
@@ -549,14 +573,7 @@ def _row_detail(row: dict, sources: dict[str, str]) -> html.Details:
             pairs += [html.Dt(title), html.Dd(value)]
     if unpublished:
         pairs += [html.Dt(formatting.UNKNOWN.capitalize()), html.Dd(", ".join(unpublished))]
-    name = row[Op.NOM] or row[Op.ADRESSE] or row[Op.ID]
-    return html.Details(
-        [
-            html.Summary(["Plus", html.Span(f" sur {name}", className="visually-hidden")]),
-            html.Dl(pairs, className="fields row-fields"),
-        ],
-        className="row-detail",
-    )
+    return html.Dl(pairs, className="fields row-fields")
 
 
 def table_year_patch(frame: pd.DataFrame, *, search: str, sort: dict) -> Patch:

@@ -54,11 +54,15 @@ class Region:
     TIMELINE: Final = "region-timeline"
     UNDATED: Final = "region-undated"
     TABLE: Final = "region-table"
-    MAP_TABLE: Final = "region-map-table"
+    MAP_TABLE: Final = "region-map-table"  # the map's table, drawn once its summary is opened
+    MAP_TABLE_OPEN: Final = "region-map-table-open"  # that summary (its n_clicks)
     MAP_TABLE_BODY: Final = "region-map-table-body"
     TABLE_BODY: Final = "region-table-body"
     SORT: Final = "region-sort"
     SORT_BUTTON: Final = "region-sort-button"  # pattern-matching type
+    ROW_DETAIL: Final = "region-row-detail"  # pattern-matching type: a row's details (its ``open``)
+    ROW_OPEN: Final = "region-row-open"  # pattern-matching type: a row's « Plus » summary
+    ROW_FIELDS: Final = "region-row-fields"  # pattern-matching type: the row's fields, drawn when opened
 
 
 class Commune:

@@ -10,6 +10,7 @@ from dashboard.ids import Region, Shell
 
 CALLBACK_URL = "/_dash-update-component"
 UNSET = object()
+ROW = "compiegne-rue-d-amiens"  # an operation of the shipped data: the row a MATCH callback answers for
 
 
 def outputs_of(output: str) -> list[dict] | dict:
@@ -29,7 +30,14 @@ def pattern_ids(spec_id: str) -> list[dict]:
         return [
             {"graph": graph, "type": Shell.PNG_BUTTON} for graph in (Region.MAP, Region.MIX, Region.TIMELINE)
         ]
+    if pattern.get("type") == Region.ROW_OPEN:
+        return [{"op": ROW, "type": Region.ROW_OPEN}]
     raise KeyError(f"no components known for {spec_id}")
+
+
+def matched(spec_id: str) -> dict:
+    """The one component a MATCH pattern stands for in a request: the row ``ROW``'s."""
+    return {"op": ROW, "type": json.loads(spec_id)["type"]}
 
 
 def entries(declared: list[dict], values: dict[str, Any]) -> list:
@@ -37,6 +45,9 @@ def entries(declared: list[dict], values: dict[str, Any]) -> list:
     sent: list = []
     for spec in declared:
         key = f"{spec['id']}.{spec['property']}"
+        if '["MATCH"]' in spec["id"]:  # the renderer sends the one component matched, with its value
+            sent.append({"id": matched(spec["id"]), "property": spec["property"], "value": 1})
+            continue
         if spec["id"].startswith("{"):
             sent.append(
                 [{"id": component, "property": spec["property"]} for component in pattern_ids(spec["id"])]
@@ -55,9 +66,13 @@ def callback_body(
 ) -> dict:
     spec = app.callback_map[output]
     values = values or {}
+    outputs = outputs_of(output)
+    for item in outputs if isinstance(outputs, list) else [outputs]:
+        if '["MATCH"]' in item["id"]:
+            item["id"] = matched(item["id"])
     body = {
         "output": output,
-        "outputs": outputs_of(output),
+        "outputs": outputs,
         "inputs": entries(spec["inputs"], values),
         "changedPropIds": changed if changed is not None else [k for k in values if k in _input_keys(spec)],
     }

@@ -99,7 +99,30 @@ def test_the_layout_written_into_each_page_holds_ids_only(client) -> None:
     ids = {json.dumps(c["props"]["id"], sort_keys=True) for c in components}
     assert {'"region-map"', '"commune-map"', '"ctl-commune"', '"_pages_content"', '"live-poll"'} <= ids
     assert all(set(c["props"]) == {"id"} for c in components)  # no options, figures or texts
-    assert len(html.encode()) < 15_000  # 25,699 bytes when the whole shell and every page were written in
+    start, end = html.index('<div id="first-screen"'), html.index('<script id="_dash-config"')
+    scaffold = html[:start] + html[end:]  # the page written for people to read at once aside (prerender.py)
+    assert len(scaffold.encode()) < 15_000  # 25,699 bytes when the whole shell and every page were written in
+
+
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        ("/", ["Opérations publiées", "Situation fin 2022", "opérations", "Carte des opérations"]),
+        ("/?annee=2020&dep=60", ["Oise", "Situation fin 2020", "Oise (60)"]),
+        ("/commune/60159", ['<h1 class="page-title">Compiègne</h1>', "Fin 2022, selon les sources"]),
+    ],
+)
+def test_each_page_is_written_into_its_html_for_its_view(client, path, words) -> None:
+    html = client.get(path).get_data(as_text=True)
+    written = html[html.index('<div id="first-screen"') : html.index('<script id="_dash-config"')]
+    for word in words:
+        assert word in written, word
+    assert written.count('id="react-entry-point"') == 0  # beside the app's entry, not in it
+
+
+@pytest.mark.parametrize("path", ["/?presentation=1", "/commune/99999", "/nulle-part"])
+def test_the_slide_and_unknown_pages_are_drawn_live_only(client, path) -> None:
+    assert 'id="first-screen"' not in client.get(path).get_data(as_text=True)
 
 
 def test_the_figures_of_titles_are_those_of_the_default_view() -> None:
@@ -115,3 +138,19 @@ def test_the_figures_of_titles_are_those_of_the_default_view() -> None:
         figures = key_figures(shown[shown[Op.CODE_INSEE] == code])
         assert _default_figures(context, code)[1] == figures, code
         assert context.page_figures[code] is _default_figures(context, code)[1]  # computed once
+
+
+def test_a_written_page_is_kept_for_the_same_address_and_data_only() -> None:
+    from dashboard.prerender import Recent
+
+    recent, drawn = Recent(size=2), []
+
+    def draw(name: str):
+        return lambda: drawn.append(name) or f"<p>{name}</p>"
+
+    assert recent.get(("v1", "/"), draw("a")) == "<p>a</p>"
+    assert recent.get(("v1", "/"), draw("again")) == "<p>a</p>"  # kept
+    recent.get(("v2", "/"), draw("b"))  # other data: drawn anew
+    recent.get(("v2", "/?annee=2020"), draw("c"))  # the least recent, ("v1", "/"), is dropped
+    recent.get(("v1", "/"), draw("d"))
+    assert drawn == ["a", "b", "c", "d"]

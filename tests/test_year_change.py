@@ -111,9 +111,10 @@ def test_a_year_step_leaves_the_filters_alone(app):
     assert not set(answer) & set(CONTROLS)  # unchanged: a year change stays a year change
 
 
-def table_values(year: int, sort: dict, **filters) -> dict:
+def table_values(year: int, sort: dict, opened: int | None = None, **filters) -> dict:
     search = f"?annee={year}" + "".join(f"&dep={d}" for d in filters.get(Ctl.DEPARTEMENT, []))
-    return {**region_values(year, **filters), f"{Region.SORT}.data": sort, f"{Shell.URL}.search": search}
+    values = {**region_values(year, **filters), f"{Region.SORT}.data": sort, f"{Shell.URL}.search": search}
+    return {**values, f"{Region.MAP_TABLE_OPEN}.n_clicks": opened}
 
 
 @pytest.mark.parametrize(
@@ -125,6 +126,7 @@ def table_values(year: int, sort: dict, **filters) -> dict:
     ],
 )
 def test_a_year_alone_patches_the_table_into_the_full_table(app, before, after, sort, filters):
+    filters = {**filters, "opened": 1}  # the map's table opened: it is patched too
     table = call(app, "region-table.children", table_values(before, sort, **filters), EVERY_CONTROL)
     page = shown({Region.TABLE: {}, Region.MAP_TABLE: {}}, table)
     full = call(app, "region-table.children", table_values(after, sort, **filters), EVERY_CONTROL)
@@ -140,3 +142,39 @@ def test_a_table_sorted_by_status_is_drawn_again_on_a_year_change(app):
     values = table_values(2021, {"column": "statut", "descending": False})
     answer = call(app, "region-table.children", values, [f"{Ctl.YEAR}.value"])
     assert not answer[Region.TABLE]["children"].get("__dash_patch_update")
+
+
+def test_the_map_table_is_drawn_once_opened_and_then_follows_the_year(app):
+    closed = call(app, "region-table.children", table_values(2021, {}), EVERY_CONTROL)
+    assert Region.MAP_TABLE not in closed  # not drawn with the page: nobody opened it
+    opening = table_values(2021, {}, opened=1)
+    opened = call(app, "region-table.children", opening, [f"{Region.MAP_TABLE_OPEN}.n_clicks"])
+    assert set(opened) == {Region.MAP_TABLE}  # the operations table is left as it is
+    assert "Senlis" in str(opened[Region.MAP_TABLE]["children"])
+    step = call(app, "region-table.children", table_values(2022, {}, opened=1), [f"{Ctl.YEAR}.value"])
+    assert step[Region.MAP_TABLE]["children"].get("__dash_patch_update")
+
+
+def row_answer(app, op_id: str, clicks: int) -> dict:
+    key = next(k for k in app.callback_map if Region.ROW_FIELDS in k)
+    body = {
+        "output": key,
+        "outputs": [
+            {"id": {"op": op_id, "type": Region.ROW_FIELDS}, "property": "children"},
+            {"id": {"op": op_id, "type": Region.ROW_DETAIL}, "property": "open"},
+        ],
+        "inputs": [{"id": {"op": op_id, "type": Region.ROW_OPEN}, "property": "n_clicks", "value": clicks}],
+        "changedPropIds": [f'{{"op":"{op_id}","type":"{Region.ROW_OPEN}"}}.n_clicks'],
+    }
+    answer = app.server.test_client().post("/_dash-update-component", json=body)
+    return answer.get_json()["response"] if answer.status_code == 200 else {}
+
+
+def test_opening_a_row_draws_its_fields_and_closing_it_only_closes_it(app):
+    opened = row_answer(app, "compiegne-rue-d-amiens", 1)
+    fields, detail = opened.values()
+    assert detail == {"open": True}
+    assert "Financements" in str(fields["children"]) and "LLI/PLS" in str(fields["children"])
+    closed = row_answer(app, "compiegne-rue-d-amiens", 2)
+    assert list(closed.values()) == [{"open": False}]
+    assert row_answer(app, "no-such-operation", 1) == {}  # nothing to draw: no update

@@ -31,6 +31,17 @@ def title_of(path: str) -> str:
     return commune.title(code)
 
 
+def drawn(path: str, search: str) -> Component | None:
+    """The page the router draws at ``path`` with the query ``search`` (``""`` or ``?…``); ``None`` for a
+    path that is no page of ours."""
+    kind, _ = views.route(path, views.current_context())
+    if kind == "region":
+        return region.for_location(search)
+    if kind == "commune":
+        return commune.for_location(path, search)
+    return None
+
+
 def bare_ids(layout: Component) -> html.Div:
     """Each component of ``layout`` that has an id, with only its id: what the renderer needs to check the
     callbacks against (ids and the properties of each type), without the options, figures and texts."""

@@ -114,7 +114,11 @@ def layout(**_query: Any) -> html.Div:
     location = routed_location()
     if location is None:
         return page(code="00000", name="", departement="", is_acv=False, back_href="/")
-    pathname, search = location
+    return for_location(*location)
+
+
+def for_location(pathname: Any, search: str) -> html.Div:
+    """The page of the path and query, as the router draws it (and the HTML, prerender.py)."""
     context = current_context()
     kind, code = route(pathname, context)
     if kind != "commune" or code is None:
@@ -124,13 +128,10 @@ def layout(**_query: Any) -> html.Div:
 
 def commune_layout(context: Context, code: str, back: str, view: View) -> html.Div:
     communes = context.dataset.communes
-    every = context.operations_in(view, ignore_place=True)
-    figure = maps.commune_map(
-        every[every[Op.CODE_INSEE] == code],
-        neighbourhood(communes, code),
-        code,
-        largest_op=context.largest_op,
-    )
+    frame, _ = shown_operations(context, view, code)
+    figure = maps.commune_map(frame, neighbourhood(communes, code), code, largest_op=context.largest_op)
+    figures, _, mix, timeline, undated_ops, sheets = panels(context, frame, view, code)
+    footer = print_footer(page_url(code, view, context.default_year), datetime.date.today())
     return page(
         code=code,
         name=communes.at[code, Geo.NOM],
@@ -139,6 +140,15 @@ def commune_layout(context: Context, code: str, back: str, view: View) -> html.D
         back_href=back,
         map_figure=figure,
         embed_snippet=embed.snippet_here(code, communes.at[code, Geo.NOM]),
+        # Every panel drawn with the page, in one answer: its callback then only follows the controls.
+        filled={
+            Commune.FIGURES: figures,
+            Commune.MIX: mix,
+            Commune.TIMELINE: timeline,
+            Commune.UNDATED: undated_ops,
+            Commune.OPERATIONS: sheets,
+            Commune.PRINT_FOOTER: footer,
+        },
     )
 
 
@@ -151,12 +161,14 @@ def page(
     back_href: str,
     map_figure: Any = None,
     embed_snippet: str = "",
+    filled: dict[str, Any] | None = None,
 ) -> html.Div:
     acv = (
         "Ville du programme Action Cœur de Ville"
         if is_acv
         else "Hors programme Action Cœur de Ville (liste ANCT)"
     )
+    filled = filled or {}
     return html.Div(
         [
             dcc.Store(id=Commune.READY, data=code),
@@ -164,7 +176,12 @@ def page(
             html.H1(name, className="page-title"),
             html.P(f"{departement} · code INSEE {code} · {acv}", className="subtitle"),
             *(_sharing(code, name, embed_snippet) if embed_snippet else ()),
-            html.Div(id=Commune.FIGURES, className="figures", **{"aria-live": "polite"}),
+            html.Div(
+                filled.get(Commune.FIGURES),
+                id=Commune.FIGURES,
+                className="figures",
+                **{"aria-live": "polite"},
+            ),
             html.Div(
                 [
                     _panel(
@@ -175,29 +192,41 @@ def page(
                         map_figure,
                     ),
                     _panel(
-                        "Financements", Commune.MIX, f"Logements par financement à {name}", "financements"
+                        "Financements",
+                        Commune.MIX,
+                        f"Logements par financement à {name}",
+                        "financements",
+                        filled.get(Commune.MIX),
                     ),
                 ],
                 className="grid",
             ),
+            _calendar(name, filled),
             html.Section(
-                [
-                    html.H2("Calendrier"),
-                    components.graph(
-                        Commune.TIMELINE,
-                        label=f"Calendrier des opérations à {name}",
-                        what="calendrier",
-                        png_button_type=Shell.PNG_BUTTON,
-                    ),
-                    html.Div(id=Commune.UNDATED),
-                ],
+                [html.H2("Opérations"), html.Div(filled.get(Commune.OPERATIONS), id=Commune.OPERATIONS)],
                 className="panel",
             ),
-            html.Section([html.H2("Opérations"), html.Div(id=Commune.OPERATIONS)], className="panel"),
-            html.Div(id=Commune.PRINT_FOOTER, className="print-footer"),
+            html.Div(filled.get(Commune.PRINT_FOOTER), id=Commune.PRINT_FOOTER, className="print-footer"),
         ],
         className="page commune-page",
         **{"data-export-name": file_name(name)},
+    )
+
+
+def _calendar(name: str, filled: dict[str, Any]) -> html.Section:
+    return html.Section(
+        [
+            html.H2("Calendrier"),
+            components.graph(
+                Commune.TIMELINE,
+                filled.get(Commune.TIMELINE),
+                label=f"Calendrier des opérations à {name}",
+                what="calendrier",
+                png_button_type=Shell.PNG_BUTTON,
+            ),
+            html.Div(filled.get(Commune.UNDATED), id=Commune.UNDATED),
+        ],
+        className="panel",
     )
 
 
@@ -281,6 +310,7 @@ def register(app: Dash) -> None:
         Input(Commune.READY, "data"),
         Input(Shell.PRESENTING, "data"),
         *CONTROL_INPUTS,
+        prevent_initial_call=True,  # the page is drawn whole (commune_layout): this follows the controls
     )
     def update_commune(code: Any, presenting: Any, year: Any, *filters: Any) -> tuple:
         known = _known(code)

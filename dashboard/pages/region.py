@@ -6,7 +6,7 @@ from typing import Any
 
 import dash
 import pandas as pd
-from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import analysis, components, export, glossary, headline, inputs, milestones
 from dashboard.context import Context
@@ -58,16 +58,32 @@ def layout(**_query: Any) -> html.Div:
     location = routed_location()
     if location is None:
         return page()
+    return for_location(location[1])
+
+
+def for_location(search: str) -> html.Div:
+    """The page of the view ``search`` says, as the router draws it (and the HTML, prerender.py)."""
     context = current_context()
-    view = context.parse(location[1])
+    view = context.parse(search)
     frame = context.operations_in(view)
+    mix, timeline, undated, totals = detail_panels(context, frame, view)
+    # Every panel is drawn with the page, in one answer: the callbacks then only follow the controls.
     return page(
         region_map(context, frame, view),
-        title=title_of(context, view),  # drawn with the page, not after its first callback: nothing jumps
+        title=title_of(context, view),
         summary=summary(context, frame, view),
         lead=lead(context, view),
         place=context.perimeter_name,
         by_departement=context.by_departement,
+        filled={
+            Region.MIX: mix,
+            Region.TIMELINE: timeline,
+            Region.UNDATED: undated,
+            Region.TOTALS: totals,
+            Region.TABLE: components.operations_table(
+                frame, search=search, sort=DEFAULT_SORT, sort_button_type=Region.SORT_BUTTON
+            ),
+        },
     )
 
 
@@ -171,6 +187,9 @@ def lead(context: Context, view: View) -> html.Section:
     )
 
 
+DEFAULT_SORT = {"column": Op.COMMUNE, "descending": False}
+
+
 def page(
     map_figure: Any = None,
     *,
@@ -179,13 +198,16 @@ def page(
     lead: Any = None,
     place: str = "",
     by_departement: bool = False,
+    filled: dict[str, Any] | None = None,
 ) -> html.Div:
     """A first screen designed to be read whole (the title, the published totals and the key figures
-    beside the map of the whole region), then the financing, the calendar and the table."""
+    beside the map of the whole region), then the financing, the calendar and the table; ``filled``
+    holds the contents of the other panels (figures or children), by id."""
+    filled = filled or {}
     return html.Div(
         [
             dcc.Store(id=Region.READY, data=True),
-            dcc.Store(id=Region.SORT, data={"column": "commune", "descending": False}),
+            dcc.Store(id=Region.SORT, data=DEFAULT_SORT),
             html.Div(
                 [
                     html.Div(
@@ -202,15 +224,18 @@ def page(
                 ],
                 className="region-top",
             ),
-            html.Div([_mix_panel(), _calendar_panel()], className="grid region-detail"),
-            html.Section([html.H2("Opérations"), html.Div(id=Region.TABLE)], className="panel table-panel"),
+            html.Div([_mix_panel(filled), _calendar_panel(filled)], className="grid region-detail"),
+            html.Section(
+                [html.H2("Opérations"), html.Div(filled.get(Region.TABLE), id=Region.TABLE)],
+                className="panel table-panel",
+            ),
         ],
         className="page region-page",
         **{"data-export-name": export.file_name(place or "region")},
     )
 
 
-def _calendar_panel() -> html.Section:
+def _calendar_panel(filled: dict[str, Any]) -> html.Section:
     """The calendar: a chart on screens wide enough for its years, a list of milestones on phones
     (filled by the same callback, in ``Region.UNDATED``; assets/style.css chooses)."""
     return html.Section(
@@ -218,11 +243,12 @@ def _calendar_panel() -> html.Section:
             html.H2("Calendrier"),
             components.graph(
                 Region.TIMELINE,
+                filled.get(Region.TIMELINE),
                 label="Calendrier des opérations",
                 what="calendrier",
                 png_button_type=Shell.PNG_BUTTON,
             ),
-            html.Div(id=Region.UNDATED),
+            html.Div(filled.get(Region.UNDATED), id=Region.UNDATED),
         ],
         className="panel calendar-panel",
     )
@@ -240,7 +266,7 @@ def _map_panel(map_figure: Any, place: str, by_departement: bool) -> html.Sectio
                 png_button_type=Shell.PNG_BUTTON,
             ),
             map_legend(region=True, by_departement=by_departement),
-            html.Div(id=Region.MAP_TABLE),
+            components.map_table_details(),
             html.P(
                 "Cliquer une commune ou un rond ouvre la page de la commune. Les opérations sont placées "
                 "au centre de leur commune (adresse exacte non publiée), sauf mention.",
@@ -251,12 +277,13 @@ def _map_panel(map_figure: Any, place: str, by_departement: bool) -> html.Sectio
     )
 
 
-def _mix_panel() -> html.Section:
+def _mix_panel(filled: dict[str, Any]) -> html.Section:
     return html.Section(
         [
             html.H2("Financements"),
             components.graph(
                 Region.MIX,
+                filled.get(Region.MIX),
                 label="Logements par financement",
                 what="financements",
                 png_button_type=Shell.PNG_BUTTON,
@@ -266,7 +293,7 @@ def _mix_panel() -> html.Section:
                 "ils restent groupés, hachurés.",
                 className="note",
             ),
-            html.Div(id=Region.TOTALS),
+            html.Div(filled.get(Region.TOTALS), id=Region.TOTALS),
             glossary.financing_glossary(),
             glossary.financing_glossary(compact=True),
         ],
@@ -308,6 +335,7 @@ def _register_panels(app: Dash) -> None:
         Input(Region.READY, "data"),
         Input(Shell.PRESENTING, "data"),
         *CONTROL_INPUTS,
+        prevent_initial_call=True,  # the page is drawn whole (for_location): this follows the controls
     )
     def update_region(_ready: Any, presenting: Any, year: Any, *filters: Any) -> tuple:
         context = current_context()
@@ -342,7 +370,6 @@ def year_panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
 
 
 def panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
-    figures = analysis.key_figures(frame)
     bounds = context.view_bounds(view)
     patch = map_patch(
         maps.region_trace_data(
@@ -362,17 +389,21 @@ def panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
     patch["layout"]["uirevision"] = "map-" + "-".join(view.of("departements"))
     overview = map_unit(context, view) is not None
     patch["data"][maps.DEPARTEMENTS]["geojson"] = context.departements_url(overview)  # coarser for France
+    details = detail_panels(context, frame, view)
+    return (summary(context, frame, view), patch, *details, title_of(context, view))
+
+
+def detail_panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
+    """The financing chart, the calendar, its list of milestones and the financing note."""
+    figures = analysis.key_figures(frame)
     mix = analysis.mix_summary(frame, context.dataset.mix)
     gaps = analysis.mix_gaps(frame, context.dataset.mix)
     mix_total = int(context.dataset.mix[context.dataset.mix["id"].isin(frame.index)]["logements"].sum())
     return (
-        summary(context, frame, view),
-        patch,
         mix_figure(mix, presentation=view.presentation),
         timeline_figure(frame, year=view.year, presentation=view.presentation),
         [milestones.milestone_list(frame), components.undated_list(undated(frame))],
         headline.mix_note(gaps, mix_total, figures.dwellings_range),
-        title_of(context, view),
     )
 
 
@@ -382,10 +413,12 @@ def _register_tables(app: Dash) -> None:
         Output(Region.MAP_TABLE, "children"),
         Input(Region.READY, "data"),
         Input(Region.SORT, "data"),
+        Input(Region.MAP_TABLE_OPEN, "n_clicks"),
         *CONTROL_INPUTS,
         State(Shell.URL, "search"),
+        prevent_initial_call=True,  # the page is drawn with its table (for_location)
     )
-    def update_tables(_ready: Any, sort: Any, year: Any, *rest: Any) -> tuple:
+    def update_tables(_ready: Any, sort: Any, map_opened: Any, year: Any, *rest: Any) -> tuple:
         *filters, search = rest
         context = current_context()
         search = inputs.as_search(search)
@@ -395,7 +428,9 @@ def _register_tables(app: Dash) -> None:
         sort = inputs.as_sort(sort, components.SORTABLE, Op.COMMUNE)
         # The links carry the view of the controls: the address is written by another callback, maybe later.
         query = search if address == view else context.query(view)
-        return tables(context, frame, view, search=query, sort=sort)
+        if ctx.triggered_id == Region.MAP_TABLE_OPEN:  # opened (or closed): its rows, nothing else
+            return no_update, components.map_table(frame, context.acv_names, context.departement_names, query)
+        return tables(context, frame, view, search=query, sort=sort, map_opened=bool(map_opened))
 
     @app.callback(
         Output(Region.SORT, "data"),
@@ -411,6 +446,24 @@ def _register_tables(app: Dash) -> None:
         descending = not sort["descending"] if sort["column"] == column else False
         return {"column": column, "descending": descending}
 
+    @app.callback(
+        Output({"type": Region.ROW_FIELDS, "op": MATCH}, "children"),
+        Output({"type": Region.ROW_DETAIL, "op": MATCH}, "open"),
+        Input({"type": Region.ROW_OPEN, "op": MATCH}, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def open_row(clicks: Any) -> tuple:
+        """A click on a row's summary opens (odd clicks) or closes it; opening draws its fields."""
+        op_id = ctx.triggered_id.get("op") if isinstance(ctx.triggered_id, dict) else None
+        context = current_context()
+        opened = isinstance(clicks, int) and clicks % 2 == 1
+        if op_id not in context.dataset.operations.index:
+            return no_update, no_update
+        if not opened:
+            return no_update, False
+        row = context.dataset.operations.loc[op_id]
+        return components.row_fields(row, context.source_titles), True
+
 
 def first_rows(frame: pd.DataFrame, sort: dict[str, Any]) -> list[str]:
     """The ids of the rows the table shows, in its order."""
@@ -421,21 +474,27 @@ def first_rows(frame: pd.DataFrame, sort: dict[str, Any]) -> list[str]:
 
 
 def tables(
-    context: Context, frame: pd.DataFrame, view: View, *, search: str, sort: dict[str, Any]
+    context: Context,
+    frame: pd.DataFrame,
+    view: View,
+    *,
+    search: str,
+    sort: dict[str, Any],
+    map_opened: bool = False,
 ) -> tuple[Any, Any]:
-    """The operations table and the map's table; after a year step, only the cells a year changes."""
-    map_table: Any
+    """The operations table and, once a person opened it, the map's table; after a year step, only the
+    cells a year changes."""
+    map_table: Any = no_update
     if only_the_year_changed(view) and len(frame):  # same operations: only statuses and links move
         steady = context.steady_key(view)  # rows and their order are the same every year: kept
-        shown = context.recent(("map-rows", steady), lambda: components.map_rows(frame)[0])
-        map_table = components.map_table_year_patch(frame, context.acv_names, search, shown)
+        if map_opened:
+            shown = context.recent(("map-rows", steady), lambda: components.map_rows(frame)[0])
+            map_table = components.map_table_year_patch(frame, context.acv_names, search, shown)
         if sort["column"] != analysis.STATUS:
             key = ("table-rows", steady, sort["column"], sort["descending"])
             first = context.recent(key, lambda: first_rows(frame, sort))
             return components.table_year_patch(frame.loc[first], search=search, sort=sort), map_table
-    else:
+    elif map_opened:
         map_table = components.map_table(frame, context.acv_names, context.departement_names, search)
-    table = components.operations_table(
-        frame, search=search, sort=sort, sort_button_type=Region.SORT_BUTTON, sources=context.source_titles
-    )
+    table = components.operations_table(frame, search=search, sort=sort, sort_button_type=Region.SORT_BUTTON)
     return table, map_table

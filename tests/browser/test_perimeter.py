@@ -35,6 +35,7 @@ def symbol_keys(page) -> list[str]:
 
 
 def test_france_shows_departements_and_a_click_opens_one_with_its_communes(france, page) -> None:
+    page.page.set_default_timeout(120_000)  # a national page is slower to draw on a shared machine
     page.page.goto(france.url + "/")
     wait_for_map(page.page)
     wait_for_idle(page.page)

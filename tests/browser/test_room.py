@@ -210,8 +210,12 @@ def test_the_table_is_compact_with_a_detail_per_row_and_a_header_under_the_contr
     assert page.locator("#region-table thead th").count() == 7
     detail = page.locator("#region-table tbody tr").first.locator("details")
     assert "Financements" not in page.locator("#region-table tbody tr").first.inner_text()
+    assert detail.locator("dl").count() == 0  # drawn when the row is opened, not with the page
     detail.locator("summary").click()
-    assert detail.locator("dl").is_visible()
+    detail.locator("dl").wait_for(state="visible")
+    assert "Typologie" in detail.locator("dl").inner_text()
+    page.click("#region-table thead .sort-button >> nth=4")  # sorted again: the row drawn anew, closed
+    page.wait_for_function("() => !document.querySelector('#region-table details[open]')")
     page.locator("#region-table tbody tr").last.scroll_into_view_if_needed()
     header, controls = box(page, "#region-table thead th"), box(page, "#shell-controls")
     assert abs(header["y"] - (controls["y"] + controls["height"])) <= 2

@@ -1,0 +1,48 @@
+"""The first screen written into the HTML (dashboard/prerender.py): what it shows before any script runs is
+what the live page then shows, at the same place, and it is gone once the live page has drawn its own."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import wait_for_idle
+
+PLACES = """
+() => Array.from(document.querySelectorAll(
+  '.page-title, .lead, .year-line, .kf-card, .year-label, .filter-label, .map-panel h2, .graph-box'
+)).map(e => {
+  const r = e.getBoundingClientRect();
+  const text = e.matches('.graph-box') ? '' : e.innerText.trim().slice(0, 200);  // drawn by plotly.js
+  return [e.className, text, Math.round(r.x), Math.round(r.y), Math.round(r.width), Math.round(r.height)];
+})
+"""
+
+
+def places(browser, url: str, *, scripts: bool) -> list:
+    context = browser.new_context(
+        viewport={"width": 1440, "height": 900}, locale="fr-FR", java_script_enabled=scripts
+    )
+    try:
+        page = context.new_page()
+        page.goto(url)
+        if not scripts:  # to read only: no click or key reaches its controls, which do nothing yet
+            assert page.locator("#first-screen").get_attribute("inert") == ""
+        else:
+            page.wait_for_function("() => !document.getElementById('first-screen')")
+            wait_for_idle(page)
+            assert page.locator(".page-title").count() == 1  # the written page is gone, not hidden
+        return page.evaluate(PLACES)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/?annee=2020&dep=60", "/commune/60159"])
+def test_the_written_first_screen_shows_what_the_live_page_shows_where_it_shows_it(server, browser, path):
+    written = places(browser, server.url + path, scripts=False)
+    live = places(browser, server.url + path, scripts=True)
+    assert [w[:2] for w in written] == [w[:2] for w in live]  # the same title, totals and figures
+    assert any("page-title" in w[0] and w[1] for w in written)
+    for before, after in zip(written, live, strict=True):
+        if before[3] >= 900:  # below the first screen: gone before anyone scrolls there
+            continue
+        assert all(abs(a - b) <= 2 for a, b in zip(before[2:], after[2:], strict=True)), (before, after)
