@@ -35,10 +35,12 @@ from dashboard.filters import FILTERS
 from dashboard.ids import Ctl, Shell
 from dashboard.live import DataError, LiveContext  # noqa: F401 - DataError: what create_app raises
 from dashboard.mapgeo import GeoAsset
+from dashboard.recent import Recent
 from dashboard.report import Report
 from dashboard.serving import LONG_LIVED, configure_serving
 from dashboard.settings import ASSETS_DIR, Settings
 
+FIRST_SCREENS_KEPT = 64  # pages written into the HTML, kept for the next visits of the same address
 TITLE = "Cœur de Ville — Clésence"  # each page says its own (pages.title_of)
 INDEX = """<!DOCTYPE html>
 <html lang="fr">
@@ -77,7 +79,7 @@ class CoeurDash(Dash):
     """Dash with each page's own title in the HTML (Dash Pages would set it in the browser only), and the
     page itself (``first_screen``)."""
 
-    first_screens: prerender.Recent
+    first_screens: Recent
 
     def interpolate_index(self, **kwargs: Any) -> str:  # type: ignore[override]  # Dash lists the keywords
         kwargs["title"] = escape(pages.title_of(flask.request.path))
@@ -90,7 +92,7 @@ class CoeurDash(Dash):
 
     def first_screen(self, path: str, query: str) -> str:
         """The page as the live page draws it, in the HTML itself: shown at once, before any script. Kept
-        for the next visits of the same address (about 45 ms to draw; ``prerender.Recent``)."""
+        for the next visits of the same address (about 45 ms to draw; ``recent.Recent``)."""
         context = views.current_context()
         key = (context.version, flask.request.host_url, path, query, datetime.date.today())
         return self.first_screens.get(key, lambda: self._draw_first_screen(context, path, query))
@@ -129,7 +131,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = INDEX
-    app.first_screens = prerender.Recent()
+    app.first_screens = Recent(FIRST_SCREENS_KEPT)
     app.renderer = START_WHEN_PARSED
     configure_serving(app)
     app.server.extensions["coeur_live"] = holder  # for gunicorn's post_fork hook (gunicorn.conf.py)

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import geopandas as gpd
 import pandas as pd
-from cachetools import LRUCache
 
 from dashboard import mapgeo
 from dashboard.analysis import KeyFigures, filter_operations, key_figures
@@ -19,6 +17,7 @@ from dashboard.chronology import Chrono, chronology
 from dashboard.dataset import Dataset
 from dashboard.filters import FILTERS
 from dashboard.mapgeo import bounds
+from dashboard.recent import Recent
 from dashboard.schema import PROGRAMME_ACV, Acv, Derived, Geo, Op, Partner, Src
 from dashboard.search import CommuneIndex
 from dashboard.state import View, parse_view, view_query, year_range
@@ -173,21 +172,13 @@ class Context:
         return view_query(view, default_year=self.default_year, filters=FILTERS)
 
     @cached_property
-    def _recent(self) -> tuple[LRUCache[Hashable, Any], threading.Lock]:
-        return LRUCache(maxsize=RECENT_RESULTS), threading.Lock()
+    def _recent(self) -> Recent:
+        return Recent(RECENT_RESULTS)
 
     def recent(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``, or its result for the same ``key`` if it is among the last few asked: what every
         year of a view shares (the table's rows, their order) is computed once, not at each step."""
-        cache, lock = self._recent
-        with lock:
-            if key in cache:
-                found: T = cache[key]
-                return found
-        value = compute()
-        with lock:
-            cache[key] = value
-        return value
+        return self._recent.get(key, compute)
 
     def steady_key(self, view: View) -> str:
         """The view without its year: the same operations, whatever the year (no filter follows it)."""

@@ -10,9 +10,6 @@ its place (assets/style.css, « First screen »). Pure.
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
 from html import escape
 from typing import Any
 
@@ -25,27 +22,6 @@ PLAIN = {"role", "title", "href", "scope", "lang", "target", "rel", "type", "pla
 VOID = {"input", "img", "br", "hr"}
 # Core components with nothing to show (state, timers, the location) or drawn by their own scripts.
 INVISIBLE = {"Store", "Interval", "Location", "Download", "Clipboard"}
-
-
-class Recent:
-    """The pages written most recently, by address and data version (the least recent dropped first)."""
-
-    def __init__(self, size: int = 64) -> None:
-        self.size = size
-        self._pages: OrderedDict[Hashable, str] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable, draw: Callable[[], str]) -> str:
-        with self._lock:
-            if key in self._pages:
-                self._pages.move_to_end(key)
-                return self._pages[key]
-        page = draw()  # outside the lock: two threads may draw the same page, never wait for each other
-        with self._lock:
-            self._pages[key] = page
-            while len(self._pages) > self.size:
-                self._pages.popitem(last=False)
-        return page
 
 
 def first_screen(tree: Any, fill: dict[str, Any] | None = None) -> str:

@@ -141,7 +141,7 @@ def test_the_figures_of_titles_are_those_of_the_default_view() -> None:
 
 
 def test_a_written_page_is_kept_for_the_same_address_and_data_only() -> None:
-    from dashboard.prerender import Recent
+    from dashboard.recent import Recent
 
     recent, drawn = Recent(size=2), []
 
