@@ -85,7 +85,7 @@ class Context:
         areas = self.overview_departements
         points = areas.geometry.representative_point()
         return pd.DataFrame(
-            {"name": areas[Geo.NOM], "lon": points.x.round(5), "lat": points.y.round(5)},
+            {"name": areas[Geo.NOM], "lon": points.x.round(3), "lat": points.y.round(3)},  # ~100 m
             index=areas.index.astype(str),
         )
 
@@ -203,6 +203,10 @@ class Context:
         return mapgeo.departements_outline(
             self.overview_departements, mapgeo.OVERVIEW_TOLERANCE, name="departements-apercu"
         )
+
+    def communes_url(self, by_departement: bool) -> str:
+        """The towns' outlines; an overview draws none, so it names a document already fetched."""
+        return self.departements_url(True) if by_departement else f"/geo/{self.communes_asset.filename}"
 
     def departements_url(self, by_departement: bool) -> str:
         return f"/geo/{(self.overview_asset if by_departement else self.departements_asset).filename}"

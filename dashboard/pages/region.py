@@ -106,7 +106,7 @@ def _region_map(context: Context, frame: pd.DataFrame, view: View) -> Any:
     return maps.region_map(
         frame,
         acv_names=context.acv_names,
-        communes_url=f"/geo/{context.communes_asset.filename}",
+        communes_url=context.communes_url(map_unit(context, view) is not None),
         departements_url=context.departements_url(map_unit(context, view) is not None),
         departement_codes=sorted(context.departement_names),
         view_bounds=context.view_bounds(view),
@@ -389,6 +389,8 @@ def panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
     patch["layout"]["uirevision"] = "map-" + "-".join(view.of("departements"))
     overview = map_unit(context, view) is not None
     patch["data"][maps.DEPARTEMENTS]["geojson"] = context.departements_url(overview)  # coarser for France
+    for index in (maps.ACV_COMMUNES, maps.PARTNER_COMMUNES):  # no town drawn on an overview: no fetch
+        patch["data"][index]["geojson"] = context.communes_url(overview)
     details = detail_panels(context, frame, view)
     return (summary(context, frame, view), patch, *details, title_of(context, view))
 
