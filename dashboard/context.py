@@ -27,6 +27,7 @@ T = TypeVar("T")
 # Beyond either, the map draws one symbol per département until one is chosen (Hauts-de-France: 5
 # départements, 11 communes with operations; with Île-de-France: 13 départements; all of France: 101).
 DEPARTEMENTS_BY_COMMUNE = 15
+MAX_COMMUNE_OPTIONS = 2000  # communes listed in the Commune filter at most (all of France: 33,000)
 COMMUNES_BY_SYMBOL = 400  # a symbol per commune beyond that is a blur of overlaps, and heavy to send
 
 
@@ -106,8 +107,12 @@ class Context:
         return ", ".join(names[:-1]) + (" et " if len(names) > 1 else "") + (names[-1] if names else "")
 
     def commune_options(self) -> list[dict]:
-        """Communes with an operation or in the ACV programme, the ones worth filtering on."""
-        codes = set(self.dataset.operations[Op.CODE_INSEE]) | set(self.acv_names)
+        """Communes with an operation or in the ACV programme, the ones worth filtering on; over a national
+        perimeter, the ACV towns and the ``MAX_COMMUNE_OPTIONS`` communes with the most operations (tens
+        of thousands of options weigh a megabyte and freeze the list; the search box finds every one)."""
+        counts = self.dataset.operations[Op.CODE_INSEE].value_counts()
+        codes = set(self.acv_names)
+        codes |= {str(code) for code in counts.index[:MAX_COMMUNE_OPTIONS].tolist() if counts[code] > 0}
         names = self.dataset.communes[Geo.NOM]
         return sorted(
             ({"label": f"{names[c]} ({c})", "value": c} for c in codes if c in names.index),
