@@ -23,6 +23,7 @@ from dashboard.analysis import (
 from dashboard.chronology import phrase, reported
 from dashboard.ids import Region
 from dashboard.parsing import PartialDate, format_financements
+from dashboard.places import departement_of
 from dashboard.schema import PRECISION_COMMUNE, Derived, Op, Total
 
 GRAPH_CONFIG = {
@@ -145,7 +146,7 @@ def map_table(
         html.Tr(
             [
                 html.Th(dcc.Link(row["commune"], href=f"/commune/{code}{search}"), scope="row"),
-                html.Td(departements.get(code[:2], code[:2])),
+                html.Td(departements.get(departement_of(code), departement_of(code))),
                 html.Td("oui" if code in acv_names else "non"),
                 html.Td(formatting.number(row["operations"])),
                 html.Td(formatting.number(row["logements"])),
@@ -159,7 +160,7 @@ def map_table(
         html.Tr(
             [
                 html.Th(dcc.Link(name, href=f"/commune/{code}{search}"), scope="row"),
-                html.Td(departements.get(code[:2], code[:2])),
+                html.Td(departements.get(departement_of(code), departement_of(code))),
                 html.Td("oui"),
                 html.Td("0"),
                 html.Td("—"),

@@ -17,6 +17,7 @@ from dashboard.chronology import Chrono, chronology
 from dashboard.dataset import Dataset
 from dashboard.filters import FILTERS
 from dashboard.mapgeo import bounds
+from dashboard.places import departement_of
 from dashboard.recent import Recent
 from dashboard.schema import PROGRAMME_ACV, Acv, Derived, Geo, Op, Partner, Src
 from dashboard.search import CommuneIndex
@@ -168,7 +169,7 @@ class Context:
             return bounds(chosen, margin=0.04)
         if not self.by_departement:
             return self.region_bounds
-        holding = {code[:3] if code.startswith("97") else code[:2] for code in view.of("communes")}
+        holding = {departement_of(code) for code in view.of("communes")}
         if holding:  # communes chosen over a national perimeter: their départements
             return bounds(departements[departements[Geo.CODE].isin(holding)], margin=0.04)
         return bounds(self.overview_departements, margin=0.02)

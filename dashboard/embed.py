@@ -18,6 +18,7 @@ from dashboard import analysis, formatting, theme
 from dashboard.analysis import STATUS
 from dashboard.context import Context
 from dashboard.opendata import cached
+from dashboard.places import departement_of
 from dashboard.schema import PRECISION_COMMUNE, Geo, Op
 from dashboard.security import error_response
 from dashboard.state import View
@@ -150,7 +151,7 @@ def card(context: Context, code: str, year: int) -> str:
     every = context.operations_in(View(year=year), ignore_place=True)
     shown = every[every[Op.CODE_INSEE] == code]
     acv = "Ville Action Cœur de Ville" if code in context.dataset.acv.index else "Hors Action Cœur de Ville"
-    departement = context.departement_names.get(code[:2], code[:2])
+    departement = context.departement_names.get(departement_of(code), departement_of(code))
     body = (
         figures_html(analysis.key_figures(shown), year)
         if len(shown)

@@ -37,11 +37,17 @@ class Places:
 
     def perimeter_words(self) -> str:
         """« du périmètre (départements 02, 59, 60, 62, 80) »: where a code was looked for."""
-        departements = sorted({code[:3] if code.startswith("97") else code[:2] for code in self.names})
+        departements = sorted({departement_of(code) for code in self.names})
         if len(departements) > 8:
             return f"du périmètre ({len(departements)} départements)"
         word = "département" if len(departements) == 1 else "départements"
         return f"du périmètre ({word} {', '.join(departements)})"
+
+
+def departement_of(code: str) -> str:
+    """The département of a commune code: its first two characters (``60``, ``2A``), three overseas
+    (``97411`` → ``974``, La Réunion)."""
+    return code[:3] if code.startswith("97") else code[:2]
 
 
 SEPARATORS = "-_'’`.,;/()"  # read as spaces: « Château-Thierry », « L’Île », « code_insee »

@@ -22,6 +22,7 @@ from markupsafe import escape
 
 from dashboard.context import Context
 from dashboard.history import Former, History, history_of, name_key
+from dashboard.places import departement_of
 from dashboard.schema import Geo
 
 PREFIX = "/commune/"
@@ -97,7 +98,7 @@ def _choices(segment: str, codes: list[str], communes, departements: dict[str, s
     names = communes[Geo.NOM]
     items = "".join(
         f'<li><a href="{PREFIX}{code}">{escape(names[code])}</a> '
-        f"({escape(departements.get(code[:2], code[:2]))}, code {code})</li>"
+        f"({escape(departements.get(departement_of(code), departement_of(code)))}, code {code})</li>"
         for code in codes
     )
     page = (

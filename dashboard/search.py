@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.history import history_of
-from dashboard.places import normalise
+from dashboard.places import departement_of, normalise
 from dashboard.schema import Geo, Op
 
 MAX_RESULTS = 8
@@ -154,7 +154,7 @@ class CommuneIndex:
             title = entry.title if entry else name
             detail = entry.detail if entry else ""
             kind = entry.kind if entry else Kind.COMMUNE
-            departement = self._departements.get(code[:2], code[:2])
+            departement = self._departements.get(departement_of(code), departement_of(code))
             ops = self._operations.get(code, 0)
             matches.append(Match(code, name, departement, ops, kind, title, detail, fragment))
             if len(matches) == limit:

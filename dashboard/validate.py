@@ -19,7 +19,7 @@ import pandera.pandas as pa
 from dashboard import parsing
 from dashboard.dwellings import Readings, typology_count
 from dashboard.parsing import quote, shorten
-from dashboard.places import Places, check_commune, normalise, position
+from dashboard.places import Places, check_commune, departement_of, normalise, position
 from dashboard.reader import LINE_COLUMN, Table
 from dashboard.report import Report
 from dashboard.schema import (
@@ -218,7 +218,7 @@ def _validate_row(row: dict, name: str, places: Places, report: Report) -> tuple
     _report_dwellings(out, items, readings, bool(row[Op.LOGEMENTS]), name, line, report)
     _report_inferences(row, name, line, report)
     check_commune(out[Op.CODE_INSEE], out[Op.COMMUNE], name, line, places, report)
-    out[Derived.DEPARTEMENT] = out[Op.CODE_INSEE][:2]
+    out[Derived.DEPARTEMENT] = departement_of(out[Op.CODE_INSEE])
     longitude = parse(Op.LONGITUDE, parsing.parse_coordinate, row[Op.LONGITUDE])
     latitude = parse(Op.LATITUDE, parsing.parse_coordinate, row[Op.LATITUDE])
     out[Op.LONGITUDE], out[Op.LATITUDE], out[Op.PRECISION_GEO] = position(

@@ -183,6 +183,19 @@ def test_all_of_france_is_drawn_one_symbol_per_departement_until_one_is_chosen(f
     assert codes == set(shown["code_insee"].astype(str)) and all(code.startswith("60") for code in codes)
 
 
+def test_overseas_operations_belong_to_their_own_departement(france_context) -> None:
+    operations = france_context.dataset.operations
+    overseas = operations[operations["code_insee"].astype(str).str.startswith("97")]
+    assert len(overseas)  # the synthetic operations reach overseas communes
+    assert set(overseas["departement"].astype(str)) <= {"971", "972", "973", "974", "976"}
+    frame = france_context.operations_in(View(year=2022))
+    unit = region.map_unit(france_context, View(year=2022))
+    data = maps.region_trace_data(frame, france_context.acv_names, largest_commune=1, unit=unit)
+    names = [text for index in maps.CLASS_TRACES for text in data[index]["hovertext"]]
+    assert any(name.startswith("<b>La Réunion</b>") for name in names)
+    assert all(lon == lon for index in maps.CLASS_TRACES for lon in data[index]["lon"])  # no NaN
+
+
 def test_the_national_map_fetches_only_departements_and_programme_towns(france_context) -> None:
     assets = {asset.name: json.loads(asset.body) for asset in france_context.geo_assets().values()}
     towns = {feature["id"] for feature in assets["communes-region"]["features"]}

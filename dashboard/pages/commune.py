@@ -25,6 +25,7 @@ from dashboard.formatting import LOCALE, plural
 from dashboard.ids import Commune, Shell
 from dashboard.legend import map_legend
 from dashboard.mapgeo import neighbourhood
+from dashboard.places import departement_of
 from dashboard.qr import qr_data_uri
 from dashboard.schema import Geo, Op
 from dashboard.state import View, view_query
@@ -94,7 +95,7 @@ def description(code: Any = None) -> str:
         return "Aucune commune du périmètre n'a ce code."
     context, code = known
     name, figures = _default_figures(context, code)
-    departement = context.departement_names.get(code[:2], code[:2])
+    departement = context.departement_names.get(departement_of(code), departement_of(code))
     sources = headline.sources_line(context.dataset.source_dates, context.source_titles)
     if not figures.operations and len(context.partners_of(code)):
         return (
@@ -135,7 +136,7 @@ def commune_layout(context: Context, code: str, back: str, view: View) -> html.D
     return page(
         code=code,
         name=communes.at[code, Geo.NOM],
-        departement=context.departement_names.get(code[:2], code[:2]),
+        departement=context.departement_names.get(departement_of(code), departement_of(code)),
         is_acv=code in context.dataset.acv.index,
         back_href=back,
         map_figure=figure,
