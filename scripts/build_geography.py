@@ -27,14 +27,19 @@ import csv
 import gzip
 import json
 import shutil
+import sys
 from collections import defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: the dashboard's reading of the perimeter setting
+
+from dashboard import perimeter as territory  # noqa: E402
+from dashboard.perimeter import Perimeter  # noqa: E402
+
 DEFAULT_PERIMETER = "region:32"  # Hauts-de-France
 SINCE = "2018-01-01"  # the 2018 outlines are the communes of that day: later movements are replayed
 # Overseas: not in france-2018/departements.geojson and regions.geojson (metropolitan only).
@@ -180,30 +185,12 @@ def write_json(path: Path, document: dict) -> None:
     path.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-@dataclass(frozen=True)
-class Perimeter:
-    """Regions and départements (codes of the COG), or all of France."""
-
-    regions: frozenset[str] = frozenset()
-    departements: frozenset[str] = frozenset()
-    everything: bool = False
-
-    def holds(self, row: dict[str, str]) -> bool:
-        return self.everything or row["REG"] in self.regions or row["DEP"] in self.departements
-
-
 def parse_perimeter(text: str) -> Perimeter:
-    """``region:32,region:11``, ``departement:60``, ``france``."""
-    regions, departements = set(), set()
-    for item in (part.strip() for part in text.split(",") if part.strip()):
-        kind, _, code = item.partition(":")
-        if kind == "france" and not code:
-            return Perimeter(everything=True)
-        if kind in ("region", "departement") and code:
-            (regions if kind == "region" else departements).add(code.upper())
-        else:
-            raise SystemExit(f"--perimeter: « {item} » : attendu region:<code>, departement:<code> ou france")
-    return Perimeter(frozenset(regions), frozenset(departements))
+    """``region:32,region:11``, ``departement:60``, ``france``: the dashboard's own reading of the setting."""
+    try:
+        return territory.parse(text)
+    except territory.PerimeterError as error:
+        raise SystemExit(f"--perimeter: {error}") from error
 
 
 def area_names(reference: Path) -> tuple[dict[str, str], dict[str, str]]:
@@ -216,12 +203,9 @@ def area_names(reference: Path) -> tuple[dict[str, str], dict[str, str]]:
     return names[0], names[1]
 
 
-def perimeter_name(perimeter: Perimeter, current: dict, departements: dict, regions: dict) -> str:
-    if perimeter.everything:
-        return "France"
-    parts = [regions[code] for code in sorted(perimeter.regions)]
-    parts += [departements[code] for code in sorted(perimeter.departements)]
-    return ", ".join(parts[:-1]) + (" et " if len(parts) > 1 else "") + parts[-1]
+def perimeter_name(perimeter: Perimeter, departements: dict[str, str], regions: dict[str, str]) -> str:
+    """The perimeter named as the dashboard names it (``Areas.name``)."""
+    return territory.Areas(departements, regions, {}).name(perimeter)
 
 
 def without_outline(missing: set[str], movements: list[dict[str, str]], pieces: dict) -> set[str]:
@@ -236,7 +220,9 @@ def without_outline(missing: set[str], movements: list[dict[str, str]], pieces: 
 
 def build(reference: Path, out: Path, perimeter: Perimeter) -> dict:
     cog = read_csv(reference / "cog2026" / "communes.csv")
-    current = {row["COM"]: row for row in cog if row["TYPECOM"] == "COM" and perimeter.holds(row)}
+    current = {
+        row["COM"]: row for row in cog if row["TYPECOM"] == "COM" and perimeter.holds(row["REG"], row["DEP"])
+    }
     if not current:
         raise SystemExit("--perimeter: aucune commune du COG 2026 dans ce périmètre")
     movements = read_csv(reference / "cog2026" / "mouvements-communes.csv")
@@ -250,7 +236,7 @@ def build(reference: Path, out: Path, perimeter: Perimeter) -> dict:
     departements = {dep: shapely.coverage_union_all(shapes) for dep, shapes in sorted(by_departement.items())}
     items = [(dep, departement_names[dep], shape) for dep, shape in departements.items()]
     write_json(out / "departements.geojson", collection(items))
-    name = perimeter_name(perimeter, current, departement_names, region_names)
+    name = perimeter_name(perimeter, departement_names, region_names)
     code = (
         next(iter(perimeter.regions))
         if len(perimeter.regions) == 1 and not perimeter.departements
