@@ -314,11 +314,13 @@ def region_trace_data(
     """Everything that changes with the view, trace by trace (the geometry never does). ``partners``:
     code → (name, lon, lat) of the communes named by the sources with no operation detailed; ``unit``:
     what a symbol stands for (a commune by default)."""
-    with_operations = communes_among(frame, [*acv_names, *(partners or {})]) if unit is None else set()
-    partners = {c: p for c, p in (partners or {}).items() if c not in with_operations}
-    acv_only = [code for code in acv_names if code not in with_operations and code not in partners]
     if unit is not None and not unit.is_commune:  # a national overview: towns are below a pixel there
-        acv_only, partners = [], {}
+        acv_only: list[str] = []
+        partners = {}
+    else:
+        with_operations = communes_among(frame, [*acv_names, *(partners or {})])
+        partners = {c: p for c, p in (partners or {}).items() if c not in with_operations}
+        acv_only = [code for code in acv_names if code not in with_operations and code not in partners]
     # A partner is drawn as its outline: its name keeps a little way off the point, as beside a symbol.
     extra = [Label(f"partner-{code}", name, lon, lat, 10.0) for code, (name, lon, lat) in partners.items()]
     largest = largest_commune or int(max(frame[Derived.LOGEMENTS_RETENUS].fillna(0).sum(), 1))

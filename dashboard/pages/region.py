@@ -103,18 +103,19 @@ def map_unit(context: Context, view: View) -> maps.Unit | None:
 
 
 def _region_map(context: Context, frame: pd.DataFrame, view: View) -> Any:
+    unit = map_unit(context, view)
     return maps.region_map(
         frame,
         acv_names=context.acv_names,
-        communes_url=context.communes_url(map_unit(context, view) is not None),
-        departements_url=context.departements_url(map_unit(context, view) is not None),
+        communes_url=context.communes_url(unit is not None),
+        departements_url=context.departements_url(unit is not None),
         departement_codes=sorted(context.departement_names),
         view_bounds=context.view_bounds(view),
         largest_op=context.largest_op,
         largest_commune=context.largest_commune,
         partners=context.partner_points,
         presentation=view.presentation,
-        unit=map_unit(context, view),
+        unit=unit,
     )
 
 
@@ -371,6 +372,7 @@ def year_panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
 
 def panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
     bounds = context.view_bounds(view)
+    unit = map_unit(context, view)
     patch = map_patch(
         maps.region_trace_data(
             frame,
@@ -379,7 +381,7 @@ def panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
             partners=context.partner_points,
             presentation=view.presentation,
             view_bounds=bounds,
-            unit=map_unit(context, view),
+            unit=unit,
         )
     )
     patch["layout"]["font"]["size"] = maps.font_size(view.presentation)
@@ -387,7 +389,7 @@ def panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
     patch["layout"]["geo"]["lonaxis"]["range"] = [bounds[0], bounds[2]]
     patch["layout"]["geo"]["lataxis"]["range"] = [bounds[1], bounds[3]]
     patch["layout"]["uirevision"] = "map-" + "-".join(view.of("departements"))
-    overview = map_unit(context, view) is not None
+    overview = unit is not None
     patch["data"][maps.DEPARTEMENTS]["geojson"] = context.departements_url(overview)  # coarser for France
     for index in (maps.ACV_COMMUNES, maps.PARTNER_COMMUNES):  # no town drawn on an overview: no fetch
         patch["data"][index]["geojson"] = context.communes_url(overview)
