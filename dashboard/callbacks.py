@@ -7,12 +7,14 @@ from dataclasses import replace
 from typing import Any
 
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
 from dashboard import components, export, headline, inputs
 from dashboard.context import Context
 from dashboard.export import file_name
 from dashboard.filters import FILTERS
 from dashboard.ids import Ctl, Shell
+from dashboard.search import MAX_QUERY_CHARS
 from dashboard.state import View
 from dashboard.views import (
     COMMUNE_PREFIX,
@@ -28,6 +30,7 @@ def register(app: Dash) -> None:
     """Attach the shell's callbacks; they read the data being served through ``views.current_context``."""
     _register_url_sync(app)
     _register_search(app)
+    _register_commune_filter(app)
     _register_clientside(app)
 
     @app.callback(
@@ -71,6 +74,7 @@ def _register_url_sync(app: Dash) -> None:
     @app.callback(
         Output(Ctl.YEAR, "value"),
         *(Output(spec.control, "value") for spec in FILTERS),
+        Output(Ctl.COMMUNE, "options"),
         Output(Shell.NOTICE, "children"),
         Input(Shell.NAV, "data"),
         Input(Ctl.RESET, "n_clicks"),
@@ -92,7 +96,32 @@ def _register_url_sync(app: Dash) -> None:
         shown = (current.year, *control_values(current))
         # Only what differs, at load too: the page was drawn for the address, and a control that does not
         # change must not make the panels draw themselves again.
-        return *only_changes(shown, (year, *filters)), notice
+        return *only_changes(shown, (year, *filters)), listing(context, current.of("communes")), notice
+
+
+def listing(context: Context, chosen: tuple[str, ...]) -> Any:
+    """The Commune filter's options when the address chooses a commune it does not list (a wide
+    perimeter lists a few): an option must hold a value, or the dropdown drops it."""
+    if not context.communes_capped or not chosen:
+        return no_update
+    return context.commune_options(chosen)
+
+
+def _register_commune_filter(app: Dash) -> None:
+    @app.callback(
+        Output(Ctl.COMMUNE, "options", allow_duplicate=True),
+        Input(Ctl.COMMUNE, "search_value"),
+        State(Ctl.COMMUNE, "value"),
+        prevent_initial_call=True,
+    )
+    def find_communes(text: Any, chosen: Any) -> Any:
+        """Over a wide perimeter the Commune filter lists a few communes: what is typed in it finds the
+        others. Emptied (a choice made), the options stay: they hold the commune just chosen."""
+        context = current_context()
+        text = inputs.as_text(text).strip()[:MAX_QUERY_CHARS]
+        if not context.communes_capped or not text:
+            raise PreventUpdate  # a region lists every commune: the dropdown's own filter suffices
+        return context.commune_options(inputs.as_codes(chosen, context.dataset.communes.index), found=text)
 
 
 def control_values(view: View) -> list[list[str]]:

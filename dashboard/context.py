@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TypeVar
@@ -12,23 +12,26 @@ import geopandas as gpd
 import pandas as pd
 
 from dashboard import mapgeo
-from dashboard.analysis import KeyFigures, filter_operations, key_figures
+from dashboard.analysis import KeyFigures, key_figures, select_operations, with_status
 from dashboard.chronology import Chrono, chronology
 from dashboard.dataset import Dataset
 from dashboard.filters import FILTERS
 from dashboard.mapgeo import bounds
 from dashboard.places import departement_of
 from dashboard.recent import Recent
-from dashboard.schema import PROGRAMME_ACV, Acv, Derived, Geo, Op, Partner, Src
+from dashboard.schema import PROGRAMME_ACV, Acv, Derived, Geo, Mix, Op, Partner, Src
 from dashboard.search import CommuneIndex
 from dashboard.state import View, parse_view, view_query, year_range
 
 RECENT_RESULTS = 64  # results kept by Context.recent (small: row orders and lists, not frames)
+RECENT_YEARS = 40  # years whose statuses Context.at_year keeps (a programme's span, and some)
+RECENT_PAGES = 16  # pages kept by Context.recent_page (a region page of all of France: ~1 MB of components)
 T = TypeVar("T")
 # Beyond either, the map draws one symbol per département until one is chosen (Hauts-de-France: 5
 # départements, 11 communes with operations; with Île-de-France: 13 départements; all of France: 101).
 DEPARTEMENTS_BY_COMMUNE = 15
-MAX_COMMUNE_OPTIONS = 2000  # communes listed in the Commune filter at most (all of France: 33,000)
+MAX_COMMUNE_OPTIONS = 100  # communes with operations listed in the Commune filter at most, ACV towns aside
+FOUND_OPTIONS = 20  # communes offered for text typed in the Commune filter
 COMMUNES_BY_SYMBOL = 400  # a symbol per commune beyond that is a blur of overlaps, and heavy to send
 
 
@@ -107,18 +110,36 @@ class Context:
         names = sorted(self.departement_names.values())
         return ", ".join(names[:-1]) + (" et " if len(names) > 1 else "") + (names[-1] if names else "")
 
-    def commune_options(self) -> list[dict]:
-        """Communes with an operation or in the ACV programme, the ones worth filtering on; over a national
-        perimeter, the ACV towns and the ``MAX_COMMUNE_OPTIONS`` communes with the most operations (tens
-        of thousands of options weigh a megabyte and freeze the list; the search box finds every one)."""
+    @cached_property
+    def _listed_communes(self) -> tuple[str, ...]:
+        """The Commune filter's communes: those with an operation or in the ACV programme; over a wide
+        perimeter, the ACV towns and the ``MAX_COMMUNE_OPTIONS`` communes with the most operations (the
+        dropdown indexes every option as it opens the page: 2,245 options took 0.7 s; typing finds the
+        others, ``commune_options(found=…)``)."""
         counts = self.dataset.operations[Op.CODE_INSEE].value_counts()
-        codes = set(self.acv_names)
-        codes |= {str(code) for code in counts.index[:MAX_COMMUNE_OPTIONS].tolist() if counts[code] > 0}
+        with_operations = [str(code) for code in counts.index[counts.to_numpy() > 0].tolist()]
+        codes = set(self.acv_names) | set(with_operations[:MAX_COMMUNE_OPTIONS])
+        return tuple(code for code in codes if code in self.dataset.communes.index)
+
+    @cached_property
+    def communes_capped(self) -> bool:
+        """Whether the Commune filter lists only some of the communes with operations."""
+        return self.dataset.operations[Op.CODE_INSEE].nunique() > MAX_COMMUNE_OPTIONS
+
+    def commune_options(self, chosen: Iterable[str] = (), *, found: str = "") -> list[dict]:
+        """The Commune filter's options: the listed communes and those ``chosen``, or, for text typed in it,
+        ``chosen`` and the communes the search box would find (« st quentin », a former name); these carry
+        the text so that the dropdown's own filtering keeps them."""
         names = self.dataset.communes[Geo.NOM]
-        return sorted(
-            ({"label": f"{names[c]} ({c})", "value": c} for c in codes if c in names.index),
-            key=lambda option: option["label"],
-        )
+        if found:
+            matches = [match.code for match in self.commune_index.search(found, limit=FOUND_OPTIONS)]
+            codes = list(dict.fromkeys([*chosen, *matches]))
+        else:
+            codes = list(dict.fromkeys([*self._listed_communes, *chosen]))
+        options = [{"label": f"{names[c]} ({c})", "value": c} for c in codes if c in names.index]
+        if found:
+            return [{**option, "search": found} for option in options]
+        return sorted(options, key=lambda option: option["label"])
 
     @cached_property
     def vocabularies(self) -> dict[str, frozenset[str]]:
@@ -172,6 +193,10 @@ class Context:
         holding = {departement_of(code) for code in view.of("communes")}
         if holding:  # communes chosen over a national perimeter: their départements
             return bounds(departements[departements[Geo.CODE].isin(holding)], margin=0.04)
+        return self.overview_bounds
+
+    @cached_property
+    def overview_bounds(self) -> tuple[float, float, float, float]:
         return bounds(self.overview_departements, margin=0.02)
 
     def query(self, view: View) -> str:
@@ -186,19 +211,33 @@ class Context:
         year of a view shares (the table's rows, their order) is computed once, not at each step."""
         return self._recent.get(key, compute)
 
+    @cached_property
+    def _recent_pages(self) -> Recent:
+        return Recent(RECENT_PAGES)
+
+    def recent_page(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``recent`` for whole pages, fewer of them."""
+        return self._recent_pages.get(key, compute)
+
     def steady_key(self, view: View) -> str:
         """The view without its year: the same operations, whatever the year (no filter follows it)."""
         return self.query(dataclasses.replace(view, year=self.default_year, presentation=False))
 
+    @cached_property
+    def _statuses(self) -> Recent:
+        return Recent(RECENT_YEARS)
+
+    def at_year(self, year: int) -> pd.DataFrame:
+        """Every operation with its status at the end of ``year`` (``analysis.with_status``), computed once
+        per year: all of France took 11 ms of each year step, twice (the panels, the tables)."""
+        return self._statuses.get(
+            year, lambda: with_status(self.dataset.operations, year, years=self.milestones)
+        )
+
     def operations_in(self, view: View, *, ignore_place: bool = False) -> pd.DataFrame:
-        """``analysis.filter_operations`` with the dates parsed once for all."""
-        return filter_operations(
-            self.dataset.operations,
-            self.dataset.mix,
-            view,
-            filters=FILTERS,
-            ignore_place=ignore_place,
-            years=self.milestones,
+        """``analysis.filter_operations``, from the statuses of the year computed once."""
+        return select_operations(
+            self.at_year(view.year), self.dataset.mix, view, filters=FILTERS, ignore_place=ignore_place
         )
 
     @cached_property
@@ -247,6 +286,12 @@ def compact(operations: pd.DataFrame) -> pd.DataFrame:
     return operations.astype({column: "category" for column in CATEGORICAL_COLUMNS if column in operations})
 
 
+def compact_mix(mix: pd.DataFrame) -> pd.DataFrame:
+    """The financing rows with their operation and code as categories: grouping 140,000 of them by
+    operation hashed as many strings at every request."""
+    return mix.astype({Mix.ID: "category", Mix.CODE: "category"})
+
+
 def build_context(dataset: Dataset) -> Context:
     operations = dataset.operations
     # The map draws as areas only the ACV towns and the partner centres (communes with operations are
@@ -257,7 +302,7 @@ def build_context(dataset: Dataset) -> Context:
     source_years = [date.year for date in operations[Derived.SOURCE_DATE] if date is not None]
     per_commune = operations.groupby(Op.CODE_INSEE)[Derived.LOGEMENTS_RETENUS].sum()
     return Context(
-        dataset=dataclasses.replace(dataset, operations=compact(operations)),
+        dataset=dataclasses.replace(dataset, operations=compact(operations), mix=compact_mix(dataset.mix)),
         communes_asset=mapgeo.region_communes(dataset.communes, codes),
         departements_asset=mapgeo.departements_outline(dataset.departements),
         years=year_range([int(y) for y in dated if y]),

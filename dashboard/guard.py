@@ -89,6 +89,7 @@ BY_PROPERTY: dict[str, Check] = {
 BY_COMPONENT: dict[tuple[str, str], Check] = {
     (Ctl.YEAR, "value"): number,
     **{(spec.control, "value"): texts for spec in FILTERS},
+    (Ctl.COMMUNE, "search_value"): text,
     (Region.READY, "data"): flag,
     (Region.SORT, "data"): mapping,
     (Shell.NAV, "data"): mapping,

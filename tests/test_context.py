@@ -68,4 +68,4 @@ def test_a_year_step_with_kept_rows_patches_what_a_fresh_computation_does(datase
             ("table-rows", "all", "commune", False), lambda frame=frame: first_rows(frame, sort)
         )
         fresh = components.table_year_patch(frame, search="", sort=sort).to_plotly_json()
-        assert components.table_year_patch(frame.loc[kept], search="", sort=sort).to_plotly_json() == fresh
+        assert components.table_year_patch(frame.iloc[kept], search="", sort=sort).to_plotly_json() == fresh

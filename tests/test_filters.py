@@ -76,7 +76,8 @@ def test_the_app_s_controls_callbacks_and_guard_follow_the_table(world: Path) ->
     # The controls follow a navigation (one callback writes them all) and rewrite the address (another).
     follow = next(key for key in app.callback_map if key.startswith(f"..{Ctl.YEAR}.value"))
     outputs = [part.rsplit(".", 1)[0] for part in follow.strip(".").split("...")]
-    assert outputs == [Ctl.YEAR, *(spec.control for spec in FILTERS), "shell-notice"]
+    # ...and the Commune filter's options, when the address chooses a commune a wide perimeter does not list.
+    assert outputs == [Ctl.YEAR, *(spec.control for spec in FILTERS), Ctl.COMMUNE, "shell-notice"]
     write = app.callback_map["_pages_location.search"]
     inputs = [dep["id"] for dep in write["inputs"]]
     assert inputs[-len(FILTERS) - 1 :] == [Ctl.YEAR, *(spec.control for spec in FILTERS)]

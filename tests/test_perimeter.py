@@ -13,7 +13,7 @@ from bench import synthetic
 from dashboard import perimeter as territory
 from dashboard.app import create_app
 from dashboard.cli import parser
-from dashboard.context import build_context
+from dashboard.context import MAX_COMMUNE_OPTIONS, build_context
 from dashboard.dataset import load_dataset
 from dashboard.figures import maps
 from dashboard.pages import region
@@ -22,6 +22,7 @@ from dashboard.report import Report
 from dashboard.settings import Settings
 from dashboard.state import View
 from tests.conftest import REAL_DATA
+from tests.dash_requests import CALLBACK_URL, callback_body, find_callback
 
 HAUTS_DE_FRANCE_AND_ILE_DE_FRANCE = "region:32,region:11"
 
@@ -205,10 +206,63 @@ def test_the_national_map_fetches_only_departements_and_programme_towns(france_c
     assert sum(sizes.values()) < 2_000_000, sizes  # raw; what travels is compressed (README: brotli)
 
 
-def test_all_of_france_is_served(france: Path) -> None:
-    client = create_app(Settings(data_dir=france, perimeter=Perimeter(everything=True))).server.test_client()
+@pytest.fixture(scope="module")
+def france_app(france: Path):
+    return create_app(Settings(data_dir=france, perimeter=Perimeter(everything=True)))
+
+
+def test_all_of_france_is_served(france_app) -> None:
+    client = france_app.server.test_client()
     page = client.get("/")
     assert page.status_code == 200
     assert "<title>Cœur de Ville — Clésence — France</title>" in page.get_data(as_text=True)
     assert client.get("/commune/97411").status_code == 200  # Saint-Denis, La Réunion
     assert client.get("/commune/2A004").status_code == 200  # Ajaccio
+
+
+def test_a_national_commune_filter_lists_the_programme_towns_and_the_busiest_communes(france_context) -> None:
+    context = france_context
+    assert context.communes_capped
+    listed = {option["value"] for option in context.commune_options()}
+    assert set(context.acv_names) <= listed
+    assert len(listed - set(context.acv_names)) <= MAX_COMMUNE_OPTIONS
+    counts = context.dataset.operations["code_insee"].astype(str).value_counts()
+    busiest = listed - set(context.acv_names)
+    others = counts[~counts.index.isin(listed)]
+    assert min(counts[list(busiest)]) >= others.max()  # the communes with the most operations
+    quiet = others.index[-1]
+    assert quiet in {option["value"] for option in context.commune_options((quiet,))}  # chosen: kept
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [("st quentin", "02691"), ("touquet", "62826"), ("hesdin la foret", "62447"), ("marconne", "62447")],
+)
+def test_text_typed_in_a_national_commune_filter_finds_any_commune(france_context, typed, found) -> None:
+    options = france_context.commune_options(("75056",), found=typed)
+    assert options[0]["value"] == "75056"  # what was chosen stays chosen
+    assert found in [option["value"] for option in options[1:]]
+    assert all(option["search"] == typed for option in options)  # the dropdown's own filter keeps them
+
+
+def test_the_commune_filter_asks_the_server_only_over_a_wide_perimeter(france_app) -> None:
+    wide = france_app
+    key = find_callback(wide, "ctl-commune.search_value")
+    typed = {"ctl-commune.search_value": "st quentin", "ctl-commune.value": []}
+    answer = wide.server.test_client().post(CALLBACK_URL, json=callback_body(wide, key, typed))
+    assert answer.status_code == 200
+    options = answer.get_json()["response"]["ctl-commune"]["options"]
+    assert options[0]["value"] == "02691"
+    shipped = create_app(Settings(data_dir=REAL_DATA))  # a region: every commune is listed already
+    answer = shipped.server.test_client().post(CALLBACK_URL, json=callback_body(shipped, key, typed))
+    assert answer.status_code == 204
+
+
+def test_an_address_choosing_an_unlisted_commune_gives_the_filter_its_option(france_app) -> None:
+    wide = france_app
+    key = find_callback(wide, "ctl-reset.n_clicks")
+    values = {"shell-nav.data": {"search": "?commune=80001"}, "shell-url.search": "?commune=80001"}
+    answer = wide.server.test_client().post(CALLBACK_URL, json=callback_body(wide, key, values))
+    response = answer.get_json()["response"]
+    assert response["ctl-commune"]["value"] == ["80001"]
+    assert "80001" in {option["value"] for option in response["ctl-commune"]["options"]}

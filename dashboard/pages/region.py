@@ -17,7 +17,7 @@ from dashboard.filters import FILTERS
 from dashboard.formatting import plural
 from dashboard.ids import Ctl, Region, Shell
 from dashboard.legend import map_legend
-from dashboard.schema import Derived, Geo, Op, Total
+from dashboard.schema import Derived, Geo, Mix, Op, Total
 from dashboard.state import View
 from dashboard.views import (
     CONTROL_INPUTS,
@@ -62,8 +62,14 @@ def layout(**_query: Any) -> html.Div:
 
 
 def for_location(search: str) -> html.Div:
-    """The page of the view ``search`` says, as the router draws it (and the HTML, prerender.py)."""
+    """The page of the view ``search`` says, as the router draws it (and the HTML, prerender.py). The same
+    address draws the same page until the data changes: it is kept (all of France: half a second to draw),
+    and gunicorn's master draws the first one before it forks its workers (dashboard/warmup.py)."""
     context = current_context()
+    return context.recent_page(search, lambda: _drawn(context, search))
+
+
+def _drawn(context: Context, search: str) -> html.Div:
     view = context.parse(search)
     frame = context.operations_in(view)
     mix, timeline, undated, totals = detail_panels(context, frame, view)
@@ -400,9 +406,10 @@ def panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
 def detail_panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
     """The financing chart, the calendar, its list of milestones and the financing note."""
     figures = analysis.key_figures(frame)
-    mix = analysis.mix_summary(frame, context.dataset.mix)
-    gaps = analysis.mix_gaps(frame, context.dataset.mix)
-    mix_total = int(context.dataset.mix[context.dataset.mix["id"].isin(frame.index)]["logements"].sum())
+    shown = analysis.mix_of(frame, context.dataset.mix)
+    mix = analysis.mix_summary(frame, context.dataset.mix, shown=shown)
+    gaps = analysis.mix_gaps(frame, context.dataset.mix, shown=shown)
+    mix_total = int(shown[Mix.LOGEMENTS].sum())
     return (
         mix_figure(mix, presentation=view.presentation),
         timeline_figure(frame, year=view.year, presentation=view.presentation),
@@ -469,12 +476,13 @@ def _register_tables(app: Dash) -> None:
         return components.row_fields(row, context.source_titles), True
 
 
-def first_rows(frame: pd.DataFrame, sort: dict[str, Any]) -> list[str]:
-    """The ids of the rows the table shows, in its order."""
+def first_rows(frame: pd.DataFrame, sort: dict[str, Any]) -> list[int]:
+    """The positions in ``frame`` of the rows the table shows, in its order: every year of a view has the
+    same rows in the same order (Context.at_year), and positions spare hashing 100,000 ids."""
     ordered = components.sort_frame(
         frame, sort["column"], sort["descending"], limit=components.MAX_TABLE_ROWS
     )
-    return [str(op_id) for op_id in ordered.index]
+    return frame.index.get_indexer(ordered.index).tolist()
 
 
 def tables(
@@ -497,7 +505,7 @@ def tables(
         if sort["column"] != analysis.STATUS:
             key = ("table-rows", steady, sort["column"], sort["descending"])
             first = context.recent(key, lambda: first_rows(frame, sort))
-            return components.table_year_patch(frame.loc[first], search=search, sort=sort), map_table
+            return components.table_year_patch(frame.iloc[first], search=search, sort=sort), map_table
     elif map_opened:
         map_table = components.map_table(frame, context.acv_names, context.departement_names, search)
     table = components.operations_table(frame, search=search, sort=sort, sort_button_type=Region.SORT_BUTTON)

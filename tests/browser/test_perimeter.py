@@ -54,3 +54,25 @@ def test_france_shows_departements_and_a_click_opens_one_with_its_communes(franc
     communes = symbol_keys(page.page)
     assert communes and all(key.startswith("60") for key in communes)
     assert not page.errors and not page.foreign_requests()
+
+
+def test_the_national_commune_filter_finds_a_commune_it_does_not_list(france, page) -> None:
+    """The filter lists the programme's towns and the busiest communes; typing asks the server for the
+    others, and the one chosen stays chosen once the typed text is gone."""
+    page.page.set_default_timeout(120_000)
+    page.page.goto(france.url + "/")
+    wait_for_map(page.page)
+    wait_for_idle(page.page)
+    page.page.click("#ctl-commune")
+    page.page.keyboard.type("st quentin")
+    option = page.page.locator("[role=option]", has_text="Saint-Quentin (02691)")
+    option.wait_for()
+    option.click()
+    wait_for_location(page.page, r"commune=02691")
+    page.page.keyboard.press("Escape")
+    wait_for_idle(page.page)
+    assert "Saint-Quentin" in page.page.locator("#ctl-commune").inner_text()
+    page.page.wait_for_function(
+        "() => document.querySelector('h1.page-title').innerText.includes('Saint-Quentin')"
+    )
+    assert not page.errors and not page.foreign_requests()
