@@ -50,6 +50,9 @@ def when_ready(server):
     from dashboard.warmup import warm_up
 
     server.log.info("warm-up: %s", warm_up(server.app.wsgi()))
+    holder = _holder(server)
+    if holder is not None:  # every year's statuses, shared with the workers (all of France: 15 ms a year)
+        holder.get().prepare_years()
     # Everything loaded so far lives as long as the server: out of the garbage collector's sight, a full
     # collection in a worker neither walks the dataset (long pauses) nor writes to its pages (which
     # would unshare them from the master: copy-on-write).

@@ -24,7 +24,7 @@ from dashboard.chronology import phrase, reported
 from dashboard.ids import Region
 from dashboard.parsing import PartialDate, format_financements
 from dashboard.places import departement_of
-from dashboard.schema import PRECISION_COMMUNE, Derived, Op, Total
+from dashboard.schema import PRECISION_COMMUNE, STATUS_PLURALS, Derived, Op, Total
 
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -125,7 +125,7 @@ def map_statuses(frame: pd.DataFrame, codes: list[str]) -> dict[str, str]:
     listed = _map_columns(frame[frame[Op.CODE_INSEE].isin(codes).to_numpy()])  # their operations only
     texts: dict[str, list[str]] = {code: [] for code in codes}
     for (code, status), count in listed.groupby(["code", "status"], observed=True, sort=False).size().items():
-        texts[str(code)].append(f"{count} {status}")
+        texts[str(code)].append(formatting.plural(count, status, STATUS_PLURALS.get(status)))
     return {code: ", ".join(parts) for code, parts in texts.items()}
 
 

@@ -234,6 +234,12 @@ class Context:
             year, lambda: with_status(self.dataset.operations, year, years=self.milestones)
         )
 
+    def prepare_years(self) -> None:
+        """Every year's statuses computed now (gunicorn's master, before it forks: the workers share them)."""
+        first, last = self.years
+        for year in range(first, last + 1):
+            self.at_year(year)
+
     def operations_in(self, view: View, *, ignore_place: bool = False) -> pd.DataFrame:
         """``analysis.filter_operations``, from the statuses of the year computed once."""
         return select_operations(

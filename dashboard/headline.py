@@ -159,7 +159,7 @@ STATE_ORDER = tuple(STATE_WORDS)
 def states_line(figures: KeyFigures) -> str:
     """« 5 livraisons prévues · 2 travaux prévus · 1 travaux sans nouvelles »."""
     counts = {key: figures.operations_in(*key) for key in STATE_WORDS}
-    parts = [f"{n} {STATE_WORDS[key][n > 1]}" for key, n in counts.items() if n]
+    parts = [f"{formatting.number(n)} {STATE_WORDS[key][n > 1]}" for key, n in counts.items() if n]
     return " · ".join(parts)
 
 

@@ -208,6 +208,12 @@ class Status:
 
 
 STATUSES: Final = (Status.DELIVERED, Status.UNDER_WAY, Status.ANNOUNCED, Status.UNKNOWN)
+STATUS_PLURALS: Final = {
+    Status.DELIVERED: "livrées",
+    Status.UNDER_WAY: "en travaux",
+    Status.ANNOUNCED: "annoncées",
+    Status.UNKNOWN: "inconnues",
+}
 
 
 class Certainty:

@@ -135,3 +135,14 @@ def test_the_phone_calendar_lists_the_first_milestones_by_year_and_says_how_many
 
 def test_the_phone_calendar_of_a_view_without_dates_is_empty(crowded):
     assert milestones.milestone_list(crowded.head(0)).children is None
+
+
+def test_the_map_table_counts_statuses_with_their_plural(crowded):
+    code = str(crowded["code_insee"].iloc[0])
+    several = crowded.assign(code_insee=code).iloc[:40]  # forty operations in one commune
+    words = components.map_statuses(several, [code])[code]
+    counts = several["statut"].value_counts()
+    for status, count in counts[counts > 1].items():
+        plural = {"livrée": "livrées", "annoncée": "annoncées", "inconnue": "inconnues"}.get(status, status)
+        assert f"{count} {plural}" in words
+    assert (counts > 1).any()

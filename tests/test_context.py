@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from bench.synthetic import write_data_dir
 from dashboard import components
+from dashboard.analysis import filter_operations
 from dashboard.context import CATEGORICAL_COLUMNS, RECENT_RESULTS, build_context
 from dashboard.dataset import load_dataset
+from dashboard.filters import FILTERS
 from dashboard.pages.region import first_rows
 from dashboard.report import Report
 from dashboard.state import View
@@ -69,3 +72,26 @@ def test_a_year_step_with_kept_rows_patches_what_a_fresh_computation_does(datase
         )
         fresh = components.table_year_patch(frame, search="", sort=sort).to_plotly_json()
         assert components.table_year_patch(frame.iloc[kept], search="", sort=sort).to_plotly_json() == fresh
+
+
+@pytest.mark.parametrize(
+    "selected",
+    [{}, {"departements": ("60",)}, {"statuses": ("livrée",)}, {"codes": ("PLAI",), "programmes": ("ACV",)}],
+)
+def test_the_statuses_kept_per_year_select_what_a_fresh_filtering_does(dataset, selected):
+    context = build_context(dataset)
+    context.prepare_years()
+    for year in (2018, 2021, 2024):
+        view = View(year=year, selected=selected)
+        fresh = filter_operations(
+            context.dataset.operations, context.dataset.mix, view, filters=FILTERS, years=context.milestones
+        )
+        pd.testing.assert_frame_equal(context.operations_in(view), fresh)
+        assert context.at_year(year) is context.at_year(year)  # computed once
+
+
+def test_a_view_s_frame_can_be_changed_without_changing_the_kept_year(dataset):
+    context = build_context(dataset)
+    frame = context.operations_in(View(year=2022))
+    frame["commune"] = "x"
+    assert (context.at_year(2022)["commune"] != "x").all()

@@ -9,7 +9,7 @@ from dashboard.analysis import Range
 from dashboard.dataset import load_dataset
 from dashboard.filters import FILTERS
 from dashboard.report import Report
-from dashboard.schema import PROGRAMME_ACV
+from dashboard.schema import PROGRAMME_ACV, Certainty, Status
 from dashboard.state import View
 from tests.conftest import REAL_DATA
 
@@ -134,3 +134,16 @@ def test_a_partner_commune_quotes_its_sources_and_shows_no_zero(dataset):
     assert "le détail des opérations n'y a pas été publié" in text
     assert "onze centres-villes" in text and "8 d'entre elles" in text
     assert " 0 " not in f" {text} "
+
+
+def test_counts_of_operations_by_state_are_written_the_french_way() -> None:
+    figures = analysis.KeyFigures(
+        operations=13_005, dwellings=0, dwellings_computed=0, dwellings_unknown=0, dwellings_delivered=0,
+        dwellings_under_way=0, surface_m2=0, surface_unknown=0, shops=0, shops_known=0, cost_eur=0.0,
+        cost_known=0, delivered=12_234, under_way=0, announced=771,
+        by_state={
+            (Status.DELIVERED, Certainty.REPORTED): (12_234, Range(0, 0)),
+            (Status.ANNOUNCED, Certainty.REPORTED): (1, Range(0, 0)),
+        },
+    )  # fmt: skip
+    assert headline.states_line(figures) == "12\u202f234 livrées (constaté) · 1 annoncée"
