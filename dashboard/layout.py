@@ -54,9 +54,10 @@ def year_control(context: Context) -> html.Div:
                     max=last,
                     step=1,
                     value=context.default_year,
+                    # Every other year counted from the last, which is always named: two names never
+                    # meet (« 2026 » and « 2027 » overprinted when the period had an even length).
                     marks={
-                        year: (str(year) if (year - first) % 2 == 0 or year == last else "")
-                        for year in range(first, last + 1)
+                        year: (str(year) if (last - year) % 2 == 0 else "") for year in range(first, last + 1)
                     },
                     allow_direct_input=False,
                     updatemode="mouseup",

@@ -121,8 +121,9 @@ def map_patch(trace_data: dict[int, dict]) -> Patch:
     patch = Patch()
     for index, values in trace_data.items():
         for key, value in values.items():
-            if key == "marker.size":
-                patch["data"][index]["marker"]["size"] = value
-            else:
-                patch["data"][index][key] = value
+            *parents, last = key.split(".")  # « marker.line.color »: a property inside another
+            node = patch["data"][index]
+            for parent in parents:
+                node = node[parent]
+            node[last] = value
     return patch

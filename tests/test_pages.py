@@ -154,3 +154,17 @@ def test_a_written_page_is_kept_for_the_same_address_and_data_only() -> None:
     recent.get(("v2", "/?annee=2020"), draw("c"))  # the least recent, ("v1", "/"), is dropped
     recent.get(("v1", "/"), draw("d"))
     assert drawn == ["a", "b", "c", "d"]
+
+
+@pytest.mark.parametrize("years", [(2018, 2026), (2018, 2027), (2014, 2031)])
+def test_the_year_slider_names_the_last_year_and_never_two_neighbours(years) -> None:
+    from types import SimpleNamespace
+
+    from dashboard.ids import Ctl
+    from dashboard.layout import year_control
+
+    context = SimpleNamespace(years=years, default_year=years[1])
+    slider = next(c for c in year_control(context)._traverse() if getattr(c, "id", None) == Ctl.YEAR)
+    named = sorted(year for year, text in slider.marks.items() if text)
+    assert named[-1] == years[1]
+    assert all(later - earlier >= 2 for earlier, later in zip(named, named[1:], strict=False))

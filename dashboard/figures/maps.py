@@ -226,24 +226,51 @@ def _commune_hovers(
     ]
 
 
-def _class_trace(index: int) -> dict[str, Any]:
+def class_style(index: int) -> dict[str, Any]:
+    """How the legend class ``index`` draws its symbols, as dotted marker keys (``map_patch``)."""
     kind = CLASSES[index]
     hollow = kind.symbol.endswith("-open") or kind.symbol.endswith("-open-dot")
     return {
+        "marker.color": kind.colour if not hollow else theme.BACKGROUND,
+        "marker.symbol": kind.symbol.replace("-open-dot", "-dot").replace("-open", "")
+        if hollow
+        else kind.symbol,
+        "marker.line.color": kind.colour if hollow else theme.MARKER_LINE,
+        "marker.line.width": 3 if hollow else 1,
+    }
+
+
+STYLE_KEYS = tuple(class_style(0))
+
+
+def point_styles(classes: np.ndarray) -> dict[str, list[Any]]:
+    """Each symbol styled as its class: one trace then draws every class (the national overview)."""
+    styles = [class_style(index) for index in range(len(CLASSES))]
+    return {key: [styles[c][key] for c in classes.tolist()] for key in STYLE_KEYS}
+
+
+def _class_trace(index: int) -> dict[str, Any]:
+    trace = {
         "type": "scattergeo",
         "mode": "markers+text",
-        "name": kind.name,
-        "marker": {
-            "color": kind.colour if not hollow else theme.BACKGROUND,
-            "symbol": kind.symbol.replace("-open-dot", "-dot").replace("-open", "")
-            if hollow
-            else kind.symbol,
-            "line": {"color": kind.colour if hollow else theme.MARKER_LINE, "width": 3 if hollow else 1},
-            "opacity": 0.95,
-        },
+        "name": CLASSES[index].name,
+        "marker": {"opacity": 0.95},
         "textfont": {"color": theme.TEXT},
         "hovertemplate": OPERATION_HOVER,
     }
+    return merged(trace, nested(class_style(index)))
+
+
+def nested(values: dict[str, Any]) -> dict[str, Any]:
+    """``{"marker.line.color": c}`` → ``{"marker": {"line": {"color": c}}}``; other keys as they are."""
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        *parents, last = key.split(".")
+        node = out
+        for parent in parents:
+            node = node.setdefault(parent, {})
+        node[last] = value
+    return out
 
 
 def region_marker_data(
@@ -278,10 +305,9 @@ def region_marker_data(
         font_px=LABEL_FONT_PX[presentation],
         bounds=view_bounds,
     )
-    data: dict[int, dict[str, Any]] = {}
-    for rank, index in enumerate(CLASS_TRACES):
-        chosen = np.flatnonzero(table["class"].to_numpy() == rank)
-        data[index] = {
+
+    def points(chosen: np.ndarray) -> dict[str, Any]:
+        return {
             "lon": table["lon"].to_numpy()[chosen].round(5).tolist(),
             "lat": table["lat"].to_numpy()[chosen].round(5).tolist(),
             "customdata": [[keys[i]] for i in chosen],
@@ -295,6 +321,14 @@ def region_marker_data(
             "hovertext": table["hover"].to_numpy(dtype=object)[chosen].tolist(),
             "marker.size": [sizes[i] for i in chosen],
         }
+
+    classes = table["class"].to_numpy()
+    if by_area:  # every symbol in one trace, styled one by one: a year step restyles them, nothing else
+        nothing = points(np.array([], dtype=int))
+        data = {index: nothing for index in CLASS_TRACES[1:]}
+        data[CLASS_TRACES[0]] = {**points(np.arange(len(table))), **point_styles(classes)}
+    else:
+        data = {index: points(np.flatnonzero(classes == rank)) for rank, index in enumerate(CLASS_TRACES)}
     if extra:
         data[PARTNER_LABELS] = {"textposition": [positions[label.key] for label in extra]}
     return data
@@ -355,15 +389,6 @@ def region_trace_data(
     data.update({k: v for k, v in markers.items() if k != PARTNER_LABELS})
     data[PARTNER_LABELS]["textposition"] = markers.get(PARTNER_LABELS, {}).get("textposition", [])
     return data
-
-
-def _with_marker_sizes(trace: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
-    values = dict(values)
-    size = values.pop("marker.size", None)
-    out = merged(trace, values)
-    if size is not None:
-        out["marker"] = {**out["marker"], "size": size}
-    return out
 
 
 def _area_traces(
@@ -438,7 +463,7 @@ def region_map(
     )
     traces = [
         *_area_traces(data, communes_url, departements_url, departement_codes),
-        *(_with_marker_sizes(_class_trace(rank), data[index]) for rank, index in enumerate(CLASS_TRACES)),
+        *(merged(_class_trace(rank), nested(data[index])) for rank, index in enumerate(CLASS_TRACES)),
         {
             "type": "scattergeo",
             # An invisible 10 px marker: Plotly then writes the name beside the point, as the placer
@@ -604,7 +629,7 @@ def commune_map(frame: pd.DataFrame, around: gpd.GeoDataFrame, code: str, *, lar
     data = commune_marker_data(frame, largest_op)
     markers = []
     for rank, index in enumerate(COMMUNE_CLASS_TRACES):
-        trace = _with_marker_sizes({**_class_trace(rank), "mode": "markers"}, data[index])
+        trace = merged({**_class_trace(rank), "mode": "markers"}, nested(data[index]))
         markers.append(trace)
     traces = [
         *_commune_areas(around, geojson, code),

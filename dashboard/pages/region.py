@@ -355,6 +355,7 @@ def _register_panels(app: Dash) -> None:
 
 def year_panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
     """What a year step changes: the key figures, the markers' colours, the timeline's year line."""
+    unit = map_unit(context, view)
     data = maps.region_trace_data(
         frame,
         context.acv_names,
@@ -362,9 +363,11 @@ def year_panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
         partners=context.partner_points,
         presentation=view.presentation,
         view_bounds=context.view_bounds(view),
-        unit=map_unit(context, view),
+        unit=unit,
     )
     markers = {index: data[index] for index in (*maps.CLASS_TRACES, maps.PARTNER_LABELS)}
+    if unit is not None:  # the overview: the same symbols in one trace, only their styles change
+        markers = {maps.CLASS_TRACES[0]: {key: data[maps.CLASS_TRACES[0]][key] for key in maps.STYLE_KEYS}}
     return (
         summary(context, frame, view),
         map_patch(markers),
@@ -379,17 +382,19 @@ def year_panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
 def panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
     bounds = context.view_bounds(view)
     unit = map_unit(context, view)
-    patch = map_patch(
-        maps.region_trace_data(
-            frame,
-            context.acv_names,
-            largest_commune=context.largest_commune,
-            partners=context.partner_points,
-            presentation=view.presentation,
-            view_bounds=bounds,
-            unit=unit,
-        )
+    data = maps.region_trace_data(
+        frame,
+        context.acv_names,
+        largest_commune=context.largest_commune,
+        partners=context.partner_points,
+        presentation=view.presentation,
+        view_bounds=bounds,
+        unit=unit,
     )
+    if unit is None:  # each class trace's own style again, after an overview styled symbols one by one
+        for rank, index in enumerate(maps.CLASS_TRACES):
+            data[index] = {**data[index], **maps.class_style(rank)}
+    patch = map_patch(data)
     patch["layout"]["font"]["size"] = maps.font_size(view.presentation)
     patch["layout"]["height"] = None  # the page's and the slide's CSS size the map's box
     patch["layout"]["geo"]["lonaxis"]["range"] = [bounds[0], bounds[2]]
