@@ -185,9 +185,10 @@ class Context:
     def view_bounds(self, view: View) -> tuple[float, float, float, float]:
         """The map's frame: the départements filtered, else the region."""
         departements = self.dataset.departements
-        chosen = departements[departements[Geo.CODE].isin(view.of("departements"))]
-        if len(chosen):
-            return bounds(chosen, margin=0.04)
+        if view.of("departements"):
+            chosen = departements[departements[Geo.CODE].isin(view.of("departements"))]
+            if len(chosen):
+                return bounds(chosen, margin=0.04)
         if not self.by_departement:
             return self.region_bounds
         holding = {departement_of(code) for code in view.of("communes")}

@@ -277,6 +277,10 @@ def test_a_year_step_on_the_national_overview_only_restyles_its_symbols(france_c
     assert locations == {("data", first, *key.split(".")) for key in maps.STYLE_KEYS}
     colours = next(op for op in patch["operations"] if op["location"][-1] == "color")["params"]["value"]
     assert len(colours) == context.dataset.operations["departement"].nunique()
+    # The same styles, in the same order, as the whole figure of that year draws.
+    frame = context.operations_in(view)
+    drawn = maps.region_trace_data(frame, {}, largest_commune=1, unit=region.map_unit(context, view))[first]
+    assert colours == drawn["marker.color"] and len(set(colours)) > 1
     # A département chosen: commune symbols again, each class trace with its own style back.
     oise = View(year=2021, selected={"departements": ("60",)})
     full = region.panels(context, context.operations_in(oise), oise)[1].to_plotly_json()

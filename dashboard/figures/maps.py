@@ -160,13 +160,9 @@ def per_commune(frame: pd.DataFrame, unit: Unit | None = None) -> pd.DataFrame:
     """One row per commune (or ``unit``) with operations: name, position, operations, dwellings (low and
     high), the legend class that holds most of its dwellings, and its hover text."""
     unit = unit or Unit(Op.CODE_INSEE)
-    classes = class_codes(frame)
     codes, names = pd.factorize(frame[unit.column], sort=True)  # categories stay codes: no 100,000 strings
     low = frame[Derived.LOGEMENTS_RETENUS].to_numpy(dtype=float, na_value=np.nan)
     high = frame[Derived.LOGEMENTS_MAX].to_numpy(dtype=float, na_value=np.nan)
-    weights = np.nan_to_num(low) + 1e-3  # an operation of unknown size still counts
-    keys = codes * len(CLASSES) + classes
-    by_class = np.bincount(keys, weights=weights, minlength=len(names) * len(CLASSES))
     first = np.full(len(names), -1)
     first[codes[::-1]] = np.arange(len(codes))[::-1]
     open_ended = np.bincount(
@@ -188,12 +184,29 @@ def per_commune(frame: pd.DataFrame, unit: Unit | None = None) -> pd.DataFrame:
             "low": np.bincount(codes, weights=np.nan_to_num(low), minlength=len(names)),
             "high": np.bincount(codes, weights=np.nan_to_num(high), minlength=len(names)),
             "open": open_ended > 0,
-            "class": by_class.reshape(len(names), len(CLASSES)).argmax(axis=1),
+            "class": _main_classes(frame, codes, len(names), low),
         },
         index=pd.Index(np.asarray(names).astype(str), name=Op.CODE_INSEE),
     )
     table["hover"] = _commune_hovers(frame, table, codes, details=unit.is_commune)
     return table
+
+
+def unit_classes(frame: pd.DataFrame, unit: Unit) -> np.ndarray:
+    """The legend class of each unit's symbol, in ``per_commune``'s order: all a year step changes on
+    the national overview (its symbols, their hovers and sizes stay)."""
+    codes, names = pd.factorize(frame[unit.column], sort=True)
+    low = frame[Derived.LOGEMENTS_RETENUS].to_numpy(dtype=float, na_value=np.nan)
+    return _main_classes(frame, codes, len(names), low)
+
+
+def _main_classes(frame: pd.DataFrame, codes: np.ndarray, units: int, low: np.ndarray) -> np.ndarray:
+    """For each unit, the class holding most of its dwellings."""
+    weights = np.nan_to_num(low) + 1e-3  # an operation of unknown size still counts
+    keys = codes * len(CLASSES) + class_codes(frame)
+    by_class = np.bincount(keys, weights=weights, minlength=units * len(CLASSES))
+    main: np.ndarray = by_class.reshape(units, len(CLASSES)).argmax(axis=1)
+    return main
 
 
 def _commune_hovers(

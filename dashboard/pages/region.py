@@ -356,18 +356,18 @@ def _register_panels(app: Dash) -> None:
 def year_panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
     """What a year step changes: the key figures, the markers' colours, the timeline's year line."""
     unit = map_unit(context, view)
-    data = maps.region_trace_data(
-        frame,
-        context.acv_names,
-        largest_commune=context.largest_commune,
-        partners=context.partner_points,
-        presentation=view.presentation,
-        view_bounds=context.view_bounds(view),
-        unit=unit,
-    )
-    markers = {index: data[index] for index in (*maps.CLASS_TRACES, maps.PARTNER_LABELS)}
     if unit is not None:  # the overview: the same symbols in one trace, only their styles change
-        markers = {maps.CLASS_TRACES[0]: {key: data[maps.CLASS_TRACES[0]][key] for key in maps.STYLE_KEYS}}
+        markers = {maps.CLASS_TRACES[0]: maps.point_styles(maps.unit_classes(frame, unit))}
+    else:
+        data = maps.region_trace_data(
+            frame,
+            context.acv_names,
+            largest_commune=context.largest_commune,
+            partners=context.partner_points,
+            presentation=view.presentation,
+            view_bounds=context.view_bounds(view),
+        )
+        markers = {index: data[index] for index in (*maps.CLASS_TRACES, maps.PARTNER_LABELS)}
     return (
         summary(context, frame, view),
         map_patch(markers),
