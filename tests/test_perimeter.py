@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from plotly.utils import PlotlyJSONEncoder
 
 from bench import synthetic
 from dashboard import perimeter as territory
@@ -287,3 +288,28 @@ def test_a_year_step_on_the_national_overview_only_restyles_its_symbols(france_c
     assigned = {tuple(op["location"]): op["params"]["value"] for op in full["operations"]}
     for rank, index in enumerate(maps.CLASS_TRACES):
         assert assigned[("data", index, "marker", "color")] == maps.class_style(rank)["marker.color"]
+
+
+def test_the_national_map_s_table_lists_what_the_map_draws_a_row_per_departement(france_context) -> None:
+    context = france_context
+    view = View(year=2021)
+    frame = context.operations_in(view)
+    drawn = region.map_table(context, frame, view, "?annee=2021")
+    table = json.loads(json.dumps(drawn, cls=PlotlyJSONEncoder))
+    body = table["props"]["children"][2]["props"]["children"]
+    assert len(body) == frame["departement"].nunique()
+    first = body[0]["props"]["children"]
+    link = first[0]["props"]["children"]["props"]
+    assert re.fullmatch(r"/\?(.*&)?dep=\d[\dAB]\d?(&.*)?", link["href"]) and "annee=2021" in link["href"]
+    assert re.search(r"\d+ (livrées?|en travaux|annoncées?|inconnues?)", first[3]["props"]["children"])
+    # A year step patches the status cell of the same rows, and the links' year.
+    later = View(year=2023)
+    patch = region.map_table_year_patch(context, context.operations_in(later), later, "", "k")
+    operations = patch.to_plotly_json()["operations"]
+    links = [op["params"]["value"] for op in operations if op["location"][-1] == "href"]
+    assert len(operations) == 2 * len(body) and len(links) == len(body)
+    assert all("dep=" in href and "annee=2023" in href for href in links)
+    oise = View(year=2021, selected={"departements": ("60",)})
+    communes = region.map_table(context, context.operations_in(oise), oise, "?dep=60")
+    headings = [cell.children for cell in communes.children[1].children.children]
+    assert headings[0] == "Commune"  # a département chosen: its communes, as the map draws them

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import dash
 import pandas as pd
 from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard import analysis, components, export, glossary, headline, inputs, milestones
+from dashboard import analysis, components, export, glossary, headline, inputs, maptable, milestones
 from dashboard.context import Context
 from dashboard.figures import maps
 from dashboard.figures.mix import mix_figure
@@ -445,7 +446,7 @@ def _register_tables(app: Dash) -> None:
         # The links carry the view of the controls: the address is written by another callback, maybe later.
         query = search if address == view else context.query(view)
         if ctx.triggered_id == Region.MAP_TABLE_OPEN:  # opened (or closed): its rows, nothing else
-            return no_update, components.map_table(frame, context.acv_names, context.departement_names, query)
+            return no_update, map_table(context, frame, view, query)
         return tables(context, frame, view, search=query, sort=sort, map_opened=bool(map_opened))
 
     @app.callback(
@@ -501,17 +502,43 @@ def tables(
 ) -> tuple[Any, Any]:
     """The operations table and, once a person opened it, the map's table; after a year step, only the
     cells a year changes."""
-    map_table: Any = no_update
+    map_part: Any = no_update
     if only_the_year_changed(view) and len(frame):  # same operations: only statuses and links move
         steady = context.steady_key(view)  # rows and their order are the same every year: kept
         if map_opened:
-            shown = context.recent(("map-rows", steady), lambda: components.map_rows(frame)[0])
-            map_table = components.map_table_year_patch(frame, context.acv_names, search, shown)
+            map_part = map_table_year_patch(context, frame, view, search, steady)
         if sort["column"] != analysis.STATUS:
             key = ("table-rows", steady, sort["column"], sort["descending"])
             first = context.recent(key, lambda: first_rows(frame, sort))
-            return components.table_year_patch(frame.iloc[first], search=search, sort=sort), map_table
+            return components.table_year_patch(frame.iloc[first], search=search, sort=sort), map_part
     elif map_opened:
-        map_table = components.map_table(frame, context.acv_names, context.departement_names, search)
+        map_part = map_table(context, frame, view, search)
     table = components.operations_table(frame, search=search, sort=sort, sort_button_type=Region.SORT_BUTTON)
-    return table, map_table
+    return table, map_part
+
+
+def departement_links(context: Context, view: View, codes: Any) -> dict[str, str]:
+    """Each département's address: the view, filtered to it (its communes then drawn)."""
+    links = {}
+    for code in codes:
+        chosen = dataclasses.replace(view, selected={**view.selected, "departements": (code,)})
+        links[code] = "/" + context.query(chosen)
+    return links
+
+
+def map_table(context: Context, frame: pd.DataFrame, view: View, search: str) -> Any:
+    """The map's table: a row per commune, or per département where the map draws départements."""
+    if map_unit(context, view) is None:
+        return components.map_table(frame, context.acv_names, context.departement_names, search)
+    rows = maptable.departement_rows(frame, context.departement_names)
+    return maptable.departement_table(frame, rows, departement_links(context, view, rows.index))
+
+
+def map_table_year_patch(context: Context, frame: pd.DataFrame, view: View, search: str, steady: str) -> Any:
+    """What a year step changes in the map's table; its rows, the same every year, computed once."""
+    if map_unit(context, view) is None:
+        shown = context.recent(("map-rows", steady), lambda: components.map_rows(frame)[0])
+        return components.map_table_year_patch(frame, context.acv_names, search, shown)
+    names = context.departement_names
+    rows = context.recent(("departement-rows", steady), lambda: maptable.departement_rows(frame, names))
+    return maptable.year_patch(frame, rows, departement_links(context, view, rows.index))

@@ -43,6 +43,13 @@ def test_france_shows_departements_and_a_click_opens_one_with_its_communes(franc
     assert "— France" in page.page.locator("h1.page-title").inner_text()
     keys = symbol_keys(page.page)
     assert 90 <= len(keys) <= 101 and all(key.startswith("departement:") for key in keys)
+    page.page.click("#region-map-table-open")  # the map as a table: what it draws, a row per département
+    page.page.wait_for_selector("#region-map-table-body tr")
+    assert page.page.locator("#region-map-table th[scope=col]").first.inner_text() == "Département"
+    assert page.page.locator("#region-map-table-body tr").count() == len(keys)
+    page.page.click("#region-map-table-open")
+    wait_for_idle(page.page)
+    page.page.evaluate("window.scrollTo(0, 0)")  # the map's north clear of the sticky controls
     click_marker_of(page.page, "departement:60")
     wait_for_location(page.page, r"dep=60")
     page.page.wait_for_function("() => document.querySelector('h1.page-title').innerText.includes('Oise')")
