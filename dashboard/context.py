@@ -19,7 +19,7 @@ from dashboard.filters import FILTERS
 from dashboard.mapgeo import bounds
 from dashboard.places import departement_of
 from dashboard.recent import Recent
-from dashboard.schema import PROGRAMME_ACV, Acv, Derived, Geo, Mix, Op, Partner, Src
+from dashboard.schema import OVERSEAS_PREFIX, PROGRAMME_ACV, Acv, Derived, Geo, Mix, Op, Partner, Src
 from dashboard.search import CommuneIndex
 from dashboard.state import View, parse_view, view_query, year_range
 
@@ -72,11 +72,17 @@ class Context:
 
     @cached_property
     def by_departement(self) -> bool:
-        """Whether the perimeter is too wide, or its operations too scattered, for one symbol per commune:
-        the map then draws one per département until a département is chosen."""
+        """Whether the perimeter is too wide, its operations too scattered, or its parts an ocean apart, for
+        one symbol per commune: the map then draws one per département (overseas ones in insets) until a
+        département is chosen."""
         departements = len(self.dataset.departements)
         communes = self.dataset.operations[Op.CODE_INSEE].nunique()
-        return departements > DEPARTEMENTS_BY_COMMUNE or (departements > 1 and communes > COMMUNES_BY_SYMBOL)
+        overseas = {code.startswith(OVERSEAS_PREFIX) for code in self.departement_names}
+        return (
+            departements > DEPARTEMENTS_BY_COMMUNE
+            or (departements > 1 and communes > COMMUNES_BY_SYMBOL)
+            or len(overseas) == 2  # metropolitan and overseas: one frame for both would shrink each to dots
+        )
 
     @cached_property
     def overview_departements(self) -> gpd.GeoDataFrame:

@@ -10,7 +10,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from dashboard.schema import Geo
+from dashboard.schema import OVERSEAS_PREFIX, Geo
 
 DECIMALS = 4  # ~10 m: finer than a screen pixel at regional and commune scale
 DEPARTEMENT_TOLERANCE = 0.003  # degrees, coverage-preserving: neighbours still meet
@@ -80,18 +80,19 @@ def neighbourhood(communes: gpd.GeoDataFrame, code: str) -> gpd.GeoDataFrame:
 
 
 # Overseas départements drawn beside metropolitan France on a national overview, as INSEE's and IGN's
-# maps do: each moved and scaled into a box off the Bay of Biscay (west to east, south to north), in code
-# order from the south. Not to scale: the legend says so.
-INSET_COLUMN = (-10.6, -7.2)  # longitudes of the boxes
-INSET_FIRST_LAT, INSET_HEIGHT, INSET_GAP = 41.2, 1.6, 0.35
+# maps do: each moved and scaled into a box west of the metropolitan part (off the Bay of Biscay for all
+# of France), stacked from its south in code order. Not to scale: the legend says so.
+INSET_WIDTH, INSET_MARGIN = 3.4, 2.06  # degrees: a box's width, and its distance west of the mainland
+INSET_HEIGHT, INSET_GAP = 1.6, 0.35
 
 
-def inset_boxes(codes: list[str]) -> dict[str, tuple[float, float, float, float]]:
-    west, east = INSET_COLUMN
+def inset_boxes(codes: list[str], mainland: tuple[float, float, float, float]) -> dict[str, tuple]:
+    """A box (west, south, east, north) for each overseas département, beside ``mainland``'s bounds."""
+    east = mainland[0] - INSET_MARGIN
     boxes = {}
     for rank, code in enumerate(sorted(codes)):
-        south = INSET_FIRST_LAT + rank * (INSET_HEIGHT + INSET_GAP)
-        boxes[code] = (west, south, east, south + INSET_HEIGHT)
+        south = mainland[1] + rank * (INSET_HEIGHT + INSET_GAP)
+        boxes[code] = (east - INSET_WIDTH, south, east, south + INSET_HEIGHT)
     return boxes
 
 
@@ -112,10 +113,11 @@ def _fitted(shape, box: tuple[float, float, float, float]):
 def with_insets(departements: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The départements of a national overview: overseas ones (codes 97x) moved beside metropolitan
     France when both are in the perimeter; unchanged otherwise."""
-    overseas = [code for code in departements[Geo.CODE] if str(code).startswith("97")]
+    overseas = [code for code in departements[Geo.CODE] if str(code).startswith(OVERSEAS_PREFIX)]
     if not overseas or len(overseas) == len(departements):
         return departements
-    boxes = inset_boxes(overseas)
+    mainland = departements[~departements[Geo.CODE].isin(overseas)]
+    boxes = inset_boxes(overseas, tuple(mainland.total_bounds))
     moved = [
         _fitted(shape, boxes[code]) if code in boxes else shape
         for code, shape in zip(departements[Geo.CODE], departements.geometry, strict=True)

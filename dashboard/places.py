@@ -14,7 +14,7 @@ from dashboard.geo import INSIDE_TOLERANCE_DEG, contains
 from dashboard.history import History, de, french_date, history_of, name_key
 from dashboard.parsing import quote
 from dashboard.report import Report
-from dashboard.schema import PRECISION_COMMUNE, PRECISIONS, Geo, Op
+from dashboard.schema import OVERSEAS_PREFIX, PRECISION_COMMUNE, PRECISIONS, Geo, Op
 
 INSEE = re.compile(r"[0-9]{5}|2[AB][0-9]{3}")
 LOST_ZERO = re.compile(r"([0-9]{4})(?:[.,]0+)?")  # 02691 saved as a number: 2691 or 2691.0
@@ -47,7 +47,7 @@ class Places:
 def departement_of(code: str) -> str:
     """The département of a commune code: its first two characters (``60``, ``2A``), three overseas
     (``97411`` → ``974``, La Réunion)."""
-    return code[:3] if code.startswith("97") else code[:2]
+    return code[:3] if code.startswith(OVERSEAS_PREFIX) else code[:2]
 
 
 SEPARATORS = "-_'’`.,;/()"  # read as spaces: « Château-Thierry », « L’Île », « code_insee »

@@ -196,6 +196,7 @@ NATURES: Final = (
 )
 PRECISIONS: Final = ("adresse", "rue", "commune")
 PRECISION_COMMUNE: Final = "commune"
+OVERSEAS_PREFIX: Final = "97"  # overseas départements (971 to 976) and their communes: three-digit codes
 
 
 class Status:

@@ -313,3 +313,18 @@ def test_the_national_map_s_table_lists_what_the_map_draws_a_row_per_departement
     communes = region.map_table(context, context.operations_in(oise), oise, "?dep=60")
     headings = [cell.children for cell in communes.children[1].children.children]
     assert headings[0] == "Commune"  # a département chosen: its communes, as the map draws them
+
+
+def test_a_perimeter_across_the_ocean_is_drawn_by_departement_with_its_overseas_part_in_an_inset(
+    tmp_path: Path,
+) -> None:
+    chosen = territory.parse("region:32,region:04")  # Hauts-de-France and La Réunion
+    data = synthetic.write_data_dir(tmp_path / "data", 200, perimeter=chosen)
+    dataset = load_dataset(data, Report(), perimeter=chosen)
+    assert dataset is not None
+    context = build_context(dataset)
+    assert context.by_departement  # six départements, few communes: by département all the same
+    west, south, east, north = context.view_bounds(View(year=2022))
+    assert east - west < 10 and north - south < 4  # Hauts-de-France and an inset: not 52° of ocean
+    reunion = context.view_bounds(View(year=2022, selected={"departements": ("974",)}))
+    assert 55 < reunion[0] < reunion[2] < 56 and -22 < reunion[1] < reunion[3] < -20.5
