@@ -84,11 +84,18 @@ class CoeurDash(Dash):
     def interpolate_index(self, **kwargs: Any) -> str:  # type: ignore[override]  # Dash lists the keywords
         kwargs["title"] = escape(pages.title_of(flask.request.path))
         kwargs["metas"] = sharing.with_preview(kwargs["metas"], views.current_context(), flask.request)
+        kwargs["metas"] += self.preloads(flask.request.path, flask.request.query_string.decode())
         kwargs["app_entry"] += self.first_screen(flask.request.path, flask.request.query_string.decode())
         # The page shows before any script runs (first_screen): the scripts, in their order, need not
         # hold back its first paint (``START_WHEN_PARSED`` starts the renderer after them).
         kwargs["scripts"] = kwargs["scripts"].replace("<script src=", "<script defer src=")
         return str(super().interpolate_index(**kwargs))
+
+    @staticmethod
+    def preloads(path: str, query: str) -> str:
+        """The map's outlines asked for with the page (plotly.js's own request, later, finds them)."""
+        urls = pages.geometry_urls(path, inputs.as_search(f"?{query}" if query else ""))
+        return "".join(f'\n<link rel="preload" href="{escape(url)}" as="fetch" crossorigin>' for url in urls)
 
     def first_screen(self, path: str, query: str) -> str:
         """The page as the live page draws it, in the HTML itself: shown at once, before any script. Kept

@@ -31,6 +31,13 @@ def title_of(path: str) -> str:
     return commune.title(code)
 
 
+def geometry_urls(path: str, search: str) -> list[str]:
+    """The geometry documents the page's map fetches first: the HTML announces them (``preload``), so
+    that they arrive while the scripts load instead of after the map's first drawing asks for them."""
+    kind, _ = views.route(path, views.current_context())
+    return region.geometry_urls(search) if kind == "region" else []
+
+
 def drawn(path: str, search: str) -> Component | None:
     """The page the router draws at ``path`` with the query ``search`` (``""`` or ``?…``); ``None`` for a
     path that is no page of ours."""

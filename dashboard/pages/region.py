@@ -102,6 +102,13 @@ def region_map(context: Context, frame: pd.DataFrame, view: View) -> Any:
     return figure
 
 
+def geometry_urls(search: str) -> list[str]:
+    """The outlines the map of the view ``search`` fetches."""
+    context = current_context()
+    overview = map_unit(context, context.parse(search)) is not None
+    return sorted({context.departements_url(overview), context.communes_url(overview)})
+
+
 def map_unit(context: Context, view: View) -> maps.Unit | None:
     """One symbol per commune, or per département over a wide perimeter until a place is chosen."""
     if not context.by_departement or view.of("departements") or view.of("communes"):

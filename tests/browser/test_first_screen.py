@@ -46,3 +46,17 @@ def test_the_written_first_screen_shows_what_the_live_page_shows_where_it_shows_
         if before[3] >= 900:  # below the first screen: gone before anyone scrolls there
             continue
         assert all(abs(a - b) <= 2 for a, b in zip(before[2:], after[2:], strict=True)), (before, after)
+
+
+def test_the_map_s_outlines_are_asked_for_with_the_page_and_fetched_once(server, page) -> None:
+    """The HTML announces the outlines the map draws (preload): they arrive while the scripts load, and
+    plotly.js's own request is served by that one download."""
+    p = page.page
+    responses: list[str] = []
+    p.on("response", lambda response: "/geo/" in response.url and responses.append(response.url))
+    p.goto(server.url + "/")
+    p.wait_for_selector("#region-map .scattergeo .point", state="attached")
+    wait_for_idle(p)
+    announced = p.eval_on_selector_all("link[rel=preload][as=fetch]", "links => links.map(l => l.href)")
+    assert announced and sorted(announced) == sorted(set(responses)) == sorted(responses)
+    assert not page.errors
