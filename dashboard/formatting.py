@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from typing import Any
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from dashboard.parsing import ParseError, PartialDate, parse_date
+from dashboard.schema import LOGEMENTS_PUBLISHED, LOGEMENTS_RANGE
 
 LOCALE = "fr_FR"
 UNKNOWN = "non publié"
@@ -65,13 +68,24 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{number(count)} {word}"
 
 
-def dwellings(low: object, high: object, origin: str) -> str:
-    """« 39 à 55 ⚠ (deux lectures) », « 18 (calculé) », « au moins 74 (calculé) », « non publié »."""
+def dwellings(
+    low: object,
+    high: object,
+    origin: str,
+    *,
+    detailed: bool = False,
+    write: Callable[[Any], str] | None = None,
+) -> str:
+    """« 39 à 55 ⚠ (deux lectures) », « 18 (calculé) », « au moins 74 (calculé) », « non publié »;
+    ``detailed``: how a computed number was computed (« 18 (calculé : somme du financement) »); ``write``:
+    how to write a number (``number`` by default)."""
+    text: Callable[[Any], str] = write or number
     if is_missing(low):
         return UNKNOWN
     if is_missing(high):
-        return f"au moins {number(low)} (calculé)"  # type: ignore[arg-type]
-    if int(high) != int(low):  # type: ignore[call-overload]
-        return f"{number(low)} à {number(high)} ⚠ (deux lectures des sources)"  # type: ignore[arg-type]
-    computed = origin not in ("", "publié")
-    return number(low) + (" (calculé)" if computed else "")  # type: ignore[arg-type]
+        return f"au moins {text(low)} (calculé)"
+    if int(high) != int(low) or origin == LOGEMENTS_RANGE:  # type: ignore[call-overload]
+        return f"{text(low)} à {text(high)} ⚠ (deux lectures des sources)"
+    if origin in ("", LOGEMENTS_PUBLISHED):
+        return text(low)
+    return f"{text(low)} (calculé : {origin})" if detailed else f"{text(low)} (calculé)"

@@ -13,15 +13,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import theme
+from dashboard import formatting, theme
 from dashboard.analysis import CERTAINTY, STATUS, communes_among, phrases
 from dashboard.figures.common import base_layout, count_of, figure, integer, merged, plotly_text
 from dashboard.figures.labels import POSITIONS, Label, place_labels
 from dashboard.mapgeo import bounds, feature_collection
 from dashboard.schema import (
-    LOGEMENTS_FROM_MIX,
-    LOGEMENTS_FROM_TYPOLOGY,
-    LOGEMENTS_RANGE,
     PRECISION_COMMUNE,
     Certainty,
     Derived,
@@ -123,19 +120,6 @@ def marker_sizes(
     return list(np.round(smallest + (biggest - smallest) * scale, 1))
 
 
-def dwellings_text(low: Any, high: Any, origin: str) -> str:
-    """« 39 à 55 ⚠ (deux lectures) », « 18 (calculé) », « au moins 74 », « non publié »."""
-    if low is None or low is pd.NA or low != low:  # noqa: PLR0124 - NaN
-        return integer(None)
-    if high is None or high is pd.NA or high != high:  # noqa: PLR0124
-        return f"au moins {integer(low)} (calculé)"
-    if int(high) != int(low) or origin == LOGEMENTS_RANGE:
-        return f"{integer(low)} à {integer(high)} ⚠ (deux lectures des sources)"
-    if origin in (LOGEMENTS_FROM_MIX, LOGEMENTS_FROM_TYPOLOGY):
-        return f"{integer(low)} (calculé : {origin})"
-    return integer(low)
-
-
 def _operation_lines(frame: pd.DataFrame) -> list[str]:
     """One hover line per operation: its name, dwellings and its state in words."""
     words = phrases(frame).tolist()
@@ -152,7 +136,8 @@ def _operation_lines(frame: pd.DataFrame) -> list[str]:
         zip(*(frame[c].tolist() for c in columns), strict=True), words, strict=True
     ):
         name = plotly_text(nom or adresse or op_id)
-        lines.append(f"{name} : {dwellings_text(low, high, origin)} logements — {plotly_text(state)}")
+        count = formatting.dwellings(low, high, origin, detailed=True, write=integer)
+        lines.append(f"{name} : {count} logements — {plotly_text(state)}")
     return lines
 
 
