@@ -143,3 +143,14 @@ def test_a_small_view_keeps_one_marker_per_operation_on_the_commune_map(context)
         for lon, lat in zip(data[index]["lon"], data[index]["lat"], strict=True)
     }
     assert len(points) == 2  # co-located operations are spread apart
+
+
+def test_the_slide_s_financing_chart_names_every_code_and_writes_values_not_a_scale(context) -> None:
+    summary = analysis.mix_summary(context.operations_in(View(year=2022)), context.dataset.mix)
+    slide = mix_figure(summary, presentation=True)
+    named = list(slide.layout.yaxis.tickvals)
+    assert named == list(slide.layout.yaxis.categoryarray) == list(summary["code"])
+    assert slide.layout.xaxis.showticklabels is False  # each bar writes its value
+    assert all(bar.texttemplate or bar.text is not None for bar in slide.data)
+    page = mix_figure(summary)
+    assert page.layout.xaxis.showticklabels is True
