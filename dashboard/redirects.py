@@ -107,7 +107,7 @@ def _choices(segment: str, codes: list[str], communes, departements: dict[str, s
         '<link rel="stylesheet" href="/assets/style.css"></head><body><main class="content">'
         f'<h1 class="page-title">Plusieurs communes répondent à « {escape(segment)} »</h1>'
         f'<ul class="commune-choices">{items}</ul>'
-        '<p><a href="/">← Retour à la région</a></p></main></body></html>\n'
+        '<p><a href="/">← Retour à la carte</a></p></main></body></html>\n'
     )
     response = flask.Response(page, status=300, mimetype="text/html")
     response.headers["Cache-Control"] = "no-cache"

@@ -156,7 +156,7 @@ def error_response(
             f"<title>{escape(title)} — Cœur de Ville</title>"
             f'<link rel="stylesheet" href="/assets/style.css"></head><body><main class="content">'
             f'<h1 class="page-title">{escape(title)}</h1><p>{escape(text)}</p>'
-            f'<p><a href="/">← Retour à la région</a></p></main></body></html>\n'
+            f'<p><a href="/">← Retour à la carte</a></p></main></body></html>\n'
         )
         response = flask.Response(page, mimetype="text/html")
     response.status_code = code

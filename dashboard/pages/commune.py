@@ -173,7 +173,7 @@ def page(
     return html.Div(
         [
             dcc.Store(id=Commune.READY, data=code),
-            dcc.Link("← Retour à la région", href=back_href, className="back-link no-print"),
+            dcc.Link("← Retour à la carte", href=back_href, className="back-link no-print"),
             html.H1(name, className="page-title"),
             html.P(f"{departement} · code INSEE {code} · {acv}", className="subtitle"),
             *(_sharing(code, name, embed_snippet) if embed_snippet else ()),
@@ -282,7 +282,7 @@ def not_found(code: str, back_href: str) -> html.Div:
         [
             html.H1("Commune introuvable", className="page-title"),
             html.P(["Aucune commune du périmètre n'a le code « ", code[:40], " »."]),
-            dcc.Link("← Retour à la région", href=back_href, className="back-link"),
+            dcc.Link("← Retour à la carte", href=back_href, className="back-link"),
         ],
         className="page not-found",
         role="alert",

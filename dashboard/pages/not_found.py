@@ -24,7 +24,7 @@ def page(back_href: str) -> html.Div:
         [
             html.H1("Page introuvable", className="page-title"),
             html.P("Cette adresse ne correspond à aucune page du tableau de bord."),
-            dcc.Link("← Retour à la région", href=back_href, className="back-link"),
+            dcc.Link("← Retour à la carte", href=back_href, className="back-link"),
         ],
         className="page not-found",
         role="alert",

@@ -126,7 +126,7 @@ def test_clicking_a_marker_opens_the_commune_page_and_back_works_twice(server, p
         wait_for_map(page.page, "commune-map")
         page.page.wait_for_selector("#commune-operations .op-sheet")
         assert "Résidence Nobel" in page.page.locator("#commune-operations").inner_text()
-        page.page.click("text=← Retour à la région")
+        page.page.click("text=← Retour à la carte")
         wait_for_location(page.page, r"/\?annee=2021$")
         wait_for_map(page.page)
         wait_for_idle(page.page)

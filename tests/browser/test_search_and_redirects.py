@@ -50,7 +50,7 @@ def test_a_former_code_lands_on_today_s_commune_with_its_notice(server, page):
     page.page.wait_for_selector("h1:has-text('Hesdin-la-Forêt')")
     notice = page.page.locator("#redirect-notice")
     assert notice.inner_text() == "Marconne fait partie de Hesdin-la-Forêt depuis le 1er janvier 2025."
-    page.page.click("text=← Retour à la région")
+    page.page.click("text=← Retour à la carte")
     wait_for_location(page.page, r"127.0.0.1:[0-9]+/(\?.*)?$")  # the region (the view's query travels)
     page.page.wait_for_selector("#redirect-notice", state="detached")
     assert page.errors == []
