@@ -29,10 +29,18 @@
     });
   }
 
+  /* One graph per task: two graphs seen together (the commune's map and financing) do not make one
+     long task of both drawings, and the page answers between them. */
+  var due = [];
+  function drawNextDue() {
+    draw(due.shift());
+    if (due.length) { setTimeout(drawNextDue, 0); }
+  }
+
   function seen(entries) {
     entries.forEach(function (entry) {
       if (entry.isIntersecting) {
-        draw(entry.target);
+        if (due.indexOf(entry.target) < 0 && due.push(entry.target) === 1) { setTimeout(drawNextDue, 0); }
       } else if (!entry.target.isConnected) {  /* the page changed before it was seen: never drawn */
         waiting.delete(entry.target);
         observer.unobserve(entry.target);
