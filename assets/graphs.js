@@ -41,10 +41,14 @@
     entries.forEach(function (entry) {
       if (entry.isIntersecting) {
         if (due.indexOf(entry.target) < 0 && due.push(entry.target) === 1) { setTimeout(drawNextDue, 0); }
-      } else if (!entry.target.isConnected) {  /* the page changed before it was seen: never drawn */
-        waiting.delete(entry.target);
-        observer.unobserve(entry.target);
       }
+    });
+  }
+
+  /* Graphs of a page left before they were seen: never drawn, and their figures not kept. */
+  function forgetGone() {
+    Array.from(waiting.keys()).forEach(function (div) {
+      if (!div.isConnected) { waiting.delete(div); observer.unobserve(div); }
     });
   }
 
@@ -54,6 +58,7 @@
       return react.apply(window.Plotly, arguments);
     }
     var args = arguments;
+    forgetGone();
     return new Promise(function (resolve, reject) {
       waiting.set(div, { args: args, resolve: resolve, reject: reject });
       observer.observe(div);  /* its first report, at the next frame, draws it if it is near */
