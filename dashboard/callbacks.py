@@ -88,7 +88,7 @@ def _register_url_sync(app: Dash) -> None:
         current = context.parse(inputs.as_text(search))
         if trigger == Ctl.RESET:
             current = View(year=context.default_year)
-        notice = html.Ul([html.Li(n) for n in current.notices]) if current.notices else None
+        notice: Any = html.Ul([html.Li(n) for n in current.notices]) if current.notices else None
         if notice is None and trigger is None:  # at load, the shell's notice is empty already
             notice = no_update
         shown = (current.year, *control_values(current))
