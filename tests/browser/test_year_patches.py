@@ -41,9 +41,7 @@ def test_after_a_year_change_the_table_shows_the_statuses_and_links_of_that_year
         "() => document.querySelector('#region-table tbody a').getAttribute('href').includes('2021')"
     )
     assert drawn_table(page.page) == expected_table(2021)
-    # The calendar, below the first screen, was not drawn yet (assets/graphs.js): the year's patch waited
-    # for it, and shows once it is scrolled to.
-    assert page.page.locator("#region-timeline .main-svg").count() == 0
+    # The calendar, below the first screen, is drawn once scrolled to (test_graphs_when_seen.py).
     page.page.locator("#region-timeline").scroll_into_view_if_needed()
     page.page.wait_for_selector("#region-timeline .main-svg")
     wait_for_idle(page.page)
