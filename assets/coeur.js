@@ -83,6 +83,7 @@
   }
   function fitForPrint(printing) {
     if (!window.Plotly) { return; }
+    if (printing && window.coeurGraphs) { window.coeurGraphs.drawWithin(document.body); }  /* graphs.js */
     document.querySelectorAll(".js-plotly-plot").forEach(function (graph) {
       if (printing) {
         if (graph.dataset.screenHeight === undefined) {
@@ -198,6 +199,7 @@
         var triggered = window.dash_clientside.callback_context.triggered;
         if (!triggered.length || !triggered[0].value) { return window.dash_clientside.no_update; }
         var id = JSON.parse(triggered[0].prop_id.split(".")[0]).graph;
+        if (window.coeurGraphs) { window.coeurGraphs.drawWithin(document.getElementById(id)); }  /* graphs.js */
         var graph = document.querySelector("#" + id + ".js-plotly-plot, #" + id + " .js-plotly-plot");
         var box = document.getElementById(id).closest("[data-export-what]");
         var page = document.querySelector("[data-export-name]");

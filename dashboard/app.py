@@ -22,6 +22,7 @@ from dashboard import (
     layout,
     opendata,
     pages,
+    pagescripts,
     prerender,
     redirects,
     security,
@@ -86,9 +87,7 @@ class CoeurDash(Dash):
         kwargs["metas"] = sharing.with_preview(kwargs["metas"], views.current_context(), flask.request)
         kwargs["metas"] += self.preloads(flask.request.path, flask.request.query_string.decode())
         kwargs["app_entry"] += self.first_screen(flask.request.path, flask.request.query_string.decode())
-        # The page shows before any script runs (first_screen): the scripts, in their order, need not
-        # hold back its first paint (``START_WHEN_PARSED`` starts the renderer after them).
-        kwargs["scripts"] = kwargs["scripts"].replace("<script src=", "<script defer src=")
+        kwargs["scripts"] = pagescripts.page_scripts(kwargs["scripts"])
         return str(super().interpolate_index(**kwargs))
 
     @staticmethod

@@ -92,7 +92,9 @@ def _register_url_sync(app: Dash) -> None:
         current = context.parse(inputs.as_text(search))
         if trigger == Ctl.RESET:
             current = View(year=context.default_year)
-        notice = html.Ul([html.Li(n) for n in current.notices]) if current.notices else None
+        notice: Any = html.Ul([html.Li(n) for n in current.notices]) if current.notices else None
+        if notice is None and trigger is None:  # at load, the shell's notice is empty already
+            notice = no_update
         shown = (current.year, *control_values(current))
         # Only what differs, at load too: the page was drawn for the address, and a control that does not
         # change must not make the panels draw themselves again.

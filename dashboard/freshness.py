@@ -31,13 +31,19 @@ function (latest, built) {
 """
 
 
-def parts(version: str, poll_seconds: float = POLL_SECONDS) -> list:
+def parts(version: str, poll_seconds: float = POLL_SECONDS, failure: Failure | None = None) -> list:
+    """The poll, and what its first answer would say, written into the page: no request at load."""
     return [
         dcc.Interval(id=Live.POLL, interval=int(poll_seconds * 1000)),
         dcc.Store(id=Live.BUILT, data=version),
-        dcc.Store(id=Live.LATEST),
-        html.Div(id=Live.BANNER, role="alert", className="notice data-banner"),
+        dcc.Store(id=Live.LATEST, data=latest(version, failure)),
+        html.Div(banner(failure), id=Live.BANNER, role="alert", className="notice data-banner"),
     ]
+
+
+def latest(version: str, failure: Failure | None) -> dict:
+    """The version served, and the one refused if any."""
+    return {"version": version, "refused": failure.version if failure else None}
 
 
 def live_layout(
@@ -47,7 +53,7 @@ def live_layout(
 
     def page() -> html.Div:
         context = holder.get()
-        return html.Div([*parts(context.version, poll_seconds), shell(context)])
+        return html.Div([*parts(context.version, poll_seconds, holder.failure), shell(context)])
 
     return page
 
@@ -78,14 +84,15 @@ def register(app: Dash, holder: LiveContext) -> None:
         Output(Live.LATEST, "data"),
         Input(Live.POLL, "n_intervals"),
         State(Live.LATEST, "data"),
+        prevent_initial_call=True,  # the page is written with its answer (parts)
     )
     def poll(_n, shown):
-        context = holder.get()
+        version = holder.get().version  # first: it may load a new version (or refuse one)
         failure = holder.failure
-        latest = {"version": context.version, "refused": failure.version if failure else None}
-        if latest == shown:
+        now = latest(version, failure)
+        if now == shown:
             return no_update, no_update
-        return banner(failure), latest
+        return banner(failure), now
 
     app.clientside_callback(
         RELOAD_WHEN_STALE, Output(Live.BUILT, "data"), Input(Live.LATEST, "data"), State(Live.BUILT, "data")

@@ -40,6 +40,7 @@ def test_the_dashboard_works_under_its_policy_with_no_violation(server, page) ->
     wait_for_idle(p)
     p.click("#region-table button:has-text('Logements')")
     wait_for_idle(p)
+    p.locator("#region-mix").scroll_into_view_if_needed()  # drawn once near the screen (assets/graphs.js)
     p.hover("#region-mix .bars path >> nth=0", force=True)
     p.hover("#region-mix")
     with p.expect_download() as download:  # plotly.js draws the PNG on a canvas, from a data: image

@@ -39,6 +39,9 @@ def test_the_region_page_loads_draws_the_map_and_stays_on_this_machine(server, p
     assert page.page.locator("#region-map .choroplethlocation").count() > 20
     # One symbol per commune with operations (8), and the 4 partner centres' names beside their point.
     assert page.page.locator("#region-map .scattergeo .point").count() == 8 + 4
+    # The financing chart, below the first screen, is drawn once scrolled to (test_graphs_when_seen.py).
+    page.page.locator("#region-mix").scroll_into_view_if_needed()
+    page.page.wait_for_selector("#region-mix .bars path")
     assert page.page.locator("#region-mix .bars path").count() >= 5
     assert page.errors == []
     assert page.foreign_requests() == []

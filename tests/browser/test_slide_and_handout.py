@@ -278,6 +278,8 @@ def test_the_region_page_prints_on_at_most_two_landscape_pages(server, page, tmp
     page.page.emulate_media(media="print")
     page.page.wait_for_function(FITTED_FOR_PRINT)
     wait_for_idle(page.page)
+    assert page.page.locator("#region-mix .bars path").count() >= 5
+    assert "fin 2022" in page.page.locator("#region-timeline").inner_text()
     pdf = page.page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
     pages, text = pdf_text(pdf, tmp_path)
     assert pages <= 2

@@ -41,6 +41,10 @@ def test_after_a_year_change_the_table_shows_the_statuses_and_links_of_that_year
         "() => document.querySelector('#region-table tbody a').getAttribute('href').includes('2021')"
     )
     assert drawn_table(page.page) == expected_table(2021)
+    # The calendar, below the first screen, is drawn once scrolled to (test_graphs_when_seen.py).
+    page.page.locator("#region-timeline").scroll_into_view_if_needed()
+    page.page.wait_for_selector("#region-timeline .main-svg")
+    wait_for_idle(page.page)
     timeline = page.page.locator("#region-timeline").inner_text()
     assert "fin 2021" in timeline and "fin 2022" not in timeline
     assert page.errors == []

@@ -1,0 +1,79 @@
+/* Cœur de Ville: each graph is drawn when it comes near the screen, not all at once at load. Drawing the
+   financing and calendar charts below the first screen cost plotly.js 130-240 ms of blocked page each.
+
+   dcc.Graph draws by calling Plotly.react(graphDiv, figure) and waits for its promise before anything
+   else (its events, its next figure): the call is held here while the graph is far from the screen, and
+   made once it comes within MARGIN of it. The figure stays in Dash's store as before; the year steps
+   that arrive meanwhile wait in dcc.Graph's own queue and are drawn, in order, right after. A graph
+   already drawn is redrawn at once, as before. Printing and the PNG export (coeur.js) draw those still
+   waiting first: window.coeurGraphs.drawWithin(element). */
+(function () {
+  "use strict";
+  /* Drawn while still a quarter of a screen below (or above) it: a chart takes 0.1-0.25 s to draw. */
+  var MARGIN = "200px";
+  var waiting = new Map();  /* graph div → {args, resolve, reject} */
+  var observer = null;
+  var react = null;
+
+  function draw(div) {
+    var call = waiting.get(div);
+    if (!call) { return; }
+    waiting.delete(div);
+    observer.unobserve(div);
+    react.apply(window.Plotly, call.args).then(call.resolve, call.reject);
+  }
+
+  function drawWithin(root) {
+    Array.from(waiting.keys()).forEach(function (div) {
+      if (root.contains(div)) { draw(div); }
+    });
+  }
+
+  /* One graph per task: two graphs seen together (the commune's map and financing) do not make one
+     long task of both drawings, and the page answers between them. */
+  var due = [];
+  function drawNextDue() {
+    draw(due.shift());
+    if (due.length) { setTimeout(drawNextDue, 0); }
+  }
+
+  function seen(entries) {
+    entries.forEach(function (entry) {
+      if (entry.isIntersecting) {
+        if (due.indexOf(entry.target) < 0 && due.push(entry.target) === 1) { setTimeout(drawNextDue, 0); }
+      }
+    });
+  }
+
+  /* Graphs of a page left before they were seen: never drawn, and their figures not kept. */
+  function forgetGone() {
+    Array.from(waiting.keys()).forEach(function (div) {
+      if (!div.isConnected) { waiting.delete(div); observer.unobserve(div); }
+    });
+  }
+
+  function reactWhenSeen(div) {
+    /* Drawn already (a new figure, a year step) or not a graph of the page: at once. */
+    if (!(div instanceof Element) || div._fullLayout || waiting.has(div)) {
+      return react.apply(window.Plotly, arguments);
+    }
+    var args = arguments;
+    forgetGone();
+    return new Promise(function (resolve, reject) {
+      waiting.set(div, { args: args, resolve: resolve, reject: reject });
+      observer.observe(div);  /* its first report, at the next frame, draws it if it is near */
+    });
+  }
+
+  function install() {
+    if (react || !window.Plotly || !window.IntersectionObserver) { return; }
+    react = window.Plotly.react;
+    observer = new IntersectionObserver(seen, { rootMargin: MARGIN + " 0px" });
+    window.Plotly.react = reactWhenSeen;
+  }
+
+  window.coeurGraphs = { drawWithin: drawWithin };
+  /* plotly.js comes after this file (assets/vendor): installed once every deferred script has run, before
+     the renderer mounts any graph (it waits for the page's layout, asked for then). */
+  document.addEventListener("DOMContentLoaded", install);
+})();
