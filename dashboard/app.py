@@ -14,6 +14,7 @@ from dash import Dash
 
 from dashboard import (
     callbacks,
+    components,
     embed,
     freshness,
     guard,
@@ -41,6 +42,8 @@ from dashboard.report import Report
 from dashboard.serving import LONG_LIVED, configure_serving
 from dashboard.settings import ASSETS_DIR, Settings
 
+# dcc's components that Dash loads only once a layout names them: each a script, after the layout.
+LAZY_CHUNKS = ("async-graph.js", "async-dropdown.js", "async-slider.js")
 FIRST_SCREENS_KEPT = 64  # pages written into the HTML, kept for the next visits of the same address
 TITLE = "Cœur de Ville — Clésence"  # each page says its own (pages.title_of)
 INDEX = """<!DOCTYPE html>
@@ -90,11 +93,19 @@ class CoeurDash(Dash):
         kwargs["scripts"] = pagescripts.page_scripts(kwargs["scripts"])
         return str(super().interpolate_index(**kwargs))
 
-    @staticmethod
-    def preloads(path: str, query: str) -> str:
-        """The map's outlines asked for with the page (plotly.js's own request, later, finds them)."""
+    def preloads(self, path: str, query: str) -> str:
+        """What a page's first drawing waits for, asked for with the page instead of one after the other
+        once the scripts run: the map's outlines and plotly.js's empty world (fetched by plotly.js before
+        it draws a map), and dcc's lazy components (asked for once the layout names them)."""
+        if not pages.has_graphs(path):
+            return ""
         urls = pages.geometry_urls(path, inputs.as_search(f"?{query}" if query else ""))
-        return "".join(f'\n<link rel="preload" href="{escape(url)}" as="fetch" crossorigin>' for url in urls)
+        prefix = self.config.requests_pathname_prefix
+        fetched = [*urls, f"{components.TOPOJSON_URL}world_110m.json"]
+        scripts = [f"{prefix}_dash-component-suites/dash/dcc/{chunk}" for chunk in LAZY_CHUNKS]
+        links = [f'<link rel="preload" href="{escape(url)}" as="fetch" crossorigin>' for url in fetched]
+        links += [f'<link rel="preload" href="{escape(url)}" as="script">' for url in scripts]
+        return "".join(f"\n{link}" for link in links)
 
     def first_screen(self, path: str, query: str) -> str:
         """The page as the live page draws it, in the HTML itself: shown at once, before any script. Kept

@@ -26,12 +26,14 @@ from dashboard.parsing import PartialDate, format_financements
 from dashboard.places import departement_of
 from dashboard.schema import PRECISION_COMMUNE, STATUS_PLURALS, Derived, Op, Total
 
+TOPOJSON_URL = "/assets/topojson/"  # plotly.js's base map: an empty world (assets/topojson/world_110m.json)
+
 GRAPH_CONFIG = {
     "displaylogo": False,
     "displayModeBar": False,  # no toolbar to tab through or print: exports have their own buttons
     "showSendToCloud": False,  # plotly.js 4 would offer to upload the chart to a cloud service
     "showEditInChartStudio": False,
-    "topojsonURL": "/assets/topojson/",  # never the CDN: the map must draw offline
+    "topojsonURL": TOPOJSON_URL,  # never the CDN: the map must draw offline
     "locale": theme.PLOTLY_LOCALE,
     "responsive": True,
 }

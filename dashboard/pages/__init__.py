@@ -31,6 +31,11 @@ def title_of(path: str) -> str:
     return commune.title(code)
 
 
+def has_graphs(path: str) -> bool:
+    """Whether the page at ``path`` draws graphs (the region's and a commune's; not a 404)."""
+    return views.route(path, views.current_context())[0] in ("region", "commune")
+
+
 def geometry_urls(path: str, search: str) -> list[str]:
     """The geometry documents the page's map fetches first: the HTML announces them (``preload``), so
     that they arrive while the scripts load instead of after the map's first drawing asks for them."""

@@ -48,15 +48,21 @@ def test_the_written_first_screen_shows_what_the_live_page_shows_where_it_shows_
         assert all(abs(a - b) <= 2 for a, b in zip(before[2:], after[2:], strict=True)), (before, after)
 
 
-def test_the_map_s_outlines_are_asked_for_with_the_page_and_fetched_once(server, page) -> None:
-    """The HTML announces the outlines the map draws (preload): they arrive while the scripts load, and
-    plotly.js's own request is served by that one download."""
+@pytest.mark.parametrize("path", ["/", "/commune/60159"])
+def test_what_the_first_drawing_waits_for_comes_with_the_page_and_once(server, page, path) -> None:
+    """The HTML announces (preload) the map's outlines, plotly.js's empty world and dcc's lazy components:
+    they arrive while the scripts load, and the later requests for them are served by that download."""
     p = page.page
-    responses: list[str] = []
-    p.on("response", lambda response: "/geo/" in response.url and responses.append(response.url))
-    p.goto(server.url + "/")
-    p.wait_for_selector("#region-map .scattergeo .point", state="attached")
+    asked: list[str] = []
+    p.on("request", lambda request: asked.append(request.url))
+    p.goto(server.url + path)
+    p.wait_for_selector(".js-plotly-plot .geo", state="attached")
     wait_for_idle(p)
-    announced = p.eval_on_selector_all("link[rel=preload][as=fetch]", "links => links.map(l => l.href)")
-    assert announced and sorted(announced) == sorted(set(responses)) == sorted(responses)
+    announced = p.eval_on_selector_all("link[rel=preload]", "links => links.map(l => l.href)")
+    assert any("async-graph.js" in url for url in announced) and any("world_110m" in url for url in announced)
+    if path == "/":
+        assert any("/geo/" in url for url in announced)  # the region map's outlines
+    for url in announced:
+        assert asked.count(url) == 1, url  # asked for once: the preload served the page's own request
+    assert sorted({url for url in asked if "/geo/" in url}) == sorted(u for u in announced if "/geo/" in u)
     assert not page.errors
