@@ -221,16 +221,14 @@ def test_all_of_france_is_served(france_app) -> None:
     assert client.get("/commune/2A004").status_code == 200  # Ajaccio
 
 
-def test_a_national_commune_filter_lists_the_programme_towns_and_the_busiest_communes(france_context) -> None:
+def test_a_national_commune_filter_lists_the_busiest_communes(france_context) -> None:
     context = france_context
     assert context.communes_capped
     listed = {option["value"] for option in context.commune_options()}
-    assert set(context.acv_names) <= listed
-    assert len(listed - set(context.acv_names)) <= MAX_COMMUNE_OPTIONS
+    assert len(listed) == MAX_COMMUNE_OPTIONS
     counts = context.dataset.operations["code_insee"].astype(str).value_counts()
-    busiest = listed - set(context.acv_names)
     others = counts[~counts.index.isin(listed)]
-    assert min(counts[list(busiest)]) >= others.max()  # the communes with the most operations
+    assert min(counts[list(listed)]) >= others.max()  # the communes with the most operations
     quiet = others.index[-1]
     assert quiet in {option["value"] for option in context.commune_options((quiet,))}  # chosen: kept
 
