@@ -67,6 +67,12 @@ class Context:
         return dict(sorted(zip(self.dataset.acv.index, self.dataset.acv[Acv.COMMUNE], strict=True)))
 
     @cached_property
+    def dated_ids(self) -> frozenset[str]:
+        """The operations with at least one date, a place on the calendar."""
+        dated = self.milestones[Chrono.DATED]
+        return frozenset(dated.index[dated.to_numpy(dtype=bool)])
+
+    @cached_property
     def departement_names(self) -> dict[str, str]:
         return dict(zip(self.dataset.departements[Geo.CODE], self.dataset.departements[Geo.NOM], strict=True))
 
@@ -299,8 +305,17 @@ CATEGORICAL_COLUMNS = (
 
 
 def compact(operations: pd.DataFrame) -> pd.DataFrame:
-    """The same operations with ``CATEGORICAL_COLUMNS`` as categories (sorted: sorting is unchanged)."""
-    return operations.astype({column: "category" for column in CATEGORICAL_COLUMNS if column in operations})
+    """The same operations with ``CATEGORICAL_COLUMNS`` as categories (sorted: sorting is unchanged), and
+    their ids as a plain index: taking the table's 50 rows from a string-typed index of 100,000 took 4 ms
+    (pandas' StringArray.take), a tenth of a national year step."""
+    kinds = {column: "category" for column in CATEGORICAL_COLUMNS if column in operations}
+    return plain_index(operations.astype(kinds))
+
+
+def plain_index(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` indexed by its ids as Python strings (``compact``); frames aligned with the operations
+    need the same index type, or every lookup converts 100,000 ids."""
+    return frame.set_axis(frame.index.astype(object))
 
 
 def compact_mix(mix: pd.DataFrame) -> pd.DataFrame:
@@ -314,7 +329,7 @@ def build_context(dataset: Dataset) -> Context:
     # The map draws as areas only the ACV towns and the partner centres (communes with operations are
     # symbols): their outlines alone travel, whatever the number of operations (all of France included).
     codes = set(dataset.acv[Acv.CODE_INSEE]) | set(dataset.partners[Partner.CODE_INSEE])
-    milestones = chronology(operations)
+    milestones = plain_index(chronology(operations))
     dated = pd.concat([milestones[Chrono.START], milestones[Chrono.END]]).dropna()
     source_years = [date.year for date in operations[Derived.SOURCE_DATE] if date is not None]
     per_commune = operations.groupby(Op.CODE_INSEE)[Derived.LOGEMENTS_RETENUS].sum()

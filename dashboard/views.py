@@ -11,7 +11,7 @@ import pandas as pd
 from dash import Input, Patch, ctx, no_update
 from dash.exceptions import MissingCallbackContextException, PreventUpdate
 
-from dashboard import analysis, inputs
+from dashboard import inputs
 from dashboard.context import Context
 from dashboard.figures.timeline import year_marks
 from dashboard.filters import FILTERS
@@ -108,7 +108,7 @@ def only_the_year_changed(view: View) -> bool:
 
 def timeline_year_patch(context: Context, frame: pd.DataFrame, year: int) -> Any:
     """A year change moves the timeline's end-of-year line only (when the timeline draws any date)."""
-    if not context.milestones[analysis.Years.DATED].reindex(frame.index).any():
+    if not any(op_id in context.dated_ids for op_id in frame.index):  # stops at the first dated one
         return no_update
     patch = Patch()
     for key, value in year_marks(year).items():
