@@ -83,7 +83,12 @@
   }
   function fitForPrint(printing) {
     if (!window.Plotly) { return; }
-    if (printing && window.coeurGraphs) { window.coeurGraphs.drawWithin(document.body); }  /* graphs.js */
+    /* Graphs not drawn yet (graphs.js) are drawn now, then fitted once drawn: fitted mid-drawing, the
+       calendar printed at its screen size, cut to its printed box. */
+    var drawing = printing && window.coeurGraphs ? window.coeurGraphs.drawWithin(document.body) : null;
+    if (drawing) {
+      drawing.then(function () { fitForPrint(true); });  /* microtasks: before the page is printed */
+    }
     document.querySelectorAll(".js-plotly-plot").forEach(function (graph) {
       if (printing) {
         if (graph.dataset.screenHeight === undefined) {

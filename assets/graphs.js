@@ -17,16 +17,18 @@
 
   function draw(div) {
     var call = waiting.get(div);
-    if (!call) { return; }
+    if (!call) { return null; }
     waiting.delete(div);
     observer.unobserve(div);
-    react.apply(window.Plotly, call.args).then(call.resolve, call.reject);
+    var drawn = react.apply(window.Plotly, call.args);
+    drawn.then(call.resolve, call.reject);
+    return drawn;
   }
 
+  /* The graphs of root still waiting, drawn now; a promise of their drawings, or null if none waited. */
   function drawWithin(root) {
-    Array.from(waiting.keys()).forEach(function (div) {
-      if (root.contains(div)) { draw(div); }
-    });
+    var drawings = Array.from(waiting.keys()).filter(function (div) { return root.contains(div); }).map(draw);
+    return drawings.length ? Promise.all(drawings) : null;
   }
 
   /* One graph per task: two graphs seen together (the commune's map and financing) do not make one
