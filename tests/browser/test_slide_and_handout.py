@@ -11,7 +11,10 @@ import subprocess
 
 import pytest
 from babel.dates import format_date
+from PIL import Image
 
+from dashboard.schema import Status
+from dashboard.theme import STATUS_COLOURS
 from tests.browser.conftest import wait_for_idle, wait_for_location, wait_for_map
 from tests.conftest import REAL_DATA
 
@@ -269,6 +272,45 @@ def test_the_printed_commune_sheet_is_one_page_with_descriptions_glossary_and_ad
     assert "Imprimé le " + format_date(datetime.date.today(), "d MMMM y", locale="fr_FR") in flat(text)
     assert page.page.locator(".modebar").count() == 0
     assert re.search(r"\b\d{4}-\d{2}-\d{2}\b", text) is None  # dates in French, never ISO
+
+
+WORD_BOX = re.compile(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]+)<')
+
+
+def band_pixels(pdf_path, top_word: str, bottom_word: str, colour: str) -> int:
+    """Pixels of ``colour`` on the first page (72 dpi: a pixel a point) between two words of it."""
+    first = ["-f", "1", "-l", "1"]
+    box = subprocess.run(["pdftotext", *first, "-bbox", str(pdf_path), "-"], capture_output=True, text=True)
+    words = [(float(y_min), float(y_max), word) for y_min, y_max, word in WORD_BOX.findall(box.stdout)]
+    top = next(y_max for _, y_max, word in words if word == top_word)
+    bottom = next(y_min for y_min, _, word in words if word == bottom_word and y_min > top)
+    stem = pdf_path.parent / "page"
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "72", *first, "-singlefile", str(pdf_path), str(stem)], check=True
+    )
+    image = Image.open(f"{stem}.png").convert("RGB")
+    band = image.crop((0, int(top), image.width, int(bottom))).get_flattened_data()
+    wanted = tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return sum(1 for pixel in band if all(abs(a - b) < 40 for a, b in zip(pixel, wanted, strict=True)))
+
+
+@pytest.mark.parametrize("preview", [False, True])
+def test_a_sheet_printed_at_once_draws_its_calendar_at_the_printed_size(server, page, tmp_path, preview):
+    """Printed as a mayor would: the page opened and printed at once (with or without a print preview),
+    its calendar below the first screen never drawn. Fitted while still drawing, the calendar printed at
+    its screen size cut to its box: one of Compiègne's two rows (an orange square and an orange hatched
+    bar, both under way) and no years."""
+    page.page.set_viewport_size({"width": 1440, "height": 900})  # the calendar below the first screen
+    page.page.goto(f"{server.url}/commune/60159")
+    wait_for_map(page.page, "commune-map")
+    wait_for_idle(page.page)
+    assert page.page.locator("#commune-timeline .bars").count() == 0  # not drawn yet: far from the screen
+    if preview:
+        page.page.emulate_media(media="print")
+        page.page.wait_for_timeout(800)
+    (tmp_path / "sheet.pdf").write_bytes(page.page.pdf(format="A4", print_background=True))
+    orange = band_pixels(tmp_path / "sheet.pdf", "Calendrier", "Opérations", STATUS_COLOURS[Status.UNDER_WAY])
+    assert orange > 300  # both rows: ~400 pixels; the cut calendar showed ~200
 
 
 def test_the_region_page_prints_on_at_most_two_landscape_pages(server, page, tmp_path):
