@@ -162,17 +162,20 @@ def readings(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return low, frame[Derived.LOGEMENTS_MAX].to_numpy(dtype=float, na_value=np.nan)
 
 
-def dwelling_range(
-    frame: pd.DataFrame, mask: np.ndarray | None = None, *, read: tuple[np.ndarray, np.ndarray] | None = None
-) -> Range:
-    """Sums of the lower and upper readings of the operations (of ``mask``) whose dwellings are known;
-    ``read``: ``readings(frame)`` when the caller has them."""
-    low, high = read or readings(frame)
-    if mask is not None:
-        low, high = low[mask], high[mask]
+def dwelling_range(low: np.ndarray, high: np.ndarray) -> Range:
+    """Sums of the lower and upper readings (``readings``) of the operations whose dwellings are known."""
     known = ~np.isnan(low)
     open_ended = bool((known & np.isnan(high)).any())
     return Range(int(np.nansum(low)), None if open_ended else int(np.nansum(high[known])))
+
+
+def state_pairs(frame: pd.DataFrame) -> tuple[np.ndarray, list[tuple[str, str]]]:
+    """Each operation's (status, certainty) as a small integer, and the pair each integer stands for:
+    factorised once, so that grouping by state compares integers, not 100,000 pairs of texts."""
+    statuses, status_values = pd.factorize(frame[STATUS], use_na_sentinel=False)
+    certainties, certainty_values = pd.factorize(frame[CERTAINTY], use_na_sentinel=False)
+    keys = [(status, certainty) for status in status_values for certainty in certainty_values]
+    return statuses * max(len(certainty_values), 1) + certainties, keys
 
 
 @dataclass(frozen=True)
@@ -213,22 +216,18 @@ COMPUTED_ORIGINS = (LOGEMENTS_FROM_MIX, LOGEMENTS_FROM_TYPOLOGY, LOGEMENTS_RANGE
 def _by_state(frame: pd.DataFrame) -> dict[tuple[str, str], tuple[int, Range]]:
     if STATUS not in frame or CERTAINTY not in frame:
         return {}
-    # Factorised once: a comparison of small integer codes per pair, not of 100,000 Python strings.
-    statuses, status_values = pd.factorize(frame[STATUS], use_na_sentinel=False)
-    certainties, certainty_values = pd.factorize(frame[CERTAINTY], use_na_sentinel=False)
-    pairs = statuses * max(len(certainty_values), 1) + certainties
+    pairs, keys = state_pairs(frame)
     low, high = readings(frame)
     known = ~np.isnan(low)
-    # Summed per pair in one pass each (as dwelling_range does for one mask): no mask per pair.
+    # Summed per pair in one pass each (the rule of dwelling_range), not one mask per pair.
     counts = np.bincount(pairs)
     lows = np.bincount(pairs, weights=np.where(known, low, 0.0))
     highs = np.bincount(pairs, weights=np.where(known, np.nan_to_num(high), 0.0))
     open_ended = np.bincount(pairs, weights=(known & np.isnan(high)).astype(float)) > 0
     found: dict[tuple[str, str], tuple[int, Range]] = {}
     for pair in np.flatnonzero(counts).tolist():
-        key = (status_values[pair // len(certainty_values)], certainty_values[pair % len(certainty_values)])
         high_sum = None if open_ended[pair] else int(highs[pair])
-        found[key] = (int(counts[pair]), Range(int(lows[pair]), high_sum))
+        found[keys[pair]] = (int(counts[pair]), Range(int(lows[pair]), high_sum))
     return dict(sorted(found.items()))
 
 
@@ -242,7 +241,7 @@ def key_figures(frame: pd.DataFrame) -> KeyFigures:
         return by_state.get((status, Certainty.REPORTED), (0, Range(0, 0)))[1].low
 
     low, high = readings(frame)
-    total = dwelling_range(frame, read=(low, high))
+    total = dwelling_range(low, high)
     return KeyFigures(
         operations=len(frame),
         dwellings=total.low,

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting, theme
-from dashboard.analysis import CERTAINTY, STATUS, communes_among, phrases
+from dashboard.analysis import communes_among, phrases, state_pairs
 from dashboard.figures.common import base_layout, count_of, figure, integer, merged, plotly_text
 from dashboard.figures.labels import POSITIONS, Label, place_labels
 from dashboard.mapgeo import bounds, feature_collection
@@ -100,13 +100,9 @@ DEPARTEMENT_KEY = "departement:"  # a département symbol's customdata: a click 
 
 def class_codes(frame: pd.DataFrame) -> np.ndarray:
     """The legend class of each operation, from its status and certainty at the year shown."""
-    statuses, status_values = pd.factorize(frame[STATUS], use_na_sentinel=False)
-    certainties, certainty_values = pd.factorize(frame[CERTAINTY], use_na_sentinel=False)
-    table = np.array(
-        [[_CLASS_OF.get((s, c), UNPUBLISHED_CLASS) for c in certainty_values] for s in status_values],
-        dtype=np.int64,
-    ).reshape(len(status_values), len(certainty_values))
-    classes: np.ndarray = table[statuses, certainties]  # a lookup per pair of values, not per operation
+    pairs, keys = state_pairs(frame)
+    table = np.array([_CLASS_OF.get(key, UNPUBLISHED_CLASS) for key in keys], dtype=np.int64)
+    classes: np.ndarray = table[pairs]  # a lookup per pair of values, not per operation
     return classes
 
 
