@@ -121,12 +121,12 @@ def map_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     return shown, len(per_commune)
 
 
-def map_statuses(frame: pd.DataFrame, codes: list[str]) -> dict[str, str]:
-    """The status counts of each of ``codes`` as text (« 2 livrée, 1 en travaux »), in order of first
-    appearance; only these communes' operations are counted."""
-    listed = _map_columns(frame[frame[Op.CODE_INSEE].isin(codes).to_numpy()])  # their operations only
+def map_statuses(frame: pd.DataFrame, codes: list[str], column: str = Op.CODE_INSEE) -> dict[str, str]:
+    """The status counts of each of ``codes`` (communes, or the values of ``column``: départements) as
+    text (« 2 livrées, 1 en travaux »), in order of first appearance; only their operations are counted."""
+    listed = frame[frame[column].isin(codes).to_numpy()]  # their operations only
     texts: dict[str, list[str]] = {code: [] for code in codes}
-    for (code, status), count in listed.groupby(["code", "status"], observed=True, sort=False).size().items():
+    for (code, status), count in listed.groupby([column, STATUS], observed=True, sort=False).size().items():
         texts[str(code)].append(formatting.plural(count, status, STATUS_PLURALS.get(status)))
     return {code: ", ".join(parts) for code, parts in texts.items()}
 

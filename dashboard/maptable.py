@@ -9,10 +9,9 @@ import pandas as pd
 from dash import Patch, dcc, html
 
 from dashboard import formatting
-from dashboard.analysis import STATUS
-from dashboard.components import MAP_ROWS_PATH, at
+from dashboard.components import MAP_ROWS_PATH, at, map_statuses
 from dashboard.ids import Region
-from dashboard.schema import STATUS_PLURALS, Derived
+from dashboard.schema import Derived
 
 COLUMNS = ("Département", "Opérations", "Logements", "Statuts")
 STATUS_CELL = COLUMNS.index("Statuts")
@@ -33,12 +32,7 @@ def departement_rows(frame: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFr
 
 def statuses(frame: pd.DataFrame, codes: list[str]) -> dict[str, str]:
     """Each département's operations counted by status (« 12 livrées, 3 en travaux »)."""
-    counts = frame.groupby([Derived.DEPARTEMENT, STATUS], observed=True, sort=False).size()
-    texts: dict[str, list[str]] = {code: [] for code in codes}
-    for (code, status), count in counts.items():
-        if str(code) in texts:
-            texts[str(code)].append(formatting.plural(count, status, STATUS_PLURALS.get(status)))
-    return {code: ", ".join(parts) for code, parts in texts.items()}
+    return map_statuses(frame, codes, column=Derived.DEPARTEMENT)
 
 
 def departement_table(frame: pd.DataFrame, rows: pd.DataFrame, links: Mapping[str, str]) -> html.Table:
