@@ -367,7 +367,7 @@ def year_panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
     if unit is not None:  # the overview: the same symbols in one trace, only their styles change
         markers = {maps.CLASS_TRACES[0]: maps.point_styles(maps.unit_classes(frame, unit))}
     else:
-        data = trace_data(context, frame, view, None)
+        data = trace_data(context, frame, view, None, context.view_bounds(view))
         markers = {index: data[index] for index in (*maps.CLASS_TRACES, maps.PARTNER_LABELS)}
     return (
         summary(context, frame, view),
@@ -380,15 +380,17 @@ def year_panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
     )
 
 
-def trace_data(context: Context, frame: pd.DataFrame, view: View, unit: maps.Unit | None) -> dict:
-    """The map's symbols, labels and towns for the view (``maps.region_trace_data``)."""
+def trace_data(
+    context: Context, frame: pd.DataFrame, view: View, unit: maps.Unit | None, bounds: tuple
+) -> dict:
+    """The map's symbols, labels and towns for the view framed by ``bounds`` (``maps.region_trace_data``)."""
     return maps.region_trace_data(
         frame,
         context.acv_names,
         largest_commune=context.largest_commune,
         partners=context.partner_points,
         presentation=view.presentation,
-        view_bounds=context.view_bounds(view),
+        view_bounds=bounds,
         unit=unit,
     )
 
@@ -396,7 +398,7 @@ def trace_data(context: Context, frame: pd.DataFrame, view: View, unit: maps.Uni
 def panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
     bounds = context.view_bounds(view)
     unit = map_unit(context, view)
-    data = trace_data(context, frame, view, unit)
+    data = trace_data(context, frame, view, unit, bounds)
     if unit is None:  # each class trace's own style again, after an overview styled symbols one by one
         for rank, index in enumerate(maps.CLASS_TRACES):
             data[index] = {**data[index], **maps.class_style(rank)}
