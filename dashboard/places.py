@@ -35,8 +35,10 @@ class Places:
         names, shapes = communes[Geo.NOM].to_dict(), communes.geometry.to_dict()
         return cls(names, shapes, (west, south, east, north), history_of(communes))
 
+    @functools.cached_property
     def perimeter_words(self) -> str:
-        """« du périmètre (départements 02, 59, 60, 62, 80) »: where a code was looked for."""
+        """« du périmètre (départements 02, 59, 60, 62, 80) »: where a code was looked for (once: every
+        unknown code of a file says it, and all of France has 34,868 communes to go through)."""
         departements = sorted({departement_of(code) for code in self.names})
         if len(departements) > 8:
             return f"du périmètre ({len(departements)} départements)"
@@ -97,7 +99,7 @@ def _unknown_code(code: str, places: Places) -> str:
     """Why a code is not a commune of today: gone since 2018 (and into which commune), or unknown."""
     former = places.history.former_code(code)
     if former is None:
-        return f"« {code} » : code INSEE inconnu parmi les communes {places.perimeter_words()}"
+        return f"« {code} » : code INSEE inconnu parmi les communes {places.perimeter_words}"
     return (
         f"« {code} » : ancien code {de(former.name)}, qui fait partie {de(former.today_name)} depuis le "
         f"{french_date(former.date)} : attendu « {former.today} »"
