@@ -90,6 +90,13 @@ def wait_for_map(page, graph_id: str = "region-map") -> None:
     page.wait_for_selector(f"#{graph_id} .scattergeo .point", state="attached")
 
 
+def scroll_to_graph(page, graph_id: str, drawn: str = ".main-svg") -> None:
+    """Scroll the graph into view and wait until plotly.js has drawn it (``drawn``): assets/graphs.js
+    draws a graph only once it comes near the screen."""
+    page.locator(f"#{graph_id}").scroll_into_view_if_needed()
+    page.wait_for_selector(f"#{graph_id} {drawn}")
+
+
 def wait_for_idle(page) -> None:
     """Until Dash has no callback in flight (its loading markers are gone)."""
     page.wait_for_load_state("networkidle")

@@ -12,7 +12,7 @@ from dashboard.dataset import load_dataset
 from dashboard.filters import FILTERS
 from dashboard.report import Report
 from dashboard.state import View
-from tests.browser.conftest import wait_for_idle, wait_for_location, wait_for_map
+from tests.browser.conftest import scroll_to_graph, wait_for_idle, wait_for_location, wait_for_map
 from tests.conftest import REAL_DATA
 
 
@@ -40,8 +40,7 @@ def test_the_region_page_loads_draws_the_map_and_stays_on_this_machine(server, p
     # One symbol per commune with operations (8), and the 4 partner centres' names beside their point.
     assert page.page.locator("#region-map .scattergeo .point").count() == 8 + 4
     # The financing chart, below the first screen, is drawn once scrolled to (test_graphs_when_seen.py).
-    page.page.locator("#region-mix").scroll_into_view_if_needed()
-    page.page.wait_for_selector("#region-mix .bars path")
+    scroll_to_graph(page.page, "region-mix", ".bars path")
     assert page.page.locator("#region-mix .bars path").count() >= 5
     assert page.errors == []
     assert page.foreign_requests() == []

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.conftest import Watched, wait_for_idle, wait_for_location, wait_for_map
+from tests.browser.conftest import Watched, scroll_to_graph, wait_for_idle, wait_for_location, wait_for_map
 
 BELOW = ("#region-mix", "#region-timeline")  # below the first screen at 1280×720 (the map fills it)
 FITTED_FOR_PRINT = (
@@ -44,8 +44,7 @@ def drawn(page, graph: str) -> bool:
 def test_the_charts_below_the_first_screen_are_drawn_once_scrolled_to(server, open_at):
     screen = open_at(server.url + "/?annee=2022")
     assert [drawn(screen.page, graph) for graph in BELOW] == [False, False]
-    screen.page.locator("#region-mix").scroll_into_view_if_needed()
-    screen.page.wait_for_selector("#region-mix .bars path")
+    scroll_to_graph(screen.page, "region-mix", ".bars path")
     screen.page.wait_for_selector("#region-timeline .main-svg")  # beside it
     assert screen.page.locator("#region-mix .bars path").count() >= 5
     assert screen.errors == []
@@ -57,8 +56,7 @@ def test_a_year_step_made_before_the_calendar_is_drawn_shows_on_it_when_drawn(se
     wait_for_location(screen.page, r"annee=2021")
     wait_for_idle(screen.page)
     assert not drawn(screen.page, "#region-timeline")
-    screen.page.locator("#region-timeline").scroll_into_view_if_needed()
-    screen.page.wait_for_selector("#region-timeline .main-svg")
+    scroll_to_graph(screen.page, "region-timeline")
     wait_for_idle(screen.page)
     timeline = screen.page.locator("#region-timeline").inner_text()
     assert "fin 2021" in timeline and "fin 2022" not in timeline
@@ -78,8 +76,7 @@ def test_printing_draws_the_charts_not_yet_seen(server, open_at):
 def test_on_a_phone_the_financing_chart_is_drawn_once_scrolled_to(server, open_at):
     phone = open_at(server.url + "/?annee=2022", 390, 844)
     assert not drawn(phone.page, "#region-mix")
-    phone.page.locator("#region-mix").scroll_into_view_if_needed()
-    phone.page.wait_for_selector("#region-mix .bars path")
+    scroll_to_graph(phone.page, "region-mix", ".bars path")
     assert phone.page.locator(".milestone-list").first.is_visible()  # the calendar, as phones show it
     assert phone.errors == []
 
@@ -93,7 +90,6 @@ def test_a_page_left_before_its_charts_were_seen_leaves_the_next_one_drawn(serve
     screen.page.go_back()
     wait_for_location(screen.page, r"/\?annee=2022$")
     wait_for_map(screen.page)
-    screen.page.locator("#region-mix").scroll_into_view_if_needed()
-    screen.page.wait_for_selector("#region-mix .bars path")
+    scroll_to_graph(screen.page, "region-mix", ".bars path")
     assert re.search(r"/\?annee=2022$", screen.page.url)
     assert screen.errors == []

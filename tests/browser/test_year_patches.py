@@ -8,7 +8,7 @@ from dashboard import analysis, components
 from dashboard.app import load_context
 from dashboard.settings import Settings
 from dashboard.state import View
-from tests.browser.conftest import wait_for_idle, wait_for_map
+from tests.browser.conftest import scroll_to_graph, wait_for_idle, wait_for_map
 from tests.conftest import REAL_DATA
 
 
@@ -42,8 +42,7 @@ def test_after_a_year_change_the_table_shows_the_statuses_and_links_of_that_year
     )
     assert drawn_table(page.page) == expected_table(2021)
     # The calendar, below the first screen, is drawn once scrolled to (test_graphs_when_seen.py).
-    page.page.locator("#region-timeline").scroll_into_view_if_needed()
-    page.page.wait_for_selector("#region-timeline .main-svg")
+    scroll_to_graph(page.page, "region-timeline")
     wait_for_idle(page.page)
     timeline = page.page.locator("#region-timeline").inner_text()
     assert "fin 2021" in timeline and "fin 2022" not in timeline
