@@ -42,12 +42,12 @@ loglevel = "warning"
 
 def when_ready(server):
     """In the master, once the app is loaded and before any worker is forked: play a first visit, so
-    that every worker (and every replacement, see max_requests) starts warm. See dashboard/warmup.py."""
+    that every worker (and every replacement, see max_requests) starts warm. See endpoints/warmup.py."""
     if not preload_app:
         return
     import gc
 
-    from dashboard.warmup import warm_up
+    from dashboard.endpoints.warmup import warm_up
 
     server.log.info("warm-up: %s", warm_up(server.app.wsgi()))
     holder = _holder(server)
@@ -62,7 +62,7 @@ def when_ready(server):
 
 def pre_fork(server, worker):
     """In the master, before each fork: take the version of the data accepted since it started (and any
-    worker forked from it starts with that version already, see dashboard/accepted.py)."""
+    worker forked from it starts with that version already, see dashboard/versions/accepted.py)."""
     holder = _holder(server)
     if holder is not None:
         holder.catch_up()
@@ -73,7 +73,7 @@ def post_fork(server, worker):
     master loaded it (a worker replaced after max_requests must not serve the master's older data)."""
     holder = _holder(server)
     if holder is not None:
-        holder.get()  # follows dashboard/accepted.py's pointer (see LiveContext._after_fork)
+        holder.get()  # follows dashboard/versions/accepted.py's pointer (see LiveContext._after_fork)
 
 
 def _holder(server):

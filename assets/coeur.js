@@ -114,7 +114,7 @@
     window.matchMedia("print").addEventListener("change", function (query) { fitForPrint(query.matches); });
   }
 
-  /* The notice of a former commune (dashboard/redirects.py) belongs to the page it was written on. */
+  /* The notice of a former commune (dashboard/endpoints/redirects.py) belongs to the page it was written on. */
   var noticePath = window.location.pathname;
   function dropNotice() {
     var notice = document.getElementById("redirect-notice");

@@ -1,4 +1,4 @@
-/* Cœur de Ville: the page written into the HTML (dashboard/prerender.py) shows until the live page has
+/* Cœur de Ville: the page written into the HTML (dashboard/endpoints/prerender.py) shows until the live page has
    drawn its own content in its place; then it goes, and the live page, laid out beneath it all along,
    shows at the same place. "Drawn" means the page's content and every control the written page shows:
    the slider and the dropdowns come with scripts of their own, loaded later, and change the controls'

@@ -105,7 +105,7 @@
   };
 
   /* A navigation of the browser (back, forward, a link within the app) tells the controls to follow the
-     address; the address the app writes itself after a year step does not (dashboard/callbacks.py). */
+     address; the address the app writes itself after a year step does not (dashboard/web/callbacks.py). */
   var navigations = 0;
   function navigated() {
     if (!window.dash_clientside || !window.dash_clientside.set_props) { return; }

@@ -11,10 +11,11 @@ from __future__ import annotations
 import dataclasses
 
 from dashboard import app as dashboard_app
-from dashboard import context as context_module
-from dashboard import live, mapgeo
-from dashboard.pages import region as region_page
+from dashboard.data import mapgeo
 from dashboard.settings import Settings
+from dashboard.versions import live
+from dashboard.web import context as context_module
+from dashboard.web.pages import region as region_page
 
 
 def every_commune_context(dataset):
@@ -37,6 +38,8 @@ draw_region_map = region_page.region_map
 
 
 def make_server():
-    live.build_context = every_commune_context  # what dashboard.live builds each (re)loaded dataset with
+    live.build_context = (
+        every_commune_context  # what dashboard.versions.live builds each (re)loaded dataset with
+    )
     region_page.region_map = region_map_of_every_commune
     return dashboard_app.create_app(Settings.from_env()).server

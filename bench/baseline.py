@@ -16,13 +16,13 @@ from pathlib import Path
 import plotly.graph_objects as go
 from dash import Dash, Input, Output, dcc, html
 
-from dashboard import analysis
-from dashboard.dataset import COMMUNES_FILE, load_dataset
-from dashboard.filters import FILTERS
-from dashboard.report import Report
-from dashboard.schema import Derived, Op, Status
+from dashboard.data.dataset import COMMUNES_FILE, load_dataset
+from dashboard.data.report import Report
+from dashboard.data.schema import Derived, Op, Status
+from dashboard.model import analysis
+from dashboard.model.state import View, year_range
 from dashboard.settings import ASSETS_DIR, Settings
-from dashboard.state import View, year_range
+from dashboard.web.filters import FILTERS
 
 MAP_ID = "region-map"
 YEAR_ID = "ctl-year"

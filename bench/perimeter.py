@@ -18,7 +18,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from bench import browser, replay, servers, synthetic
-from dashboard import perimeter as territory
+from dashboard.data import perimeter as territory
 
 REPO = Path(__file__).resolve().parent.parent
 FIRST_LOAD_LIMIT = 1_500_000  # bytes, issue 12
@@ -31,10 +31,10 @@ PROBE = """
 import gzip, json, resource, sys, time
 from pathlib import Path
 import brotli
-from dashboard import perimeter
-from dashboard.context import build_context
-from dashboard.dataset import load_dataset
-from dashboard.report import Report
+from dashboard.data import perimeter
+from dashboard.web.context import build_context
+from dashboard.data.dataset import load_dataset
+from dashboard.data.report import Report
 started = time.perf_counter()
 report = Report()
 dataset = load_dataset(Path(sys.argv[1]), report, perimeter=perimeter.parse(sys.argv[2]))

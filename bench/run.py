@@ -31,9 +31,9 @@ import brotli  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from bench import browser, load, perimeter, replay, servers, synthetic  # noqa: E402
-from dashboard.context import build_context  # noqa: E402
-from dashboard.dataset import COMMUNES_FILE, load_dataset  # noqa: E402
-from dashboard.report import Report  # noqa: E402
+from dashboard.data.dataset import COMMUNES_FILE, load_dataset  # noqa: E402
+from dashboard.data.report import Report  # noqa: E402
+from dashboard.web.context import build_context  # noqa: E402
 
 REAL_DATA = REPO / "data"
 MIB = 1024 * 1024
@@ -69,9 +69,9 @@ TARGETS = {
 LOAD_PROBE = """
 import json, resource, sys, time
 from pathlib import Path
-from dashboard.context import build_context
-from dashboard.dataset import load_dataset
-from dashboard.report import Report
+from dashboard.web.context import build_context
+from dashboard.data.dataset import load_dataset
+from dashboard.data.report import Report
 started = time.perf_counter()
 report = Report()
 dataset = load_dataset(Path(sys.argv[1]), report)

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from dashboard import perimeter as territory
-from dashboard.perimeter import Perimeter
-from dashboard.report import Report
-from dashboard.schema import NATURES, OPERATION_COLUMNS, Op
+from dashboard.data import perimeter as territory
+from dashboard.data.perimeter import Perimeter
+from dashboard.data.report import Report
+from dashboard.data.schema import NATURES, OPERATION_COLUMNS, Op
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED_DATA = REPO / "data"

@@ -12,35 +12,30 @@ from typing import Any
 import flask
 from dash import Dash
 
-from dashboard import (
-    callbacks,
-    components,
+from dashboard.data import vetting
+from dashboard.data.dataset import Dataset
+from dashboard.data.mapgeo import GeoAsset
+from dashboard.data.report import Report
+from dashboard.endpoints import (
     embed,
     freshness,
     guard,
     imagecaption,
-    inputs,
-    layout,
     opendata,
-    pages,
     pagescripts,
     prerender,
     redirects,
     security,
     sharing,
-    vetting,
-    views,
 )
-from dashboard.context import Context
-from dashboard.dataset import Dataset
-from dashboard.filters import FILTERS
-from dashboard.ids import Ctl, Shell
-from dashboard.live import DataError, LiveContext  # noqa: F401 - DataError: what create_app raises
-from dashboard.mapgeo import GeoAsset
-from dashboard.recent import Recent
-from dashboard.report import Report
-from dashboard.serving import LONG_LIVED, configure_serving
+from dashboard.endpoints.serving import LONG_LIVED, configure_serving
+from dashboard.model.recent import Recent
 from dashboard.settings import ASSETS_DIR, Settings
+from dashboard.versions.live import DataError, LiveContext  # noqa: F401 - DataError: what create_app raises
+from dashboard.web import callbacks, components, inputs, layout, pages, views
+from dashboard.web.context import Context
+from dashboard.web.filters import FILTERS
+from dashboard.web.ids import Ctl, Shell
 
 # dcc's components that Dash loads only once a layout names them: each a script, after the layout.
 LAZY_CHUNKS = ("async-graph.js", "async-dropdown.js", "async-slider.js")
@@ -141,7 +136,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         __name__,
         assets_folder=str(ASSETS_DIR),
         use_pages=True,
-        pages_folder="",  # the pages register themselves (dashboard.pages.register)
+        pages_folder="",  # the pages register themselves (dashboard.web.pages.register)
         title=TITLE,
         update_title=None,  # type: ignore[arg-type]  # documented: None keeps the tab's title as it is
         serve_locally=True,

@@ -7,12 +7,13 @@ import os
 import sys
 from pathlib import Path
 
-from dashboard import geocode, perimeter, vetting
-from dashboard.accepted import StateDir, default_state_dir
-from dashboard.dataset import OPERATIONS_FILE
-from dashboard.perimeter import Perimeter
-from dashboard.report import Report
-from dashboard.settings import DEFAULT_DATA_DIR, Settings
+from dashboard.data import perimeter, vetting
+from dashboard.data.dataset import OPERATIONS_FILE
+from dashboard.data.perimeter import Perimeter
+from dashboard.data.report import Report
+from dashboard.settings import DEFAULT_DATA_DIR, Settings, default_state_dir
+from dashboard.tools import geocode
+from dashboard.versions.accepted import StateDir
 
 
 def check(
@@ -37,7 +38,7 @@ def check(
 
 def serve(settings: Settings) -> int:
     from dashboard.app import DataError, create_app  # imported here: `check` needs no Dash
-    from dashboard.security import QuietRequestHandler
+    from dashboard.endpoints.security import QuietRequestHandler
 
     try:
         app = create_app(settings)
@@ -49,7 +50,7 @@ def serve(settings: Settings) -> int:
 
 
 def _origin(value: str) -> str:
-    from dashboard.security import frame_origin
+    from dashboard.endpoints.security import frame_origin
 
     try:
         return frame_origin(value)

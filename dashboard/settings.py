@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dashboard.perimeter import Perimeter, check
+from dashboard.data.perimeter import Perimeter, check
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = REPO_ROOT / "data"
 ASSETS_DIR = REPO_ROOT / "assets"
+
+
+def default_state_dir(data_dir: Path) -> Path:
+    """``$XDG_STATE_HOME/coeur-de-ville/<hash of the data folder's path>``: shared by every instance that
+    serves the same folder on this host, private to the user that runs them."""
+    base = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+    key = hashlib.sha256(str(Path(data_dir).resolve()).encode()).hexdigest()[:16]
+    return base / "coeur-de-ville" / key
 
 
 @dataclass(frozen=True)
@@ -18,7 +27,7 @@ class Settings:
     """Everything ``create_app`` needs to know about its surroundings."""
 
     data_dir: Path = DEFAULT_DATA_DIR
-    # Regions or départements shown, prepared from the national reference (dashboard.perimeter);
+    # Regions or départements shown, prepared from the national reference (dashboard.data.perimeter);
     # None: the data folder's own outlines (Hauts-de-France for the shipped data).
     perimeter: Perimeter | None = None
     host: str = "127.0.0.1"
@@ -30,19 +39,19 @@ class Settings:
     report_url: str = ""
     # Live data: how often the server looks at the data files' stat, and how often open pages ask for news.
     reload_check_seconds: float = 2.0
-    reload_settle_seconds: float = 5.0  # see dashboard.live: how long a new version must stay unchanged
+    reload_settle_seconds: float = (
+        5.0  # see dashboard.versions.live: how long a new version must stay unchanged
+    )
     poll_seconds: float = 10.0
-    # Where the accepted version of the data is kept for every worker and instance (dashboard.accepted);
+    # Where the accepted version of the data is kept for every worker and instance (versions.accepted);
     # None: nowhere shared (a single process, tests).
     state_dir: Path | None = None
-    # Accept a version that removes more than half of the operations at once (dashboard.vetting).
+    # Accept a version that removes more than half of the operations at once (dashboard.data.vetting).
     allow_shrink: bool = False
 
     @classmethod
     def from_env(cls) -> Settings:
         """Settings for a server started without a command line (gunicorn)."""
-        from dashboard.accepted import default_state_dir
-
         ancestors = tuple(os.environ.get("COEUR_FRAME_ANCESTORS", "").split())
         data_dir = Path(os.environ.get("COEUR_DATA_DIR", DEFAULT_DATA_DIR))
         perimeter = os.environ.get("COEUR_PERIMETER", "").strip()

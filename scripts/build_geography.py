@@ -14,7 +14,7 @@ commune), acv-communes.csv (the national list, as published) and the vintage in 
 The tests check the files written for Hauts-de-France, not this script.
 
 With ``--national DIR`` it writes instead the national reference the dashboard prepares any perimeter
-from at run time (``dashboard.perimeter``): every commune of France at COG 2026 in one gzipped GeoJSON per
+from at run time (``data.perimeter``): every commune of France at COG 2026 in one gzipped GeoJSON per
 département (communes/<département>.geojson.gz), the départements with their region
 (departements.geojson.gz), the names of départements and regions (areas.csv), every former code and name
 since 2018 (communes-anciennes.csv), the national ACV list and the vintage (metadata.json).
@@ -37,8 +37,8 @@ from shapely.geometry.base import BaseGeometry
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: the dashboard's reading of the perimeter setting
 
-from dashboard import perimeter as territory  # noqa: E402
-from dashboard.perimeter import Perimeter  # noqa: E402
+from dashboard.data import perimeter as territory  # noqa: E402
+from dashboard.data.perimeter import Perimeter  # noqa: E402
 
 DEFAULT_PERIMETER = "region:32"  # Hauts-de-France
 SINCE = "2018-01-01"  # the 2018 outlines are the communes of that day: later movements are replayed
@@ -305,7 +305,7 @@ def write_gzip_json(path: Path, document: dict) -> None:
 
 
 def build_national(reference: Path, out: Path) -> dict:
-    """The national reference of ``dashboard.perimeter``: every commune of France, by département."""
+    """The national reference of ``dashboard.data.perimeter``: every commune of France, by département."""
     cog = read_csv(reference / "cog2026" / "communes.csv")
     current = {row["COM"]: row for row in cog if row["TYPECOM"] == "COM"}
     movements = read_csv(reference / "cog2026" / "mouvements-communes.csv")

@@ -7,4 +7,5 @@ scripts/setup.sh --test
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy dashboard
+.venv/bin/lint-imports --no-cache >/dev/null || .venv/bin/lint-imports --no-cache  # the layers contract (pyproject.toml)
 exec .venv/bin/python -m pytest "$@"

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from dashboard.schema import OPERATION_COLUMNS
+from dashboard.data.schema import OPERATION_COLUMNS
 from tests.conftest import write_world
 
 FILES = Path(__file__).parent / "files"
@@ -236,7 +236,7 @@ def replaced_by_folder(name: str) -> Damage:
 
 def oversized(folder: Path) -> None:
     """A file just over the size limit, sparse so that the test writes almost nothing."""
-    from dashboard.reader import MAX_FILE_BYTES
+    from dashboard.data.reader import MAX_FILE_BYTES
 
     with open(folder / CSV, "r+b") as file:
         file.truncate(MAX_FILE_BYTES + 1)

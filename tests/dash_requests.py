@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from dashboard import components
-from dashboard.ids import Region, Shell
+from dashboard.web import components
+from dashboard.web.ids import Region, Shell
 
 CALLBACK_URL = "/_dash-update-component"
 UNSET = object()

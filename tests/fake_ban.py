@@ -1,6 +1,6 @@
 """A local stand-in for the BAN batch geocoder (``POST /search/csv``) on 127.0.0.1.
 
-It answers as the service's source does (see ``dashboard/ban.py``): the columns sent, then
+It answers as the service's source does (see ``dashboard/tools/ban.py``): the columns sent, then
 the result columns (``result_columns`` if given, in their order), one row per row sent, from
 the recorded answers of ``tests/geocode/``. A script of steps makes it slow, failing or wrong.
 """
@@ -250,7 +250,7 @@ def _recorded_answers() -> dict[tuple[str, str], dict[str, str]]:
 
 def local_and_recorded(monkeypatch) -> list[float]:
     """``stay_local``, and the waits between tries recorded instead of slept: the list they go to."""
-    from dashboard import ban
+    from dashboard.tools import ban
 
     stay_local(monkeypatch)
     waits: list[float] = []

@@ -15,7 +15,7 @@ from dash import dcc, html
 from flask import Response
 from werkzeug.serving import make_server
 
-from dashboard.serving import configure_serving
+from dashboard.endpoints.serving import configure_serving
 
 REPO = Path(__file__).resolve().parent.parent
 ASSETS = REPO / "assets"

@@ -7,14 +7,14 @@ import datetime
 import pandas as pd
 import pytest
 
-from dashboard import analysis
-from dashboard.analysis import CERTAINTY, STATUS, VARIANT_CERTAINTY, VARIANT_STATUS, Range, Years
-from dashboard.dataset import load_dataset
-from dashboard.filters import FILTERS
-from dashboard.parsing import parse_date
-from dashboard.report import Report
-from dashboard.schema import PROGRAMME_ACV, Derived, Op
-from dashboard.state import View
+from dashboard.data.dataset import load_dataset
+from dashboard.data.parsing import parse_date
+from dashboard.data.report import Report
+from dashboard.data.schema import PROGRAMME_ACV, Derived, Op
+from dashboard.model import analysis
+from dashboard.model.analysis import CERTAINTY, STATUS, VARIANT_CERTAINTY, VARIANT_STATUS, Range, Years
+from dashboard.model.state import View
+from dashboard.web.filters import FILTERS
 from tests.conftest import REAL_DATA
 
 DELIVERED, UNDER_WAY, ANNOUNCED, UNKNOWN = "livrée", "en travaux", "annoncée", "inconnue"

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.dataset import load_dataset
-from dashboard.reader import MAX_LINE_CHARS
-from dashboard.report import Report
+from dashboard.data.dataset import load_dataset
+from dashboard.data.reader import MAX_LINE_CHARS
+from dashboard.data.report import Report
 from tests.bad_inputs import BASE, CASES, CSV, Case, csv_text, write_base
 
 

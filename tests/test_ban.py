@@ -9,7 +9,7 @@ from email.utils import format_datetime
 
 import pytest
 
-from dashboard import ban
+from dashboard.tools import ban
 from tests.fake_ban import ANSWER, FakeBan, Step, failing, local_and_recorded
 
 UPLOAD = b"ligne,adresse,commune,code_insee\n2,49 Rue Carnot,Beauvais,60057\n"

@@ -9,12 +9,12 @@ import plotly
 import pytest
 
 from bench.synthetic import write_data_dir
-from dashboard import components, milestones
 from dashboard.app import load_context
 from dashboard.figures import timeline
-from dashboard.ids import Region
+from dashboard.model.state import View
 from dashboard.settings import Settings
-from dashboard.state import View
+from dashboard.web import components, milestones
+from dashboard.web.ids import Region
 
 ROWS = 1_500
 
@@ -99,7 +99,7 @@ def test_a_crowded_timeline_draws_the_first_operations_by_date_and_says_so(crowd
 
 def test_the_map_table_counts_each_commune_s_operations_by_status():
     from dashboard.app import load_context as load
-    from dashboard.state import View
+    from dashboard.model.state import View
     from tests.conftest import REAL_DATA as real
 
     context = load(Settings(data_dir=real))

@@ -6,14 +6,14 @@ import pandas as pd
 import pytest
 
 from bench.synthetic import write_data_dir
-from dashboard import components
-from dashboard.analysis import filter_operations
-from dashboard.context import CATEGORICAL_COLUMNS, RECENT_RESULTS, build_context
-from dashboard.dataset import load_dataset
-from dashboard.filters import FILTERS
-from dashboard.pages.region import first_rows
-from dashboard.report import Report
-from dashboard.state import View
+from dashboard.data.dataset import load_dataset
+from dashboard.data.report import Report
+from dashboard.model.analysis import filter_operations
+from dashboard.model.state import View
+from dashboard.web import components
+from dashboard.web.context import CATEGORICAL_COLUMNS, RECENT_RESULTS, build_context
+from dashboard.web.filters import FILTERS
+from dashboard.web.pages.region import first_rows
 
 
 @pytest.fixture(scope="module")

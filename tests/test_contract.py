@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
-from dashboard.dataset import load_dataset
-from dashboard.report import Report
-from dashboard.schema import Derived, Op, Total
+from dashboard.data.dataset import load_dataset
+from dashboard.data.report import Report
+from dashboard.data.schema import Derived, Op, Total
 from tests.conftest import REAL_DATA
 
 # What the two articles publish, operation by operation (None: not published).

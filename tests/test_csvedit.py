@@ -9,8 +9,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from dashboard.csvedit import EncodingLost, read_csv_text
-from dashboard.report import Report
+from dashboard.data.csvedit import EncodingLost, read_csv_text
+from dashboard.data.report import Report
 
 EXPECTED = ("id", "nom", "x")
 
@@ -145,7 +145,7 @@ def test_reading_leaves_the_process_wide_csv_field_limit_as_it_found_it():
 
 
 def test_a_record_that_cannot_be_edited_cell_by_cell_is_written_by_the_csv_module(monkeypatch):
-    from dashboard import csvedit
+    from dashboard.data import csvedit
 
     monkeypatch.setattr(csvedit, "_raw_cells", lambda body, separator: [])
     file = read(b'id,nom,x\r\n"a",b,"c"\r\n')
@@ -155,7 +155,7 @@ def test_a_record_that_cannot_be_edited_cell_by_cell_is_written_by_the_csv_modul
 def test_a_second_backup_in_the_same_second_never_overwrites_the_first(tmp_path, monkeypatch):
     from datetime import datetime
 
-    from dashboard import csvedit
+    from dashboard.data import csvedit
 
     class Frozen(datetime):
         @classmethod

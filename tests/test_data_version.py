@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.cli import main
-from dashboard.live import LiveContext
+from dashboard.versions.live import LiveContext
 from tests.conftest import HEADER, ROWS
 from tests.test_live_reload import INVALID_ROWS, Clock, logements, write_rows
 

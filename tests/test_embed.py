@@ -8,10 +8,11 @@ import re
 import pytest
 from shapely.geometry import MultiPolygon, box
 
-from dashboard import embed
 from dashboard.app import create_app
+from dashboard.endpoints import embed
+from dashboard.model.state import MIN_YEAR
 from dashboard.settings import Settings
-from dashboard.state import MIN_YEAR
+from dashboard.web import share
 from tests.conftest import write_world
 
 
@@ -64,6 +65,6 @@ def test_the_outline_is_drawn_inside_the_map_with_its_holes():
 
 
 def test_the_snippet_is_an_iframe_of_the_card_sized_for_it():
-    snippet = embed.snippet("https://coeur.example/", "02691", "Saint-Quentin")
+    snippet = share.snippet("https://coeur.example/", "02691", "Saint-Quentin")
     assert snippet.startswith('<iframe src="https://coeur.example/integration/commune/02691"')
     assert 'width="600" height="400"' in snippet and 'title="Saint-Quentin' in snippet

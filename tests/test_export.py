@@ -13,12 +13,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from dashboard import analysis, dictionary, export
-from dashboard.dataset import load_dataset
-from dashboard.filters import FILTERS
-from dashboard.report import Report
-from dashboard.schema import OPERATION_COLUMNS, Op
-from dashboard.state import View
+from dashboard.data.dataset import load_dataset
+from dashboard.data.report import Report
+from dashboard.data.schema import OPERATION_COLUMNS, Op
+from dashboard.export import dictionary
+from dashboard.export import tables as export
+from dashboard.model import analysis
+from dashboard.model.state import View
+from dashboard.web.filters import FILTERS
 from tests.conftest import REAL_DATA, REPO
 
 VIEW = export.describe_view(

@@ -8,14 +8,14 @@ import plotly.graph_objects as go
 import pytest
 
 from dashboard.app import load_context
+from dashboard.data.mapgeo import neighbourhood
+from dashboard.data.schema import Geo, Op
 from dashboard.figures import maps
 from dashboard.figures.common import plotly_text
 from dashboard.figures.mix import mix_figure
 from dashboard.figures.timeline import timeline_figure
-from dashboard.mapgeo import neighbourhood
-from dashboard.schema import Geo, Op
+from dashboard.model.state import View
 from dashboard.settings import Settings
-from dashboard.state import View
 from tests.conftest import REAL_DATA
 
 HOSTILE = [

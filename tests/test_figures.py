@@ -6,15 +6,15 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import pytest
 
-from dashboard import analysis, formatting  # noqa: F401
 from dashboard.app import load_context
+from dashboard.data.mapgeo import neighbourhood
+from dashboard.data.schema import Op
 from dashboard.figures import common, maps
 from dashboard.figures.mix import mix_figure
 from dashboard.figures.timeline import timeline_figure
-from dashboard.mapgeo import neighbourhood
-from dashboard.schema import Op
+from dashboard.model import analysis, formatting  # noqa: F401
+from dashboard.model.state import View
 from dashboard.settings import Settings
-from dashboard.state import View
 from tests.conftest import REAL_DATA
 
 

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import layout
 from dashboard.app import create_app, load_context
-from dashboard.filters import FILTERS, Filter, fixed, in_column, plain
-from dashboard.ids import Ctl
-from dashboard.schema import NATURES, Op
+from dashboard.data.schema import NATURES, Op
+from dashboard.model.state import View, parse_view, view_query
 from dashboard.settings import Settings
-from dashboard.state import View, parse_view, view_query
+from dashboard.web import layout
+from dashboard.web.filters import FILTERS, Filter, fixed, in_column, plain
+from dashboard.web.ids import Ctl
 
 NATURE = Filter(
     "natures", "nature", "ctl-nature", "Nature", "Natures", "Toutes",
@@ -57,7 +57,7 @@ def test_a_new_filter_gets_its_dropdown_with_its_options(context) -> None:
 
 
 def test_a_new_filter_keeps_the_operations_it_matches(context) -> None:
-    from dashboard.analysis import filter_operations
+    from dashboard.model.analysis import filter_operations
 
     dataset = context.dataset
     every = filter_operations(dataset.operations, dataset.mix, View(2022), filters=TABLE)
@@ -70,7 +70,7 @@ def test_a_new_filter_keeps_the_operations_it_matches(context) -> None:
 
 
 def test_the_app_s_controls_callbacks_and_guard_follow_the_table(world: Path) -> None:
-    from dashboard import guard
+    from dashboard.endpoints import guard
 
     app = create_app(Settings(data_dir=world))
     # The controls follow a navigation (one callback writes them all) and rewrite the address (another).

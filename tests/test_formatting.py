@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard import formatting
 from dashboard.figures.common import integer
+from dashboard.model import formatting
 
 TWO_READINGS = "39 à 55 ⚠ (deux lectures des sources)"
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import ban
 from dashboard.cli import main
+from dashboard.tools import ban
 from tests.conftest import HEADER, REPO
 from tests.fake_ban import ANSWER, RECORDED, FakeBan, Step, failing, local_and_recorded
 

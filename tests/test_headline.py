@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import analysis, headline
-from dashboard.analysis import Range
-from dashboard.dataset import load_dataset
-from dashboard.filters import FILTERS
-from dashboard.report import Report
-from dashboard.schema import PROGRAMME_ACV, Certainty, Status
-from dashboard.state import View
+from dashboard.data.dataset import load_dataset
+from dashboard.data.report import Report
+from dashboard.data.schema import PROGRAMME_ACV, Certainty, Status
+from dashboard.model import analysis
+from dashboard.model.analysis import Range
+from dashboard.model.state import View
+from dashboard.web import headline
+from dashboard.web.filters import FILTERS
 from tests.conftest import REAL_DATA
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from dashboard.cli import main
-from dashboard.history import Former, History, de, french_date, name_key, read_history
-from dashboard.report import Report
+from dashboard.data.cog import Former, History, de, french_date, name_key, read_history
+from dashboard.data.report import Report
 from tests.conftest import HEADER, REAL_DATA
 
 

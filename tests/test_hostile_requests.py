@@ -14,16 +14,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard import components, guard
 from dashboard.app import create_app
-from dashboard.context import build_context
-from dashboard.dataset import load_dataset
-from dashboard.filters import FILTERS
-from dashboard.ids import Ctl, Region
-from dashboard.report import Report
-from dashboard.schema import FINANCING_CODES, PROGRAMMES, STATUSES
+from dashboard.data.dataset import load_dataset
+from dashboard.data.report import Report
+from dashboard.data.schema import FINANCING_CODES, PROGRAMMES, STATUSES
+from dashboard.endpoints import guard
+from dashboard.model.state import parse_view
 from dashboard.settings import Settings
-from dashboard.state import parse_view
+from dashboard.web import components
+from dashboard.web.context import build_context
+from dashboard.web.filters import FILTERS
+from dashboard.web.ids import Ctl, Region
 from tests.conftest import REAL_DATA
 from tests.dash_requests import CALLBACK_URL, callback_body, find_callback, find_output, pattern_ids
 
@@ -163,10 +164,10 @@ def test_options_says_which_methods_a_url_takes(send, url: str) -> None:
 
 def test_a_refused_callback_request_is_logged_on_one_line_without_its_body(send, caplog) -> None:
     secret = "corps-" + "x" * 50
-    with caplog.at_level("WARNING", logger="dashboard.guard"):
+    with caplog.at_level("WARNING", logger="dashboard.endpoints.guard"):
         answer = post(send, {"output": secret, "outputs": [], "inputs": [], "changedPropIds": []})
     assert answer.status_code == 400
-    [record] = [r for r in caplog.records if r.name == "dashboard.guard"]
+    [record] = [r for r in caplog.records if r.name == "dashboard.endpoints.guard"]
     line = record.getMessage()
     assert line.startswith("callback request refused (400): mise à jour inconnue; from ")
     assert secret not in line and "\n" not in line

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard.app import create_app
-from dashboard.imagecaption import LINE_LENGTH
+from dashboard.endpoints.imagecaption import LINE_LENGTH
 from dashboard.settings import Settings
 from tests.conftest import REAL_DATA
 

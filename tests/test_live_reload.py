@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import live
-from dashboard.dataset import load_dataset
-from dashboard.live import DataError, LiveContext, failure_summary
-from dashboard.schema import Derived
+from dashboard.data.dataset import load_dataset
+from dashboard.data.schema import Derived
+from dashboard.versions import live
+from dashboard.versions.live import DataError, LiveContext, failure_summary
 from tests.conftest import HEADER, ROWS
 
 INVALID_ROWS = [ROWS[0].replace(",11,11 PLI,", ",onze,11 PLI,"), ROWS[1], ROWS[2].replace("80021", "99999")]

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from dashboard.cli import main
-from dashboard.dataset import load_dataset
-from dashboard.report import Report
-from dashboard.schema import OPERATION_COLUMNS, Op
-from dashboard.validate import _check_schema
+from dashboard.data.dataset import load_dataset
+from dashboard.data.report import Report
+from dashboard.data.schema import OPERATION_COLUMNS, Op
+from dashboard.data.validate import _check_schema
 from tests.conftest import HEADER, REAL_DATA, ROWS, write_world
 
 

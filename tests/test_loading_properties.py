@@ -13,11 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard import geo
-from dashboard.reader import read_table
-from dashboard.report import Report
-from dashboard.schema import OPERATION_COLUMNS
-from dashboard.validate import validate_operations
+from dashboard.data import geo
+from dashboard.data.reader import read_table
+from dashboard.data.report import Report
+from dashboard.data.schema import OPERATION_COLUMNS
+from dashboard.data.validate import validate_operations
 from tests.bad_inputs import BASE, csv_text, write_base
 
 EXAMPLES = settings(max_examples=200, deadline=None)

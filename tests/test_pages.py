@@ -10,8 +10,8 @@ import dash
 import pytest
 
 from dashboard.app import create_app
-from dashboard.ids import Shell
 from dashboard.settings import Settings
+from dashboard.web.ids import Shell
 from tests.conftest import REAL_DATA
 
 CONFIG = re.compile(r'<script id="_dash-config" type="application/json">(.*?)</script>', re.S)
@@ -126,11 +126,11 @@ def test_the_slide_and_unknown_pages_are_drawn_live_only(client, path) -> None:
 
 
 def test_the_figures_of_titles_are_those_of_the_default_view() -> None:
-    from dashboard.analysis import key_figures
     from dashboard.app import load_context
-    from dashboard.pages.commune import _default_figures
-    from dashboard.schema import Op
-    from dashboard.state import View
+    from dashboard.data.schema import Op
+    from dashboard.model.analysis import key_figures
+    from dashboard.model.state import View
+    from dashboard.web.pages.commune import _default_figures
 
     context = load_context(Settings(data_dir=REAL_DATA))
     shown = context.operations_in(View(year=context.default_year))
@@ -141,7 +141,7 @@ def test_the_figures_of_titles_are_those_of_the_default_view() -> None:
 
 
 def test_a_written_page_is_kept_for_the_same_address_and_data_only() -> None:
-    from dashboard.recent import Recent
+    from dashboard.model.recent import Recent
 
     recent, drawn = Recent(size=2), []
 
@@ -160,8 +160,8 @@ def test_a_written_page_is_kept_for_the_same_address_and_data_only() -> None:
 def test_the_year_slider_names_the_last_year_and_never_two_neighbours(years) -> None:
     from types import SimpleNamespace
 
-    from dashboard.ids import Ctl
-    from dashboard.layout import year_control
+    from dashboard.web.ids import Ctl
+    from dashboard.web.layout import year_control
 
     context = SimpleNamespace(years=years, default_year=years[1])
     slider = next(c for c in year_control(context)._traverse() if getattr(c, "id", None) == Ctl.YEAR)

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from dashboard.app import create_app
-from dashboard.pagescripts import page_scripts
+from dashboard.endpoints.pagescripts import page_scripts
 from dashboard.settings import Settings
 from tests.conftest import REAL_DATA
 

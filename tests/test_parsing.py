@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from dashboard.parsing import (
+from dashboard.data.parsing import (
     MixItem,
     ParseError,
     PartialDate,

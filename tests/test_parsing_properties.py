@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.parsing import (
+from dashboard.data.parsing import (
     MAX_DECIMAL_DIGITS,
     MAX_INTEGER_DIGITS,
     MAX_QUOTED_CHARS,
@@ -25,7 +25,7 @@ from dashboard.parsing import (
     parse_integer,
     parse_variantes,
 )
-from dashboard.schema import FINANCING_CODES, VARIANT_COLUMNS
+from dashboard.data.schema import FINANCING_CODES, VARIANT_COLUMNS
 
 # Modest on purpose: the whole suite stays a matter of seconds.
 EXAMPLES = settings(max_examples=200, deadline=None)

@@ -11,17 +11,17 @@ import pytest
 from plotly.utils import PlotlyJSONEncoder
 
 from bench import synthetic
-from dashboard import perimeter as territory
 from dashboard.app import create_app
 from dashboard.cli import parser
-from dashboard.context import MAX_COMMUNE_OPTIONS, build_context
-from dashboard.dataset import load_dataset
+from dashboard.data import perimeter as territory
+from dashboard.data.dataset import load_dataset
+from dashboard.data.perimeter import Perimeter, PerimeterError
+from dashboard.data.report import Report
 from dashboard.figures import maps
-from dashboard.pages import region
-from dashboard.perimeter import Perimeter, PerimeterError
-from dashboard.report import Report
+from dashboard.model.state import View
 from dashboard.settings import Settings
-from dashboard.state import View
+from dashboard.web.context import MAX_COMMUNE_OPTIONS, build_context
+from dashboard.web.pages import region
 from tests.conftest import REAL_DATA
 from tests.dash_requests import CALLBACK_URL, callback_body, find_callback
 

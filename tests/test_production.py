@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.accepted import SHORT, digest_of, read_files
-from dashboard.live import WATCHED
+from dashboard.versions.accepted import SHORT, digest_of, read_files
+from dashboard.versions.live import WATCHED
 from tests.conftest import HEADER, REPO, ROWS, write_world
 from tests.test_live_reload import INVALID_ROWS
 

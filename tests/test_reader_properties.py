@@ -14,9 +14,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.reader import read_table
-from dashboard.report import Report
-from dashboard.schema import OPERATION_COLUMNS
+from dashboard.data.reader import read_table
+from dashboard.data.report import Report
+from dashboard.data.schema import OPERATION_COLUMNS
 
 EXAMPLES = settings(max_examples=200, deadline=None)
 # Text made of what CSV files are made of, so that quotes, separators and line breaks meet.

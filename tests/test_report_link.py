@@ -7,12 +7,13 @@ import json
 import plotly
 import pytest
 
-from dashboard import analysis, components
-from dashboard.dataset import load_dataset
-from dashboard.filters import FILTERS
-from dashboard.report import Report
+from dashboard.data.dataset import load_dataset
+from dashboard.data.report import Report
+from dashboard.model import analysis
+from dashboard.model.state import View
 from dashboard.settings import Settings
-from dashboard.state import View
+from dashboard.web import components
+from dashboard.web.filters import FILTERS
 from tests.conftest import REAL_DATA
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard.context import build_context
-from dashboard.dataset import load_dataset
-from dashboard.report import Report
-from dashboard.search import CommuneIndex, Kind, search_key, without_article
+from dashboard.data.dataset import load_dataset
+from dashboard.data.report import Report
+from dashboard.model.search import CommuneIndex, Kind, search_key, without_article
+from dashboard.web.context import build_context
 from tests.conftest import REAL_DATA
 
 

@@ -8,15 +8,15 @@ import io
 import pandas as pd
 import pytest
 
-from dashboard import analysis
-from dashboard.dataset import load_dataset
-from dashboard.export import file_name, neutralise, operations_csv
-from dashboard.filters import FILTERS
-from dashboard.places import normalise
-from dashboard.report import Report
-from dashboard.schema import Op
-from dashboard.search import CommuneIndex
-from dashboard.state import View
+from dashboard.data.dataset import load_dataset
+from dashboard.data.places import normalise
+from dashboard.data.report import Report
+from dashboard.data.schema import Op
+from dashboard.export.tables import file_name, neutralise, operations_csv
+from dashboard.model import analysis
+from dashboard.model.search import CommuneIndex
+from dashboard.model.state import View
+from dashboard.web.filters import FILTERS
 from tests.conftest import REAL_DATA
 
 

@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from dashboard import analysis, cli, security
+from dashboard import cli
 from dashboard.app import create_app
-from dashboard.security import QuietRequestHandler, content_security_policy, frame_origin
+from dashboard.endpoints import security
+from dashboard.endpoints.security import QuietRequestHandler, content_security_policy, frame_origin
+from dashboard.model import analysis
 from dashboard.settings import Settings
 from tests.dash_requests import CALLBACK_URL, callback_body, find_output
 
@@ -200,14 +202,14 @@ def test_an_unexpected_error_is_a_french_500_without_trace_and_is_logged(app, cl
 
     monkeypatch.setattr(analysis, "key_figures", broken)
     remember = Remember()
-    logging.getLogger("dashboard.security").addHandler(remember)
+    logging.getLogger("dashboard.endpoints.security").addHandler(remember)
     try:
         answer = client.post(
             CALLBACK_URL,
             json=callback_body(app, find_output(app, "region-figures.children"), {"region-ready.data": True}),
         )
     finally:
-        logging.getLogger("dashboard.security").removeHandler(remember)
+        logging.getLogger("dashboard.endpoints.security").removeHandler(remember)
     assert answer.status_code == 500
     assert answer.get_json() == {"erreur": "Erreur interne", "detail": security.ERRORS[500][1]}
     text = answer.get_data(as_text=True)
@@ -216,7 +218,7 @@ def test_an_unexpected_error_is_a_french_500_without_trace_and_is_logged(app, cl
 
 
 def test_an_unexpected_error_on_a_page_is_a_small_french_page(app, monkeypatch) -> None:
-    from dashboard import views
+    from dashboard.web import views
 
     monkeypatch.setattr(views, "route", lambda *args: 1 / 0)
     answer = app.server.test_client().get("/commune/02691")

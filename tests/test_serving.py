@@ -14,7 +14,7 @@ import pytest
 from dash import Input, Output, dcc, html
 from flask.testing import FlaskClient
 
-from dashboard.serving import LONG_LIVED, NO_STORE, REVALIDATE, configure_serving
+from dashboard.endpoints.serving import LONG_LIVED, NO_STORE, REVALIDATE, configure_serving
 from tests.conftest import feature_collection, square
 
 # Every encoding Chromium 156 announces; flask-compress picks the server's first choice among them.

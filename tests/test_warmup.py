@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dashboard.app import create_app
+from dashboard.endpoints.warmup import warm_up
 from dashboard.settings import Settings
-from dashboard.warmup import warm_up
 from tests.conftest import REAL_DATA
 
 

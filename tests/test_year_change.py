@@ -7,8 +7,8 @@ import copy
 import pytest
 
 from dashboard.app import create_app
-from dashboard.ids import Ctl, Region, Shell
 from dashboard.settings import Settings
+from dashboard.web.ids import Ctl, Region, Shell
 from tests.conftest import REAL_DATA
 
 CONTROLS = [Ctl.YEAR, Ctl.DEPARTEMENT, Ctl.COMMUNE, Ctl.PROGRAMME, Ctl.STATUS, Ctl.CODE]

@@ -6,7 +6,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from dashboard import formatting, theme
+from dashboard.figures import theme
+from dashboard.model import formatting
 
 NARROW_NO_BREAK_SPACE = "\u202f"  # the French thousands separator, as babel writes it
 

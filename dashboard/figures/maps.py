@@ -13,12 +13,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import formatting, theme
-from dashboard.analysis import communes_among, phrases, state_pairs
-from dashboard.figures.common import base_layout, count_of, figure, integer, merged, plotly_text
-from dashboard.figures.labels import POSITIONS, Label, place_labels
-from dashboard.mapgeo import bounds, feature_collection
-from dashboard.schema import (
+from dashboard.data.mapgeo import bounds, feature_collection
+from dashboard.data.schema import (
     PRECISION_COMMUNE,
     Certainty,
     Derived,
@@ -26,6 +22,11 @@ from dashboard.schema import (
     Op,
     Status,
 )
+from dashboard.figures import theme
+from dashboard.figures.common import base_layout, count_of, figure, integer, merged, plotly_text
+from dashboard.figures.labels import POSITIONS, Label, place_labels
+from dashboard.model import formatting
+from dashboard.model.analysis import communes_among, phrases, state_pairs
 
 
 class MapClass(NamedTuple):
@@ -496,7 +497,7 @@ def base_map_layout(
             "lataxis": {"range": [miny, maxy]},
             "showframe": False,
         },
-        showlegend=False,  # the legend is HTML beside the map (dashboard/legend.py): stable and printable
+        showlegend=False,  # the legend is HTML beside the map (dashboard/web/legend.py): stable and printable
         dragmode=False,
     )
 

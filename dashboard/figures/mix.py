@@ -7,10 +7,11 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import formatting, theme
+from dashboard.data.parsing import MIX_CODE_SEPARATOR
+from dashboard.data.schema import FINANCING_LABELS, UNSPECIFIED_MIX
+from dashboard.figures import theme
 from dashboard.figures.common import base_layout, empty_figure, figure, plotly_text
-from dashboard.parsing import MIX_CODE_SEPARATOR
-from dashboard.schema import FINANCING_LABELS, UNSPECIFIED_MIX
+from dashboard.model import formatting
 
 
 def code_colour(code: str) -> str:

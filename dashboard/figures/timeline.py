@@ -9,11 +9,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import formatting, theme
-from dashboard.chronology import reported
+from dashboard.data.parsing import PartialDate
+from dashboard.data.schema import Derived, Op, Status
+from dashboard.data.sourcedates import reported
+from dashboard.figures import theme
 from dashboard.figures.common import base_layout, empty_figure, figure, integer, merged, plotly_text
-from dashboard.parsing import PartialDate
-from dashboard.schema import Derived, Op, Status
+from dashboard.model import formatting
 
 MILESTONES = (
     (Op.DEBUT_TRAVAUX, Derived.DEBUT, "Début des travaux", Status.UNDER_WAY),

@@ -7,11 +7,11 @@ from urllib.request import urlopen
 
 import pytest
 
-from dashboard import analysis, formatting
-from dashboard.dataset import load_dataset
-from dashboard.filters import FILTERS
-from dashboard.report import Report
-from dashboard.state import View
+from dashboard.data.dataset import load_dataset
+from dashboard.data.report import Report
+from dashboard.model import analysis, formatting
+from dashboard.model.state import View
+from dashboard.web.filters import FILTERS
 from tests.browser.conftest import scroll_to_graph, wait_for_idle, wait_for_location, wait_for_map
 from tests.conftest import REAL_DATA
 

@@ -1,4 +1,4 @@
-"""The first screen written into the HTML (dashboard/prerender.py): what it shows before any script runs is
+"""The first screen written into the HTML (endpoints/prerender.py): what it shows before any script runs is
 what the live page then shows, at the same place, and it is gone once the live page has drawn its own."""
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from dashboard import formatting
-from dashboard.schema import Op
+from dashboard.data.schema import Op
+from dashboard.model import formatting
 from tests.browser.conftest import Watched, wait_for_idle, wait_for_map
 
 # Dash's and Plotly's own words, which a French page must not show.

@@ -13,8 +13,8 @@ import pytest
 from babel.dates import format_date
 from PIL import Image
 
-from dashboard.schema import Status
-from dashboard.theme import STATUS_COLOURS
+from dashboard.data.schema import Status
+from dashboard.figures.theme import STATUS_COLOURS
 from tests.browser.conftest import wait_for_idle, wait_for_location, wait_for_map
 from tests.conftest import REAL_DATA
 

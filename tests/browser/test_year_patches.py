@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from dashboard import analysis, components
 from dashboard.app import load_context
+from dashboard.model import analysis
+from dashboard.model.state import View
 from dashboard.settings import Settings
-from dashboard.state import View
+from dashboard.web import components
 from tests.browser.conftest import scroll_to_graph, wait_for_idle, wait_for_map
 from tests.conftest import REAL_DATA
 

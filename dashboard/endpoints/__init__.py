@@ -1,0 +1,1 @@
+"""Flask routes and hooks beside Dash: open data, embeds, previews, redirects, security, serving."""

@@ -1,0 +1,194 @@
+"""The commune card for a town hall's website (``/integration/commune/<code>``): plain HTML with its map as an
+inline SVG drawn on the server from the commune's outline, no script. Framed only by the configured origins
+(dashboard/endpoints/security.py's frame-ancestors)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from functools import partial
+from html import escape
+
+import flask
+import pandas as pd
+from dash import Dash
+from shapely.geometry.base import BaseGeometry
+
+from dashboard.data.places import departement_of
+from dashboard.data.schema import PRECISION_COMMUNE, Geo, Op
+from dashboard.endpoints.opendata import cached
+from dashboard.endpoints.security import error_response
+from dashboard.figures import theme
+from dashboard.model import analysis, formatting
+from dashboard.model.analysis import STATUS
+from dashboard.model.state import View
+from dashboard.web.context import Context
+from dashboard.web.share import PREFIX
+
+FULL_PAGE = "/commune/"
+MAP_SIZE = (230, 230)  # px, the card's right column
+MAP_PADDING = 12
+# Simplification of the outline: about a pixel of the drawn map, enough for a 230 px drawing.
+PIXEL_FRACTION = 1 / 400
+MIXED = theme.TEXT  # a mark standing for operations in different states
+
+
+def project(geometry: BaseGeometry) -> Callable[[float, float], tuple[float, float]]:
+    """lon/lat → SVG x/y fitted in ``MAP_SIZE`` (equirectangular at the commune's latitude)."""
+    min_x, min_y, max_x, max_y = geometry.bounds
+    shrink = math.cos(math.radians((min_y + max_y) / 2))
+    width, height = MAP_SIZE
+    span_x, span_y = max((max_x - min_x) * shrink, 1e-9), max(max_y - min_y, 1e-9)
+    scale = min((width - 2 * MAP_PADDING) / span_x, (height - 2 * MAP_PADDING) / span_y)
+    left = (width - span_x * scale) / 2
+    top = (height - span_y * scale) / 2
+
+    def to_svg(lon: float, lat: float) -> tuple[float, float]:
+        return round(left + (lon - min_x) * shrink * scale, 1), round(top + (max_y - lat) * scale, 1)
+
+    return to_svg
+
+
+def outline_path(geometry: BaseGeometry, to_svg) -> str:
+    """The ``d`` of an SVG path drawing every ring of a polygon or multipolygon."""
+    size = max(geometry.bounds[2] - geometry.bounds[0], geometry.bounds[3] - geometry.bounds[1])
+    simple = geometry.simplify(size * PIXEL_FRACTION, preserve_topology=True)
+    polygons = getattr(simple, "geoms", [simple])
+    rings = [ring for polygon in polygons for ring in (polygon.exterior, *polygon.interiors)]
+    parts = []
+    for ring in rings:
+        points = [to_svg(x, y) for x, y in ring.coords]
+        parts.append("M" + " L".join(f"{x},{y}" for x, y in points) + " Z")
+    return " ".join(parts)
+
+
+def svg_map(geometry: BaseGeometry, operations: pd.DataFrame, *, name: str) -> str:
+    """The commune's outline and one mark per position (operations at one place share it, counted)."""
+    to_svg = project(geometry)
+    width, height = MAP_SIZE
+    marks = []
+    places = operations.groupby([Op.LONGITUDE, Op.LATITUDE], sort=False, observed=True)
+    for (lon, lat), group in places:
+        x, y = to_svg(float(lon), float(lat))
+        statuses = set(group[STATUS]) if STATUS in group else set()
+        colour = theme.STATUS_COLOURS.get(statuses.pop(), MIXED) if len(statuses) == 1 else MIXED
+        count = len(group)
+        marks.append(
+            f'<circle cx="{x}" cy="{y}" r="{9 if count > 1 else 6}" fill="{colour}" stroke="#fff" '
+            'stroke-width="1.5"/>'
+            + (
+                f'<text x="{x}" y="{y + 3.5}" text-anchor="middle" class="count">{count}</text>'
+                if count > 1
+                else ""
+            )
+        )
+    return (
+        f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'aria-label="Carte de {escape(name)} et de ses opérations">'
+        f'<path d="{outline_path(geometry, to_svg)}" fill="{theme.ACV_FILL}" stroke="{theme.ACV_LINE}" '
+        f'stroke-width="1.5" fill-rule="evenodd"/>{"".join(marks)}</svg>'
+    )
+
+
+def figures_html(figures: analysis.KeyFigures, year: int) -> str:
+    cards = [
+        (
+            formatting.number(figures.operations),
+            formatting.plural(figures.operations, "opération").split()[-1],
+        ),
+        (formatting.number(figures.dwellings), "logements"),
+        (formatting.number(figures.dwellings_delivered), f"logements livrés fin {year}"),
+    ]
+    if figures.cost_known:
+        cards.append((formatting.euros(figures.cost_eur), "investis (coût publié)"))
+    statuses = (
+        f"{formatting.plural(figures.delivered, 'livrée')} · "
+        f"{formatting.number(figures.under_way)} en travaux · "
+        f"{formatting.plural(figures.announced, 'annoncée')}"
+    )
+    items = "".join(
+        f"<div class='kf'><strong>{escape(v)}</strong><span>{escape(t)}</span></div>" for v, t in cards
+    )
+    return f"<div class='figures'>{items}</div><p class='statuses'>{escape(statuses)} (fin {year})</p>"
+
+
+STYLE = f"""
+html, body {{ margin: 0; height: 100%; overflow: hidden; background: {theme.BACKGROUND}; }}
+body {{ font-family: {theme.FONT}; color: {theme.TEXT}; font-size: 14px; }}
+.card {{ box-sizing: border-box; height: 100%; max-height: 400px; padding: 12px 14px; display: grid;
+  grid-template-columns: 1fr {MAP_SIZE[0]}px; grid-template-rows: auto auto 1fr auto; gap: 4px 12px; }}
+h1 {{ font-size: 20px; margin: 0; grid-column: 1; grid-row: 1; }}
+.subtitle {{ color: {theme.MUTED}; margin: 0; font-size: 12.5px; grid-column: 1; grid-row: 2; }}
+.body {{ grid-column: 1; grid-row: 3; }}
+.body .subtitle {{ margin-top: 6px; }}
+.map {{ grid-column: 2; grid-row: 1 / 4; align-self: center; }}
+.legend {{ font-size: 11.5px; color: {theme.MUTED}; text-align: center; margin: 4px 0 0; }}
+.legend b {{ font-size: 14px; }}
+.map svg {{ display: block; max-width: 100%; height: auto; }}
+.count {{ font-size: 10px; font-weight: 700; fill: #fff; }}
+.figures {{ display: grid; grid-template-columns: 1fr 1fr; gap: 6px; margin-top: 8px; }}
+.kf {{ border: 1px solid #d3d8de; border-radius: 6px; padding: 5px 8px; }}
+.kf strong {{ display: block; font-size: 18px; font-variant-numeric: tabular-nums; }}
+.kf span {{ font-size: 12px; color: {theme.MUTED}; }}
+.statuses {{ font-size: 12.5px; margin: 8px 0 0; }}
+footer {{ grid-column: 1 / 3; grid-row: 4; font-size: 11.5px; color: {theme.MUTED};
+  border-top: 1px solid #d3d8de;
+  padding-top: 5px; display: flex; justify-content: space-between; gap: 10px; }}
+a {{ color: {theme.ACCENT}; font-weight: 600; white-space: nowrap; }}
+"""
+
+
+LEGEND = (
+    "<p class='legend'>"
+    + " ".join(f"<b style='color:{colour}'>●</b> {status}" for status, colour in theme.STATUS_COLOURS.items())
+    + f" <b style='color:{MIXED}'>●</b> plusieurs</p>"
+)
+
+
+def card(context: Context, code: str, year: int) -> str:
+    """The card: name, key figures at the end of ``year``, small map, sources and a link to the page."""
+    communes = context.dataset.communes
+    name = communes.at[code, Geo.NOM]
+    every = context.operations_in(View(year=year), ignore_place=True)
+    shown = every[every[Op.CODE_INSEE] == code]
+    acv = "Ville Action Cœur de Ville" if code in context.dataset.acv.index else "Hors Action Cœur de Ville"
+    departement = context.departement_names.get(departement_of(code), departement_of(code))
+    body = (
+        figures_html(analysis.key_figures(shown), year)
+        if len(shown)
+        else "<p class='statuses'>Aucune opération de Clésence publiée dans cette commune.</p>"
+    )
+    placed = shown[shown[Op.PRECISION_GEO] != PRECISION_COMMUNE]
+    where = (
+        ""
+        if len(placed) == len(shown)
+        else "Opérations placées au centre de la commune (adresse non publiée)."
+    )
+    date = context.dataset.metadata.get("date_donnees", "date inconnue")
+    return f"""<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(name)} — Cœur de Ville</title><style>{STYLE}</style></head>
+<body><main class="card">
+<h1>{escape(name)}</h1>
+<p class="subtitle">{escape(departement)} · {escape(acv)} · logements Clésence</p>
+<div class="body">{body}<p class="subtitle">{escape(where)}</p></div>
+<div class="map">{svg_map(communes.geometry[code], shown, name=name)}{LEGEND}</div>
+<footer><span>Sources : articles de Clésence et de presse · données du {escape(date)} · Licence Ouverte</span>
+<a href="{FULL_PAGE}{code}?annee={year}" target="_blank" rel="noopener">Voir la fiche complète →</a></footer>
+</main></body></html>
+"""
+
+
+def register(app: Dash, get_context: Callable[[], Context]) -> None:
+    @app.server.route(PREFIX + "<code>")
+    def commune_card(code: str):
+        context = get_context()
+        if code not in context.dataset.communes.index:
+            return error_response(404, "Aucune commune du périmètre n'a ce code.")
+        first, last = context.years
+        try:
+            year = min(max(int(flask.request.args.get("annee", last)), first), last)
+        except ValueError:
+            year = last
+        return cached(f"{context.version}-{code}-{year}", "text/html", partial(card, context, code, year))

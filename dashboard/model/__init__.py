@@ -1,0 +1,3 @@
+"""Pure computations on a dataset: chronology, analysis, search, the view a URL describes, French formatting.
+
+Imports only dashboard.data and dashboard.settings."""

@@ -1,0 +1,341 @@
+"""Pure computations on the dataset: status at a year, filters, key figures, tenure mix."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+
+from dashboard.data.parsing import MIX_CODE_SEPARATOR
+from dashboard.data.schema import (
+    FINANCING_CODES,
+    LOGEMENTS_FROM_MIX,
+    LOGEMENTS_FROM_TYPOLOGY,
+    LOGEMENTS_RANGE,
+    UNSPECIFIED_MIX,
+    Certainty,
+    Derived,
+    Mix,
+    Op,
+    Status,
+)
+from dashboard.data.sourcedates import reported
+from dashboard.model import chronology as chronology_module
+from dashboard.model.chronology import Chrono, as_categories, chronology, phrase, states
+from dashboard.model.state import View
+
+
+class Keeps(Protocol):
+    """How one filter keeps operations, as the model needs it (the web layer's ``Filter`` is one): the
+    view's key of its chosen values, whether it is a place filter, and the matcher."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def place(self) -> bool: ...
+    @property
+    def matches(self) -> Callable[[pd.DataFrame, pd.DataFrame, tuple[str, ...]], Any]: ...
+
+
+STATUS = "statut"
+CERTAINTY = "certitude"
+VARIANT_STATUS = "statut_autre_source"
+VARIANT_CERTAINTY = "certitude_autre_source"
+STATE_WORDS = "etat_en_mots"  # the state in words, added for exports (``with_words``)
+
+# The chronology table, computed once per dataset (``Context.milestones``); ``Years`` is its old name.
+Years = Chrono
+milestone_years = chronology
+STATUS_CATEGORIES = chronology_module.STATUS_CATEGORIES
+CERTAINTY_CATEGORIES = chronology_module.CERTAINTY_CATEGORIES
+
+
+def _aligned(operations: pd.DataFrame, years: pd.DataFrame | None) -> pd.DataFrame:
+    if years is None:
+        return chronology(operations)
+    return years if years.index.equals(operations.index) else years.reindex(operations.index)
+
+
+def status_at(operations: pd.DataFrame, year: int, *, years: pd.DataFrame | None = None) -> pd.Series:
+    """The status at the end of ``year`` that the sources support (``chronology``)."""
+    codes, _ = states(_aligned(operations, years), year)
+    return as_categories(codes, STATUS_CATEGORIES, operations.index)
+
+
+def with_status(operations: pd.DataFrame, year: int, *, years: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The operations with their status and its certainty at the end of ``year``, and the other passage's
+    status and certainty where another published date changes them (missing elsewhere)."""
+    chrono = _aligned(operations, years)
+    status, certainty = states(chrono, year)
+    other_status, other_certainty = states(chrono, year, other=True)
+    differs = chrono[Chrono.HAS_OTHER].to_numpy(dtype=bool) & (
+        (status != other_status) | (certainty != other_certainty)
+    )
+    none, index = np.int8(-1), operations.index
+    return operations.assign(
+        **{
+            STATUS: as_categories(status, STATUS_CATEGORIES, index),
+            CERTAINTY: as_categories(certainty, CERTAINTY_CATEGORIES, index),
+            VARIANT_STATUS: as_categories(np.where(differs, other_status, none), STATUS_CATEGORIES, index),
+            VARIANT_CERTAINTY: as_categories(
+                np.where(differs, other_certainty, none), CERTAINTY_CATEGORIES, index
+            ),
+        }
+    )
+
+
+def codes_of(mix: pd.DataFrame) -> pd.Series:
+    """For each operation, the set of single codes its mix mentions (combined ones split)."""
+    split = mix[Mix.CODE].str.split(MIX_CODE_SEPARATOR)
+    return split.groupby(mix[Mix.ID]).agg(lambda parts: set().union(*parts))
+
+
+def filter_operations(
+    operations: pd.DataFrame,
+    mix: pd.DataFrame,
+    view: View,
+    *,
+    filters: Sequence[Keeps],
+    ignore_place: bool = False,
+    years: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Operations shown in ``view``, with their status at the end of ``view.year``; each filter of
+    ``filters`` (dashboard.web.filters.FILTERS) says how it keeps operations.
+
+    ``years``: ``chronology(operations)``, computed once per dataset (``Context.milestones``).
+    """
+    statused = with_status(operations, view.year, years=years)
+    return select_operations(statused, mix, view, filters=filters, ignore_place=ignore_place)
+
+
+def select_operations(
+    statused: pd.DataFrame,
+    mix: pd.DataFrame,
+    view: View,
+    *,
+    filters: Sequence[Keeps],
+    ignore_place: bool = False,
+) -> pd.DataFrame:
+    """The operations of ``statused`` (``with_status`` at ``view.year``) that ``view``'s filters keep: a
+    new frame, whatever is kept (``statused`` may be shared)."""
+    keep = np.ones(len(statused), dtype=bool)
+    for spec in filters:
+        chosen = view.of(spec.key)
+        if chosen and not (ignore_place and spec.place):
+            keep &= np.asarray(spec.matches(statused, mix, chosen), dtype=bool)
+    return statused.copy(deep=False) if keep.all() else statused[keep]
+
+
+def communes_among(frame: pd.DataFrame, codes: Iterable[str]) -> set[str]:
+    """Which of ``codes`` have an operation in ``frame``: asked of the few ACV towns and partner centres,
+    not by listing the tens of thousands of communes of a national view."""
+    column = frame[Op.CODE_INSEE]
+    # A NumPy mask: a boolean Series would make pandas hash the 100,000 ids of the index to align it.
+    return {str(code) for code in column[column.isin(list(codes)).to_numpy()].unique().tolist()}
+
+
+def phrases(frame: pd.DataFrame) -> pd.Series:
+    """Each operation's state in words (after ``with_status``): « livraison prévue en 2023 (annoncée… »."""
+    columns = (STATUS, CERTAINTY, Derived.DEBUT, Derived.FIN, Derived.SOURCE_LABEL, Derived.SOURCE_DATE)
+    words = [
+        phrase(status, certainty, start, end, label, start_reported=reported(start, published))
+        for status, certainty, start, end, label, published in zip(
+            *(frame[c].tolist() for c in columns), strict=True
+        )
+    ]
+    return pd.Series(words, index=frame.index, dtype="string")
+
+
+def with_words(frame: pd.DataFrame) -> pd.DataFrame:
+    """The operations (after ``with_status``) with their state in words: what an export writes."""
+    return frame.assign(**{STATE_WORDS: phrases(frame)})
+
+
+@dataclass(frozen=True)
+class Range:
+    """A number of dwellings as the sources allow it: ``low`` to ``high``; ``high`` is ``None`` when some
+    operation has no upper bound (« au moins »)."""
+
+    low: int
+    high: int | None
+
+    @property
+    def exact(self) -> bool:
+        return self.high == self.low
+
+
+def readings(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The lower and upper readings of the dwellings, as floats (NaN: unknown)."""
+    low = frame[Derived.LOGEMENTS_RETENUS].to_numpy(dtype=float, na_value=np.nan)
+    return low, frame[Derived.LOGEMENTS_MAX].to_numpy(dtype=float, na_value=np.nan)
+
+
+def dwelling_range(low: np.ndarray, high: np.ndarray) -> Range:
+    """Sums of the lower and upper readings (``readings``) of the operations whose dwellings are known."""
+    known = ~np.isnan(low)
+    open_ended = bool((known & np.isnan(high)).any())
+    return Range(int(np.nansum(low)), None if open_ended else int(np.nansum(high[known])))
+
+
+def state_pairs(frame: pd.DataFrame) -> tuple[np.ndarray, list[tuple[str, str]]]:
+    """Each operation's (status, certainty) as a small integer, and the pair each integer stands for:
+    factorised once, so that grouping by state compares integers, not 100,000 pairs of texts."""
+    statuses, status_values = pd.factorize(frame[STATUS], use_na_sentinel=False)
+    certainties, certainty_values = pd.factorize(frame[CERTAINTY], use_na_sentinel=False)
+    keys = [(status, certainty) for status in status_values for certainty in certainty_values]
+    return statuses * max(len(certainty_values), 1) + certainties, keys
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    """Totals of the operations shown, with how many operations each total leaves out or reads two ways."""
+
+    operations: int
+    dwellings: int  # the lower reading (``dwelling_range.low``)
+    dwellings_computed: int  # operations whose dwellings are a sum, not a published total
+    dwellings_unknown: int
+    dwellings_delivered: int  # delivery reported by a source (lower reading)
+    dwellings_under_way: int  # works start reported and not delivered (lower reading)
+    surface_m2: int
+    surface_unknown: int
+    shops: int
+    shops_known: int  # operations whose number of commercial units is published
+    cost_eur: float
+    cost_known: int
+    delivered: int
+    under_way: int
+    announced: int
+    unknown: int = 0  # operations with no source yet at that date
+    dwellings_range: Range = Range(0, 0)
+    dwellings_ambiguous: int = 0  # operations whose dwellings are a range
+    # (status, certainty) → operations and their dwellings, for « livrés : 46 constatés, 150 à 195 prévus ».
+    by_state: dict[tuple[str, str], tuple[int, Range]] = field(default_factory=dict)
+
+    def dwellings_in(self, status: str, certainty: str) -> Range:
+        return self.by_state.get((status, certainty), (0, Range(0, 0)))[1]
+
+    def operations_in(self, status: str, certainty: str) -> int:
+        return self.by_state.get((status, certainty), (0, Range(0, 0)))[0]
+
+
+COMPUTED_ORIGINS = (LOGEMENTS_FROM_MIX, LOGEMENTS_FROM_TYPOLOGY, LOGEMENTS_RANGE)
+
+
+def _by_state(frame: pd.DataFrame) -> dict[tuple[str, str], tuple[int, Range]]:
+    if STATUS not in frame or CERTAINTY not in frame:
+        return {}
+    pairs, keys = state_pairs(frame)
+    low, high = readings(frame)
+    known = ~np.isnan(low)
+    # Summed per pair in one pass each (the rule of dwelling_range), not one mask per pair.
+    counts = np.bincount(pairs)
+    lows = np.bincount(pairs, weights=np.where(known, low, 0.0))
+    highs = np.bincount(pairs, weights=np.where(known, np.nan_to_num(high), 0.0))
+    open_ended = np.bincount(pairs, weights=(known & np.isnan(high)).astype(float)) > 0
+    found: dict[tuple[str, str], tuple[int, Range]] = {}
+    for pair in np.flatnonzero(counts).tolist():
+        high_sum = None if open_ended[pair] else int(highs[pair])
+        found[keys[pair]] = (int(counts[pair]), Range(int(lows[pair]), high_sum))
+    return dict(sorted(found.items()))
+
+
+def key_figures(frame: pd.DataFrame) -> KeyFigures:
+    by_state = _by_state(frame)
+
+    def count(status: str) -> int:
+        return sum(n for (s, _), (n, _) in by_state.items() if s == status)
+
+    def reported(status: str) -> int:
+        return by_state.get((status, Certainty.REPORTED), (0, Range(0, 0)))[1].low
+
+    low, high = readings(frame)
+    total = dwelling_range(low, high)
+    return KeyFigures(
+        operations=len(frame),
+        dwellings=total.low,
+        dwellings_computed=int(frame[Derived.LOGEMENTS_ORIGINE].isin(COMPUTED_ORIGINS).sum()),
+        dwellings_unknown=int(np.isnan(low).sum()),
+        dwellings_delivered=reported(Status.DELIVERED),
+        dwellings_under_way=reported(Status.UNDER_WAY),
+        surface_m2=int(frame[Op.SURFACE_M2].sum()),
+        surface_unknown=int(frame[Op.SURFACE_M2].isna().sum()),
+        shops=int(frame[Op.COMMERCES].sum()),
+        shops_known=int(frame[Op.COMMERCES].notna().sum()),
+        cost_eur=float(frame[Op.BUDGET_EUR].sum()),
+        cost_known=int(frame[Op.BUDGET_EUR].notna().sum()),
+        delivered=count(Status.DELIVERED),
+        under_way=count(Status.UNDER_WAY),
+        announced=count(Status.ANNOUNCED),
+        unknown=count(Status.UNKNOWN),
+        dwellings_range=total,
+        dwellings_ambiguous=int((~np.isnan(low) & (np.isnan(high) | (high != low))).sum()),
+        by_state=by_state,
+    )
+
+
+def code_order(code: str) -> tuple[int, str]:
+    """Most to least social, a combined code right after its most social part."""
+    parts = code.split(MIX_CODE_SEPARATOR)
+    if code == UNSPECIFIED_MIX:
+        return (len(FINANCING_CODES) + 1, code)
+    ranks = [FINANCING_CODES.index(p) if p in FINANCING_CODES else len(FINANCING_CODES) for p in parts]
+    return (min(ranks), code if len(parts) > 1 else "")
+
+
+def mix_of(frame: pd.DataFrame, mix: pd.DataFrame) -> pd.DataFrame:
+    """The financing rows of ``frame``'s operations."""
+    return mix[mix[Mix.ID].isin(frame.index).to_numpy()]
+
+
+def mix_summary(frame: pd.DataFrame, mix: pd.DataFrame, *, shown: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Dwellings and operations by published code (combined codes kept), plus ``non précisé``; ``shown``:
+    ``mix_of(frame, mix)`` when the caller has it."""
+    shown = mix_of(frame, mix) if shown is None else shown
+    by_code = shown.groupby(Mix.CODE, sort=False).agg(
+        logements=(Mix.LOGEMENTS, "sum"), operations=(Mix.ID, "nunique")
+    )
+    without = frame[~frame.index.isin(shown[Mix.ID])]
+    known = without[Derived.LOGEMENTS_RETENUS].dropna()
+    if len(without):
+        by_code.loc[UNSPECIFIED_MIX] = [int(known.sum()), len(without)]
+    by_code = by_code.reset_index().rename(columns={Mix.CODE: "code"})
+    by_code["ordre"] = by_code["code"].map(code_order)
+    return by_code.sort_values("ordre").drop(columns="ordre").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class MixGap:
+    """Why the financing chart does not add up to the dwellings shown: operation, mix sum, dwellings."""
+
+    operation: str
+    name: str
+    mix_total: int
+    dwellings: Range
+
+
+def mix_gaps(frame: pd.DataFrame, mix: pd.DataFrame, *, shown: pd.DataFrame | None = None) -> list[MixGap]:
+    """Operations whose published financing counts other dwellings than their (lower) reading."""
+    shown = mix_of(frame, mix) if shown is None else shown
+    totals = shown.groupby(Mix.ID)[Mix.LOGEMENTS].sum()
+    rows = frame.loc[
+        totals.index, [Derived.LOGEMENTS_RETENUS, Derived.LOGEMENTS_MAX, Op.COMMUNE, Op.NOM, Op.ADRESSE]
+    ]
+    low = rows[Derived.LOGEMENTS_RETENUS]
+    # Compared on whole arrays: one row at a time took seconds over 100,000 operations.
+    differs = low.notna() & (low.fillna(0).astype("int64") != totals.astype("int64"))
+    gaps = []
+    for op_id, row in rows[differs.to_numpy()].iterrows():
+        low_value, high = row[Derived.LOGEMENTS_RETENUS], row[Derived.LOGEMENTS_MAX]
+        name = f"{row[Op.COMMUNE]}, {row[Op.NOM] or row[Op.ADRESSE]}"
+        gaps.append(
+            MixGap(
+                str(op_id),
+                name,
+                int(totals[op_id]),
+                Range(int(low_value), None if pd.isna(high) else int(high)),
+            )
+        )
+    return gaps

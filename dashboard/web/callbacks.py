@@ -1,0 +1,239 @@
+"""The shell's callbacks, shared by every page: URL ⇄ controls, presentation mode, year steps, search,
+exports. Each page registers its own panels' callbacks (dashboard.web.pages)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+
+from dashboard.export import tables as export
+from dashboard.export.tables import file_name
+from dashboard.model.search import MAX_QUERY_CHARS
+from dashboard.model.state import View
+from dashboard.web import components, headline, inputs
+from dashboard.web.context import Context
+from dashboard.web.filters import FILTERS
+from dashboard.web.ids import Ctl, Shell
+from dashboard.web.views import (
+    COMMUNE_PREFIX,
+    CONTROL_INPUTS,
+    current_context,
+    route,
+    shown_operations,
+    view_of,
+)
+
+
+def register(app: Dash) -> None:
+    """Attach the shell's callbacks; they read the data being served through ``views.current_context``."""
+    _register_url_sync(app)
+    _register_search(app)
+    _register_commune_filter(app)
+    _register_clientside(app)
+
+    @app.callback(
+        Output(Shell.DOWNLOAD, "data"),
+        Input(Shell.EXPORT_CSV, "n_clicks"),
+        Input(Shell.EXPORT_TIDY, "n_clicks"),
+        Input(Shell.EXPORT_XLSX, "n_clicks"),
+        State(Shell.URL, "pathname"),
+        State(Shell.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def export_file(_csv: Any, _tidy: Any, _xlsx: Any, pathname: Any, search: Any) -> Any:
+        context = current_context()
+        kind, code = route(pathname, context)
+        view = context.parse(inputs.as_text(search))
+        frame, place = shown_operations(context, view, code if kind == "commune" else None)
+        chosen = EXPORTS.get(ctx.triggered_id, "csv")  # a forged request may name no button
+        body, extension = export.build(chosen, frame, export_view(context, view, place))
+        return dcc.send_bytes(body, file_name(place or "hauts-de-france", str(view.year)) + extension)
+
+
+def _register_url_sync(app: Dash) -> None:
+    @app.callback(
+        Output(Shell.URL, "search"),
+        Input(Shell.PRESENT, "n_clicks"),
+        Input(Shell.EXIT_PRESENT, "n_clicks"),
+        *CONTROL_INPUTS,
+        State(Shell.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def write_url(_present: Any, _exit: Any, year: Any, *rest: Any) -> Any:
+        """The controls and the mode rewrite the query string. This callback never writes a control:
+        a callback that may write one makes Dash hold back every callback reading it (the panels) until
+        it answers, and drop them when it answers « no change », which lost the figures of quick steps."""
+        *filters, search = rest
+        context = current_context()
+        current = context.parse(inputs.as_text(search))
+        view = next_view(context, current, ctx.triggered_id, year, tuple(filters))
+        return no_update if view == current else context.query(view)
+
+    @app.callback(
+        Output(Ctl.YEAR, "value"),
+        *(Output(spec.control, "value") for spec in FILTERS),
+        Output(Ctl.COMMUNE, "options"),
+        Output(Shell.NOTICE, "children"),
+        Input(Shell.NAV, "data"),
+        Input(Ctl.RESET, "n_clicks"),
+        State(Shell.URL, "search"),
+        *(State(control.component_id, "value") for control in CONTROL_INPUTS),
+    )
+    def follow_navigation(navigation: Any, _reset: Any, search: Any, year: Any, *filters: Any) -> tuple:
+        """The query string sets the controls on load and on a navigation of the browser (back, forward,
+        a link: assets/slide.js); Réinitialiser sets them to the default view. Not the address written
+        after a year step: it comes back late after quick steps, and would set an older year."""
+        context = current_context()
+        trigger = ctx.triggered_id
+        if trigger == Shell.NAV and isinstance(navigation, dict):
+            search = navigation.get("search")
+        current = context.parse(inputs.as_text(search))
+        if trigger == Ctl.RESET:
+            current = View(year=context.default_year)
+        notice: Any = html.Ul([html.Li(n) for n in current.notices]) if current.notices else None
+        if notice is None and trigger is None:  # at load, the shell's notice is empty already
+            notice = no_update
+        shown = (current.year, *control_values(current))
+        # Only what differs, at load too: the page was drawn for the address, and a control that does not
+        # change must not make the panels draw themselves again.
+        return *only_changes(shown, (year, *filters)), listing(context, current.of("communes")), notice
+
+
+def listing(context: Context, chosen: tuple[str, ...]) -> Any:
+    """The Commune filter's options when the address chooses a commune it does not list (a wide
+    perimeter lists a few): an option must hold a value, or the dropdown drops it."""
+    if not context.communes_capped or not chosen:
+        return no_update
+    return context.commune_options(chosen)
+
+
+def _register_commune_filter(app: Dash) -> None:
+    @app.callback(
+        Output(Ctl.COMMUNE, "options", allow_duplicate=True),
+        Input(Ctl.COMMUNE, "search_value"),
+        State(Ctl.COMMUNE, "value"),
+        prevent_initial_call=True,
+    )
+    def find_communes(text: Any, chosen: Any) -> Any:
+        """Over a wide perimeter the Commune filter lists a few communes: what is typed in it finds the
+        others. Emptied (a choice made), the options stay: they hold the commune just chosen."""
+        context = current_context()
+        text = inputs.as_text(text).strip()[:MAX_QUERY_CHARS]
+        if not context.communes_capped or not text:
+            raise PreventUpdate  # a region lists every commune: the dropdown's own filter suffices
+        return context.commune_options(inputs.as_codes(chosen, context.dataset.communes.index), found=text)
+
+
+def control_values(view: View) -> list[list[str]]:
+    """Each filter's dropdown value, in the order of the table."""
+    return [list(view.of(spec.key)) for spec in FILTERS]
+
+
+def _register_search(app: Dash) -> None:
+    @app.callback(
+        Output(Shell.SEARCH_RESULTS, "children"),
+        Input(Shell.SEARCH, "value"),
+        State(Shell.URL, "search"),
+        prevent_initial_call=True,  # nothing typed yet: nothing to list
+    )
+    def search_communes(query: Any, search: Any) -> Any:
+        query = inputs.as_text(query)
+        return components.search_results(
+            current_context().commune_index.search(query), query, inputs.as_search(search)
+        )
+
+    @app.callback(
+        Output(Shell.URL, "pathname", allow_duplicate=True),
+        Output(Shell.SEARCH, "value"),
+        Input(Shell.SEARCH, "n_submit"),
+        State(Shell.SEARCH, "value"),
+        prevent_initial_call=True,
+    )
+    def open_first_match(_submit: Any, query: Any) -> tuple:
+        matches = current_context().commune_index.search(inputs.as_text(query), limit=1)
+        return (COMMUNE_PREFIX + matches[0].code, "") if matches else (no_update, no_update)
+
+
+def _register_clientside(app: Dash) -> None:
+    # In the browser: the mode follows the URL with no request, and changes the panels only when it changes.
+    app.clientside_callback(
+        ClientsideFunction(namespace="coeur", function_name="presentationMode"),
+        Output(Shell.ROOT, "className"),
+        Output(Shell.PRESENTING, "data"),
+        Input(Shell.URL, "search"),
+        State(Shell.PRESENTING, "data"),
+    )
+    # Play and pause in the browser; the player stops by itself on the last year.
+    app.clientside_callback(
+        ClientsideFunction(namespace="coeur", function_name="playOrPause"),
+        Output(Ctl.PLAY_TIMER, "disabled"),
+        Output(Ctl.PLAY, "children"),
+        Output(Ctl.PLAY, "aria-pressed"),
+        Input(Ctl.PLAY, "n_clicks"),
+        Input(Ctl.YEAR, "value"),
+        State(Ctl.PLAY_TIMER, "disabled"),
+        State(Ctl.YEAR, "max"),
+        prevent_initial_call=True,
+    )
+    # Steps are taken in the browser: quick key presses each count, with no round trip.
+    app.clientside_callback(
+        ClientsideFunction(namespace="coeur", function_name="stepYear"),
+        Output(Ctl.YEAR, "value", allow_duplicate=True),
+        Input(Ctl.YEAR_PREV, "n_clicks"),
+        Input(Ctl.YEAR_NEXT, "n_clicks"),
+        Input(Ctl.PLAY_TIMER, "n_intervals"),
+        State(Ctl.YEAR, "value"),
+        State(Ctl.YEAR, "min"),
+        State(Ctl.YEAR, "max"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        "function(year) { return String(year); }",
+        Output(Ctl.YEAR_VALUE, "children"),
+        Input(Ctl.YEAR, "value"),
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="coeur", function_name="downloadPng"),
+        Output(Shell.PNG_DONE, "data"),
+        Input({"type": Shell.PNG_BUTTON, "graph": ALL}, "n_clicks"),
+        prevent_initial_call=True,
+    )
+
+
+def next_view(context: Context, current: View, trigger: Any, year: Any, filters: tuple) -> View:
+    """The view after a control changed: the year, a filter, the mode."""
+    if trigger in (Shell.PRESENT, Shell.EXIT_PRESENT):
+        return replace(current, presentation=trigger == Shell.PRESENT)
+    return view_of(year, filters, presentation=current.presentation, context=context)
+
+
+EXPORTS = {Shell.EXPORT_CSV: "csv", Shell.EXPORT_TIDY: "tidy", Shell.EXPORT_XLSX: "xlsx"}
+
+
+def export_view(context: Context, view: View, place: str | None) -> list[tuple[str, str]]:
+    """What an export shows, said in it: perimeter, filters, year, when the sources were published."""
+    filters = []
+    for spec in FILTERS:
+        names = spec.names(context) if spec.names and view.of(spec.key) else {}
+        filters.append((spec.heading, [names.get(value, value) for value in view.of(spec.key)]))
+    file_date = context.dataset.metadata.get("date_donnees", "date inconnue")
+    sources = headline.sources_line(context.dataset.source_dates, context.source_titles)
+    return export.describe_view(
+        place=place or context.perimeter_name,
+        filters=[] if place else filters,
+        year=view.year,
+        data_date=f"{sources} ; fichier modifié le {file_date}",
+        sources=list(context.source_titles.values()),
+    )
+
+
+def only_changes(values: tuple, shown: tuple) -> tuple:
+    """``no_update`` for each control that already shows its value, so that the callbacks listening to
+    the controls learn which one really changed (the year alone, say) and send only what it changes."""
+    return tuple(
+        no_update if value == old or (value == [] and old is None) else value
+        for value, old in zip(values, shown, strict=True)
+    )

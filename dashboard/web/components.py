@@ -1,0 +1,750 @@
+"""Layout pieces shared by the pages: key figures, tables, operation sheets, graphs. Pure."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from dash import Patch, dcc, html
+from dash.development.base_component import Component
+
+from dashboard.data.parsing import PartialDate, format_financements
+from dashboard.data.places import departement_of
+from dashboard.data.schema import PRECISION_COMMUNE, STATUS_PLURALS, Derived, Op, Total
+from dashboard.data.sourcedates import reported
+from dashboard.figures import theme
+from dashboard.model import formatting
+from dashboard.model.analysis import (
+    CERTAINTY,
+    STATUS,
+    VARIANT_CERTAINTY,
+    VARIANT_STATUS,
+    KeyFigures,
+    communes_among,
+)
+from dashboard.model.chronology import phrase
+from dashboard.web.ids import Region
+
+TOPOJSON_URL = "/assets/topojson/"  # plotly.js's base map: an empty world (assets/topojson/world_110m.json)
+
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "displayModeBar": False,  # no toolbar to tab through or print: exports have their own buttons
+    "showSendToCloud": False,  # plotly.js 4 would offer to upload the chart to a cloud service
+    "showEditInChartStudio": False,
+    "topojsonURL": TOPOJSON_URL,  # never the CDN: the map must draw offline
+    "locale": theme.PLOTLY_LOCALE,
+    "responsive": True,
+}
+
+
+def graph(component_id: str, figure=None, *, label: str, what: str, png_button_type: str) -> html.Div:
+    """A graph with its accessible name and an offline PNG export named after what it shows."""
+    config = {
+        **GRAPH_CONFIG,
+        "toImageButtonOptions": {"filename": f"coeur-de-ville_{what}", "format": "png", "scale": 2},
+    }
+    return html.Div(
+        [
+            dcc.Graph(id=component_id, figure=figure or {}, config=config, className="graph"),
+            html.Button(
+                "Image PNG",
+                id={"type": png_button_type, "graph": component_id},
+                className="png-button no-print",
+                title=f"Télécharger une image de : {label}",
+            ),
+        ],
+        role="figure",
+        className="graph-box",
+        **{"aria-label": label, "data-export-what": what},
+    )
+
+
+def search_results(matches: list[Any], query: str, search: str) -> Component | None:
+    """Links to the communes (or operations) found; nothing while nothing is typed."""
+    if not query.strip():
+        return None
+    if not matches:
+        return html.P(f"Aucune commune ne correspond à « {query[:80]} ».", className="search-empty")
+    return html.Ul(
+        [
+            html.Li(
+                dcc.Link(
+                    [html.Span(match.title or match.name, className="search-name"), _search_meta(match)],
+                    href=f"{match.href}{search}{match.fragment}",
+                )
+            )
+            for match in matches
+        ],
+        className="search-list",
+    )
+
+
+def _search_meta(match) -> html.Span:
+    """`` Aisne · 02691 · 4 opérations``, `` anciennement Marconne · Pas-de-Calais · 62447`` or, for an
+    operation, `` opération · Compiègne · Rue d'Amiens``."""
+    if match.fragment:
+        parts = ["opération", match.name, match.detail]
+    else:
+        parts = [match.detail, match.departement, match.code]
+        if match.operations:
+            parts.append(formatting.plural(match.operations, "opération"))
+    return html.Span(" " + " · ".join(part for part in parts if part), className="search-meta")
+
+
+MAX_MAP_TABLE_ROWS = 50  # communes listed at most, those with the most dwellings first
+
+
+def _map_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "code": frame[Op.CODE_INSEE],  # kept as it is (categories): no 100,000 strings made
+            "commune": frame[Op.COMMUNE],
+            "status": frame[STATUS],
+            "logements": frame[Derived.LOGEMENTS_RETENUS].astype("Float64").fillna(0),
+        }
+    )
+
+
+def map_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Communes with operations, most dwellings first (at most ``MAX_MAP_TABLE_ROWS``), and how many
+    communes there are in all. Does not depend on the year: a year step may reuse it."""
+    columns = _map_columns(frame)
+    per_commune = columns.groupby("code", sort=False, observed=True).agg(
+        commune=("commune", "first"), operations=("status", "size"), logements=("logements", "sum")
+    )
+    per_commune.index = per_commune.index.astype(str)
+    shown = per_commune.sort_values(["logements", "commune"], ascending=[False, True]).head(
+        MAX_MAP_TABLE_ROWS
+    )
+    return shown, len(per_commune)
+
+
+def map_statuses(frame: pd.DataFrame, codes: list[str], column: str = Op.CODE_INSEE) -> dict[str, str]:
+    """The status counts of each of ``codes`` (communes, or the values of ``column``: départements) as
+    text (« 2 livrées, 1 en travaux »), in order of first appearance; only their operations are counted."""
+    listed = frame[frame[column].isin(codes).to_numpy()]  # their operations only
+    texts: dict[str, list[str]] = {code: [] for code in codes}
+    for (code, status), count in listed.groupby([column, STATUS], observed=True, sort=False).size().items():
+        texts[str(code)].append(formatting.plural(count, status, STATUS_PLURALS.get(status)))
+    return {code: ", ".join(parts) for code, parts in texts.items()}
+
+
+def _map_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], int]:
+    """``map_rows`` and the status counts of the communes listed."""
+    shown, communes = map_rows(frame)
+    return shown, map_statuses(frame, list(shown.index)), communes
+
+
+def map_table(
+    frame: pd.DataFrame, acv_names: dict[str, str], departements: dict[str, str], search: str
+) -> html.Table:
+    """The map's content as a table, for screen readers and for anyone who prefers one: a row per commune
+    with operations (the ``MAX_MAP_TABLE_ROWS`` with the most dwellings when there are more), then the
+    Action Cœur de Ville communes without any."""
+    shown, statuses, communes = _map_rows(frame)
+    rows = [
+        html.Tr(
+            [
+                html.Th(dcc.Link(row["commune"], href=f"/commune/{code}{search}"), scope="row"),
+                html.Td(departements.get(departement_of(code), departement_of(code))),
+                html.Td("oui" if code in acv_names else "non"),
+                html.Td(formatting.number(row["operations"])),
+                html.Td(formatting.number(row["logements"])),
+                html.Td(statuses[code]),
+            ]
+        )
+        for code, row in shown.iterrows()
+    ]
+    with_operations = communes_among(frame, acv_names)
+    rows += [
+        html.Tr(
+            [
+                html.Th(dcc.Link(name, href=f"/commune/{code}{search}"), scope="row"),
+                html.Td(departements.get(departement_of(code), departement_of(code))),
+                html.Td("oui"),
+                html.Td("0"),
+                html.Td("—"),
+                html.Td("aucune opération publiée dans la vue"),
+            ]
+        )
+        for code, name in acv_names.items()
+        if code not in with_operations
+    ]
+    caption = (
+        f"Les {len(shown)} communes qui comptent le plus de logements, sur {communes} avec des opérations"
+        if communes > len(shown)
+        else ""
+    )
+    return _map_table_frame(caption, rows)
+
+
+MAP_COLUMNS = ("Commune", "Département", "Ville Action Cœur de Ville", "Opérations", "Logements", "Statuts")
+MAP_STATUS_CELL = MAP_COLUMNS.index("Statuts")
+
+
+def map_table_details() -> html.Details:
+    """The map's table, closed: its rows are drawn when a person opens it (``Region.MAP_TABLE_OPEN``'s
+    clicks), not with every page, where they were a third of the components the browser built at load."""
+    return html.Details(
+        [
+            html.Summary("La carte sous forme de tableau", id=Region.MAP_TABLE_OPEN),
+            html.Div(id=Region.MAP_TABLE),
+        ],
+        className="map-table",
+    )
+
+
+def _map_table_frame(caption: str, rows: list[Any]) -> html.Table:
+    return html.Table(
+        [
+            html.Caption(caption),
+            html.Thead(html.Tr([html.Th(h, scope="col") for h in MAP_COLUMNS])),
+            html.Tbody(rows, id=Region.MAP_TABLE_BODY),
+        ],
+        className="data-table compact",
+    )
+
+
+def map_table_year_patch(
+    frame: pd.DataFrame, acv_names: dict[str, str], search: str, shown: pd.DataFrame | None = None
+) -> Patch:
+    """What a year change alters in ``map_table`` (same operations, same rows): each commune's status
+    counts, and every link, which carries the year. ``shown``: the rows of ``map_rows``, if known."""
+    shown = map_rows(frame)[0] if shown is None else shown
+    statuses = map_statuses(frame, list(shown.index))
+    with_operations = communes_among(frame, acv_names)
+    without = [code for code in acv_names if code not in with_operations]
+    patch = Patch()
+    body = at(patch, MAP_ROWS_PATH)
+    for position, code in enumerate([*shown.index, *without]):
+        cells = body[position]["props"]["children"]
+        cells[0]["props"]["children"]["props"]["href"] = f"/commune/{code}{search}"  # Th > Link
+        if position < len(shown):
+            cells[MAP_STATUS_CELL]["props"]["children"] = statuses[code]
+    return patch
+
+
+def figure_card(label: str, value: str, detail: str = "") -> html.Div:
+    return html.Div(
+        [
+            html.Div(value, className="kf-value"),
+            html.Div(label, className="kf-label"),
+            html.Div(detail, className="kf-detail") if detail else None,
+        ],
+        className="kf-card",
+    )
+
+
+def key_figures(figures: KeyFigures, year: int) -> html.Div:
+    """The figures of the operations shown, each saying what it leaves out."""
+    dwellings_note = []
+    if figures.dwellings_computed:
+        dwellings_note.append(
+            f"dont {formatting.plural(figures.dwellings_computed, 'opération')} d'après le financement"
+        )
+    if figures.dwellings_unknown:
+        dwellings_note.append(
+            f"{formatting.plural(figures.dwellings_unknown, 'opération')} sans nombre publié"
+        )
+    surface_note = (
+        f"{formatting.plural(figures.surface_unknown, 'opération')} sans surface publiée"
+        if figures.surface_unknown
+        else ""
+    )
+    cost_note = (
+        f"connu pour {formatting.number(figures.cost_known)} sur {formatting.number(figures.operations)}"
+        if figures.operations
+        else ""
+    )
+    return html.Div(
+        [
+            figure_card(
+                "opérations",
+                formatting.number(figures.operations),
+                f"{formatting.plural(figures.delivered, 'livrée')} · "
+                f"{formatting.number(figures.under_way)} en travaux · "
+                f"{formatting.plural(figures.announced, 'annoncée')} (fin {year})",
+            ),
+            figure_card("logements", formatting.number(figures.dwellings), " ; ".join(dwellings_note)),
+            figure_card(
+                "logements livrés fin " + str(year),
+                formatting.number(figures.dwellings_delivered),
+                f"{formatting.number(figures.dwellings_under_way)} en travaux",
+            ),
+            figure_card("surface", formatting.number(figures.surface_m2, unit="m²"), surface_note),
+            figure_card(
+                "surfaces commerciales",
+                formatting.number(figures.shops) if figures.shops_known else formatting.UNKNOWN,
+                f"publié pour {formatting.number(figures.shops_known)} "
+                f"sur {formatting.number(figures.operations)}"
+                if figures.operations
+                else "",
+            ),
+            figure_card(
+                "coût publié",
+                formatting.euros(figures.cost_eur) if figures.cost_known else formatting.UNKNOWN,
+                cost_note,
+            ),
+        ],
+        className="kf-row",
+        role="group",
+        **{"aria-label": "Chiffres clés de la vue"},
+    )
+
+
+def published_totals(totals: pd.DataFrame, figures: KeyFigures, sources: dict[str, str]) -> html.Details:
+    """What the articles announce next to what the detailed table adds up to."""
+
+    def published(indicator: str) -> str:
+        rows = totals[totals[Total.INDICATEUR] == indicator]
+        values = [
+            f"{formatting.number(v)} ({sources.get(s, s)})"
+            for v, s in zip(rows[Total.VALEUR], rows[Total.SOURCE], strict=True)
+        ]
+        return " ; ".join(values) or formatting.UNKNOWN
+
+    rows = [
+        ("Programmes Action Cœur de Ville", published("acv_programmes")),
+        ("Logements Action Cœur de Ville", published("acv_logements")),
+        ("Centres-villes", published("acv_centres_villes")),
+        ("Communes soutenues", published("acv_communes_soutenues")),
+        (
+            "Investissement",
+            " ; ".join(
+                f"{formatting.euros(v)} ({sources.get(s, s)})"
+                for v, s in zip(
+                    totals.loc[totals[Total.INDICATEUR] == "acv_investissement", Total.VALEUR],
+                    totals.loc[totals[Total.INDICATEUR] == "acv_investissement", Total.SOURCE],
+                    strict=True,
+                )
+            )
+            or formatting.UNKNOWN,
+        ),
+        ("Parc de Clésence", published("clesence_logements")),
+    ]
+    return html.Details(
+        [
+            html.Summary("Chiffres annoncés par les sources, comparés au détail publié"),
+            html.Table(
+                [
+                    html.Thead(
+                        html.Tr(
+                            [html.Th("Indicateur", scope="col"), html.Th("Annoncé (source)", scope="col")]
+                        )
+                    )
+                ]
+                + [
+                    html.Tbody(
+                        [html.Tr([html.Th(label, scope="row"), html.Td(value)]) for label, value in rows]
+                    )
+                ],
+                className="data-table compact",
+            ),
+            html.P(
+                f"Le détail publié opération par opération, que montre ce tableau de bord, compte "
+                f"{formatting.plural(figures.operations, 'opération')} et "
+                f"{formatting.number(figures.dwellings)} logements dans la vue : "
+                "les totaux annoncés couvrent des programmes dont le détail n'a pas été publié.",
+                className="note",
+            ),
+        ],
+        className="totals",
+        open=True,
+    )
+
+
+# The table shows a few columns (what a reader scans a row for); the other fields are in each row's detail.
+TABLE_COLUMNS = (
+    (Op.COMMUNE, "Commune"),
+    (Op.NOM, "Nom, adresse"),
+    (Op.PROGRAMME, "Programme"),
+    (STATUS, "Statut"),
+    (Derived.LOGEMENTS_RETENUS, "Logements"),
+    (Op.LIVRAISON, "Livraison"),
+)
+DETAIL_COLUMNS = (
+    (Op.ADRESSE, "Adresse"),
+    (Op.NATURE, "Nature"),
+    (Op.FINANCEMENTS, "Financements"),
+    (Op.TYPOLOGIE, "Typologie"),
+    (Op.SURFACE_M2, "Surface (m²)"),
+    (Op.COMMERCES, "Surfaces commerciales"),
+    (Op.DEBUT_TRAVAUX, "Début des travaux"),
+    (Op.DUREE_MOIS, "Durée (mois)"),
+    (Op.BUDGET_EUR, "Coût publié"),
+    (Op.DESCRIPTION, "Description"),
+    (Op.CONFLIT, "Désaccord entre sources"),
+    (Op.REMARQUES, "Remarques"),
+    (Op.SOURCE, "Source"),
+)
+SORTABLE = {column for column, _ in (*TABLE_COLUMNS, *DETAIL_COLUMNS)}
+STATUS_CELL = [column for column, _ in TABLE_COLUMNS].index(STATUS)
+MAX_TABLE_ROWS = 50  # rows drawn at most (the first in the order chosen); the caption says how many there are
+MAX_UNDATED = 30  # operations listed at most under "Date non publiée"
+
+
+# Columns that ``cell`` reads besides the one it draws: the state in words, the range of dwellings.
+CELL_COLUMNS = (
+    CERTAINTY,
+    VARIANT_STATUS,
+    VARIANT_CERTAINTY,
+    Derived.DEBUT,
+    Derived.FIN,
+    Derived.SOURCE_DATE,
+    Derived.SOURCE_LABEL,
+    Derived.LOGEMENTS_MAX,
+    Derived.LOGEMENTS_ORIGINE,
+)
+
+
+def cell(row: pd.Series, column: str, *, missing: str = "—") -> str:
+    value = row[column]
+    if column == STATUS:
+        return state_text(row)
+    if column in (Op.DEBUT_TRAVAUX, Op.LIVRAISON):
+        return formatting.partial_date(value) if value else missing
+    if column == Op.BUDGET_EUR:
+        return formatting.euros(value) if not pd.isna(value) else missing
+    if column == Derived.LOGEMENTS_RETENUS:
+        return formatting.dwellings(value, row[Derived.LOGEMENTS_MAX], row[Derived.LOGEMENTS_ORIGINE])
+    if column in (Op.SURFACE_M2, Op.COMMERCES, Op.DUREE_MOIS):
+        return formatting.number(value) if not pd.isna(value) else missing
+    return str(value) if value else missing
+
+
+def state_text(row: Mapping) -> str:
+    """The state at the year shown, in words that say how it is known, and the other passage's state."""
+    start, published = row.get(Derived.DEBUT), row.get(Derived.SOURCE_DATE)
+    words = phrase(
+        str(row[STATUS]),
+        str(row.get(CERTAINTY, "")),
+        start,
+        row.get(Derived.FIN),
+        str(row.get(Derived.SOURCE_LABEL, "")),
+        start_reported=reported(start, published),
+    )
+    other = row.get(VARIANT_STATUS, pd.NA)
+    if not pd.isna(other):
+        words += f" ⚠ (autre date publiée : {other}, {row[VARIANT_CERTAINTY]})"
+    return words
+
+
+def sort_frame(
+    frame: pd.DataFrame, column: str, descending: bool, *, limit: int | None = None
+) -> pd.DataFrame:
+    """Sorted by ``column`` then id, unknown values last; only the first ``limit`` rows if given."""
+    if column not in SORTABLE:
+        column = Op.COMMUNE
+    if limit is not None and len(frame) > limit:
+        frame = frame.iloc[_first_positions(known_values(frame[column]), frame[Op.ID], descending, limit)]
+    return frame.sort_values(
+        [column, Op.ID],
+        ascending=[not descending, True],
+        na_position="last",
+        kind="stable",
+        key=lambda values: known_values(values) if values.name == column else values,
+    )
+
+
+def known_values(values: pd.Series) -> pd.Series:
+    """``values`` with an empty text (an unpublished date, name…) as missing, so that it sorts last too."""
+    if isinstance(values.dtype, pd.CategoricalDtype):  # the dataset stores repeated texts as categories
+        if len(values) < len(values.cat.categories):  # a few rows of a national list: its own categories
+            values = values.cat.remove_unused_categories()
+        blanks = [category for category in values.cat.categories.tolist() if not str(category).strip()]
+        return values.cat.remove_categories(blanks) if blanks else values
+    if values.dtype != object and not pd.api.types.is_string_dtype(values):
+        return values
+    return values.where(values.fillna("").astype(str).str.strip() != "")
+
+
+def source_titles(row: pd.Series, sources: dict[str, str]) -> str:
+    return " ; ".join(sources.get(s.strip(), s.strip()) for s in row[Op.SOURCE].split(";") if s.strip())
+
+
+def _first_positions(values: pd.Series, ids: pd.Series, descending: bool, limit: int) -> np.ndarray:
+    """Positions of the ``limit`` rows that come first by (value, id), without sorting every row:
+    values ranked through their distinct values, ids compared only among the ties at the cut."""
+    ranks, _ = pd.factorize(values, sort=True, use_na_sentinel=True)
+    known = ranks >= 0
+    ranks = np.where(known, ranks.max() - ranks if descending else ranks, len(values))  # unknown last
+    cut = np.partition(ranks, limit - 1)[limit - 1]
+    before = np.flatnonzero(ranks < cut)
+    tied = np.flatnonzero(ranks == cut)
+    tied_ids = ids.to_numpy(dtype=object)[tied]
+    first_tied = heapq.nsmallest(limit - len(before), range(len(tied)), key=tied_ids.__getitem__)
+    return np.concatenate([before, tied[first_tied]])
+
+
+def operations_table(
+    frame: pd.DataFrame,
+    *,
+    search: str,
+    sort: dict,
+    sort_button_type: str,
+) -> html.Div:
+    """The operations shown, sortable, a few columns each and every other published field in the row's
+    detail, each row linking to its commune; the first ``MAX_TABLE_ROWS`` in the order chosen when there
+    are more (a page of 100,000 rows helps no one)."""
+    column, descending = sort.get("column", Op.COMMUNE), sort.get("descending", False)
+    ordered = sort_frame(frame, column, descending, limit=MAX_TABLE_ROWS)
+    header = [_sort_header(key, title, column, descending, sort_button_type) for key, title in TABLE_COLUMNS]
+    header.append(html.Th(html.Span("Détail", className="detail-head"), scope="col"))
+    body = [
+        html.Tr(_row_cells(row, search), id=f"op-row-{row[Op.ID]}")
+        for row in _records(ordered, [*SORTABLE, Op.CODE_INSEE, Op.ID, *CELL_COLUMNS])
+    ]
+    if not body:
+        empty = html.Td("Aucune opération ne correspond aux filtres.", colSpan=len(TABLE_COLUMNS) + 1)
+        body = [html.Tr(empty)]
+    return _operations_table_frame(table_caption(len(ordered), len(frame), column), header, body)
+
+
+def _operations_table_frame(caption: str, header: list[Any], body: list[Any]) -> html.Div:
+    return html.Div(
+        html.Table(
+            [html.Caption(caption), html.Thead(html.Tr(header)), html.Tbody(body, id=Region.TABLE_BODY)],
+            className="data-table operations-table",
+        ),
+        className="table-scroll",
+        tabIndex=0,
+        role="region",
+        **{"aria-label": "Tableau des opérations"},
+    )
+
+
+def _sort_header(key: str, title: str, column: str, descending: bool, button_type: str) -> html.Th:
+    state = "descending" if key == column and descending else "ascending" if key == column else "none"
+    arrow = {"descending": " ▼", "ascending": " ▲", "none": ""}[state]
+    return html.Th(
+        html.Button(
+            title + arrow,
+            id={"type": button_type, "column": key},
+            className="sort-button",
+            title=f"Trier par {title.lower()}",
+        ),
+        scope="col",
+        **{"aria-sort": state},
+    )
+
+
+def _row_cells(row: dict, search: str) -> list:
+    """The compact columns of a row (the commune first, as its header), then its detail."""
+    cells: list = [
+        html.Th(dcc.Link(row[Op.COMMUNE], href=f"/commune/{row[Op.CODE_INSEE]}{search}"), scope="row")
+    ]
+    for key, _ in TABLE_COLUMNS[1:]:
+        if key == Op.NOM:
+            name = row[Op.NOM] or row[Op.ADRESSE] or formatting.UNKNOWN
+            address = row[Op.ADRESSE] if row[Op.NOM] and row[Op.ADRESSE] else ""
+            cells.append(html.Td([name, html.Span(address, className="row-address") if address else None]))
+        else:
+            cells.append(html.Td(cell(row, key, missing=formatting.UNKNOWN), className=f"col-{key}"))
+    cells.append(html.Td(_row_detail(row), className="col-detail"))
+    return cells
+
+
+def _row_detail(row: dict) -> html.Details:
+    """A summary naming the operation; its fields (``row_fields``) are drawn when the row is opened:
+    drawn for every row, they were most of the components the browser built at load. ``open`` is held
+    by the callback that draws them, so that a table drawn again closes the rows it empties."""
+    name = row[Op.NOM] or row[Op.ADRESSE] or row[Op.ID]
+    return html.Details(
+        [
+            html.Summary(
+                ["Plus", html.Span(f" sur {name}", className="visually-hidden")],
+                id={"type": Region.ROW_OPEN, "op": row[Op.ID]},
+            ),
+            html.Div(id={"type": Region.ROW_FIELDS, "op": row[Op.ID]}),
+        ],
+        id={"type": Region.ROW_DETAIL, "op": row[Op.ID]},
+        open=False,
+        className="row-detail",
+    )
+
+
+def row_fields(row: Mapping, sources: dict[str, str]) -> html.Dl:
+    """Every published field of a row that the table's columns do not show; the unpublished ones named."""
+    pairs, unpublished = [], []
+    for key, title in DETAIL_COLUMNS:
+        value = source_titles(row, sources) if key == Op.SOURCE else cell(row, key, missing="")
+        if value in ("", formatting.UNKNOWN):
+            unpublished.append(title.lower())
+        else:
+            pairs += [html.Dt(title), html.Dd(value)]
+    if unpublished:
+        pairs += [html.Dt(formatting.UNKNOWN.capitalize()), html.Dd(", ".join(unpublished))]
+    return html.Dl(pairs, className="fields row-fields")
+
+
+def table_year_patch(frame: pd.DataFrame, *, search: str, sort: dict) -> Patch:
+    """What a year change alters in ``operations_table`` when the rows and their order stay (same
+    operations, not sorted by status): each row's status cell, and its link, which carries the year."""
+    column, descending = sort.get("column", Op.COMMUNE), sort.get("descending", False)
+    ordered = sort_frame(frame, column, descending, limit=MAX_TABLE_ROWS)
+    patch = Patch()
+    rows = at(patch, TABLE_ROWS_PATH)
+    for index, row in enumerate(_records(ordered, [STATUS, Op.CODE_INSEE, *CELL_COLUMNS])):
+        cells = rows[index]["props"]["children"]
+        cells[0]["props"]["children"]["props"]["href"] = f"/commune/{row[Op.CODE_INSEE]}{search}"  # Th > Link
+        cells[STATUS_CELL]["props"]["children"] = cell(row, STATUS)
+    return patch
+
+
+def path_to(component: Any, target: str) -> list[str | int] | None:
+    """Where the component with id ``target`` is in ``component``'s tree, as a Patch addresses it."""
+    if getattr(component, "id", None) == target:
+        return []
+    children = getattr(component, "children", None)
+    items = children if isinstance(children, list | tuple) else [children]
+    for position, child in enumerate(items):
+        if isinstance(child, Component):
+            found = path_to(child, target)
+            if found is not None:
+                step: list[str | int] = ["props", "children"]
+                return [*step, position, *found] if isinstance(children, list | tuple) else [*step, *found]
+    return None
+
+
+def at(patch: Patch, path: list[str | int]) -> Any:
+    for step in path:
+        patch = patch[step]
+    return patch
+
+
+# The rows of the tables, found by their body's id in the tables as built: a year change patches them.
+def _rows_path(table: Any, body_id: str) -> list[str | int]:
+    """Where the rows of the body ``body_id`` are in ``table``."""
+    path = path_to(table, body_id)
+    if path is None:
+        raise LookupError(f"no {body_id} in the table")
+    return [*path, "props", "children"]
+
+
+MAP_ROWS_PATH = _rows_path(_map_table_frame("", []), Region.MAP_TABLE_BODY)
+TABLE_ROWS_PATH = _rows_path(_operations_table_frame("", [], []), Region.TABLE_BODY)
+
+
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
+    """A dict per row, of ``columns`` only: many times faster to read than iterrows' Series."""
+    columns = [column for column in dict.fromkeys(columns) if column in frame.columns]
+    values = [frame[column].tolist() for column in columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+
+
+def table_caption(shown: int, total: int, column: str) -> str:
+    if shown == total:
+        return f"{formatting.plural(total, 'opération')} — cliquer un en-tête pour trier"
+    title = dict(TABLE_COLUMNS).get(column, "Commune").lower()
+    return (
+        f"{formatting.number(shown)} premières opérations sur {formatting.number(total)}, par {title} — "
+        "cliquer un en-tête pour trier, filtrer pour voir les autres"
+    )
+
+
+def operation_sheet(row: pd.Series, *, sources: dict[str, str], report_url: str) -> html.Article:
+    """One operation with every published field, its source, caveats and conflicts."""
+    fields = [
+        ("Adresse", row[Op.ADRESSE] or formatting.UNKNOWN),
+        ("Programme", row[Op.PROGRAMME]),
+        ("Nature", row[Op.NATURE] or "non précisée"),
+        ("État", cell(row, STATUS)),
+        ("Logements", cell(row, Derived.LOGEMENTS_RETENUS)),
+        ("Financements", row[Op.FINANCEMENTS] or "non précisé"),
+        ("Typologie", row[Op.TYPOLOGIE] or formatting.UNKNOWN),
+        ("Surface", formatting.number(row[Op.SURFACE_M2], unit="m²")),
+        ("Surfaces commerciales", formatting.number(row[Op.COMMERCES])),
+        ("Début des travaux", formatting.partial_date(row[Op.DEBUT_TRAVAUX])),
+        ("Livraison", formatting.partial_date(row[Op.LIVRAISON])),
+        ("Durée", formatting.number(row[Op.DUREE_MOIS], unit="mois")),
+        ("Coût publié", cell(row, Op.BUDGET_EUR, missing=formatting.UNKNOWN)),
+        (
+            "Position",
+            "approximative (commune)"
+            if row[Op.PRECISION_GEO] == PRECISION_COMMUNE
+            else row[Op.PRECISION_GEO],
+        ),
+    ]
+    fields += [(f"{VARIANT_LABELS.get(c, c)} (autre passage)", variant_text(v)) for c, v in _variants(row)]
+    fields += [(f"{VARIANT_LABELS.get(c, c)} : déduit", why) for c, why in _inferences(row)]
+    children = [
+        html.H3(row[Op.NOM] or row[Op.ADRESSE] or row[Op.ID]),
+        html.P(row[Op.DESCRIPTION], className="description") if row[Op.DESCRIPTION] else None,
+        html.Dl(
+            [part for label, value in fields for part in (html.Dt(label), html.Dd(value))], className="fields"
+        ),
+        html.P(["⚠ Sources en désaccord : ", row[Op.CONFLIT]], className="conflict")
+        if row[Op.CONFLIT]
+        else None,
+        html.P(row[Op.REMARQUES], className="remark") if row[Op.REMARQUES] else None,
+        html.P(["Source : ", source_titles(row, sources)], className="source"),
+        html.A(
+            "Signaler une erreur",
+            href=report_url.replace("{id}", row[Op.ID]),
+            className="report-link no-print",
+        )
+        if report_url
+        else None,
+    ]
+    return html.Article(children, className="op-sheet", id=f"op-{row[Op.ID]}")
+
+
+VARIANT_LABELS = {
+    Op.LIVRAISON: "Livraison",
+    Op.DEBUT_TRAVAUX: "Début des travaux",
+    Op.LOGEMENTS: "Logements",
+    Op.FINANCEMENTS: "Financements",
+    Op.SURFACE_M2: "Surface",
+    Op.NOM: "Nom",
+    Op.BUDGET_EUR: "Coût",
+}
+
+
+def _variants(row: pd.Series) -> list[tuple[str, object]]:
+    typed = row.get(Derived.VARIANTES)
+    return list(typed.items()) if isinstance(typed, dict) else []
+
+
+def variant_text(value: object) -> str:
+    """Another published value, as people read it: a date in words, a number with spaces."""
+    if isinstance(value, PartialDate):
+        return formatting.french_date(value)
+    if isinstance(value, int | float):
+        return formatting.number(value)
+    if isinstance(value, tuple):  # a tenure mix
+        return format_financements(value)
+    return str(value)
+
+
+def _inferences(row: pd.Series) -> list[tuple[str, str]]:
+    text = row.get(Op.INFERENCES) or ""
+    pairs = [item.partition("=") for item in str(text).split("|") if item.strip()]
+    return [(column.strip(), why.strip()) for column, _, why in pairs if why.strip()]
+
+
+def undated_list(frame: pd.DataFrame) -> html.Div:
+    if frame.empty:
+        return html.Div()
+    items = []
+    for _, row in frame.head(MAX_UNDATED).iterrows():
+        duration = (
+            f" — durée publiée : {formatting.number(row[Op.DUREE_MOIS], unit='mois')}"
+            if not pd.isna(row[Op.DUREE_MOIS])
+            else ""
+        )
+        items.append(html.Li(f"{row[Op.COMMUNE]} · {row[Op.NOM] or row[Op.ADRESSE] or row[Op.ID]}{duration}"))
+    if len(frame) > MAX_UNDATED:
+        items.append(
+            html.Li(
+                f"… et {formatting.plural(len(frame) - MAX_UNDATED, 'autre opération', 'autres opérations')}"
+                " sans date publiée (voir le tableau)",
+                className="more",
+            )
+        )
+    return html.Div(
+        [html.H3("Date non publiée", className="small-title"), html.Ul(items)], className="undated"
+    )

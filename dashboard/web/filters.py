@@ -1,0 +1,88 @@
+"""The filters, declared once: each row says its key, its query-string name, its control, its label,
+where its vocabulary comes from and how it filters. The URL parser and writer (dashboard.model.state), the
+controls (dashboard.web.layout), the callbacks' signatures (dashboard.web.views), the guard, the browser-value
+checks (dashboard.web.inputs) and the analysis all derive from ``FILTERS``: a new filter is one row."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from dashboard.data.schema import FINANCING_CODES, FINANCING_LABELS, PROGRAMMES, STATUSES, Derived, Geo, Op
+from dashboard.model import analysis
+from dashboard.web.ids import Ctl
+
+if TYPE_CHECKING:
+    from dashboard.web.context import Context
+
+Options = list[dict[str, str]]
+# (operations with their status, tenure mix, values chosen) → which operations are kept
+Matcher = Callable[[pd.DataFrame, pd.DataFrame, tuple[str, ...]], Any]
+
+
+@dataclass(frozen=True)
+class Filter:
+    key: str  # the View's name for the values chosen (View.of)
+    query: str  # the query-string key, French: users see and share it
+    control: str  # the dropdown's component id
+    label: str  # the dropdown's label, and the name of a refused value in a notice
+    heading: str  # the export header's name for the values chosen
+    placeholder: str  # what an empty dropdown says: everything
+    known: Callable[[Context], Collection[str]]  # the values a URL or a control may hold
+    options: Callable[[Context], Options]  # the dropdown's choices
+    matches: Matcher
+    place: bool = False  # a place filter: a commune's page ignores it
+    follows_year: bool = False  # what it keeps changes with the year: a year step redraws everything
+    names: Callable[[Context], Mapping[str, str]] | None = None  # a value's name in the export header
+
+
+def in_column(column: str) -> Matcher:
+    return lambda frame, _mix, chosen: frame[column].isin(chosen)
+
+
+def with_financing(frame: pd.DataFrame, mix: pd.DataFrame, chosen: tuple[str, ...]) -> Any:
+    """Operations whose tenure mix mentions one of ``chosen`` (a combined ``LLI/PLS`` counts for both)."""
+    wanted = set(chosen)
+    codes = analysis.codes_of(mix)
+    return frame.index.isin(codes[codes.map(lambda found: bool(found & wanted))].index)
+
+
+def plain(values: Collection[str]) -> Callable[[Context], Options]:
+    return lambda _context: [{"label": value, "value": value} for value in values]
+
+
+def fixed(values: Collection[str]) -> Callable[[Context], Collection[str]]:
+    return lambda _context: values
+
+
+def departement_options(context: Context) -> Options:
+    names = context.departement_names
+    return [{"label": f"{name} ({code})", "value": code} for code, name in sorted(names.items())]
+
+
+def financing_options(_context: Context) -> Options:
+    return [{"label": f"{code} — {FINANCING_LABELS[code]}", "value": code} for code in FINANCING_CODES]
+
+
+def commune_names(context: Context) -> Mapping[str, str]:
+    return dict(context.dataset.communes[Geo.NOM])
+
+
+FILTERS: tuple[Filter, ...] = (
+    Filter("departements", "dep", Ctl.DEPARTEMENT, "Département", "Départements", "Tous",
+           known=lambda c: c.departement_names, options=departement_options,
+           matches=in_column(Derived.DEPARTEMENT), place=True, names=lambda c: c.departement_names),
+    Filter("communes", "commune", Ctl.COMMUNE, "Commune", "Communes", "Toutes",
+           known=lambda c: c.dataset.communes.index, options=lambda c: c.commune_options(),
+           matches=in_column(Op.CODE_INSEE), place=True, names=commune_names),
+    Filter("programmes", "programme", Ctl.PROGRAMME, "Programme", "Programmes", "Tous",
+           known=fixed(PROGRAMMES), options=plain(PROGRAMMES), matches=in_column(Op.PROGRAMME)),
+    Filter("statuses", "statut", Ctl.STATUS, "Statut", "Statuts", "Tous",
+           known=fixed(STATUSES), options=plain(STATUSES), matches=in_column(analysis.STATUS),
+           follows_year=True),
+    Filter("codes", "financement", Ctl.CODE, "Financement", "Financements", "Tous",
+           known=fixed(FINANCING_CODES), options=financing_options, matches=with_financing),
+)  # fmt: skip

@@ -1,0 +1,278 @@
+"""What a page leads with, saying what it counts and as of when: perimeter, published totals beside the
+detail published, key figures as ranges and by certainty, the financing chart's gap, partner communes.
+
+Pure: data in, Dash components out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+from dash import html
+
+from dashboard.data.schema import PROGRAMME_ACV, PROGRAMMES, Certainty, Partner, Status, Total
+from dashboard.data.sourcedates import SourceDate
+from dashboard.model import formatting
+from dashboard.model.analysis import KeyFigures, MixGap, Range
+
+WARNING_SIGN = "⚠"
+PROGRAMME_NAME = "Action Cœur de Ville"
+
+
+def range_text(value: Range, *, unit: str = "") -> str:
+    """``344 à 407``, ``au moins 74``, ``46`` (French numbers)."""
+    suffix = f"\u00a0{unit}" if unit else ""
+    if value.high is None:
+        return f"au moins {formatting.number(value.low)}{suffix}"
+    if value.exact:
+        return f"{formatting.number(value.low)}{suffix}"
+    return f"{formatting.number(value.low)} à {formatting.number(value.high)}{suffix}"
+
+
+@dataclass(frozen=True)
+class Perimeter:
+    """What a view counts, in words: the place and the programme."""
+
+    place: str  # « Hauts-de-France », « Oise », « Oise et Aisne », « Compiègne »
+    programmes: tuple[str, ...]  # the programme filter (empty: all)
+
+    @property
+    def acv_only(self) -> bool:
+        return self.programmes == (PROGRAMME_ACV,)
+
+    @property
+    def includes_acv(self) -> bool:
+        return not self.programmes or PROGRAMME_ACV in self.programmes
+
+    def programme_words(self) -> str:
+        if self.acv_only:
+            return f"du programme {PROGRAMME_NAME}"
+        if not self.programmes or set(self.programmes) == set(PROGRAMMES):
+            return f"publiées, {PROGRAMME_NAME} ou non,"
+        others = [p for p in self.programmes if p != PROGRAMME_ACV]
+        words = {"hors ACV": "hors programme", "non précisé": "programme non précisé par la source"}
+        parts = ([f"programme {PROGRAMME_NAME}"] if PROGRAMME_ACV in self.programmes else []) + [
+            words.get(p, p) for p in others
+        ]
+        return "(" + ", ".join(parts) + ")"
+
+    def title(self) -> str:
+        """« Opérations du programme Action Cœur de Ville de Clésence — Oise »."""
+        return f"Opérations {self.programme_words()} de Clésence — {self.place}"
+
+
+def place_words(names: Sequence[str], default: str) -> str:
+    """``Oise``, ``Oise et Aisne``, ``Aisne, Nord et Oise``; the default when no place filter."""
+    names = [n for n in names if n]
+    if not names:
+        return default
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " et " + names[-1]
+
+
+def sources_line(dates: Mapping[str, SourceDate], titles: Mapping[str, str]) -> str:
+    """« Sources publiées en 2020 (estimée) et 2022 (estimée) »: when the data says what it says."""
+    labels = sorted({(d.earliest, d.label, d.exact) for d in dates.values()})
+    words = [f"{label}{'' if exact else ' (date estimée)'}" for _, label, exact in labels]
+    if not words:
+        return "Date des sources inconnue"
+    return "Sources publiées en " + place_words(words, "")
+
+
+def _published(totals: pd.DataFrame, indicator: str) -> pd.DataFrame:
+    return totals[totals[Total.INDICATEUR] == indicator]
+
+
+def published_value(totals: pd.DataFrame, indicator: str, *, euros: bool = False) -> str:
+    rows = _published(totals, indicator)
+    values = [formatting.euros(v) if euros else formatting.number(v) for v in rows[Total.VALEUR]]
+    return " ou ".join(dict.fromkeys(values)) or formatting.UNKNOWN
+
+
+def published_lead(
+    totals: pd.DataFrame, detail: KeyFigures, *, source_label: str, perimeter: Perimeter
+) -> html.Section:
+    """The programme's published totals first, the detail published beside them (both ACV only)."""
+    investment = _published(totals, "acv_investissement")
+    caveat = next((r for r in investment.get(Total.REMARQUE, pd.Series(dtype=str)) if r), "")
+    programmes = published_value(totals, "acv_programmes")
+    dwellings = published_value(totals, "acv_logements")
+    cards = [
+        _lead_card(programmes, "programmes"),
+        _lead_card(dwellings, "logements produits"),
+        _lead_card(published_value(totals, "acv_centres_villes"), "centres-villes"),
+        _lead_card(
+            published_value(totals, "acv_investissement", euros=True)
+            + (f" {WARNING_SIGN}" if caveat else ""),
+            "investissement global",
+            title=caveat,
+        ),
+    ]
+    coverage = (
+        f"Détail publié : {formatting.plural(detail.operations, 'programme')} sur {programmes}, "
+        f"{range_text(detail.dwellings_range)} logements sur {dwellings}"
+    )
+    return html.Section(
+        [
+            html.H2(f"{PROGRAMME_NAME} : ce que Clésence annonce ({source_label})", className="lead-title"),
+            html.Div(cards, className="lead-row"),
+            html.P(coverage, className="lead-coverage"),
+            html.P(f"{WARNING_SIGN} {caveat}", className="lead-caveat") if caveat else None,
+            None
+            if perimeter.includes_acv
+            else html.P(
+                "Ces totaux concernent le programme Action Cœur de Ville, hors du périmètre choisi.",
+                className="lead-caveat",
+            ),
+        ],
+        className="lead",
+        **{"aria-label": "Chiffres publiés du programme et détail publié"},
+    )
+
+
+def _lead_card(value: str, label: str, *, title: str = "") -> html.Div:
+    return html.Div(
+        [html.Div(value, className="lead-value"), html.Div(label, className="lead-label")],
+        className="lead-card",
+        title=title or None,
+    )
+
+
+# (singular, plural) of each state, as the key figures count them.
+STATE_WORDS = {
+    (Status.DELIVERED, Certainty.REPORTED): ("livrée (constaté)", "livrées (constaté)"),
+    (Status.DELIVERED, Certainty.FORECAST): ("livraison prévue", "livraisons prévues"),
+    (Status.UNDER_WAY, Certainty.REPORTED): ("en travaux (constaté)", "en travaux (constaté)"),
+    (Status.UNDER_WAY, Certainty.FORECAST): ("démarrage prévu", "démarrages prévus"),
+    (Status.UNDER_WAY, Certainty.UNKNOWN): ("travaux sans nouvelles", "travaux sans nouvelles"),
+    (Status.ANNOUNCED, Certainty.REPORTED): ("annoncée", "annoncées"),
+    (Status.ANNOUNCED, Certainty.FORECAST): ("annoncée, calendrier prévu", "annoncées, calendrier prévu"),
+    (Status.ANNOUNCED, Certainty.UNKNOWN): ("annoncée, sans nouvelles", "annoncées, sans nouvelles"),
+    (Status.UNKNOWN, Certainty.UNKNOWN): ("pas encore publiée", "pas encore publiées"),
+}
+STATE_ORDER = tuple(STATE_WORDS)
+
+
+def states_line(figures: KeyFigures) -> str:
+    """« 5 livraisons prévues · 2 travaux prévus · 1 travaux sans nouvelles »."""
+    counts = {key: figures.operations_in(*key) for key in STATE_WORDS}
+    parts = [f"{formatting.number(n)} {STATE_WORDS[key][n > 1]}" for key, n in counts.items() if n]
+    return " · ".join(parts)
+
+
+def key_figures(figures: KeyFigures, *, year: int, sources_year: int) -> html.Div:
+    """The figures of the operations shown: ranges where the sources allow two readings, facts apart
+    from forecasts, and what each leaves out."""
+    projection = year > sources_year
+    when = f"fin {year}" + (" (projection)" if projection else "")
+    dwellings_notes = []
+    if figures.dwellings_ambiguous:
+        dwellings_notes.append(
+            f"{WARNING_SIGN} {formatting.plural(figures.dwellings_ambiguous, 'opération')} à deux lectures"
+        )
+    if figures.dwellings_computed:
+        dwellings_notes.append(f"{formatting.number(figures.dwellings_computed)} calculés (total non publié)")
+    if figures.dwellings_unknown:
+        dwellings_notes.append(
+            f"{formatting.plural(figures.dwellings_unknown, 'opération')} sans nombre publié"
+        )
+    delivered = figures.dwellings_in(Status.DELIVERED, Certainty.REPORTED)
+    planned = figures.dwellings_in(Status.DELIVERED, Certainty.FORECAST)
+    return html.Div(
+        [
+            _card(formatting.plural(figures.operations, "opération"), "dans la vue", states_line(figures)),
+            _card(
+                range_text(figures.dwellings_range)
+                + (f" {WARNING_SIGN}" if figures.dwellings_ambiguous else ""),
+                "logements",
+                " ; ".join(dwellings_notes),
+            ),
+            _card(
+                range_text(delivered),
+                "logements livrés, constatés",
+                f"{when} · livraisons prévues (non constatées) : {range_text(planned)}"
+                if planned.low
+                else when,
+            ),
+            _card(
+                formatting.number(figures.surface_m2, unit="m²")
+                if figures.operations > figures.surface_unknown
+                else formatting.UNKNOWN,  # not « 0 m² » when no surface is published
+                "surface publiée",
+                f"{formatting.plural(figures.surface_unknown, 'opération')} sans surface publiée"
+                if figures.surface_unknown
+                else "",
+            ),
+            _card(
+                formatting.euros(figures.cost_eur) if figures.cost_known else formatting.UNKNOWN,
+                "coût publié",
+                _known(figures.cost_known, figures.operations),
+            ),
+        ],
+        className="kf-row",
+        role="group",
+        **{"aria-label": f"Chiffres clés de la vue, {when}"},
+    )
+
+
+def _known(known: int, operations: int) -> str:
+    return f"connu pour {formatting.number(known)} sur {formatting.number(operations)}" if operations else ""
+
+
+def _card(value: str, label: str, detail: str = "") -> html.Div:
+    return html.Div(
+        [
+            html.Div(value, className="kf-value"),
+            html.Div(label, className="kf-label"),
+            html.Div(detail, className="kf-detail") if detail else None,
+        ],
+        className="kf-card",
+    )
+
+
+def mix_note(gaps: Sequence[MixGap], mix_total: int, dwellings: Range) -> html.P | None:
+    """Why the financing bars do not add up to the dwellings shown, operation by operation."""
+    if not gaps:
+        return None
+    causes = "; ".join(
+        f"{gap.name} : {formatting.number(gap.mix_total)} financés pour {range_text(gap.dwellings)}"
+        for gap in gaps
+    )
+    return html.P(
+        f"{WARNING_SIGN} Les barres totalisent {formatting.number(mix_total)} logements financés, pour "
+        f"{range_text(dwellings)} logements dans la vue : {causes}.",
+        className="note mix-gap",
+    )
+
+
+def partner_notice(
+    partners: pd.DataFrame, titles: Mapping[str, str], dates: Mapping[str, SourceDate], name: str
+):
+    """A partner commune's page: what the sources say, and that no operation detail was published."""
+    quotes = [
+        html.Li(
+            [
+                html.Q(row[Partner.CITATION]),
+                " — ",
+                html.Cite(titles.get(row[Partner.SOURCE], row[Partner.SOURCE])),
+                f" ({dates[row[Partner.SOURCE]].label})" if row[Partner.SOURCE] in dates else "",
+            ]
+        )
+        for _, row in partners.iterrows()
+    ]
+    return html.Section(
+        [
+            html.H2("Ce que disent les sources"),
+            html.P(
+                f"Clésence intervient à {name} selon les sources citées ci-dessous ; le détail des "
+                "opérations n'y a pas été publié. Aucun chiffre de cette commune n'est donc affiché : "
+                "ce n'est pas zéro, c'est inconnu.",
+                className="partner-text",
+            ),
+            html.Ul(quotes, className="partner-quotes"),
+        ],
+        className="panel partner",
+    )

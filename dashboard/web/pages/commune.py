@@ -1,0 +1,369 @@
+"""The commune page (``/commune/<code_insee>``): a sheet a mayor can bookmark, share and print; its
+title and description name the commune and its figures, so a shared link shows them."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import replace
+from typing import Any
+
+import dash
+import flask
+import pandas as pd
+from babel.dates import format_date
+from dash import Dash, Input, Output, dcc, html, no_update
+from dash.development.base_component import Component
+
+from dashboard.data.mapgeo import neighbourhood
+from dashboard.data.places import departement_of
+from dashboard.data.schema import Geo, Op
+from dashboard.export.tables import file_name
+from dashboard.figures import maps
+from dashboard.figures.mix import mix_figure
+from dashboard.figures.timeline import timeline_figure, undated
+from dashboard.model import analysis
+from dashboard.model.formatting import LOCALE, plural
+from dashboard.model.state import View, view_query
+from dashboard.web import components, glossary, headline, share
+from dashboard.web.context import Context
+from dashboard.web.filters import FILTERS
+from dashboard.web.ids import Commune, Shell
+from dashboard.web.legend import map_legend
+from dashboard.web.qr import qr_data_uri
+from dashboard.web.views import (
+    CONTROL_INPUTS,
+    back_link,
+    commune_path,
+    current_context,
+    map_patch,
+    report_url,
+    route,
+    routed_location,
+    shown_operations,
+    view_of,
+)
+
+PATH_TEMPLATE = "/commune/<code>"
+SITE = "Cœur de Ville"
+
+
+def _known(code: Any) -> tuple[Context, str] | None:
+    context = current_context()
+    return (context, code) if isinstance(code, str) and code in context.dataset.communes.index else None
+
+
+def title(code: Any = None) -> str:
+    """``Amiens : 1 opération, 46 logements — Cœur de Ville``."""
+    known = _known(code)
+    if known is None:
+        return f"Commune introuvable — {SITE}"
+    context, code = known
+    name, figures = _default_figures(context, code)
+    if not figures.operations and len(context.partners_of(code)):
+        return f"{name} : centre-ville cité par les sources, détail non publié — {SITE}"
+    return f"{name} : {_figures_text(figures)} — {SITE}"
+
+
+def _default_figures(context: Context, code: str) -> tuple[str, analysis.KeyFigures]:
+    """The commune's name and key figures in the default view (the latest source's year, no filter):
+    computed once per commune and data version (``Context.page_figures``), for the page's head."""
+    name = context.dataset.communes.at[code, Geo.NOM]
+    if code not in context.page_figures:
+        frame, _ = shown_operations(context, View(year=context.default_year), code)
+        context.page_figures[code] = analysis.key_figures(frame)
+    return name, context.page_figures[code]
+
+
+def _programme_words(context: Context, code: str) -> str:
+    """« du programme Action Cœur de Ville », or what the commune's operations mix."""
+    operations = context.dataset.operations
+    programmes = tuple(
+        sorted(set(operations.loc[operations[Op.CODE_INSEE] == code, Op.PROGRAMME].astype(str)))
+    )
+    return headline.Perimeter("", programmes).programme_words()
+
+
+def _figures_text(figures: analysis.KeyFigures) -> str:
+    dwellings = headline.range_text(figures.dwellings_range)
+    word = "logement" if figures.dwellings_range.high == 1 else "logements"
+    return f"{plural(figures.operations, 'opération')}, {dwellings} {word}"
+
+
+def description(code: Any = None) -> str:
+    """``Amiens (80021), Somme : 1 opération (hors programme) de Clésence, 46 logements. Sources…``"""
+    known = _known(code)
+    if known is None:
+        return "Aucune commune du périmètre n'a ce code."
+    context, code = known
+    name, figures = _default_figures(context, code)
+    departement = context.departement_names.get(departement_of(code), departement_of(code))
+    sources = headline.sources_line(context.dataset.source_dates, context.source_titles)
+    if not figures.operations and len(context.partners_of(code)):
+        return (
+            f"{name} ({code}), {departement} : Clésence y intervient selon les sources, "
+            f"le détail des opérations n'a pas été publié. {sources}."
+        )
+    return (
+        f"{name} ({code}), {departement} : {plural(figures.operations, 'opération')} "
+        f"{_programme_words(context, code)} de Clésence, "
+        f"{headline.range_text(figures.dwellings_range)} logements. {sources}."
+    )
+
+
+def layout(**_query: Any) -> html.Div:
+    """Drawn by Dash Pages' router. The code is read from the path itself: Dash would let a query key
+    ``code`` replace the path's."""
+    location = routed_location()
+    if location is None:
+        return page(code="00000", name="", departement="", is_acv=False, back_href="/")
+    return for_location(*location)
+
+
+def for_location(pathname: Any, search: str) -> html.Div:
+    """The page of the path and query, as the router draws it (and the HTML, prerender.py)."""
+    context = current_context()
+    kind, code = route(pathname, context)
+    if kind != "commune" or code is None:
+        return not_found(code or "", back_link(search))
+    return commune_layout(context, code, back_link(search), context.parse(search))
+
+
+def commune_layout(context: Context, code: str, back: str, view: View) -> html.Div:
+    communes = context.dataset.communes
+    frame, _ = shown_operations(context, view, code)
+    figure = maps.commune_map(frame, neighbourhood(communes, code), code, largest_op=context.largest_op)
+    figures, _, mix, timeline, undated_ops, sheets = panels(context, frame, view, code)
+    footer = print_footer(page_url(code, view, context.default_year), datetime.date.today())
+    return page(
+        code=code,
+        name=communes.at[code, Geo.NOM],
+        departement=context.departement_names.get(departement_of(code), departement_of(code)),
+        is_acv=code in context.dataset.acv.index,
+        back_href=back,
+        map_figure=figure,
+        embed_snippet=share.snippet_here(code, communes.at[code, Geo.NOM]),
+        # Every panel drawn with the page, in one answer: its callback then only follows the controls.
+        filled={
+            Commune.FIGURES: figures,
+            Commune.MIX: mix,
+            Commune.TIMELINE: timeline,
+            Commune.UNDATED: undated_ops,
+            Commune.OPERATIONS: sheets,
+            Commune.PRINT_FOOTER: footer,
+        },
+    )
+
+
+def page(
+    *,
+    code: str,
+    name: str,
+    departement: str,
+    is_acv: bool,
+    back_href: str,
+    map_figure: Any = None,
+    embed_snippet: str = "",
+    filled: dict[str, Any] | None = None,
+) -> html.Div:
+    acv = (
+        "Ville du programme Action Cœur de Ville"
+        if is_acv
+        else "Hors programme Action Cœur de Ville (liste ANCT)"
+    )
+    filled = filled or {}
+    return html.Div(
+        [
+            dcc.Store(id=Commune.READY, data=code),
+            dcc.Link("← Retour à la carte", href=back_href, className="back-link no-print"),
+            html.H1(name, className="page-title"),
+            html.P(f"{departement} · code INSEE {code} · {acv}", className="subtitle"),
+            *(_sharing(code, name, embed_snippet) if embed_snippet else ()),
+            html.Div(
+                filled.get(Commune.FIGURES),
+                id=Commune.FIGURES,
+                className="figures",
+                **{"aria-live": "polite"},
+            ),
+            html.Div(
+                [
+                    _panel(
+                        "Situation",
+                        Commune.MAP,
+                        f"Carte de {name} et des communes voisines",
+                        "carte",
+                        map_figure,
+                    ),
+                    _panel(
+                        "Financements",
+                        Commune.MIX,
+                        f"Logements par financement à {name}",
+                        "financements",
+                        filled.get(Commune.MIX),
+                    ),
+                ],
+                className="grid",
+            ),
+            _calendar(name, filled),
+            html.Section(
+                [html.H2("Opérations"), html.Div(filled.get(Commune.OPERATIONS), id=Commune.OPERATIONS)],
+                className="panel",
+            ),
+            html.Div(filled.get(Commune.PRINT_FOOTER), id=Commune.PRINT_FOOTER, className="print-footer"),
+        ],
+        className="page commune-page",
+        **{"data-export-name": file_name(name)},
+    )
+
+
+def _calendar(name: str, filled: dict[str, Any]) -> html.Section:
+    return html.Section(
+        [
+            html.H2("Calendrier"),
+            components.graph(
+                Commune.TIMELINE,
+                filled.get(Commune.TIMELINE),
+                label=f"Calendrier des opérations à {name}",
+                what="calendrier",
+                png_button_type=Shell.PNG_BUTTON,
+            ),
+            html.Div(filled.get(Commune.UNDATED), id=Commune.UNDATED),
+        ],
+        className="panel",
+    )
+
+
+def _sharing(code: str, name: str, embed_snippet: str) -> tuple[Any, Any]:
+    """The « Intégrer » snippet and the sheet as one image (the link preview, drawn on the server)."""
+    image = html.A(
+        "Image de la fiche (PNG)",
+        href=f"/apercu/{code}.png",
+        download=f"{file_name(name)}_fiche.png",
+        className="sheet-image no-print",
+        title=f"Télécharger une image de la fiche de {name} : chiffres, contour, opérations, sources",
+    )
+    return share.share_box(embed_snippet), image
+
+
+def _panel(heading: str, graph_id: str, label: str, what: str, figure: Any = None) -> html.Section:
+    is_map = graph_id == Commune.MAP
+    return html.Section(
+        [
+            html.H2(heading),
+            components.graph(graph_id, figure, label=label, what=what, png_button_type=Shell.PNG_BUTTON),
+            map_legend(region=False) if is_map else glossary.financing_glossary(),
+        ],
+        className=f"panel {'map-panel' if is_map else 'side-panel'}",
+    )
+
+
+def print_footer(url: str, today: datetime.date) -> list:
+    """What the printed sheet ends with: when it was printed, the address of the live page and its QR
+    code (assets/slide.js writes the day of printing over the day the page was drawn)."""
+    return [
+        html.Img(src=qr_data_uri(url), alt="Code QR de l'adresse de cette page", className="print-qr"),
+        html.P(
+            [
+                "Imprimé le ",
+                html.Span(format_date(today, "d MMMM y", locale=LOCALE), className="print-date"),
+                " depuis le tableau de bord Cœur de Ville. Page à jour : ",
+                html.Span(url, className="print-url"),
+            ]
+        ),
+    ]
+
+
+def page_url(code: str, view: View, default_year: int) -> str:
+    """The address of this commune's page in this view, as the browser reached the server."""
+    query = view_query(replace(view, presentation=False), default_year=default_year, filters=FILTERS)
+    return flask.request.host_url.rstrip("/") + PATH_TEMPLATE.replace("<code>", code) + query
+
+
+def not_found(code: str, back_href: str) -> html.Div:
+    return html.Div(
+        [
+            html.H1("Commune introuvable", className="page-title"),
+            html.P(["Aucune commune du périmètre n'a le code « ", code[:40], " »."]),
+            dcc.Link("← Retour à la carte", href=back_href, className="back-link"),
+        ],
+        className="page not-found",
+        role="alert",
+    )
+
+
+def register(app: Dash) -> None:
+    """The page in Dash Pages' registry, and its callbacks on ``app``."""
+    dash.register_page(
+        __name__,
+        path_template=PATH_TEMPLATE,
+        name="Commune",
+        title=title,
+        description=description,
+        layout=layout,
+    )
+
+    @app.callback(
+        Output(Commune.FIGURES, "children"),
+        Output(Commune.MAP, "figure"),
+        Output(Commune.MIX, "figure"),
+        Output(Commune.TIMELINE, "figure"),
+        Output(Commune.UNDATED, "children"),
+        Output(Commune.OPERATIONS, "children"),
+        Output(Commune.PRINT_FOOTER, "children"),
+        Input(Commune.READY, "data"),
+        Input(Shell.PRESENTING, "data"),
+        *CONTROL_INPUTS,
+        prevent_initial_call=True,  # the page is drawn whole (commune_layout): this follows the controls
+    )
+    def update_commune(code: Any, presenting: Any, year: Any, *filters: Any) -> tuple:
+        known = _known(code)
+        if known is None:
+            return (no_update,) * 7
+        context, code = known
+        view = view_of(year, filters, presentation=bool(presenting), context=context)
+        frame, _ = shown_operations(context, view, code)
+        footer = print_footer(page_url(code, view, context.default_year), datetime.date.today())
+        return *panels(context, frame, view, code), footer
+
+    @app.callback(
+        Output(Shell.URL, "pathname", allow_duplicate=True),
+        Input(Commune.MAP, "clickData"),
+        prevent_initial_call=True,
+    )
+    def open_neighbour_from_map(click: Any) -> Any:
+        return commune_path(click)
+
+
+def analysis_rows(frame: pd.DataFrame):
+    """The operations in id order, each row with its state at the year shown."""
+    return frame.sort_values(Op.ID).iterrows()
+
+
+def summary(context: Context, code: str, frame: pd.DataFrame, view: View) -> list:
+    """As of when, then the key figures; a partner commune's page says what the sources say instead."""
+    partners = context.partners_of(code)
+    sources = headline.sources_line(context.dataset.source_dates, context.source_titles)
+    when = f"Fin {view.year}" + (" (projection)" if view.year > context.sources_year else "")
+    line = html.P(f"{when}, selon les sources. {sources}.", className="year-line")
+    if not len(frame) and len(partners):
+        name = context.dataset.communes.at[code, Geo.NOM]
+        return [
+            line,
+            headline.partner_notice(partners, context.source_titles, context.dataset.source_dates, name),
+        ]
+    figures = analysis.key_figures(frame)
+    return [line, headline.key_figures(figures, year=view.year, sources_year=context.sources_year)]
+
+
+def panels(context: Context, frame: pd.DataFrame, view: View, code: str = "") -> tuple:
+    sheets: list[Component] = [
+        components.operation_sheet(row, sources=context.source_titles, report_url=report_url())
+        for _, row in analysis_rows(frame)
+    ] or [html.P("Aucune opération publiée dans cette commune pour la vue choisie.", className="empty")]
+    return (
+        summary(context, code, frame, view),
+        map_patch(maps.commune_marker_data(frame, context.largest_op)),
+        mix_figure(analysis.mix_summary(frame, context.dataset.mix), presentation=view.presentation),
+        timeline_figure(frame, year=view.year, presentation=view.presentation),
+        components.undated_list(undated(frame)),
+        sheets,
+    )

@@ -1,0 +1,553 @@
+"""The regional page (``/``): map, key figures, tenure mix, timeline, operations table; its callbacks."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import dash
+import pandas as pd
+from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
+
+from dashboard.data.schema import Derived, Geo, Mix, Op, Total
+from dashboard.export import tables as export
+from dashboard.figures import maps
+from dashboard.figures.mix import mix_figure
+from dashboard.figures.timeline import timeline_figure, undated
+from dashboard.model import analysis
+from dashboard.model.formatting import plural
+from dashboard.model.state import View
+from dashboard.web import components, glossary, headline, inputs, maptable, milestones
+from dashboard.web.context import Context
+from dashboard.web.filters import FILTERS
+from dashboard.web.ids import Ctl, Region, Shell
+from dashboard.web.legend import map_legend
+from dashboard.web.views import (
+    CONTROL_INPUTS,
+    commune_path,
+    current_context,
+    map_patch,
+    only_the_year_changed,
+    routed_location,
+    shown_operations,
+    timeline_year_patch,
+    view_of,
+)
+
+
+def title() -> str:
+    return f"Cœur de Ville — Clésence — {current_context().perimeter_name}"
+
+
+def description() -> str:
+    """What the page says first, in one sentence a link preview can show: the programme's published
+    totals, the detail the sources publish, and as of when."""
+    context = current_context()
+    detail = context.acv_detail
+    totals = context.dataset.totals
+    sources = headline.sources_line(context.dataset.source_dates, context.source_titles)
+    return (
+        f"Action Cœur de Ville — {context.perimeter_name} : Clésence annonce "
+        f"{headline.published_value(totals, 'acv_programmes')} programmes et "
+        f"{headline.published_value(totals, 'acv_logements')} logements ; les sources en détaillent "
+        f"{plural(detail.operations, 'opération')} "
+        f"({headline.range_text(detail.dwellings_range)} logements). {sources}."
+    )
+
+
+def layout(**_query: Any) -> html.Div:
+    """Drawn by Dash Pages' router with the view of the URL (the query arrives as keyword arguments, but
+    unchecked: the view is read from the URL by ``Context.parse``)."""
+    location = routed_location()
+    if location is None:
+        return page()
+    return for_location(location[1])
+
+
+def for_location(search: str) -> html.Div:
+    """The page of the view ``search`` says, as the router draws it (and the HTML, prerender.py). The same
+    address draws the same page until the data changes: it is kept (all of France: half a second to draw),
+    and gunicorn's master draws the first one before it forks its workers (dashboard/endpoints/warmup.py)."""
+    context = current_context()
+    return context.recent_page(search, lambda: _drawn(context, search))
+
+
+def _drawn(context: Context, search: str) -> html.Div:
+    view = context.parse(search)
+    frame = context.operations_in(view)
+    mix, timeline, undated, totals = detail_panels(context, frame, view)
+    # Every panel is drawn with the page, in one answer: the callbacks then only follow the controls.
+    return page(
+        region_map(context, frame, view),
+        title=title_of(context, view),
+        summary=summary(context, frame, view),
+        lead=lead(context, view),
+        place=context.perimeter_name,
+        by_departement=context.by_departement,
+        filled={
+            Region.MIX: mix,
+            Region.TIMELINE: timeline,
+            Region.UNDATED: undated,
+            Region.TOTALS: totals,
+            Region.TABLE: components.operations_table(
+                frame, search=search, sort=DEFAULT_SORT, sort_button_type=Region.SORT_BUTTON
+            ),
+        },
+    )
+
+
+def region_map(context: Context, frame: pd.DataFrame, view: View) -> Any:
+    """The map; on the page (not the slide) as tall as the first screen allows (assets/style.css sizes
+    ``#region-map``: the whole region stays in view at 1280×720 as at 1440×900)."""
+    figure = _region_map(context, frame, view)
+    figure.layout.height = None  # the page's and the slide's CSS size its box; its legend is HTML beside it
+    return figure
+
+
+def geometry_urls(search: str) -> list[str]:
+    """The outlines the map of the view ``search`` fetches."""
+    context = current_context()
+    overview = map_unit(context, context.parse(search)) is not None
+    return sorted({context.departements_url(overview), context.communes_url(overview)})
+
+
+def map_unit(context: Context, view: View) -> maps.Unit | None:
+    """One symbol per commune, or per département over a wide perimeter until a place is chosen."""
+    if not context.by_departement or view.of("departements") or view.of("communes"):
+        return None
+    return maps.Unit(Derived.DEPARTEMENT, context.departement_points, context.largest_departement)
+
+
+def _region_map(context: Context, frame: pd.DataFrame, view: View) -> Any:
+    unit = map_unit(context, view)
+    return maps.region_map(
+        frame,
+        acv_names=context.acv_names,
+        communes_url=context.communes_url(unit is not None),
+        departements_url=context.departements_url(unit is not None),
+        departement_codes=sorted(context.departement_names),
+        view_bounds=context.view_bounds(view),
+        largest_op=context.largest_op,
+        largest_commune=context.largest_commune,
+        partners=context.partner_points,
+        presentation=view.presentation,
+        unit=unit,
+    )
+
+
+def perimeter(context: Context, view: View) -> headline.Perimeter:
+    names = context.dataset.communes[Geo.NOM]
+    places = [names.get(c, c) for c in view.of("communes")] or [
+        context.departement_names.get(c, c) for c in view.of("departements")
+    ]
+    return headline.Perimeter(headline.place_words(places, context.perimeter_name), view.of("programmes"))
+
+
+def filters_words(view: View) -> str:
+    """The filters a title does not already say (status, financing), in words."""
+    said = ("departements", "communes", "programmes")  # the title says them
+    parts = [
+        f"{spec.label.lower()} {headline.place_words(list(view.of(spec.key)), '')}"
+        for spec in FILTERS
+        if spec.key not in said and view.of(spec.key)
+    ]
+    return " ; ".join(parts)
+
+
+def year_words(context: Context, view: View) -> str:
+    """« Situation fin 2022, selon les sources publiées en 2020 et 2022 (dates estimées) »."""
+    sources = headline.sources_line(context.dataset.source_dates, context.source_titles)
+    sources = sources.replace("Sources publiées", "les sources publiées")
+    if view.year > context.sources_year:
+        return (
+            f"Projection fin {view.year} selon {sources} : après {context.sources_year}, date de la "
+            "dernière source, les états sont des prévisions ou inconnus."
+        )
+    return f"Situation fin {view.year} selon {sources}."
+
+
+def title_of(context: Context, view: View) -> html.H1:
+    """The page's title: what it counts, where."""
+    return html.H1(perimeter(context, view).title(), className="page-title")
+
+
+def summary(context: Context, frame: pd.DataFrame, view: View) -> list:
+    """The year and as of when, the filters, and the key figures: one output, so that they always
+    change together."""
+    filters = filters_words(view)
+    return [
+        html.P(
+            [year_words(context, view), html.Strong(f" Filtres : {filters}.") if filters else None],
+            className="year-line",
+        ),
+        headline.key_figures(analysis.key_figures(frame), year=view.year, sources_year=context.sources_year),
+    ]
+
+
+def totals_source_label(context: Context) -> str:
+    """« source publiée en 2022 (date estimée) »: where the programme's published totals come from."""
+    totals = context.dataset.totals
+    sources = totals.loc[totals[Total.INDICATEUR] == "acv_programmes", Total.SOURCE].tolist()
+    dates = [context.dataset.source_dates[s] for s in sources if s in context.dataset.source_dates]
+    if not dates:
+        return "source non datée"
+    date = dates[0]
+    return f"source publiée en {date.label}" + ("" if date.exact else ", date estimée")
+
+
+def lead(context: Context, view: View) -> html.Section:
+    return headline.published_lead(
+        context.dataset.totals,
+        context.acv_detail,
+        source_label=totals_source_label(context),
+        perimeter=perimeter(context, view),
+    )
+
+
+DEFAULT_SORT = {"column": Op.COMMUNE, "descending": False}
+
+
+def page(
+    map_figure: Any = None,
+    *,
+    title: Any = None,
+    summary: list | None = None,
+    lead: Any = None,
+    place: str = "",
+    by_departement: bool = False,
+    filled: dict[str, Any] | None = None,
+) -> html.Div:
+    """A first screen designed to be read whole (the title, the published totals and the key figures
+    beside the map of the whole region), then the financing, the calendar and the table; ``filled``
+    holds the contents of the other panels (figures or children), by id."""
+    filled = filled or {}
+    return html.Div(
+        [
+            dcc.Store(id=Region.READY, data=True),
+            dcc.Store(id=Region.SORT, data=DEFAULT_SORT),
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            html.Div(title, id=Region.TITLE, className="title-box"),
+                            lead,
+                            html.Div(
+                                summary, id=Region.FIGURES, className="figures", **{"aria-live": "polite"}
+                            ),
+                        ],
+                        className="region-intro",
+                    ),
+                    _map_panel(map_figure, place, by_departement),
+                ],
+                className="region-top",
+            ),
+            html.Div([_mix_panel(filled), _calendar_panel(filled)], className="grid region-detail"),
+            html.Section(
+                [html.H2("Opérations"), html.Div(filled.get(Region.TABLE), id=Region.TABLE)],
+                className="panel table-panel",
+            ),
+        ],
+        className="page region-page",
+        **{"data-export-name": export.file_name(place or "region")},
+    )
+
+
+def _calendar_panel(filled: dict[str, Any]) -> html.Section:
+    """The calendar: a chart on screens wide enough for its years, a list of milestones on phones
+    (filled by the same callback, in ``Region.UNDATED``; assets/style.css chooses)."""
+    return html.Section(
+        [
+            html.H2("Calendrier"),
+            components.graph(
+                Region.TIMELINE,
+                filled.get(Region.TIMELINE),
+                label="Calendrier des opérations",
+                what="calendrier",
+                png_button_type=Shell.PNG_BUTTON,
+            ),
+            html.Div(filled.get(Region.UNDATED), id=Region.UNDATED),
+        ],
+        className="panel calendar-panel",
+    )
+
+
+def _map_panel(map_figure: Any, place: str, by_departement: bool) -> html.Section:
+    return html.Section(
+        [
+            html.H2("Carte des opérations"),
+            components.graph(
+                Region.MAP,
+                map_figure,
+                label=f"Carte — {place or 'périmètre'} : communes et opérations",
+                what="carte",
+                png_button_type=Shell.PNG_BUTTON,
+            ),
+            map_legend(region=True, by_departement=by_departement),
+            components.map_table_details(),
+            html.P(
+                "Cliquer une commune ou un rond ouvre la page de la commune. Les opérations sont placées "
+                "au centre de leur commune (adresse exacte non publiée), sauf mention.",
+                className="note",
+            ),
+        ],
+        className="panel map-panel",
+    )
+
+
+def _mix_panel(filled: dict[str, Any]) -> html.Section:
+    return html.Section(
+        [
+            html.H2("Financements"),
+            components.graph(
+                Region.MIX,
+                filled.get(Region.MIX),
+                label="Logements par financement",
+                what="financements",
+                png_button_type=Shell.PNG_BUTTON,
+            ),
+            html.P(
+                "Du plus au moins social. Les codes joints (LLI/PLS) sont publiés sans répartition : "
+                "ils restent groupés, hachurés.",
+                className="note",
+            ),
+            html.Div(filled.get(Region.TOTALS), id=Region.TOTALS),
+            glossary.financing_glossary(),
+            glossary.financing_glossary(compact=True),
+        ],
+        className="panel side-panel",
+    )
+
+
+def register(app: Dash) -> None:
+    """The page in Dash Pages' registry, and its callbacks on ``app``."""
+    dash.register_page(__name__, path="/", name="Région", title=title, description=description, layout=layout)
+    _register_panels(app)
+    _register_tables(app)
+
+    @app.callback(
+        Output(Shell.URL, "pathname", allow_duplicate=True),
+        Output(Ctl.DEPARTEMENT, "value", allow_duplicate=True),
+        Input(Region.MAP, "clickData"),
+        prevent_initial_call=True,
+    )
+    def open_from_map(click: Any) -> tuple[Any, Any]:
+        """A commune's symbol or area opens its page; a département's symbol (national scale) chooses it."""
+        code = inputs.clicked_code(click) or ""
+        if code.startswith(maps.DEPARTEMENT_KEY):
+            departement = code.removeprefix(maps.DEPARTEMENT_KEY)
+            known = departement in current_context().departement_names
+            return no_update, [departement] if known else no_update
+        return commune_path(click), no_update
+
+
+def _register_panels(app: Dash) -> None:
+    @app.callback(
+        Output(Region.FIGURES, "children"),
+        Output(Region.MAP, "figure"),
+        Output(Region.MIX, "figure"),
+        Output(Region.TIMELINE, "figure"),
+        Output(Region.UNDATED, "children"),
+        Output(Region.TOTALS, "children"),
+        Output(Region.TITLE, "children"),
+        Input(Region.READY, "data"),
+        Input(Shell.PRESENTING, "data"),
+        *CONTROL_INPUTS,
+        prevent_initial_call=True,  # the page is drawn whole (for_location): this follows the controls
+    )
+    def update_region(_ready: Any, presenting: Any, year: Any, *filters: Any) -> tuple:
+        context = current_context()
+        view = view_of(year, filters, presentation=bool(presenting), context=context)
+        frame, _ = shown_operations(context, view, None)
+        if only_the_year_changed(view):  # same operations, other statuses: only markers and figures move
+            return year_panels(context, frame, view)
+        return panels(context, frame, view)
+
+
+def year_panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
+    """What a year step changes: the key figures, the markers' colours, the timeline's year line."""
+    unit = map_unit(context, view)
+    if unit is not None:  # the overview: the same symbols in one trace, only their styles change
+        markers = {maps.CLASS_TRACES[0]: maps.point_styles(maps.unit_classes(frame, unit))}
+    else:
+        data = trace_data(context, frame, view, None, context.view_bounds(view))
+        markers = {index: data[index] for index in (*maps.CLASS_TRACES, maps.PARTNER_LABELS)}
+    return (
+        summary(context, frame, view),
+        map_patch(markers),
+        no_update,
+        timeline_year_patch(context, frame, view.year),
+        no_update,
+        no_update,
+        no_update,
+    )
+
+
+def trace_data(
+    context: Context, frame: pd.DataFrame, view: View, unit: maps.Unit | None, bounds: tuple
+) -> dict:
+    """The map's symbols, labels and towns for the view framed by ``bounds`` (``maps.region_trace_data``)."""
+    return maps.region_trace_data(
+        frame,
+        context.acv_names,
+        largest_commune=context.largest_commune,
+        partners=context.partner_points,
+        presentation=view.presentation,
+        view_bounds=bounds,
+        unit=unit,
+    )
+
+
+def panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
+    bounds = context.view_bounds(view)
+    unit = map_unit(context, view)
+    data = trace_data(context, frame, view, unit, bounds)
+    if unit is None:  # each class trace's own style again, after an overview styled symbols one by one
+        for rank, index in enumerate(maps.CLASS_TRACES):
+            data[index] = {**data[index], **maps.class_style(rank)}
+    patch = map_patch(data)
+    patch["layout"]["font"]["size"] = maps.font_size(view.presentation)
+    patch["layout"]["height"] = None  # the page's and the slide's CSS size the map's box
+    patch["layout"]["geo"]["lonaxis"]["range"] = [bounds[0], bounds[2]]
+    patch["layout"]["geo"]["lataxis"]["range"] = [bounds[1], bounds[3]]
+    patch["layout"]["uirevision"] = "map-" + "-".join(view.of("departements"))
+    overview = unit is not None
+    patch["data"][maps.DEPARTEMENTS]["geojson"] = context.departements_url(overview)  # coarser for France
+    for index in (maps.ACV_COMMUNES, maps.PARTNER_COMMUNES):  # no town drawn on an overview: no fetch
+        patch["data"][index]["geojson"] = context.communes_url(overview)
+    details = detail_panels(context, frame, view)
+    return (summary(context, frame, view), patch, *details, title_of(context, view))
+
+
+def detail_panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
+    """The financing chart, the calendar, its list of milestones and the financing note."""
+    figures = analysis.key_figures(frame)
+    shown = analysis.mix_of(frame, context.dataset.mix)
+    mix = analysis.mix_summary(frame, context.dataset.mix, shown=shown)
+    gaps = analysis.mix_gaps(frame, context.dataset.mix, shown=shown)
+    mix_total = int(shown[Mix.LOGEMENTS].sum())
+    return (
+        mix_figure(mix, presentation=view.presentation),
+        timeline_figure(frame, year=view.year, presentation=view.presentation),
+        [milestones.milestone_list(frame), components.undated_list(undated(frame))],
+        headline.mix_note(gaps, mix_total, figures.dwellings_range),
+    )
+
+
+def _register_tables(app: Dash) -> None:
+    @app.callback(
+        Output(Region.TABLE, "children"),
+        Output(Region.MAP_TABLE, "children"),
+        Input(Region.READY, "data"),
+        Input(Region.SORT, "data"),
+        Input(Region.MAP_TABLE_OPEN, "n_clicks"),
+        *CONTROL_INPUTS,
+        State(Shell.URL, "search"),
+        prevent_initial_call=True,  # the page is drawn with its table (for_location)
+    )
+    def update_tables(_ready: Any, sort: Any, map_opened: Any, year: Any, *rest: Any) -> tuple:
+        *filters, search = rest
+        context = current_context()
+        search = inputs.as_search(search)
+        address = context.parse(search)
+        view = view_of(year, filters, presentation=address.presentation, context=context)
+        frame, _ = shown_operations(context, view, None)
+        sort = inputs.as_sort(sort, components.SORTABLE, Op.COMMUNE)
+        # The links carry the view of the controls: the address is written by another callback, maybe later.
+        query = search if address == view else context.query(view)
+        if ctx.triggered_id == Region.MAP_TABLE_OPEN:  # opened (or closed): its rows, nothing else
+            return no_update, map_table(context, frame, view, query)
+        return tables(context, frame, view, search=query, sort=sort, map_opened=bool(map_opened))
+
+    @app.callback(
+        Output(Region.SORT, "data"),
+        Input({"type": Region.SORT_BUTTON, "column": ALL}, "n_clicks"),
+        State(Region.SORT, "data"),
+        prevent_initial_call=True,
+    )
+    def sort_table(clicks: Any, sort: Any) -> Any:
+        column = ctx.triggered_id.get("column") if isinstance(ctx.triggered_id, dict) else None
+        if column not in components.SORTABLE or not any(clicks or ()):
+            return no_update
+        sort = inputs.as_sort(sort, components.SORTABLE, Op.COMMUNE)
+        descending = not sort["descending"] if sort["column"] == column else False
+        return {"column": column, "descending": descending}
+
+    @app.callback(
+        Output({"type": Region.ROW_FIELDS, "op": MATCH}, "children"),
+        Output({"type": Region.ROW_DETAIL, "op": MATCH}, "open"),
+        Input({"type": Region.ROW_OPEN, "op": MATCH}, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def open_row(clicks: Any) -> tuple:
+        """A click on a row's summary opens (odd clicks) or closes it; opening draws its fields."""
+        op_id = ctx.triggered_id.get("op") if isinstance(ctx.triggered_id, dict) else None
+        context = current_context()
+        opened = isinstance(clicks, int) and clicks % 2 == 1
+        if op_id not in context.dataset.operations.index:
+            return no_update, no_update
+        if not opened:
+            return no_update, False
+        row = context.dataset.operations.loc[op_id]
+        return components.row_fields(row, context.source_titles), True
+
+
+def first_rows(frame: pd.DataFrame, sort: dict[str, Any]) -> list[int]:
+    """The positions in ``frame`` of the rows the table shows, in its order: every year of a view has the
+    same rows in the same order (Context.at_year), and positions spare hashing 100,000 ids."""
+    ordered = components.sort_frame(
+        frame, sort["column"], sort["descending"], limit=components.MAX_TABLE_ROWS
+    )
+    return frame.index.get_indexer(ordered.index).tolist()
+
+
+def tables(
+    context: Context,
+    frame: pd.DataFrame,
+    view: View,
+    *,
+    search: str,
+    sort: dict[str, Any],
+    map_opened: bool = False,
+) -> tuple[Any, Any]:
+    """The operations table and, once a person opened it, the map's table; after a year step, only the
+    cells a year changes."""
+    map_part: Any = no_update
+    if only_the_year_changed(view) and len(frame):  # same operations: only statuses and links move
+        steady = context.steady_key(view)  # rows and their order are the same every year: kept
+        if map_opened:
+            map_part = map_table_year_patch(context, frame, view, search, steady)
+        if sort["column"] != analysis.STATUS:
+            key = ("table-rows", steady, sort["column"], sort["descending"])
+            first = context.recent(key, lambda: first_rows(frame, sort))
+            return components.table_year_patch(frame.iloc[first], search=search, sort=sort), map_part
+    elif map_opened:
+        map_part = map_table(context, frame, view, search)
+    table = components.operations_table(frame, search=search, sort=sort, sort_button_type=Region.SORT_BUTTON)
+    return table, map_part
+
+
+def departement_links(context: Context, view: View, codes: Any) -> dict[str, str]:
+    """Each département's address: the view, filtered to it (its communes then drawn)."""
+    links = {}
+    for code in codes:
+        chosen = dataclasses.replace(view, selected={**view.selected, "departements": (code,)})
+        links[code] = "/" + context.query(chosen)
+    return links
+
+
+def map_table(context: Context, frame: pd.DataFrame, view: View, search: str) -> Any:
+    """The map's table: a row per commune, or per département where the map draws départements."""
+    if map_unit(context, view) is None:
+        return components.map_table(frame, context.acv_names, context.departement_names, search)
+    rows = maptable.departement_rows(frame, context.departement_names)
+    return maptable.departement_table(frame, rows, departement_links(context, view, rows.index))
+
+
+def map_table_year_patch(context: Context, frame: pd.DataFrame, view: View, search: str, steady: str) -> Any:
+    """What a year step changes in the map's table; its rows, the same every year, computed once."""
+    if map_unit(context, view) is None:
+        shown = context.recent(("map-rows", steady), lambda: components.map_rows(frame)[0])
+        return components.map_table_year_patch(frame, context.acv_names, search, shown)
+    names = context.departement_names
+    rows = context.recent(("departement-rows", steady), lambda: maptable.departement_rows(frame, names))
+    return maptable.year_patch(frame, rows, departement_links(context, view, rows.index))

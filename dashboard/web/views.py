@@ -1,0 +1,131 @@
+"""What the pages' callbacks share: the data being served, the route of a path, the view of the controls,
+the operations a page shows, and the patches that make a year change cheap."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import flask
+import pandas as pd
+from dash import Input, Patch, ctx, no_update
+from dash.exceptions import MissingCallbackContextException, PreventUpdate
+
+from dashboard.data.schema import Geo, Op
+from dashboard.figures.timeline import year_marks
+from dashboard.model.state import View
+from dashboard.web import inputs
+from dashboard.web.context import Context
+from dashboard.web.filters import FILTERS
+from dashboard.web.ids import Ctl, Shell
+
+COMMUNE_PREFIX = "/commune/"
+CONTEXT_KEY = (
+    "COEUR_CONTEXT"  # flask config: the function giving the data being served (dashboard.versions.live)
+)
+REPORT_URL_KEY = "COEUR_REPORT_URL"
+# The controls, in the order of the callbacks' arguments: the year, then each filter of the table.
+CONTROL_INPUTS = [Input(Ctl.YEAR, "value"), *(Input(spec.control, "value") for spec in FILTERS)]
+
+
+def current_context() -> Context:
+    """The data of the app answering this request (pages are registered once for every app of the process)."""
+    get: Callable[[], Context] = flask.current_app.config[CONTEXT_KEY]
+    return get()
+
+
+def report_url() -> str:
+    return str(flask.current_app.config[REPORT_URL_KEY])
+
+
+def route(pathname: Any, context: Context) -> tuple[str, str | None]:
+    """``("region", None)``, ``("commune", code)``, ``("unknown-commune", code)`` or ``("unknown", None)``."""
+    path = pathname or "/"
+    if not isinstance(path, str):
+        return "unknown", None
+    if path in ("/", ""):
+        return "region", None
+    if path.startswith(COMMUNE_PREFIX):
+        code = path[len(COMMUNE_PREFIX) :].strip("/")
+        return ("commune" if code in context.dataset.communes.index else "unknown-commune"), code
+    return "unknown", None
+
+
+def routed_location() -> tuple[Any, str] | None:
+    """``(pathname, search)`` when Dash Pages' router draws a page; ``None`` when Dash calls the layout
+    with no request for the page (to list its components). A change of the query string alone (a filter,
+    a year) does not draw the page again: the page's own callbacks follow the controls."""
+    try:
+        triggered = ctx.triggered_prop_ids
+        values = ctx.inputs
+    except (MissingCallbackContextException, LookupError):  # LookupError: in a thread Dash never set it in
+        return None
+    if f"{Shell.URL}.pathname" not in triggered:
+        raise PreventUpdate
+    return values.get(f"{Shell.URL}.pathname"), inputs.as_search(values.get(f"{Shell.URL}.search"))
+
+
+def back_link(search: str) -> str:
+    return "/" + inputs.as_search(search)
+
+
+def view_of(
+    year: Any, values: Sequence[Any], *, presentation: bool = False, context: Context | None = None
+) -> View:
+    """The view the controls show. Their values come from the browser and may be forged: any type is
+    taken (dashboard.web.inputs); with ``context`` the year is clamped to the data's period and filters keep
+    known codes."""
+    chosen = dict(zip((spec.key for spec in FILTERS), values, strict=True))
+    return inputs.controls_view(
+        year,
+        chosen,
+        filters=FILTERS,
+        presentation=presentation,
+        years=context.years if context else None,
+        vocabularies=context.vocabularies if context else None,
+    )
+
+
+def shown_operations(context: Context, view: View, code: str | None) -> tuple[pd.DataFrame, str | None]:
+    """The operations a page shows: the region's, or one commune's (place filters ignored)."""
+    if code is None:
+        return context.operations_in(view), None
+    every = context.operations_in(view, ignore_place=True)
+    return every[every[Op.CODE_INSEE] == code], str(context.dataset.communes.at[code, Geo.NOM])
+
+
+def commune_path(click: Any) -> Any:
+    """``/commune/<code>`` for a click on a commune or a marker; the code travels in customdata."""
+    code = inputs.clicked_code(click)
+    return COMMUNE_PREFIX + code if code else no_update
+
+
+def only_the_year_changed(view: View) -> bool:
+    """The year moved and nothing else did: with no filter that follows the year (the status), the
+    operations shown are the same."""
+    return set(ctx.triggered_prop_ids) == {f"{Ctl.YEAR}.value"} and not any(
+        view.of(spec.key) for spec in FILTERS if spec.follows_year
+    )
+
+
+def timeline_year_patch(context: Context, frame: pd.DataFrame, year: int) -> Any:
+    """A year change moves the timeline's end-of-year line only (when the timeline draws any date)."""
+    if not any(op_id in context.dated_ids for op_id in frame.index):  # stops at the first dated one
+        return no_update
+    patch = Patch()
+    for key, value in year_marks(year).items():
+        patch["layout"][key] = value
+    return patch
+
+
+def map_patch(trace_data: dict[int, dict]) -> Patch:
+    """Only the values that changed travel: no geometry, no layout."""
+    patch = Patch()
+    for index, values in trace_data.items():
+        for key, value in values.items():
+            *parents, last = key.split(".")  # « marker.line.color »: a property inside another
+            node = patch["data"][index]
+            for parent in parents:
+                node = node[parent]
+            node[last] = value
+    return patch
