@@ -270,7 +270,7 @@ def test_an_address_choosing_an_unlisted_commune_gives_the_filter_its_option(fra
 def test_a_year_step_on_the_national_overview_only_restyles_its_symbols(france_context) -> None:
     context = france_context
     view = View(year=2021)
-    patch = region.year_panels(context, context.operations_in(view), view)[1].to_plotly_json()
+    patch = region.year_panels(context, context.operations_in(view), view).map.to_plotly_json()
     locations = {tuple(operation["location"]) for operation in patch["operations"]}
     first = maps.CLASS_TRACES[0]
     assert locations == {("data", first, *key.split(".")) for key in maps.STYLE_KEYS}
@@ -282,7 +282,7 @@ def test_a_year_step_on_the_national_overview_only_restyles_its_symbols(france_c
     assert colours == drawn["marker.color"] and len(set(colours)) > 1
     # A département chosen: commune symbols again, each class trace with its own style back.
     oise = View(year=2021, selected={"departements": ("60",)})
-    full = region.panels(context, context.operations_in(oise), oise)[1].to_plotly_json()
+    full = region.panels(context, context.operations_in(oise), oise).map.to_plotly_json()
     assigned = {tuple(op["location"]): op["params"]["value"] for op in full["operations"]}
     for rank, index in enumerate(maps.CLASS_TRACES):
         assert assigned[("data", index, "marker", "color")] == maps.class_style(rank)["marker.color"]

@@ -3,7 +3,7 @@ exports. Each page registers its own panels' callbacks (dashboard.web.pages)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
@@ -19,87 +19,134 @@ from dashboard.web.filters import FILTERS
 from dashboard.web.ids import Ctl, Shell
 from dashboard.web.views import (
     COMMUNE_PREFIX,
-    CONTROL_INPUTS,
+    CONTROL_STATES,
+    CONTROLS,
+    answered,
     current_context,
+    output,
+    outputs,
     route,
     shown_operations,
     view_of,
 )
 
 
+@dataclass(frozen=True)
+class Controls:
+    """What the address sets: the controls, the Commune filter's options, the notice of what it ignored."""
+
+    year: Any = output(Ctl.YEAR, "value")
+    filters: Any = field(
+        default_factory=lambda: {spec.key: no_update for spec in FILTERS},
+        metadata={"output": {spec.key: Output(spec.control, "value") for spec in FILTERS}},
+    )
+    commune_options: Any = output(Ctl.COMMUNE, "options")
+    notice: Any = output(Shell.NOTICE, "children")
+
+
+@dataclass(frozen=True)
+class SearchSubmitted:
+    pathname: Any = output(Shell.URL, "pathname", allow_duplicate=True)
+    query: Any = output(Shell.SEARCH, "value")
+
+
 def register(app: Dash) -> None:
     """Attach the shell's callbacks; they read the data being served through ``views.current_context``."""
-    _register_url_sync(app)
-    _register_search(app)
-    _register_commune_filter(app)
+    app.callback(
+        output=Output(Shell.DOWNLOAD, "data"),
+        inputs={
+            "csv": Input(Shell.EXPORT_CSV, "n_clicks"),
+            "tidy": Input(Shell.EXPORT_TIDY, "n_clicks"),
+            "xlsx": Input(Shell.EXPORT_XLSX, "n_clicks"),
+        },
+        state={"pathname": State(Shell.URL, "pathname"), "search": State(Shell.URL, "search")},
+        prevent_initial_call=True,
+    )(export_file)
+    app.callback(
+        output=Output(Shell.URL, "search"),
+        inputs={
+            "present": Input(Shell.PRESENT, "n_clicks"),
+            "exit_present": Input(Shell.EXIT_PRESENT, "n_clicks"),
+            **CONTROLS,
+        },
+        state={"search": State(Shell.URL, "search")},
+        prevent_initial_call=True,
+    )(write_url)
+    app.callback(
+        output=outputs(Controls),
+        inputs={"navigation": Input(Shell.NAV, "data"), "reset": Input(Ctl.RESET, "n_clicks")},
+        state={"search": State(Shell.URL, "search"), "shown": CONTROL_STATES},
+    )(follow_navigation)
+    app.callback(
+        output=Output(Ctl.COMMUNE, "options", allow_duplicate=True),
+        inputs={"text": Input(Ctl.COMMUNE, "search_value")},
+        state={"chosen": State(Ctl.COMMUNE, "value")},
+        prevent_initial_call=True,
+    )(find_communes)
+    app.callback(
+        output=Output(Shell.SEARCH_RESULTS, "children"),
+        inputs={"query": Input(Shell.SEARCH, "value")},
+        state={"search": State(Shell.URL, "search")},
+        prevent_initial_call=True,  # nothing typed yet: nothing to list
+    )(search_communes)
+    app.callback(
+        output=outputs(SearchSubmitted),
+        inputs={"submitted": Input(Shell.SEARCH, "n_submit")},
+        state={"query": State(Shell.SEARCH, "value")},
+        prevent_initial_call=True,
+    )(open_first_match)
     _register_clientside(app)
 
-    @app.callback(
-        Output(Shell.DOWNLOAD, "data"),
-        Input(Shell.EXPORT_CSV, "n_clicks"),
-        Input(Shell.EXPORT_TIDY, "n_clicks"),
-        Input(Shell.EXPORT_XLSX, "n_clicks"),
-        State(Shell.URL, "pathname"),
-        State(Shell.URL, "search"),
-        prevent_initial_call=True,
-    )
-    def export_file(_csv: Any, _tidy: Any, _xlsx: Any, pathname: Any, search: Any) -> Any:
-        context = current_context()
-        kind, code = route(pathname, context)
-        view = context.parse(inputs.as_text(search))
-        frame, place = shown_operations(context, view, code if kind == "commune" else None)
-        chosen = EXPORTS.get(ctx.triggered_id, "csv")  # a forged request may name no button
-        body, extension = export.build(chosen, frame, export_view(context, view, place))
-        return dcc.send_bytes(body, file_name(place or "hauts-de-france", str(view.year)) + extension)
+
+def export_file(csv: Any, tidy: Any, xlsx: Any, pathname: Any, search: Any) -> Any:
+    """The operations shown, as the file of the button clicked."""
+    del csv, tidy, xlsx  # which one was clicked: ctx.triggered_id
+    context = current_context()
+    kind, code = route(pathname, context)
+    view = context.parse(inputs.as_text(search))
+    frame, place = shown_operations(context, view, code if kind == "commune" else None)
+    chosen = EXPORTS.get(ctx.triggered_id, "csv")  # a forged request may name no button
+    body, extension = export.build(chosen, frame, export_view(context, view, place))
+    return dcc.send_bytes(body, file_name(place or "hauts-de-france", str(view.year)) + extension)
 
 
-def _register_url_sync(app: Dash) -> None:
-    @app.callback(
-        Output(Shell.URL, "search"),
-        Input(Shell.PRESENT, "n_clicks"),
-        Input(Shell.EXIT_PRESENT, "n_clicks"),
-        *CONTROL_INPUTS,
-        State(Shell.URL, "search"),
-        prevent_initial_call=True,
-    )
-    def write_url(_present: Any, _exit: Any, year: Any, *rest: Any) -> Any:
-        """The controls and the mode rewrite the query string. This callback never writes a control:
-        a callback that may write one makes Dash hold back every callback reading it (the panels) until
-        it answers, and drop them when it answers « no change », which lost the figures of quick steps."""
-        *filters, search = rest
-        context = current_context()
-        current = context.parse(inputs.as_text(search))
-        view = next_view(context, current, ctx.triggered_id, year, tuple(filters))
-        return no_update if view == current else context.query(view)
+def write_url(present: Any, exit_present: Any, year: Any, filters: Any, search: Any) -> Any:
+    """The controls and the mode rewrite the query string. This callback never writes a control:
+    a callback that may write one makes Dash hold back every callback reading it (the panels) until
+    it answers, and drop them when it answers « no change », which lost the figures of quick steps."""
+    del present, exit_present  # which one was clicked: ctx.triggered_id
+    context = current_context()
+    current = context.parse(inputs.as_text(search))
+    view = next_view(context, current, ctx.triggered_id, year, filters)
+    return no_update if view == current else context.query(view)
 
-    @app.callback(
-        Output(Ctl.YEAR, "value"),
-        *(Output(spec.control, "value") for spec in FILTERS),
-        Output(Ctl.COMMUNE, "options"),
-        Output(Shell.NOTICE, "children"),
-        Input(Shell.NAV, "data"),
-        Input(Ctl.RESET, "n_clicks"),
-        State(Shell.URL, "search"),
-        *(State(control.component_id, "value") for control in CONTROL_INPUTS),
+
+def follow_navigation(navigation: Any, reset: Any, search: Any, shown: Any) -> dict[str, Any]:
+    """The query string sets the controls on load and on a navigation of the browser (back, forward,
+    a link: assets/slide.js); Réinitialiser sets them to the default view. Not the address written
+    after a year step: it comes back late after quick steps, and would set an older year."""
+    del reset  # clicked: ctx.triggered_id
+    context = current_context()
+    trigger = ctx.triggered_id
+    if trigger == Shell.NAV and isinstance(navigation, dict):
+        search = navigation.get("search")
+    current = context.parse(inputs.as_text(search))
+    if trigger == Ctl.RESET:
+        current = View(year=context.default_year)
+    notice: Any = html.Ul([html.Li(n) for n in current.notices]) if current.notices else None
+    if notice is None and trigger is None:  # at load, the shell's notice is empty already
+        notice = no_update
+    # Only what differs, at load too: the page was drawn for the address, and a control that does not
+    # change must not make the panels draw themselves again.
+    shown_filters = shown.get("filters") if isinstance(shown, dict) else None
+    before = shown_filters if isinstance(shown_filters, dict) else {}
+    controls = Controls(
+        year=changed(current.year, shown.get("year") if isinstance(shown, dict) else None),
+        filters={key: changed(value, before.get(key)) for key, value in control_values(current).items()},
+        commune_options=listing(context, current.of("communes")),
+        notice=notice,
     )
-    def follow_navigation(navigation: Any, _reset: Any, search: Any, year: Any, *filters: Any) -> tuple:
-        """The query string sets the controls on load and on a navigation of the browser (back, forward,
-        a link: assets/slide.js); Réinitialiser sets them to the default view. Not the address written
-        after a year step: it comes back late after quick steps, and would set an older year."""
-        context = current_context()
-        trigger = ctx.triggered_id
-        if trigger == Shell.NAV and isinstance(navigation, dict):
-            search = navigation.get("search")
-        current = context.parse(inputs.as_text(search))
-        if trigger == Ctl.RESET:
-            current = View(year=context.default_year)
-        notice: Any = html.Ul([html.Li(n) for n in current.notices]) if current.notices else None
-        if notice is None and trigger is None:  # at load, the shell's notice is empty already
-            notice = no_update
-        shown = (current.year, *control_values(current))
-        # Only what differs, at load too: the page was drawn for the address, and a control that does not
-        # change must not make the panels draw themselves again.
-        return *only_changes(shown, (year, *filters)), listing(context, current.of("communes")), notice
+    return answered(controls)
 
 
 def listing(context: Context, chosen: tuple[str, ...]) -> Any:
@@ -110,51 +157,36 @@ def listing(context: Context, chosen: tuple[str, ...]) -> Any:
     return context.commune_options(chosen)
 
 
-def _register_commune_filter(app: Dash) -> None:
-    @app.callback(
-        Output(Ctl.COMMUNE, "options", allow_duplicate=True),
-        Input(Ctl.COMMUNE, "search_value"),
-        State(Ctl.COMMUNE, "value"),
-        prevent_initial_call=True,
+def find_communes(text: Any, chosen: Any) -> Any:
+    """Over a wide perimeter the Commune filter lists a few communes: what is typed in it finds the
+    others. Emptied (a choice made), the options stay: they hold the commune just chosen."""
+    context = current_context()
+    text = inputs.as_text(text).strip()[:MAX_QUERY_CHARS]
+    if not context.communes_capped or not text:
+        raise PreventUpdate  # a region lists every commune: the dropdown's own filter suffices
+    return context.commune_options(inputs.as_codes(chosen, context.dataset.communes.index), found=text)
+
+
+def control_values(view: View) -> dict[str, list[str]]:
+    """Each filter's dropdown value, by filter key."""
+    return {spec.key: list(view.of(spec.key)) for spec in FILTERS}
+
+
+def search_communes(query: Any, search: Any) -> Any:
+    """The communes matching what is typed in the search box, as links keeping the view."""
+    query = inputs.as_text(query)
+    return components.search_results(
+        current_context().commune_index.search(query), query, inputs.as_search(search)
     )
-    def find_communes(text: Any, chosen: Any) -> Any:
-        """Over a wide perimeter the Commune filter lists a few communes: what is typed in it finds the
-        others. Emptied (a choice made), the options stay: they hold the commune just chosen."""
-        context = current_context()
-        text = inputs.as_text(text).strip()[:MAX_QUERY_CHARS]
-        if not context.communes_capped or not text:
-            raise PreventUpdate  # a region lists every commune: the dropdown's own filter suffices
-        return context.commune_options(inputs.as_codes(chosen, context.dataset.communes.index), found=text)
 
 
-def control_values(view: View) -> list[list[str]]:
-    """Each filter's dropdown value, in the order of the table."""
-    return [list(view.of(spec.key)) for spec in FILTERS]
-
-
-def _register_search(app: Dash) -> None:
-    @app.callback(
-        Output(Shell.SEARCH_RESULTS, "children"),
-        Input(Shell.SEARCH, "value"),
-        State(Shell.URL, "search"),
-        prevent_initial_call=True,  # nothing typed yet: nothing to list
-    )
-    def search_communes(query: Any, search: Any) -> Any:
-        query = inputs.as_text(query)
-        return components.search_results(
-            current_context().commune_index.search(query), query, inputs.as_search(search)
-        )
-
-    @app.callback(
-        Output(Shell.URL, "pathname", allow_duplicate=True),
-        Output(Shell.SEARCH, "value"),
-        Input(Shell.SEARCH, "n_submit"),
-        State(Shell.SEARCH, "value"),
-        prevent_initial_call=True,
-    )
-    def open_first_match(_submit: Any, query: Any) -> tuple:
-        matches = current_context().commune_index.search(inputs.as_text(query), limit=1)
-        return (COMMUNE_PREFIX + matches[0].code, "") if matches else (no_update, no_update)
+def open_first_match(submitted: Any, query: Any) -> dict[str, Any]:
+    """Enter in the search box opens the first commune found."""
+    del submitted  # Enter pressed: the query says what to open
+    matches = current_context().commune_index.search(inputs.as_text(query), limit=1)
+    if not matches:
+        return answered(SearchSubmitted())
+    return answered(SearchSubmitted(pathname=COMMUNE_PREFIX + matches[0].code, query=""))
 
 
 def _register_clientside(app: Dash) -> None:
@@ -203,7 +235,7 @@ def _register_clientside(app: Dash) -> None:
     )
 
 
-def next_view(context: Context, current: View, trigger: Any, year: Any, filters: tuple) -> View:
+def next_view(context: Context, current: View, trigger: Any, year: Any, filters: Any) -> View:
     """The view after a control changed: the year, a filter, the mode."""
     if trigger in (Shell.PRESENT, Shell.EXIT_PRESENT):
         return replace(current, presentation=trigger == Shell.PRESENT)
@@ -230,10 +262,7 @@ def export_view(context: Context, view: View, place: str | None) -> list[tuple[s
     )
 
 
-def only_changes(values: tuple, shown: tuple) -> tuple:
-    """``no_update`` for each control that already shows its value, so that the callbacks listening to
-    the controls learn which one really changed (the year alone, say) and send only what it changes."""
-    return tuple(
-        no_update if value == old or (value == [] and old is None) else value
-        for value, old in zip(values, shown, strict=True)
-    )
+def changed(value: Any, shown: Any) -> Any:
+    """``no_update`` for a control that already shows its value, so that the callbacks listening to the
+    controls learn which one really changed (the year alone, say) and send only what it changes."""
+    return no_update if value == shown or (value == [] and shown is None) else value

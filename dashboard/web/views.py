@@ -3,15 +3,17 @@ the operations a page shows, and the patches that make a year change cheap."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping
+from dataclasses import field, fields
 from typing import Any
 
 import flask
 import pandas as pd
-from dash import Input, Patch, ctx, no_update
+from dash import Input, Output, Patch, State, ctx, no_update
 from dash.exceptions import MissingCallbackContextException, PreventUpdate
 
 from dashboard.data.schema import Geo, Op
+from dashboard.figures.mapchanges import Changes
 from dashboard.figures.timeline import year_marks
 from dashboard.model.state import View
 from dashboard.web import inputs
@@ -24,8 +26,31 @@ CONTEXT_KEY = (
     "COEUR_CONTEXT"  # flask config: the function giving the data being served (dashboard.versions.live)
 )
 REPORT_URL_KEY = "COEUR_REPORT_URL"
-# The controls, in the order of the callbacks' arguments: the year, then each filter of the table.
-CONTROL_INPUTS = [Input(Ctl.YEAR, "value"), *(Input(spec.control, "value") for spec in FILTERS)]
+# The controls, by name, as the callbacks that follow them take them: ``year=…, filters={key: …}``.
+CONTROLS: dict[str, Any] = {
+    "year": Input(Ctl.YEAR, "value"),
+    "filters": {spec.key: Input(spec.control, "value") for spec in FILTERS},
+}
+CONTROL_STATES: dict[str, Any] = {
+    "year": State(Ctl.YEAR, "value"),
+    "filters": {spec.key: State(spec.control, "value") for spec in FILTERS},
+}
+
+
+def output(component_id: Any, prop: str, **options: Any) -> Any:
+    """A field of a callback's answer (a dataclass): the property it writes; ``no_update`` unless set, so
+    that an answer names only what changes."""
+    return field(default=no_update, metadata={"output": Output(component_id, prop, **options)})
+
+
+def outputs(answer: type) -> dict[str, Output]:
+    """The outputs of a callback whose answer is the dataclass ``answer``, by field name."""
+    return {item.name: item.metadata["output"] for item in fields(answer)}
+
+
+def answered(answer: Any) -> dict[str, Any]:
+    """The answer as Dash takes it from a callback with named outputs (no copy: patches stay patches)."""
+    return {item.name: getattr(answer, item.name) for item in fields(answer)}
 
 
 def current_context() -> Context:
@@ -70,15 +95,14 @@ def back_link(search: str) -> str:
 
 
 def view_of(
-    year: Any, values: Sequence[Any], *, presentation: bool = False, context: Context | None = None
+    year: Any, filters: Mapping[str, Any], *, presentation: bool = False, context: Context | None = None
 ) -> View:
-    """The view the controls show. Their values come from the browser and may be forged: any type is
-    taken (dashboard.web.inputs); with ``context`` the year is clamped to the data's period and filters keep
-    known codes."""
-    chosen = dict(zip((spec.key for spec in FILTERS), values, strict=True))
+    """The view the controls show (``filters``: filter key → the control's value). Their values come from
+    the browser and may be forged: any type is taken (dashboard.web.inputs); with ``context`` the year is
+    clamped to the data's period and filters keep known codes."""
     return inputs.controls_view(
         year,
-        chosen,
+        filters if isinstance(filters, Mapping) else {},
         filters=FILTERS,
         presentation=presentation,
         years=context.years if context else None,
@@ -112,20 +136,23 @@ def timeline_year_patch(context: Context, frame: pd.DataFrame, year: int) -> Any
     """A year change moves the timeline's end-of-year line only (when the timeline draws any date)."""
     if not any(op_id in context.dated_ids for op_id in frame.index):  # stops at the first dated one
         return no_update
+    return figure_patch({"layout": year_marks(year)})
+
+
+def figure_patch(changes: Changes) -> Patch:
+    """The ``Patch`` of a figure's ``changes`` (dashboard.figures.mapchanges): only the values that
+    changed travel, no geometry."""
     patch = Patch()
-    for key, value in year_marks(year).items():
-        patch["layout"][key] = value
+    for index, values in changes.get("data", {}).items():
+        _assign(patch["data"][index], values)
+    _assign(patch["layout"], changes.get("layout", {}))
     return patch
 
 
-def map_patch(trace_data: dict[int, dict]) -> Patch:
-    """Only the values that changed travel: no geometry, no layout."""
-    patch = Patch()
-    for index, values in trace_data.items():
-        for key, value in values.items():
-            *parents, last = key.split(".")  # « marker.line.color »: a property inside another
-            node = patch["data"][index]
-            for parent in parents:
-                node = node[parent]
-            node[last] = value
-    return patch
+def _assign(node: Any, values: Mapping[str, Any]) -> None:
+    for key, value in values.items():
+        *parents, last = key.split(".")  # « marker.line.color »: a property inside another
+        target = node
+        for parent in parents:
+            target = target[parent]
+        target[last] = value

@@ -3,22 +3,22 @@ title and description name the commune and its figures, so a shared link shows t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
-from dataclasses import replace
 from typing import Any
 
 import dash
 import flask
 import pandas as pd
 from babel.dates import format_date
-from dash import Dash, Input, Output, dcc, html, no_update
+from dash import Dash, Input, Output, dcc, html
 from dash.development.base_component import Component
 
 from dashboard.data.mapgeo import neighbourhood
 from dashboard.data.places import departement_of
 from dashboard.data.schema import Geo, Op
 from dashboard.export.tables import file_name
-from dashboard.figures import maps
+from dashboard.figures import mapchanges, maps
 from dashboard.figures.mix import mix_figure
 from dashboard.figures.timeline import timeline_figure, undated
 from dashboard.model import analysis
@@ -31,11 +31,14 @@ from dashboard.web.ids import Commune, Shell
 from dashboard.web.legend import map_legend
 from dashboard.web.qr import qr_data_uri
 from dashboard.web.views import (
-    CONTROL_INPUTS,
+    CONTROLS,
+    answered,
     back_link,
     commune_path,
     current_context,
-    map_patch,
+    figure_patch,
+    output,
+    outputs,
     report_url,
     route,
     routed_location,
@@ -132,7 +135,7 @@ def commune_layout(context: Context, code: str, back: str, view: View) -> html.D
     communes = context.dataset.communes
     frame, _ = shown_operations(context, view, code)
     figure = maps.commune_map(frame, neighbourhood(communes, code), code, largest_op=context.largest_op)
-    figures, _, mix, timeline, undated_ops, sheets = panels(context, frame, view, code)
+    shown = panels(context, frame, view, code)
     footer = print_footer(page_url(code, view, context.default_year), datetime.date.today())
     return page(
         code=code,
@@ -144,11 +147,11 @@ def commune_layout(context: Context, code: str, back: str, view: View) -> html.D
         embed_snippet=share.snippet_here(code, communes.at[code, Geo.NOM]),
         # Every panel drawn with the page, in one answer: its callback then only follows the controls.
         filled={
-            Commune.FIGURES: figures,
-            Commune.MIX: mix,
-            Commune.TIMELINE: timeline,
-            Commune.UNDATED: undated_ops,
-            Commune.OPERATIONS: sheets,
+            Commune.FIGURES: shown.figures,
+            Commune.MIX: shown.mix,
+            Commune.TIMELINE: shown.timeline,
+            Commune.UNDATED: shown.undated,
+            Commune.OPERATIONS: shown.operations,
             Commune.PRINT_FOOTER: footer,
         },
     )
@@ -274,7 +277,9 @@ def print_footer(url: str, today: datetime.date) -> list:
 
 def page_url(code: str, view: View, default_year: int) -> str:
     """The address of this commune's page in this view, as the browser reached the server."""
-    query = view_query(replace(view, presentation=False), default_year=default_year, filters=FILTERS)
+    query = view_query(
+        dataclasses.replace(view, presentation=False), default_year=default_year, filters=FILTERS
+    )
     return flask.request.host_url.rstrip("/") + PATH_TEMPLATE.replace("<code>", code) + query
 
 
@@ -290,6 +295,19 @@ def not_found(code: str, back_href: str) -> html.Div:
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class Panels:
+    """What the commune page's callback writes."""
+
+    figures: Any = output(Commune.FIGURES, "children")
+    map: Any = output(Commune.MAP, "figure")
+    mix: Any = output(Commune.MIX, "figure")
+    timeline: Any = output(Commune.TIMELINE, "figure")
+    undated: Any = output(Commune.UNDATED, "children")
+    operations: Any = output(Commune.OPERATIONS, "children")
+    print_footer: Any = output(Commune.PRINT_FOOTER, "children")
+
+
 def register(app: Dash) -> None:
     """The page in Dash Pages' registry, and its callbacks on ``app``."""
     dash.register_page(
@@ -300,37 +318,32 @@ def register(app: Dash) -> None:
         description=description,
         layout=layout,
     )
-
-    @app.callback(
-        Output(Commune.FIGURES, "children"),
-        Output(Commune.MAP, "figure"),
-        Output(Commune.MIX, "figure"),
-        Output(Commune.TIMELINE, "figure"),
-        Output(Commune.UNDATED, "children"),
-        Output(Commune.OPERATIONS, "children"),
-        Output(Commune.PRINT_FOOTER, "children"),
-        Input(Commune.READY, "data"),
-        Input(Shell.PRESENTING, "data"),
-        *CONTROL_INPUTS,
+    app.callback(
+        output=outputs(Panels),
+        inputs={
+            "code": Input(Commune.READY, "data"),
+            "presenting": Input(Shell.PRESENTING, "data"),
+            **CONTROLS,
+        },
         prevent_initial_call=True,  # the page is drawn whole (commune_layout): this follows the controls
-    )
-    def update_commune(code: Any, presenting: Any, year: Any, *filters: Any) -> tuple:
-        known = _known(code)
-        if known is None:
-            return (no_update,) * 7
-        context, code = known
-        view = view_of(year, filters, presentation=bool(presenting), context=context)
-        frame, _ = shown_operations(context, view, code)
-        footer = print_footer(page_url(code, view, context.default_year), datetime.date.today())
-        return *panels(context, frame, view, code), footer
-
-    @app.callback(
-        Output(Shell.URL, "pathname", allow_duplicate=True),
-        Input(Commune.MAP, "clickData"),
+    )(update_commune)
+    app.callback(
+        output=Output(Shell.URL, "pathname", allow_duplicate=True),
+        inputs={"click": Input(Commune.MAP, "clickData")},
         prevent_initial_call=True,
-    )
-    def open_neighbour_from_map(click: Any) -> Any:
-        return commune_path(click)
+    )(commune_path)
+
+
+def update_commune(code: Any, presenting: Any, year: Any, filters: Any) -> dict[str, Any]:
+    """The commune's panels follow the controls and the mode."""
+    known = _known(code)
+    if known is None:
+        return answered(Panels())
+    context, code = known
+    view = view_of(year, filters, presentation=bool(presenting), context=context)
+    frame, _ = shown_operations(context, view, code)
+    footer = print_footer(page_url(code, view, context.default_year), datetime.date.today())
+    return answered(dataclasses.replace(panels(context, frame, view, code), print_footer=footer))
 
 
 def analysis_rows(frame: pd.DataFrame):
@@ -354,16 +367,16 @@ def summary(context: Context, code: str, frame: pd.DataFrame, view: View) -> lis
     return [line, headline.key_figures(figures, year=view.year, sources_year=context.sources_year)]
 
 
-def panels(context: Context, frame: pd.DataFrame, view: View, code: str = "") -> tuple:
+def panels(context: Context, frame: pd.DataFrame, view: View, code: str = "") -> Panels:
     sheets: list[Component] = [
         components.operation_sheet(row, sources=context.source_titles, report_url=report_url())
         for _, row in analysis_rows(frame)
     ] or [html.P("Aucune opération publiée dans cette commune pour la vue choisie.", className="empty")]
-    return (
-        summary(context, code, frame, view),
-        map_patch(maps.commune_marker_data(frame, context.largest_op)),
-        mix_figure(analysis.mix_summary(frame, context.dataset.mix), presentation=view.presentation),
-        timeline_figure(frame, year=view.year, presentation=view.presentation),
-        components.undated_list(undated(frame)),
-        sheets,
+    return Panels(
+        figures=summary(context, code, frame, view),
+        map=figure_patch(mapchanges.commune_changes(frame, context.largest_op)),
+        mix=mix_figure(analysis.mix_summary(frame, context.dataset.mix), presentation=view.presentation),
+        timeline=timeline_figure(frame, year=view.year, presentation=view.presentation),
+        undated=components.undated_list(undated(frame)),
+        operations=sheets,
     )

@@ -11,7 +11,7 @@ from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_upda
 
 from dashboard.data.schema import Derived, Geo, Mix, Op, Total
 from dashboard.export import tables as export
-from dashboard.figures import maps
+from dashboard.figures import mapchanges, maps
 from dashboard.figures.mix import mix_figure
 from dashboard.figures.timeline import timeline_figure, undated
 from dashboard.model import analysis
@@ -23,11 +23,14 @@ from dashboard.web.filters import FILTERS
 from dashboard.web.ids import Ctl, Region, Shell
 from dashboard.web.legend import map_legend
 from dashboard.web.views import (
-    CONTROL_INPUTS,
+    CONTROLS,
+    answered,
     commune_path,
     current_context,
-    map_patch,
+    figure_patch,
     only_the_year_changed,
+    output,
+    outputs,
     routed_location,
     shown_operations,
     timeline_year_patch,
@@ -75,7 +78,7 @@ def for_location(search: str) -> html.Div:
 def _drawn(context: Context, search: str) -> html.Div:
     view = context.parse(search)
     frame = context.operations_in(view)
-    mix, timeline, undated, totals = detail_panels(context, frame, view)
+    details = detail_panels(context, frame, view)
     # Every panel is drawn with the page, in one answer: the callbacks then only follow the controls.
     return page(
         region_map(context, frame, view),
@@ -85,10 +88,10 @@ def _drawn(context: Context, search: str) -> html.Div:
         place=context.perimeter_name,
         by_departement=context.by_departement,
         filled={
-            Region.MIX: mix,
-            Region.TIMELINE: timeline,
-            Region.UNDATED: undated,
-            Region.TOTALS: totals,
+            Region.MIX: details.mix,
+            Region.TIMELINE: details.timeline,
+            Region.UNDATED: details.undated,
+            Region.TOTALS: details.totals,
             Region.TABLE: components.operations_table(
                 frame, search=search, sort=DEFAULT_SORT, sort_button_type=Region.SORT_BUTTON
             ),
@@ -119,19 +122,16 @@ def map_unit(context: Context, view: View) -> maps.Unit | None:
 
 
 def _region_map(context: Context, frame: pd.DataFrame, view: View) -> Any:
-    unit = map_unit(context, view)
+    options = map_options(context, view)
+    overview = options["unit"] is not None
     return maps.region_map(
         frame,
         acv_names=context.acv_names,
-        communes_url=context.communes_url(unit is not None),
-        departements_url=context.departements_url(unit is not None),
+        communes_url=context.communes_url(overview),
+        departements_url=context.departements_url(overview),
         departement_codes=sorted(context.departement_names),
-        view_bounds=context.view_bounds(view),
         largest_op=context.largest_op,
-        largest_commune=context.largest_commune,
-        partners=context.partner_points,
-        presentation=view.presentation,
-        unit=unit,
+        **options,
     )
 
 
@@ -318,177 +318,196 @@ def _mix_panel(filled: dict[str, Any]) -> html.Section:
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class Panels:
+    """What the panels' callback writes; a year step sets only what a year changes."""
+
+    figures: Any = output(Region.FIGURES, "children")
+    map: Any = output(Region.MAP, "figure")
+    mix: Any = output(Region.MIX, "figure")
+    timeline: Any = output(Region.TIMELINE, "figure")
+    undated: Any = output(Region.UNDATED, "children")
+    totals: Any = output(Region.TOTALS, "children")
+    title: Any = output(Region.TITLE, "children")
+
+
+@dataclasses.dataclass(frozen=True)
+class Tables:
+    """What the tables' callback writes: the operations table and the map's table."""
+
+    table: Any = output(Region.TABLE, "children")
+    map_table: Any = output(Region.MAP_TABLE, "children")
+
+
+@dataclasses.dataclass(frozen=True)
+class MapClick:
+    """A click on the map opens a commune's page, or chooses a département."""
+
+    pathname: Any = output(Shell.URL, "pathname", allow_duplicate=True)
+    departements: Any = output(Ctl.DEPARTEMENT, "value", allow_duplicate=True)
+
+
+@dataclasses.dataclass(frozen=True)
+class RowOpened:
+    fields: Any = output({"type": Region.ROW_FIELDS, "op": MATCH}, "children")
+    open: Any = output({"type": Region.ROW_DETAIL, "op": MATCH}, "open")
+
+
 def register(app: Dash) -> None:
     """The page in Dash Pages' registry, and its callbacks on ``app``."""
     dash.register_page(__name__, path="/", name="Région", title=title, description=description, layout=layout)
-    _register_panels(app)
-    _register_tables(app)
-
-    @app.callback(
-        Output(Shell.URL, "pathname", allow_duplicate=True),
-        Output(Ctl.DEPARTEMENT, "value", allow_duplicate=True),
-        Input(Region.MAP, "clickData"),
-        prevent_initial_call=True,
-    )
-    def open_from_map(click: Any) -> tuple[Any, Any]:
-        """A commune's symbol or area opens its page; a département's symbol (national scale) chooses it."""
-        code = inputs.clicked_code(click) or ""
-        if code.startswith(maps.DEPARTEMENT_KEY):
-            departement = code.removeprefix(maps.DEPARTEMENT_KEY)
-            known = departement in current_context().departement_names
-            return no_update, [departement] if known else no_update
-        return commune_path(click), no_update
-
-
-def _register_panels(app: Dash) -> None:
-    @app.callback(
-        Output(Region.FIGURES, "children"),
-        Output(Region.MAP, "figure"),
-        Output(Region.MIX, "figure"),
-        Output(Region.TIMELINE, "figure"),
-        Output(Region.UNDATED, "children"),
-        Output(Region.TOTALS, "children"),
-        Output(Region.TITLE, "children"),
-        Input(Region.READY, "data"),
-        Input(Shell.PRESENTING, "data"),
-        *CONTROL_INPUTS,
+    app.callback(
+        output=outputs(Panels),
+        inputs={
+            "ready": Input(Region.READY, "data"),
+            "presenting": Input(Shell.PRESENTING, "data"),
+            **CONTROLS,
+        },
         prevent_initial_call=True,  # the page is drawn whole (for_location): this follows the controls
-    )
-    def update_region(_ready: Any, presenting: Any, year: Any, *filters: Any) -> tuple:
-        context = current_context()
-        view = view_of(year, filters, presentation=bool(presenting), context=context)
-        frame, _ = shown_operations(context, view, None)
-        if only_the_year_changed(view):  # same operations, other statuses: only markers and figures move
-            return year_panels(context, frame, view)
-        return panels(context, frame, view)
+    )(update_panels)
+    app.callback(
+        output=outputs(Tables),
+        inputs={
+            "ready": Input(Region.READY, "data"),
+            "sort": Input(Region.SORT, "data"),
+            "map_opened": Input(Region.MAP_TABLE_OPEN, "n_clicks"),
+            **CONTROLS,
+        },
+        state={"search": State(Shell.URL, "search")},
+        prevent_initial_call=True,  # the page is drawn with its table (for_location)
+    )(update_tables)
+    app.callback(
+        output=Output(Region.SORT, "data"),
+        inputs={"clicks": Input({"type": Region.SORT_BUTTON, "column": ALL}, "n_clicks")},
+        state={"sort": State(Region.SORT, "data")},
+        prevent_initial_call=True,
+    )(sort_table)
+    app.callback(
+        output=outputs(RowOpened),
+        inputs={"clicks": Input({"type": Region.ROW_OPEN, "op": MATCH}, "n_clicks")},
+        prevent_initial_call=True,
+    )(open_row)
+    app.callback(
+        output=outputs(MapClick), inputs={"click": Input(Region.MAP, "clickData")}, prevent_initial_call=True
+    )(open_from_map)
 
 
-def year_panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
+def update_panels(ready: Any, presenting: Any, year: Any, filters: Any) -> dict[str, Any]:
+    """The panels follow the controls and the mode."""
+    del ready  # drawn: the page's panels now follow the controls
+    context = current_context()
+    view = view_of(year, filters, presentation=bool(presenting), context=context)
+    frame, _ = shown_operations(context, view, None)
+    if only_the_year_changed(view):  # same operations, other statuses: only markers and figures move
+        return answered(year_panels(context, frame, view))
+    return answered(panels(context, frame, view))
+
+
+def open_from_map(click: Any) -> dict[str, Any]:
+    """A commune's symbol or area opens its page; a département's symbol (national scale) chooses it."""
+    code = inputs.clicked_code(click) or ""
+    if code.startswith(maps.DEPARTEMENT_KEY):
+        departement = code.removeprefix(maps.DEPARTEMENT_KEY)
+        known = departement in current_context().departement_names
+        return answered(MapClick(departements=[departement] if known else no_update))
+    return answered(MapClick(pathname=commune_path(click)))
+
+
+def map_options(context: Context, view: View) -> dict[str, Any]:
+    """What the regional map draws besides the operations, for ``view``."""
+    return {
+        "largest_commune": context.largest_commune,
+        "partners": context.partner_points,
+        "presentation": view.presentation,
+        "view_bounds": context.view_bounds(view),
+        "unit": map_unit(context, view),
+    }
+
+
+def year_panels(context: Context, frame: pd.DataFrame, view: View) -> Panels:
     """What a year step changes: the key figures, the markers' colours, the timeline's year line."""
-    unit = map_unit(context, view)
-    if unit is not None:  # the overview: the same symbols in one trace, only their styles change
-        markers = {maps.CLASS_TRACES[0]: maps.point_styles(maps.unit_classes(frame, unit))}
-    else:
-        data = trace_data(context, frame, view, None, context.view_bounds(view))
-        markers = {index: data[index] for index in (*maps.CLASS_TRACES, maps.PARTNER_LABELS)}
-    return (
-        summary(context, frame, view),
-        map_patch(markers),
-        no_update,
-        timeline_year_patch(context, frame, view.year),
-        no_update,
-        no_update,
-        no_update,
+    changes = mapchanges.region_year_changes(frame, context.acv_names, **map_options(context, view))
+    return Panels(
+        figures=summary(context, frame, view),
+        map=figure_patch(changes),
+        timeline=timeline_year_patch(context, frame, view.year),
     )
 
 
-def trace_data(
-    context: Context, frame: pd.DataFrame, view: View, unit: maps.Unit | None, bounds: tuple
-) -> dict:
-    """The map's symbols, labels and towns for the view framed by ``bounds`` (``maps.region_trace_data``)."""
-    return maps.region_trace_data(
+def panels(context: Context, frame: pd.DataFrame, view: View) -> Panels:
+    """Every panel, for a view that changed more than its year."""
+    options = map_options(context, view)
+    overview = options["unit"] is not None
+    changes = mapchanges.region_view_changes(
         frame,
         context.acv_names,
-        largest_commune=context.largest_commune,
-        partners=context.partner_points,
-        presentation=view.presentation,
-        view_bounds=bounds,
-        unit=unit,
+        communes_url=context.communes_url(overview),
+        departements_url=context.departements_url(overview),  # coarser for France
+        uirevision="map-" + "-".join(view.of("departements")),
+        **options,
+    )
+    return dataclasses.replace(
+        detail_panels(context, frame, view),
+        figures=summary(context, frame, view),
+        map=figure_patch(changes),
+        title=title_of(context, view),
     )
 
 
-def panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
-    bounds = context.view_bounds(view)
-    unit = map_unit(context, view)
-    data = trace_data(context, frame, view, unit, bounds)
-    if unit is None:  # each class trace's own style again, after an overview styled symbols one by one
-        for rank, index in enumerate(maps.CLASS_TRACES):
-            data[index] = {**data[index], **maps.class_style(rank)}
-    patch = map_patch(data)
-    patch["layout"]["font"]["size"] = maps.font_size(view.presentation)
-    patch["layout"]["height"] = None  # the page's and the slide's CSS size the map's box
-    patch["layout"]["geo"]["lonaxis"]["range"] = [bounds[0], bounds[2]]
-    patch["layout"]["geo"]["lataxis"]["range"] = [bounds[1], bounds[3]]
-    patch["layout"]["uirevision"] = "map-" + "-".join(view.of("departements"))
-    overview = unit is not None
-    patch["data"][maps.DEPARTEMENTS]["geojson"] = context.departements_url(overview)  # coarser for France
-    for index in (maps.ACV_COMMUNES, maps.PARTNER_COMMUNES):  # no town drawn on an overview: no fetch
-        patch["data"][index]["geojson"] = context.communes_url(overview)
-    details = detail_panels(context, frame, view)
-    return (summary(context, frame, view), patch, *details, title_of(context, view))
-
-
-def detail_panels(context: Context, frame: pd.DataFrame, view: View) -> tuple:
+def detail_panels(context: Context, frame: pd.DataFrame, view: View) -> Panels:
     """The financing chart, the calendar, its list of milestones and the financing note."""
     figures = analysis.key_figures(frame)
     shown = analysis.mix_of(frame, context.dataset.mix)
     mix = analysis.mix_summary(frame, context.dataset.mix, shown=shown)
     gaps = analysis.mix_gaps(frame, context.dataset.mix, shown=shown)
     mix_total = int(shown[Mix.LOGEMENTS].sum())
-    return (
-        mix_figure(mix, presentation=view.presentation),
-        timeline_figure(frame, year=view.year, presentation=view.presentation),
-        [milestones.milestone_list(frame), components.undated_list(undated(frame))],
-        headline.mix_note(gaps, mix_total, figures.dwellings_range),
+    return Panels(
+        mix=mix_figure(mix, presentation=view.presentation),
+        timeline=timeline_figure(frame, year=view.year, presentation=view.presentation),
+        undated=[milestones.milestone_list(frame), components.undated_list(undated(frame))],
+        totals=headline.mix_note(gaps, mix_total, figures.dwellings_range),
     )
 
 
-def _register_tables(app: Dash) -> None:
-    @app.callback(
-        Output(Region.TABLE, "children"),
-        Output(Region.MAP_TABLE, "children"),
-        Input(Region.READY, "data"),
-        Input(Region.SORT, "data"),
-        Input(Region.MAP_TABLE_OPEN, "n_clicks"),
-        *CONTROL_INPUTS,
-        State(Shell.URL, "search"),
-        prevent_initial_call=True,  # the page is drawn with its table (for_location)
-    )
-    def update_tables(_ready: Any, sort: Any, map_opened: Any, year: Any, *rest: Any) -> tuple:
-        *filters, search = rest
-        context = current_context()
-        search = inputs.as_search(search)
-        address = context.parse(search)
-        view = view_of(year, filters, presentation=address.presentation, context=context)
-        frame, _ = shown_operations(context, view, None)
-        sort = inputs.as_sort(sort, components.SORTABLE, Op.COMMUNE)
-        # The links carry the view of the controls: the address is written by another callback, maybe later.
-        query = search if address == view else context.query(view)
-        if ctx.triggered_id == Region.MAP_TABLE_OPEN:  # opened (or closed): its rows, nothing else
-            return no_update, map_table(context, frame, view, query)
-        return tables(context, frame, view, search=query, sort=sort, map_opened=bool(map_opened))
+def update_tables(
+    ready: Any, sort: Any, map_opened: Any, year: Any, filters: Any, search: Any
+) -> dict[str, Any]:
+    """The operations table follows the controls and its sort; the map's table, once opened, too."""
+    del ready  # drawn: the tables now follow the controls
+    context = current_context()
+    search = inputs.as_search(search)
+    address = context.parse(search)
+    view = view_of(year, filters, presentation=address.presentation, context=context)
+    frame, _ = shown_operations(context, view, None)
+    sort = inputs.as_sort(sort, components.SORTABLE, Op.COMMUNE)
+    # The links carry the view of the controls: the address is written by another callback, maybe later.
+    query = search if address == view else context.query(view)
+    if ctx.triggered_id == Region.MAP_TABLE_OPEN:  # opened (or closed): its rows, nothing else
+        return answered(Tables(map_table=map_table(context, frame, view, query)))
+    return answered(tables(context, frame, view, search=query, sort=sort, map_opened=bool(map_opened)))
 
-    @app.callback(
-        Output(Region.SORT, "data"),
-        Input({"type": Region.SORT_BUTTON, "column": ALL}, "n_clicks"),
-        State(Region.SORT, "data"),
-        prevent_initial_call=True,
-    )
-    def sort_table(clicks: Any, sort: Any) -> Any:
-        column = ctx.triggered_id.get("column") if isinstance(ctx.triggered_id, dict) else None
-        if column not in components.SORTABLE or not any(clicks or ()):
-            return no_update
-        sort = inputs.as_sort(sort, components.SORTABLE, Op.COMMUNE)
-        descending = not sort["descending"] if sort["column"] == column else False
-        return {"column": column, "descending": descending}
 
-    @app.callback(
-        Output({"type": Region.ROW_FIELDS, "op": MATCH}, "children"),
-        Output({"type": Region.ROW_DETAIL, "op": MATCH}, "open"),
-        Input({"type": Region.ROW_OPEN, "op": MATCH}, "n_clicks"),
-        prevent_initial_call=True,
-    )
-    def open_row(clicks: Any) -> tuple:
-        """A click on a row's summary opens (odd clicks) or closes it; opening draws its fields."""
-        op_id = ctx.triggered_id.get("op") if isinstance(ctx.triggered_id, dict) else None
-        context = current_context()
-        opened = isinstance(clicks, int) and clicks % 2 == 1
-        if op_id not in context.dataset.operations.index:
-            return no_update, no_update
-        if not opened:
-            return no_update, False
-        row = context.dataset.operations.loc[op_id]
-        return components.row_fields(row, context.source_titles), True
+def sort_table(clicks: Any, sort: Any) -> Any:
+    """A click on a column's heading sorts by it, or turns its order round."""
+    column = ctx.triggered_id.get("column") if isinstance(ctx.triggered_id, dict) else None
+    if column not in components.SORTABLE or not any(clicks or ()):
+        return no_update
+    sort = inputs.as_sort(sort, components.SORTABLE, Op.COMMUNE)
+    descending = not sort["descending"] if sort["column"] == column else False
+    return {"column": column, "descending": descending}
+
+
+def open_row(clicks: Any) -> dict[str, Any]:
+    """A click on a row's summary opens (odd clicks) or closes it; opening draws its fields."""
+    op_id = ctx.triggered_id.get("op") if isinstance(ctx.triggered_id, dict) else None
+    context = current_context()
+    opened = isinstance(clicks, int) and clicks % 2 == 1
+    if op_id not in context.dataset.operations.index:
+        return answered(RowOpened())
+    if not opened:
+        return answered(RowOpened(open=False))
+    row = context.dataset.operations.loc[op_id]
+    return answered(RowOpened(fields=components.row_fields(row, context.source_titles), open=True))
 
 
 def first_rows(frame: pd.DataFrame, sort: dict[str, Any]) -> list[int]:
@@ -508,7 +527,7 @@ def tables(
     search: str,
     sort: dict[str, Any],
     map_opened: bool = False,
-) -> tuple[Any, Any]:
+) -> Tables:
     """The operations table and, once a person opened it, the map's table; after a year step, only the
     cells a year changes."""
     map_part: Any = no_update
@@ -519,11 +538,12 @@ def tables(
         if sort["column"] != analysis.STATUS:
             key = ("table-rows", steady, sort["column"], sort["descending"])
             first = context.recent(key, lambda: first_rows(frame, sort))
-            return components.table_year_patch(frame.iloc[first], search=search, sort=sort), map_part
+            cells = components.table_year_patch(frame.iloc[first], search=search, sort=sort)
+            return Tables(table=cells, map_table=map_part)
     elif map_opened:
         map_part = map_table(context, frame, view, search)
     table = components.operations_table(frame, search=search, sort=sort, sort_button_type=Region.SORT_BUTTON)
-    return table, map_part
+    return Tables(table=table, map_table=map_part)
 
 
 def departement_links(context: Context, view: View, codes: Any) -> dict[str, str]:
