@@ -36,11 +36,12 @@ from dashboard.web import callbacks, components, inputs, layout, pages, views
 from dashboard.web.context import Context
 from dashboard.web.filters import FILTERS
 from dashboard.web.ids import Ctl, Shell
+from dashboard.web.routes import route
 
 # dcc's components that Dash loads only once a layout names them: each a script, after the layout.
 LAZY_CHUNKS = ("async-graph.js", "async-dropdown.js", "async-slider.js")
 FIRST_SCREENS_KEPT = 64  # pages written into the HTML, kept for the next visits of the same address
-TITLE = "Cœur de Ville — Clésence"  # each page says its own (pages.title_of)
+TITLE = "Cœur de Ville — Clésence"  # each page says its own (pages.PAGES)
 INDEX = """<!DOCTYPE html>
 <html lang="fr">
     <head>
@@ -81,7 +82,8 @@ class CoeurDash(Dash):
     first_screens: Recent
 
     def interpolate_index(self, **kwargs: Any) -> str:  # type: ignore[override]  # Dash lists the keywords
-        kwargs["title"] = escape(pages.title_of(flask.request.path))
+        route, page = pages.at(flask.request.path)
+        kwargs["title"] = escape(page.title(route))
         kwargs["metas"] = sharing.with_preview(kwargs["metas"], views.current_context(), flask.request)
         kwargs["metas"] += self.preloads(flask.request.path, flask.request.query_string.decode())
         kwargs["app_entry"] += self.first_screen(flask.request.path, flask.request.query_string.decode())
@@ -92,9 +94,10 @@ class CoeurDash(Dash):
         """What a page's first drawing waits for, asked for with the page instead of one after the other
         once the scripts run: the map's outlines and plotly.js's empty world (fetched by plotly.js before
         it draws a map), and dcc's lazy components (asked for once the layout names them)."""
-        if not pages.has_graphs(path):
+        _, page = pages.at(path)
+        if not page.graphs:
             return ""
-        urls = pages.geometry_urls(path, inputs.as_search(f"?{query}" if query else ""))
+        urls = page.geometry_urls(inputs.as_search(f"?{query}" if query else ""))
         prefix = self.config.requests_pathname_prefix
         fetched = [*urls, f"{components.TOPOJSON_URL}world_110m.json"]
         scripts = [f"{prefix}_dash-component-suites/dash/dcc/{chunk}" for chunk in LAZY_CHUNKS]
@@ -112,7 +115,8 @@ class CoeurDash(Dash):
     def _draw_first_screen(self, context: Context, path: str, query: str) -> str:
         search = inputs.as_search(f"?{query}" if query else "")
         view = context.parse(search)
-        page = None if view.presentation else pages.drawn(path, search)  # the slide: drawn live only
+        route, shown = pages.at(path)
+        page = None if view.presentation else shown.drawn(route, search)  # the slide: drawn live only
         if page is None or not callable(self.layout):
             return ""
         shell = self.layout()
@@ -199,7 +203,6 @@ def _not_found_status(app: Dash, get_context: Callable[[], Context]) -> None:
             return response
         if flask.request.endpoint not in ("/", "/<path:path>"):  # pages of our own, not Dash's
             return response
-        kind, _ = views.route(path, get_context())
-        if kind in ("unknown", "unknown-commune"):
+        if not pages.PAGES[route(path, get_context()).kind].exists:
             response.status_code = 404
         return response

@@ -218,9 +218,9 @@ def test_an_unexpected_error_is_a_french_500_without_trace_and_is_logged(app, cl
 
 
 def test_an_unexpected_error_on_a_page_is_a_small_french_page(app, monkeypatch) -> None:
-    from dashboard.web import views
+    from dashboard.web import pages
 
-    monkeypatch.setattr(views, "route", lambda *args: 1 / 0)
+    monkeypatch.setattr(pages, "route", lambda *args: 1 / 0)
     answer = app.server.test_client().get("/commune/02691")
     assert answer.status_code == 500
     text = answer.get_data(as_text=True)

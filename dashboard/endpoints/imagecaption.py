@@ -14,6 +14,7 @@ from dashboard.endpoints.serving import NO_STORE
 from dashboard.export.tables import TITLE
 from dashboard.web import callbacks, inputs, views
 from dashboard.web.context import Context
+from dashboard.web.routes import route
 
 ROUTE = "/export/legende"
 LINE_LENGTH = 160  # characters of 16 px text across a 1600 px image
@@ -22,9 +23,8 @@ MAX_LENGTH = 2000  # a path and a query string of the app are far shorter
 
 def caption(context: Context, pathname: str, search: str) -> dict:
     """``{"place": …, "year": …, "lines": […]}``, every text escaped (plotly.js draws a subset of HTML)."""
-    kind, code = views.route(pathname, context)
     view = context.parse(inputs.as_text(search))
-    _, place = views.shown_operations(context, view, code if kind == "commune" else None)
+    _, place = views.shown_operations(context, view, route(pathname, context).commune)
     rows = dict(callbacks.export_view(context, view, place))
     lines = [
         f"Périmètre : {rows['Périmètre']} · Filtres : {rows['Filtres']} · situation à la fin de {view.year}",

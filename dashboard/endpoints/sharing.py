@@ -17,9 +17,10 @@ from PIL import Image, ImageDraw, ImageFont
 from dashboard.data.schema import Op
 from dashboard.endpoints.opendata import cached
 from dashboard.figures import theme
-from dashboard.web import headline, views
+from dashboard.web import headline, pages, views
 from dashboard.web.context import Context
 from dashboard.web.pages import commune, region
+from dashboard.web.routes import route
 
 ROUTE = "/apercu/"
 SIZE = (1200, 630)  # what Open Graph and Twitter's large card expect
@@ -94,12 +95,10 @@ def preview_png(context: Context, code: str | None) -> bytes:
 
 def image_path(context: Context, path: str) -> str | None:
     """The preview's path for the page at ``path``; ``None`` for a page that does not exist."""
-    kind, code = views.route(path, context)
-    if kind == "region":
-        return f"{ROUTE}{REGION}.png"
-    if kind == "commune":
-        return f"{ROUTE}{code}.png"
-    return None
+    found = route(path, context)
+    if not pages.PAGES[found.kind].graphs:  # a page that does not exist, or draws no place
+        return None
+    return f"{ROUTE}{found.commune or REGION}.png"
 
 
 def with_preview(metas: str, context: Context, request: flask.Request) -> str:

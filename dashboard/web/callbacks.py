@@ -17,15 +17,14 @@ from dashboard.web import components, headline, inputs
 from dashboard.web.context import Context
 from dashboard.web.filters import FILTERS
 from dashboard.web.ids import Ctl, Shell
+from dashboard.web.routes import COMMUNE_PREFIX, route
 from dashboard.web.views import (
-    COMMUNE_PREFIX,
     CONTROL_STATES,
     CONTROLS,
     answered,
     current_context,
     output,
     outputs,
-    route,
     shown_operations,
     view_of,
 )
@@ -102,9 +101,8 @@ def export_file(csv: Any, tidy: Any, xlsx: Any, pathname: Any, search: Any) -> A
     """The operations shown, as the file of the button clicked."""
     del csv, tidy, xlsx  # which one was clicked: ctx.triggered_id
     context = current_context()
-    kind, code = route(pathname, context)
     view = context.parse(inputs.as_text(search))
-    frame, place = shown_operations(context, view, code if kind == "commune" else None)
+    frame, place = shown_operations(context, view, route(pathname, context).commune)
     chosen = EXPORTS.get(ctx.triggered_id, "csv")  # a forged request may name no button
     body, extension = export.build(chosen, frame, export_view(context, view, place))
     return dcc.send_bytes(body, file_name(place or "hauts-de-france", str(view.year)) + extension)

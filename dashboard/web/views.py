@@ -1,4 +1,4 @@
-"""What the pages' callbacks share: the data being served, the route of a path, the view of the controls,
+"""What the pages' callbacks share: the data being served, the route being drawn, the view of the controls,
 the operations a page shows, and the patches that make a year change cheap."""
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from dashboard.web import inputs
 from dashboard.web.context import Context
 from dashboard.web.filters import FILTERS
 from dashboard.web.ids import Ctl, Shell
+from dashboard.web.routes import COMMUNE_PREFIX, Route, route
 
-COMMUNE_PREFIX = "/commune/"
 CONTEXT_KEY = (
     "COEUR_CONTEXT"  # flask config: the function giving the data being served (dashboard.versions.live)
 )
@@ -63,21 +63,8 @@ def report_url() -> str:
     return str(flask.current_app.config[REPORT_URL_KEY])
 
 
-def route(pathname: Any, context: Context) -> tuple[str, str | None]:
-    """``("region", None)``, ``("commune", code)``, ``("unknown-commune", code)`` or ``("unknown", None)``."""
-    path = pathname or "/"
-    if not isinstance(path, str):
-        return "unknown", None
-    if path in ("/", ""):
-        return "region", None
-    if path.startswith(COMMUNE_PREFIX):
-        code = path[len(COMMUNE_PREFIX) :].strip("/")
-        return ("commune" if code in context.dataset.communes.index else "unknown-commune"), code
-    return "unknown", None
-
-
-def routed_location() -> tuple[Any, str] | None:
-    """``(pathname, search)`` when Dash Pages' router draws a page; ``None`` when Dash calls the layout
+def routed_location() -> tuple[Route, str] | None:
+    """``(route, search)`` when Dash Pages' router draws a page; ``None`` when Dash calls the layout
     with no request for the page (to list its components). A change of the query string alone (a filter,
     a year) does not draw the page again: the page's own callbacks follow the controls."""
     try:
@@ -87,7 +74,8 @@ def routed_location() -> tuple[Any, str] | None:
         return None
     if f"{Shell.URL}.pathname" not in triggered:
         raise PreventUpdate
-    return values.get(f"{Shell.URL}.pathname"), inputs.as_search(values.get(f"{Shell.URL}.search"))
+    pathname = values.get(f"{Shell.URL}.pathname")
+    return route(pathname, current_context()), inputs.as_search(values.get(f"{Shell.URL}.search"))
 
 
 def back_link(search: str) -> str:
@@ -111,7 +99,8 @@ def view_of(
 
 
 def shown_operations(context: Context, view: View, code: str | None) -> tuple[pd.DataFrame, str | None]:
-    """The operations a page shows: the region's, or one commune's (place filters ignored)."""
+    """The operations a page shows: the region's, or one commune's (``code``: ``Route.commune``; place
+    filters ignored)."""
     if code is None:
         return context.operations_in(view), None
     every = context.operations_in(view, ignore_place=True)

@@ -1,9 +1,12 @@
 """One module per page, registered with Dash Pages: its layout, its title and description (computed on
-the server, for bookmarks and shared links) and its own callbacks."""
+the server, for bookmarks and shared links) and its own callbacks. ``PAGES`` is the one route table: what
+the server asks of the page at an address (its title, its first screen, its geometry, its status)."""
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from dash import Dash, html
@@ -11,6 +14,43 @@ from dash.development.base_component import Component
 
 from dashboard.web import views
 from dashboard.web.pages import commune, not_found, region
+from dashboard.web.routes import Kind, Route, route
+
+
+def _nothing(_search: str) -> list[str]:
+    return []
+
+
+@dataclass(frozen=True)
+class Page:
+    """What the server asks of a kind of page."""
+
+    title: Callable[[Route], str]  # the ``<title>``: the browser's tab, bookmarks and shared links
+    # The page drawn in the HTML for the route and the query (``""`` or ``?…``); ``None``: drawn live only.
+    drawn: Callable[[Route, str], Component | None]
+    exists: bool = True  # ``False``: served with a 404 status
+    graphs: bool = False  # draws graphs (its HTML asks for plotly.js's world early)
+    # The geometry documents its map fetches first, for the query: announced in the HTML (``preload``).
+    geometry_urls: Callable[[str], list[str]] = _nothing
+
+
+PAGES: dict[Kind, Page] = {
+    Kind.REGION: Page(
+        title=lambda _route: region.title(),
+        drawn=lambda _route, search: region.for_location(search),
+        graphs=True,
+        geometry_urls=region.geometry_urls,
+    ),
+    Kind.COMMUNE: Page(
+        title=lambda route: commune.title(route.code), drawn=commune.for_location, graphs=True
+    ),
+    Kind.UNKNOWN_COMMUNE: Page(
+        title=lambda route: commune.title(route.code), drawn=lambda _route, _search: None, exists=False
+    ),
+    Kind.UNKNOWN: Page(
+        title=lambda _route: not_found.TITLE, drawn=lambda _route, _search: None, exists=False
+    ),
+}
 
 
 def register(app: Dash) -> None:
@@ -21,37 +61,10 @@ def register(app: Dash) -> None:
     not_found.register()
 
 
-def title_of(path: str) -> str:
-    """The ``<title>`` of the page at ``path``, as the browser's tab, bookmarks and shared links show it."""
-    kind, code = views.route(path, views.current_context())
-    if kind == "region":
-        return region.title()
-    if kind == "unknown":
-        return not_found.TITLE
-    return commune.title(code)
-
-
-def has_graphs(path: str) -> bool:
-    """Whether the page at ``path`` draws graphs (the region's and a commune's; not a 404)."""
-    return views.route(path, views.current_context())[0] in ("region", "commune")
-
-
-def geometry_urls(path: str, search: str) -> list[str]:
-    """The geometry documents the page's map fetches first: the HTML announces them (``preload``), so
-    that they arrive while the scripts load instead of after the map's first drawing asks for them."""
-    kind, _ = views.route(path, views.current_context())
-    return region.geometry_urls(search) if kind == "region" else []
-
-
-def drawn(path: str, search: str) -> Component | None:
-    """The page the router draws at ``path`` with the query ``search`` (``""`` or ``?…``); ``None`` for a
-    path that is no page of ours."""
-    kind, _ = views.route(path, views.current_context())
-    if kind == "region":
-        return region.for_location(search)
-    if kind == "commune":
-        return commune.for_location(path, search)
-    return None
+def at(path: Any) -> tuple[Route, Page]:
+    """The route of ``path`` for the data being served, and its page."""
+    found = route(path, views.current_context())
+    return found, PAGES[found.kind]
 
 
 def bare_ids(layout: Component) -> html.Div:

@@ -30,6 +30,7 @@ from dashboard.web.filters import FILTERS
 from dashboard.web.ids import Commune, Shell
 from dashboard.web.legend import map_legend
 from dashboard.web.qr import qr_data_uri
+from dashboard.web.routes import Route
 from dashboard.web.views import (
     CONTROLS,
     answered,
@@ -40,7 +41,6 @@ from dashboard.web.views import (
     output,
     outputs,
     report_url,
-    route,
     routed_location,
     shown_operations,
     view_of,
@@ -114,21 +114,20 @@ def description(code: Any = None) -> str:
 
 
 def layout(**_query: Any) -> html.Div:
-    """Drawn by Dash Pages' router. The code is read from the path itself: Dash would let a query key
-    ``code`` replace the path's."""
+    """Drawn by Dash Pages' router. The code is the route's (dashboard.web.routes), not the keyword Dash
+    passes: Dash would let a query key ``code`` replace the path's."""
     location = routed_location()
     if location is None:
         return page(code="00000", name="", departement="", is_acv=False, back_href="/")
     return for_location(*location)
 
 
-def for_location(pathname: Any, search: str) -> html.Div:
-    """The page of the path and query, as the router draws it (and the HTML, prerender.py)."""
+def for_location(route: Route, search: str) -> html.Div:
+    """The page of the route and query, as the router draws it (and the HTML, prerender.py)."""
     context = current_context()
-    kind, code = route(pathname, context)
-    if kind != "commune" or code is None:
-        return not_found(code or "", back_link(search))
-    return commune_layout(context, code, back_link(search), context.parse(search))
+    if route.commune is None:
+        return not_found(route.code or "", back_link(search))
+    return commune_layout(context, route.commune, back_link(search), context.parse(search))
 
 
 def commune_layout(context: Context, code: str, back: str, view: View) -> html.Div:

@@ -1,0 +1,44 @@
+"""The one route table's keys: what page an address is (Dash Pages draws it; the server's title, status,
+first screen, preview and exports ask this module which it is)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any
+
+from dashboard.web.context import Context
+
+COMMUNE_PREFIX = "/commune/"
+
+
+class Kind(enum.Enum):
+    REGION = enum.auto()
+    COMMUNE = enum.auto()
+    UNKNOWN_COMMUNE = enum.auto()  # /commune/<a code the perimeter does not hold>
+    UNKNOWN = enum.auto()  # no page of ours
+
+
+@dataclass(frozen=True)
+class Route:
+    kind: Kind
+    code: str | None = None  # a commune's page: the code of its path
+
+    @property
+    def commune(self) -> str | None:
+        """The code of the commune whose page this is; ``None`` on any other page."""
+        return self.code if self.kind is Kind.COMMUNE else None
+
+
+def route(pathname: Any, context: Context) -> Route:
+    """The page at ``pathname`` (any value: the browser's, maybe forged)."""
+    path = pathname or "/"
+    if not isinstance(path, str):
+        return Route(Kind.UNKNOWN)
+    if path == "/":
+        return Route(Kind.REGION)
+    if path.startswith(COMMUNE_PREFIX):
+        code = path[len(COMMUNE_PREFIX) :].strip("/")
+        known = code in context.dataset.communes.index
+        return Route(Kind.COMMUNE if known else Kind.UNKNOWN_COMMUNE, code)
+    return Route(Kind.UNKNOWN)
