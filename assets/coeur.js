@@ -38,7 +38,28 @@
     target.classList.add("op-target");
     target.scrollIntoView({ block: "start" });
   }
-  new MutationObserver(function () { fixControls(document); showTarget(); })
+  /* A sheet printed on several pages repeats its header at the top of each page after the first: the
+     page's name in a margin box of @page (print.css leaves room for it), written here as the name
+     changes. A constructed sheet, not a <style> element: nothing inline for the security policy. */
+  var pageHead = null;
+  var pageHeadName = null;
+  function cssString(text) { return "\"" + text.replace(/[\\"]/g, "\\$&").replace(/\n/g, " ") + "\""; }
+  function nameSheet() {
+    if (!document.adoptedStyleSheets || !window.CSSStyleSheet) { return; }
+    var title = document.querySelector(".page-title");
+    var name = title ? title.textContent.trim() : "";
+    if (name === pageHeadName) { return; }
+    pageHeadName = name;
+    if (!pageHead) {
+      try { pageHead = new CSSStyleSheet(); } catch (error) { return; }
+      document.adoptedStyleSheets = document.adoptedStyleSheets.concat([pageHead]);
+    }
+    var head = "Cœur de Ville" + (name ? " · " + name : "") + " (suite)";
+    /* The first page has the page's own header: no margin box (declared here, after the one above). */
+    pageHead.replaceSync("@page { @top-left { content: " + cssString(head) + "; } } " +
+                         "@page :first { @top-left { content: none; } }");
+  }
+  new MutationObserver(function () { fixControls(document); showTarget(); nameSheet(); })
     .observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ["aria-valuenow"] });
 
   /* Search results: ↓ from the box enters the list, ↑ ↓ move in it, ↑ from the first or Échap goes
@@ -76,10 +97,14 @@
   /* Printing: fit each graph to its printed box (the screen size would be cut off), then restore. The
      printed page has a fixed width (assets/print.css), so the box is measured once print styles apply:
      the first call (beforeprint, screen styles) may be followed by a right one (the print media query). */
-  var PRINT_FONT_PX = 10;  /* the sheet's graphs in the type size of the sheet */
-  function printHeight(graph) {
-    if (graph.closest(".commune-page")) { return graph.closest("[data-export-what=calendrier]") ? 100 : 135; }
-    return graph.closest(".map-panel") ? 360 : 240;  /* the region on two landscape pages */
+  var PRINT_FONT_PX = 13;  /* the sheet's graphs in the type size of the sheet: 9.75 pt, never under 9 */
+  function printHeight(graph, full) {
+    if (graph.closest(".commune-page")) {
+      if (graph.closest(".map-panel")) { return 260; }
+      /* The charts' screen height grows with their rows: on paper, half of it, within bounds. */
+      return Math.max(100, Math.min(Math.round(0.5 * full), 230));
+    }
+    return graph.closest(".map-panel") ? 470 : 280;  /* the region on landscape pages: a 125 mm map */
   }
   function fitForPrint(printing) {
     if (!window.Plotly) { return; }
@@ -97,14 +122,17 @@
         }
         var box = graph.closest(".graph-box") || graph.parentElement;
         var full = graph.dataset.screenHeight ? Number(graph.dataset.screenHeight) : graph._fullLayout.height;
-        var small = graph.closest(".commune-page") ? { "font.size": PRINT_FONT_PX } : {};
-        window.Plotly.relayout(graph, Object.assign({ width: box.clientWidth, height: Math.min(full, printHeight(graph)) }, small));
+        /* Bar values squeezed by plotly.js to fit stay at the sheet's smallest type (9 pt and over). */
+        var small = { "uniformtext.minsize": PRINT_FONT_PX, "uniformtext.mode": "show" };
+        if (graph.closest(".commune-page")) { small["font.size"] = PRINT_FONT_PX; }
+        window.Plotly.relayout(graph, Object.assign({ width: box.clientWidth, height: Math.min(full, printHeight(graph, full)) }, small));
       } else if (graph.dataset.screenHeight !== undefined) {
         var screenHeight = graph.dataset.screenHeight ? Number(graph.dataset.screenHeight) : null;
         var font = Number(graph.dataset.screenFont);
         delete graph.dataset.screenHeight;
         delete graph.dataset.screenFont;
-        window.Plotly.relayout(graph, { width: null, height: screenHeight, "font.size": font });
+        window.Plotly.relayout(graph, { width: null, height: screenHeight, "font.size": font,
+                                        "uniformtext.minsize": null, "uniformtext.mode": null });
       }
     });
   }

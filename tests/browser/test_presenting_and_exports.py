@@ -100,27 +100,6 @@ def test_copy_link_copies_the_current_view(server, browser):
         context.close()
 
 
-def pdf_pages(pdf: bytes) -> int:
-    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
-
-
-@pytest.mark.parametrize("code", ["60159", "02691", "60612", "62041"])
-def test_the_commune_sheet_prints_on_one_a4_page(server, page, code):
-    page.page.goto(f"{server.url}/commune/{code}?annee=2021")
-    wait_for_map(page.page, "commune-map")
-    page.page.wait_for_selector("#commune-operations .op-sheet")
-    wait_for_idle(page.page)
-    page.page.emulate_media(media="print")
-    page.page.wait_for_function(
-        "() => [...document.querySelectorAll('.js-plotly-plot')].every(g => 'screenHeight' in g.dataset)"
-    )
-    pdf = page.page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
-    assert pdf_pages(pdf) == 1
-    text = page.page.locator("body").inner_text()
-    assert "Sources" in text or "Source" in text
-    assert "Sources des opérations" in text
-
-
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [

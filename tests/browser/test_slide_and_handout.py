@@ -247,7 +247,7 @@ def letters(text: str) -> str:
 
 
 @pytest.mark.parametrize("code", ["60159", "02691", "60612", "62041"])
-def test_the_printed_commune_sheet_is_one_page_with_descriptions_glossary_and_address(
+def test_the_printed_commune_sheet_holds_descriptions_glossary_and_address_on_at_most_two_pages(
     server, page, code, tmp_path
 ):
     page.page.goto(f"{server.url}/commune/{code}?annee=2021")
@@ -261,7 +261,7 @@ def test_the_printed_commune_sheet_is_one_page_with_descriptions_glossary_and_ad
     pages, text = pdf_text(
         page.page.pdf(format="A4", print_background=True, prefer_css_page_size=True), tmp_path
     )
-    assert pages == 1
+    assert pages <= 2  # the sources' footer may continue on a second page (test_printed_sheets.py)
     for description in descriptions(code):
         assert letters(description) in letters(text)
     address = f"{server.url}/commune/{code}?annee=2021"
@@ -283,7 +283,8 @@ def band_pixels(pdf_path, top_word: str, bottom_word: str, colour: str) -> int:
     box = subprocess.run(["pdftotext", *first, "-bbox", str(pdf_path), "-"], capture_output=True, text=True)
     words = [(float(y_min), float(y_max), word) for y_min, y_max, word in WORD_BOX.findall(box.stdout)]
     top = next(y_max for _, y_max, word in words if word == top_word)
-    bottom = next(y_min for y_min, _, word in words if word == bottom_word and y_min > top)
+    # The words below may have gone to the next page: then the band reaches the page's foot.
+    bottom = next((y_min for y_min, _, word in words if word == bottom_word and y_min > top), 842.0)
     stem = pdf_path.parent / "page"
     subprocess.run(
         ["pdftoppm", "-png", "-r", "72", *first, "-singlefile", str(pdf_path), str(stem)], check=True
@@ -313,7 +314,7 @@ def test_a_sheet_printed_at_once_draws_its_calendar_at_the_printed_size(server, 
     assert orange > 300  # both rows: ~400 pixels; the cut calendar showed ~200
 
 
-def test_the_region_page_prints_on_at_most_two_landscape_pages(server, page, tmp_path):
+def test_the_region_page_prints_on_at_most_three_landscape_pages(server, page, tmp_path):
     page.page.goto(server.url + "/?annee=2022")
     wait_for_map(page.page)
     wait_for_idle(page.page)
@@ -324,7 +325,7 @@ def test_the_region_page_prints_on_at_most_two_landscape_pages(server, page, tmp
     assert "fin 2022" in page.page.locator("#region-timeline").inner_text()
     pdf = page.page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
     pages, text = pdf_text(pdf, tmp_path)
-    assert pages <= 2
+    assert pages <= 3  # type of 9 pt and over, a 125 mm map: the table continues on a third page
     size = subprocess.run(["pdfinfo", str(tmp_path / "sheet.pdf")], capture_output=True, text=True).stdout
     width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", size).groups())
     assert width > height  # landscape

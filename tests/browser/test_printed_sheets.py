@@ -1,0 +1,146 @@
+"""The printed sheets read at arm's length: no word under 9 pt (read back from the PDF), a map a third of the
+page wide with its names clear of the markers, and a long sheet continued on further pages under a repeated
+header rather than set smaller."""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import Server, start_server, wait_for_idle
+from tests.conftest import REAL_DATA
+
+FITTED_FOR_PRINT = (
+    "() => [...document.querySelectorAll('.js-plotly-plot')].every(g => 'screenHeight' in g.dataset)"
+)
+WORD = re.compile(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>')
+PAGE = re.compile(r"<page [^>]*>(.*?)</page>", re.S)
+# pdftotext's word box is as tall as the font's ascent plus descent: 1.164 em for DejaVu Sans, the font
+# Debian's Chromium prints these pages in; the fonts it could fall back to are shorter (Liberation Sans:
+# 1.117 em), so a size read with this ratio is never larger than the true one.
+BOX_PER_EM = 1.164
+SMALLEST_PT = 9
+A4_PORTRAIT_WIDTH_PX = 190 / 25.4 * 96  # the printed width of the commune sheet (print.css), in CSS px
+# The commune map's names (its last trace) and its operations' markers, as boxes, with print styles on.
+NAMES_AND_MARKERS = """() => {
+  const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const map = document.querySelector('#commune-map .js-plotly-plot');
+  const traces = [...map.querySelectorAll('.scatterlayer .trace.scattergeo')];
+  const names = [...traces.at(-1).querySelectorAll('text')].filter(t => t.textContent.trim()
+    && getComputedStyle(t).display !== 'none' && getComputedStyle(t.parentElement).display !== 'none');
+  const markers = traces.slice(0, -1).flatMap(t => [...t.querySelectorAll('path.point')]);
+  return { map: box(map), names: names.map(t => [t.textContent, box(t)]), markers: markers.map(box) };
+}"""
+
+
+def pages_words(pdf_path: Path) -> list[list[tuple[float, str]]]:
+    """Each page's words with their font size in points (see BOX_PER_EM)."""
+    box = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf_path), "-"], capture_output=True, text=True, check=True
+    )
+    return [
+        [((float(y_max) - float(y_min)) / BOX_PER_EM, word) for y_min, y_max, word in WORD.findall(page)]
+        for page in PAGE.findall(box.stdout)
+    ]
+
+
+def print_sheet(page, url: str, pdf_path: Path) -> list[list[tuple[float, str]]]:
+    page.goto(url)
+    page.wait_for_selector(
+        "#commune-map .choroplethlocation, #region-map .choroplethlocation", state="attached"
+    )
+    wait_for_idle(page)
+    page.emulate_media(media="print")
+    page.wait_for_function(FITTED_FOR_PRINT)
+    wait_for_idle(page)
+    pdf_path.write_bytes(page.pdf(format="A4", print_background=True, prefer_css_page_size=True))
+    return pages_words(pdf_path)
+
+
+def assert_readable(pages: list[list[tuple[float, str]]]) -> None:
+    small = [(round(size, 1), word) for words in pages for size, word in words if size < SMALLEST_PT - 0.05]
+    assert not small, f"words under {SMALLEST_PT} pt: {small[:20]}"
+
+
+def assert_continued_under_the_header(pages: list[list[tuple[float, str]]], name: str) -> None:
+    """Each page after the first opens with the sheet's header: « Cœur de Ville · <name> (suite) »."""
+    for number, words in enumerate(pages[1:], start=2):
+        opening = " ".join(word for _, word in words[:40])
+        assert opening.startswith(f"Cœur de Ville · {name} (suite)"), (number, opening)
+        assert f"page {number} / {len(pages)}" in " ".join(word for _, word in words)
+
+
+def overlaps(a: list[float], b: list[float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [("60159", "Compiègne"), ("02722", "Soissons"), ("60612", "Senlis"), ("02168", "Château-Thierry")],
+)
+def test_the_commune_sheet_has_no_word_under_9_pt_and_a_map_a_third_of_the_page_wide(
+    server, page, tmp_path, code, name
+):
+    """Château-Thierry is a partner town: sources cite it, no operation is published."""
+    pages = print_sheet(page.page, f"{server.url}/commune/{code}?annee=2022", tmp_path / "sheet.pdf")
+    assert_readable(pages)
+    assert len(pages) <= 2
+    assert_continued_under_the_header(pages, name)
+    drawn = page.page.evaluate(NAMES_AND_MARKERS)
+    left, top, right, bottom = drawn["map"]
+    assert right - left >= A4_PORTRAIT_WIDTH_PX / 3
+    assert bottom - top >= 240  # about 64 mm: the commune and its neighbours, not a stamp
+    assert drawn["names"], "the neighbours are named"
+    for text, box in drawn["names"]:
+        assert text != name  # the title names the commune; its name stood over its markers
+        assert not any(overlaps(box, marker) for marker in drawn["markers"]), text
+    assert page.errors == []
+
+
+@pytest.fixture(scope="module")
+def many_operations(tmp_path_factory) -> Iterator[Server]:
+    """Compiègne with fourteen operations: its two, and six copies of each under other ids."""
+    data = tmp_path_factory.mktemp("many") / "data"
+    shutil.copytree(REAL_DATA, data)
+    path = data / "operations.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields, rows = reader.fieldnames, list(reader)
+    copies = [
+        {**row, "id": f"{row['id']}-copie-{n}"}
+        for n in range(6)
+        for row in rows
+        if row["code_insee"] == "60159"
+    ]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows + copies)
+    running = start_server(data)
+    yield running
+    running.stop()
+
+
+def test_a_commune_with_many_operations_continues_on_further_pages_under_its_header(
+    many_operations, page, tmp_path
+):
+    pages = print_sheet(page.page, f"{many_operations.url}/commune/60159", tmp_path / "sheet.pdf")
+    assert len(pages) >= 3
+    assert_readable(pages)
+    assert_continued_under_the_header(pages, "Compiègne")
+    text = " ".join(word for words in pages for _, word in words)
+    assert text.count("Quai des Roses") >= 7  # every operation printed, none cut away
+
+
+def test_the_region_page_prints_with_no_word_under_9_pt_and_its_header_repeated(server, page, tmp_path):
+    pages = print_sheet(page.page, f"{server.url}/?annee=2022", tmp_path / "sheet.pdf")
+    assert_readable(pages)
+    title = page.page.locator(".page-title").inner_text().strip()
+    assert_continued_under_the_header(pages, re.sub(r"\s+", " ", title))
+    assert page.page.locator("#region-map .js-plotly-plot").bounding_box()["height"] >= 440  # 125 mm
