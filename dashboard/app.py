@@ -135,6 +135,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         settle=settings.reload_settle_seconds,
         state_dir=settings.state_dir,
         allow_shrink=settings.allow_shrink,
+        background=True,  # no request waits for a reload
     )
     app = CoeurDash(
         __name__,

@@ -1,19 +1,27 @@
-"""Command line: ``python -m dashboard [serve|check|geocode] …``."""
+"""Command line: ``python -m dashboard [serve|check|confirm|geocode] …``."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from dashboard.data import perimeter, vetting
 from dashboard.data.dataset import OPERATIONS_FILE
 from dashboard.data.perimeter import Perimeter
+from dashboard.data.reader import read_table
 from dashboard.data.report import Report
+from dashboard.data.schema import OPERATION_COLUMNS
 from dashboard.settings import DEFAULT_DATA_DIR, Settings, default_state_dir
 from dashboard.tools import geocode
-from dashboard.versions.accepted import StateDir
+from dashboard.versions.accepted import StateDir, confirm_pending
+
+CHECK_SECONDS = 120.0  # ``check`` gives up after this: a file that never ends (a stale network mount)
 
 
 def check(
@@ -23,17 +31,76 @@ def check(
     state_dir: Path | None = None,
     allow_shrink: bool = False,
     perimeter: Perimeter | None = None,
+    seconds: float = CHECK_SECONDS,
 ) -> int:
     """Print every error and warning of ``path``; 0 when there is no error, 1 otherwise. A file that would
-    lose more than half of the operations of the version served from ``data_dir`` is an error too."""
+    remove operations of the version served from ``data_dir`` is an error too (held until confirmed)."""
     report = Report()
-    dataset = vetting.load_checked(data_dir, report, operations_path=path, perimeter=perimeter)
+    with _deadline(seconds):
+        try:
+            dataset = vetting.load_checked(data_dir, report, operations_path=path, perimeter=perimeter)
+        except _TooLong:
+            dataset = None
+            report.error(
+                path.name,
+                None,
+                None,
+                f"vérification abandonnée après {seconds:.0f} s : un fichier ne se lit pas jusqu'au bout "
+                "(support réseau inaccessible ?)",
+            )
     state = state_dir or default_state_dir(data_dir)
     pointer = StateDir(state).pointer() if state.is_dir() else None
-    if dataset is not None and pointer is not None:
-        vetting.check_shrink(pointer.operations, len(dataset.operations), report, allowed=allow_shrink)
+    served = StateDir(state).folder(pointer.digest) if pointer is not None else None
+    if dataset is not None and served is not None:
+        before = read_table(served / OPERATIONS_FILE, OPERATION_COLUMNS, Report())
+        if before is not None:
+            vetting.removals(before.frame, dataset.operations, report, allowed=allow_shrink)
     print(report.render())
     return 0 if report.ok else 1
+
+
+class _TooLong(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Raise ``_TooLong`` in this thread after ``seconds``, even from a read blocked in the kernel (the
+    alarm interrupts it); nothing where there is no SIGALRM or outside the main thread."""
+    if not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum, _frame) -> None:
+        raise _TooLong
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def confirm(data_dir: Path, *, state_dir: Path | None = None, version: str | None = None) -> int:
+    """Accept the version held « en attente de confirmation » (it removes operations): print what it
+    removes; 0 once confirmed, 1 when there is nothing to confirm."""
+    state = state_dir or default_state_dir(data_dir)
+    held = StateDir(state).held() if state.is_dir() else None
+    if held is None or (version and not held.digest.startswith(version)):
+        print("Aucune version en attente de confirmation.", file=sys.stderr)
+        return 1
+    confirmed = confirm_pending(state, held.digest)
+    if confirmed is None:
+        print("Aucune version en attente de confirmation.", file=sys.stderr)
+        return 1
+    print(
+        "\n".join(issue.message for issue in confirmed.report.errors[1:])
+        + f"\nVersion {confirmed.version} confirmée ({confirmed.operations} opérations) : "
+        "elle est servie dès le prochain coup d'œil des serveurs."
+    )
+    return 0
 
 
 def serve(settings: Settings) -> int:
@@ -83,7 +150,7 @@ def _version_options(target: argparse.ArgumentParser) -> None:
         "--allow-shrink",
         action="store_true",
         default=os.environ.get("COEUR_ALLOW_SHRINK") == "1",
-        help="accepter une version qui retire plus de la moitié des opérations (COEUR_ALLOW_SHRINK=1)",
+        help="accepter sans confirmation une version qui retire des opérations (COEUR_ALLOW_SHRINK=1)",
     )
     target.add_argument(
         "--state-dir",
@@ -125,6 +192,17 @@ def parser() -> argparse.ArgumentParser:
     )
     _version_options(verify)
     _perimeter_option(verify)
+    accept = commands.add_parser(
+        "confirm", help="confirmer la version en attente (elle retire des opérations) : elle sera servie"
+    )
+    accept.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="dossier des données (data/)")
+    accept.add_argument(
+        "--state-dir",
+        type=Path,
+        default=os.environ.get("COEUR_STATE_DIR") or None,
+        help="dossier de la version acceptée, partagé par les instances (COEUR_STATE_DIR)",
+    )
+    accept.add_argument("--version", help="ne confirmer que cette version (12 premiers caractères)")
     place = commands.add_parser("geocode", help="placer les opérations d'après leur adresse (BAN)")
     geocode.add_arguments(place)
     return main
@@ -140,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
             allow_shrink=args.allow_shrink,
             perimeter=args.perimeter,
         )
+    if args.command == "confirm":
+        return confirm(args.data_dir, state_dir=args.state_dir and Path(args.state_dir), version=args.version)
     if args.command == "geocode":
         return geocode.run(args)
     settings = Settings(

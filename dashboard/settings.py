@@ -46,7 +46,7 @@ class Settings:
     # Where the accepted version of the data is kept for every worker and instance (versions.accepted);
     # None: nowhere shared (a single process, tests).
     state_dir: Path | None = None
-    # Accept a version that removes more than half of the operations at once (dashboard.data.vetting).
+    # Accept without confirmation a version that removes operations (dashboard.data.vetting.removals).
     allow_shrink: bool = False
 
     @classmethod

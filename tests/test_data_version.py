@@ -65,7 +65,7 @@ def test_another_instance_follows_an_accepted_edit_and_neither_serves_a_broken_o
     ("rows", "message"),
     [
         ([], "aucune opération : le fichier ne contient que l'en-tête"),
-        (ROWS[:1], "1 opération au lieu de 3 : plus de la moitié disparaîtraient d'un coup"),
+        (ROWS[:1], "2 opérations sur 3 disparaîtraient (fichier tronqué, vidé"),
     ],
     ids=["header-only", "two-thirds-gone"],
 )
@@ -170,16 +170,16 @@ def test_check_warns_about_markup_in_a_text(world: Path, tmp_path: Path, capsys)
     assert "operations.csv:2: avertissement: nom: « <a href=" in capsys.readouterr().out
 
 
-def test_check_refuses_a_file_that_loses_half_of_the_served_operations(
-    world: Path, tmp_path: Path, capsys
-) -> None:
+def test_check_refuses_a_file_that_removes_served_operations(world: Path, tmp_path: Path, capsys) -> None:
     state = tmp_path / "state"
     holder_on(world, state, Clock())  # the version served: 3 operations
     path = world.parent / "edited.csv"
     path.write_text("\n".join([HEADER, ROWS[0]]) + "\n", encoding="utf-8")
     command = ["check", str(path), "--data-dir", str(world), "--state-dir", str(state)]
     assert main(command) == 1
-    assert "1 opération au lieu de 3" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "2 opérations sur 3 disparaîtraient" in out
+    assert "operations.csv: id: co-deux (ACV, Compiègne) disparaîtrait" in out
     assert main([*command, "--allow-shrink"]) == 0
     assert os.listdir(world).count("edited.csv") == 0  # check wrote nothing into the data folder
 

@@ -273,6 +273,8 @@ def test_the_status_says_whether_the_last_reload_failed_and_nothing_private(
         "last_reload_failed": False,
         "failed_version": None,
         "errors": 0,
+        "held_version": None,
+        "reload_stalled_seconds": None,
     }
     write_rows(world, INVALID_ROWS)
     clock.advance()
@@ -312,7 +314,13 @@ def test_healthz_and_the_banner_follow_a_refused_then_fixed_file(world: Path) ->
     from dashboard.settings import Settings
 
     settings = Settings(data_dir=world, reload_check_seconds=0, reload_settle_seconds=0)
-    client = create_app(settings).server.test_client()
+    app = create_app(settings)
+    client, holder = app.server.test_client(), app.server.extensions["coeur_live"]
+
+    def looked() -> None:  # the app looks in the background: let that look end
+        holder.get()
+        assert holder.wait(timeout=60)
+
     healthy = client.get("/healthz")
     assert healthy.status_code == 200 and healthy.headers["Cache-Control"] == "no-store"
     assert healthy.get_json()["last_reload_failed"] is False
@@ -321,6 +329,7 @@ def test_healthz_and_the_banner_follow_a_refused_then_fixed_file(world: Path) ->
     original = (world / "operations.csv").read_bytes()
     write_rows(world, INVALID_ROWS)
     settled(world)
+    looked()
     health = client.get("/healthz").get_json()
     assert (
         health["last_reload_failed"] is True and health["data_version"] == healthy.get_json()["data_version"]
@@ -336,5 +345,6 @@ def test_healthz_and_the_banner_follow_a_refused_then_fixed_file(world: Path) ->
 
     (world / "operations.csv").write_bytes(original)
     settled(world)
+    looked()
     assert client.get("/healthz").get_json()["last_reload_failed"] is False
     assert poll_banner(client)["live-banner"]["children"] is None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import io
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,8 @@ from pathlib import Path
 import geopandas as gpd
 from babel.dates import format_date
 
-from dashboard.data.report import Report, unreadable
+from dashboard.data.reader import read_regular
+from dashboard.data.report import ReadRefused, Report, unreadable
 
 SUFFIX = "-anciennes.csv"  # communes.geojson → communes-anciennes.csv
 HISTORY_FILE = "communes" + SUFFIX
@@ -113,11 +115,11 @@ def read_history(path: Path, report: Report) -> History:
     if not path.exists():
         return History()
     try:
-        if path.stat().st_size > MAX_BYTES:
-            report.error(path.name, None, None, "fichier trop gros : attendu moins de 10 Mo")
-            return History()
-        with path.open(encoding="utf-8-sig", newline="") as file:
-            rows = list(csv.DictReader(file))
+        text = read_regular(path, MAX_BYTES).decode("utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    except ReadRefused as error:
+        report.error(path.name, None, None, str(error))
+        return History()
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         reason = unreadable(error) if isinstance(error, OSError) else "attendu un CSV en UTF-8"
         report.error(path.name, None, None, f"illisible : {reason}")

@@ -13,8 +13,8 @@ import pandas as pd
 from dashboard.data import geo
 from dashboard.data import perimeter as territory
 from dashboard.data.parsing import ParseError, parse_date
-from dashboard.data.reader import read_table
-from dashboard.data.report import Report, unreadable
+from dashboard.data.reader import read_regular, read_table
+from dashboard.data.report import ReadRefused, Report, unreadable
 from dashboard.data.schema import (
     OPERATION_COLUMNS,
     PARTNER_COLUMNS,
@@ -39,6 +39,7 @@ SOURCES_FILE = "sources.csv"
 PARTNERS_FILE = "communes_partenaires.csv"
 SOURCE_COLUMNS = (Src.SOURCE, Src.TITRE, Src.DATE, Src.DATE_MIN, Src.DATE_MAX, Src.BASE_DATE)
 METADATA_FILE = "metadata.json"
+MAX_METADATA_BYTES = 1024 * 1024  # a few lines of provenance
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,10 @@ def _read_small(
 def _read_metadata(path: Path, report: Report) -> dict:
     """The data's provenance: shown on the page, so a damaged file is a warning, not an error."""
     try:
-        metadata = json.loads(path.read_text(encoding="utf-8"))
+        metadata = json.loads(read_regular(path, MAX_METADATA_BYTES).decode("utf-8"))
+    except ReadRefused as error:  # a pipe or a device in its place: what replaced it is not ours to guess
+        report.error(path.name, None, None, str(error))
+        return {}
     except OSError as error:
         report.warning(path.name, None, None, f"métadonnées absentes : {unreadable(error)}")
         return {}

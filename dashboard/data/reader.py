@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import stat
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from dashboard.data.parsing import shorten
-from dashboard.data.report import Report, unreadable
+from dashboard.data.report import ReadRefused, Report, unreadable
 from dashboard.data.schema import Derived
 
 # Name of the frame's index, which holds the line each record starts on. An index and not
@@ -26,6 +29,18 @@ MAX_CELL_CHARS = 100_000
 # which could take gigabytes for a line of millions of short cells.
 MAX_LINE_CHARS = 1_000_000
 MAX_FILE_BYTES = 100 * 1024 * 1024
+# A read of one file that takes longer is abandoned: a network mount going stale, a file system that
+# trickles. (A read blocked inside the kernel cannot be cut short from Python: a live reload runs in a
+# thread of its own for that reason, see versions/live.py, and ``check`` under an alarm, see cli.py.)
+READ_SECONDS = 30.0
+_CHUNK = 1024 * 1024
+_KINDS = (
+    (stat.S_ISFIFO, "tube nommé (FIFO)"),
+    (stat.S_ISCHR, "périphérique (caractères)"),
+    (stat.S_ISBLK, "périphérique (blocs)"),
+    (stat.S_ISSOCK, "socket"),
+    (stat.S_ISDIR, "dossier"),
+)
 SEPARATORS = (",", ";", "\t")
 UTF16 = "encodage UTF-16 non pris en charge : enregistrer en UTF-8 (CSV UTF-8) ou en CSV Windows"
 EMPTY = "fichier vide : attendu une ligne d'en-tête puis une ligne par opération"
@@ -176,16 +191,50 @@ def _check_header(
     return bool(found)
 
 
-def read_bytes(path: Path, report: Report, max_bytes: int) -> bytes | None:
-    """The file's bytes, or ``None`` once the reason (missing, unreadable, too big) is reported."""
+def _refuse_special(mode: int) -> None:
+    for test, kind in _KINDS:
+        if test(mode):
+            raise ReadRefused(f"{kind} à la place d'un fichier : attendu un fichier ordinaire")
+    if not stat.S_ISREG(mode):
+        raise ReadRefused("pas un fichier ordinaire : attendu un fichier ordinaire")
+
+
+def read_regular(path: Path, max_bytes: int, *, seconds: float = READ_SECONDS) -> bytes:
+    """The bytes of ``path``, a regular file (a pipe, device, socket or folder in its place is refused before
+    it is opened), counted as they are read and never more than ``max_bytes`` (the size the file system
+    announces is not trusted: 0 for /dev/zero and pipes, and a file may grow while read). Raises an
+    ``OSError`` (a ``ReadRefused`` with a French message for our own reasons)."""
+    _refuse_special(os.stat(path).st_mode)  # follows a symbolic link, as the read does
+    # O_NONBLOCK: if a pipe took the file's place since the stat, opening it does not wait for a writer.
+    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            report.error(
-                path.name, None, None, f"fichier trop gros ({size} octets) : au plus {max_bytes} octets"
-            )
-            return None
-        return path.read_bytes()
+        status = os.fstat(handle)
+        _refuse_special(status.st_mode)
+        if status.st_size > max_bytes:  # a regular file announcing more is too big: not read at all
+            raise ReadRefused(f"fichier trop gros ({status.st_size} octets) : au plus {max_bytes} octets")
+        deadline = time.monotonic() + seconds
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            chunk = os.read(handle, min(_CHUNK, max_bytes + 1 - total))
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > max_bytes:
+                limit = f"plus de {max_bytes} octets"
+                raise ReadRefused(f"fichier trop gros ({limit}) : au plus {max_bytes} octets")
+            if time.monotonic() > deadline:
+                raise ReadRefused(f"lecture trop lente (plus de {seconds:.0f} s) : support inaccessible ?")
+    finally:
+        os.close(handle)
+
+
+def read_bytes(path: Path, report: Report, max_bytes: int) -> bytes | None:
+    """The file's bytes, or ``None`` once the reason (missing, unreadable, not a regular file, too big) is
+    reported."""
+    try:
+        return read_regular(path, max_bytes)
     except OSError as error:
         report.error(path.name, None, None, unreadable(error))
         return None

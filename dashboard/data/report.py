@@ -65,8 +65,15 @@ class Report:
         return "\n".join(lines)
 
 
+class ReadRefused(OSError):
+    """A file not read, or not to the end, for a reason of ours (not a regular file, too big, too slow):
+    the message is already French."""
+
+
 def unreadable(error: OSError) -> str:
     """Why a file could not be read, in French (the OS gives its reason in English)."""
+    if isinstance(error, ReadRefused):
+        return str(error)
     if isinstance(error, FileNotFoundError):
         return "fichier introuvable"
     if isinstance(error, IsADirectoryError):

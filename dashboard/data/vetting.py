@@ -1,18 +1,21 @@
 """What a version of the data must pass to be served, and what ``check`` reports: the data contract
 (``dataset.load_dataset``), whole-table checks (``validate.check_content``) and, against the version
-accepted before it, no sudden loss of operations."""
+accepted before it, no operation removed without confirmation."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from dashboard.data import dataset as ds
 from dashboard.data.perimeter import Perimeter
 from dashboard.data.report import Report
-from dashboard.data.schema import Geo, Src
+from dashboard.data.schema import Geo, Op, Src
 from dashboard.data.validate import check_content, warn_markup
 
-ALLOW_SHRINK_HINT = "relancer avec --allow-shrink ou COEUR_ALLOW_SHRINK=1"
+CONFIRM_HINT = "confirmer avec « python -m dashboard confirm » (ou COEUR_ALLOW_SHRINK=1)"
+MAX_LISTED = 200  # operations named one by one; the rest counted
 
 
 def load_checked(
@@ -33,16 +36,29 @@ def load_checked(
     return dataset if report.ok else None
 
 
-def check_shrink(before: int, after: int, report: Report, *, allowed: bool = False) -> None:
-    """A version that would leave fewer than half of the operations served (none at all included) is an
-    error unless ``allowed``: a half-written or emptied file looks exactly like that."""
-    if allowed or before <= 0 or after * 2 >= before:
-        return
+def removals(before: pd.DataFrame, after: pd.DataFrame, report: Report, *, allowed: bool = False) -> int:
+    """Report, as errors, every operation of ``before`` (the version served) that ``after`` drops; their
+    number. Removing through the folder is held until confirmed (``python -m dashboard confirm``, or
+    ``allowed``): a half-written, truncated or emptied file looks exactly like a removal."""
+    if allowed or Op.ID not in before.columns or Op.ID not in after.columns:
+        return 0
+    kept = set(after[Op.ID].tolist())
+    gone = before[~before[Op.ID].isin(kept)]
+    if gone.empty:
+        return 0
+    count = len(gone)
+    verb = "disparaîtraient" if count > 1 else "disparaîtrait"
     report.error(
         ds.OPERATIONS_FILE,
         None,
         None,
-        f"{after} opération{'s' if after > 1 else ''} au lieu de {before} : plus de la moitié "
-        f"disparaîtraient d'un coup (fichier tronqué ou vidé ?). Version refusée ; "
-        f"si c'est voulu, {ALLOW_SHRINK_HINT}",
+        f"{count} opération{'s' if count > 1 else ''} sur {len(before)} {verb} "
+        f"(fichier tronqué, vidé ou encore en cours d'écriture ?) : version en attente de confirmation ; "
+        f"si c'est voulu, {CONFIRM_HINT}",
     )
+    for row in gone.head(MAX_LISTED).itertuples(index=False):
+        where = ", ".join(str(getattr(row, column, "") or "") for column in (Op.PROGRAMME, Op.COMMUNE))
+        report.error(ds.OPERATIONS_FILE, None, Op.ID, f"{getattr(row, Op.ID)} ({where}) disparaîtrait")
+    if count > MAX_LISTED:
+        report.error(ds.OPERATIONS_FILE, None, Op.ID, f"… et {count - MAX_LISTED} autres")
+    return count

@@ -6,28 +6,47 @@ version is accepted, ``accepted.json`` (replaced atomically) points at its snaps
 that pointer, including one forked later from a master that still holds older data, and can load the
 accepted version from its snapshot even when the data folder itself is broken at that moment.
 
+Only accepted versions (and one held for confirmation) are kept as snapshots: a refused version keeps its
+report, not a copy of its files. Snapshots are pruned by count (``KEEP_SNAPSHOTS``) and by total size
+(``MAX_SNAPSHOT_BYTES``), never the accepted or the held one.
+
+A version that removes operations is held « en attente de confirmation » (``pending.json``) until someone
+confirms it: ``python -m dashboard confirm``, or ``confirm_pending`` from the code (the staff area). Code
+that publishes a version of its own (the staff area's explicit edits) calls ``publish_files``.
+
 The state folder is never the user's data folder (the app does not write there).
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import shutil
 import tempfile
+import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from dashboard.data.report import Issue, Report
+from dashboard.data.reader import MAX_FILE_BYTES, read_regular
+from dashboard.data.report import Issue, Report, unreadable
 
 POINTER = "accepted.json"
 SEEN = "seen.json"  # the files' stat as last seen by any worker, and since when it has not changed
-REFUSED = "refused.json"  # the version refused last and its report: a new worker shows it without reloading
+REFUSED = (
+    "refused.json"  # the reports of the versions refused lately: a new worker shows one without reloading
+)
+PENDING = "pending.json"  # the version held until someone confirms the removals it makes
+LOCK = "load.lock"  # held by the one process of the host that reads, validates and snapshots a candidate
 MAX_SHARED_ISSUES = 50
+KEEP_REFUSALS = 20  # reports of refused versions kept (a few lines each; never their files)
 SNAPSHOTS = "versions"
 KEEP_SNAPSHOTS = 4  # the accepted one and a few recent ones (a worker may still be loading one of them)
+MAX_SNAPSHOT_BYTES = 1024 * 1024 * 1024  # older snapshots go first once the folder holds more than this
+STALE_STAGING_SECONDS = 3600.0  # a half-written snapshot this old was left by a process that died
 SHORT = 12  # characters of the hash used as the version label (page reloads, /healthz)
 
 
@@ -42,10 +61,14 @@ class Pointer:
         return self.digest[:SHORT]
 
 
-def digest_of(files: dict[str, bytes | None]) -> str:
-    """The hash of a version: each file's name, length and bytes, in the order given (absent: marked)."""
+def digest_of(files: dict[str, bytes | None], refused: dict[str, str] | None = None) -> str:
+    """The hash of a version: each file's name, length and bytes, in the order given (absent: marked; not
+    read, for a reason in ``refused``: marked with the reason)."""
     digest = hashlib.sha256()
     for name, body in files.items():
+        if refused and name in refused:
+            digest.update(f"{name}\0refused\0{refused[name]}\0".encode())
+            continue
         if body is None:
             digest.update(f"{name}\0absent\0".encode())
             continue
@@ -54,14 +77,37 @@ def digest_of(files: dict[str, bytes | None]) -> str:
     return digest.hexdigest()
 
 
-def read_files(folder: Path, names: tuple[str, ...]) -> dict[str, bytes | None]:
+def read_files(
+    folder: Path, names: tuple[str, ...], refused: dict[str, str] | None = None
+) -> dict[str, bytes | None]:
+    """Each file's bytes, ``None`` when it is absent or not read; why it was not read goes to ``refused``
+    (in French: a pipe or a device in its place, too big, unreadable). Only regular files are read, never
+    more than ``MAX_FILE_BYTES`` each (see ``reader.read_regular``)."""
     files: dict[str, bytes | None] = {}
     for name in names:
         try:
-            files[name] = (folder / name).read_bytes()
-        except OSError:
+            files[name] = read_regular(folder / name, MAX_FILE_BYTES)
+        except FileNotFoundError:
             files[name] = None
+        except OSError as error:
+            files[name] = None
+            if refused is not None:
+                refused[name] = unreadable(error)
     return files
+
+
+@dataclass(frozen=True)
+class Held:
+    """A version that removes operations, waiting for someone to confirm it."""
+
+    digest: str
+    operations: int
+    report: Report  # one line per operation that would disappear
+    at: float
+
+    @property
+    def version(self) -> str:
+        return self.digest[:SHORT]
 
 
 class StateDir:
@@ -71,24 +117,53 @@ class StateDir:
         self.root = Path(root)
         (self.root / SNAPSHOTS).mkdir(parents=True, exist_ok=True, mode=0o700)
 
+    def stage(self, files: dict[str, bytes | None]) -> Path:
+        """A new folder holding exactly ``files``, to load, then keep (``keep``) or remove (``discard``)."""
+        work = Path(tempfile.mkdtemp(dir=self.root / SNAPSHOTS, prefix=".new-"))
+        for name, body in files.items():
+            if body is not None:
+                (work / name).write_bytes(body)
+        return work
+
+    def keep(self, staged: Path, digest: str) -> Path:
+        """``staged`` as the snapshot of ``digest`` (renamed into place: never seen half-written)."""
+        target = self.root / SNAPSHOTS / digest
+        try:
+            staged.rename(target)
+        except OSError:  # another process put the same version there first
+            shutil.rmtree(staged, ignore_errors=True)
+        return target
+
+    @staticmethod
+    def discard(staged: Path) -> None:
+        shutil.rmtree(staged, ignore_errors=True)
+
     def snapshot(self, files: dict[str, bytes | None]) -> tuple[str, Path]:
         """The folder holding exactly ``files`` (written once, renamed into place), and their hash."""
         digest = digest_of(files)
         target = self.root / SNAPSHOTS / digest
         if not target.is_dir():
-            work = Path(tempfile.mkdtemp(dir=self.root / SNAPSHOTS, prefix=".new-"))
-            for name, body in files.items():
-                if body is not None:
-                    (work / name).write_bytes(body)
-            try:
-                work.rename(target)
-            except OSError:  # another worker put the same version there first
-                shutil.rmtree(work, ignore_errors=True)
+            target = self.keep(self.stage(files), digest)
         return digest, target
 
     def folder(self, digest: str) -> Path | None:
         target = self.root / SNAPSHOTS / digest
         return target if target.is_dir() else None
+
+    @contextlib.contextmanager
+    def loading(self) -> Iterator[bool]:
+        """Whether this process is the one of the host that reads and validates a candidate now (a lock in
+        the state folder, released by the system if the process dies): the others wait for its verdict."""
+        handle = os.open(self.root / LOCK, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+        try:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                yield False
+                return
+            yield True
+        finally:
+            os.close(handle)  # releases the lock
 
     def pointer(self) -> Pointer | None:
         raw = self._read(POINTER)
@@ -99,7 +174,11 @@ class StateDir:
 
     def publish(self, pointer: Pointer) -> None:
         self._write(POINTER, {"digest": pointer.digest, "operations": pointer.operations, "at": pointer.at})
-        self._prune(pointer.digest)
+        held = self.held()
+        if held is not None and held.digest == pointer.digest:
+            with contextlib.suppress(OSError):
+                (self.root / PENDING).unlink()
+        self.prune()
 
     def first_seen(self, signature: list, now: float) -> float:
         """Since when the files have had ``signature`` (a JSON-able stat of each), as seen by any worker or
@@ -111,18 +190,65 @@ class StateDir:
         return now
 
     def refusal(self, digest: str) -> Report | None:
-        """The report of ``digest`` if it is the version refused last."""
+        """The report of ``digest`` if it is one of the versions refused lately."""
         refused = self._read(REFUSED)
-        if not isinstance(refused, dict) or refused.get("digest") != digest:
-            return None
+        entry = refused.get(digest) if isinstance(refused, dict) else None
         try:
-            return Report([Issue(**issue) for issue in refused["issues"]])
+            return Report([Issue(**issue) for issue in entry["issues"]])  # type: ignore[index]
         except (KeyError, TypeError):
             return None
 
-    def record_refusal(self, digest: str, report: Report) -> None:
+    def record_refusal(self, digest: str, report: Report, at: float | None = None) -> None:
+        """Keep the report of a refused version (the ``KEEP_REFUSALS`` latest ones), never its files."""
+        refused = self._read(REFUSED)
+        kept = {
+            key: entry
+            for key, entry in (refused.items() if isinstance(refused, dict) else [])
+            if isinstance(entry, dict) and key != digest
+        }
         issues = [asdict(issue) for issue in report.sorted()[:MAX_SHARED_ISSUES]]
-        self._write(REFUSED, {"digest": digest, "issues": issues})
+        kept[digest] = {"issues": issues, "at": time.time() if at is None else at}
+        self._write(REFUSED, dict(list(kept.items())[-KEEP_REFUSALS:]))
+        self.prune()
+
+    def hold(self, digest: str, staged: Path, operations: int, report: Report, at: float) -> None:
+        """Keep ``staged`` as the version waiting for confirmation, with the lines of what it removes."""
+        self.keep(staged, digest)
+        issues = [asdict(issue) for issue in report.sorted()[:MAX_SHARED_ISSUES]]
+        self._write(PENDING, {"digest": digest, "operations": operations, "issues": issues, "at": at})
+        self.prune()
+
+    def held(self) -> Held | None:
+        raw = self._read(PENDING)
+        try:
+            issues = [Issue(**issue) for issue in raw["issues"]]  # type: ignore[index]
+            return Held(str(raw["digest"]), int(raw["operations"]), Report(issues), float(raw["at"]))  # type: ignore[index]
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def prune(self) -> None:
+        """Snapshots beyond ``KEEP_SNAPSHOTS`` or ``MAX_SNAPSHOT_BYTES``, oldest first, and staging folders
+        left by a process that died; never the accepted version, nor the one held for confirmation."""
+        pointer, held = self.pointer(), self.held()
+        keep = {digest for digest in (pointer and pointer.digest, held and held.digest) if digest}
+        now = time.time()
+        folders = []
+        for path in (self.root / SNAPSHOTS).iterdir():
+            with contextlib.suppress(OSError):
+                if path.name.startswith("."):
+                    if now - path.stat().st_mtime > STALE_STAGING_SECONDS:
+                        shutil.rmtree(path, ignore_errors=True)
+                    continue
+                folders.append((path.stat().st_mtime, path, _size(path)))
+        folders.sort(key=lambda entry: entry[0], reverse=True)
+        count = total = 0
+        for _, path, size in folders:
+            count, total = count + 1, total + size
+            if path.name in keep:
+                continue
+            if count > KEEP_SNAPSHOTS or total > MAX_SNAPSHOT_BYTES:
+                shutil.rmtree(path, ignore_errors=True)
+                count, total = count - 1, total - size
 
     def _read(self, name: str) -> object:
         try:
@@ -136,12 +262,42 @@ class StateDir:
             json.dump(value, out, ensure_ascii=False)
         os.replace(temporary, self.root / name)
 
-    def _prune(self, keep: str) -> None:
-        folders = sorted(
-            (p for p in (self.root / SNAPSHOTS).iterdir() if not p.name.startswith(".")),
-            key=lambda p: p.stat().st_mtime,
-            reverse=True,
-        )
-        for old in [p for p in folders if p.name != keep][KEEP_SNAPSHOTS - 1 :]:
-            with contextlib.suppress(OSError):
-                shutil.rmtree(old)
+
+def _size(folder: Path) -> int:
+    return sum(entry.stat().st_size for entry in folder.iterdir() if entry.is_file())
+
+
+def confirm_pending(state_dir: Path, digest: str | None = None, *, at: float | None = None) -> Held | None:
+    """Accept the version held for confirmation (only if it is ``digest``, when given): every process
+    serving from ``state_dir`` follows it at its next look. ``None`` when there is nothing to confirm.
+    ``python -m dashboard confirm`` calls this, and so may the staff area."""
+    store = StateDir(state_dir)
+    held = store.held()
+    if held is None or (digest is not None and not held.digest.startswith(digest)):
+        return None
+    if store.folder(held.digest) is None:
+        return None
+    previous = store.pointer()
+    when = time.time() if at is None else at
+    if previous is not None:
+        when = max(when, previous.at + 1e-3)
+    store.publish(Pointer(held.digest, held.operations, when))
+    return held
+
+
+def publish_files(
+    state_dir: Path, files: dict[str, bytes | None], operations: int, *, at: float | None = None
+) -> Pointer:
+    """Publish ``files`` (every watched file's bytes, as ``read_files`` gives them) as the accepted version,
+    for code that has validated them itself (the staff area's explicit edits): snapshotted, then pointed
+    at; every process serving from ``state_dir`` follows it at its next look. The data folder is not
+    written: whoever publishes writes it too, or the next change there is a new candidate."""
+    store = StateDir(state_dir)
+    digest, _ = store.snapshot(files)
+    previous = store.pointer()
+    when = time.time() if at is None else at
+    if previous is not None:
+        when = max(when, previous.at + 1e-3)
+    pointer = Pointer(digest, operations, when)
+    store.publish(pointer)
+    return pointer

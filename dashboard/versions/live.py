@@ -8,8 +8,14 @@ on the same data folder, serves that version, never an older one.
 A new version of the files is loaded once it is stable: its stat (size, modification time, inode)
 unchanged across two looks at least ``SETTLE`` seconds apart, and no file modified less than ``SETTLE``
 seconds ago. A writer that pauses longer than that in the middle of a file must write a temporary file
-and rename it (atomic), as rsync, LibreOffice and most editors do; a version that would lose more than
-half of the operations at once is held anyway (``vetting.check_shrink``).
+and rename it (atomic), as rsync, LibreOffice and most editors do; a version that drops any operation is
+held « en attente de confirmation » anyway (``vetting.removals``, ``accepted.confirm_pending``).
+
+Only regular files are read, never more than ``reader.MAX_FILE_BYTES`` each. Served by the app
+(``background=True``), the look runs in a thread of its own: no request waits for a reload, and a reload
+that does not end within ``LOAD_DEADLINE`` (a network mount gone stale) is reported by ``status()`` and
+the pages' banner while the version already loaded goes on being served. One process of the host at a
+time reads and validates a candidate (``StateDir.loading``); the others take its verdict.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import shutil
 import tempfile
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,7 +40,7 @@ from dashboard.data.cog import HISTORY_FILE
 from dashboard.data.mapgeo import GeoAsset
 from dashboard.data.report import Issue, Report
 from dashboard.model.formatting import plural
-from dashboard.versions.accepted import SHORT, Pointer, StateDir, digest_of, read_files
+from dashboard.versions.accepted import SHORT, Held, Pointer, StateDir, digest_of, read_files
 from dashboard.web.context import Context, build_context
 
 log = logging.getLogger(__name__)
@@ -57,6 +64,10 @@ SETTLE = 5.0
 KEEP_ASSETS = 4  # geometry documents of earlier versions still served, for pages drawn before a reload
 UNEXPECTED = "erreur inattendue au chargement (détail dans le journal du serveur)"
 UNEXPECTED_FILE = "données"  # the file at fault is not known
+# A look at the files (read, validate, build) that lasts longer is reported as stalled; ~1 s for the shipped
+# data, ~10 s for 100,000 operations on a busy host.
+LOAD_DEADLINE = 60.0
+STALLED = "bloque"  # the label of the "version" of a reload that does not end
 
 Signature = tuple[tuple[str, int, int, int] | tuple[str], ...]
 
@@ -72,6 +83,7 @@ class Failure:
     version: str
     report: Report
     at: float  # wall-clock time of the attempt
+    held: bool = False  # valid, but it removes operations: waiting for confirmation (the report lists them)
 
     @property
     def errors(self) -> list[Issue]:
@@ -102,6 +114,10 @@ def file_signature(data_dir: Path) -> Signature:
 def failure_summary(failure: Failure) -> str:
     """``operations.csv n'a pas été rechargé : 2 erreurs.``"""
     errors = failure.errors
+    if failure.held:
+        return "Nouvelle version en attente de confirmation : des opérations disparaîtraient."
+    if failure.version == STALLED:
+        return "Le rechargement des données ne se termine pas."
     files = list(dict.fromkeys(issue.file for issue in errors))
     if files in ([], [UNEXPECTED_FILE]):
         return "Les données n'ont pas été rechargées : erreur inattendue."
@@ -126,6 +142,8 @@ class LiveContext:
         wall_clock: Callable[[], float] = time.time,
         state_dir: Path | None = None,
         allow_shrink: bool = False,
+        background: bool = False,
+        deadline: float = LOAD_DEADLINE,
     ) -> None:
         self.data_dir = Path(data_dir)
         self._check_every = check_every
@@ -134,29 +152,61 @@ class LiveContext:
         self._clock = clock
         self._wall_clock = wall_clock
         self._allow_shrink = allow_shrink
+        self._background = background
+        self._deadline = deadline
         self._store = StateDir(state_dir if state_dir is not None else _private_state_dir())
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # held by the one thread that looks at the files
+        self._starting = threading.Lock()  # held while a look's thread is started
+        self._thread: threading.Thread | None = None
+        self._looking_since: float | None = None
         self._pid = os.getpid()
         self._old_assets: OrderedDict[str, GeoAsset] = OrderedDict()
         self._signature: Signature | None = file_signature(self.data_dir)
         self._state = self._start()
         self._next_check = self._clock() + self._check_every
+        _reset_in_child(self)
 
     def get(self) -> Context:
-        """The current context, after a look at the files if the last one is older than ``check_every``."""
+        """The current context; a look at the files if the last one is older than ``check_every`` (in the
+        background, or in this thread when the holder was made without ``background``)."""
         if os.getpid() != self._pid:
             self._after_fork()
-        if self._clock() >= self._next_check and self._lock.acquire(blocking=False):
-            # One request looks (and reloads, ~0.7 s for the shipped data); the others meanwhile go on
-            # with the context they already had.
-            try:
-                if self._clock() >= self._next_check:
-                    self._follow()
-                    self._refresh()
-            finally:
-                self._next_check = self._clock() + self._check_every
-                self._lock.release()
+        if self._clock() >= self._next_check:
+            if self._background:
+                self._look_in_background()
+            else:
+                self._look()
         return self._state.context
+
+    def _look(self) -> None:
+        # One thread looks (and reloads, ~0.7 s for the shipped data); the others meanwhile go on with the
+        # context they already had.
+        if not self._lock.acquire(blocking=False):
+            return
+        try:
+            if self._clock() >= self._next_check:
+                self._looking_since = self._clock()
+                self._follow()
+                self._refresh()
+        finally:
+            self._looking_since = None
+            self._next_check = self._clock() + self._check_every
+            self._lock.release()
+
+    def _look_in_background(self) -> None:
+        with self._starting:
+            if self._thread is not None and self._thread.is_alive():
+                return
+            self._thread = threading.Thread(target=self._look, name="coeur-data-look", daemon=True)
+            self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for the look running in the background, if any; whether it has ended (tests, benchmarks)."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+            return not thread.is_alive()
+        return True
 
     def catch_up(self) -> None:
         """Serve the version accepted last, if it is not the one held (gunicorn's master calls this before
@@ -166,16 +216,41 @@ class LiveContext:
 
     def _after_fork(self) -> None:
         """A worker forked from the master holds the master's data: before it serves anything, it catches up
-        with the version accepted since (every request of the new worker waits for that, once)."""
+        with the version accepted since (gunicorn's post_fork hook does this before the worker serves)."""
         with self._lock:
             if os.getpid() != self._pid:
                 self._follow()
                 self._pid = os.getpid()
 
+    def _forked(self) -> None:
+        """In a child just forked: the locks may have been held by a thread of the parent, which the child
+        does not have; start afresh."""
+        self._lock = threading.Lock()
+        self._starting = threading.Lock()
+        self._thread = None
+        self._looking_since = None
+
+    @property
+    def stalled(self) -> float | None:
+        """Seconds the look running now has lasted, if it is beyond the deadline."""
+        since = self._looking_since
+        if since is None:
+            return None
+        lasted = self._clock() - since
+        return lasted if lasted > self._deadline else None
+
     @property
     def failure(self) -> Failure | None:
-        """The last refused version of the files, while they are in that state."""
+        """Why the files on disk are not served: refused, held for confirmation, or a reload that does not
+        end."""
         self.get()
+        lasted = self.stalled
+        if lasted is not None:
+            message = (
+                f"rechargement commencé il y a {lasted:.0f} s et toujours pas terminé : un fichier du "
+                "dossier ne se lit pas jusqu'au bout (support réseau inaccessible ?)"
+            )
+            return Failure(STALLED, Report([Issue(UNEXPECTED_FILE, None, None, message)]), self._wall_clock())
         return self._state.failure
 
     @property
@@ -191,35 +266,56 @@ class LiveContext:
         """What a process supervisor needs to know, and nothing private (no path, no error text)."""
         context = self.get()
         state = self._state
+        failure = state.failure
+        stalled = self.stalled
         return {
-            "status": "ok",
+            "status": "ok" if stalled is None else "stalled",
             "data_version": context.version,
             "data_hash": state.digest,
             "accepted_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(state.accepted_at)),
             "data_date": context.dataset.metadata.get("date_donnees"),
             "operations": len(context.dataset.operations),
-            "last_reload_failed": state.failure is not None,
-            "failed_version": state.failure.version if state.failure else None,
-            "errors": len(state.failure.errors) if state.failure else 0,
+            "last_reload_failed": failure is not None and not failure.held,
+            "failed_version": failure.version if failure and not failure.held else None,
+            "errors": len(failure.errors) if failure and not failure.held else 0,
+            "held_version": failure.version if failure and failure.held else None,
+            "reload_stalled_seconds": None if stalled is None else round(stalled),
         }
 
     def _start(self) -> _State:
-        """The files as they are; if they are refused, the version accepted last, if there is one."""
-        files = read_files(self.data_dir, WATCHED)
-        digest = digest_of(files)
+        """The files as they are; if they are refused or held, the version accepted last, if there is one."""
+        refused: dict[str, str] = {}
+        files = read_files(self.data_dir, WATCHED, refused)
+        digest = digest_of(files, refused)
         pointer = self._store.pointer()
-        context, report = self._load(self._store.snapshot(files)[1], digest)
-        if context is not None and pointer is not None and pointer.digest != digest:
-            context = self._unless_shrunk(pointer.operations, context, report)
-        if context is not None:
-            if pointer is not None and pointer.digest == digest:
+        accepted = self._store.folder(digest) if pointer is not None and pointer.digest == digest else None
+        if accepted is not None and pointer is not None:  # the version accepted last: load its snapshot
+            context, report = self._load(accepted, digest)
+            if context is not None:
                 return _State(context, None, digest, pointer.at)
+        if refused:
+            context, report = None, _refusal_report(refused)
+        else:
+            staged = self._store.stage(files)
+            context, report = self._load(staged, digest)
+            if context is None:
+                self._store.discard(staged)
+        fallback = (
+            self._accepted_context(pointer) if pointer is not None and pointer.digest != digest else None
+        )
+        if context is not None and fallback is not None and pointer is not None:
+            held = self._held(fallback, context, digest, staged)
+            if held is not None:
+                log.warning("data in %s held at start: it removes operations", self.data_dir)
+                return _State(fallback, held, pointer.digest, pointer.at)
+        if context is not None:
+            self._store.keep(staged, digest)
             return self._accept(context, digest, previous=None)
-        fallback = self._accepted_context(pointer)
         if fallback is None:
             raise DataError(report.render())
         log.warning("data in %s refused at start; serving the version accepted last", self.data_dir)
         failure = Failure(digest[:SHORT], report, self._wall_clock())
+        self._store.record_refusal(digest, report, failure.at)
         return _State(fallback, failure, pointer.digest, pointer.at)  # type: ignore[union-attr]
 
     def _follow(self) -> None:
@@ -249,14 +345,18 @@ class LiveContext:
         before = file_signature(self.data_dir)
         if before == self._signature or not self._stable(before):
             return
-        files = read_files(self.data_dir, WATCHED)
-        if file_signature(self.data_dir) != before:  # changed while being read: look again later
-            return
-        self._signature = before
-        self._consider(files)
+        with self._store.loading() as ours:
+            if not ours:  # another process of this host is at it: its verdict comes through the state folder
+                return
+            refused: dict[str, str] = {}
+            files = read_files(self.data_dir, WATCHED, refused)
+            if file_signature(self.data_dir) != before:  # changed while being read: look again later
+                return
+            self._signature = before
+            self._consider(files, refused)
 
-    def _consider(self, files: dict[str, bytes | None]) -> None:
-        digest = digest_of(files)
+    def _consider(self, files: dict[str, bytes | None], refused: dict[str, str]) -> None:
+        digest = digest_of(files, refused)
         state = self._state
         if digest == state.digest:  # touched, or back to the version served: nothing to load
             if state.failure is not None:
@@ -264,28 +364,57 @@ class LiveContext:
             return
         if state.failure is not None and state.failure.version == digest[:SHORT]:
             return
-        shared = self._store.refusal(digest)
-        if shared is not None:  # refused by another worker already: the same report, without loading
-            failure = Failure(digest[:SHORT], shared, self._wall_clock())
-            self._state = dataclasses.replace(state, failure=failure)
+        shared = self._shared_verdict(digest)
+        if shared is not None:  # refused or held by another worker already: the same report, without loading
+            self._state = dataclasses.replace(state, failure=shared)
             return
-        context, report = self._load(self._store.snapshot(files)[1], digest)
-        if context is not None:
-            context = self._unless_shrunk(len(state.context.dataset.operations), context, report)
+        if refused:  # a file not read (a pipe, a device, too big): nothing to load
+            self._refuse(digest, _refusal_report(refused))
+            return
+        staged = self._store.stage(files)
+        context, report = self._load(staged, digest)
         if context is None:
-            log.warning(
-                "data in %s not reloaded (version %s): %s",
-                self.data_dir,
-                digest[:SHORT],
-                "; ".join(str(issue) for issue in report.errors[:3]),
-            )
-            failure = Failure(digest[:SHORT], report, self._wall_clock())
-            self._state = dataclasses.replace(state, failure=failure)
-            self._store.record_refusal(digest, report)
+            self._store.discard(staged)
+            self._refuse(digest, report)
             return
+        held = self._held(state.context, context, digest, staged)
+        if held is not None:
+            log.warning("data in %s held (version %s): it removes operations", self.data_dir, held.version)
+            self._state = dataclasses.replace(state, failure=held)
+            return
+        self._store.keep(staged, digest)
         log.info("data in %s reloaded: %s → %s", self.data_dir, state.context.version, context.version)
         self._remember_assets(state.context)
         self._state = self._accept(context, digest, previous=state)
+
+    def _shared_verdict(self, digest: str) -> Failure | None:
+        held = self._store.held()
+        if held is not None and held.digest == digest:
+            return _held_failure(held)
+        shared = self._store.refusal(digest)
+        return None if shared is None else Failure(digest[:SHORT], shared, self._wall_clock())
+
+    def _refuse(self, digest: str, report: Report) -> None:
+        log.warning(
+            "data in %s not reloaded (version %s): %s",
+            self.data_dir,
+            digest[:SHORT],
+            "; ".join(str(issue) for issue in report.errors[:3]),
+        )
+        failure = Failure(digest[:SHORT], report, self._wall_clock())
+        self._state = dataclasses.replace(self._state, failure=failure)
+        self._store.record_refusal(digest, report, failure.at)
+
+    def _held(self, served: Context, context: Context, digest: str, staged: Path) -> Failure | None:
+        """A version that removes operations from the one served, held (its snapshot kept) until someone
+        confirms it; ``None`` if it removes none (or removals are allowed)."""
+        report = Report()
+        before, after = served.dataset.operations, context.dataset.operations
+        if not vetting.removals(before, after, report, allowed=self._allow_shrink):
+            return None
+        held = Held(digest, len(after), report, self._wall_clock())
+        self._store.hold(digest, staged, held.operations, report, held.at)
+        return _held_failure(held)
 
     def _accept(self, context: Context, digest: str, previous: _State | None) -> _State:
         at = self._wall_clock()
@@ -293,10 +422,6 @@ class LiveContext:
             at = max(at, previous.accepted_at + 1e-3)  # strictly after the version it replaces
         self._store.publish(Pointer(digest, len(context.dataset.operations), at))
         return _State(context, None, digest, at)
-
-    def _unless_shrunk(self, before: int, context: Context, report: Report) -> Context | None:
-        vetting.check_shrink(before, len(context.dataset.operations), report, allowed=self._allow_shrink)
-        return context if report.ok else None
 
     def _stable(self, signature: Signature) -> bool:
         """Seen unchanged, by this or another worker, at a look ``settle`` seconds ago at least, and no file
@@ -329,6 +454,29 @@ class LiveContext:
             self._old_assets.move_to_end(name)
         while len(self._old_assets) > KEEP_ASSETS:
             self._old_assets.popitem(last=False)
+
+
+def _refusal_report(refused: dict[str, str]) -> Report:
+    report = Report()
+    for name, why in refused.items():
+        report.error(name, None, None, why)
+    return report
+
+
+def _held_failure(held: Held) -> Failure:
+    return Failure(held.version, held.report, held.at, held=True)
+
+
+def _reset_in_child(holder: LiveContext) -> None:
+    """Have ``holder`` start afresh in a forked child (``LiveContext._forked``), as long as it exists."""
+    reference = weakref.ref(holder)
+
+    def reset() -> None:
+        alive = reference()
+        if alive is not None:
+            alive._forked()  # noqa: SLF001 - its own hook
+
+    os.register_at_fork(after_in_child=reset)
 
 
 def _private_state_dir() -> Path:
