@@ -734,7 +734,7 @@ CASES = [
     Case(
         "operations-file-is-a-folder",
         replaced_by_folder(CSV),
-        (f"{CSV}: lecture impossible : c'est un dossier, pas un fichier",),
+        (f"{CSV}: dossier à la place d'un fichier : attendu un fichier ordinaire",),
     ),
     Case(
         "operations-file-too-big",

@@ -50,6 +50,14 @@ def write_rows(world: Path, rows: list[str]) -> bytes:
     return body
 
 
+def look_now(holder: LiveContext) -> None:
+    """The app's holder looks in the background: let a look that started before the files changed end,
+    then one look at the files as they are now."""
+    assert holder.wait(timeout=60)
+    holder.get()
+    assert holder.wait(timeout=60)
+
+
 def logements(holder: LiveContext, op_id: str) -> int:
     return int(holder.get().dataset.operations.at[op_id, Derived.LOGEMENTS_RETENUS])
 
@@ -317,9 +325,8 @@ def test_healthz_and_the_banner_follow_a_refused_then_fixed_file(world: Path) ->
     app = create_app(settings)
     client, holder = app.server.test_client(), app.server.extensions["coeur_live"]
 
-    def looked() -> None:  # the app looks in the background: let that look end
-        holder.get()
-        assert holder.wait(timeout=60)
+    def looked() -> None:
+        look_now(holder)
 
     healthy = client.get("/healthz")
     assert healthy.status_code == 200 and healthy.headers["Cache-Control"] == "no-store"

@@ -15,6 +15,7 @@ from shapely.geometry import Point
 from dashboard.app import create_app
 from dashboard.settings import Settings
 from tests.conftest import SQUARES, write_world
+from tests.test_live_reload import look_now
 
 PARTNERS = "code_insee,commune,source,citation\n02691,Saint-Quentin,s1,« avec la ville de Saint-Quentin »\n"
 
@@ -83,6 +84,7 @@ def test_the_files_are_versioned_with_the_data(world, tmp_path):
         past = time.time() - 10  # files written a second ago may still be being written: not reloaded yet
         for path in world.iterdir():
             os.utime(path, (past, past))
+        look_now(app.server.extensions["coeur_live"])
         after = client.get("/donnees/operations.csv")
         stale = client.get("/donnees/operations.csv", headers={"If-None-Match": before})
     finally:
