@@ -71,7 +71,9 @@ def banner(failure: Failure | None) -> list | None:
         html.P(
             [
                 html.Strong(failure_summary(failure)),
-                " Le tableau de bord montre toujours la dernière version valide des données.",
+                " Le tableau de bord montre toujours la version précédente des données."
+                if failure.held
+                else " Le tableau de bord montre toujours la dernière version valide des données.",
             ]
         ),
         html.Ul(items),

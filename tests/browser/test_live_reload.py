@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.cli import main
 from tests.browser.conftest import start_server, wait_for_idle, wait_for_map
+
+SHOTS = Path("/tmp/r23-shots")  # screenshots to look at, not compared
 
 NEW_ROW = (
     "lille-essai,hors ACV,Lille,59350,Rue de l'Essai,,construction neuve,Opération ajoutée pour l'essai.,"
@@ -36,7 +39,8 @@ def operations_shown(page) -> str:
 
 @pytest.fixture
 def live_server(real_data_copy: Path):
-    running = start_server(real_data_copy, reload_check_seconds=0.2, poll_seconds=1)
+    state = real_data_copy.parent / "state"
+    running = start_server(real_data_copy, reload_check_seconds=0.2, poll_seconds=1, state_dir=state)
     yield running
     running.stop()
 
@@ -81,9 +85,18 @@ def test_the_page_follows_the_data_file_and_never_shows_a_broken_version(live_se
     banner.get_by_text("operations.csv n'a pas été rechargé").wait_for()
     assert csv_path.read_text(encoding="utf-8") == invalid  # the file is never touched
 
-    # Valid again: the banner goes, the new data shows.
+    # Valid again, but without the operation added: held until someone confirms the removal.
+    csv_path.write_text(original, encoding="utf-8")
+    banner.get_by_text("Nouvelle version en attente de confirmation").wait_for(timeout=20_000)
+    assert "lille-essai (hors ACV, Lille) disparaîtrait" in banner.inner_text()
+    assert operations_shown(p) == "14"
+    SHOTS.mkdir(exist_ok=True)
+    banner.screenshot(path=str(SHOTS / "held-banner.png"))
+
+    # Confirmed: the banner goes, the new data shows.
+    state = live_server.data_dir.parent / "state"
     with p.expect_navigation(timeout=20_000):
-        csv_path.write_text(original, encoding="utf-8")
+        assert main(["confirm", "--data-dir", str(live_server.data_dir), "--state-dir", str(state)]) == 0
     wait_for_map(p)
     wait_for_idle(p)
     assert p.locator(MARKERS).count() == 8 + 4
