@@ -5,7 +5,10 @@
   "use strict";
 
   var STEPS = { ArrowLeft: "ctl-year-prev", PageUp: "ctl-year-prev", ArrowRight: "ctl-year-next", PageDown: "ctl-year-next" };
-  var DESIGN = { width: 1440, height: 1080 };  /* the slide is laid out at 1080 px high, at least 1440 wide */
+  /* The slide is laid out at 1080 px high and at least 1440 wide; narrower screens (a 4:3 projector) at
+     1240 × 930, so that its 20 px text shows at 16.5 px once scaled to 1024×768. */
+  var DESIGN = { width: 1440, height: 1080 };
+  var NARROW_DESIGN = { width: 1240, height: 930 };
 
   function click(id) {
     var element = document.getElementById(id);
@@ -54,10 +57,11 @@
     }
   }, true);
 
-  /* The slide is drawn at a design size whose height is 1080 px, then scaled to the screen: the same
-     slide at 1920×1080, 1280×720 and (1440 px wide) at 1024×768, with text ≥ 20 px at 1920×1080. */
+  /* The slide is drawn at a design size, then scaled to the screen: the same slide at 1920×1080 and
+     1280×720, with text ≥ 20 px at 1920×1080; at 1024×768, 1240×930 scaled by 0.83. */
   function fit() {
-    var scale = Math.min(window.innerWidth / DESIGN.width, window.innerHeight / DESIGN.height);
+    var design = window.innerWidth / window.innerHeight < 1.5 ? NARROW_DESIGN : DESIGN;
+    var scale = Math.min(window.innerWidth / design.width, window.innerHeight / design.height);
     var root = document.documentElement.style;
     root.setProperty("--slide-scale", String(scale));
     root.setProperty("--slide-width", (window.innerWidth / scale) + "px");

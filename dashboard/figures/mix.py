@@ -78,6 +78,8 @@ def mix_figure(summary: pd.DataFrame, *, presentation: bool = False) -> go.Figur
         bars,
         base_layout(
             font={"size": 20 if presentation else 14},
+            # Each bar's value in the chart's type size: plotly.js shrank those that lacked room to ~10 px.
+            uniformtext={"minsize": 20 if presentation else 14, "mode": "show"},
             height=None if presentation else 34 * len(codes) + 60,  # the slide: the height of its box
             margin={"l": 8, "r": 48, "t": 8, "b": 36},
             xaxis={

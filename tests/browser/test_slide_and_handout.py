@@ -133,6 +133,53 @@ def test_no_text_of_the_slide_is_under_20_px_at_1920_by_1080(server, browser):
         context.close()
 
 
+# Each visible text's size as the eye gets it: its font size times every scale on the way to the screen
+# (the slide's CSS scale; plotly.js's own transform on a bar's value it squeezes to fit).
+EFFECTIVE_TEXT = """() => {
+  const slide = Number(getComputedStyle(document.documentElement).getPropertyValue('--slide-scale')) || 1;
+  const found = []; const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const element = node.parentElement;
+    if (!node.textContent.trim() || !element || element.closest('.visually-hidden')) continue;
+    const box = element.getBoundingClientRect();
+    if (!box.width || !box.height) continue;
+    if (box.bottom <= 0 || box.top >= innerHeight || box.right <= 0 || box.left >= innerWidth) continue;
+    const style = getComputedStyle(element);
+    if (style.visibility === 'hidden' || Number(style.opacity) === 0) continue;
+    let scale = slide;
+    if (element instanceof SVGGraphicsElement && element.getBBox().height) {
+      scale = box.height / element.getBBox().height;  /* every transform, the slide's included */
+    }
+    found.push([parseFloat(style.fontSize) * scale, node.textContent.trim().slice(0, 120)]);
+  }
+  return found.sort((a, b) => a[0] - b[0]);
+}"""
+
+
+def test_no_text_of_the_4_3_slide_is_under_16_px_as_projected_at_1024_by_768(server, browser):
+    context, page = slide_page(browser, 1024, 768)
+    try:
+        open_slide(page, server.url + "/?presentation=1&annee=2022")
+        sizes = page.evaluate(EFFECTIVE_TEXT)
+        assert any(text == "134" for _, text in sizes)  # a bar's value (SVG text) is measured too
+        too_small = [(round(size, 1), text) for size, text in sizes if size < 16]
+        assert too_small == [], too_small[:10]
+    finally:
+        context.close()
+
+
+def test_the_map_and_its_legend_take_at_least_40_percent_of_the_16_9_slide(server, browser):
+    context, page = slide_page(browser, 1920, 1080)
+    try:
+        open_slide(page, server.url + "/?presentation=1&annee=2022")
+        box = page.locator(".region-page .map-panel").bounding_box()
+        assert box["width"] * box["height"] >= 0.4 * 1920 * 1080
+        drawn = page.locator("#region-map .main-svg").first.bounding_box()
+        assert drawn["height"] >= 0.75 * box["height"]  # the map itself is drawn down the whole panel
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize(
     ("query", "said"),
     [("dep=60", "Oise"), ("commune=60159", "Compiègne"), ("statut=livrée", "statut livrée")],
