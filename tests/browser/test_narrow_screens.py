@@ -1,0 +1,68 @@
+"""Narrow and short screens as people have them: a page zoomed to 200 % (720×450 CSS px), a phone (390×844),
+and the map's accessible table in the box it opens in."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import wait_for_idle
+
+PAGES = ["/?annee=2022", "/?dep=60", "/commune/60159", "/commune/02168", "/commune/dury"]
+SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+def open_at(browser, width: int, height: int, url: str):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR")
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_selector("h1", state="attached")
+    wait_for_idle(page)
+    return context, page
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_at_200_percent_zoom_the_controls_take_a_quarter_of_the_height_and_nothing_scrolls_sideways(
+    server, browser, path
+):
+    context, page = open_at(browser, 720, 450, server.url + path)
+    try:
+        assert page.evaluate(SIDEWAYS) <= 0
+        controls = page.locator("#shell-controls")
+        if controls.count():
+            assert controls.bounding_box()["height"] <= 0.25 * 450
+            assert page.locator("#ctl-year-value").is_visible()  # the year still said
+            page.locator(".filters-summary").click()  # the filters unfold on demand
+            assert page.locator("#ctl-departement").is_visible()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_page_scrolls_sideways_on_a_phone(server, browser, path):
+    context, page = open_at(browser, 390, 844, server.url + path)
+    try:
+        assert page.evaluate(SIDEWAYS) <= 0
+    finally:
+        context.close()
+
+
+MAP_TABLE = """() => { const box = document.querySelector('details.map-table');
+  return [box.clientWidth, box.scrollWidth, getComputedStyle(box).overflowX]; }"""
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "fits"), [(1440, 900, True), (720, 450, True), (390, 844, False)]
+)
+def test_the_map_table_fits_its_box_or_scrolls_in_it(server, browser, width, height, fits):
+    context, page = open_at(browser, width, height, server.url + "/?annee=2022")
+    try:
+        page.locator("#region-map-table-open").click()
+        page.wait_for_selector("#region-map-table table")
+        client, scroll, overflow = page.evaluate(MAP_TABLE)
+        if fits:
+            assert scroll <= client  # every column shown (Logements and Statuts were cut at 1440×900)
+        else:
+            assert overflow == "auto" and scroll > client  # it scrolls in its own box...
+        assert page.evaluate(SIDEWAYS) <= 0  # ...never the page
+    finally:
+        context.close()
