@@ -10,14 +10,17 @@ if [ "${1:-}" = "--test" ]; then
   .venv/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
   # axe-core for the accessibility audit, from the npm registry at the locked version.
   npm ci --prefix tests/a11y --no-audit --no-fund --loglevel=error >/dev/null
-  # chromium for the browser tests, poppler-utils (pdftotext) to read the printed sheets back,
+  # puppeteer-core for the Firefox smoke suite (it drives Debian's firefox-esr; it downloads no browser).
+  npm ci --prefix tests/firefox --no-audit --no-fund --loglevel=error >/dev/null
+  # chromium for the browser tests, firefox-esr for the Firefox smoke suite, poppler-utils (pdftotext) to read the printed sheets back,
   # nginx for the production setup's tests, LibreOffice Calc to open the exports as a spreadsheet user would.
   if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1 \
+     || ! command -v firefox-esr >/dev/null 2>&1 \
      || ! command -v pdftotext >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1 \
      || ! [ -x /usr/sbin/nginx ]; then
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver poppler-utils nginx >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver firefox-esr poppler-utils nginx >/dev/null
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
       libreoffice-calc-nogui >/dev/null
   fi
