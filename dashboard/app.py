@@ -27,6 +27,7 @@ from dashboard.endpoints import (
     redirects,
     security,
     sharing,
+    versioncache,
 )
 from dashboard.endpoints.serving import LONG_LIVED, configure_serving
 from dashboard.model.recent import Recent
@@ -168,6 +169,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     redirects.register(app, holder.get)  # /commune/<former code or name>, before Dash answers
     security.configure_security(app, settings)
     guard.configure_guard(app)
+    versioncache.configure_version_cache(app, holder)
     return app
 
 
