@@ -14,11 +14,14 @@ bind = os.environ.get("COEUR_BIND", "127.0.0.1:8050")
 
 # Callbacks are CPU-bound Python (pandas, figure building): about two processes per core keep both cores
 # busy. The supported setup has nginx in front (deploy/nginx), which buffers whole requests and answers, so
-# gunicorn only ever sees complete requests from a fast local client. Threads are for the case without a
-# proxy: a sync worker is held by one idle socket (3 sockets stalled the site), while a gthread worker
-# (gunicorn >= 23) hands a connection that sends nothing for 5 s back to its poller and has 4 threads.
+# gunicorn only ever sees complete requests from a fast local client: sync workers, as gunicorn's own
+# documentation recommends behind a buffering proxy. Measured (issue 24): through nginx, sync workers serve
+# as many requests as gthread × 4 and the three workers weigh ~25 MiB less (PSS; one malloc arena each
+# instead of one per thread). Without a proxy (a trusted network only), set COEUR_THREADS=4: a sync worker
+# is held by one idle socket (3 sockets stalled the site), while a gthread worker (gunicorn >= 23) hands a
+# connection that sends nothing for 5 s back to its poller and has 4 threads.
 workers = int(os.environ.get("COEUR_WORKERS", (os.cpu_count() or 1) + 1))
-threads = int(os.environ.get("COEUR_THREADS", 4))
+threads = int(os.environ.get("COEUR_THREADS", 1))
 worker_class = "gthread" if threads > 1 else "sync"
 
 # The data is loaded and validated once, in the master, before forking: each worker starts with it

@@ -208,7 +208,10 @@ def idle(work: Path, seconds: float) -> dict:
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(60)
-    server = servers.start(servers.PROJECT_APP, data, work, COEUR_STATE_DIR=str(work / "state-direct"))
+    # gunicorn alone is supported with threads only (gunicorn.conf.py): measured as such.
+    server = servers.start(
+        servers.PROJECT_APP, data, work, COEUR_STATE_DIR=str(work / "state-direct"), COEUR_THREADS="4"
+    )
     try:
         direct = idle_sockets(("127.0.0.1", int(server.url.rsplit(":", 1)[1])), seconds)
     finally:
