@@ -104,3 +104,110 @@ def _pss_kib(pid: int) -> int:
         if line.startswith("Pss:"):
             return int(line.split()[1])
     return 0
+
+
+NGINX = Path(os.environ.get("COEUR_NGINX", "/usr/sbin/nginx"))
+NGINX_TEMPLATE = REPO / "deploy" / "nginx" / "nginx.conf.template"
+
+
+@dataclass
+class Production:
+    """The supported setup, as scripts/serve-production.sh builds it: nginx (deploy/nginx) on a free loopback
+    port in front of gunicorn instances; ``url`` is nginx's."""
+
+    nginx: subprocess.Popen
+    instances: list[Gunicorn]
+    url: str
+    run_dir: Path
+
+    def memory(self) -> dict:
+        """Every instance's master and workers: PSS in total (shared pages split), RSS of each kind."""
+        each = [instance.memory() for instance in self.instances]
+        return {
+            "instances": len(each),
+            "workers": sum(m["workers"] for m in each),
+            "total_pss_mib": round(sum(m["total_pss_mib"] for m in each), 1),
+            "total_rss_mib": round(sum(m["total_rss_mib"] for m in each), 1),
+            "each": each,
+        }
+
+    def stop(self) -> None:
+        if self.nginx.poll() is None:
+            self.nginx.terminate()
+            try:
+                self.nginx.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.nginx.kill()
+        for instance in self.instances:
+            instance.stop()
+
+
+def start_production(
+    data_dir: Path,
+    log_dir: Path,
+    *,
+    instances: int = 1,
+    nginx_cache: bool = True,
+    timeout_s: float = 300,
+    **env: str,
+) -> Production:
+    """``instances`` gunicorn instances of the dashboard (one state folder: as serve-production.sh) and nginx
+    with the shipped template in front of them; returns once nginx answers ``/``. ``nginx_cache=False``
+    turns nginx's cache of shared answers off (to measure what it gives)."""
+    env = {"COEUR_STATE_DIR": str(log_dir / "state"), **env}
+    started: list[Gunicorn] = []
+    try:
+        for _ in range(instances):
+            started.append(start(PROJECT_APP, data_dir, log_dir, timeout_s=timeout_s, **env))
+    except BaseException:
+        for instance in started:
+            instance.stop()
+        raise
+    port = free_port()
+    run_dir = log_dir / f"nginx-{port}"
+    run_dir.mkdir()
+    reachable_by_nginx_workers(run_dir)
+    upstreams = "".join(
+        f"        server {instance.url.removeprefix('http://')} max_fails=3 fail_timeout=5s;\n"
+        for instance in started
+    )
+    config = (
+        NGINX_TEMPLATE.read_text(encoding="utf-8")
+        .replace("@RUN@", str(run_dir))
+        .replace("@DEPLOY@", str(NGINX_TEMPLATE.parent))
+        .replace("@LISTEN@", f"127.0.0.1:{port}")
+        .replace("@UPSTREAMS@\n", upstreams)
+    )
+    if not nginx_cache:
+        config = config.replace("proxy_cache coeur_answers;", "proxy_cache off;")
+    (run_dir / "nginx.conf").write_text(config, encoding="utf-8")
+    nginx = subprocess.Popen(
+        [str(NGINX), "-p", str(run_dir), "-c", str(run_dir / "nginx.conf"), "-g", "daemon off;"],
+        stdout=(run_dir / "stdout.log").open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    production = Production(nginx, started, f"http://127.0.0.1:{port}", run_dir)
+    deadline = time.perf_counter() + 30
+    while time.perf_counter() < deadline:
+        if nginx.poll() is not None:
+            production.stop()
+            raise RuntimeError(f"nginx stopped:\n{(run_dir / 'error.log').read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(production.url + "/", timeout=5) as response:
+                if response.status == 200:
+                    return production
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.05)
+    production.stop()
+    raise RuntimeError(f"nginx did not answer within 30 s:\n{(run_dir / 'error.log').read_text()[-3000:]}")
+
+
+def reachable_by_nginx_workers(folder: Path) -> None:
+    """Started as root, nginx's workers run as an unprivileged user: they must be able to reach the run
+    folder's cache (scripts/serve-production.sh does the same). Traversal only, nothing listed."""
+    if os.geteuid() != 0:
+        return
+    for each in (folder, *folder.parents):
+        mode = each.stat().st_mode
+        if not mode & 0o001:
+            each.chmod(mode | 0o001)

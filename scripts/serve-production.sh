@@ -27,6 +27,12 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 RUN_DIR=${RUN_DIR:-$(mktemp -d -t coeur-prod-XXXXXX)}
 mkdir -p "$RUN_DIR"
 RUN_DIR=$(realpath "$RUN_DIR")
+# Started as root, nginx's workers run as an unprivileged user: they must reach the cache in the run folder
+# (deploy/nginx). Traversal only: nothing in these folders can be listed.
+if [ "$(id -u)" = 0 ]; then
+  folder=$RUN_DIR
+  while [ "$folder" != / ]; do chmod o+x "$folder"; folder=$(dirname "$folder"); done
+fi
 
 PIDS=()
 stop() {
