@@ -55,9 +55,22 @@ def post(
     return elapsed, len(payload), response.status
 
 
-def replay(base_url: str, captured: list[dict], *, repeats: int, years: list[int]) -> dict:
+def replay(
+    base_url: str,
+    captured: list[dict],
+    *,
+    repeats: int,
+    years: list[int],
+    computed: bool = False,
+    warm: int = 1,
+) -> dict:
     """Each repeat sends every captured request in order (one year change); the year cycles through
-    ``years`` so that no two consecutive repeats ask for the same view."""
+    ``years`` so that no two consecutive repeats ask for the same view.
+
+    A year step asked again is answered from the app's cache of the version (endpoints/versioncache.py).
+    ``computed``: every request is made new to that cache (a query parameter the callback route ignores,
+    but the cache's key holds), so each one is computed: the time of a view nobody asked before. The first
+    ``warm`` repeats are not counted."""
     accept = next(
         (r["headers"].get("accept-encoding") for r in captured if r["headers"].get("accept-encoding")),
         BROWSER_ACCEPT_ENCODING,
@@ -71,22 +84,24 @@ def replay(base_url: str, captured: list[dict], *, repeats: int, years: list[int
     totals, sizes = [], []
     per_request: list[list[float]] = [[] for _ in captured]
     per_request_bytes = [0] * len(captured)
-    for repeat in range(repeats + 1):  # the first one warms the worker up, it is not counted
+    for repeat in range(repeats + warm):
         connection = http.client.HTTPConnection(host.hostname, host.port, timeout=120)
         year = years[repeat % len(years)]
         total_ms, total_bytes = 0.0, 0
         for index, (path, body) in enumerate(zip(paths, bodies, strict=True)):
             data = json.dumps(with_year(body, year)).encode()
+            if computed:
+                path = f"{path}{'&' if '?' in path else '?'}mesure={repeat}-{index}"
             elapsed, size, _ = post(connection, path, data, accept)
             total_ms += elapsed
             total_bytes += size
-            if repeat:
+            if repeat >= warm:
                 per_request[index].append(elapsed)
                 per_request_bytes[index] = size
             if connection.sock is None:  # the server closed it (sync workers do)
                 connection = http.client.HTTPConnection(host.hostname, host.port, timeout=120)
         connection.close()
-        if repeat:
+        if repeat >= warm:
             totals.append(total_ms)
             sizes.append(total_bytes)
     return {

@@ -55,15 +55,21 @@ FULL = Plan(
 )
 QUICK = Plan(browser_runs=1, repeats=5, baseline_repeats=2, rows=1_000, scale_repeats=5, clients=50, load_s=3)
 
+# The goals of issue 24 (the earlier ones of issue 5, tightened), each printed with the figure measured.
 TARGETS = {
-    "year_change_bytes_ratio": "≤ 1/100 of the baseline's",
-    "year_change_ms_ratio": "≤ 1/50 of the baseline's",
-    "first_load_bytes": "≤ 1.5 MB",
-    "first_map_ms": "< baseline and < 2000",
-    "scale_year_change_p95_ms": "< 150 (100,000 operations)",
-    "scale_memory": "< 1 GiB",
-    "load": "50 clients, 30 s: no error, p95 < 300 ms",
+    "load": "≥ 1,000 requests/s with 50 clients, 0 errors, p95 < 100 ms, through nginx + gunicorn",
+    "year_change_ms": "≤ 10 ms of server time and ≥ 100× less than the baseline's",
+    "year_change_bytes": "≤ 1/100 of the baseline's",
+    "first_load_bytes": "≤ 800 KB",
+    "first_map_ms": "< 1,500 ms (median of 5) and at most half the baseline's",
+    "scale_year_change_p95_ms": "< 100 ms, each step computed (100,000 operations)",
+    "scale_memory": "≤ 700 MiB PSS, master + workers (100,000 operations)",
+    "national_perimeter": "map within 2× of the region's: bench/run.py --perimeter france",
 }
+LOAD_RPS, LOAD_P95_MS = 1000, 100
+YEAR_STEP_MS, YEAR_STEP_TIMES = 10, 100
+FIRST_LOAD_BYTES, FIRST_MAP_MS = 800_000, 1500
+SCALE_P95_MS, SCALE_PSS_MIB = 100, 700
 
 # Loads the data in a fresh interpreter: how long validation and preparation take, and the peak memory.
 LOAD_PROBE = """
@@ -156,10 +162,17 @@ def scale(plan: Plan, captured: list[dict], workdir: Path) -> dict:
     try:
         log(f"scale: server up in {server.cold_start_s} s, replaying the year change")
         years = year_range_of(tuple(loading["years"]))
-        timing = replay.replay(server.url, captured, repeats=plan.scale_repeats, years=years)
+        timing = replay.replay(server.url, captured, repeats=plan.scale_repeats, years=years, computed=True)
+        cached = replay.replay(
+            server.url, captured, repeats=plan.scale_repeats, years=years, warm=10 * len(years)
+        )
         log("scale: replaying a full update (every control changed)")
         full = replay.replay(
-            server.url, replay.as_full_update(captured), repeats=max(1, plan.scale_repeats // 2), years=years
+            server.url,
+            replay.as_full_update(captured),
+            repeats=max(1, plan.scale_repeats // 2),
+            years=years,
+            computed=True,
         )
         memory = server.memory()
     finally:
@@ -176,6 +189,8 @@ def scale(plan: Plan, captured: list[dict], workdir: Path) -> dict:
         "year_change_p95_ms": timing["p95_ms"],
         "year_change_max_ms": timing["max_ms"],
         "year_change_bytes": timing["bytes"],
+        "year_change_repeated_ms": cached["ms"],
+        "year_change_repeated_p95_ms": cached["p95_ms"],
         "year_change_per_request": timing["per_request"],
         "repeats": timing["repeats"],
         "full_update_ms": full["ms"],
@@ -216,23 +231,23 @@ def shipped_data(plan: Plan, workdir: Path, context, years: list[int]) -> dict:
             chromium.close()
         captured = pages["project"]["year_change"]
         log("replaying the year change")
-        ours = replay.replay(project.url, captured, repeats=plan.repeats, years=years)
+        # Asked again: each year step in every worker's cache first (workers take requests at random).
+        ours = replay.replay(project.url, captured, repeats=plan.repeats, years=years, warm=10 * len(years))
+        computed = replay.replay(project.url, captured, repeats=plan.repeats, years=years, computed=True)
         theirs = replay.replay(
             baseline.url, pages["baseline"]["year_change"], repeats=plan.baseline_repeats, years=years
         )
-        before = project.memory()
-        log(f"load: {plan.clients} clients, {plan.load_s} s")
-        loaded = load.run(project.url, captured, clients=plan.clients, duration_s=plan.load_s, years=years)
-        after = project.memory()
         geometry = geometry_bytes(project.url, context)
     finally:
         for server in running:
             server.stop()
+    loaded = load_through_production(plan, captured, workdir, years)
     return {
         "cold_start_s": project.cold_start_s,
         "baseline_cold_start_s": baseline.cold_start_s,
         "year_change_bytes": ours["bytes"],
         "year_change_ms": ours["ms"],
+        "year_change_computed_ms": computed["ms"],
         "baseline_year_change_bytes": theirs["bytes"],
         "baseline_year_change_ms": theirs["ms"],
         "first_load_bytes": pages["project"]["bytes"],
@@ -241,6 +256,7 @@ def shipped_data(plan: Plan, workdir: Path, context, years: list[int]) -> dict:
         "baseline_first_map_ms": pages["baseline"]["map_ms"],
         "year_change": {
             "project": ours,
+            "project_computed": computed,
             "baseline": theirs,
             "browser_ms": {name: pages[name]["year_change_browser_ms"] for name in ("project", "baseline")},
         },
@@ -261,13 +277,31 @@ def shipped_data(plan: Plan, workdir: Path, context, years: list[int]) -> dict:
             },
             "geometry_bytes": geometry,
         },
-        "load": {
-            **loaded,
-            "server": "gunicorn -c gunicorn.conf.py dashboard.wsgi:server, shipped data",
-            "memory_before": before,
-            "memory_after": after,
-        },
+        "load": loaded,
         "captured": captured,
+    }
+
+
+def load_through_production(plan: Plan, captured: list[dict], workdir: Path, years: list[int]) -> dict:
+    """The load test through the supported setup: nginx (deploy/nginx) in front of one gunicorn instance
+    (gunicorn.conf.py), as scripts/serve-production.sh starts them, on the shipped data."""
+    production = servers.start_production(REAL_DATA, workdir)
+    try:
+        before = production.memory()
+        load_average = os.getloadavg()
+        log(
+            f"load: {plan.clients} clients, {plan.load_s} s through nginx, load average {load_average[0]:.1f}"
+        )
+        loaded = load.run(production.url, captured, clients=plan.clients, duration_s=plan.load_s, years=years)
+        after = production.memory()
+    finally:
+        production.stop()
+    return {
+        **loaded,
+        "server": "nginx (deploy/nginx) + 1 instance of gunicorn -c gunicorn.conf.py dashboard.wsgi:server",
+        "load_average_before": [round(value, 2) for value in load_average],
+        "memory_before": before,
+        "memory_after": after,
     }
 
 
@@ -296,6 +330,9 @@ def main() -> int:
         result.update(shipped_data(plan, Path(temporary), context, year_range_of(context.years)))
         result["scale"] = scale(plan, result.pop("captured"), Path(temporary))
     result["targets"] = targets(result)
+    for name, goal in result["targets"].items():
+        met = {True: "met", False: "NOT MET", None: "not measured here"}[goal["met"]]
+        log(f"goal {name}: {goal['measured']} — target {goal['target']}: {met}")
     return print_result(result, args.out)
 
 
@@ -323,42 +360,63 @@ def print_result(result: dict, out: Path | None) -> int:
 
 
 def targets(result: dict) -> dict:
-    """Each target of issue 5, with the value measured and whether it is met (on this run)."""
+    """Each goal of issue 24, with the figure measured and whether this run meets it."""
     ours_bytes, their_bytes = result["year_change_bytes"], result["baseline_year_change_bytes"]
     ours_ms, their_ms = result["year_change_ms"], result["baseline_year_change_ms"]
-    load_result, scale_result = result["load"], result["scale"]
-    load_met = (
-        load_result["errors"] == 0 and load_result["p95_ms"] is not None and load_result["p95_ms"] < 300
-    )
+    loaded, scaled = result["load"], result["scale"]
+    p95 = loaded["p95_ms"]
+    pss = scaled["memory"]["total_pss_mib"]
+    first_map, baseline_map = result["first_map_ms"], result["baseline_first_map_ms"]
     return {
+        "load": {
+            "target": TARGETS["load"],
+            "measured": f"{loaded['requests_per_s']} req/s, {loaded['errors']} errors, p95 {p95} ms",
+            "met": loaded["requests_per_s"] >= LOAD_RPS
+            and loaded["errors"] == 0
+            and p95 is not None
+            and p95 < LOAD_P95_MS,
+        },
+        "year_change_ms": {
+            "target": TARGETS["year_change_ms"],
+            "measured": f"{ours_ms} ms ({round(their_ms / ours_ms, 1)}× less than {their_ms} ms); "
+            f"computed (a view nobody asked before): {result['year_change_computed_ms']} ms",
+            "times_faster": round(their_ms / ours_ms, 1),
+            "met": ours_ms <= YEAR_STEP_MS and ours_ms * YEAR_STEP_TIMES <= their_ms,
+        },
         "year_change_bytes": {
-            "target": TARGETS["year_change_bytes_ratio"],
+            "target": TARGETS["year_change_bytes"],
+            "measured": f"{ours_bytes} B against {their_bytes} B",
             "times_smaller": round(their_bytes / ours_bytes, 1),
             "met": ours_bytes * 100 <= their_bytes,
         },
-        "year_change_ms": {
-            "target": TARGETS["year_change_ms_ratio"],
-            "times_faster": round(their_ms / ours_ms, 1),
-            "met": ours_ms * 50 <= their_ms,
-        },
         "first_load_bytes": {
             "target": TARGETS["first_load_bytes"],
-            "met": result["first_load_bytes"] <= 1_500_000,
+            "measured": f"{result['first_load_bytes']} B",
+            "met": result["first_load_bytes"] <= FIRST_LOAD_BYTES,
         },
         "first_map_ms": {
             "target": TARGETS["first_map_ms"],
-            "met": result["first_map_ms"] < min(result["baseline_first_map_ms"], 2000),
+            "measured": f"{first_map} ms against {baseline_map} ms",
+            "met": first_map < FIRST_MAP_MS and first_map * 2 <= baseline_map,
         },
         "scale_year_change_p95_ms": {
             "target": TARGETS["scale_year_change_p95_ms"],
-            "operations": scale_result["operations"],
-            "met": scale_result["year_change_p95_ms"] < 150,
+            "operations": scaled["operations"],
+            "measured": f"p95 {scaled['year_change_p95_ms']} ms computed, "
+            f"{scaled['year_change_repeated_p95_ms']} ms asked again",
+            "met": scaled["year_change_p95_ms"] < SCALE_P95_MS,
         },
         "scale_memory": {
             "target": TARGETS["scale_memory"],
-            "met": scale_result["memory"]["total_pss_mib"] < 1024,
+            "operations": scaled["operations"],
+            "measured": f"{pss} MiB PSS ({scaled['memory']['workers']} workers)",
+            "met": pss <= SCALE_PSS_MIB,
         },
-        "load": {"target": TARGETS["load"], "met": load_met},
+        "national_perimeter": {
+            "target": TARGETS["national_perimeter"],
+            "measured": "a run of its own (README, « Another perimeter »)",
+            "met": None,
+        },
     }
 
 
