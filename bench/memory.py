@@ -55,11 +55,7 @@ def measure(data_dir: Path) -> dict:
     context.prepare_years()
     prepared_s = time.perf_counter() - timer
     first, last = context.years
-    added = [
-        column
-        for column in context.at_year(last).columns
-        if column not in operations.columns
-    ]
+    added = [column for column in context.at_year(last).columns if column not in operations.columns]
     per_year = sum(context.at_year(last)[column].memory_usage(deep=True, index=False) for column in added)
     geometry = sum(len(asset.body) for asset in context.geo_assets().values())
     return {
