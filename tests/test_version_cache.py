@@ -14,6 +14,7 @@ from dashboard.app import create_app
 from dashboard.endpoints.versioncache import ETAG_PREFIX, VersionCache
 from dashboard.settings import Settings
 from tests.dash_requests import callback_body, find_output
+from tests.test_live_reload import look_now
 
 ENCODING = {"Accept-Encoding": "br"}
 
@@ -91,6 +92,7 @@ def test_no_answer_outlives_its_data_version(app, world: Path) -> None:
     changed = metadata.read_text(encoding="utf-8").replace("}", ', "note": "nouvelle version"}', 1)
     metadata.write_text(changed, encoding="utf-8")
     settled(world)
+    look_now(app.server.extensions["coeur_live"])
     assert client.get("/healthz").get_json()["data_version"] != version
     page = client.get("/", headers=ENCODING)
     callback = client.post("/_dash-update-component", json=body, headers=ENCODING)
@@ -179,3 +181,13 @@ def year_change_body(app, year: int) -> dict:
     """The region's key figures for ``year``, as the browser asks them on a year step."""
     output = find_output(app, "region-figures.children")
     return callback_body(app, output, {"region-ready.data": True, "ctl-year.value": year}, ["ctl-year.value"])
+
+
+def test_nothing_is_kept_while_the_version_is_unknown() -> None:
+    """A reload that does not end: the banner counts its seconds, no answer may be kept meanwhile."""
+    application, calls = fake_app([("200 OK", [], b"x")])
+    cache = VersionCache(application, version=lambda: None, routes=lambda environ: True)
+    for _ in range(2):
+        _, sent, _ = call(cache)
+        assert "ETag" not in sent
+    assert len(calls) == 2 and cache.stats()["answers"] == 0

@@ -28,7 +28,7 @@ from typing import Any
 import dash
 from werkzeug.exceptions import HTTPException
 
-from dashboard.versions.live import LiveContext
+from dashboard.versions.live import STALLED, LiveContext
 
 # What one worker keeps at most: ~230 answers of the shipped data's year steps and pages weigh 1 MB;
 # France's full updates weigh up to ~100 KB each.
@@ -61,7 +61,7 @@ class VersionCache:
         self,
         app: WsgiApp,
         *,
-        version: Callable[[], str],
+        version: Callable[[], str | None],
         routes: Callable[[dict], bool],
         max_bytes: int = MAX_BYTES,
     ) -> None:
@@ -72,7 +72,7 @@ class VersionCache:
         self._lock = threading.Lock()
         self._answers: OrderedDict[str, Answer] = OrderedDict()
         self._bytes = 0
-        self._held = ""  # the version whose answers are held
+        self._held: str | None = ""  # the version whose answers are held
         self.hits = self.misses = self.not_modified = 0
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
@@ -82,6 +82,8 @@ class VersionCache:
         if body is None:
             return self.app(environ, start_response)
         version = self._version()
+        if version is None:  # nothing may be kept now
+            return self.app(environ, start_response)
         key = _key(version, environ, body)
         etag = f'{ETAG_PREFIX}{key}"'
         with self._lock:
@@ -209,14 +211,18 @@ def _tags(header: str) -> set[str]:
     return {tag.strip() for tag in header.split(",") if tag.strip()}
 
 
-def version_of(holder: LiveContext) -> Callable[[], str]:
-    """What every kept answer depends on besides the request: the data version served, the refused one the
-    banner names (if any), and the day (a printed page's date)."""
+def version_of(holder: LiveContext) -> Callable[[], str | None]:
+    """What every kept answer depends on besides the request: the data version served, the refused (or held)
+    version the banner names, if any, and the day (a printed page's date). None while a reload does not end:
+    the banner then counts the seconds, and nothing is kept."""
 
-    def version() -> str:
+    def version() -> str | None:
         context = holder.get()
         failure = holder.failure
-        return f"{context.version}|{failure.version if failure else ''}|{datetime.date.today().isoformat()}"
+        if failure is not None and failure.version == STALLED:
+            return None
+        shown = f"{failure.version}{'-held' if failure.held else ''}" if failure else ""
+        return f"{context.version}|{shown}|{datetime.date.today().isoformat()}"
 
     return version
 
