@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -119,6 +121,7 @@ class Production:
     instances: list[Gunicorn]
     url: str
     run_dir: Path
+    cache_dir: Path
 
     def memory(self) -> dict:
         """Every instance's master and workers: PSS in total (shared pages split), RSS of each kind."""
@@ -140,6 +143,7 @@ class Production:
                 self.nginx.kill()
         for instance in self.instances:
             instance.stop()
+        shutil.rmtree(self.cache_dir, ignore_errors=True)
 
 
 def start_production(
@@ -166,7 +170,9 @@ def start_production(
     port = free_port()
     run_dir = log_dir / f"nginx-{port}"
     run_dir.mkdir()
-    reachable_by_nginx_workers(run_dir)
+    # As serve-production.sh: the cache in a folder nginx's workers reach (they may run as another user).
+    cache_dir = Path(tempfile.mkdtemp(prefix="coeur-cache-"))
+    cache_dir.chmod(0o711)
     upstreams = "".join(
         f"        server {instance.url.removeprefix('http://')} max_fails=3 fail_timeout=5s;\n"
         for instance in started
@@ -174,6 +180,7 @@ def start_production(
     config = (
         NGINX_TEMPLATE.read_text(encoding="utf-8")
         .replace("@RUN@", str(run_dir))
+        .replace("@CACHE@", str(cache_dir / "answers"))
         .replace("@DEPLOY@", str(NGINX_TEMPLATE.parent))
         .replace("@LISTEN@", f"127.0.0.1:{port}")
         .replace("@UPSTREAMS@\n", upstreams)
@@ -186,7 +193,7 @@ def start_production(
         stdout=(run_dir / "stdout.log").open("wb"),
         stderr=subprocess.STDOUT,
     )
-    production = Production(nginx, started, f"http://127.0.0.1:{port}", run_dir)
+    production = Production(nginx, started, f"http://127.0.0.1:{port}", run_dir, cache_dir)
     deadline = time.perf_counter() + 30
     while time.perf_counter() < deadline:
         if nginx.poll() is not None:
@@ -200,14 +207,3 @@ def start_production(
             time.sleep(0.05)
     production.stop()
     raise RuntimeError(f"nginx did not answer within 30 s:\n{(run_dir / 'error.log').read_text()[-3000:]}")
-
-
-def reachable_by_nginx_workers(folder: Path) -> None:
-    """Started as root, nginx's workers run as an unprivileged user: they must be able to reach the run
-    folder's cache (scripts/serve-production.sh does the same). Traversal only, nothing listed."""
-    if os.geteuid() != 0:
-        return
-    for each in (folder, *folder.parents):
-        mode = each.stat().st_mode
-        if not mode & 0o001:
-            each.chmod(mode | 0o001)

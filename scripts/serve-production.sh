@@ -27,18 +27,18 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 RUN_DIR=${RUN_DIR:-$(mktemp -d -t coeur-prod-XXXXXX)}
 mkdir -p "$RUN_DIR"
 RUN_DIR=$(realpath "$RUN_DIR")
-# Started as root, nginx's workers run as an unprivileged user: they must reach the cache in the run folder
-# (deploy/nginx). Traversal only: nothing in these folders can be listed.
-if [ "$(id -u)" = 0 ]; then
-  folder=$RUN_DIR
-  while [ "$folder" != / ]; do chmod o+x "$folder"; folder=$(dirname "$folder"); done
-fi
+# nginx's cache of shared answers (deploy/nginx): a folder of its own directly under the temporary folder,
+# so that nginx's workers reach it even when the run folder is private (started as root, they run as an
+# unprivileged user). Traversal only for others: nothing in it can be listed.
+CACHE_DIR=$(mktemp -d -t coeur-cache-XXXXXX)
+chmod 711 "$CACHE_DIR"
 
 PIDS=()
 stop() {
   trap - EXIT INT TERM
   for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  rm -rf "$CACHE_DIR"
 }
 trap stop EXIT INT TERM
 
@@ -68,7 +68,7 @@ for port in range(first, first + count):
                 sys.exit(f"l'instance du port {port} ne répond pas")
             time.sleep(0.5)
 WAIT
-sed -e "s|@RUN@|$RUN_DIR|g" -e "s|@DEPLOY@|$REPO/deploy/nginx|g" -e "s|@LISTEN@|127.0.0.1:$PORT|g" \
+sed -e "s|@RUN@|$RUN_DIR|g" -e "s|@CACHE@|$CACHE_DIR/answers|g" -e "s|@DEPLOY@|$REPO/deploy/nginx|g" -e "s|@LISTEN@|127.0.0.1:$PORT|g" \
   "$REPO/deploy/nginx/nginx.conf.template" | awk -v ups="$UPSTREAMS" '{ if ($0 == "@UPSTREAMS@") printf "%s", ups; else print }' \
   >"$RUN_DIR/nginx.conf"
 "$NGINX" -t -q -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf"

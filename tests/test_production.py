@@ -252,3 +252,28 @@ def test_a_body_that_never_ends_is_dropped_by_nginx_and_never_reaches_gunicorn(s
     assert b"Internal Server Error" not in answer
     log = (site["run"] / "access.log").read_text(encoding="utf-8")
     assert '"POST /_dash-update-component HTTP/1.1" 408 ' in log
+
+
+def fetch(port: int, path: str, headers: dict[str, str]) -> tuple[int, bytes, dict]:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 - loopback only
+            return answer.status, answer.read(), dict(answer.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read(), dict(error.headers)
+
+
+def test_nginx_keeps_what_is_shared_by_version_and_never_what_a_visitor_owns(site) -> None:
+    port = site["proxy"]
+    first = fetch(port, "/?annee=2024", {"Accept-Encoding": "br"})
+    again = fetch(port, "/?annee=2024", {"Accept-Encoding": "br"})
+    assert first[0] == again[0] == 200 and first[1] == again[1]
+    assert first[2]["ETag"].startswith('W/"v-') and again[2]["ETag"] == first[2]["ETag"]
+    # Kept: a hit, or (a second later) revalidated with the app; never asked again as new.
+    assert again[2]["X-Cache"] in ("HIT", "REVALIDATED", "UPDATING", "STALE"), again[2]["X-Cache"]
+    held = fetch(port, "/?annee=2024", {"Accept-Encoding": "br", "If-None-Match": first[2]["ETag"]})
+    assert held[0] == 304 and held[1] == b""
+    own = fetch(port, "/?annee=2024", {"Accept-Encoding": "br", "Cookie": "session=abc"})
+    assert own[0] == 200 and own[2]["X-Cache"] == "BYPASS" and "ETag" not in own[2]
+    for _ in range(2):  # what carries no version tag is never kept
+        assert fetch(port, "/healthz", {})[2]["X-Cache"] == "MISS"
