@@ -45,9 +45,17 @@ loglevel = "warning"
 
 def when_ready(server):
     """In the master, once the app is loaded and before any worker is forked: play a first visit, so
-    that every worker (and every replacement, see max_requests) starts warm. See endpoints/warmup.py."""
+    that every worker (and every replacement, see max_requests) starts warm (endpoints/warmup.py); then
+    look at the data files for the workers (_watch_data)."""
     if not preload_app:
         return
+    _prepare(server)
+    holder = _holder(server)
+    if holder is not None:
+        _watch_data(server, holder)
+
+
+def _prepare(server):
     import gc
 
     from dashboard.endpoints.warmup import warm_up
@@ -58,9 +66,43 @@ def when_ready(server):
         holder.get().prepare_years()
     # Everything loaded so far lives as long as the server: out of the garbage collector's sight, a full
     # collection in a worker neither walks the dataset (long pauses) nor writes to its pages (which
-    # would unshare them from the master: copy-on-write).
+    # would unshare them from the master: copy-on-write). Unfrozen first: a version replaced is collected.
+    gc.unfreeze()
+    gc.collect()
     gc.freeze()
     _release_free_memory(server)
+
+
+def _watch_data(server, holder):
+    """In the master, a thread looks at the data files every few seconds (versions/live.py). The workers
+    never load a version: when what pages show changes (a version accepted, refused or held), the master
+    prepares the new one and replaces its workers: each old one stops taking connections and finishes its
+    requests (SIGTERM), and gunicorn forks a new one from the master, which shares the new data
+    copy-on-write. Old and new workers never answer side by side (a client would see the new version, then
+    the old one): connections wait in the socket's queue for the fork instead (measured by
+    bench/robustness.py, "reloads"). One load per instance, not one per worker, and the memory of a
+    version replaced goes with its workers."""
+    import contextlib
+    import signal
+    import threading
+    import time
+
+    def watch():
+        shown = holder.shown()
+        while True:
+            time.sleep(holder.check_every)
+            try:
+                holder.look_now()
+                if holder.shown() != shown:
+                    shown = holder.shown()
+                    _prepare(server)
+                    for pid in list(server.WORKERS):
+                        with contextlib.suppress(ProcessLookupError):
+                            os.kill(pid, signal.SIGTERM)
+            except Exception:  # noqa: BLE001 - the watch must outlive any surprise; the log has it
+                server.log.exception("looking at the data failed")
+
+    threading.Thread(target=watch, name="coeur-data-watch", daemon=True).start()
 
 
 def pre_fork(server, worker):
@@ -72,11 +114,12 @@ def pre_fork(server, worker):
 
 
 def post_fork(server, worker):
-    """In each new worker, before it serves: catch up with the version of the data accepted since the
-    master loaded it (a worker replaced after max_requests must not serve the master's older data)."""
+    """In each new worker, before it serves: serve the master's version and never load one (the master
+    replaces the workers when it changes, see _watch_data)."""
     holder = _holder(server)
     if holder is not None:
-        holder.get()  # follows dashboard/versions/accepted.py's pointer (see LiveContext._after_fork)
+        holder.serve_forked()
+        holder.get()
 
 
 def _holder(server):

@@ -7,7 +7,11 @@
 3. idle: 50 sockets that never finish their request, held 30 s in front of the production setup (nginx and
    two instances, scripts/serve-production.sh), and the same in front of gunicorn alone: answers, failures,
    p95 of the normal requests made meanwhile.
-4. geocode: `python -m dashboard geocode` against a 300 MB answer (peak memory of the command) and against a
+4. reloads: gunicorn (3 workers) on a copy of the data; PSS of all its processes at start, then after 20
+   accepted versions (each one served by every worker before the next), and the switches: /healthz polled
+   by 8 clients during each switch, answers older than one the same client saw before ("backwards"), and
+   the slowest answer meanwhile.
+5. geocode: `python -m dashboard geocode` against a 300 MB answer (peak memory of the command) and against a
    server trickling a byte every 2 s with --timeout 3 (time to exit).
 """
 
@@ -162,6 +166,95 @@ def partial(work: Path) -> dict:
     return {"operations": full, "responses": len(results), "with_fewer_operations_or_failed": len(fewer)}
 
 
+def steady_memory(server: servers.Gunicorn, workers: int) -> dict:
+    """``server.memory()`` once it runs ``workers`` workers (those replaced have finished)."""
+    for _ in range(240):
+        try:
+            if len(server.pids()[1]) == workers:
+                return server.memory()
+        except (ProcessLookupError, FileNotFoundError):  # a worker ended while being measured
+            pass
+        time.sleep(0.25)
+    raise RuntimeError(f"never {workers} workers")
+
+
+class Switches:
+    """Clients polling /healthz all along: versions ranked in the order they were written, answers older
+    than one the same client saw before, failures, the slowest answer."""
+
+    def __init__(self, url: str, first: str) -> None:
+        self.url, self.rank, self.written = url, {first: 0}, 0
+        self.answers = self.backwards = self.failed = 0
+        self.slowest = 0.0
+        self.lock, self.stop = threading.Lock(), threading.Event()
+
+    def client(self) -> None:
+        seen = -1
+        while not self.stop.is_set():
+            began = time.monotonic()
+            answer = get_json(self.url + "/healthz")
+            took = time.monotonic() - began
+            with self.lock:
+                self.answers += 1
+                self.slowest = max(self.slowest, took)
+                if answer is None:
+                    self.failed += 1
+                    continue
+                rank = self.rank.setdefault(answer["data_version"], self.written)
+                self.backwards += rank < seen
+                seen = max(seen, rank)
+            time.sleep(0.02)
+
+
+def reloads(work: Path, versions: int = 20, clients: int = 8) -> dict:
+    data = work / "reloads"
+    shutil.copytree(REPO / "data", data)
+    text = (data / OPERATIONS).read_text(encoding="utf-8")
+    server = servers.start(
+        servers.PROJECT_APP, data, work, COEUR_WORKERS="3", COEUR_STATE_DIR=str(work / "state-reloads")
+    )
+    for _ in range(30):  # every worker warm
+        get_json(server.url + "/healthz")
+    start = steady_memory(server, 3)
+    switches = Switches(server.url, get_json(server.url + "/healthz")["data_version"])
+    threads = [threading.Thread(target=switches.client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    took: list[float] = []
+    try:
+        for number in range(1, versions + 1):
+            text = edited(text)
+            with switches.lock:
+                switches.written = number
+            write_atomically(data, text)
+            began = time.monotonic()
+
+            def everywhere(number: int = number) -> bool:
+                served = {a and a["data_version"] for a in poll(server.url, 0.3, every=0.01)} - {None}
+                return len(served) == 1 and switches.rank.get(served.pop()) == number
+
+            wait_until(everywhere, 120)
+            took.append(round(time.monotonic() - began, 1))
+        end = steady_memory(server, 3)
+    finally:
+        switches.stop.set()
+        for thread in threads:
+            thread.join()
+        server.stop()
+    return {
+        "versions": versions,
+        "pss_start_mib": start["total_pss_mib"],
+        "pss_after_mib": end["total_pss_mib"],
+        "ratio": round(end["total_pss_mib"] / start["total_pss_mib"], 2),
+        "workers": end["workers"],
+        "answers": switches.answers,
+        "backwards": switches.backwards,
+        "failed": switches.failed,
+        "slowest_answer_s": round(switches.slowest, 2),
+        "edit_to_every_worker_s_median": sorted(took)[len(took) // 2],
+    }
+
+
 def idle_sockets(host_port: tuple[str, int], seconds: float, sockets: int = 50) -> dict:
     held = []
     for _ in range(sockets):
@@ -251,7 +344,7 @@ def geocode(work: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10 s runs instead of 30 s")
-    parser.add_argument("--only", choices=["recycling", "partial", "idle", "geocode"])
+    parser.add_argument("--only", choices=["recycling", "partial", "idle", "reloads", "geocode"])
     args = parser.parse_args()
     seconds = 10.0 if args.quick else 30.0
     with tempfile.TemporaryDirectory(prefix="coeur-robustness-") as folder:
@@ -260,6 +353,7 @@ def main() -> None:
             "recycling": lambda: recycling(work, seconds),
             "partial": lambda: partial(work),
             "idle": lambda: idle(work, seconds),
+            "reloads": lambda: reloads(work, versions=5 if args.quick else 20),
             "geocode": lambda: geocode(work),
         }
         for name, run in runs.items():

@@ -348,6 +348,7 @@ def test_healthz_and_the_banner_follow_a_refused_then_fixed_file(world: Path) ->
     assert answer["live-latest"]["data"] == {
         "version": health["data_version"],
         "refused": health["failed_version"],
+        "at": holder.accepted_at,
     }
 
     (world / "operations.csv").write_bytes(original)

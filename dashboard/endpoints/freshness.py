@@ -20,10 +20,16 @@ MAX_ERROR_CHARS = 300
 HEALTH_PATH = "/healthz"
 
 # Reloading the page is what refreshes everything the data shapes at once (year range, commune list,
-# map geometry, footer); the view itself lives in the URL, so it survives.
+# map geometry, footer); the view itself lives in the URL, so it survives. Only for a version accepted
+# after the page's own: a worker or an instance still serving an older one must not send the page back.
 RELOAD_WHEN_STALE = """
 function (latest, built) {
-    if (latest && built && latest.version && latest.version !== built) {
+    var page = window.coeurDataAt;
+    if (page === undefined) {  // the page's own answer, written into it: when its version was accepted
+        window.coeurDataAt = (latest && latest.at) || 0;
+        return window.dash_clientside.no_update;
+    }
+    if (latest && built && latest.version && latest.version !== built && latest.at > page) {
         window.location.reload();
     }
     return window.dash_clientside.no_update;
@@ -31,19 +37,21 @@ function (latest, built) {
 """
 
 
-def parts(version: str, poll_seconds: float = POLL_SECONDS, failure: Failure | None = None) -> list:
+def parts(
+    version: str, poll_seconds: float = POLL_SECONDS, failure: Failure | None = None, at: float = 0.0
+) -> list:
     """The poll, and what its first answer would say, written into the page: no request at load."""
     return [
         dcc.Interval(id=Live.POLL, interval=int(poll_seconds * 1000)),
         dcc.Store(id=Live.BUILT, data=version),
-        dcc.Store(id=Live.LATEST, data=latest(version, failure)),
+        dcc.Store(id=Live.LATEST, data=latest(version, failure, at)),
         html.Div(banner(failure), id=Live.BANNER, role="alert", className="notice data-banner"),
     ]
 
 
-def latest(version: str, failure: Failure | None) -> dict:
-    """The version served, and the one refused if any."""
-    return {"version": version, "refused": failure.version if failure else None}
+def latest(version: str, failure: Failure | None, at: float = 0.0) -> dict:
+    """The version served, when it was accepted, and the one refused if any."""
+    return {"version": version, "refused": failure.version if failure else None, "at": at}
 
 
 def live_layout(
@@ -53,7 +61,8 @@ def live_layout(
 
     def page() -> html.Div:
         context = holder.get()
-        return html.Div([*parts(context.version, poll_seconds, holder.failure), shell(context)])
+        failure, at = holder.failure, holder.accepted_at
+        return html.Div([*parts(context.version, poll_seconds, failure, at), shell(context)])
 
     return page
 
@@ -89,9 +98,8 @@ def register(app: Dash, holder: LiveContext) -> None:
         prevent_initial_call=True,  # the page is written with its answer (parts)
     )
     def poll(_n, shown):
-        version = holder.get().version  # first: it may load a new version (or refuse one)
-        failure = holder.failure
-        now = latest(version, failure)
+        version, failure = holder.get().version, holder.failure
+        now = latest(version, failure, holder.accepted_at)
         if now == shown:
             return no_update, no_update
         return banner(failure), now

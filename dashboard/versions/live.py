@@ -23,6 +23,7 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import logging
+import math
 import os
 import shutil
 import tempfile
@@ -32,6 +33,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from multiprocessing.sharedctypes import RawValue
 from pathlib import Path
 
 from dashboard.data import dataset as ds
@@ -158,7 +160,10 @@ class LiveContext:
         self._lock = threading.Lock()  # held by the one thread that looks at the files
         self._starting = threading.Lock()  # held while a look's thread is started
         self._thread: threading.Thread | None = None
-        self._looking_since: float | None = None
+        # When the look running now began (NaN: none), in memory shared with the processes forked from this
+        # one: a worker that never looks itself (``serve_forked``) still reports its master's look stalled.
+        self._since = RawValue("d", math.nan)
+        self._looks = True
         self._pid = os.getpid()
         self._old_assets: OrderedDict[str, GeoAsset] = OrderedDict()
         self._signature: Signature | None = file_signature(self.data_dir)
@@ -171,7 +176,7 @@ class LiveContext:
         background, or in this thread when the holder was made without ``background``)."""
         if os.getpid() != self._pid:
             self._after_fork()
-        if self._clock() >= self._next_check:
+        if self._looks and self._clock() >= self._next_check:
             if self._background:
                 self._look_in_background()
             else:
@@ -185,11 +190,11 @@ class LiveContext:
             return
         try:
             if self._clock() >= self._next_check:
-                self._looking_since = self._clock()
+                self._since.value = self._clock()
                 self._follow()
                 self._refresh()
         finally:
-            self._looking_since = None
+            self._since.value = math.nan
             self._next_check = self._clock() + self._check_every
             self._lock.release()
 
@@ -208,18 +213,47 @@ class LiveContext:
             return not thread.is_alive()
         return True
 
+    def look_now(self) -> None:
+        """One look at the files, in this thread, however recent the last one (gunicorn's master)."""
+        self._next_check = self._clock()
+        self._look()
+
+    def serve_forked(self) -> None:
+        """In a worker whose master looks at the files for it (gunicorn.conf.py): serve the version held at
+        the fork and never load one; the master replaces its workers when what pages show changes."""
+        self._looks = False
+
+    def shown(self) -> tuple[str, str | None]:
+        """What pages show: the hash of the version served, and the version refused or held, if any."""
+        failure = self._state.failure
+        return self._state.digest, failure.version if failure else None
+
+    @property
+    def accepted_at(self) -> float:
+        """When the version served was accepted (wall clock): versions are ordered by it."""
+        return self._state.accepted_at
+
+    @property
+    def check_every(self) -> float:
+        return self._check_every
+
     def catch_up(self) -> None:
         """Serve the version accepted last, if it is not the one held (gunicorn's master calls this before
-        forking a worker, so that a new worker starts with it instead of loading it itself)."""
-        with self._lock:
-            self._follow()
+        forking a worker, so that a new worker starts with it instead of loading it itself). Not while a
+        look is running: a stalled one must not stop the master from replacing a worker."""
+        if self._lock.acquire(blocking=False):
+            try:
+                self._follow()
+            finally:
+                self._lock.release()
 
     def _after_fork(self) -> None:
         """A worker forked from the master holds the master's data: before it serves anything, it catches up
         with the version accepted since (gunicorn's post_fork hook does this before the worker serves)."""
         with self._lock:
             if os.getpid() != self._pid:
-                self._follow()
+                if self._looks:
+                    self._follow()
                 self._pid = os.getpid()
 
     def _forked(self) -> None:
@@ -228,13 +262,12 @@ class LiveContext:
         self._lock = threading.Lock()
         self._starting = threading.Lock()
         self._thread = None
-        self._looking_since = None
 
     @property
     def stalled(self) -> float | None:
         """Seconds the look running now has lasted, if it is beyond the deadline."""
-        since = self._looking_since
-        if since is None:
+        since = self._since.value
+        if math.isnan(since):
             return None
         lasted = self._clock() - since
         return lasted if lasted > self._deadline else None

@@ -1,0 +1,63 @@
+"""Under gunicorn (gunicorn.conf.py), the master loads each version once and replaces its workers: the
+memory does not grow with the versions, and a client that has seen a version never gets an older one.
+Starts gunicorn: marked ``proxy`` with the other tests of the production setup."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from bench import robustness, servers
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.proxy
+
+VERSIONS = 4  # bench/robustness.py "reloads" runs 20
+
+
+def test_versions_accepted_one_after_another_keep_memory_bounded_and_never_go_backwards(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    text = (data / "operations.csv").read_text(encoding="utf-8")
+    server = servers.start(
+        servers.PROJECT_APP, data, tmp_path, COEUR_WORKERS="3", COEUR_STATE_DIR=str(tmp_path / "state")
+    )
+    try:
+        for _ in range(30):
+            robustness.get_json(server.url + "/healthz")
+        start = robustness.steady_memory(server, 3)
+        switches = robustness.Switches(
+            server.url, robustness.get_json(server.url + "/healthz")["data_version"]
+        )
+        clients = [threading.Thread(target=switches.client) for _ in range(4)]
+        for client in clients:
+            client.start()
+        try:
+            for number in range(1, VERSIONS + 1):
+                text = robustness.edited(text)
+                with switches.lock:
+                    switches.written = number
+                robustness.write_atomically(data, text)
+                served = robustness.wait_until(lambda n=number: switches.rank.get(current(server)) == n, 120)
+                assert served is not None, server.log.read_text()[-2000:]
+        finally:
+            switches.stop.set()
+            for client in clients:
+                client.join()
+        end = robustness.steady_memory(server, 3)
+    finally:
+        server.stop()
+    assert switches.answers > 0 and switches.failed == 0
+    assert switches.backwards == 0
+    assert end["total_pss_mib"] <= 1.3 * start["total_pss_mib"], (start, end)
+
+
+def current(server: servers.Gunicorn) -> str | None:
+    """The version every worker serves, if they agree over a few answers."""
+    answers = {answer and answer["data_version"] for answer in robustness.poll(server.url, 0.3, every=0.01)}
+    return answers.pop() if len(answers) == 1 else None
