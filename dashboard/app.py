@@ -28,6 +28,7 @@ from dashboard.endpoints import (
     security,
     sharing,
     versioncache,
+    staff,
 )
 from dashboard.endpoints.serving import LONG_LIVED, configure_serving
 from dashboard.model.recent import Recent
@@ -129,8 +130,10 @@ class CoeurDash(Dash):
 
 def create_app(settings: Settings | None = None) -> Dash:
     settings = settings or Settings()
+    area = staff.prepare(settings) if settings.staff is not None else None
+    served_dir = area.served_dir if area is not None else settings.data_dir  # staff: the published version
     holder = LiveContext(
-        settings.data_dir,
+        served_dir,
         loader=loader_of(settings),
         check_every=settings.reload_check_seconds,
         settle=settings.reload_settle_seconds,
@@ -161,7 +164,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     callbacks.register(app)
     freshness.register(app, holder)
     _geo_routes(app, holder.geo_asset)
-    opendata.register(app, holder.get, settings.data_dir)
+    opendata.register(app, holder.get, served_dir)
     embed.register(app, holder.get)
     imagecaption.register(app, holder.get)
     sharing.register(app, holder.get)
@@ -170,6 +173,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     security.configure_security(app, settings)
     guard.configure_guard(app)
     versioncache.configure_version_cache(app, holder)
+    if area is not None:
+        staff.register(app, area, holder.get)
     return app
 
 

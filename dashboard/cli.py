@@ -17,7 +17,9 @@ from dashboard.data.perimeter import Perimeter
 from dashboard.data.reader import read_table
 from dashboard.data.report import Report
 from dashboard.data.schema import OPERATION_COLUMNS
-from dashboard.settings import DEFAULT_DATA_DIR, Settings, default_state_dir
+from dashboard.endpoints.staff.auth import hash_password
+from dashboard.settings import DEFAULT_DATA_DIR, Settings, StaffSettings, default_state_dir
+from dashboard.store.db import Store, default_url
 from dashboard.tools import geocode
 from dashboard.versions.accepted import StateDir, confirm_pending
 
@@ -160,6 +162,36 @@ def _version_options(target: argparse.ArgumentParser) -> None:
     )
 
 
+def add_user(name: str, settings: Settings, password: str) -> int:
+    """Create or change a local account of the staff area (an argon2 hash is stored, never the password)."""
+    if not name.strip() or len(password) < 12:
+        print(
+            "identifiant vide ou mot de passe de moins de 12 caractères : rien n'est changé", file=sys.stderr
+        )
+        return 2
+    staff = settings.staff or StaffSettings()
+    settings.staff_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    store = Store(staff.database_url or default_url(settings.staff_dir))
+    store.set_user(name.strip(), hash_password(password))
+    store.audit("ligne de commande", "compte local", f"compte « {name.strip()} » créé ou modifié")
+    print(
+        f"compte « {name.strip()} » enregistré dans {store.engine.url.render_as_string(hide_password=True)}"
+    )
+    return 0
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+
+    first = getpass.getpass("Mot de passe (12 caractères au moins) : ")
+    if getpass.getpass("Le même, encore : ") != first:
+        print("les deux saisies diffèrent", file=sys.stderr)
+        return ""
+    return first
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m dashboard", description="Tableau de bord Cœur de Ville.")
     commands = main.add_subparsers(dest="command")
@@ -172,6 +204,11 @@ def parser() -> argparse.ArgumentParser:
         )
         target.add_argument(
             "--debug", action="store_true", help="mode débogage de Dash (jamais en production)"
+        )
+        target.add_argument(
+            "--staff",
+            action="store_true",
+            help="ouvrir l'espace de gestion /gestion (réglages COEUR_* de l'environnement, README)",
         )
         _version_options(target)
         _perimeter_option(target)
@@ -203,6 +240,15 @@ def parser() -> argparse.ArgumentParser:
         help="dossier de la version acceptée, partagé par les instances (COEUR_STATE_DIR)",
     )
     accept.add_argument("--version", help="ne confirmer que cette version (12 premiers caractères)")
+    account = commands.add_parser("add-user", help="créer ou changer un compte local de l'espace de gestion")
+    account.add_argument("name", help="identifiant")
+    account.add_argument(
+        "--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="dossier des données (data/)"
+    )
+    account.add_argument("--state-dir", type=Path, default=None, help="dossier d'état (celui du serveur)")
+    account.add_argument(
+        "--password-stdin", action="store_true", help="lire le mot de passe sur l'entrée standard"
+    )
     place = commands.add_parser("geocode", help="placer les opérations d'après leur adresse (BAN)")
     geocode.add_arguments(place)
     return main
@@ -222,6 +268,10 @@ def main(argv: list[str] | None = None) -> int:
         return confirm(args.data_dir, state_dir=args.state_dir and Path(args.state_dir), version=args.version)
     if args.command == "geocode":
         return geocode.run(args)
+    if args.command == "add-user":
+        state = Path(args.state_dir) if args.state_dir else default_state_dir(args.data_dir)
+        target = Settings(data_dir=args.data_dir, state_dir=state, staff=StaffSettings.from_env(force=True))
+        return add_user(args.name, target, _read_password(args.password_stdin))
     settings = Settings(
         data_dir=args.data_dir,
         host=args.host,
@@ -231,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
         state_dir=Path(args.state_dir) if args.state_dir else default_state_dir(args.data_dir),
         allow_shrink=args.allow_shrink,
         perimeter=args.perimeter,
+        staff=StaffSettings.from_env(force=args.staff),
     )
     return serve(settings)
 

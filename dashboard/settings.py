@@ -23,6 +23,43 @@ def default_state_dir(data_dir: Path) -> Path:
 
 
 @dataclass(frozen=True)
+class StaffSettings:
+    """The staff area's login and storage (README, « Pour l'exploitant »)."""
+
+    # SQLAlchemy URL: "" is SQLite in the state folder; postgresql+psycopg://… for several hosts.
+    database_url: str = ""
+    # Signs the session cookies; "" is a key generated once in the state folder (one host only).
+    secret_key: str = ""
+    # OpenID Connect: the provider's issuer URL, this client's id and secret; who may enter (groups claimed
+    # by the provider, or addresses). No issuer: local accounts only (python -m dashboard add-user).
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_groups: tuple[str, ...] = ()
+    oidc_emails: tuple[str, ...] = ()
+    oidc_groups_claim: str = "groups"
+    session_minutes: int = 30  # without a request, a session ends after this long
+    secure_cookies: bool = True  # False only for a test over plain HTTP on another name than localhost
+
+    @classmethod
+    def from_env(cls, *, force: bool = False) -> StaffSettings | None:
+        """The staff settings of the environment, if ``COEUR_STAFF=1`` (or ``force``)."""
+        if os.environ.get("COEUR_STAFF") != "1" and not force:
+            return None
+        return cls(
+            database_url=os.environ.get("COEUR_DATABASE_URL", "").strip(),
+            secret_key=os.environ.get("COEUR_SECRET_KEY", "").strip(),
+            oidc_issuer=os.environ.get("COEUR_OIDC_ISSUER", "").strip(),
+            oidc_client_id=os.environ.get("COEUR_OIDC_CLIENT_ID", "").strip(),
+            oidc_client_secret=os.environ.get("COEUR_OIDC_CLIENT_SECRET", "").strip(),
+            oidc_groups=tuple(os.environ.get("COEUR_OIDC_GROUPS", "").split()),
+            oidc_emails=tuple(os.environ.get("COEUR_OIDC_EMAILS", "").lower().split()),
+            oidc_groups_claim=os.environ.get("COEUR_OIDC_GROUPS_CLAIM", "groups").strip() or "groups",
+            session_minutes=int(os.environ.get("COEUR_SESSION_MINUTES", "30")),
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything ``create_app`` needs to know about its surroundings."""
 
@@ -48,6 +85,14 @@ class Settings:
     state_dir: Path | None = None
     # Accept without confirmation a version that removes operations (dashboard.data.vetting.removals).
     allow_shrink: bool = False
+    # The staff area (/gestion, dashboard.endpoints.staff): off unless asked for; when on, the data served is
+    # the version published last in its database, the data folder being the first version.
+    staff: StaffSettings | None = None
+
+    @property
+    def staff_dir(self) -> Path:
+        """Where the staff area keeps its SQLite database, secret key and the published version's files."""
+        return (self.state_dir or default_state_dir(self.data_dir)) / "gestion"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -63,4 +108,5 @@ class Settings:
             debug=os.environ.get("COEUR_DEBUG") == "1",
             frame_ancestors=ancestors,
             report_url=os.environ.get("COEUR_REPORT_URL", "").strip(),
+            staff=StaffSettings.from_env(),
         )
