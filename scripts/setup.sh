@@ -17,10 +17,12 @@ if [ "${1:-}" = "--test" ]; then
   if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1 \
      || ! command -v firefox-esr >/dev/null 2>&1 \
      || ! command -v pdftotext >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1 \
-     || ! [ -x /usr/sbin/nginx ]; then
+     || ! [ -x /usr/sbin/nginx ] || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver firefox-esr poppler-utils nginx >/dev/null
+    # PostgreSQL: the staff area's store is tested on it as on SQLite (tests/staff/postgres.py starts a server).
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends postgresql >/dev/null
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
       libreoffice-calc-nogui >/dev/null
   fi

@@ -10,14 +10,19 @@ import secrets
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from cachetools import LRUCache
 
 from dashboard.settings import Settings, StaffSettings
 from dashboard.store import tables
 from dashboard.store.db import FIRST_AUTHOR, Conflict, Store, Version, default_url
-from dashboard.store.draft import counts
+from dashboard.store.draft import Checked, counts
 from dashboard.store.tables import Files
+from dashboard.web.context import Context
 
 SERVED = "publiee"  # the published version's tables, beside links to the data folder's reference files
 MARKER = ".version"  # id of the version the folder holds, written last
@@ -35,6 +40,9 @@ class Area:
     served_dir: Path
     names: tuple[str, ...]  # the tables staff edit
     check_every: float = 2.0
+    get_context: Callable[[], Context] | None = None  # the data served (versions.live), set by register
+    oauth: Any = None  # Authlib's client when an identity provider is configured
+    checked: LRUCache[int, Checked] = field(default_factory=lambda: LRUCache(maxsize=8))  # drafts validated
     _checked_at: float = field(default=0.0, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
