@@ -12,6 +12,8 @@ if [ "${1:-}" = "--test" ]; then
   npm ci --prefix tests/a11y --no-audit --no-fund --loglevel=error >/dev/null
   # puppeteer-core for the Firefox smoke suite (it drives Debian's firefox-esr; it downloads no browser).
   npm ci --prefix tests/firefox --no-audit --no-fund --loglevel=error >/dev/null
+  # An OpenID Connect provider for the staff area's browser test (npm oidc-provider, locked).
+  npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error >/dev/null
   # chromium for the browser tests, firefox-esr for the Firefox smoke suite, poppler-utils (pdftotext) to read the printed sheets back,
   # nginx for the production setup's tests, LibreOffice Calc to open the exports as a spreadsheet user would.
   if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1 \
