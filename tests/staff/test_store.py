@@ -108,3 +108,41 @@ def test_two_hosts_on_one_database_serve_the_version_published_last(store, tmp_p
     head = other_host.head_id()
     write_served(two, other_host.files(head), head)
     assert served_version(two) == new.id and (two / "operations.csv").read_bytes() == b"id\nz\n"
+
+
+def test_two_instances_on_one_postgresql_database_follow_one_published_version(postgres_url, tmp_path):
+    from tests.staff.conftest import (
+        BASE_URL,
+        cell,
+        log_in,
+        publish,
+        saved,
+        staff_app,
+        staff_data,
+        upload,
+        workbook_of,
+    )
+
+    clean = Store(postgres_url)
+    with clean.engine.begin() as connection:
+        for table in ("audit", "drafts", "version_files", "users", "versions"):
+            connection.exec_driver_sql(f"DELETE FROM {table}")
+    data = staff_data(tmp_path / "data")
+    one = staff_app(tmp_path / "hote-1", postgres_url, data=data)
+    two = staff_app(tmp_path / "hote-2", postgres_url, data=data)
+    client, other = one.server.test_client(), two.server.test_client()
+    log_in(client)
+    before = other.get("/healthz", base_url=BASE_URL).get_json()["data_version"]
+    book = workbook_of(client)
+    cell(book, "operations", "nom", "cambrai-rue-de-sellen").value = "Résidence des Tilleuls"
+    draft = upload(client, saved(book)).headers["Location"]
+    head = one.server.extensions["coeur_staff"].head()
+    assert publish(client, draft, "nom de la résidence", head.id).status_code == 302
+    for _ in range(200):  # each look of the second instance: follow the database, then reload the files
+        now = other.get("/healthz", base_url=BASE_URL).get_json()["data_version"]
+        if now != before:
+            break
+    assert now != before
+    area = two.server.extensions["coeur_staff"]
+    assert "Résidence des Tilleuls" in (area.served_dir / "operations.csv").read_text()
+    assert area.served_dir != one.server.extensions["coeur_staff"].served_dir  # no folder shared
