@@ -1,8 +1,8 @@
 """The staff area's two waits, measured: upload → validated preview, and publish → served by every instance.
 
 Two instances (two apps, two state folders: two hosts) on one database, each through Flask's test client, with
-the production reload settings (a look every 2 s, a version served once unchanged for 5 s). For the shipped
-data and for 10,000 synthetic operations (bench/synthetic.py). Prints the figures; nothing is asserted.
+the production reload settings (a look every 2 s; a publication is accepted at once, without settling). For
+the shipped data and for 10,000 synthetic operations (bench/synthetic.py). Prints figures, asserts nothing.
 
     .venv/bin/python -m bench.staff [--rows 10000]
 """
@@ -122,7 +122,7 @@ def run(rows: int | None, rounds: int) -> None:
         print(
             f"{rows or 'shipped'}: median upload → preview {statistics.median(previews):.2f} s, "
             f"publish {statistics.median(publishes):.2f} s, publish → served everywhere "
-            f"{statistics.median(served):.1f} s (reload look every 2 s, settle 5 s)"
+            f"{statistics.median(served):.1f} s (a look every 2 s, no settling)"
         )
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -137,7 +137,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         loader=loader_of(settings),
         check_every=settings.reload_check_seconds,
         settle=settings.reload_settle_seconds,
-        state_dir=settings.state_dir,
+        state_dir=staff.live_state_dir(settings) if area is not None else settings.state_dir,
         allow_shrink=settings.allow_shrink,
         background=True,  # no request waits for a reload
     )

@@ -17,16 +17,20 @@ from typing import Any
 
 from cachetools import LRUCache
 
+from dashboard.data.dataset import OPERATIONS_FILE
 from dashboard.settings import Settings, StaffSettings
 from dashboard.store import tables
 from dashboard.store.db import FIRST_AUTHOR, Conflict, Store, Version, default_url
 from dashboard.store.draft import Checked, counts
 from dashboard.store.tables import Files
+from dashboard.versions.accepted import publish_files, read_files
+from dashboard.versions.live import WATCHED
 from dashboard.web.context import Context
 
 SERVED = "publiee"  # the published version's tables, beside links to the data folder's reference files
 MARKER = ".version"  # id of the version the folder holds, written last
 SECRET_FILE = "secret_key"
+LIVE_STATE = "etat"  # the accepted-version folder of the served data (versions.accepted), this host's
 log = logging.getLogger(__name__)
 
 
@@ -50,6 +54,10 @@ class Area:
     def data_dir(self) -> Path:
         return self.settings.data_dir
 
+    @property
+    def live_state_dir(self) -> Path:
+        return live_state_dir(self.settings)
+
     def head(self) -> Version:
         head = self.store.head()
         assert head is not None  # seeded at start
@@ -70,7 +78,12 @@ class Area:
             self._checked_at = now
             head_id = self.store.head_id()
             if head_id is not None and served_version(self.served_dir) != head_id:
-                write_served(self.served_dir, self.store.files(head_id), head_id)
+                files = self.store.files(head_id)
+                write_served(self.served_dir, files, head_id)
+                # Accepted at once by every worker of this host (no wait for the files to settle, and the
+                # removals were ticked one by one): the files were validated before they were published.
+                operations = counts({OPERATIONS_FILE: files[OPERATIONS_FILE]}).get(OPERATIONS_FILE, 0)
+                publish_files(self.live_state_dir, read_files(self.served_dir, WATCHED), operations)
                 log.info("staff: version %s now in %s", head_id, self.served_dir)
         except Exception:  # the database unreachable: keep serving what is there
             log.exception("staff: could not follow the published version")
@@ -109,6 +122,10 @@ def _add_new_tables(store: Store, data_dir: Path, names: tuple[str, ...]) -> Non
     note = f"Nouvelle table du dossier de données : {', '.join(new)}"
     with contextlib.suppress(Conflict):  # another worker added it first
         store.publish(files, head.id, FIRST_AUTHOR, note, counts(files), note)
+
+
+def live_state_dir(settings: Settings) -> Path:
+    return settings.staff_dir / LIVE_STATE
 
 
 def link_reference_files(data_dir: Path, served: Path, names: tuple[str, ...]) -> None:
