@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import zipfile
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import openpyxl
 from defusedxml import DefusedXmlException
@@ -142,20 +144,21 @@ def to_workbook(files: Files, names: tuple[str, ...]) -> bytes:
 
 
 def _write_table(sheet: openpyxl.worksheet.worksheet.Worksheet, cells: Cells) -> None:
+    """The header in bold, then the rows; every column formatted as text, so that a code typed later stays
+    text. A style per cell would cost most of the time (10,000 operations: ~40 s), a style per column none."""
     bold = Font(bold=True)
     sheet.append(cells.header)
     for cell in sheet[1]:
         cell.font = bold
     for row in cells.rows:
         sheet.append(row)
-    for column in sheet.iter_cols(min_row=1, max_row=len(cells.rows) + 1):
-        for cell in column:
-            cell.number_format = "@"
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # a text that looks like a formula stays a text
+        if any(value.startswith("=") for value in row):
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # a text that looks like a formula stays a text
     for position, column in enumerate(cells.header, start=1):
         letter = get_column_letter(position)
-        sheet.column_dimensions[letter].number_format = "@"  # rows typed later stay text too
+        sheet.column_dimensions[letter].number_format = "@"
         sheet.column_dimensions[letter].width = 14 if column not in ("description", "citation") else 40
         values = VOCABULARIES.get(column)
         if values and len(",".join(values)) < 250:  # Excel's limit on a list written in the rule
@@ -260,7 +263,11 @@ def _read_xlsx(filename: str, raw: bytes, expected: tuple[str, ...], upload: Upl
         upload.refuse(filename, refusal)
         return
     try:
-        book = openpyxl.load_workbook(io.BytesIO(raw), data_only=False, keep_vba=False, keep_links=False)
+        # Read-only: cells streamed from the XML (three times faster at 10,000 rows); merged cells are read
+        # from the sheet's XML, which read-only mode does not parse.
+        book = openpyxl.load_workbook(
+            io.BytesIO(raw), read_only=True, data_only=False, keep_vba=False, keep_links=False
+        )
     except DefusedXmlException:
         upload.refuse(filename, ENTITIES)
         return
@@ -276,49 +283,63 @@ def _read_xlsx(filename: str, raw: bytes, expected: tuple[str, ...], upload: Upl
                 Located(title, None, None, None, "feuille inconnue, ignorée", "avertissement")
             )
             continue
-        _read_sheet(book[title], by_sheet[title], upload)
+        try:
+            _read_sheet(book[title], by_sheet[title], upload)
+        except DefusedXmlException:
+            upload.refuse(title, ENTITIES)
+        except Exception:  # a sheet's XML damaged past its first lines (read-only mode reads it here)
+            upload.refuse(
+                title, "feuille illisible : ouvrir le classeur puis l'enregistrer de nouveau en .xlsx"
+            )
+    book.close()
     for title in by_sheet:
         if title not in book.sheetnames:
             message = "feuille absente : cette table reste telle qu'elle est publiée"
             upload.issues.append(Located(title, None, None, None, message, "avertissement"))
 
 
-def _read_sheet(sheet: openpyxl.worksheet.worksheet.Worksheet, file: str, upload: Upload) -> None:
+MERGED = re.compile(rb'<(?:\w+:)?mergeCell [^>]*ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+
+
+def _merged(sheet: Any) -> list[str]:
+    """The merged areas of a read-only sheet, from its XML."""
+    with sheet.parent._archive.open(sheet._worksheet_path) as stream:  # openpyxl's own handles
+        return [ref.decode() for ref in MERGED.findall(stream.read())][:5]
+
+
+def _read_sheet(sheet: Any, file: str, upload: Upload) -> None:
     title = sheet.title
-    merged = [str(area) for area in sheet.merged_cells.ranges]
+    merged = _merged(sheet)
     if merged:
         upload.refuse(
-            title, f"cellules fusionnées ({', '.join(merged[:5])}) : les défusionner, une valeur par cellule"
+            title, f"cellules fusionnées ({', '.join(merged)}) : les défusionner, une valeur par cellule"
         )
         return
-    rows = list(sheet.iter_rows())
-    if not rows:
+    rows = sheet.iter_rows(min_row=1, min_col=1)
+    first = next(rows, None)
+    if first is None:
         upload.refuse(title, "feuille vide : attendu la ligne d'en-tête puis une ligne par enregistrement")
         return
-    header_cells = rows[0]
-    header = [_plain(cell.value).strip() for cell in header_cells]
+    header = [_plain(cell.value).strip() for cell in first]
     while header and not header[-1]:
         header.pop()
     letters = {column: get_column_letter(i + 1) for i, column in enumerate(header) if column}
     table: list[list[str]] = []
     sheet_rows: list[int] = []
-    for cells in rows[1:]:
-        values = []
-        for position, cell in enumerate(cells[: len(header)]):
-            values.append(_value(cell, header[position], title, upload))
+    for number, cells in enumerate(rows, start=2):
+        values = [
+            _value(cell, number, get_column_letter(position + 1), header[position], title, upload)
+            for position, cell in enumerate(cells[: len(header)])
+        ]
         values += [""] * (len(header) - len(values))
-        extra = [c for c in cells[len(header) :] if c.value not in (None, "")]
+        extra = [(i, c) for i, c in enumerate(cells) if i >= len(header) and c.value not in (None, "")]
         if extra:
-            letter = extra[0].column_letter
-            upload.refuse(
-                title,
-                f"valeur « {_plain(extra[0].value)[:40]} » dans une colonne sans nom d'en-tête",
-                extra[0].row,
-                letter,
-            )
+            position, cell = extra[0]
+            message = f"valeur « {_plain(cell.value)[:40]} » dans une colonne sans nom d'en-tête"
+            upload.refuse(title, message, number, get_column_letter(position + 1))
         if any(value.strip() for value in values):
             table.append(values)
-            sheet_rows.append(cells[0].row)
+            sheet_rows.append(number)
     body, lines = to_csv(header, table)
     upload.sheets[file] = Sheet(title, body, dict(zip(lines, sheet_rows, strict=True)), letters)
 
@@ -331,13 +352,13 @@ def _plain(value: object) -> str:
     return str(value).replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _value(cell: openpyxl.cell.cell.Cell, column: str, title: str, upload: Upload) -> str:
+def _value(cell: Any, row: int, letter: str, column: str, title: str, upload: Upload) -> str:
     """The cell as the CSV's text, or an issue when the spreadsheet changed what was typed."""
     value = cell.value
-    here = (title, cell.row, cell.column_letter, column)
+    here = (title, row, letter, column)
     if value is None:
         return ""
-    if cell.data_type == "f":
+    if getattr(cell, "data_type", None) == "f":
         upload.issues.append(
             Located(*here, f"formule « {str(value)[:40]} » : les formules ne sont pas lues, saisir la valeur")
         )
