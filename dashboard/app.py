@@ -27,8 +27,8 @@ from dashboard.endpoints import (
     redirects,
     security,
     sharing,
-    versioncache,
     staff,
+    versioncache,
 )
 from dashboard.endpoints.serving import LONG_LIVED, configure_serving
 from dashboard.model.recent import Recent
