@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -186,6 +187,9 @@ class Store:
             Path(self.engine.url.database or ".").parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             event.listen(self.engine, "connect", _sqlite_pragmas)
         Base.metadata.create_all(self.engine)
+        # gunicorn forks its workers from a master that has used the database: a child must not share the
+        # master's connections (SQLAlchemy's advice: drop the pool's connections, without closing them).
+        os.register_at_fork(after_in_child=lambda: self.engine.dispose(close=False))
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
