@@ -43,10 +43,11 @@ context = build_context(dataset)
 done = time.perf_counter()
 geometry = {asset.name: {"raw": len(asset.body), "gzip6": len(gzip.compress(asset.body, 6)),
                          "brotli5": len(brotli.compress(asset.body, quality=5))}
-            for asset in context.geo_assets().values()}
+            for asset in context.geo.by_name().values()}
 print(json.dumps({"load_dataset_s": round(loaded - started, 2), "build_context_s": round(done - loaded, 2),
                   "errors": len(report.errors), "communes": len(dataset.communes),
-                  "departements": len(dataset.departements), "years": context.years, "geometry": geometry,
+                  "departements": len(dataset.departements), "years": context.lookups.years,
+                  "geometry": geometry,
                   "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
 """
 

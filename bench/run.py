@@ -85,7 +85,8 @@ loaded = time.perf_counter()
 context = build_context(dataset)
 done = time.perf_counter()
 print(json.dumps({"load_dataset_s": round(loaded - started, 2), "build_context_s": round(done - loaded, 2),
-                  "errors": len(report.errors), "warnings": len(report.warnings), "years": context.years,
+                  "errors": len(report.errors), "warnings": len(report.warnings),
+                  "years": context.lookups.years,
                   "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
 """
 
@@ -117,13 +118,13 @@ def geometry_bytes(server_url: str, context) -> dict:
     """Our /geo assets as sent to Chromium, against the full commune file (raw, and compressed as the
     server would compress it)."""
     ours = {}
-    for name in context.geo_assets():
+    for name in context.geo.by_name():
         request = urllib.request.Request(
             f"{server_url}/geo/{name}", headers={"Accept-Encoding": replay.BROWSER_ACCEPT_ENCODING}
         )
         with urllib.request.urlopen(request) as response:
             ours[name] = {
-                "raw": len(context.geo_assets()[name].body),
+                "raw": len(context.geo.by_name()[name].body),
                 "sent": len(response.read()),
                 "encoding": response.headers.get("Content-Encoding"),
             }
@@ -327,7 +328,7 @@ def main() -> int:
         "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
     }
     with tempfile.TemporaryDirectory(prefix="coeur-bench-") as temporary:
-        result.update(shipped_data(plan, Path(temporary), context, year_range_of(context.years)))
+        result.update(shipped_data(plan, Path(temporary), context, year_range_of(context.lookups.years)))
         result["scale"] = scale(plan, result.pop("captured"), Path(temporary))
     result["targets"] = targets(result)
     for name, goal in result["targets"].items():
@@ -337,7 +338,7 @@ def main() -> int:
 
 
 def perimeter_result(plan: Plan, chosen: str) -> dict:
-    years = year_range_of(build_context(load_dataset(REAL_DATA, Report())).years)
+    years = year_range_of(build_context(load_dataset(REAL_DATA, Report())).lookups.years)
     with tempfile.TemporaryDirectory(prefix="coeur-bench-") as temporary:
         result = perimeter.run(
             chosen,

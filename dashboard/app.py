@@ -116,7 +116,7 @@ class CoeurDash(Dash):
 
     def _draw_first_screen(self, context: Context, path: str, query: str) -> str:
         search = inputs.as_search(f"?{query}" if query else "")
-        view = context.parse(search)
+        view = context.url.parse(search)
         route, shown = pages.at(path)
         page = None if view.presentation else shown.drawn(route, search)  # the slide: drawn live only
         if page is None or not callable(self.layout):

@@ -104,7 +104,9 @@ def test_the_map_table_counts_each_commune_s_operations_by_status():
 
     context = load(Settings(data_dir=real))
     frame = context.operations_in(View(year=2021))
-    table = components.map_table(frame, context.acv_names, context.departement_names, "?annee=2021")
+    table = components.map_table(
+        frame, context.lookups.acv_names, context.lookups.departement_names, "?annee=2021"
+    )
     as_sent = json.dumps(table, cls=plotly.utils.PlotlyJSONEncoder)
     assert "1 en travaux, 1 livr\\u00e9e" in as_sent  # Senlis (JSON escapes the accent)
 

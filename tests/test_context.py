@@ -44,22 +44,22 @@ def test_recent_results_are_computed_once_per_key_and_the_oldest_are_dropped(dat
         calls.append(value)
         return value * 2
 
-    assert context.recent(("k", 1), lambda: compute(1)) == 2
-    assert context.recent(("k", 1), lambda: compute(1)) == 2
+    assert context.caches.results.get(("k", 1), lambda: compute(1)) == 2
+    assert context.caches.results.get(("k", 1), lambda: compute(1)) == 2
     assert calls == [1]
     for value in range(2, 2 + RECENT_RESULTS):
-        context.recent(("k", value), lambda value=value: compute(value))
-    context.recent(("k", 1), lambda: compute(1))  # pushed out by the newer ones: computed again
+        context.caches.results.get(("k", value), lambda value=value: compute(value))
+    context.caches.results.get(("k", 1), lambda: compute(1))  # pushed out by the newer ones: computed again
     assert calls.count(1) == 2
 
 
 def test_the_steady_key_ignores_the_year_and_nothing_else(dataset):
     context = build_context(dataset)
     oise = {"departements": ("60",)}
-    assert context.steady_key(View(year=2019, selected=oise)) == context.steady_key(
+    assert context.url.steady_key(View(year=2019, selected=oise)) == context.url.steady_key(
         View(year=2024, selected=oise)
     )
-    assert context.steady_key(View(year=2019, selected=oise)) != context.steady_key(View(year=2019))
+    assert context.url.steady_key(View(year=2019, selected=oise)) != context.url.steady_key(View(year=2019))
 
 
 def test_a_year_step_with_kept_rows_patches_what_a_fresh_computation_does(dataset):
@@ -67,7 +67,7 @@ def test_a_year_step_with_kept_rows_patches_what_a_fresh_computation_does(datase
     sort = {"column": "commune", "descending": False}
     for year in (2020, 2021, 2022):
         frame = context.operations_in(View(year=year))
-        kept = context.recent(
+        kept = context.caches.results.get(
             ("table-rows", "all", "commune", False), lambda frame=frame: first_rows(frame, sort)
         )
         fresh = components.table_year_patch(frame, search="", sort=sort).to_plotly_json()
@@ -84,7 +84,11 @@ def test_the_statuses_kept_per_year_select_what_a_fresh_filtering_does(dataset, 
     for year in (2018, 2021, 2024):
         view = View(year=year, selected=selected)
         fresh = filter_operations(
-            context.dataset.operations, context.dataset.mix, view, filters=FILTERS, years=context.milestones
+            context.dataset.operations,
+            context.dataset.mix,
+            view,
+            filters=FILTERS,
+            years=context.lookups.milestones,
         )
         pd.testing.assert_frame_equal(context.operations_in(view), fresh)
         assert context.at_year(year) is context.at_year(year)  # computed once

@@ -70,19 +70,19 @@ def built(context, text: str, crowded: bool) -> dict[str, go.Figure]:
         "timeline": timeline_figure(frame, year=2021),
         "region": maps.region_map(
             frame,
-            acv_names={code: f"{text} acv" for code in context.acv_names},
+            acv_names={code: f"{text} acv" for code in context.lookups.acv_names},
             communes_url="/geo/c.geojson",
             departements_url="/geo/d.geojson",
-            departement_codes=sorted(context.departement_names),
-            view_bounds=context.region_bounds,
-            largest_op=context.largest_op,
-            largest_commune=context.largest_commune,
+            departement_codes=sorted(context.lookups.departement_names),
+            view_bounds=context.lookups.region_bounds,
+            largest_op=context.lookups.largest_op,
+            largest_commune=context.lookups.largest_commune,
         ),
         "commune": maps.commune_map(
             frame[frame[Op.CODE_INSEE] == COMMUNE],
             neighbourhood(communes, COMMUNE),
             COMMUNE,
-            largest_op=context.largest_op,
+            largest_op=context.lookups.largest_op,
         ),
     }
 

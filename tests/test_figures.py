@@ -37,19 +37,19 @@ def builders(context, view):
     yield timeline_figure(frame, year=view.year)
     yield maps.region_map(
         frame,
-        acv_names=context.acv_names,
+        acv_names=context.lookups.acv_names,
         communes_url="/geo/c.geojson",
         departements_url="/geo/d.geojson",
-        departement_codes=sorted(context.departement_names),
-        view_bounds=context.region_bounds,
-        largest_op=context.largest_op,
-        largest_commune=context.largest_commune,
+        departement_codes=sorted(context.lookups.departement_names),
+        view_bounds=context.lookups.region_bounds,
+        largest_op=context.lookups.largest_op,
+        largest_commune=context.lookups.largest_commune,
     )
     yield maps.commune_map(
         frame[frame[Op.CODE_INSEE] == "60159"],
         neighbourhood(context.dataset.communes, "60159"),
         "60159",
-        largest_op=context.largest_op,
+        largest_op=context.lookups.largest_op,
     )
     yield common.empty_figure("Rien")
 
@@ -76,7 +76,9 @@ def test_counts_read_as_formatting_plural(count):
 
 def test_the_region_map_draws_one_symbol_per_commune_in_the_class_of_most_of_its_dwellings(context):
     frame = context.operations_in(View(year=2022))
-    data = maps.region_trace_data(frame, context.acv_names, largest_commune=context.largest_commune)
+    data = maps.region_trace_data(
+        frame, context.lookups.acv_names, largest_commune=context.lookups.largest_commune
+    )
     drawn = {
         custom[0]: maps.CLASSES[rank].name
         for rank, i in enumerate(maps.CLASS_TRACES)
@@ -90,7 +92,9 @@ def test_the_region_map_draws_one_symbol_per_commune_in_the_class_of_most_of_its
 
 def test_a_commune_s_hover_lists_each_operation_with_its_state_and_range(context):
     frame = context.operations_in(View(year=2026))
-    data = maps.region_trace_data(frame, context.acv_names, largest_commune=context.largest_commune)
+    data = maps.region_trace_data(
+        frame, context.lookups.acv_names, largest_commune=context.lookups.largest_commune
+    )
     hovers = {
         custom[0]: text
         for i in maps.CLASS_TRACES
@@ -112,12 +116,12 @@ def test_the_legend_is_the_same_every_year(context):
             trace.name
             for trace in maps.region_map(
                 context.operations_in(View(year=year)),
-                acv_names=context.acv_names,
+                acv_names=context.lookups.acv_names,
                 communes_url="/c",
                 departements_url="/d",
                 departement_codes=["60"],
-                view_bounds=context.region_bounds,
-                largest_commune=context.largest_commune,
+                view_bounds=context.lookups.region_bounds,
+                largest_commune=context.lookups.largest_commune,
             ).data
             if trace.showlegend is not False
         ]
@@ -133,7 +137,7 @@ def test_the_legend_is_the_same_every_year(context):
 def test_a_small_view_keeps_one_marker_per_operation_on_the_commune_map(context):
     frame = context.operations_in(View(year=2021))
     compiegne = frame[frame[Op.CODE_INSEE] == "60159"]
-    data = maps.commune_marker_data(compiegne, context.largest_op)
+    data = maps.commune_marker_data(compiegne, context.lookups.largest_op)
     assert sorted(i for index in maps.COMMUNE_CLASS_TRACES for _, i in data[index]["customdata"]) == sorted(
         compiegne[Op.ID]
     )

@@ -30,19 +30,19 @@ def context(tmp_path_factory):
 
 
 def vocabularies(context) -> dict:
-    return {**context.vocabularies, NATURE.key: frozenset(NATURE.known(context))}
+    return {**context.lookups.vocabularies, NATURE.key: frozenset(NATURE.known(context))}
 
 
 def test_a_new_filter_is_read_from_and_written_to_the_url(context) -> None:
     view = parse_view(
         "?annee=2021&nature=reconversion&nature=inconnue&dep=60",
-        years=context.years,
+        years=context.lookups.years,
         vocabularies=vocabularies(context),
         filters=TABLE,
     )
     assert view.of("natures") == ("reconversion",) and view.of("departements") == ("60",)
     assert view.notices == ("Nature inconnu ignoré : « inconnue ».",)
-    assert view_query(view, default_year=context.default_year, filters=TABLE) == (
+    assert view_query(view, default_year=context.lookups.default_year, filters=TABLE) == (
         "?annee=2021&dep=60&nature=reconversion"
     )
 

@@ -30,7 +30,10 @@ from tests.dash_requests import CALLBACK_URL, callback_body, find_callback, find
 
 REFUSALS = {400, 404, 405, 413, 415}
 SHIPPED = build_context(load_dataset(REAL_DATA, Report()))
-LAST_YEAR, DEFAULT_YEAR = SHIPPED.years[1], SHIPPED.default_year  # the period's end, the latest source's
+LAST_YEAR, DEFAULT_YEAR = (
+    SHIPPED.lookups.years[1],
+    SHIPPED.lookups.default_year,
+)  # the period's end, the latest source's
 FUZZ_EXAMPLES = 400  # per run of the callback fuzzer (two runs); each example is one request
 SHAPELESS_EXAMPLES = 200
 

@@ -221,12 +221,12 @@ def test_an_unexpected_exception_while_loading_is_a_failure_not_a_crash(
 def test_geometry_of_the_previous_version_is_still_served(
     holder: LiveContext, world: Path, clock: Clock
 ) -> None:
-    old_names = set(holder.get().geo_assets())
+    old_names = set(holder.get().geo.by_name())
     acv = (world / "acv-communes.csv").read_text(encoding="utf-8").splitlines(keepends=True)
     kept = [line for line in acv if not line.startswith("60159,")]  # Compiègne leaves the programme:
     (world / "acv-communes.csv").write_text("".join(kept), encoding="utf-8")  # the outlines drawn change
     clock.advance()
-    new_names = set(holder.get().geo_assets())
+    new_names = set(holder.get().geo.by_name())
     assert old_names != new_names
     for name in old_names | new_names:
         assert holder.geo_asset(name) is not None

@@ -133,11 +133,11 @@ def test_the_figures_of_titles_are_those_of_the_default_view() -> None:
     from dashboard.web.pages.commune import _default_figures
 
     context = load_context(Settings(data_dir=REAL_DATA))
-    shown = context.operations_in(View(year=context.default_year))
+    shown = context.operations_in(View(year=context.lookups.default_year))
     for code in sorted(set(shown[Op.CODE_INSEE])):
         figures = key_figures(shown[shown[Op.CODE_INSEE] == code])
         assert _default_figures(context, code)[1] == figures, code
-        assert context.page_figures[code] is _default_figures(context, code)[1]  # computed once
+        assert _default_figures(context, code)[1] is _default_figures(context, code)[1]  # computed once
 
 
 def test_a_written_page_is_kept_for_the_same_address_and_data_only() -> None:

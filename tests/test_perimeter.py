@@ -162,12 +162,12 @@ def france_context(france: Path):
 
 def test_all_of_france_is_drawn_one_symbol_per_departement_until_one_is_chosen(france_context) -> None:
     context = france_context
-    assert context.by_departement and len(context.departement_names) == 101
+    assert context.lookups.by_departement and len(context.lookups.departement_names) == 101
     frame = context.operations_in(View(year=2022))
     unit = region.map_unit(context, View(year=2022))
     assert unit is not None
     data = maps.region_trace_data(
-        frame, context.acv_names, largest_commune=context.largest_commune, unit=unit
+        frame, context.lookups.acv_names, largest_commune=context.lookups.largest_commune, unit=unit
     )
     keys = [key[0] for index in maps.CLASS_TRACES for key in data[index]["customdata"]]
     assert len(keys) == len(set(keys)) == frame["departement"].nunique()
@@ -180,7 +180,9 @@ def test_all_of_france_is_drawn_one_symbol_per_departement_until_one_is_chosen(f
     oise = View(year=2022, selected={"departements": ("60",)})
     assert region.map_unit(context, oise) is None  # the Oise chosen: its communes again
     shown = context.operations_in(oise)
-    by_commune = maps.region_trace_data(shown, context.acv_names, largest_commune=context.largest_commune)
+    by_commune = maps.region_trace_data(
+        shown, context.lookups.acv_names, largest_commune=context.lookups.largest_commune
+    )
     codes = {key[0] for index in maps.CLASS_TRACES for key in by_commune[index]["customdata"]}
     assert codes == set(shown["code_insee"].astype(str)) and all(code.startswith("60") for code in codes)
 
@@ -192,18 +194,18 @@ def test_overseas_operations_belong_to_their_own_departement(france_context) -> 
     assert set(overseas["departement"].astype(str)) <= {"971", "972", "973", "974", "976"}
     frame = france_context.operations_in(View(year=2022))
     unit = region.map_unit(france_context, View(year=2022))
-    data = maps.region_trace_data(frame, france_context.acv_names, largest_commune=1, unit=unit)
+    data = maps.region_trace_data(frame, france_context.lookups.acv_names, largest_commune=1, unit=unit)
     names = [text for index in maps.CLASS_TRACES for text in data[index]["hovertext"]]
     assert any(name.startswith("<b>La Réunion</b>") for name in names)
     assert all(lon == lon for index in maps.CLASS_TRACES for lon in data[index]["lon"])  # no NaN
 
 
 def test_the_national_map_fetches_only_departements_and_programme_towns(france_context) -> None:
-    assets = {asset.name: json.loads(asset.body) for asset in france_context.geo_assets().values()}
+    assets = {asset.name: json.loads(asset.body) for asset in france_context.geo.by_name().values()}
     towns = {feature["id"] for feature in assets["communes-region"]["features"]}
-    assert towns == set(france_context.acv_names) | set(france_context.partner_points)
+    assert towns == set(france_context.lookups.acv_names) | set(france_context.lookups.partner_points)
     assert len(assets["departements"]["features"]) == len(assets["departements-apercu"]["features"]) == 101
-    sizes = {asset.name: len(asset.body) for asset in france_context.geo_assets().values()}
+    sizes = {asset.name: len(asset.body) for asset in france_context.geo.by_name().values()}
     assert sum(sizes.values()) < 2_000_000, sizes  # raw; what travels is compressed (README: brotli)
 
 
@@ -223,14 +225,14 @@ def test_all_of_france_is_served(france_app) -> None:
 
 def test_a_national_commune_filter_lists_the_busiest_communes(france_context) -> None:
     context = france_context
-    assert context.communes_capped
-    listed = {option["value"] for option in context.commune_options()}
+    assert context.lookups.communes_capped
+    listed = {option["value"] for option in context.lookups.commune_options()}
     assert len(listed) == MAX_COMMUNE_OPTIONS
     counts = context.dataset.operations["code_insee"].astype(str).value_counts()
     others = counts[~counts.index.isin(listed)]
     assert min(counts[list(listed)]) >= others.max()  # the communes with the most operations
     quiet = others.index[-1]
-    assert quiet in {option["value"] for option in context.commune_options((quiet,))}  # chosen: kept
+    assert quiet in {option["value"] for option in context.lookups.commune_options((quiet,))}  # chosen: kept
 
 
 @pytest.mark.parametrize(
@@ -238,7 +240,7 @@ def test_a_national_commune_filter_lists_the_busiest_communes(france_context) ->
     [("st quentin", "02691"), ("touquet", "62826"), ("hesdin la foret", "62447"), ("marconne", "62447")],
 )
 def test_text_typed_in_a_national_commune_filter_finds_any_commune(france_context, typed, found) -> None:
-    options = france_context.commune_options(("75056",), found=typed)
+    options = france_context.lookups.commune_options(("75056",), found=typed)
     assert options[0]["value"] == "75056"  # what was chosen stays chosen
     assert found in [option["value"] for option in options[1:]]
     assert all(option["search"] == typed for option in options)  # the dropdown's own filter keeps them
@@ -321,8 +323,8 @@ def test_a_perimeter_across_the_ocean_is_drawn_by_departement_with_its_overseas_
     dataset = load_dataset(data, Report(), perimeter=chosen)
     assert dataset is not None
     context = build_context(dataset)
-    assert context.by_departement  # six départements, few communes: by département all the same
-    west, south, east, north = context.view_bounds(View(year=2022))
+    assert context.lookups.by_departement  # six départements, few communes: by département all the same
+    west, south, east, north = context.lookups.view_bounds(View(year=2022))
     assert east - west < 10 and north - south < 4  # Hauts-de-France and an inset: not 52° of ocean
-    reunion = context.view_bounds(View(year=2022, selected={"departements": ("974",)}))
+    reunion = context.lookups.view_bounds(View(year=2022, selected={"departements": ("974",)}))
     assert 55 < reunion[0] < reunion[2] < 56 and -22 < reunion[1] < reunion[3] < -20.5

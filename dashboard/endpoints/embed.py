@@ -152,7 +152,7 @@ def card(context: Context, code: str, year: int) -> str:
     every = context.operations_in(View(year=year), ignore_place=True)
     shown = every[every[Op.CODE_INSEE] == code]
     acv = "Ville Action Cœur de Ville" if code in context.dataset.acv.index else "Hors Action Cœur de Ville"
-    departement = context.departement_names.get(departement_of(code), departement_of(code))
+    departement = context.lookups.departement_names.get(departement_of(code), departement_of(code))
     body = (
         figures_html(analysis.key_figures(shown), year)
         if len(shown)
@@ -186,7 +186,7 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
         context = get_context()
         if code not in context.dataset.communes.index:
             return error_response(404, "Aucune commune du périmètre n'a ce code.")
-        first, last = context.years
+        first, last = context.lookups.years
         try:
             year = min(max(int(flask.request.args.get("annee", last)), first), last)
         except ValueError:

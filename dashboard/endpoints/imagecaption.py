@@ -23,7 +23,7 @@ MAX_LENGTH = 2000  # a path and a query string of the app are far shorter
 
 def caption(context: Context, pathname: str, search: str) -> dict:
     """``{"place": …, "year": …, "lines": […]}``, every text escaped (plotly.js draws a subset of HTML)."""
-    view = context.parse(inputs.as_text(search))
+    view = context.url.parse(inputs.as_text(search))
     _, place = views.shown_operations(context, view, route(pathname, context).commune)
     rows = dict(callbacks.export_view(context, view, place))
     lines = [

@@ -87,7 +87,7 @@ def page(context: Context, *, has_partners: bool) -> str:
     if has_partners:
         files.append(("communes-partenaires.csv", "les communes nommées par les sources comme partenaires"))
     links = "".join(f'<li><a href="{PREFIX}{name}">{name}</a> : {escape(text)}</li>' for name, text in files)
-    sources = "".join(f"<li>{escape(title)}</li>" for title in context.source_titles.values())
+    sources = "".join(f"<li>{escape(title)}</li>" for title in context.lookups.source_titles.values())
     rows = "".join(
         f"<tr><td><code>{escape(column)}</code></td><td>{escape(kind)}</td><td>{escape(text)}</td></tr>"
         for column, kind, text in dictionary.rows(derived=False)
@@ -99,7 +99,7 @@ def page(context: Context, *, has_partners: bool) -> str:
 <body><main class="content opendata">
 <h1 class="page-title">Données ouvertes</h1>
 <p>Les opérations de logement de Clésence dans le programme Action Cœur de Ville
-({escape(context.perimeter_name)}), telles que publiées.
+({escape(context.lookups.perimeter_name)}), telles que publiées.
 Données du {escape(str(metadata.get("date_donnees", "date inconnue")))} ;
 version <code>{escape(context.version)}</code>.</p>
 <h2>Fichiers</h2><ul>{links}</ul>

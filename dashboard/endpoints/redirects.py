@@ -64,7 +64,9 @@ def redirect(context: Context) -> flask.Response | None:
         code, former_name = candidates[0]
         return _to(code, former_name, status=302)
     if candidates:
-        return _choices(segment, [code for code, _ in candidates], communes, context.departement_names)
+        return _choices(
+            segment, [code for code, _ in candidates], communes, context.lookups.departement_names
+        )
     return None
 
 

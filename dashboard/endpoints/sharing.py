@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 from dashboard.data.schema import Op
 from dashboard.endpoints.opendata import cached
 from dashboard.figures import theme
+from dashboard.model.recent import Recent
 from dashboard.web import headline, pages, views
 from dashboard.web.context import Context
 from dashboard.web.pages import commune, region
@@ -41,7 +42,7 @@ def _font(size: int, *, bold: bool = False) -> ImageFont.FreeTypeFont:
 def _words(code: str | None) -> tuple[str, str]:
     """The page's own name and description (dashboard.web.pages): a preview says what the page says."""
     if code is None:
-        return views.current_context().perimeter_name, region.description()
+        return views.current_context().lookups.perimeter_name, region.description()
     return commune.title(code).split(" : ")[0], commune.description(code)
 
 
@@ -76,7 +77,7 @@ def preview_png(context: Context, code: str | None) -> bytes:
     said = text.split(" Sources publiées")[0]  # the sources' dates go on the last line
     for index, line in enumerate(textwrap.wrap(said, 34)[:7]):
         draw.text((60, 222 + 40 * index), line, font=_font(30), fill=theme.TEXT)
-    sources = headline.sources_line(context.dataset.source_dates, context.source_titles)
+    sources = headline.sources_line(context.dataset.source_dates, context.lookups.source_titles)
     draw.text((60, 560), f"{sources} · Licence Ouverte", font=_font(22), fill=theme.MUTED)
     if code is None:
         geometry = context.dataset.departements.geometry.union_all()
@@ -119,15 +120,12 @@ def with_preview(metas: str, context: Context, request: flask.Request) -> str:
 
 
 def register(app: Dash, get_context: Callable[[], Context]) -> None:
-    images: dict[tuple[str, str], bytes] = {}
+    images = Recent(KEEP)
 
     def drawn(context: Context, name: str) -> bytes:
-        key = (context.version, name)
-        if key not in images:
-            if len(images) >= KEEP:
-                images.pop(next(iter(images)))
-            images[key] = preview_png(context, None if name == REGION else name)
-        return images[key]
+        return images.get(
+            (context.version, name), lambda: preview_png(context, None if name == REGION else name)
+        )
 
     @app.server.route(ROUTE + "<name>.png")
     def preview(name: str):

@@ -46,7 +46,7 @@ VARIANT_STATUS = "statut_autre_source"
 VARIANT_CERTAINTY = "certitude_autre_source"
 STATE_WORDS = "etat_en_mots"  # the state in words, added for exports (``with_words``)
 
-# The chronology table, computed once per dataset (``Context.milestones``); ``Years`` is its old name.
+# The chronology table, computed once per dataset (``Lookups.milestones``); ``Years`` is its old name.
 Years = Chrono
 milestone_years = chronology
 STATUS_CATEGORIES = chronology_module.STATUS_CATEGORIES
@@ -105,7 +105,7 @@ def filter_operations(
     """Operations shown in ``view``, with their status at the end of ``view.year``; each filter of
     ``filters`` (dashboard.web.filters.FILTERS) says how it keeps operations.
 
-    ``years``: ``chronology(operations)``, computed once per dataset (``Context.milestones``).
+    ``years``: ``chronology(operations)``, computed once per dataset (``Lookups.milestones``).
     """
     statused = with_status(operations, view.year, years=years)
     return select_operations(statused, mix, view, filters=filters, ignore_place=ignore_place)

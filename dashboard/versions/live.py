@@ -292,7 +292,7 @@ class LiveContext:
 
     def geo_asset(self, name: str) -> GeoAsset | None:
         """A geometry document of the current data, or of a recent one (a page drawn before a reload)."""
-        asset = self.get().geo_assets().get(name)
+        asset = self.get().geo.by_name().get(name)
         return asset if asset is not None else self._old_assets.get(name)
 
     def status(self) -> dict:
@@ -482,7 +482,7 @@ class LiveContext:
         return context, report
 
     def _remember_assets(self, context: Context) -> None:
-        for name, asset in context.geo_assets().items():
+        for name, asset in context.geo.by_name().items():
             self._old_assets[name] = asset
             self._old_assets.move_to_end(name)
         while len(self._old_assets) > KEEP_ASSETS:

@@ -101,7 +101,7 @@ def export_file(csv: Any, tidy: Any, xlsx: Any, pathname: Any, search: Any) -> A
     """The operations shown, as the file of the button clicked."""
     del csv, tidy, xlsx  # which one was clicked: ctx.triggered_id
     context = current_context()
-    view = context.parse(inputs.as_text(search))
+    view = context.url.parse(inputs.as_text(search))
     frame, place = shown_operations(context, view, route(pathname, context).commune)
     chosen = EXPORTS.get(ctx.triggered_id, "csv")  # a forged request may name no button
     body, extension = export.build(chosen, frame, export_view(context, view, place))
@@ -114,9 +114,9 @@ def write_url(present: Any, exit_present: Any, year: Any, filters: Any, search: 
     it answers, and drop them when it answers « no change », which lost the figures of quick steps."""
     del present, exit_present  # which one was clicked: ctx.triggered_id
     context = current_context()
-    current = context.parse(inputs.as_text(search))
+    current = context.url.parse(inputs.as_text(search))
     view = next_view(context, current, ctx.triggered_id, year, filters)
-    return no_update if view == current else context.query(view)
+    return no_update if view == current else context.url.query(view)
 
 
 def follow_navigation(navigation: Any, reset: Any, search: Any, shown: Any) -> dict[str, Any]:
@@ -128,9 +128,9 @@ def follow_navigation(navigation: Any, reset: Any, search: Any, shown: Any) -> d
     trigger = ctx.triggered_id
     if trigger == Shell.NAV and isinstance(navigation, dict):
         search = navigation.get("search")
-    current = context.parse(inputs.as_text(search))
+    current = context.url.parse(inputs.as_text(search))
     if trigger == Ctl.RESET:
-        current = View(year=context.default_year)
+        current = View(year=context.lookups.default_year)
     notice: Any = html.Ul([html.Li(n) for n in current.notices]) if current.notices else None
     if notice is None and trigger is None:  # at load, the shell's notice is empty already
         notice = no_update
@@ -150,9 +150,9 @@ def follow_navigation(navigation: Any, reset: Any, search: Any, shown: Any) -> d
 def listing(context: Context, chosen: tuple[str, ...]) -> Any:
     """The Commune filter's options when the address chooses a commune it does not list (a wide
     perimeter lists a few): an option must hold a value, or the dropdown drops it."""
-    if not context.communes_capped or not chosen:
+    if not context.lookups.communes_capped or not chosen:
         return no_update
-    return context.commune_options(chosen)
+    return context.lookups.commune_options(chosen)
 
 
 def find_communes(text: Any, chosen: Any) -> Any:
@@ -160,9 +160,11 @@ def find_communes(text: Any, chosen: Any) -> Any:
     others. Emptied (a choice made), the options stay: they hold the commune just chosen."""
     context = current_context()
     text = inputs.as_text(text).strip()[:MAX_QUERY_CHARS]
-    if not context.communes_capped or not text:
+    if not context.lookups.communes_capped or not text:
         raise PreventUpdate  # a region lists every commune: the dropdown's own filter suffices
-    return context.commune_options(inputs.as_codes(chosen, context.dataset.communes.index), found=text)
+    return context.lookups.commune_options(
+        inputs.as_codes(chosen, context.dataset.communes.index), found=text
+    )
 
 
 def control_values(view: View) -> dict[str, list[str]]:
@@ -174,14 +176,14 @@ def search_communes(query: Any, search: Any) -> Any:
     """The communes matching what is typed in the search box, as links keeping the view."""
     query = inputs.as_text(query)
     return components.search_results(
-        current_context().commune_index.search(query), query, inputs.as_search(search)
+        current_context().lookups.commune_index.search(query), query, inputs.as_search(search)
     )
 
 
 def open_first_match(submitted: Any, query: Any) -> dict[str, Any]:
     """Enter in the search box opens the first commune found."""
     del submitted  # Enter pressed: the query says what to open
-    matches = current_context().commune_index.search(inputs.as_text(query), limit=1)
+    matches = current_context().lookups.commune_index.search(inputs.as_text(query), limit=1)
     if not matches:
         return answered(SearchSubmitted())
     return answered(SearchSubmitted(pathname=COMMUNE_PREFIX + matches[0].code, query=""))
@@ -250,13 +252,13 @@ def export_view(context: Context, view: View, place: str | None) -> list[tuple[s
         names = spec.names(context) if spec.names and view.of(spec.key) else {}
         filters.append((spec.heading, [names.get(value, value) for value in view.of(spec.key)]))
     file_date = context.dataset.metadata.get("date_donnees", "date inconnue")
-    sources = headline.sources_line(context.dataset.source_dates, context.source_titles)
+    sources = headline.sources_line(context.dataset.source_dates, context.lookups.source_titles)
     return export.describe_view(
-        place=place or context.perimeter_name,
+        place=place or context.lookups.perimeter_name,
         filters=[] if place else filters,
         year=view.year,
         data_date=f"{sources} ; fichier modifié le {file_date}",
-        sources=list(context.source_titles.values()),
+        sources=list(context.lookups.source_titles.values()),
     )
 
 

@@ -16,7 +16,7 @@ from dashboard.model import analysis
 from dashboard.web.ids import Ctl
 
 if TYPE_CHECKING:
-    from dashboard.web.context import Context
+    from dashboard.web.lookups import Lookups
 
 Options = list[dict[str, str]]
 # (operations with their status, tenure mix, values chosen) → which operations are kept
@@ -31,12 +31,12 @@ class Filter:
     label: str  # the dropdown's label, and the name of a refused value in a notice
     heading: str  # the export header's name for the values chosen
     placeholder: str  # what an empty dropdown says: everything
-    known: Callable[[Context], Collection[str]]  # the values a URL or a control may hold
-    options: Callable[[Context], Options]  # the dropdown's choices
+    known: Callable[[Lookups], Collection[str]]  # the values a URL or a control may hold
+    options: Callable[[Lookups], Options]  # the dropdown's choices
     matches: Matcher
     place: bool = False  # a place filter: a commune's page ignores it
     follows_year: bool = False  # what it keeps changes with the year: a year step redraws everything
-    names: Callable[[Context], Mapping[str, str]] | None = None  # a value's name in the export header
+    names: Callable[[Lookups], Mapping[str, str]] | None = None  # a value's name in the export header
 
 
 def in_column(column: str) -> Matcher:
@@ -50,25 +50,25 @@ def with_financing(frame: pd.DataFrame, mix: pd.DataFrame, chosen: tuple[str, ..
     return frame.index.isin(codes[codes.map(lambda found: bool(found & wanted))].index)
 
 
-def plain(values: Collection[str]) -> Callable[[Context], Options]:
-    return lambda _context: [{"label": value, "value": value} for value in values]
+def plain(values: Collection[str]) -> Callable[[Lookups], Options]:
+    return lambda _lookups: [{"label": value, "value": value} for value in values]
 
 
-def fixed(values: Collection[str]) -> Callable[[Context], Collection[str]]:
-    return lambda _context: values
+def fixed(values: Collection[str]) -> Callable[[Lookups], Collection[str]]:
+    return lambda _lookups: values
 
 
-def departement_options(context: Context) -> Options:
-    names = context.departement_names
+def departement_options(lookups: Lookups) -> Options:
+    names = lookups.departement_names
     return [{"label": f"{name} ({code})", "value": code} for code, name in sorted(names.items())]
 
 
-def financing_options(_context: Context) -> Options:
+def financing_options(_lookups: Lookups) -> Options:
     return [{"label": f"{code} — {FINANCING_LABELS[code]}", "value": code} for code in FINANCING_CODES]
 
 
-def commune_names(context: Context) -> Mapping[str, str]:
-    return dict(context.dataset.communes[Geo.NOM])
+def commune_names(lookups: Lookups) -> Mapping[str, str]:
+    return dict(lookups.dataset.communes[Geo.NOM])
 
 
 FILTERS: tuple[Filter, ...] = (

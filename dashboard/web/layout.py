@@ -29,13 +29,13 @@ DROPDOWN_LABELS = {
 
 
 def year_control(context: Context) -> html.Div:
-    first, last = context.years
+    first, last = context.lookups.years
     return html.Div(
         [
             html.Span(
                 [
                     "Situation fin ",
-                    html.Strong(context.default_year, id=Ctl.YEAR_VALUE, className="year-value"),
+                    html.Strong(context.lookups.default_year, id=Ctl.YEAR_VALUE, className="year-value"),
                 ],
                 className="control-label year-label",
                 id=Ctl.YEAR_LABEL,
@@ -53,7 +53,7 @@ def year_control(context: Context) -> html.Div:
                     min=first,
                     max=last,
                     step=1,
-                    value=context.default_year,
+                    value=context.lookups.default_year,
                     # Every other year counted from the last, which is always named: two names never
                     # meet (« 2026 » and « 2027 » overprinted when the period had an even length).
                     marks={
@@ -150,7 +150,7 @@ def footer(context: Context) -> html.Footer:
                 else None,
             ]
         )
-        for source, title in context.source_titles.items()
+        for source, title in context.lookups.source_titles.items()
     ]
     return html.Footer(
         [
@@ -280,7 +280,8 @@ def shell(context: Context) -> html.Div:
                         [html.Span("Cœur de Ville", className="brand")], href="/", className="brand-link"
                     ),
                     html.Span(
-                        f"Clésence · Action Cœur de Ville · {context.perimeter_name}", className="tagline"
+                        f"Clésence · Action Cœur de Ville · {context.lookups.perimeter_name}",
+                        className="tagline",
                     ),
                     search_box(),
                     actions(),

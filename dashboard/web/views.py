@@ -93,8 +93,8 @@ def view_of(
         filters if isinstance(filters, Mapping) else {},
         filters=FILTERS,
         presentation=presentation,
-        years=context.years if context else None,
-        vocabularies=context.vocabularies if context else None,
+        years=context.lookups.years if context else None,
+        vocabularies=context.lookups.vocabularies if context else None,
     )
 
 
@@ -123,7 +123,7 @@ def only_the_year_changed(view: View) -> bool:
 
 def timeline_year_patch(context: Context, frame: pd.DataFrame, year: int) -> Any:
     """A year change moves the timeline's end-of-year line only (when the timeline draws any date)."""
-    if not any(op_id in context.dated_ids for op_id in frame.index):  # stops at the first dated one
+    if not any(op_id in context.lookups.dated_ids for op_id in frame.index):  # stops at the first dated one
         return no_update
     return figure_patch({"layout": year_marks(year)})
 

@@ -62,19 +62,20 @@ def title(code: Any = None) -> str:
         return f"Commune introuvable — {SITE}"
     context, code = known
     name, figures = _default_figures(context, code)
-    if not figures.operations and len(context.partners_of(code)):
+    if not figures.operations and len(context.lookups.partners_of(code)):
         return f"{name} : centre-ville cité par les sources, détail non publié — {SITE}"
     return f"{name} : {_figures_text(figures)} — {SITE}"
 
 
 def _default_figures(context: Context, code: str) -> tuple[str, analysis.KeyFigures]:
     """The commune's name and key figures in the default view (the latest source's year, no filter):
-    computed once per commune and data version (``Context.page_figures``), for the page's head."""
-    name = context.dataset.communes.at[code, Geo.NOM]
-    if code not in context.page_figures:
-        frame, _ = shown_operations(context, View(year=context.default_year), code)
-        context.page_figures[code] = analysis.key_figures(frame)
-    return name, context.page_figures[code]
+    computed once per commune and data version (``Caches.figures``), for the page's head."""
+
+    def figures() -> analysis.KeyFigures:
+        frame, _ = shown_operations(context, View(year=context.lookups.default_year), code)
+        return analysis.key_figures(frame)
+
+    return context.dataset.communes.at[code, Geo.NOM], context.caches.figures.get(code, figures)
 
 
 def _programme_words(context: Context, code: str) -> str:
@@ -99,9 +100,9 @@ def description(code: Any = None) -> str:
         return "Aucune commune du périmètre n'a ce code."
     context, code = known
     name, figures = _default_figures(context, code)
-    departement = context.departement_names.get(departement_of(code), departement_of(code))
-    sources = headline.sources_line(context.dataset.source_dates, context.source_titles)
-    if not figures.operations and len(context.partners_of(code)):
+    departement = context.lookups.departement_names.get(departement_of(code), departement_of(code))
+    sources = headline.sources_line(context.dataset.source_dates, context.lookups.source_titles)
+    if not figures.operations and len(context.lookups.partners_of(code)):
         return (
             f"{name} ({code}), {departement} : Clésence y intervient selon les sources, "
             f"le détail des opérations n'a pas été publié. {sources}."
@@ -127,19 +128,21 @@ def for_location(route: Route, search: str) -> html.Div:
     context = current_context()
     if route.commune is None:
         return not_found(route.code or "", back_link(search))
-    return commune_layout(context, route.commune, back_link(search), context.parse(search))
+    return commune_layout(context, route.commune, back_link(search), context.url.parse(search))
 
 
 def commune_layout(context: Context, code: str, back: str, view: View) -> html.Div:
     communes = context.dataset.communes
     frame, _ = shown_operations(context, view, code)
-    figure = maps.commune_map(frame, neighbourhood(communes, code), code, largest_op=context.largest_op)
+    figure = maps.commune_map(
+        frame, neighbourhood(communes, code), code, largest_op=context.lookups.largest_op
+    )
     shown = panels(context, frame, view, code)
-    footer = print_footer(page_url(code, view, context.default_year), datetime.date.today())
+    footer = print_footer(page_url(code, view, context.lookups.default_year), datetime.date.today())
     return page(
         code=code,
         name=communes.at[code, Geo.NOM],
-        departement=context.departement_names.get(departement_of(code), departement_of(code)),
+        departement=context.lookups.departement_names.get(departement_of(code), departement_of(code)),
         is_acv=code in context.dataset.acv.index,
         back_href=back,
         map_figure=figure,
@@ -341,7 +344,7 @@ def update_commune(code: Any, presenting: Any, year: Any, filters: Any) -> dict[
     context, code = known
     view = view_of(year, filters, presentation=bool(presenting), context=context)
     frame, _ = shown_operations(context, view, code)
-    footer = print_footer(page_url(code, view, context.default_year), datetime.date.today())
+    footer = print_footer(page_url(code, view, context.lookups.default_year), datetime.date.today())
     return answered(dataclasses.replace(panels(context, frame, view, code), print_footer=footer))
 
 
@@ -352,28 +355,30 @@ def analysis_rows(frame: pd.DataFrame):
 
 def summary(context: Context, code: str, frame: pd.DataFrame, view: View) -> list:
     """As of when, then the key figures; a partner commune's page says what the sources say instead."""
-    partners = context.partners_of(code)
-    sources = headline.sources_line(context.dataset.source_dates, context.source_titles)
-    when = f"Fin {view.year}" + (" (projection)" if view.year > context.sources_year else "")
+    partners = context.lookups.partners_of(code)
+    sources = headline.sources_line(context.dataset.source_dates, context.lookups.source_titles)
+    when = f"Fin {view.year}" + (" (projection)" if view.year > context.lookups.sources_year else "")
     line = html.P(f"{when}, selon les sources. {sources}.", className="year-line")
     if not len(frame) and len(partners):
         name = context.dataset.communes.at[code, Geo.NOM]
         return [
             line,
-            headline.partner_notice(partners, context.source_titles, context.dataset.source_dates, name),
+            headline.partner_notice(
+                partners, context.lookups.source_titles, context.dataset.source_dates, name
+            ),
         ]
     figures = analysis.key_figures(frame)
-    return [line, headline.key_figures(figures, year=view.year, sources_year=context.sources_year)]
+    return [line, headline.key_figures(figures, year=view.year, sources_year=context.lookups.sources_year)]
 
 
 def panels(context: Context, frame: pd.DataFrame, view: View, code: str = "") -> Panels:
     sheets: list[Component] = [
-        components.operation_sheet(row, sources=context.source_titles, report_url=report_url())
+        components.operation_sheet(row, sources=context.lookups.source_titles, report_url=report_url())
         for _, row in analysis_rows(frame)
     ] or [html.P("Aucune opération publiée dans cette commune pour la vue choisie.", className="empty")]
     return Panels(
         figures=summary(context, code, frame, view),
-        map=figure_patch(mapchanges.commune_changes(frame, context.largest_op)),
+        map=figure_patch(mapchanges.commune_changes(frame, context.lookups.largest_op)),
         mix=mix_figure(analysis.mix_summary(frame, context.dataset.mix), presentation=view.presentation),
         timeline=timeline_figure(frame, year=view.year, presentation=view.presentation),
         undated=components.undated_list(undated(frame)),

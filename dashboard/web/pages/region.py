@@ -39,7 +39,7 @@ from dashboard.web.views import (
 
 
 def title() -> str:
-    return f"Cœur de Ville — Clésence — {current_context().perimeter_name}"
+    return f"Cœur de Ville — Clésence — {current_context().lookups.perimeter_name}"
 
 
 def description() -> str:
@@ -48,9 +48,9 @@ def description() -> str:
     context = current_context()
     detail = context.acv_detail
     totals = context.dataset.totals
-    sources = headline.sources_line(context.dataset.source_dates, context.source_titles)
+    sources = headline.sources_line(context.dataset.source_dates, context.lookups.source_titles)
     return (
-        f"Action Cœur de Ville — {context.perimeter_name} : Clésence annonce "
+        f"Action Cœur de Ville — {context.lookups.perimeter_name} : Clésence annonce "
         f"{headline.published_value(totals, 'acv_programmes')} programmes et "
         f"{headline.published_value(totals, 'acv_logements')} logements ; les sources en détaillent "
         f"{plural(detail.operations, 'opération')} "
@@ -60,7 +60,7 @@ def description() -> str:
 
 def layout(**_query: Any) -> html.Div:
     """Drawn by Dash Pages' router with the view of the URL (the query arrives as keyword arguments, but
-    unchecked: the view is read from the URL by ``Context.parse``)."""
+    unchecked: the view is read from the URL by ``UrlCodec.parse``)."""
     location = routed_location()
     if location is None:
         return page()
@@ -72,11 +72,11 @@ def for_location(search: str) -> html.Div:
     address draws the same page until the data changes: it is kept (all of France: half a second to draw),
     and gunicorn's master draws the first one before it forks its workers (dashboard/endpoints/warmup.py)."""
     context = current_context()
-    return context.recent_page(search, lambda: _drawn(context, search))
+    return context.caches.pages.get(search, lambda: _drawn(context, search))
 
 
 def _drawn(context: Context, search: str) -> html.Div:
-    view = context.parse(search)
+    view = context.url.parse(search)
     frame = context.operations_in(view)
     details = detail_panels(context, frame, view)
     # Every panel is drawn with the page, in one answer: the callbacks then only follow the controls.
@@ -85,8 +85,8 @@ def _drawn(context: Context, search: str) -> html.Div:
         title=title_of(context, view),
         summary=summary(context, frame, view),
         lead=lead(context, view),
-        place=context.perimeter_name,
-        by_departement=context.by_departement,
+        place=context.lookups.perimeter_name,
+        by_departement=context.lookups.by_departement,
         filled={
             Region.MIX: details.mix,
             Region.TIMELINE: details.timeline,
@@ -110,15 +110,17 @@ def region_map(context: Context, frame: pd.DataFrame, view: View) -> Any:
 def geometry_urls(search: str) -> list[str]:
     """The outlines the map of the view ``search`` fetches."""
     context = current_context()
-    overview = map_unit(context, context.parse(search)) is not None
-    return sorted({context.departements_url(overview), context.communes_url(overview)})
+    overview = map_unit(context, context.url.parse(search)) is not None
+    return sorted({context.geo.departements_url(overview), context.geo.communes_url(overview)})
 
 
 def map_unit(context: Context, view: View) -> maps.Unit | None:
     """One symbol per commune, or per département over a wide perimeter until a place is chosen."""
-    if not context.by_departement or view.of("departements") or view.of("communes"):
+    if not context.lookups.by_departement or view.of("departements") or view.of("communes"):
         return None
-    return maps.Unit(Derived.DEPARTEMENT, context.departement_points, context.largest_departement)
+    return maps.Unit(
+        Derived.DEPARTEMENT, context.lookups.departement_points, context.lookups.largest_departement
+    )
 
 
 def _region_map(context: Context, frame: pd.DataFrame, view: View) -> Any:
@@ -126,11 +128,11 @@ def _region_map(context: Context, frame: pd.DataFrame, view: View) -> Any:
     overview = options["unit"] is not None
     return maps.region_map(
         frame,
-        acv_names=context.acv_names,
-        communes_url=context.communes_url(overview),
-        departements_url=context.departements_url(overview),
-        departement_codes=sorted(context.departement_names),
-        largest_op=context.largest_op,
+        acv_names=context.lookups.acv_names,
+        communes_url=context.geo.communes_url(overview),
+        departements_url=context.geo.departements_url(overview),
+        departement_codes=sorted(context.lookups.departement_names),
+        largest_op=context.lookups.largest_op,
         **options,
     )
 
@@ -138,9 +140,11 @@ def _region_map(context: Context, frame: pd.DataFrame, view: View) -> Any:
 def perimeter(context: Context, view: View) -> headline.Perimeter:
     names = context.dataset.communes[Geo.NOM]
     places = [names.get(c, c) for c in view.of("communes")] or [
-        context.departement_names.get(c, c) for c in view.of("departements")
+        context.lookups.departement_names.get(c, c) for c in view.of("departements")
     ]
-    return headline.Perimeter(headline.place_words(places, context.perimeter_name), view.of("programmes"))
+    return headline.Perimeter(
+        headline.place_words(places, context.lookups.perimeter_name), view.of("programmes")
+    )
 
 
 def filters_words(view: View) -> str:
@@ -156,11 +160,11 @@ def filters_words(view: View) -> str:
 
 def year_words(context: Context, view: View) -> str:
     """« Situation fin 2022, selon les sources publiées en 2020 et 2022 (dates estimées) »."""
-    sources = headline.sources_line(context.dataset.source_dates, context.source_titles)
+    sources = headline.sources_line(context.dataset.source_dates, context.lookups.source_titles)
     sources = sources.replace("Sources publiées", "les sources publiées")
-    if view.year > context.sources_year:
+    if view.year > context.lookups.sources_year:
         return (
-            f"Projection fin {view.year} selon {sources} : après {context.sources_year}, date de la "
+            f"Projection fin {view.year} selon {sources} : après {context.lookups.sources_year}, date de la "
             "dernière source, les états sont des prévisions ou inconnus."
         )
     return f"Situation fin {view.year} selon {sources}."
@@ -180,7 +184,9 @@ def summary(context: Context, frame: pd.DataFrame, view: View) -> list:
             [year_words(context, view), html.Strong(f" Filtres : {filters}.") if filters else None],
             className="year-line",
         ),
-        headline.key_figures(analysis.key_figures(frame), year=view.year, sources_year=context.sources_year),
+        headline.key_figures(
+            analysis.key_figures(frame), year=view.year, sources_year=context.lookups.sources_year
+        ),
     ]
 
 
@@ -408,7 +414,7 @@ def open_from_map(click: Any) -> dict[str, Any]:
     code = inputs.clicked_code(click) or ""
     if code.startswith(maps.DEPARTEMENT_KEY):
         departement = code.removeprefix(maps.DEPARTEMENT_KEY)
-        known = departement in current_context().departement_names
+        known = departement in current_context().lookups.departement_names
         return answered(MapClick(departements=[departement] if known else no_update))
     return answered(MapClick(pathname=commune_path(click)))
 
@@ -416,17 +422,17 @@ def open_from_map(click: Any) -> dict[str, Any]:
 def map_options(context: Context, view: View) -> dict[str, Any]:
     """What the regional map draws besides the operations, for ``view``."""
     return {
-        "largest_commune": context.largest_commune,
-        "partners": context.partner_points,
+        "largest_commune": context.lookups.largest_commune,
+        "partners": context.lookups.partner_points,
         "presentation": view.presentation,
-        "view_bounds": context.view_bounds(view),
+        "view_bounds": context.lookups.view_bounds(view),
         "unit": map_unit(context, view),
     }
 
 
 def year_panels(context: Context, frame: pd.DataFrame, view: View) -> Panels:
     """What a year step changes: the key figures, the markers' colours, the timeline's year line."""
-    changes = mapchanges.region_year_changes(frame, context.acv_names, **map_options(context, view))
+    changes = mapchanges.region_year_changes(frame, context.lookups.acv_names, **map_options(context, view))
     return Panels(
         figures=summary(context, frame, view),
         map=figure_patch(changes),
@@ -440,9 +446,9 @@ def panels(context: Context, frame: pd.DataFrame, view: View) -> Panels:
     overview = options["unit"] is not None
     changes = mapchanges.region_view_changes(
         frame,
-        context.acv_names,
-        communes_url=context.communes_url(overview),
-        departements_url=context.departements_url(overview),  # coarser for France
+        context.lookups.acv_names,
+        communes_url=context.geo.communes_url(overview),
+        departements_url=context.geo.departements_url(overview),  # coarser for France
         uirevision="map-" + "-".join(view.of("departements")),
         **options,
     )
@@ -476,12 +482,12 @@ def update_tables(
     del ready  # drawn: the tables now follow the controls
     context = current_context()
     search = inputs.as_search(search)
-    address = context.parse(search)
+    address = context.url.parse(search)
     view = view_of(year, filters, presentation=address.presentation, context=context)
     frame, _ = shown_operations(context, view, None)
     sort = inputs.as_sort(sort, components.SORTABLE, Op.COMMUNE)
     # The links carry the view of the controls: the address is written by another callback, maybe later.
-    query = search if address == view else context.query(view)
+    query = search if address == view else context.url.query(view)
     if ctx.triggered_id == Region.MAP_TABLE_OPEN:  # opened (or closed): its rows, nothing else
         return answered(Tables(map_table=map_table(context, frame, view, query)))
     return answered(tables(context, frame, view, search=query, sort=sort, map_opened=bool(map_opened)))
@@ -507,7 +513,7 @@ def open_row(clicks: Any) -> dict[str, Any]:
     if not opened:
         return answered(RowOpened(open=False))
     row = context.dataset.operations.loc[op_id]
-    return answered(RowOpened(fields=components.row_fields(row, context.source_titles), open=True))
+    return answered(RowOpened(fields=components.row_fields(row, context.lookups.source_titles), open=True))
 
 
 def first_rows(frame: pd.DataFrame, sort: dict[str, Any]) -> list[int]:
@@ -532,12 +538,12 @@ def tables(
     cells a year changes."""
     map_part: Any = no_update
     if only_the_year_changed(view) and len(frame):  # same operations: only statuses and links move
-        steady = context.steady_key(view)  # rows and their order are the same every year: kept
+        steady = context.url.steady_key(view)  # rows and their order are the same every year: kept
         if map_opened:
             map_part = map_table_year_patch(context, frame, view, search, steady)
         if sort["column"] != analysis.STATUS:
             key = ("table-rows", steady, sort["column"], sort["descending"])
-            first = context.recent(key, lambda: first_rows(frame, sort))
+            first = context.caches.results.get(key, lambda: first_rows(frame, sort))
             cells = components.table_year_patch(frame.iloc[first], search=search, sort=sort)
             return Tables(table=cells, map_table=map_part)
     elif map_opened:
@@ -551,23 +557,27 @@ def departement_links(context: Context, view: View, codes: Any) -> dict[str, str
     links = {}
     for code in codes:
         chosen = dataclasses.replace(view, selected={**view.selected, "departements": (code,)})
-        links[code] = "/" + context.query(chosen)
+        links[code] = "/" + context.url.query(chosen)
     return links
 
 
 def map_table(context: Context, frame: pd.DataFrame, view: View, search: str) -> Any:
     """The map's table: a row per commune, or per département where the map draws départements."""
     if map_unit(context, view) is None:
-        return components.map_table(frame, context.acv_names, context.departement_names, search)
-    rows = maptable.departement_rows(frame, context.departement_names)
+        return components.map_table(
+            frame, context.lookups.acv_names, context.lookups.departement_names, search
+        )
+    rows = maptable.departement_rows(frame, context.lookups.departement_names)
     return maptable.departement_table(frame, rows, departement_links(context, view, rows.index))
 
 
 def map_table_year_patch(context: Context, frame: pd.DataFrame, view: View, search: str, steady: str) -> Any:
     """What a year step changes in the map's table; its rows, the same every year, computed once."""
     if map_unit(context, view) is None:
-        shown = context.recent(("map-rows", steady), lambda: components.map_rows(frame)[0])
-        return components.map_table_year_patch(frame, context.acv_names, search, shown)
-    names = context.departement_names
-    rows = context.recent(("departement-rows", steady), lambda: maptable.departement_rows(frame, names))
+        shown = context.caches.results.get(("map-rows", steady), lambda: components.map_rows(frame)[0])
+        return components.map_table_year_patch(frame, context.lookups.acv_names, search, shown)
+    names = context.lookups.departement_names
+    rows = context.caches.results.get(
+        ("departement-rows", steady), lambda: maptable.departement_rows(frame, names)
+    )
     return maptable.year_patch(frame, rows, departement_links(context, view, rows.index))
