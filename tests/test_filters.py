@@ -30,7 +30,7 @@ def context(tmp_path_factory):
 
 
 def vocabularies(context) -> dict:
-    return {**context.lookups.vocabularies, NATURE.key: frozenset(NATURE.known(context))}
+    return {**context.lookups.vocabularies, NATURE.key: frozenset(NATURE.known(context.lookups))}
 
 
 def test_a_new_filter_is_read_from_and_written_to_the_url(context) -> None:

@@ -20,7 +20,8 @@ from dashboard.data.report import Report
 from dashboard.figures import maps
 from dashboard.model.state import View
 from dashboard.settings import Settings
-from dashboard.web.context import MAX_COMMUNE_OPTIONS, build_context
+from dashboard.web.context import build_context
+from dashboard.web.lookups import MAX_COMMUNE_OPTIONS
 from dashboard.web.pages import region
 from tests.conftest import REAL_DATA
 from tests.dash_requests import CALLBACK_URL, callback_body, find_callback

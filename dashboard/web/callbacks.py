@@ -249,7 +249,7 @@ def export_view(context: Context, view: View, place: str | None) -> list[tuple[s
     """What an export shows, said in it: perimeter, filters, year, when the sources were published."""
     filters = []
     for spec in FILTERS:
-        names = spec.names(context) if spec.names and view.of(spec.key) else {}
+        names = spec.names(context.lookups) if spec.names and view.of(spec.key) else {}
         filters.append((spec.heading, [names.get(value, value) for value in view.of(spec.key)]))
     file_date = context.dataset.metadata.get("date_donnees", "date inconnue")
     sources = headline.sources_line(context.dataset.source_dates, context.lookups.source_titles)

@@ -111,7 +111,7 @@ def filters(context: Context, table: Sequence[Filter] = FILTERS) -> html.Details
     panel always shows: assets/style.css, « Filters panel »)."""
     fields = html.Div(
         [
-            *(_dropdown(spec.control, spec.options(context), spec.placeholder, spec.label) for spec in table),
+            *(_dropdown(spec.control, spec.options(context.lookups), spec.placeholder, spec.label) for spec in table),
             html.Button("Réinitialiser", id=Ctl.RESET, className="reset-button"),
         ],
         className="filters",
