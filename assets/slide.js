@@ -127,7 +127,9 @@
 
   /* The printed sheet says when it was printed (the page may have been open for days). */
   function printDate() {
-    var text = new Date().toLocaleDateString("fr-FR", { day: "numeric", month: "long", year: "numeric" });
+    var today = new Date();
+    var text = today.toLocaleDateString("fr-FR", { day: "numeric", month: "long", year: "numeric" });
+    if (today.getDate() === 1) { text = "1er" + text.slice(1); }  /* as the server writes it (data/wording.py) */
     document.querySelectorAll(".print-date").forEach(function (element) { element.textContent = text; });
   }
   window.addEventListener("beforeprint", printDate);

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 import pytest
 
 from dashboard.app import load_context
+from dashboard.data import wording
 from dashboard.data.mapgeo import neighbourhood
 from dashboard.data.schema import Op
 from dashboard.figures import common, maps
@@ -71,7 +72,7 @@ def test_integers_read_as_babel_writes_them(value):
 
 @pytest.mark.parametrize("count", [0, 1, 2, 1841])
 def test_counts_read_as_formatting_plural(count):
-    assert common.count_of(count, "opération") == formatting.plural(count, "opération")
+    assert common.count_of(count, "opération") == wording.plural(count, "opération")
 
 
 def test_the_region_map_draws_one_symbol_per_commune_in_the_class_of_most_of_its_dwellings(context):

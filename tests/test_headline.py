@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from dashboard.data import wording
 from dashboard.data.dataset import load_dataset
 from dashboard.data.report import Report
 from dashboard.data.schema import PROGRAMME_ACV, Certainty, Status
@@ -60,8 +61,8 @@ def test_every_title_states_its_perimeter(place, programmes, title):
 
 
 def test_places_are_listed_in_french():
-    assert headline.place_words(["Aisne", "Nord", "Oise"], "Hauts-de-France") == "Aisne, Nord et Oise"
-    assert headline.place_words([], "Hauts-de-France") == "Hauts-de-France"
+    assert wording.and_list(["Aisne", "Nord", "Oise"], "Hauts-de-France") == "Aisne, Nord et Oise"
+    assert wording.and_list([], "Hauts-de-France") == "Hauts-de-France"
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard.cli import main
-from dashboard.data.cog import Former, History, de, french_date, name_key, read_history
+from dashboard.data.cog import Former, History, de, name_key, read_history
 from dashboard.data.report import Report
 from tests.conftest import HEADER, REAL_DATA
 
@@ -139,7 +139,7 @@ def test_de_contracts_the_article_as_french_does(name, expected):
     assert de(name) == expected
 
 
-def test_dates_are_french_with_1er():
-    assert french_date("2025-01-01") == "1er janvier 2025"
-    assert french_date("2018-11-08") == "8 novembre 2018"
+def test_a_former_commune_s_notice_says_since_when_with_1er():
+    notice = Former("62447", "Marconne", "62447", "Hesdin-la-Forêt", "2025-01-01").notice()
+    assert notice == "Marconne s'appelle Hesdin-la-Forêt depuis le 1er janvier 2025"
     assert Former("62447", "Hesdin", "62447", "Hesdin-la-Forêt", "2025-01-01").renamed

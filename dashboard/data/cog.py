@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
-from babel.dates import format_date
 
 from dashboard.data.reader import read_regular
 from dashboard.data.report import ReadRefused, Report, unreadable
+from dashboard.data.wording import french_date
 
 SUFFIX = "-anciennes.csv"  # communes.geojson → communes-anciennes.csv
 HISTORY_FILE = "communes" + SUFFIX
@@ -40,13 +40,6 @@ def name_key(name: str, *, article: bool = False) -> str:
         if plain.startswith(leading):
             return plain[len(leading) :]
     return plain
-
-
-def french_date(iso: str) -> str:
-    """``2025-01-01`` → ``1er janvier 2025``."""
-    day = datetime.date.fromisoformat(iso)
-    text = format_date(day, "d MMMM y", locale="fr_FR")
-    return "1er" + text[1:] if day.day == 1 else text
 
 
 def de(name: str) -> str:
@@ -73,7 +66,7 @@ class Former:
 
     def notice(self) -> str:
         """``Marconne fait partie de Hesdin-la-Forêt depuis le 1er janvier 2025``."""
-        since = french_date(self.date)
+        since = french_date(datetime.date.fromisoformat(self.date))
         if self.renamed:
             return f"{self.name} s'appelle {self.today_name} depuis le {since}"
         return f"{self.name} fait partie {de(self.today_name)} depuis le {since}"

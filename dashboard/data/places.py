@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 import unicodedata
@@ -10,11 +11,12 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 from shapely.geometry.base import BaseGeometry
 
-from dashboard.data.cog import History, de, french_date, history_of, name_key
+from dashboard.data.cog import History, de, history_of, name_key
 from dashboard.data.geo import INSIDE_TOLERANCE_DEG, contains
 from dashboard.data.parsing import quote
 from dashboard.data.report import Report
 from dashboard.data.schema import OVERSEAS_PREFIX, PRECISION_COMMUNE, PRECISIONS, Geo, Op
+from dashboard.data.wording import french_date
 
 INSEE = re.compile(r"[0-9]{5}|2[AB][0-9]{3}")
 LOST_ZERO = re.compile(r"([0-9]{4})(?:[.,]0+)?")  # 02691 saved as a number: 2691 or 2691.0
@@ -102,7 +104,7 @@ def _unknown_code(code: str, places: Places) -> str:
         return f"« {code} » : code INSEE inconnu parmi les communes {places.perimeter_words}"
     return (
         f"« {code} » : ancien code {de(former.name)}, qui fait partie {de(former.today_name)} depuis le "
-        f"{french_date(former.date)} : attendu « {former.today} »"
+        f"{french_date(datetime.date.fromisoformat(former.date))} : attendu « {former.today} »"
     )
 
 

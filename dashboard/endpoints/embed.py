@@ -14,6 +14,7 @@ import pandas as pd
 from dash import Dash
 from shapely.geometry.base import BaseGeometry
 
+from dashboard.data import wording
 from dashboard.data.places import departement_of
 from dashboard.data.schema import PRECISION_COMMUNE, Geo, Op
 from dashboard.endpoints.opendata import cached
@@ -94,7 +95,7 @@ def figures_html(figures: analysis.KeyFigures, year: int) -> str:
     cards = [
         (
             formatting.number(figures.operations),
-            formatting.plural(figures.operations, "opération").split()[-1],
+            wording.plural(figures.operations, "opération").split()[-1],
         ),
         (formatting.number(figures.dwellings), "logements"),
         (formatting.number(figures.dwellings_delivered), f"logements livrés fin {year}"),
@@ -102,9 +103,9 @@ def figures_html(figures: analysis.KeyFigures, year: int) -> str:
     if figures.cost_known:
         cards.append((formatting.euros(figures.cost_eur), "investis (coût publié)"))
     statuses = (
-        f"{formatting.plural(figures.delivered, 'livrée')} · "
+        f"{wording.plural(figures.delivered, 'livrée')} · "
         f"{formatting.number(figures.under_way)} en travaux · "
-        f"{formatting.plural(figures.announced, 'annoncée')}"
+        f"{wording.plural(figures.announced, 'annoncée')}"
     )
     items = "".join(
         f"<div class='kf'><strong>{escape(v)}</strong><span>{escape(t)}</span></div>" for v, t in cards

@@ -8,8 +8,8 @@ from collections.abc import Callable
 import flask
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
+from dashboard.data.wording import plural
 from dashboard.endpoints.serving import NO_STORE
-from dashboard.model.formatting import plural
 from dashboard.versions.live import Failure, LiveContext, failure_summary
 from dashboard.web.context import Context
 from dashboard.web.ids import Live

@@ -14,11 +14,12 @@ import flask
 from dash import Dash
 from PIL import Image, ImageDraw, ImageFont
 
+from dashboard.data import wording
 from dashboard.data.schema import Op
 from dashboard.endpoints.opendata import cached
 from dashboard.figures import theme
 from dashboard.model.recent import Recent
-from dashboard.web import headline, pages, views
+from dashboard.web import pages, views
 from dashboard.web.context import Context
 from dashboard.web.pages import commune, region
 from dashboard.web.routes import route
@@ -77,7 +78,7 @@ def preview_png(context: Context, code: str | None) -> bytes:
     said = text.split(" Sources publiées")[0]  # the sources' dates go on the last line
     for index, line in enumerate(textwrap.wrap(said, 34)[:7]):
         draw.text((60, 222 + 40 * index), line, font=_font(30), fill=theme.TEXT)
-    sources = headline.sources_line(context.dataset.source_dates, context.lookups.source_titles)
+    sources = wording.sources_published(context.dataset.source_dates)
     draw.text((60, 560), f"{sources} · Licence Ouverte", font=_font(22), fill=theme.MUTED)
     if code is None:
         geometry = context.dataset.departements.geometry.union_all()

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.data import wording
 from dashboard.data.parsing import MIX_CODE_SEPARATOR
 from dashboard.data.schema import FINANCING_LABELS, UNSPECIFIED_MIX
 from dashboard.figures import theme
@@ -31,7 +32,7 @@ def _hover(code: str, row: Any) -> str:
     unspecified = "<br><i>logements connus des opérations sans financement publié</i>"
     return (
         f"<b>{plotly_text(code_label(code))}</b><br>{formatting.number(row.logements)} logements"
-        f"<br>{formatting.plural(row.operations, 'opération')}"
+        f"<br>{wording.plural(row.operations, 'opération')}"
         + (unspecified if code == UNSPECIFIED_MIX else "")
     )
 

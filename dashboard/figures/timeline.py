@@ -9,12 +9,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.data import wording
 from dashboard.data.parsing import PartialDate
 from dashboard.data.schema import Derived, Op, Status
 from dashboard.data.sourcedates import reported
 from dashboard.figures import theme
 from dashboard.figures.common import base_layout, empty_figure, figure, integer, merged, plotly_text
-from dashboard.model import formatting
 
 MILESTONES = (
     (Op.DEBUT_TRAVAUX, Derived.DEBUT, "Début des travaux", Status.UNDER_WAY),
@@ -65,7 +65,7 @@ def milestone_rows(frame: pd.DataFrame) -> pd.DataFrame:
                         "status": colour_key,
                         "start": start,
                         "end": end,
-                        "text": formatting.french_date(date),
+                        "text": wording.french_date(date),
                         "precision": date.precision,
                         "variant": variant,
                         "kind": KIND_REPORTED if known else KIND_FORECAST,

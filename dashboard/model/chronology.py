@@ -21,7 +21,7 @@ import pandas as pd
 from dashboard.data.parsing import PartialDate
 from dashboard.data.schema import Certainty, Derived, Op, Status
 from dashboard.data.sourcedates import reported
-from dashboard.model.formatting import french_date
+from dashboard.data.wording import french_date
 
 
 class Chrono:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from typing import Any
 
-from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from dashboard.data.parsing import ParseError, PartialDate, parse_date
 from dashboard.data.schema import LOGEMENTS_PUBLISHED, LOGEMENTS_RANGE
 
 LOCALE = "fr_FR"
@@ -40,32 +37,6 @@ def euros(value: float | None) -> str:
     if abs(value) >= 1_000_000:
         return number(value / 1_000_000, unit="M€", decimals=1)
     return number(value, unit="€")
-
-
-def partial_date(text: str) -> str:
-    """``2023``, ``septembre 2019`` or ``4 mai 2020``, at the precision published."""
-    if not text:
-        return UNKNOWN
-    try:
-        date = parse_date(text)
-    except ParseError:
-        return text
-    return french_date(date)
-
-
-def french_date(date: PartialDate) -> str:
-    """A parsed date at its precision: ``2023``, ``septembre 2019``, ``4 mai 2020``."""
-    if date.day and date.month:
-        return format_date(datetime.date(date.year, date.month, date.day), "d MMMM y", locale=LOCALE)
-    if date.month:
-        return format_date(datetime.date(date.year, date.month, 1), "MMMM y", locale=LOCALE)
-    return str(date.year)
-
-
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """``1 opération``, ``13 opérations``."""
-    word = singular if count <= 1 else (plural_form or singular + "s")
-    return f"{number(count)} {word}"
 
 
 def dwellings(

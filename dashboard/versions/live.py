@@ -41,7 +41,7 @@ from dashboard.data import vetting
 from dashboard.data.cog import HISTORY_FILE
 from dashboard.data.mapgeo import GeoAsset
 from dashboard.data.report import Issue, Report
-from dashboard.model.formatting import plural
+from dashboard.data.wording import plural
 from dashboard.versions.accepted import SHORT, Held, Pointer, StateDir, digest_of, read_files
 from dashboard.web.context import Context, build_context
 

@@ -9,11 +9,12 @@ from typing import Any
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
+from dashboard.data import wording
 from dashboard.export import tables as export
 from dashboard.export.tables import file_name
 from dashboard.model.search import MAX_QUERY_CHARS
 from dashboard.model.state import View
-from dashboard.web import components, headline, inputs
+from dashboard.web import components, inputs
 from dashboard.web.context import Context
 from dashboard.web.filters import FILTERS
 from dashboard.web.ids import Ctl, Shell
@@ -252,7 +253,7 @@ def export_view(context: Context, view: View, place: str | None) -> list[tuple[s
         names = spec.names(context.lookups) if spec.names and view.of(spec.key) else {}
         filters.append((spec.heading, [names.get(value, value) for value in view.of(spec.key)]))
     file_date = context.dataset.metadata.get("date_donnees", "date inconnue")
-    sources = headline.sources_line(context.dataset.source_dates, context.lookups.source_titles)
+    sources = wording.sources_published(context.dataset.source_dates)
     return export.describe_view(
         place=place or context.lookups.perimeter_name,
         filters=[] if place else filters,

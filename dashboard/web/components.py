@@ -11,6 +11,7 @@ import pandas as pd
 from dash import Patch, dcc, html
 from dash.development.base_component import Component
 
+from dashboard.data import wording
 from dashboard.data.parsing import PartialDate, format_financements
 from dashboard.data.places import departement_of
 from dashboard.data.schema import PRECISION_COMMUNE, STATUS_PLURALS, Derived, Op, Total
@@ -91,7 +92,7 @@ def _search_meta(match) -> html.Span:
     else:
         parts = [match.detail, match.departement, match.code]
         if match.operations:
-            parts.append(formatting.plural(match.operations, "opération"))
+            parts.append(wording.plural(match.operations, "opération"))
     return html.Span(" " + " · ".join(part for part in parts if part), className="search-meta")
 
 
@@ -129,7 +130,7 @@ def map_statuses(frame: pd.DataFrame, codes: list[str], column: str = Op.CODE_IN
     listed = frame[frame[column].isin(codes).to_numpy()]  # their operations only
     texts: dict[str, list[str]] = {code: [] for code in codes}
     for (code, status), count in listed.groupby([column, STATUS], observed=True, sort=False).size().items():
-        texts[str(code)].append(formatting.plural(count, status, STATUS_PLURALS.get(status)))
+        texts[str(code)].append(wording.plural(count, status, STATUS_PLURALS.get(status)))
     return {code: ", ".join(parts) for code, parts in texts.items()}
 
 
@@ -228,74 +229,6 @@ def map_table_year_patch(
     return patch
 
 
-def figure_card(label: str, value: str, detail: str = "") -> html.Div:
-    return html.Div(
-        [
-            html.Div(value, className="kf-value"),
-            html.Div(label, className="kf-label"),
-            html.Div(detail, className="kf-detail") if detail else None,
-        ],
-        className="kf-card",
-    )
-
-
-def key_figures(figures: KeyFigures, year: int) -> html.Div:
-    """The figures of the operations shown, each saying what it leaves out."""
-    dwellings_note = []
-    if figures.dwellings_computed:
-        dwellings_note.append(
-            f"dont {formatting.plural(figures.dwellings_computed, 'opération')} d'après le financement"
-        )
-    if figures.dwellings_unknown:
-        dwellings_note.append(
-            f"{formatting.plural(figures.dwellings_unknown, 'opération')} sans nombre publié"
-        )
-    surface_note = (
-        f"{formatting.plural(figures.surface_unknown, 'opération')} sans surface publiée"
-        if figures.surface_unknown
-        else ""
-    )
-    cost_note = (
-        f"connu pour {formatting.number(figures.cost_known)} sur {formatting.number(figures.operations)}"
-        if figures.operations
-        else ""
-    )
-    return html.Div(
-        [
-            figure_card(
-                "opérations",
-                formatting.number(figures.operations),
-                f"{formatting.plural(figures.delivered, 'livrée')} · "
-                f"{formatting.number(figures.under_way)} en travaux · "
-                f"{formatting.plural(figures.announced, 'annoncée')} (fin {year})",
-            ),
-            figure_card("logements", formatting.number(figures.dwellings), " ; ".join(dwellings_note)),
-            figure_card(
-                "logements livrés fin " + str(year),
-                formatting.number(figures.dwellings_delivered),
-                f"{formatting.number(figures.dwellings_under_way)} en travaux",
-            ),
-            figure_card("surface", formatting.number(figures.surface_m2, unit="m²"), surface_note),
-            figure_card(
-                "surfaces commerciales",
-                formatting.number(figures.shops) if figures.shops_known else formatting.UNKNOWN,
-                f"publié pour {formatting.number(figures.shops_known)} "
-                f"sur {formatting.number(figures.operations)}"
-                if figures.operations
-                else "",
-            ),
-            figure_card(
-                "coût publié",
-                formatting.euros(figures.cost_eur) if figures.cost_known else formatting.UNKNOWN,
-                cost_note,
-            ),
-        ],
-        className="kf-row",
-        role="group",
-        **{"aria-label": "Chiffres clés de la vue"},
-    )
-
-
 def published_totals(totals: pd.DataFrame, figures: KeyFigures, sources: dict[str, str]) -> html.Details:
     """What the articles announce next to what the detailed table adds up to."""
 
@@ -346,7 +279,7 @@ def published_totals(totals: pd.DataFrame, figures: KeyFigures, sources: dict[st
             ),
             html.P(
                 f"Le détail publié opération par opération, que montre ce tableau de bord, compte "
-                f"{formatting.plural(figures.operations, 'opération')} et "
+                f"{wording.plural(figures.operations, 'opération')} et "
                 f"{formatting.number(figures.dwellings)} logements dans la vue : "
                 "les totaux annoncés couvrent des programmes dont le détail n'a pas été publié.",
                 className="note",
@@ -401,12 +334,16 @@ CELL_COLUMNS = (
 )
 
 
+PARSED_DATES = {Op.DEBUT_TRAVAUX: Derived.DEBUT, Op.LIVRAISON: Derived.FIN}
+
+
 def cell(row: pd.Series, column: str, *, missing: str = "—") -> str:
     value = row[column]
     if column == STATUS:
         return state_text(row)
-    if column in (Op.DEBUT_TRAVAUX, Op.LIVRAISON):
-        return formatting.partial_date(value) if value else missing
+    if column in PARSED_DATES:  # the date as parsed once (dashboard.data.validate), at its precision
+        parsed = row[PARSED_DATES[column]]
+        return wording.french_date(parsed) if isinstance(parsed, PartialDate) else missing
     if column == Op.BUDGET_EUR:
         return formatting.euros(value) if not pd.isna(value) else missing
     if column == Derived.LOGEMENTS_RETENUS:
@@ -638,7 +575,7 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
 
 def table_caption(shown: int, total: int, column: str) -> str:
     if shown == total:
-        return f"{formatting.plural(total, 'opération')} — cliquer un en-tête pour trier"
+        return f"{wording.plural(total, 'opération')} — cliquer un en-tête pour trier"
     title = dict(TABLE_COLUMNS).get(column, "Commune").lower()
     return (
         f"{formatting.number(shown)} premières opérations sur {formatting.number(total)}, par {title} — "
@@ -658,8 +595,8 @@ def operation_sheet(row: pd.Series, *, sources: dict[str, str], report_url: str)
         ("Typologie", row[Op.TYPOLOGIE] or formatting.UNKNOWN),
         ("Surface", formatting.number(row[Op.SURFACE_M2], unit="m²")),
         ("Surfaces commerciales", formatting.number(row[Op.COMMERCES])),
-        ("Début des travaux", formatting.partial_date(row[Op.DEBUT_TRAVAUX])),
-        ("Livraison", formatting.partial_date(row[Op.LIVRAISON])),
+        ("Début des travaux", cell(row, Op.DEBUT_TRAVAUX, missing=formatting.UNKNOWN)),
+        ("Livraison", cell(row, Op.LIVRAISON, missing=formatting.UNKNOWN)),
         ("Durée", formatting.number(row[Op.DUREE_MOIS], unit="mois")),
         ("Coût publié", cell(row, Op.BUDGET_EUR, missing=formatting.UNKNOWN)),
         (
@@ -712,7 +649,7 @@ def _variants(row: pd.Series) -> list[tuple[str, object]]:
 def variant_text(value: object) -> str:
     """Another published value, as people read it: a date in words, a number with spaces."""
     if isinstance(value, PartialDate):
-        return formatting.french_date(value)
+        return wording.french_date(value)
     if isinstance(value, int | float):
         return formatting.number(value)
     if isinstance(value, tuple):  # a tenure mix
@@ -740,7 +677,7 @@ def undated_list(frame: pd.DataFrame) -> html.Div:
     if len(frame) > MAX_UNDATED:
         items.append(
             html.Li(
-                f"… et {formatting.plural(len(frame) - MAX_UNDATED, 'autre opération', 'autres opérations')}"
+                f"… et {wording.plural(len(frame) - MAX_UNDATED, 'autre opération', 'autres opérations')}"
                 " sans date publiée (voir le tableau)",
                 className="more",
             )

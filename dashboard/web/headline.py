@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 from dash import html
 
+from dashboard.data import wording
 from dashboard.data.schema import PROGRAMME_ACV, PROGRAMMES, Certainty, Partner, Status, Total
 from dashboard.data.sourcedates import SourceDate
 from dashboard.model import formatting
@@ -63,25 +64,6 @@ class Perimeter:
         return f"Opérations {self.programme_words()} de Clésence — {self.place}"
 
 
-def place_words(names: Sequence[str], default: str) -> str:
-    """``Oise``, ``Oise et Aisne``, ``Aisne, Nord et Oise``; the default when no place filter."""
-    names = [n for n in names if n]
-    if not names:
-        return default
-    if len(names) == 1:
-        return names[0]
-    return ", ".join(names[:-1]) + " et " + names[-1]
-
-
-def sources_line(dates: Mapping[str, SourceDate], titles: Mapping[str, str]) -> str:
-    """« Sources publiées en 2020 (estimée) et 2022 (estimée) »: when the data says what it says."""
-    labels = sorted({(d.earliest, d.label, d.exact) for d in dates.values()})
-    words = [f"{label}{'' if exact else ' (date estimée)'}" for _, label, exact in labels]
-    if not words:
-        return "Date des sources inconnue"
-    return "Sources publiées en " + place_words(words, "")
-
-
 def _published(totals: pd.DataFrame, indicator: str) -> pd.DataFrame:
     return totals[totals[Total.INDICATEUR] == indicator]
 
@@ -112,7 +94,7 @@ def published_lead(
         ),
     ]
     coverage = (
-        f"Détail publié : {formatting.plural(detail.operations, 'programme')} sur {programmes}, "
+        f"Détail publié : {wording.plural(detail.operations, 'programme')} sur {programmes}, "
         f"{range_text(detail.dwellings_range)} logements sur {dwellings}"
     )
     return html.Section(
@@ -171,19 +153,17 @@ def key_figures(figures: KeyFigures, *, year: int, sources_year: int) -> html.Di
     dwellings_notes = []
     if figures.dwellings_ambiguous:
         dwellings_notes.append(
-            f"{WARNING_SIGN} {formatting.plural(figures.dwellings_ambiguous, 'opération')} à deux lectures"
+            f"{WARNING_SIGN} {wording.plural(figures.dwellings_ambiguous, 'opération')} à deux lectures"
         )
     if figures.dwellings_computed:
         dwellings_notes.append(f"{formatting.number(figures.dwellings_computed)} calculés (total non publié)")
     if figures.dwellings_unknown:
-        dwellings_notes.append(
-            f"{formatting.plural(figures.dwellings_unknown, 'opération')} sans nombre publié"
-        )
+        dwellings_notes.append(f"{wording.plural(figures.dwellings_unknown, 'opération')} sans nombre publié")
     delivered = figures.dwellings_in(Status.DELIVERED, Certainty.REPORTED)
     planned = figures.dwellings_in(Status.DELIVERED, Certainty.FORECAST)
     return html.Div(
         [
-            _card(formatting.plural(figures.operations, "opération"), "dans la vue", states_line(figures)),
+            _card(wording.plural(figures.operations, "opération"), "dans la vue", states_line(figures)),
             _card(
                 range_text(figures.dwellings_range)
                 + (f" {WARNING_SIGN}" if figures.dwellings_ambiguous else ""),
@@ -202,7 +182,7 @@ def key_figures(figures: KeyFigures, *, year: int, sources_year: int) -> html.Di
                 if figures.operations > figures.surface_unknown
                 else formatting.UNKNOWN,  # not « 0 m² » when no surface is published
                 "surface publiée",
-                f"{formatting.plural(figures.surface_unknown, 'opération')} sans surface publiée"
+                f"{wording.plural(figures.surface_unknown, 'opération')} sans surface publiée"
                 if figures.surface_unknown
                 else "",
             ),

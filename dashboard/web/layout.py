@@ -7,10 +7,9 @@ import re
 from collections.abc import Sequence
 
 import dash
-from babel.dates import format_date
 from dash import dcc, html
 
-from dashboard.model.formatting import LOCALE
+from dashboard.data import wording
 from dashboard.web.context import Context
 from dashboard.web.filters import FILTERS, Filter
 from dashboard.web.ids import Ctl, Shell
@@ -111,7 +110,10 @@ def filters(context: Context, table: Sequence[Filter] = FILTERS) -> html.Details
     panel always shows: assets/style.css, « Filters panel »)."""
     fields = html.Div(
         [
-            *(_dropdown(spec.control, spec.options(context.lookups), spec.placeholder, spec.label) for spec in table),
+            *(
+                _dropdown(spec.control, spec.options(context.lookups), spec.placeholder, spec.label)
+                for spec in table
+            ),
             html.Button("Réinitialiser", id=Ctl.RESET, className="reset-button"),
         ],
         className="filters",
@@ -123,7 +125,7 @@ def filters(context: Context, table: Sequence[Filter] = FILTERS) -> html.Details
 def data_date(text: object) -> str:
     """« 26 novembre 2026 » for the data's ISO date; the text as written if it is not one."""
     try:
-        return format_date(datetime.date.fromisoformat(str(text)), "d MMMM y", locale=LOCALE)
+        return wording.french_date(datetime.date.fromisoformat(str(text)))
     except ValueError:
         return str(text) if text else "date inconnue"
 

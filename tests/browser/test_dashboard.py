@@ -7,6 +7,7 @@ from urllib.request import urlopen
 
 import pytest
 
+from dashboard.data import wording
 from dashboard.data.dataset import load_dataset
 from dashboard.data.report import Report
 from dashboard.model import analysis, formatting
@@ -71,7 +72,7 @@ def test_a_deep_link_restores_year_and_filters(server, page, dataset):
     wait_for_map(page.page)
     wait_for_idle(page.page)
     expected = expected_figures(dataset, year=2021, departements=("60",), statuses=("livrée",))
-    assert card_value(page.page, "dans la vue") == formatting.plural(expected.operations, "opération")
+    assert card_value(page.page, "dans la vue") == wording.plural(expected.operations, "opération")
     assert "Oise" in page.page.locator("#ctl-departement").inner_text()
     assert "livrée" in page.page.locator("#ctl-status").inner_text()
     assert page.page.locator("#ctl-year [role=slider]").get_attribute("aria-valuenow") == "2021"
@@ -79,7 +80,7 @@ def test_a_deep_link_restores_year_and_filters(server, page, dataset):
     page.page.reload()
     wait_for_map(page.page)
     wait_for_idle(page.page)
-    assert card_value(page.page, "dans la vue") == formatting.plural(expected.operations, "opération")
+    assert card_value(page.page, "dans la vue") == wording.plural(expected.operations, "opération")
 
 
 def test_the_back_button_restores_the_previous_year(server, page):

@@ -10,19 +10,19 @@ from typing import Any
 import dash
 import flask
 import pandas as pd
-from babel.dates import format_date
 from dash import Dash, Input, Output, dcc, html
 from dash.development.base_component import Component
 
+from dashboard.data import wording
 from dashboard.data.mapgeo import neighbourhood
 from dashboard.data.places import departement_of
 from dashboard.data.schema import Geo, Op
+from dashboard.data.wording import french_date, plural
 from dashboard.export.tables import file_name
 from dashboard.figures import mapchanges, maps
 from dashboard.figures.mix import mix_figure
 from dashboard.figures.timeline import timeline_figure, undated
 from dashboard.model import analysis
-from dashboard.model.formatting import LOCALE, plural
 from dashboard.model.state import View, view_query
 from dashboard.web import components, glossary, headline, share
 from dashboard.web.context import Context
@@ -101,7 +101,7 @@ def description(code: Any = None) -> str:
     context, code = known
     name, figures = _default_figures(context, code)
     departement = context.lookups.departement_names.get(departement_of(code), departement_of(code))
-    sources = headline.sources_line(context.dataset.source_dates, context.lookups.source_titles)
+    sources = wording.sources_published(context.dataset.source_dates)
     if not figures.operations and len(context.lookups.partners_of(code)):
         return (
             f"{name} ({code}), {departement} : Clésence y intervient selon les sources, "
@@ -269,7 +269,7 @@ def print_footer(url: str, today: datetime.date) -> list:
         html.P(
             [
                 "Imprimé le ",
-                html.Span(format_date(today, "d MMMM y", locale=LOCALE), className="print-date"),
+                html.Span(french_date(today), className="print-date"),
                 " depuis le tableau de bord Cœur de Ville. Page à jour : ",
                 html.Span(url, className="print-url"),
             ]
@@ -356,7 +356,7 @@ def analysis_rows(frame: pd.DataFrame):
 def summary(context: Context, code: str, frame: pd.DataFrame, view: View) -> list:
     """As of when, then the key figures; a partner commune's page says what the sources say instead."""
     partners = context.lookups.partners_of(code)
-    sources = headline.sources_line(context.dataset.source_dates, context.lookups.source_titles)
+    sources = wording.sources_published(context.dataset.source_dates)
     when = f"Fin {view.year}" + (" (projection)" if view.year > context.lookups.sources_year else "")
     line = html.P(f"{when}, selon les sources. {sources}.", className="year-line")
     if not len(frame) and len(partners):

@@ -9,13 +9,14 @@ import dash
 import pandas as pd
 from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
 
+from dashboard.data import wording
 from dashboard.data.schema import Derived, Geo, Mix, Op, Total
+from dashboard.data.wording import plural
 from dashboard.export import tables as export
 from dashboard.figures import mapchanges, maps
 from dashboard.figures.mix import mix_figure
 from dashboard.figures.timeline import timeline_figure, undated
 from dashboard.model import analysis
-from dashboard.model.formatting import plural
 from dashboard.model.state import View
 from dashboard.web import components, glossary, headline, inputs, maptable, milestones
 from dashboard.web.context import Context
@@ -48,7 +49,7 @@ def description() -> str:
     context = current_context()
     detail = context.acv_detail
     totals = context.dataset.totals
-    sources = headline.sources_line(context.dataset.source_dates, context.lookups.source_titles)
+    sources = wording.sources_published(context.dataset.source_dates)
     return (
         f"Action Cœur de Ville — {context.lookups.perimeter_name} : Clésence annonce "
         f"{headline.published_value(totals, 'acv_programmes')} programmes et "
@@ -142,16 +143,14 @@ def perimeter(context: Context, view: View) -> headline.Perimeter:
     places = [names.get(c, c) for c in view.of("communes")] or [
         context.lookups.departement_names.get(c, c) for c in view.of("departements")
     ]
-    return headline.Perimeter(
-        headline.place_words(places, context.lookups.perimeter_name), view.of("programmes")
-    )
+    return headline.Perimeter(wording.and_list(places, context.lookups.perimeter_name), view.of("programmes"))
 
 
 def filters_words(view: View) -> str:
     """The filters a title does not already say (status, financing), in words."""
     said = ("departements", "communes", "programmes")  # the title says them
     parts = [
-        f"{spec.label.lower()} {headline.place_words(list(view.of(spec.key)), '')}"
+        f"{spec.label.lower()} {wording.and_list(list(view.of(spec.key)), '')}"
         for spec in FILTERS
         if spec.key not in said and view.of(spec.key)
     ]
@@ -159,15 +158,14 @@ def filters_words(view: View) -> str:
 
 
 def year_words(context: Context, view: View) -> str:
-    """« Situation fin 2022, selon les sources publiées en 2020 et 2022 (dates estimées) »."""
-    sources = headline.sources_line(context.dataset.source_dates, context.lookups.source_titles)
-    sources = sources.replace("Sources publiées", "les sources publiées")
-    if view.year > context.lookups.sources_year:
+    """« Situation fin 2022 selon les sources publiées en 2020 (date estimée) et 2022. »"""
+    sources = wording.according_to_sources(context.dataset.source_dates)
+    if context.lookups.sources_year and view.year > context.lookups.sources_year:  # 0: no source dated
         return (
-            f"Projection fin {view.year} selon {sources} : après {context.lookups.sources_year}, date de la "
+            f"Projection fin {view.year} {sources} : après {context.lookups.sources_year}, date de la "
             "dernière source, les états sont des prévisions ou inconnus."
         )
-    return f"Situation fin {view.year} selon {sources}."
+    return f"Situation fin {view.year} {sources}."
 
 
 def title_of(context: Context, view: View) -> html.H1:
@@ -195,10 +193,7 @@ def totals_source_label(context: Context) -> str:
     totals = context.dataset.totals
     sources = totals.loc[totals[Total.INDICATEUR] == "acv_programmes", Total.SOURCE].tolist()
     dates = [context.dataset.source_dates[s] for s in sources if s in context.dataset.source_dates]
-    if not dates:
-        return "source non datée"
-    date = dates[0]
-    return f"source publiée en {date.label}" + ("" if date.exact else ", date estimée")
+    return wording.source_published(dates[0] if dates else None)
 
 
 def lead(context: Context, view: View) -> html.Section:
