@@ -105,7 +105,7 @@ def _watch_data(server, holder):
     threading.Thread(target=watch, name="coeur-data-watch", daemon=True).start()
 
 
-def pre_fork(server, worker):
+def pre_fork(server, _worker):
     """In the master, before each fork: take the version of the data accepted since it started (and any
     worker forked from it starts with that version already, see dashboard/versions/accepted.py)."""
     holder = _holder(server)
@@ -113,7 +113,7 @@ def pre_fork(server, worker):
         holder.catch_up()
 
 
-def post_fork(server, worker):
+def post_fork(server, _worker):
     """In each new worker, before it serves: serve the master's version and never load one (the master
     replaces the workers when it changes, see _watch_data)."""
     holder = _holder(server)

@@ -131,7 +131,7 @@ def run(
     return result(chosen, rows, loading, server, memory, seen, step, now)
 
 
-def result(chosen, rows, loading, server, memory, seen, step, now) -> dict:  # noqa: PLR0913
+def result(chosen, rows, loading, server, memory, seen, step, now) -> dict:
     geometry_sent = sum(item["brotli5"] for item in loading["geometry"].values())
     return {
         "perimeter": chosen.text,

@@ -34,8 +34,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import servers  # noqa: E402
-from tests.fake_ban import FakeBan, Step  # noqa: E402
+from bench import servers
+from tests.fake_ban import FakeBan, Step
 
 REPO = servers.REPO
 OPERATIONS = "operations.csv"
@@ -43,7 +43,7 @@ OPERATIONS = "operations.csv"
 
 def get_json(url: str, timeout: float = 5.0) -> dict | None:
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as answer:  # noqa: S310 - loopback only
+        with urllib.request.urlopen(url, timeout=timeout) as answer:  # loopback only
             return json.loads(answer.read())
     except (OSError, ValueError):
         return None
@@ -269,7 +269,7 @@ def idle_sockets(host_port: tuple[str, int], seconds: float, sockets: int = 50) 
             for path in ("/healthz", "/", "/commune/60159"):
                 started = time.perf_counter()
                 try:
-                    with urllib.request.urlopen(base + path, timeout=10) as answer:  # noqa: S310
+                    with urllib.request.urlopen(base + path, timeout=10) as answer:
                         answer.read()
                         failures += answer.status != 200
                 except (OSError, urllib.error.HTTPError):

@@ -17,7 +17,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.plotly_page import build_app, running  # noqa: E402
+from tests.plotly_page import build_app, running
 
 CHROMIUM = "/usr/bin/chromium"
 VARIANTS = {

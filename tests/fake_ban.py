@@ -153,7 +153,7 @@ class FakeBan:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - the name http.server looks for
+            def do_POST(self) -> None:  # the name http.server looks for
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 if self.path.split("?")[0] != PATH:
                     self._send(*_error(404, "Not found"))

@@ -12,7 +12,8 @@ from dashboard.data.parsing import parse_date
 from dashboard.data.report import Report
 from dashboard.data.schema import PROGRAMME_ACV, Derived, Op
 from dashboard.model import analysis
-from dashboard.model.analysis import CERTAINTY, STATUS, VARIANT_CERTAINTY, VARIANT_STATUS, Range, Years
+from dashboard.model.analysis import CERTAINTY, STATUS, VARIANT_CERTAINTY, VARIANT_STATUS, Range
+from dashboard.model.chronology import Chrono, chronology
 from dashboard.model.state import View
 from dashboard.web.filters import FILTERS
 from tests.conftest import REAL_DATA
@@ -95,10 +96,10 @@ def test_a_later_source_turns_a_plan_into_a_fact():
 
 def test_the_chronology_of_the_whole_dataset_serves_any_subset_of_it():
     operations = frame(("2019", "2021", {}), ("", "", {}), ("2018", "2020", {Op.LIVRAISON: "2022"}))
-    years = analysis.milestone_years(operations)
+    years = chronology(operations)
     subset = operations.iloc[[2, 0]]
     assert list(analysis.status_at(subset, 2020, years=years)) == [DELIVERED, UNDER_WAY]
-    assert list(years[Years.DATED]) == [True, False, True]
+    assert list(years[Chrono.DATED]) == [True, False, True]
 
 
 @pytest.fixture(scope="module")

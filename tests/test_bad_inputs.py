@@ -42,7 +42,7 @@ def load_guarded(folder: Path) -> Outcome:
     dataset, exception = None, None
     try:
         dataset = load_dataset(folder, report)
-    except Exception as error:  # noqa: BLE001 - the point is that nothing escapes
+    except Exception as error:  # the point is that nothing escapes
         exception = error
     return Outcome(dataset, report, exception, before, fingerprints(folder))
 

@@ -28,7 +28,7 @@ def test_a_worker_forked_from_an_older_master_serves_the_version_accepted_since(
     master = holder_on(world, state, clock)
     worker = holder_on(world, state, Clock())  # another worker, which sees the edit
     write_rows(world, EDITED)
-    worker._clock.advance()  # noqa: SLF001 - its own clock
+    worker._clock.advance()  # its own clock
     assert logements(worker, "sq-un") == 12
     write_rows(world, INVALID_ROWS)  # broken when the master forks a new worker
     assert logements(master, "sq-un") == 11  # the master itself has not looked since it started
@@ -115,7 +115,7 @@ def test_a_new_worker_counts_the_settle_time_from_the_first_look_of_any_worker(
     state = tmp_path / "state"
     first = LiveContext(world, settle=5, clock=clock, wall_clock=clock, state_dir=state)
     newcomer = LiveContext(world, settle=5, clock=clock, wall_clock=clock, state_dir=state)
-    newcomer._loader = refuse  # noqa: SLF001 - it must never need to load the broken version itself
+    newcomer._loader = refuse  # it must never need to load the broken version itself
     write_rows(world, INVALID_ROWS)
     clock.advance(2)
     assert first.failure is None  # seen, not yet stable

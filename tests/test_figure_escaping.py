@@ -75,7 +75,6 @@ def built(context, text: str, crowded: bool) -> dict[str, go.Figure]:
             departements_url="/geo/d.geojson",
             departement_codes=sorted(context.lookups.departement_names),
             view_bounds=context.lookups.region_bounds,
-            largest_op=context.lookups.largest_op,
             largest_commune=context.lookups.largest_commune,
         ),
         "commune": maps.commune_map(

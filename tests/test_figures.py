@@ -13,7 +13,7 @@ from dashboard.data.schema import Op
 from dashboard.figures import common, maps
 from dashboard.figures.mix import mix_figure
 from dashboard.figures.timeline import timeline_figure
-from dashboard.model import analysis, formatting  # noqa: F401
+from dashboard.model import analysis, formatting
 from dashboard.model.state import View
 from dashboard.settings import Settings
 from tests.conftest import REAL_DATA
@@ -43,7 +43,6 @@ def builders(context, view):
         departements_url="/geo/d.geojson",
         departement_codes=sorted(context.lookups.departement_names),
         view_bounds=context.lookups.region_bounds,
-        largest_op=context.lookups.largest_op,
         largest_commune=context.lookups.largest_commune,
     )
     yield maps.commune_map(

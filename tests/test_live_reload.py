@@ -247,7 +247,7 @@ def test_concurrent_requests_during_a_reload_load_once_and_all_get_valid_data(
     def ask() -> None:
         try:
             seen.append(holder.get())
-        except Exception as error:  # noqa: BLE001 - the test reports any
+        except Exception as error:  # the test reports any
             errors.append(error)
 
     threads = [threading.Thread(target=ask) for _ in range(16)]

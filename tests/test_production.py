@@ -55,7 +55,7 @@ def free_pair() -> int:
 
 def get(url: str, timeout: float = 5.0) -> tuple[int, bytes, dict]:
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as answer:  # noqa: S310 - loopback only
+        with urllib.request.urlopen(url, timeout=timeout) as answer:  # loopback only
             return answer.status, answer.read(), dict(answer.headers)
     except urllib.error.HTTPError as error:
         return error.code, error.read(), dict(error.headers)
@@ -200,7 +200,7 @@ def send_raw(port: int, method: str, path: str, body: bytes | None = None) -> tu
     if body is not None:
         request.add_header("Content-Type", "application/json")
     try:
-        with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 - loopback only
+        with urllib.request.urlopen(request, timeout=10) as answer:  # loopback only
             return answer.status, answer.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode("utf-8", "replace")

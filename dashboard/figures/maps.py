@@ -62,12 +62,10 @@ UNPUBLISHED_CLASS = 6
 DEPARTEMENTS, ACV_COMMUNES, PARTNER_COMMUNES = 0, 1, 2
 CLASS_TRACES = tuple(range(3, 3 + len(CLASSES)))
 PARTNER_LABELS = CLASS_TRACES[-1] + 1
-STATUS_TRACES = CLASS_TRACES  # the name the callbacks' year patches know
 # Trace order of the commune map.
 NEIGHBOURS, THE_COMMUNE = 0, 1
 COMMUNE_CLASS_TRACES = tuple(range(2, 2 + len(CLASSES)))
 COMMUNE_LABELS = COMMUNE_CLASS_TRACES[-1] + 1
-COMMUNE_STATUS_TRACES = COMMUNE_CLASS_TRACES
 
 MAX_HOVER_OPERATIONS = 1_000  # beyond, a commune's hover counts its operations instead of listing them
 MAX_NAMES = 60  # commune names written on the regional map, beyond which they would hide each other
@@ -271,7 +269,6 @@ def nested(values: dict[str, Any]) -> dict[str, Any]:
 def region_marker_data(
     frame: pd.DataFrame,
     *,
-    largest_op: int = 1,
     largest_commune: int,
     presentation: bool = False,
     extra: tuple[Label, ...] | list[Label] = (),
@@ -333,7 +330,6 @@ def region_trace_data(
     frame: pd.DataFrame,
     acv_names: dict[str, str],
     *,
-    largest_op: int = 1,
     largest_commune: int | None = None,
     partners: dict[str, tuple[str, float, float]] | None = None,
     presentation: bool = False,
@@ -440,7 +436,6 @@ def region_map(
     departements_url: str,
     departement_codes: list[str],
     view_bounds: tuple[float, float, float, float],
-    largest_op: int = 1,
     largest_commune: int,
     partners: dict[str, tuple[str, float, float]] | None = None,
     presentation: bool = False,

@@ -46,9 +46,6 @@ VARIANT_STATUS = "statut_autre_source"
 VARIANT_CERTAINTY = "certitude_autre_source"
 STATE_WORDS = "etat_en_mots"  # the state in words, added for exports (``with_words``)
 
-# The chronology table, computed once per dataset (``Lookups.milestones``); ``Years`` is its old name.
-Years = Chrono
-milestone_years = chronology
 STATUS_CATEGORIES = chronology_module.STATUS_CATEGORIES
 CERTAINTY_CATEGORIES = chronology_module.CERTAINTY_CATEGORIES
 

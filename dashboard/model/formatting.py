@@ -16,7 +16,7 @@ UNKNOWN = "non publié"
 def is_missing(value: object) -> bool:
     """``None``, NaN or pandas' NA: a value that was not published."""
     try:
-        return value is None or bool(value != value)  # noqa: PLR0124 - only NaN differs from itself
+        return value is None or bool(value != value)  # only NaN differs from itself
     except TypeError:  # pandas' NA refuses to be a bool
         return True
 

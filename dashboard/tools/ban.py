@@ -183,7 +183,7 @@ def _exchange(url: str, form: list, upload: bytes, seconds: float, cap: int) -> 
                     if len(body) > cap:
                         raise _TooLarge
                 outcome["answer"] = Answer(response.status_code, response.headers, bytes(body))
-        except Exception as error:  # noqa: BLE001 - handed over to the caller's thread, raised there
+        except Exception as error:  # handed over to the caller's thread, raised there
             outcome["error"] = error
 
     worker = threading.Thread(target=exchange, name="ban-exchange", daemon=True)

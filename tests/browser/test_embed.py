@@ -24,7 +24,7 @@ class TownHall:
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - http.server's name
+            def do_GET(self):  # http.server's name
                 body = (
                     "<!DOCTYPE html><html lang='fr'><head><meta charset='utf-8'><title>Mairie</title></head>"
                     f"<body style='margin:0'><iframe id='card' src='{owner.card_url}' width='{FRAME[0]}' "

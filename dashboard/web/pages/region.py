@@ -133,7 +133,6 @@ def _region_map(context: Context, frame: pd.DataFrame, view: View) -> Any:
         communes_url=context.geo.communes_url(overview),
         departements_url=context.geo.departements_url(overview),
         departement_codes=sorted(context.lookups.departement_names),
-        largest_op=context.lookups.largest_op,
         **options,
     )
 
