@@ -129,7 +129,7 @@ def test_five_refused_versions_keep_their_reports_and_no_copy_of_their_files(
         assert holder.failure is not None and not holder.failure.held
     assert snapshots(state) == before  # the accepted one only
     store = StateDir(state)
-    reports = [store.refusal(digest) for digest in store._read(accepted.REFUSED)]  # noqa: SLF001
+    reports = [store.refusal(digest) for digest in store._read(accepted.REFUSED)]
     assert len(reports) == 5 and all("onze" in str(report.errors[0]) for report in reports)
 
 

@@ -29,7 +29,7 @@ def plotly_text(text: object) -> str:
 
 
 def count_of(count: int, singular: str) -> str:
-    """``formatting.plural`` for a word whose plural takes an s: ``1 opération``, ``1 841 opérations``."""
+    """``wording.plural`` for a word whose plural takes an s: ``1 opération``, ``1 841 opérations``."""
     return f"{integer(count)} {singular if count <= 1 else singular + 's'}"
 
 

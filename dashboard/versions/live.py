@@ -507,7 +507,7 @@ def _reset_in_child(holder: LiveContext) -> None:
     def reset() -> None:
         alive = reference()
         if alive is not None:
-            alive._forked()  # noqa: SLF001 - its own hook
+            alive._forked()  # its own hook
 
     os.register_at_fork(after_in_child=reset)
 
