@@ -163,7 +163,7 @@ def test_the_year_slider_names_the_last_year_and_never_two_neighbours(years) -> 
     from dashboard.web.ids import Ctl
     from dashboard.web.layout import year_control
 
-    context = SimpleNamespace(years=years, default_year=years[1])
+    context = SimpleNamespace(lookups=SimpleNamespace(years=years, default_year=years[1]))
     slider = next(c for c in year_control(context)._traverse() if getattr(c, "id", None) == Ctl.YEAR)
     named = sorted(year for year, text in slider.marks.items() if text)
     assert named[-1] == years[1]
