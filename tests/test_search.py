@@ -14,7 +14,7 @@ from tests.conftest import REAL_DATA
 
 @pytest.fixture(scope="module")
 def index() -> CommuneIndex:
-    return build_context(load_dataset(REAL_DATA, Report())).commune_index
+    return build_context(load_dataset(REAL_DATA, Report())).lookups.commune_index
 
 
 @pytest.mark.parametrize(
