@@ -126,7 +126,7 @@ class VersionCache:
 
         def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable:
             seen["status"], seen["headers"] = status, headers
-            return start_response(status, headers, exc_info) if exc_info else lambda data: None
+            return start_response(status, headers, exc_info) if exc_info else lambda _data: None
 
         result = self.app(environ, capture)
         try:
