@@ -54,10 +54,10 @@ def measure(data_dir: Path) -> dict:
     timer = time.perf_counter()
     context.prepare_years()
     prepared_s = time.perf_counter() - timer
-    first, last = context.years
+    first, last = context.lookups.years
     added = [column for column in context.at_year(last).columns if column not in operations.columns]
     per_year = sum(context.at_year(last)[column].memory_usage(deep=True, index=False) for column in added)
-    geometry = sum(len(asset.body) for asset in context.geo_assets().values())
+    geometry = sum(len(asset.body) for asset in context.geo.by_name().values())
     return {
         "operations": len(operations),
         "rss_mib": {"start": started, "loaded": loaded, "prepared": rss_mib()},
