@@ -99,7 +99,7 @@ def _watch_data(server, holder):
                     for pid in list(server.WORKERS):
                         with contextlib.suppress(ProcessLookupError):
                             os.kill(pid, signal.SIGTERM)
-            except Exception:  # noqa: BLE001 - the watch must outlive any surprise; the log has it
+            except Exception:  # the watch must outlive any surprise; the log has it
                 server.log.exception("looking at the data failed")
 
     threading.Thread(target=watch, name="coeur-data-watch", daemon=True).start()

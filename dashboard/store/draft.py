@@ -221,7 +221,7 @@ def context_of(dataset: Dataset) -> Context:
 
 def effect(before: Context, after: Context) -> Effect:
     """Key figures and operations' states at the default year of the version served, before → after."""
-    year = before.default_year
+    year = before.lookups.default_year
     old, new = before.at_year(year), after.at_year(year)
     a, b = key_figures(old), key_figures(new)
     figures = [(label, int(getattr(a, name)), int(getattr(b, name))) for name, label in FIGURES]
