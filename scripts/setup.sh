@@ -5,10 +5,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
-[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+say() { echo "setup.sh: $*" >&2; }
+if [ ! -x .venv/bin/python ]; then
+  say "creating .venv ($PYTHON -m venv)"
+  "$PYTHON" -m venv .venv
+fi
 if [ "${1:-}" = "--test" ]; then
+  say "pip: the app's and the tests' Python packages (requirements-dev.txt; already there: a few seconds)"
   .venv/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
   # axe-core for the accessibility audit, from the npm registry at the locked version.
+  say "npm: axe-core for the accessibility audit (tests/a11y)"
   npm ci --prefix tests/a11y --no-audit --no-fund --loglevel=error >/dev/null
   # puppeteer-core for the Firefox smoke suite (it drives Debian's firefox-esr; it downloads no browser).
   npm ci --prefix tests/firefox --no-audit --no-fund --loglevel=error >/dev/null
@@ -20,6 +26,7 @@ if [ "${1:-}" = "--test" ]; then
      || ! command -v firefox-esr >/dev/null 2>&1 \
      || ! command -v pdftotext >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1 \
      || ! [ -x /usr/sbin/nginx ] || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    say "apt: Debian's chromium, chromium-driver, poppler-utils, nginx and LibreOffice Calc (minutes, once)"
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver firefox-esr poppler-utils nginx >/dev/null
@@ -29,5 +36,6 @@ if [ "${1:-}" = "--test" ]; then
       libreoffice-calc-nogui >/dev/null
   fi
 else
+  say "pip: the app's Python packages (requirements.txt; already there: a few seconds)"
   .venv/bin/pip install -q --disable-pip-version-check -r requirements.txt
 fi

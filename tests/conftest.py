@@ -108,3 +108,10 @@ def browser():
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+def pytest_collection_modifyitems(items):
+    """The proxy's tests start nginx and two gunicorn instances: left out of the fast loop too."""
+    for item in items:
+        if item.get_closest_marker("proxy"):
+            item.add_marker(pytest.mark.slow)

@@ -101,6 +101,7 @@ def test_a_damaged_file_gives_no_dataset_and_a_valid_one_loads(case, outcome):
         case.check(outcome.dataset)
 
 
+@pytest.mark.slow
 def test_a_hundred_thousand_valid_rows_load(tmp_path):
     folder = write_base(tmp_path / "data")
     rows = [dict(BASE[number % 3], id=f"op-{number}") for number in range(100_000)]
@@ -112,10 +113,13 @@ def test_a_hundred_thousand_valid_rows_load(tmp_path):
     assert len(result.dataset.operations) == 100_000
     assert result.dataset.operations["ligne"].iloc[-1] == 100_001
     assert result.after == result.before
-    assert elapsed < 60, f"{elapsed:.1f} s"  # about 3 s here; only a hang or a blow-up fails
+    print(
+        f"\n[100,000 rows] loaded in {elapsed:.1f} s"
+    )  # a figure to read, not a threshold (bench/ measures)
 
 
-def test_a_50_mb_line_is_refused_quickly_in_bounded_memory(tmp_path):
+@pytest.mark.slow
+def test_a_50_mb_line_is_refused_in_bounded_memory(tmp_path):
     folder = write_base(tmp_path / "data")
     content = csv_text(BASE)
     lines = content.split("\n")
@@ -135,4 +139,4 @@ def test_a_50_mb_line_is_refused_quickly_in_bounded_memory(tmp_path):
     ]
     assert result.exception is None and result.after == result.before
     assert peak < 4 * size, f"{peak / 2**20:.0f} MiB for a {size / 2**20:.0f} MiB file"
-    assert elapsed < 30, f"{elapsed:.1f} s"
+    print(f"\n[50 MB line] refused in {elapsed:.1f} s")

@@ -8,20 +8,20 @@ import pandas as pd
 import plotly
 import pytest
 
-from bench.synthetic import write_data_dir
 from dashboard.app import load_context
 from dashboard.figures import timeline
 from dashboard.model.state import View
 from dashboard.settings import Settings
 from dashboard.web import components, milestones
 from dashboard.web.ids import Region
+from tests.synthetic import write_data_dir
 
 ROWS = 1_500
 
 
 @pytest.fixture(scope="module")
 def crowded(tmp_path_factory):
-    """A synthetic view of 1,500 valid operations over as many communes (bench/synthetic.py)."""
+    """A synthetic view of 1,500 valid operations over as many communes (tests/synthetic.py)."""
     context = load_context(
         Settings(data_dir=write_data_dir(tmp_path_factory.mktemp("crowded") / "data", ROWS))
     )

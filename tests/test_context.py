@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from bench.synthetic import write_data_dir
 from dashboard.data.dataset import load_dataset
 from dashboard.data.report import Report
 from dashboard.model.analysis import filter_operations
@@ -14,6 +13,7 @@ from dashboard.web import components
 from dashboard.web.context import CATEGORICAL_COLUMNS, RECENT_RESULTS, build_context
 from dashboard.web.filters import FILTERS
 from dashboard.web.pages.region import first_rows
+from tests.synthetic import write_data_dir
 
 
 @pytest.fixture(scope="module")

@@ -182,12 +182,14 @@ def assert_kept(names: list[str], rows: dict[str, list]) -> None:
     assert address.data_type == "s" and "HYPERLINK" in address.value
 
 
+@pytest.mark.slow  # LibreOffice starts for each
 def test_calc_opens_the_csv_with_its_codes_and_numbers(frame, tmp_path):
     source = tmp_path / "vue.csv"
     source.write_bytes(export.operations_csv(frame, header_lines=export.preamble(VIEW)))
     assert_kept(*calc_rows(calc(source, tmp_path, infilter=FRENCH_CSV)))
 
 
+@pytest.mark.slow  # LibreOffice starts for each
 def test_calc_opens_the_tidy_csv_with_its_codes_and_numbers_when_quoted_fields_are_text(frame, tmp_path):
     source = tmp_path / "tableau.csv"
     source.write_bytes(export.tidy_csv(frame))
@@ -197,6 +199,7 @@ def test_calc_opens_the_tidy_csv_with_its_codes_and_numbers_when_quoted_fields_a
     assert rows["compiegne-rue-d-amiens"][names.index(Op.BUDGET_EUR)].value == 5_900_000
 
 
+@pytest.mark.slow  # LibreOffice starts for each
 def test_calc_keeps_the_workbooks_codes_as_text(frame, tmp_path):
     source = tmp_path / "vue.xlsx"
     source.write_bytes(export.operations_xlsx(frame, view=VIEW))

@@ -20,6 +20,8 @@ from dashboard.data.schema import OPERATION_COLUMNS
 from dashboard.data.validate import validate_operations
 from tests.bad_inputs import BASE, csv_text, write_base
 
+pytestmark = pytest.mark.slow  # hypothesis draws hundreds of cases: the fast loop leaves them out
+
 EXAMPLES = settings(max_examples=200, deadline=None)
 BASE_TEXT = csv_text(BASE)
 # What a hand edit in a text editor or a spreadsheet adds: digits, separators, quotes, codes.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,6 +27,8 @@ from dashboard.data.parsing import (
     parse_variantes,
 )
 from dashboard.data.schema import FINANCING_CODES, VARIANT_COLUMNS
+
+pytestmark = pytest.mark.slow  # hypothesis draws hundreds of cases: the fast loop leaves them out
 
 # Modest on purpose: the whole suite stays a matter of seconds.
 EXAMPLES = settings(max_examples=200, deadline=None)

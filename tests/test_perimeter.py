@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from plotly.utils import PlotlyJSONEncoder
 
-from bench import synthetic
 from dashboard.app import create_app
 from dashboard.cli import parser
 from dashboard.data import perimeter as territory
@@ -23,8 +22,11 @@ from dashboard.settings import Settings
 from dashboard.web.context import build_context
 from dashboard.web.lookups import MAX_COMMUNE_OPTIONS
 from dashboard.web.pages import region
+from tests import synthetic
 from tests.conftest import REAL_DATA
 from tests.dash_requests import CALLBACK_URL, callback_body, find_callback
+
+pytestmark = pytest.mark.slow  # wide perimeters (all of France): the fast loop leaves them out
 
 HAUTS_DE_FRANCE_AND_ILE_DE_FRANCE = "region:32,region:11"
 

@@ -11,12 +11,15 @@ import re
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dashboard.data.reader import read_table
 from dashboard.data.report import Report
 from dashboard.data.schema import OPERATION_COLUMNS
+
+pytestmark = pytest.mark.slow  # hypothesis draws hundreds of cases: the fast loop leaves them out
 
 EXAMPLES = settings(max_examples=200, deadline=None)
 # Text made of what CSV files are made of, so that quotes, separators and line breaks meet.

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bench import synthetic
 from dashboard.data.perimeter import Perimeter
+from tests import synthetic
 from tests.browser.conftest import Server, start_server, wait_for_idle, wait_for_location, wait_for_map
 from tests.browser.test_dashboard import click_marker_of
 
