@@ -6,7 +6,8 @@
    made once it comes within MARGIN of it. The figure stays in Dash's store as before; the year steps
    that arrive meanwhile wait in dcc.Graph's own queue and are drawn, in order, right after. A graph
    already drawn is redrawn at once, as before. Printing and the PNG export (coeur.js) draw those still
-   waiting first: window.coeurGraphs.drawWithin(element). */
+   waiting first: window.coeurGraphs.drawWithin(element). That dcc.Graph calls Plotly.react is a reliance on
+   dcc's inner workings: dashboard/web/dashinternals.py names it, tests/test_dashinternals.py checks it. */
 (function () {
   "use strict";
   /* Drawn while still a quarter of a screen below (or above) it: a chart takes 0.1-0.25 s to draw. */

@@ -22,7 +22,6 @@ from dashboard.endpoints import (
     guard,
     imagecaption,
     opendata,
-    pagescripts,
     prerender,
     redirects,
     security,
@@ -34,7 +33,7 @@ from dashboard.endpoints.serving import LONG_LIVED, configure_serving
 from dashboard.model.recent import Recent
 from dashboard.settings import ASSETS_DIR, Settings
 from dashboard.versions.live import DataError, LiveContext  # noqa: F401 - DataError: what create_app raises
-from dashboard.web import callbacks, components, inputs, layout, pages, views
+from dashboard.web import callbacks, components, dashinternals, inputs, layout, pages, views
 from dashboard.web.context import Context
 from dashboard.web.filters import FILTERS
 from dashboard.web.ids import Ctl, Shell
@@ -89,7 +88,7 @@ class CoeurDash(Dash):
         kwargs["metas"] = sharing.with_preview(kwargs["metas"], views.current_context(), flask.request)
         kwargs["metas"] += self.preloads(flask.request.path, flask.request.query_string.decode())
         kwargs["app_entry"] += self.first_screen(flask.request.path, flask.request.query_string.decode())
-        kwargs["scripts"] = pagescripts.page_scripts(kwargs["scripts"])
+        kwargs["scripts"] = dashinternals.page_scripts(kwargs["scripts"])
         return str(super().interpolate_index(**kwargs))
 
     def preloads(self, path: str, query: str) -> str:
@@ -160,7 +159,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.server.config[views.CONTEXT_KEY] = holder.get
     app.layout = freshness.live_layout(layout.shell, holder, poll_seconds=settings.poll_seconds)
     pages.register(app)
-    _lean_validation_layout(app)
+    dashinternals.lean_validation_layout(app)
     callbacks.register(app)
     freshness.register(app, holder)
     _geo_routes(app, holder.geo_asset)
@@ -176,18 +175,6 @@ def create_app(settings: Settings | None = None) -> Dash:
     if area is not None:
         staff.register(app, area, holder.get)
     return app
-
-
-def _lean_validation_layout(app: Dash) -> None:
-    """Dash Pages writes every page's layout and the whole shell (with every option of every filter) into
-    each page, for the renderer to check the callbacks against. Their ids are all it needs."""
-    done: list[bool] = []
-
-    @app.server.before_request  # after Dash Pages' own, which builds the layout at the first request
-    def keep_ids_only() -> None:
-        if not done and app.validation_layout is not None:
-            app.validation_layout = pages.bare_ids(app.validation_layout)
-            done.append(True)
 
 
 def _geo_routes(app: Dash, find_asset: Callable[[str], GeoAsset | None]) -> None:

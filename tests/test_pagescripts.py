@@ -8,8 +8,8 @@ import re
 import pytest
 
 from dashboard.app import create_app
-from dashboard.endpoints.pagescripts import page_scripts
 from dashboard.settings import Settings
+from dashboard.web.dashinternals import page_scripts
 from tests.conftest import REAL_DATA
 
 SCRIPT = re.compile(r"<script([^>]*) src=\"([^\"]+)\"")

@@ -15,7 +15,10 @@ from typing import Any
 
 from dash.development.base_component import Component
 
-SCREEN_ID = "first-screen"
+from dashboard.web import dashinternals
+from dashboard.web.ids import Html
+
+SCREEN_ID = Html.FIRST_SCREEN
 # Attributes under another name in HTML than in Dash's props.
 RENAMED = {"className": "class", "htmlFor": "for", "tabIndex": "tabindex", "colSpan": "colspan"}
 PLAIN = {"role", "title", "href", "scope", "lang", "target", "rel", "type", "placeholder", "alt", "src"}
@@ -34,7 +37,7 @@ def first_screen(tree: Any, fill: dict[str, Any] | None = None) -> str:
 def set_values(tree: Component, values: dict[str, Any]) -> None:
     """The controls of ``tree`` (built for this page, not shared) set to the view the address asks for,
     as the live page sets them once its scripts run."""
-    for component in tree._traverse():
+    for component in dashinternals.traverse(tree):
         component_id = getattr(component, "id", None)
         if isinstance(component_id, str) and component_id in values:
             component.value = values[component_id]

@@ -24,13 +24,14 @@ from dashboard.data.cog import Former, History, history_of, name_key
 from dashboard.data.places import departement_of
 from dashboard.data.schema import Geo
 from dashboard.web.context import Context
+from dashboard.web.ids import Html
 
 PREFIX = "/commune/"
 FORMER_KEY = "ancien"  # query key carrying the former code or name the visitor asked for
 CODE_LIKE = re.compile(r"[0-9]{5}|2[AB][0-9]{3}|9[78][0-9]{3}")
 MAX_SEGMENT = 80
 ENTRY_POINT = '<div id="react-entry-point">'
-NOTICE_ID = "redirect-notice"
+NOTICE_ID = Html.REDIRECT_NOTICE
 
 
 def register(app: Dash, get_context: Callable[[], Context]) -> None:

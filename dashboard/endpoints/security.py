@@ -17,6 +17,7 @@ from werkzeug.serving import WSGIRequestHandler
 
 from dashboard.endpoints.serving import NO_STORE
 from dashboard.settings import Settings
+from dashboard.web import dashinternals
 
 log = logging.getLogger(__name__)
 
@@ -78,19 +79,17 @@ def configure_security(app: dash.Dash, settings: Settings) -> None:
 def hide_versions(app: dash.Dash) -> None:
     """Drop the Python, Dash and plotly versions from every page's ``_dash-config``.
 
-    Wraps ``Dash._config`` (private; tests/test_security.py fails if Dash stops calling it), and turns Dash's
+    Through ``dashinternals.wrap_page_config`` (Dash has no hook for its page config), and turns Dash's
     version check off: in debug mode its renderer would send the versions to plotly's server.
     """
-    build = app._config
 
-    def config() -> dict:
-        values = build()
+    def hidden(values: dict) -> dict:
         for key in HIDDEN_CONFIG:
             values.pop(key, None)
         values["disable_version_check"] = True
         return values
 
-    app._config = config  # type: ignore[method-assign]  # Dash has no hook for its page config
+    dashinternals.wrap_page_config(app, hidden)
 
 
 class QuietRequestHandler(WSGIRequestHandler):

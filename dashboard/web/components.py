@@ -27,7 +27,7 @@ from dashboard.model.analysis import (
     communes_among,
 )
 from dashboard.model.chronology import phrase
-from dashboard.web.ids import Region
+from dashboard.web.ids import Html, Region
 
 TOPOJSON_URL = "/assets/topojson/"  # plotly.js's base map: an empty world (assets/topojson/world_110m.json)
 
@@ -627,7 +627,7 @@ def operation_sheet(row: pd.Series, *, sources: dict[str, str], report_url: str)
         if report_url
         else None,
     ]
-    return html.Article(children, className="op-sheet", id=f"op-{row[Op.ID]}")
+    return html.Article(children, className="op-sheet", id=f"{Html.OPERATION}{row[Op.ID]}")
 
 
 VARIANT_LABELS = {

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from dashboard.web import dashinternals
+
 
 class Shell:
     ROOT: Final = "shell-root"
@@ -21,8 +23,8 @@ class Shell:
     DOWNLOAD: Final = "shell-download"
     PNG_BUTTON: Final = "shell-png"  # pattern-matching type, one per graph
     PNG_DONE: Final = "shell-png-done"
-    URL: Final = "_pages_location"  # Dash Pages' Location, in dash.page_container (tested)
-    PAGE: Final = "_pages_content"  # where Dash Pages draws the page (dash.page_container)
+    URL: Final = dashinternals.PAGES_LOCATION  # Dash Pages' Location, in dash.page_container
+    PAGE: Final = dashinternals.PAGES_CONTENT  # where Dash Pages draws the page (dash.page_container)
     CONTENT: Final = "shell-content"
     NOTICE: Final = "shell-notice"
     CONTROLS: Final = "shell-controls"
@@ -81,3 +83,12 @@ class Live:
     BUILT: Final = "live-built"  # the data version the page was built from
     LATEST: Final = "live-latest"  # the version the server serves now, and the one it refused if any
     BANNER: Final = "live-banner"
+
+
+class Html:
+    """Ids of HTML the server writes around Dash's app, read by assets/*.js."""
+
+    FIRST_SCREEN: Final = "first-screen"  # the page drawn in the HTML (dashboard.endpoints.prerender)
+    REDIRECT_NOTICE: Final = "redirect-notice"  # why an old address led here (dashboard.endpoints.redirects)
+    ENTRY_POINT: Final = dashinternals.ENTRY_POINT  # where Dash's renderer draws the app
+    OPERATION: Final = "op-"  # + an operation's id: its sheet on a commune's page (assets/coeur.js)

@@ -4,12 +4,11 @@ the server asks of the page at an address (its title, its first screen, its geom
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from dash import Dash, html
+from dash import Dash
 from dash.development.base_component import Component
 
 from dashboard.web import views
@@ -65,18 +64,3 @@ def at(path: Any) -> tuple[Route, Page]:
     """The route of ``path`` for the data being served, and its page."""
     found = route(path, views.current_context())
     return found, PAGES[found.kind]
-
-
-def bare_ids(layout: Component) -> html.Div:
-    """Each component of ``layout`` that has an id, with only its id: what the renderer needs to check the
-    callbacks against (ids and the properties of each type), without the options, figures and texts."""
-    bare: list[Any] = []
-    for component in [layout, *layout._traverse()]:
-        if isinstance(component, Component) and getattr(component, "id", None) is not None:
-            copied = copy.copy(component)
-            wildcards = tuple(component._valid_wildcard_attributes)  # aria-*, data-*
-            for prop in list(vars(copied)):
-                if prop != "id" and (prop in component._prop_names or prop.startswith(wildcards)):
-                    delattr(copied, prop)
-            bare.append(copied)
-    return html.Div(bare)
