@@ -1,6 +1,6 @@
 """What takes the memory of a loaded dataset: the columns, the per-year tables, the geometry, the caches.
 
-    python bench/memory.py [--rows 100000]      # synthetic operations (bench/synthetic.py); 0: shipped data
+    python bench/memory.py [--rows 100000]      # synthetic operations (tests/synthetic.py); 0: shipped data
 
 Prints one JSON object (README, "Benchmark", says what it holds). Sizes are pandas' deep sizes of what one
 process holds after loading and preparing every year, as gunicorn's master does before forking.
@@ -20,11 +20,11 @@ sys.path[0] = str(REPO)
 
 import pandas as pd  # noqa: E402
 
-from bench import synthetic  # noqa: E402
 from dashboard.data.dataset import load_dataset  # noqa: E402
 from dashboard.data.report import Report  # noqa: E402
 from dashboard.endpoints.versioncache import MAX_BYTES  # noqa: E402
 from dashboard.web.context import RECENT_PAGES, build_context  # noqa: E402
+from tests import synthetic  # noqa: E402
 
 MIB = 1024 * 1024
 

@@ -17,8 +17,10 @@ if [ "${1:-}" = "--test" ]; then
   say "npm: axe-core for the accessibility audit (tests/a11y)"
   npm ci --prefix tests/a11y --no-audit --no-fund --loglevel=error >/dev/null
   # puppeteer-core for the Firefox smoke suite (it drives Debian's firefox-esr; it downloads no browser).
+  say "npm: puppeteer-core for the Firefox smoke suite (tests/firefox)"
   npm ci --prefix tests/firefox --no-audit --no-fund --loglevel=error >/dev/null
   # An OpenID Connect provider for the staff area's browser test (npm oidc-provider, locked).
+  say "npm: oidc-provider for the staff area's browser test (tests/oidc)"
   npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error >/dev/null
   # chromium for the browser tests, firefox-esr for the Firefox smoke suite, poppler-utils (pdftotext) to read the printed sheets back,
   # nginx for the production setup's tests, LibreOffice Calc to open the exports as a spreadsheet user would.
@@ -26,7 +28,7 @@ if [ "${1:-}" = "--test" ]; then
      || ! command -v firefox-esr >/dev/null 2>&1 \
      || ! command -v pdftotext >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1 \
      || ! [ -x /usr/sbin/nginx ] || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-    say "apt: Debian's chromium, chromium-driver, poppler-utils, nginx and LibreOffice Calc (minutes, once)"
+    say "apt: chromium, chromium-driver, firefox-esr, poppler-utils, nginx, PostgreSQL, LibreOffice Calc (minutes, once)"
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver firefox-esr poppler-utils nginx >/dev/null
