@@ -626,6 +626,7 @@ def fuzz_settings(examples: int) -> settings:
     )
 
 
+@pytest.mark.slow  # a property test: a thousand forged requests
 @pytest.mark.parametrize("checks", ["types checked", "shape only"])
 def test_fuzzed_callback_requests_never_get_a_500(app, send, monkeypatch, checks: str) -> None:
     if checks == "shape only":  # wrong types reach the callbacks: they must cope on their own
@@ -641,6 +642,7 @@ def test_fuzzed_callback_requests_never_get_a_500(app, send, monkeypatch, checks
     run()
 
 
+@pytest.mark.slow  # a property test
 @fuzz_settings(SHAPELESS_EXAMPLES)
 @given(body=st.one_of(values, st.binary(max_size=500)))
 def test_fuzzed_bodies_of_any_shape_are_refused(send, body) -> None:
