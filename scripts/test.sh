@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 say() { echo "test.sh: $*" >&2; }
 FAST=""
 if [ "${1:-}" = "--fast" ]; then FAST=1; shift; fi
-say "setting up: scripts/setup.sh --test (Python packages, axe-core, Debian's chromium, nginx, LibreOffice)"
+say "setting up: scripts/setup.sh --test (Python packages, npm test tools, Debian packages; it says each)"
 scripts/setup.sh --test
 say "ruff check and ruff format --check (lint, imports, formatting)"
 .venv/bin/ruff check .
