@@ -7,6 +7,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from openpyxl.utils import get_column_letter
 
@@ -14,7 +15,8 @@ from dashboard.data import vetting
 from dashboard.data.dataset import Dataset
 from dashboard.data.perimeter import Perimeter
 from dashboard.data.report import Issue, Report
-from dashboard.model.analysis import STATUS, key_figures
+from dashboard.data.schema import Op
+from dashboard.model.analysis import CERTAINTY, STATUS, key_figures, phrases
 from dashboard.store.tables import REFERENCE_FILES, Files, cells_of, key_of, sheet_name, to_csv
 from dashboard.store.workbook import Located, Sheet, Upload
 from dashboard.web.context import Context, build_context
@@ -219,21 +221,25 @@ def context_of(dataset: Dataset) -> Context:
     return build_context(dataset)
 
 
+def _states(frame: Any) -> dict[str, tuple[str, str]]:
+    """Each operation's state at the year — status and how it is known — and the words the public pages
+    use for it (« livraison prévue en 2021 … »: a forecast is never shown as a fact)."""
+    ids = frame[Op.ID].astype(str).tolist() if Op.ID in frame else frame.index.astype(str).tolist()
+    keys = [f"{s}|{c}" for s, c in zip(frame[STATUS].astype(str), frame[CERTAINTY].astype(str), strict=True)]
+    return dict(zip(ids, zip(keys, phrases(frame).astype(str).tolist(), strict=True), strict=True))
+
+
 def effect(before: Context, after: Context) -> Effect:
     """Key figures and operations' states at the default year of the version served, before → after."""
     year = before.lookups.default_year
     old, new = before.at_year(year), after.at_year(year)
     a, b = key_figures(old), key_figures(new)
     figures = [(label, int(getattr(a, name)), int(getattr(b, name))) for name, label in FIGURES]
-    old_states = dict(
-        zip(old.index.astype(str) if "id" not in old else old["id"], old[STATUS].astype(str), strict=True)
-    )
-    new_states = dict(
-        zip(new.index.astype(str) if "id" not in new else new["id"], new[STATUS].astype(str), strict=True)
-    )
+    old_states, new_states = _states(old), _states(new)
+    absent = ("—", "—")
     states = [
-        (op, old_states.get(op, "—"), new_states.get(op, "—"))
+        (op, old_states.get(op, absent)[1], new_states.get(op, absent)[1])
         for op in sorted(set(old_states) | set(new_states))
-        if old_states.get(op, "—") != new_states.get(op, "—")
+        if old_states.get(op, absent)[0] != new_states.get(op, absent)[0]
     ]
     return Effect(year, figures, states)

@@ -151,9 +151,7 @@ def test_a_change_is_previewed_then_published_with_a_required_note_then_restored
         '<td>cambrai-rue-de-sellen</td><td>livraison</td><td class="avant">(vide)</td>'
         '<td class="apres">2021</td>' in page
     )
-    assert (
-        "<td>cambrai-rue-de-sellen</td><td>annoncée</td><td>livrée</td>" in page
-    )  # its state at the default year
+    assert "<td>livraison prévue en 2021 (annoncée en 2020)</td>" in page  # its state, a forecast
     assert publish(staff, draft, "", head.id).status_code == 422
     response = publish(staff, draft, "Livraison de Cambrai confirmée par le service", head.id)
     assert response.status_code == 302
