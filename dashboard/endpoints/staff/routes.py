@@ -284,7 +284,8 @@ def publish(draft_id: int) -> Any:
 
 @staff.route("/historique")
 def history() -> Any:
-    return _page("historique.html", 200, versions=current().store.versions())
+    area = current()
+    return _page("historique.html", 200, versions=area.store.versions(), names=area.names)
 
 
 @staff.route("/comparer")
