@@ -11,6 +11,7 @@ from typing import Any
 
 import flask
 from dash import Dash
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard.data import vetting
 from dashboard.data.dataset import Dataset
@@ -110,7 +111,7 @@ class CoeurDash(Dash):
         """The page as the live page draws it, in the HTML itself: shown at once, before any script. Kept
         for the next visits of the same address (about 45 ms to draw; ``recent.Recent``)."""
         context = views.current_context()
-        key = (context.version, flask.request.host_url, path, query, datetime.date.today())
+        key = (context.version, views.public_root(), path, query, datetime.date.today())
         return self.first_screens.get(key, lambda: self._draw_first_screen(context, path, query))
 
     def _draw_first_screen(self, context: Context, path: str, query: str) -> str:
@@ -156,6 +157,10 @@ def create_app(settings: Settings | None = None) -> Dash:
     configure_serving(app)
     app.server.extensions["coeur_live"] = holder  # for gunicorn's post_fork hook (gunicorn.conf.py)
     app.server.config[views.REPORT_URL_KEY] = settings.report_url
+    app.server.config[views.PUBLIC_URL_KEY] = settings.public_url
+    if settings.trusted_proxies:  # the scheme and the client's address as the proxy saw them, from it only
+        count = settings.trusted_proxies
+        app.server.wsgi_app = ProxyFix(app.server.wsgi_app, x_for=count, x_proto=count)
     app.server.config[views.CONTEXT_KEY] = holder.get
     app.layout = freshness.live_layout(layout.shell, holder, poll_seconds=settings.poll_seconds)
     pages.register(app)

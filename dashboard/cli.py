@@ -18,7 +18,7 @@ from dashboard.data.reader import read_table
 from dashboard.data.report import Report
 from dashboard.data.schema import OPERATION_COLUMNS
 from dashboard.endpoints.staff.auth import hash_password
-from dashboard.settings import DEFAULT_DATA_DIR, Settings, StaffSettings, default_state_dir
+from dashboard.settings import DEFAULT_DATA_DIR, Settings, StaffSettings, default_state_dir, public_url
 from dashboard.store.db import Store, default_url
 from dashboard.tools import geocode
 from dashboard.versions.accepted import StateDir, confirm_pending
@@ -282,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         allow_shrink=args.allow_shrink,
         perimeter=args.perimeter,
         staff=StaffSettings.from_env(force=args.staff),
+        public_url=public_url(os.environ.get("COEUR_PUBLIC_URL", "")),
     )
     return serve(settings)
 

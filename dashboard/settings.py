@@ -6,6 +6,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dashboard.data.perimeter import Perimeter, check
 
@@ -94,6 +95,13 @@ class Settings:
         """Where the staff area keeps its SQLite database, secret key and the published version's files."""
         return (self.state_dir or default_state_dir(self.data_dir)) / "gestion"
 
+    # The site's public address (https://host[:port]), for every absolute URL: link previews, QR codes,
+    # embed snippets. Empty: the address a request reached (development; its Host header is the client's).
+    public_url: str = ""
+    # Reverse proxies in front whose X-Forwarded-For and X-Forwarded-Proto are trusted (werkzeug's ProxyFix):
+    # 1 behind the supported nginx (scripts/serve-production.sh); 0 (none trusted) otherwise.
+    trusted_proxies: int = 0
+
     @classmethod
     def from_env(cls) -> Settings:
         """Settings for a server started without a command line (gunicorn)."""
@@ -109,4 +117,23 @@ class Settings:
             frame_ancestors=ancestors,
             report_url=os.environ.get("COEUR_REPORT_URL", "").strip(),
             staff=StaffSettings.from_env(),
+            public_url=public_url(os.environ.get("COEUR_PUBLIC_URL", "")),
+            trusted_proxies=int(os.environ.get("COEUR_TRUSTED_PROXIES") or 0),
         )
+
+
+def public_url(value: str) -> str:
+    """``https://host[:port]`` as given, without a trailing slash; ``ValueError`` (French) otherwise."""
+    value = value.strip().rstrip("/")
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.path
+        or parts.query
+        or parts.fragment
+    ):
+        raise ValueError(f"adresse publique invalide « {value[:80]} » : attendu https://hote[:port]")
+    return value

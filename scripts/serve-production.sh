@@ -7,7 +7,9 @@
 #                               [--run-dir DIR]
 #
 # Environment: every COEUR_* variable of gunicorn.conf.py and dashboard/settings.py (COEUR_WORKERS,
-# COEUR_THREADS, COEUR_STATE_DIR, COEUR_ALLOW_SHRINK, ...). Needs Debian's nginx (apt-get install nginx).
+# COEUR_THREADS, COEUR_STATE_DIR, COEUR_ALLOW_SHRINK, COEUR_PUBLIC_URL (the site's public address, for
+# link previews, QR codes and embed snippets: set it), ...; COEUR_TRUSTED_PROXIES defaults to 1, nginx).
+# Needs Debian's nginx (apt-get install nginx).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
@@ -46,7 +48,7 @@ UPSTREAMS=""
 for ((i = 0; i < INSTANCES; i++)); do
   port=$((FIRST + i))
   UPSTREAMS+="        server 127.0.0.1:$port max_fails=3 fail_timeout=5s;"$'\n'
-  COEUR_BIND="127.0.0.1:$port" COEUR_DATA_DIR="$DATA_DIR" \
+  COEUR_BIND="127.0.0.1:$port" COEUR_DATA_DIR="$DATA_DIR" COEUR_TRUSTED_PROXIES="${COEUR_TRUSTED_PROXIES:-1}" \
     "$REPO/.venv/bin/gunicorn" -c "$REPO/gunicorn.conf.py" --pid "$RUN_DIR/gunicorn-$port.pid" \
     dashboard.wsgi:server &
   PIDS+=($!)

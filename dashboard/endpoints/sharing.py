@@ -105,10 +105,13 @@ def image_path(context: Context, path: str) -> str | None:
 
 def with_preview(metas: str, context: Context, request: flask.Request) -> str:
     """Dash Pages' meta tags with the preview image filled in, plus the site's name and language."""
+    root = views.public_root()
+    # Dash Pages writes the page's address (og:url, twitter:url) from the request: the public one instead.
+    metas = metas.replace(f'content="{escape(request.host_url)}', f'content="{escape(root)}/')
     path = image_path(context, request.path)
     if path is None:
         return metas
-    url = escape(request.root_url.rstrip("/") + path)
+    url = escape(root + path)
     for name in ("twitter:image", "og:image"):
         metas = metas.replace(f'property="{name}" content=""', f'property="{name}" content="{url}"')
     extra = (

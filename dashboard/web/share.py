@@ -8,6 +8,8 @@ from html import escape
 import flask
 from dash import html
 
+from dashboard.web.views import public_root
+
 PREFIX = "/integration/commune/"  # the embeddable card's address, before the commune's code
 
 
@@ -22,7 +24,7 @@ def snippet(origin: str, code: str, name: str) -> str:
 
 def snippet_here(code: str, name: str) -> str:
     """The snippet for the server that answers this request; none outside a request."""
-    return snippet(flask.request.host_url, code, name) if flask.has_request_context() else ""
+    return snippet(public_root(), code, name) if flask.has_request_context() else ""
 
 
 def share_box(snippet_html: str) -> html.Details:

@@ -26,6 +26,7 @@ CONTEXT_KEY = (
     "COEUR_CONTEXT"  # flask config: the function giving the data being served (dashboard.versions.live)
 )
 REPORT_URL_KEY = "COEUR_REPORT_URL"
+PUBLIC_URL_KEY = "COEUR_PUBLIC_URL"  # flask config: Settings.public_url
 # The controls, by name, as the callbacks that follow them take them: ``year=…, filters={key: …}``.
 CONTROLS: dict[str, Any] = {
     "year": Input(Ctl.YEAR, "value"),
@@ -51,6 +52,14 @@ def outputs(answer: type) -> dict[str, Output]:
 def answered(answer: Any) -> dict[str, Any]:
     """The answer as Dash takes it from a callback with named outputs (no copy: patches stay patches)."""
     return {item.name: getattr(answer, item.name) for item in fields(answer)}
+
+
+def public_root() -> str:
+    """The site's address for absolute URLs (previews, QR codes, embed snippets), without a trailing slash:
+    the configured public address when there is one, never what a request's Host header claims; else
+    (development) the address the request reached."""
+    configured = flask.current_app.config.get(PUBLIC_URL_KEY) or ""
+    return configured or flask.request.host_url.rstrip("/")
 
 
 def current_context() -> Context:

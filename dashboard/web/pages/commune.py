@@ -8,7 +8,6 @@ import datetime
 from typing import Any
 
 import dash
-import flask
 import pandas as pd
 from dash import Dash, Input, Output, dcc, html
 from dash.development.base_component import Component
@@ -40,6 +39,7 @@ from dashboard.web.views import (
     figure_patch,
     output,
     outputs,
+    public_root,
     report_url,
     routed_location,
     shown_operations,
@@ -282,7 +282,7 @@ def page_url(code: str, view: View, default_year: int) -> str:
     query = view_query(
         dataclasses.replace(view, presentation=False), default_year=default_year, filters=FILTERS
     )
-    return flask.request.host_url.rstrip("/") + PATH_TEMPLATE.replace("<code>", code) + query
+    return public_root() + PATH_TEMPLATE.replace("<code>", code) + query
 
 
 def not_found(code: str, back_href: str) -> html.Div:
