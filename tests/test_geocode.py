@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import os
 import re
 import socket
@@ -436,3 +437,28 @@ def test_python_m_dashboard_geocode_without_network_prints_one_line_and_exits_2(
     assert done.stdout == "" and len(done.stderr.splitlines()) == 1
     assert done.stderr.startswith("geocode : pas de réseau : impossible de joindre 127.0.0.1:")
     assert digest(source) == before and sorted(p.name for p in source.parent.iterdir()) == ["operations.csv"]
+
+
+def test_a_redirect_to_another_host_is_refused(source, capsys):
+    with FakeBan() as elsewhere, FakeBan(Step(status=307, headers={"Location": elsewhere.url})) as ban_:
+        assert geocode(source, "--in-place", api=ban_.url) == 1
+    assert elsewhere.received == []
+    err = capsys.readouterr().err
+    assert f"le service renvoie vers un autre hôte ({elsewhere.url.split('/')[2]}) : refusé" in err
+
+
+def test_a_redirect_on_the_same_host_is_followed(source, capsys):
+    with FakeBan(Step(status=308, headers={"Location": "/geocodage/search/csv"})) as ban_:
+        assert geocode(source, "--in-place", api=ban_.url) == 0
+    assert len(ban_.received) == 2
+
+
+def test_control_characters_of_an_answer_never_reach_the_terminal(source, capsys):
+    message = "\x1b[2J\x1b]0;titre\x07effacé\r\u202egnp.exe"
+    body = json.dumps({"code": 400, "message": message}).encode()
+    with FakeBan(Step(status=400, headers={"Content-Type": "application/json"}, body=body)) as ban_:
+        assert geocode(source, "--in-place", api=ban_.url) == 1
+    captured = capsys.readouterr()
+    err = captured.err
+    assert "effacé" in err and "gnp.exe" in err
+    assert not any(char in err + captured.out for char in "\x1b\x07\r\u202e")

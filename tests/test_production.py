@@ -61,6 +61,9 @@ def get(url: str, timeout: float = 5.0) -> tuple[int, bytes, dict]:
         return error.code, error.read(), dict(error.headers)
 
 
+PUBLIC_URL = "https://coeur.example.fr"
+
+
 def health(port: int) -> dict:
     return json.loads(get(f"http://127.0.0.1:{port}/healthz")[1])
 
@@ -70,7 +73,9 @@ def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("production")
     world = write_world(root / "data")
     proxy, first = free_port(), free_pair()
-    env = dict(os.environ, COEUR_WORKERS="1", COEUR_STATE_DIR=str(root / "state"))
+    env = dict(
+        os.environ, COEUR_WORKERS="1", COEUR_STATE_DIR=str(root / "state"), COEUR_PUBLIC_URL=PUBLIC_URL
+    )
     command = [
         str(REPO / "scripts" / "serve-production.sh"),
         *("--port", str(proxy), "--first-app-port", str(first), "--instances", "2"),
@@ -171,13 +176,26 @@ def test_two_instances_converge_on_a_valid_edit_and_both_refuse_a_broken_one(sit
         (b"GET / HTTP/1.1\r\nHost: x\r\nX-Long: " + b"a" * 20_000 + b"\r\n\r\n", 400, "Requête invalide"),
         (b"GET /" + b"a" * 10_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414, "Adresse trop longue"),
         (b"NOT HTTP\r\n\r\n", 400, "Requête invalide"),
+        (b"TRACE / HTTP/1.1\r\nHost: x\r\n\r\n", 405, "Méthode non autorisée"),
+        (b"GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 501, "Méthode inconnue"),
+        (b"GET / HTTP/2.5\r\nHost: x\r\n\r\n", 505, "Version HTTP non prise en charge"),
+        (b"GET /_erreur/400.html HTTP/1.1\r\nHost: x\r\n\r\n", 404, "Page introuvable"),
         (
             b"POST /_dash-update-component HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n",
             413,
             "Requête trop volumineuse",
         ),
     ],
-    ids=["header-too-large", "uri-too-long", "malformed", "body-too-large"],
+    ids=[
+        "header-too-large",
+        "uri-too-long",
+        "malformed",
+        "trace",
+        "transfer-coding",
+        "http-2.5",
+        "error-folder",
+        "body-too-large",
+    ],
 )
 def test_nginx_errors_are_french_pages_with_the_security_headers(site, request_bytes, status, title) -> None:
     with socket.create_connection(("127.0.0.1", site["proxy"]), timeout=10) as connection:
@@ -277,3 +295,13 @@ def test_nginx_keeps_what_is_shared_by_version_and_never_what_a_visitor_owns(sit
     assert own[0] == 200 and own[2]["X-Cache"] == "BYPASS" and "ETag" not in own[2]
     for _ in range(2):  # what carries no version tag is never kept
         assert fetch(port, "/healthz", {})[2]["X-Cache"] == "MISS"
+
+
+def test_a_forged_host_through_the_proxy_never_reaches_the_link_preview(site) -> None:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{site['proxy']}/commune/02691", headers={"Host": "evil.example"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 - loopback only
+        page = answer.read().decode("utf-8")
+    assert f'property="og:image" content="{PUBLIC_URL}/apercu/02691.png"' in page
+    assert "evil.example" not in page

@@ -178,3 +178,20 @@ def test_a_reload_that_does_not_end_is_reported_and_never_blocks_serving(world: 
     assert holder.wait(timeout=60)
     assert logements(holder, "sq-un") == 12
     assert holder.failure is None and holder.status()["status"] == "ok"
+
+
+def test_direction_controls_are_warned_by_check_and_removed_from_what_is_shown(world: Path, capsys) -> None:
+    from dashboard.data.vetting import load_checked
+
+    write_rows(world, [ROWS[0].replace(",Un,", ",Un \u202egnp.exe\u202c,"), *ROWS[1:]])
+    report = Report()
+    dataset = load_checked(world, report)
+    assert dataset is not None
+    assert "\u202e" not in dataset.operations.at["sq-un", "description"]
+    assert dataset.operations.at["sq-un", "description"] == "Un gnp.exe"
+    assert check(world / "operations.csv", world) == 0
+    out = capsys.readouterr().out
+    assert (
+        "operations.csv:2: avertissement: description: caractère de contrôle de direction (U+202C, U+202E) "
+        "retiré : invisible, il peut inverser ou masquer le texte affiché"
+    ) in out

@@ -47,6 +47,9 @@ EMPTY = "fichier vide : attendu une ligne d'en-tête puis une ligne par opérati
 UNSUPPORTED_SEPARATORS = ("|",)
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+# Direction controls (LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI, LRM, RLM): invisible, they can reverse or
+# hide the text around them on screen (« evil.csv » shown as « vsc.live »).
+BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _NOT_CSV = {
     b"PK\x03\x04": "classeur Excel (.xlsx) ou OpenDocument",
     b"\xd0\xcf\x11\xe0": "classeur Excel (.xls)",
@@ -288,6 +291,25 @@ def _records(text: str, name: str, separator: str, report: Report) -> list[tuple
         csv.field_size_limit(limit)  # the limit is process-wide: leave it as found
 
 
+def _neutralise_bidi(
+    cells: list[list[str]], lines: list[int], header: list[str], name: str, report: Report
+) -> None:
+    """Remove direction controls from the cells, each removal warned with its line and column."""
+    for line, record in zip(lines, cells, strict=True):
+        for position, cell in enumerate(record):
+            found = BIDI_CONTROLS.findall(cell)
+            if found:
+                codes = ", ".join(sorted({f"U+{ord(char):04X}" for char in found}))
+                report.warning(
+                    name,
+                    line,
+                    shorten(header[position]) or None,
+                    f"caractère de contrôle de direction ({codes}) retiré : invisible, il peut inverser ou "
+                    "masquer le texte affiché",
+                )
+                record[position] = BIDI_CONTROLS.sub("", cell)
+
+
 def _parse(text: str, name: str, separator: str, encoding: str, report: Report) -> Table | None:
     records = _records(text, name, separator, report)
     if not records:
@@ -313,6 +335,8 @@ def _parse(text: str, name: str, separator: str, encoding: str, report: Report) 
             continue
         lines.append(line)
         cells.append(record)
+    if BIDI_CONTROLS.search(text):
+        _neutralise_bidi(cells, lines, header, name, report)
     frame = pd.DataFrame(cells, columns=range(len(header)), dtype="string")
     keep = []
     for position, column in enumerate(header):

@@ -149,7 +149,7 @@ def register(app: Dash, get_context: Callable[[], Context], data_dir: Path) -> N
 
 def cached(version: str, mimetype: str, build: Callable[[], bytes | str]) -> flask.Response:
     """A 304 when the client holds this version, else the body; both with the ETag and Cache-Control."""
-    if version in _held_versions():
+    if version in _held_versions() or flask.request.if_none_match.star_tag:  # "*": any version will do
         response = flask.Response(status=304)
     else:
         response = flask.Response(build(), mimetype=mimetype)

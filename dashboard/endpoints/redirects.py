@@ -91,6 +91,12 @@ def _to(code: str, former: str | None, *, status: int) -> Any:
         query.append((FORMER_KEY, former))
     target = f"{PREFIX}{code}" + (f"?{urlencode(query)}" if query else "")
     response = flask.redirect(target, code=status)
+    link = escape(target)
+    response.set_data(  # werkzeug's body is English
+        '<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8">'
+        "<title>Redirection — Cœur de Ville</title>"
+        f'</head><body><p>Cette page a changé d\'adresse : <a href="{link}">{link}</a>.</p></body></html>\n'
+    )
     response.headers["Cache-Control"] = "no-cache" if status != 301 else "public, max-age=86400"
     return response
 

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from time import sleep
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from urllib3.exceptions import NewConnectionError
@@ -65,6 +65,7 @@ RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
 TOO_LARGE = 413
 MAX_WAIT_S = 300.0  # a longer Retry-After means "come back later", not "hold on"
 CONNECT_TIMEOUT_S = 10.0
+MAX_REDIRECTS = 3  # on the service's own host; never to another one
 LATER = "réessayer plus tard"
 # An answer row repeats the row sent (a line number, an address, a commune, a code) and adds eight result
 # columns: a few hundred bytes. Beyond this many per row sent, the answer is not the CSV asked for; it is
@@ -169,13 +170,27 @@ def _exchange(url: str, form: list, upload: bytes, seconds: float, cap: int) -> 
 
     def exchange() -> None:
         try:
-            with requests.post(
-                url,
-                data=form,
-                files={"data": ("adresses.csv", upload, "text/csv")},
-                timeout=(min(CONNECT_TIMEOUT_S, seconds), seconds),
-                stream=True,
-            ) as response:
+            target = url
+            for _ in range(MAX_REDIRECTS + 1):
+                response = requests.post(
+                    target,
+                    data=form,
+                    files={"data": ("adresses.csv", upload, "text/csv")},
+                    timeout=(min(CONNECT_TIMEOUT_S, seconds), seconds),
+                    stream=True,
+                    allow_redirects=False,  # followed below, on the same host only
+                )
+                if not response.is_redirect:
+                    break
+                response.close()
+                target = urljoin(target, response.headers["Location"])
+                if _host(target) != _host(url) or urlsplit(target).scheme != urlsplit(url).scheme:
+                    raise ServiceError(
+                        f"le service renvoie vers un autre hôte ({_host(target)[:80]}) : refusé"
+                    )
+            else:
+                raise ServiceError(f"le service renvoie d'adresse en adresse (plus de {MAX_REDIRECTS} fois)")
+            with response:
                 outcome["response"] = response
                 body = bytearray()
                 for chunk in response.iter_content(CHUNK_BYTES):

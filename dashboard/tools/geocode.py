@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import re
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -330,7 +331,7 @@ def run(args: argparse.Namespace) -> int:
     lines = [*summary(path.name, rows, decisions, skipped, len(batches)), written]
     if placed:  # the validator, not the geocoder, checks that each point lies in its commune
         lines.append(f"à vérifier : python -m dashboard check {args.out or path}")
-    print("\n".join(lines))
+    print(printable("\n".join(lines)))
     return 0
 
 
@@ -377,6 +378,15 @@ def _bounded(
     return parse
 
 
+def printable(text: str) -> str:
+    """``text`` without control characters (terminal escape sequences, carriage returns, direction
+    overrides) but its line breaks: what the service answered is printed, never obeyed by the terminal."""
+    return _CONTROLS.sub("", text)
+
+
+_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def _fail(message: str, *, code: int = 1) -> int:
-    print(message, file=sys.stderr)
+    print(printable(message), file=sys.stderr)
     return code
