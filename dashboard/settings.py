@@ -90,17 +90,17 @@ class Settings:
     # the version published last in its database, the data folder being the first version.
     staff: StaffSettings | None = None
 
-    @property
-    def staff_dir(self) -> Path:
-        """Where the staff area keeps its SQLite database, secret key and the published version's files."""
-        return (self.state_dir or default_state_dir(self.data_dir)) / "gestion"
-
     # The site's public address (https://host[:port]), for every absolute URL: link previews, QR codes,
     # embed snippets. Empty: the address a request reached (development; its Host header is the client's).
     public_url: str = ""
     # Reverse proxies in front whose X-Forwarded-For and X-Forwarded-Proto are trusted (werkzeug's ProxyFix):
     # 1 behind the supported nginx (scripts/serve-production.sh); 0 (none trusted) otherwise.
     trusted_proxies: int = 0
+
+    @property
+    def staff_dir(self) -> Path:
+        """Where the staff area keeps its SQLite database, secret key and the published version's files."""
+        return (self.state_dir or default_state_dir(self.data_dir)) / "gestion"
 
     @classmethod
     def from_env(cls) -> Settings:
