@@ -16,7 +16,14 @@
   function openFiltersWhereWide() {
     var panel = document.querySelector(".filters-panel");
     if (panel && !cssOpens && wide.matches && !panel.open) { panel.open = true; }
+    /* The operations' details too (folded on phones only), and on paper whatever the width. */
+    if (!cssOpens && (wide.matches || printing)) {
+      document.querySelectorAll(".op-details:not([open])").forEach(function (details) { details.open = true; });
+    }
   }
+  var printing = false;
+  window.addEventListener("beforeprint", function () { printing = true; openFiltersWhereWide(); });
+  window.addEventListener("afterprint", function () { printing = false; });
 
   var watched = null;
   var resize = window.ResizeObserver ? new ResizeObserver(measureControls) : null;

@@ -608,17 +608,29 @@ def operation_sheet(row: pd.Series, *, sources: dict[str, str], report_url: str)
     ]
     fields += [(f"{VARIANT_LABELS.get(c, c)} (autre passage)", variant_text(v)) for c, v in _variants(row)]
     fields += [(f"{VARIANT_LABELS.get(c, c)} : déduit", why) for c, why in _inferences(row)]
-    children = [
-        html.H3(row[Op.NOM] or row[Op.ADRESSE] or row[Op.ID]),
+    # On a phone the sheet is its name, its state and its conflict, the rest folded (style.css); wider
+    # screens and paper show the fold open, without its summary. The conflict comes first: never folded.
+    details = [
+        html.Summary("Détail de l'opération", className="op-details-summary"),
         html.P(row[Op.DESCRIPTION], className="description") if row[Op.DESCRIPTION] else None,
         html.Dl(
             [part for label, value in fields for part in (html.Dt(label), html.Dd(value))], className="fields"
         ),
+    ]
+    children = [
+        html.H3(row[Op.NOM] or row[Op.ADRESSE] or row[Op.ID]),
+        html.P(["État : ", cell(row, STATUS)], className="op-state"),
         html.P(["⚠ Sources en désaccord : ", row[Op.CONFLIT]], className="conflict")
         if row[Op.CONFLIT]
         else None,
-        html.P(row[Op.REMARQUES], className="remark") if row[Op.REMARQUES] else None,
-        html.P(["Source : ", source_titles(row, sources)], className="source"),
+        html.Details(
+            [
+                *details,
+                html.P(row[Op.REMARQUES], className="remark") if row[Op.REMARQUES] else None,
+                html.P(["Source : ", source_titles(row, sources)], className="source"),
+            ],
+            className="op-details",
+        ),
         html.A(
             "Signaler une erreur",
             href=report_url.replace("{id}", row[Op.ID]),

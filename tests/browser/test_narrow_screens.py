@@ -66,3 +66,38 @@ def test_the_map_table_fits_its_box_or_scrolls_in_it(server, browser, width, hei
         assert page.evaluate(SIDEWAYS) <= 0  # ...never the page
     finally:
         context.close()
+
+
+PHONE_COMMUNE = """() => {
+  const bottom = e => e.getBoundingClientRect().bottom + scrollY;
+  const shown = e => !!e && e.checkVisibility() && e.getBoundingClientRect().height > 0;
+  return {
+    figures: bottom(document.querySelector('#commune-figures .kf-row')),
+    map: bottom(document.querySelector('#commune-map').closest('.graph-box')),
+    states: [...document.querySelectorAll('.op-sheet .op-state')]
+      .map(e => [bottom(e), shown(e), e.textContent]),
+    fields: [...document.querySelectorAll('.op-sheet .fields')].some(shown),
+    milestones: shown(document.querySelector('.calendar-panel .milestone-list')),
+    chart: shown(document.querySelector('#commune-timeline')),
+  };
+}"""
+
+
+@pytest.mark.parametrize("code", ["60159", "02691", "60612"])
+def test_on_a_phone_the_first_two_screens_hold_the_figures_the_map_and_each_operation_state(
+    server, browser, code
+):
+    context, page = open_at(browser, 390, 844, f"{server.url}/commune/{code}?annee=2022")
+    try:
+        page.wait_for_selector("#commune-operations .op-sheet")
+        seen = page.evaluate(PHONE_COMMUNE)
+        assert seen["figures"] <= 2 * 844 and seen["map"] <= 2 * 844
+        assert seen["states"] and all(shown and bottom <= 2 * 844 for bottom, shown, _ in seen["states"])
+        assert all(text.startswith("État : ") for _, _, text in seen["states"])
+        assert not seen["fields"]  # the details folded...
+        assert seen["milestones"] and not seen["chart"]  # ...and the calendar as its list of milestones
+        page.locator(".op-details-summary").first.click()
+        assert page.locator(".op-sheet .fields").first.is_visible()  # ...one tap away
+        assert page.evaluate(SIDEWAYS) <= 0
+    finally:
+        context.close()

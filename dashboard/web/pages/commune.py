@@ -23,7 +23,7 @@ from dashboard.figures.mix import mix_figure
 from dashboard.figures.timeline import timeline_figure, undated
 from dashboard.model import analysis
 from dashboard.model.state import View, view_query
-from dashboard.web import components, glossary, headline, share
+from dashboard.web import components, glossary, headline, milestones, share
 from dashboard.web.context import Context
 from dashboard.web.filters import FILTERS
 from dashboard.web.ids import Commune, Shell
@@ -211,7 +211,7 @@ def page(
             _calendar(name, filled),
             html.Section(
                 [html.H2("Opérations"), html.Div(filled.get(Commune.OPERATIONS), id=Commune.OPERATIONS)],
-                className="panel",
+                className="panel operations-panel",
             ),
             html.Div(filled.get(Commune.PRINT_FOOTER), id=Commune.PRINT_FOOTER, className="print-footer"),
         ],
@@ -233,7 +233,7 @@ def _calendar(name: str, filled: dict[str, Any]) -> html.Section:
             ),
             html.Div(filled.get(Commune.UNDATED), id=Commune.UNDATED),
         ],
-        className="panel",
+        className="panel calendar-panel",
     )
 
 
@@ -381,6 +381,7 @@ def panels(context: Context, frame: pd.DataFrame, view: View, code: str = "") ->
         map=figure_patch(mapchanges.commune_changes(frame, context.lookups.largest_op)),
         mix=mix_figure(analysis.mix_summary(frame, context.dataset.mix), presentation=view.presentation),
         timeline=timeline_figure(frame, year=view.year, presentation=view.presentation),
-        undated=components.undated_list(undated(frame)),
+        # The calendar as a list of milestones too: what phones show instead of the chart (style.css).
+        undated=[milestones.milestone_list(frame), components.undated_list(undated(frame))],
         operations=sheets,
     )
