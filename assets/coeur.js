@@ -224,7 +224,7 @@
         if (triggered.indexOf("ctl-play.n_clicks") >= 0) { playing = !playing; }
         else if (playing && year >= last) { playing = false; }
         else { return window.dash_clientside.no_update; }
-        return [!playing, playing ? "⏸ Pause" : "▶ Lecture", playing ? "true" : "false"];
+        return [!playing, playing ? "Pause" : "Lecture", playing ? "true" : "false"];  /* icons: style.css */
       },
       /* Download the graph whose button was clicked, named after what it shows, as an image that stands
          on its own (see exportImage). */

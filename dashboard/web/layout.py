@@ -39,8 +39,8 @@ def year_control(context: Context) -> html.Div:
                 className="control-label year-label",
                 id=Ctl.YEAR_LABEL,
             ),
-            html.Button(
-                "◀",
+            html.Button(  # its triangle drawn by style.css (an SVG), not a glyph some fonts lack
+                "",
                 id=Ctl.YEAR_PREV,
                 className="step-button",
                 title="Année précédente (←)",
@@ -65,14 +65,14 @@ def year_control(context: Context) -> html.Div:
                 className="year-slider",
             ),
             html.Button(
-                "▶",
+                "",
                 id=Ctl.YEAR_NEXT,
                 className="step-button",
                 title="Année suivante (→)",
                 **{"aria-label": "Année suivante"},
             ),
             html.Button(
-                "▶ Lecture",
+                "Lecture",
                 id=Ctl.PLAY,
                 className="step-button play-button",
                 title="Parcourir les années automatiquement (espace)",
@@ -249,7 +249,7 @@ def presenter_bar() -> html.Div:
     which comes with the key figures in one server answer, so that both always show the same year."""
     return html.Div(
         [
-            html.Span("⏵ Lecture en cours", className="playing-badge", **{"aria-hidden": "true"}),
+            html.Span("Lecture en cours", className="playing-badge", **{"aria-hidden": "true"}),
             html.Button(
                 "Plein écran",
                 id=Shell.FULLSCREEN,

@@ -218,7 +218,9 @@ def test_playback_shows_it_plays_stops_on_the_last_year_and_adds_no_history_entr
     entries = page.page.evaluate("history.length")
     page.page.click("#ctl-play")
     page.page.wait_for_selector("#ctl-play[aria-pressed=true]")
-    assert page.page.locator("#ctl-play").inner_text() == "⏸ Pause"  # the pause button, on the slide
+    assert page.page.locator("#ctl-play").inner_text() == "Pause"  # the pause button, on the slide
+    icon = page.page.evaluate("getComputedStyle(document.querySelector('#ctl-play'), '::before').maskImage")
+    assert "svg" in icon and "rect" in icon  # two bars drawn as SVG, not a glyph the font may lack
     assert page.page.locator(".playing-badge").is_visible()
     page.page.wait_for_selector("#ctl-play[aria-pressed=false]", timeout=20_000)  # stopped by itself
     wait_for_location(page.page, rf"annee={last}")
