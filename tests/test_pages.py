@@ -50,6 +50,11 @@ def test_a_range_and_a_partner_commune_are_said_as_such_in_the_page_head(client)
     assert "0" not in title
 
 
+def test_a_commune_without_operation_says_so_in_its_title_rather_than_counting_zeros(client) -> None:
+    title, _ = head(client.get("/commune/02408").get_data(as_text=True))  # Laon: an ACV town, none published
+    assert title == "Laon : aucune opération publiée — Cœur de Ville"
+
+
 def test_the_region_page_has_its_own_title_and_figures(client) -> None:
     title, description = head(client.get("/?annee=2021").get_data(as_text=True))
     assert title == "Cœur de Ville — Clésence — Hauts-de-France"

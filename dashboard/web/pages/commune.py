@@ -64,6 +64,8 @@ def title(code: Any = None) -> str:
     name, figures = _default_figures(context, code)
     if not figures.operations and len(context.lookups.partners_of(code)):
         return f"{name} : centre-ville cité par les sources, détail non publié — {SITE}"
+    if not figures.operations:  # never « 0 opération, 0 logements »
+        return f"{name} : aucune opération publiée — {SITE}"
     return f"{name} : {_figures_text(figures)} — {SITE}"
 
 
