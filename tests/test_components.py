@@ -7,6 +7,7 @@ import json
 import pandas as pd
 import plotly
 import pytest
+from dash import html
 
 from dashboard.app import load_context
 from dashboard.figures import timeline
@@ -148,3 +149,9 @@ def test_the_map_table_counts_statuses_with_their_plural(crowded):
         plural = {"livrée": "livrées", "annoncée": "annoncées", "inconnue": "inconnues"}.get(status, status)
         assert f"{count} {plural}" in words
     assert (counts > 1).any()
+
+
+def test_a_search_that_finds_nothing_says_neither_a_commune_nor_an_operation_matches():
+    found = components.search_results([], "xyz", "")
+    assert isinstance(found, html.P)
+    assert found.children == "Ni commune ni opération ne correspond à « xyz »."

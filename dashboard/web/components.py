@@ -69,7 +69,8 @@ def search_results(matches: list[Any], query: str, search: str) -> Component | N
     if not query.strip():
         return None
     if not matches:
-        return html.P(f"Aucune commune ne correspond à « {query[:80]} ».", className="search-empty")
+        # Operations are searched too: the message names both.
+        return html.P(f"Ni commune ni opération ne correspond à « {query[:80]} ».", className="search-empty")
     return html.Ul(
         [
             html.Li(
