@@ -43,6 +43,7 @@ def test_an_ambiguous_name_lists_the_candidates_with_300(client):
     for code, departement in (("02273", "Aisne"), ("62280", "Pas-de-Calais"), ("80261", "Somme")):
         assert f'<a href="/commune/{code}">Dury</a> ({departement}, code {code})' in page
     assert 'lang="fr"' in page and "Location" not in response.headers
+    assert '<header class="header"><a class="brand-link" href="/"><span class="brand">Cœur de Ville' in page
 
 
 @pytest.mark.parametrize("path", ["/commune/62999", "/commune/nulle-part", "/commune/2A004"])

@@ -113,7 +113,11 @@ def _choices(segment: str, codes: list[str], communes, departements: dict[str, s
     page = (
         '<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8">'
         "<title>Plusieurs communes — Cœur de Ville</title>"
-        '<link rel="stylesheet" href="/assets/style.css"></head><body><main class="content">'
+        '<link rel="stylesheet" href="/assets/style.css"></head><body>'
+        # The site's header, as on every page: the brand, a way back to the map.
+        '<header class="header"><a class="brand-link" href="/"><span class="brand">Cœur de Ville</span></a>'
+        "</header>"
+        '<main class="content">'
         f'<h1 class="page-title">Plusieurs communes répondent à « {escape(segment)} »</h1>'
         f'<ul class="commune-choices">{items}</ul>'
         '<p><a href="/">← Retour à la carte</a></p></main></body></html>\n'
