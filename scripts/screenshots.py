@@ -1,6 +1,7 @@
 """Take the README's screenshots (docs/*.png) of the dashboard on the bundled data, in headless Chromium:
-the region at 1440×900, the slide at 1920×1080 and 1024×768, a 390×844 phone, a commune page and the
-printed commune sheet (PDF from Chromium, first page turned into a PNG by Debian's pdftoppm).
+the region at 1440×900, the slide at 1920×1080 and 1024×768, a 390×844 phone (region and commune), the
+region at 200 % zoom (720×450), a commune page, and the printed commune and region sheets (PDF from
+Chromium, each page turned into a PNG by Debian's pdftoppm: print-compiegne.png, print-compiegne-2.png…).
 
 .venv/bin/python scripts/screenshots.py
 """
@@ -29,13 +30,24 @@ SHOTS = {
     "slide-1920x1080.png": ("/?presentation=1", (1920, 1080), "#region-map"),
     "slide-1024x768.png": ("/?presentation=1", (1024, 768), "#region-map"),
     "phone-390x844.png": ("/", (390, 844), "#region-map"),
+    "phone-commune-390x844.png": ("/commune/60159", (390, 844), "#commune-map"),
+    "zoom-720x450.png": ("/", (720, 450), ".page-title"),  # the map below the first screen: drawn later
     "commune.png": ("/commune/60612", (1440, 900), "#commune-map"),
 }
-PRINTED = ("/commune/60159", "print-compiegne.png")
+# printed page → (file name stem, graph whose markers mean the page is drawn)
+PRINTED = {
+    "/commune/60159": ("print-compiegne", "#commune-map"),
+    "/?annee=2022": ("print-region", "#region-map"),
+}
+FITTED_FOR_PRINT = (
+    "() => [...document.querySelectorAll('.js-plotly-plot')].every(g => 'screenHeight' in g.dataset)"
+)
 
 
 def drawn(page, graph: str) -> None:
-    page.wait_for_selector(f"{graph} .scattergeo .point", state="attached")
+    page.wait_for_selector(
+        f"{graph} .scattergeo .point" if graph.endswith("-map") else graph, state="attached"
+    )
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(1200)
 
@@ -58,18 +70,24 @@ def main() -> None:
                 page.screenshot(path=str(REPO / "docs" / name))
                 page.close()
                 print("docs/" + name)
-            page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="fr-FR")
-            page.goto(base + PRINTED[0])
-            drawn(page, "#commune-map")
-            page.emulate_media(media="print")
-            page.wait_for_timeout(800)
-            with tempfile.TemporaryDirectory() as folder:
-                pdf = Path(folder) / "sheet.pdf"
-                page.pdf(path=str(pdf), format="A4", print_background=True)
-                stem = REPO / "docs" / Path(PRINTED[1]).stem
-                first_page = ["-f", "1", "-l", "1", "-singlefile"]
-                subprocess.run(["pdftoppm", "-png", "-r", "70", *first_page, str(pdf), str(stem)], check=True)
-            print("docs/" + PRINTED[1])
+            for path, (stem, graph) in PRINTED.items():
+                page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="fr-FR")
+                page.goto(base + path)
+                drawn(page, graph)
+                page.emulate_media(media="print")
+                page.wait_for_function(FITTED_FOR_PRINT)
+                page.wait_for_timeout(800)
+                with tempfile.TemporaryDirectory() as folder:
+                    pdf = Path(folder) / "sheet.pdf"
+                    page.pdf(path=str(pdf), format="A4", print_background=True, prefer_css_page_size=True)
+                    subprocess.run(
+                        ["pdftoppm", "-png", "-r", "70", str(pdf), str(Path(folder) / "page")], check=True
+                    )
+                    for number, image in enumerate(sorted(Path(folder).glob("page-*.png")), start=1):
+                        name = f"{stem}.png" if number == 1 else f"{stem}-{number}.png"
+                        image.replace(REPO / "docs" / name)
+                        print("docs/" + name)
+                page.close()
             browser.close()
     finally:
         server.shutdown()
