@@ -101,3 +101,18 @@ def test_on_a_phone_the_first_two_screens_hold_the_figures_the_map_and_each_oper
         assert page.evaluate(SIDEWAYS) <= 0
     finally:
         context.close()
+
+
+FILTER_TEXTS = """() => [...document.querySelectorAll('.filter .dash-dropdown-trigger > span:first-child')]
+  .map(v => [v.closest('button').id, v.textContent, v.clientWidth, v.scrollWidth])"""
+
+
+@pytest.mark.parametrize("width", [1440, 1280])
+def test_a_chosen_departement_is_read_whole_in_its_filter(server, browser, width):
+    context, page = open_at(browser, width, 900, server.url + "/?dep=60")
+    try:
+        texts = page.evaluate(FILTER_TEXTS)
+        assert ["ctl-departement", "Oise (60)"] == texts[0][:2]
+        assert [t for t in texts if t[3] > t[2]] == []  # no filter's text cut (« Oise (… » was)
+    finally:
+        context.close()
