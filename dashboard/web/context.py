@@ -102,12 +102,47 @@ CATEGORICAL_COLUMNS = (
 )
 
 
+# Parsed values (dates, the other published values) are Python objects, one per row, although few differ
+# (100,000 synthetic operations: ~3,000 dates, 10 sets of other values). Every selection of rows writes the
+# reference count of each object it takes, so a worker that filters the operations copies every page that
+# holds one of them from the preloaded master: ~45 MiB per worker after a few full updates (issue 24,
+# "Memory follow-up"). Equal values are therefore kept once each: what a row reads is unchanged. They are
+# shared, so never modified (no code writes into a parsed value).
+SHARED_VALUE_COLUMNS = (Derived.DEBUT, Derived.FIN, Derived.SOURCE_DATE, Derived.VARIANTES)
+
+
 def compact(operations: pd.DataFrame) -> pd.DataFrame:
-    """The same operations with ``CATEGORICAL_COLUMNS`` as categories (sorted: sorting is unchanged), and
-    their ids as a plain index: taking the table's 50 rows from a string-typed index of 100,000 took 4 ms
-    (pandas' StringArray.take), a tenth of a national year step."""
+    """The same operations with ``CATEGORICAL_COLUMNS`` as categories (sorted: sorting is unchanged), the
+    equal values of ``SHARED_VALUE_COLUMNS`` as one object each, and their ids as a plain index: taking
+    the table's 50 rows from a string-typed index of 100,000 took 4 ms (pandas' StringArray.take), a tenth
+    of a national year step."""
     kinds = {column: "category" for column in CATEGORICAL_COLUMNS if column in operations}
-    return plain_index(operations.astype(kinds))
+    compacted = operations.astype(kinds)
+    for column in SHARED_VALUE_COLUMNS:
+        if column in compacted:
+            compacted[column] = shared_values(compacted[column])
+    return plain_index(compacted)
+
+
+def shared_values(column: pd.Series) -> pd.Series:
+    """``column`` (objects) with equal values as one object each; a value that cannot be hashed is kept."""
+    kept: dict[object, object] = {}
+
+    def once(value: object) -> object:
+        try:
+            return kept.setdefault(_value_key(value), value)
+        except TypeError:  # unhashable inside: kept as it is
+            return value
+
+    return pd.Series([once(value) for value in column], index=column.index, dtype=object, name=column.name)
+
+
+def _value_key(value: object) -> object:
+    """What makes two values the same one: their type too (1 and 1.0 are equal but not shown alike), and
+    for the other published values, each name with its value's type and the order they were published in."""
+    if isinstance(value, dict):
+        return dict, tuple((name, type(item), item) for name, item in value.items())
+    return type(value), value
 
 
 def plain_index(frame: pd.DataFrame) -> pd.DataFrame:
