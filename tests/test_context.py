@@ -6,11 +6,12 @@ import pandas as pd
 import pytest
 
 from dashboard.data.dataset import load_dataset
+from dashboard.data.parsing import PartialDate
 from dashboard.data.report import Report
 from dashboard.model.analysis import filter_operations
 from dashboard.model.state import View
 from dashboard.web import components
-from dashboard.web.context import CATEGORICAL_COLUMNS, RECENT_RESULTS, build_context
+from dashboard.web.context import CATEGORICAL_COLUMNS, RECENT_RESULTS, build_context, shared_values
 from dashboard.web.filters import FILTERS
 from dashboard.web.pages.region import first_rows
 from tests.synthetic import write_data_dir
@@ -99,3 +100,29 @@ def test_a_view_s_frame_can_be_changed_without_changing_the_kept_year(dataset):
     frame = context.operations_in(View(year=2022))
     frame["commune"] = "x"
     assert (context.at_year(2022)["commune"] != "x").all()
+
+
+def test_equal_parsed_values_are_kept_once_and_read_the_same():
+    """Memory (issue 24): one object per distinct value, so a worker's row selections write few pages; what a
+    row reads is unchanged, and values that are equal but shown differently (1 and 1.0) stay apart."""
+    column = pd.Series(
+        [
+            PartialDate(2021, 3),
+            PartialDate(2021, 3),
+            None,
+            {"livraison": PartialDate(2022)},
+            {"livraison": PartialDate(2022)},
+            {"logements": 1},
+            {"logements": 1.0},
+            [1],
+        ],
+        index=list("abcdefgh"),
+        dtype=object,
+    )
+    shared = shared_values(column)
+    assert shared.index.equals(column.index)
+    assert list(shared) == list(column)
+    assert shared["a"] is shared["b"]
+    assert shared["d"] is shared["e"]
+    assert shared["f"] is not shared["g"] and isinstance(shared["g"]["logements"], float)
+    assert shared["h"] is column["h"]  # unhashable: kept as it is
