@@ -78,6 +78,17 @@
     if (next) { next.focus(); event.preventDefault(); }
   });
 
+  /* A filter's list closes once a value is chosen (it stayed open over the page): the Escape its
+     component closes on, sent after the choice is made. */
+  document.addEventListener("click", function (event) {
+    var option = event.target.closest && event.target.closest(".filter-label [role=option]");
+    if (!option) { return; }
+    setTimeout(function () {
+      var target = document.activeElement && document.activeElement !== document.body ? document.activeElement : option;
+      target.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true, cancelable: true }));
+    }, 0);
+  });
+
   /* Copy the link of the current view (the clipboard API needs a secure context: fall back). */
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("#shell-copy");

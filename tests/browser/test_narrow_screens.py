@@ -116,3 +116,16 @@ def test_a_chosen_departement_is_read_whole_in_its_filter(server, browser, width
         assert [t for t in texts if t[3] > t[2]] == []  # no filter's text cut (« Oise (… » was)
     finally:
         context.close()
+
+
+def test_a_filter_list_closes_once_a_value_is_chosen(server, browser):
+    context, page = open_at(browser, 1440, 900, server.url + "/")
+    try:
+        page.click("#ctl-departement")
+        page.wait_for_selector("[role=listbox]")
+        page.locator("[role=option]").nth(1).click()
+        page.wait_for_selector("[role=listbox]", state="detached")
+        page.wait_for_function("() => location.search.includes('dep=')")
+        assert page.locator("#ctl-departement").get_attribute("aria-expanded") == "false"
+    finally:
+        context.close()
