@@ -22,9 +22,8 @@ def every_commune_context(dataset):
     context = context_module.build_context(dataset)
     communes = context.dataset.communes
     shapes = communes.set_geometry(mapgeo.rounded(communes.geometry))
-    return dataclasses.replace(
-        context, departements_asset=mapgeo.asset("communes-all", mapgeo.feature_collection(shapes))
-    )
+    every = mapgeo.asset("communes-all", mapgeo.feature_collection(shapes))
+    return dataclasses.replace(context, geo=dataclasses.replace(context.geo, departements=every))
 
 
 def region_map_of_every_commune(context, frame, view):

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from bench import browser, replay, servers
+from bench import browser, replay
 from dashboard.data import perimeter as territory
-from tests import synthetic
+from tests import servers, synthetic
 
 REPO = Path(__file__).resolve().parent.parent
 FIRST_LOAD_LIMIT = 1_500_000  # bytes, issue 12

@@ -30,11 +30,11 @@ sys.path[0] = str(REPO)  # import bench.* and dashboard.*, never a bench/ module
 import brotli  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from bench import browser, load, perimeter, replay, servers  # noqa: E402
+from bench import browser, load, perimeter, replay  # noqa: E402
 from dashboard.data.dataset import COMMUNES_FILE, load_dataset  # noqa: E402
 from dashboard.data.report import Report  # noqa: E402
 from dashboard.web.context import build_context  # noqa: E402
-from tests import synthetic  # noqa: E402
+from tests import servers, synthetic  # noqa: E402
 
 REAL_DATA = REPO / "data"
 MIB = 1024 * 1024

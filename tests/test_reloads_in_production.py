@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bench import robustness, servers
+from tests import reloads as robustness
+from tests import servers
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.proxy
