@@ -101,7 +101,7 @@ def _dropdown(component_id: str, options: list, placeholder: str, label: str) ->
                 className="filter",
             ),
         ],
-        className="filter-label",
+        className=f"filter-label filter-label-{component_id}",
     )
 
 
