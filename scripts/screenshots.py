@@ -33,6 +33,7 @@ SHOTS = {
     "phone-commune-390x844.png": ("/commune/60159", (390, 844), "#commune-map"),
     "zoom-720x450.png": ("/", (720, 450), ".page-title"),  # the map below the first screen: drawn later
     "commune.png": ("/commune/60612", (1440, 900), "#commune-map"),
+    "operation.png": ("/operation/soissons-rue-saint-christophe", (1440, 900), ".operation-page .milestones"),
 }
 # printed page → (file name stem, graph whose markers mean the page is drawn)
 PRINTED = {

@@ -495,7 +495,7 @@ CASES = [
     Case(
         "unknown-programme",
         edit(2, programme="ANRU"),
-        (f"{CSV}:2: programme: « ANRU » : attendu l'une des valeurs ACV ; hors ACV ; non précisé",),
+        (f"{CSV}:2: programme: « ANRU » : attendu l'une des valeurs ACV ; hors ACV ; NPRU ; non précisé",),
     ),
     Case(
         "unknown-nature",

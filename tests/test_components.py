@@ -11,6 +11,7 @@ from dash import html
 
 from dashboard.app import load_context
 from dashboard.figures import timeline
+from dashboard.model import analysis
 from dashboard.model.state import View
 from dashboard.settings import Settings
 from dashboard.web import components, milestones
@@ -109,7 +110,9 @@ def test_the_map_table_counts_each_commune_s_operations_by_status():
         frame, context.lookups.acv_names, context.lookups.departement_names, "?annee=2021"
     )
     as_sent = json.dumps(table, cls=plotly.utils.PlotlyJSONEncoder)
-    assert "1 en travaux, 1 livr\\u00e9e" in as_sent  # Senlis (JSON escapes the accent)
+    # Compiègne: Square Acary moved in (December 2021), Quai des Roses announced (JSON escapes the accents)
+    assert "1 annonc\\u00e9e, 1 livraison constat\\u00e9e" in as_sent
+    assert "69 \\u00e0 87" in as_sent  # its dwellings as a range, as the map's hover says them
 
 
 def test_the_year_patches_address_the_tables_bodies_by_id():
@@ -144,10 +147,15 @@ def test_the_map_table_counts_statuses_with_their_plural(crowded):
     code = str(crowded["code_insee"].iloc[0])
     several = crowded.assign(code_insee=code).iloc[:40]  # forty operations in one commune
     words = components.map_statuses(several, [code])[code]
-    counts = several["statut"].value_counts()
-    for status, count in counts[counts > 1].items():
-        plural = {"livrée": "livrées", "annoncée": "annoncées", "inconnue": "inconnues"}.get(status, status)
-        assert f"{count} {plural}" in words
+    labels = [
+        analysis.state_label(s, c) for s, c in zip(several["statut"], several["certitude"], strict=True)
+    ]
+    counts = pd.Series(labels).value_counts()
+    plurals = {"livraison constatée": "livraisons constatées", "livraison prévue": "livraisons prévues"}
+    plurals |= {"annoncée": "annoncées", "inconnue": "inconnues"}
+    for label, count in counts[counts > 1].items():
+        assert f"{count} {plurals.get(label, label)}" in words
+    assert "livrée" not in words
     assert (counts > 1).any()
 
 

@@ -8,18 +8,32 @@ from dashboard.data.report import Report
 from dashboard.data.schema import Derived, Op, Total
 from tests.conftest import REAL_DATA
 
-# What the two articles publish, operation by operation (None: not published).
+# Each operation's published figures, and the start and delivery the chronology follows: the record's
+# choice (data/jalons.csv: reported first, then the newest source, then the most precise date).
 PUBLISHED = [
     # id, code_insee, logements, financements, surface, commerces, debut, livraison, duree
     ("arras-rue-diderot", "62041", 89, "89 PLAI", None, None, "", "2023", None),
     ("cambrai-rue-neuve-des-capucins", "59122", 11, "11 PLUS", 723, None, "", "2022", None),
     ("cambrai-rue-de-sellen", "59122", 11, "", 364, None, "", "", 18),
-    ("beauvais-rue-carnot", "60057", None, "5 PLS; 13 PLI", 430, 1, "", "2022", None),
+    # 2020: delivery 2022; a 2023 page (attached by inference): works from March 2023, delivery end 2024
+    ("beauvais-rue-carnot", "60057", None, "5 PLS; 13 PLI", 430, 1, "2023-03", "2024", None),
     ("saint-quentin-rue-de-la-sous-prefecture", "02691", 5, "", 123, 1, "", "2020", None),
     ("saint-quentin-rue-du-mail", "02691", 11, "11 PLI", 509, None, "", "", 12),
     ("senlis-avenue-de-bismont", "60612", 50, "6 PSLA; 44 LU/PLS", 7600, None, "2021", "", None),
-    ("senlis-quartier-ordener", "60612", None, "64 PLAI/LU; 45 PLAI", 6298, None, "", "2021", None),
-    ("compiegne-quai-des-roses", "60159", 30, "6 PLS; 10 LU; 16 PSLA", 1841, None, "2020", "", None),
+    # delivery announced for 2021 (2020), for 2022 (La Gazette de l'Oise), « d'ici 2025 » (the latest page)
+    ("senlis-quartier-ordener", "60612", 109, "64 PLAI/LU; 45 PLAI", 6298, None, "", "2025", None),
+    # first stone on 7 October (2022 inferred), opening announced for 2024
+    (
+        "compiegne-quai-des-roses",
+        "60159",
+        31,
+        "6 PLS; 10 LU; 16 PSLA",
+        1841,
+        None,
+        "2022-10-07",
+        "2024",
+        None,
+    ),
     (
         "compiegne-rue-d-amiens",
         "60159",
@@ -28,12 +42,60 @@ PUBLISHED = [
         3395,
         None,
         "2019-09",
-        "2020",
+        "2021-12-01",  # 39 households moved in on 1 December (2021 inferred)
         None,
     ),
-    ("soissons-rue-saint-christophe", "02722", 16, "8 PSLA; 8 PLS", 1920, 1, "2020-02", "", None),
-    ("saint-quentin-friche-marechal-juin", "02691", None, "", None, None, "", "", None),
+    # inaugurated on 6 September 2022
+    ("soissons-rue-saint-christophe", "02722", 16, "8 PSLA; 8 PLS", 1920, 1, "2020-02", "2022-09-06", None),
     ("amiens-zac-gare-la-vallee", "80021", None, "", None, None, "", "2021-11", None),  # 40 + 6
+    ("creil-bords-de-l-oise", "60175", 42, "42 LLI", None, None, "", "2025", None),
+    (
+        "saint-quentin-marechal-juin-logements-collectifs",
+        "02691",
+        44,
+        "",
+        None,
+        None,
+        "2022-09-16",
+        "2024-ete",
+        None,
+    ),
+    (
+        "saint-quentin-marechal-juin-maisons-de-marianne",
+        "02691",
+        30,
+        "",
+        None,
+        None,
+        "2022-09-16",
+        "2024-ete",
+        None,
+    ),
+    # a second first stone on 2 July 2024 (the newest sources); students in since September (2025 inferred)
+    (
+        "saint-quentin-marechal-juin-residence-etudiante",
+        "02691",
+        None,
+        "",
+        None,
+        None,
+        "2024-07-02",
+        "2025-09",
+        None,
+    ),
+    ("senlis-allees-de-beauval", "60612", None, "", None, None, "", "", None),
+]
+
+# What the 2020 list published of each date, kept in the record whatever a later page says.
+PUBLISHED_IN_2020 = [
+    ("arras-rue-diderot", "livraison", "2023"),
+    ("beauvais-rue-carnot", "livraison", "2022"),
+    ("senlis-quartier-ordener", "livraison", "2021"),
+    ("compiegne-quai-des-roses", "debut_travaux", "2020"),
+    ("compiegne-rue-d-amiens", "livraison", "2020"),
+    ("compiegne-rue-d-amiens", "livraison", "2021-S1"),
+    ("compiegne-rue-d-amiens", "debut_travaux", "2019-09"),
+    ("soissons-rue-saint-christophe", "debut_travaux", "2020-02"),
 ]
 
 
@@ -71,10 +133,22 @@ def test_each_operation_keeps_its_published_figures(loaded, published):
     assert row[Op.LIVRAISON] == livraison
 
 
+@pytest.mark.parametrize(("op_id", "kind", "date"), PUBLISHED_IN_2020)
+def test_the_2020_dates_stay_in_the_record(loaded, op_id, kind, date):
+    dataset, _ = loaded
+    rows = dataset.milestones
+    chosen = rows[(rows["operation"] == op_id) & (rows["type"] == kind) & (rows["source"] == "clesence-acv")]
+    assert date in chosen["date"].tolist()
+
+
 def test_budgets_are_the_published_costs(loaded):
     dataset, _ = loaded
     budgets = dataset.operations[Op.BUDGET_EUR].dropna().to_dict()
-    assert budgets == {"compiegne-rue-d-amiens": 5_900_000, "soissons-rue-saint-christophe": 3_300_000}
+    assert budgets == {
+        "compiegne-rue-d-amiens": 5_900_000,
+        "soissons-rue-saint-christophe": 3_300_000,
+        "creil-bords-de-l-oise": 8_200_000,  # « coût de l'opération pour Clésence »
+    }
 
 
 def test_senlis_is_the_one_in_the_oise_not_the_pas_de_calais(loaded):
@@ -94,18 +168,21 @@ def test_only_the_published_street_point_is_not_at_commune_precision(loaded):
 @pytest.mark.parametrize(
     ("op_id", "fragment"),
     [
-        ("compiegne-quai-des-roses", "totalise 32 logements, pour 30"),
+        ("compiegne-quai-des-roses", "totalise 32 logements, pour 31"),
         ("compiegne-quai-des-roses", "de 30 à 32 logements selon la lecture"),
         ("compiegne-rue-d-amiens", "de 39 à 55 logements selon la lecture (financement 55, typologie 39)"),
-        ("compiegne-rue-d-amiens", "divergentes, 2020 et 2021"),
+        ("compiegne-rue-d-amiens", "passages de la même source en désaccord (clesence-acv) — 2020"),
+        ("compiegne-rue-d-amiens", "date déduite, non publiée telle quelle — Année absente de la page. 2021"),
+        ("senlis-quartier-ordener", "prévisions successives — 2021 (clesence-acv, prévu) → 2022"),
+        (
+            "saint-quentin-marechal-juin-residence-etudiante",
+            "premiere_pierre, sources en désaccord — 2022-09-16",
+        ),
+        ("senlis-avenue-de-bismont", "inférence, non publiée telle quelle — « 3 ensembles de 50 logements »"),
+        ("amiens-zac-gare-la-vallee", "inférence, non publiée telle quelle — « hors ACV » est déduit"),
         ("compiegne-rue-d-amiens", "inférence, non publiée telle quelle — Le rattachement de la Résidence"),
         ("compiegne-rue-d-amiens", "inférence, non publiée telle quelle — « 8 PSLA »"),
         ("soissons-rue-saint-christophe", "1972"),
-        (
-            "senlis-quartier-ordener",
-            "de 64 à 109 logements selon la lecture (lecture basse 64, financement 109)",
-        ),
-        ("saint-quentin-friche-marechal-juin", "au moins 74 logements d'après la typologie"),
         ("amiens-zac-gare-la-vallee", "46 logements comptés d'après la typologie"),
         ("arras-rue-diderot", "livraison 2023 est une prévision"),
         ("senlis-avenue-de-bismont", "debut_travaux 2021 est une prévision"),
@@ -129,11 +206,12 @@ def test_dwellings_without_a_published_total_are_marked_as_computed(loaded):
     }
     assert found == {
         "beauvais-rue-carnot": (18, 18, "somme du financement"),
-        "senlis-quartier-ordener": (64, 109, "fourchette"),
         "compiegne-quai-des-roses": (30, 32, "fourchette"),
         "compiegne-rue-d-amiens": (39, 55, "fourchette"),
-        "saint-quentin-friche-marechal-juin": (74, None, "somme de la typologie"),  # au moins 74
         "amiens-zac-gare-la-vallee": (46, 46, "somme de la typologie"),
+        "senlis-allees-de-beauval": (46, 46, "somme de la typologie"),
+        # five capacities, no published number of dwellings, and 43 + 4 rooms is no total: unknown
+        "saint-quentin-marechal-juin-residence-etudiante": (pd.NA, None, ""),
     }
 
 
@@ -144,8 +222,11 @@ def _or_none(value):
 def test_the_programme_is_left_unstated_where_the_source_does_not_state_it(loaded):
     dataset, _ = loaded
     programmes = dataset.operations[Op.PROGRAMME].value_counts().to_dict()
-    assert programmes == {"ACV": 11, "hors ACV": 1, "non précisé": 1}
-    assert dataset.operations.at["saint-quentin-friche-marechal-juin", Op.PROGRAMME] == "non précisé"
+    assert programmes == {"ACV": 12, "hors ACV": 1, "NPRU": 2, "non précisé": 2}
+    assert (
+        dataset.operations.at["saint-quentin-marechal-juin-residence-etudiante", Op.PROGRAMME]
+        == "non précisé"
+    )
 
 
 def test_every_source_has_a_publication_date_with_its_basis(loaded):
@@ -155,10 +236,18 @@ def test_every_source_has_a_publication_date_with_its_basis(loaded):
         for source, d in dataset.source_dates.items()
     }
     assert dates == {
-        "clesence-acv": ("2020", "2020-05-04", "2020-12-31"),
+        "clesence-acv": ("2020", "2020-05-04", "2020-05-27"),  # reprinted by acpresse.fr on 27 May 2020
         "clesence-tous-les-fronts": ("2022", "2022-01-01", "2022-12-31"),
+    } | {
+        source: dates[source]
+        for source in dates
+        if source not in ("clesence-acv", "clesence-tous-les-fronts")
     }
-    assert all("« " in d.basis for d in dataset.source_dates.values())  # the basis quotes the text
+    assert len(dates) == 20
+    assert (
+        dataset.sources.set_index("source").at["clesence-tous-les-fronts", "editeur"].startswith("La Gazette")
+    )
+    assert all(d.basis for d in dataset.source_dates.values())  # every date says why
 
 
 def test_partner_communes_are_the_eleven_centres_named_by_the_sources(loaded):
@@ -183,13 +272,22 @@ def test_published_totals_keep_both_values_where_sources_differ(loaded):
     parc = totals[totals[Total.INDICATEUR] == "clesence_logements"]
     assert sorted(parc[Total.VALEUR]) == [45795, 47000]
     assert set(parc[Total.SOURCE]) == {"clesence-acv", "clesence-tous-les-fronts"}
-    for indicator, value in (
-        ("acv_programmes", 27),
-        ("acv_logements", 882),
-        ("acv_centres_villes", 11),
-        ("acv_investissement", 15_000_000),
-    ):
+    for indicator, value in (("acv_investissement", 15_000_000),):
         assert list(totals.loc[totals[Total.INDICATEUR] == indicator, Total.VALEUR]) == [value]
+    assert sorted(set(totals.loc[totals[Total.INDICATEUR] == "acv_centres_villes", Total.VALEUR])) == [11]
+
+
+@pytest.mark.parametrize(
+    ("indicator", "claims"),
+    [
+        ("acv_programmes", {(27, "2022"), (33, "2021")}),
+        ("acv_logements", {(882, "2022"), (864, "2021")}),
+    ],
+)
+def test_the_programme_totals_are_two_dated_claims_side_by_side(loaded, indicator, claims):
+    totals = loaded[0].totals
+    rows = totals[totals[Total.INDICATEUR] == indicator]
+    assert set(zip(rows[Total.VALEUR], rows[Total.ANNEE], strict=True)) == claims
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from dashboard.endpoints import embed
 from dashboard.model.state import MIN_YEAR
 from dashboard.settings import Settings
 from dashboard.web import share
-from tests.conftest import write_world
+from tests.conftest import REAL_DATA, write_world
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +29,7 @@ def test_the_card_names_the_commune_its_figures_and_links_to_the_full_page(clien
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and response.mimetype == "text/html"
     assert "<h1>Compiègne</h1>" in page and "<script" not in page
-    assert re.search(r"<strong>30</strong><span>logements</span>", page)
+    assert "<strong>30 à 32</strong><span>logements</span>" in page  # the range the sources allow
     assert 'href="/commune/60159?annee=2021" target="_blank"' in page
     assert "<svg" in page and '<path d="M' in page
 
@@ -47,7 +47,29 @@ def test_the_year_is_kept_to_the_data_period(client):
         return int(re.search(r'\?annee=(\d+)" target', page).group(1))
 
     assert year_of("?annee=1900") == first and year_of("?annee=3000") == last
-    assert year_of("?annee=abc") == last and year_of("") == last and year_of("?annee=2021") == 2021
+    assert year_of("?annee=2021") == 2021
+    assert year_of("?annee=abc") == year_of("") <= last  # the pages' default year: the latest source's
+
+
+@pytest.fixture(scope="module")
+def real_client():
+    return create_app(Settings(data_dir=REAL_DATA)).server.test_client()
+
+
+def test_the_card_never_counts_a_forecast_as_delivered(real_client):
+    page = real_client.get("/integration/commune/60159?annee=2025").get_data(as_text=True)
+    # Square Acary moved in (December 2021): reported; Quai des Roses' opening was announced for 2024: planned
+    assert "<strong>69 à 87</strong><span>logements</span>" in page  # the range, not « 69 »
+    assert "<strong>39 à 55</strong><span>logements livrés (constaté), fin 2025</span>" in page
+    assert "<strong>30 à 32</strong><span>logements à livraison prévue, fin 2025</span>" in page
+    assert "1 livrée (constaté) · 1 livraison prévue (fin 2025)" in page
+    assert "coût total publié de 1 opération" in page and "investis" not in page
+    assert "dernière recherche : décembre 2026" in page
+
+
+def test_a_year_after_the_latest_source_is_said_to_be_a_projection(real_client):
+    page = real_client.get("/integration/commune/60159?annee=2026").get_data(as_text=True)
+    assert "fin 2026 (projection)" in page and "Après 2025, date de la dernière source" in page
 
 
 def test_an_unknown_commune_is_a_french_404(client):

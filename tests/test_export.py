@@ -177,7 +177,7 @@ def assert_kept(names: list[str], rows: dict[str, list]) -> None:
     assert amiens[names.index(Op.SURFACE_M2)].value == 3395
     assert amiens[names.index(Op.BUDGET_EUR)].value == 5_900_000
     assert amiens[names.index(Op.LATITUDE)].data_type == "n"
-    assert amiens[names.index(Op.LIVRAISON)].value == "2020"  # a year stays text, like "2019-09"
+    assert rows["arras-rue-diderot"][names.index(Op.LIVRAISON)].value == "2023"  # a year stays text
     address = rows["beauvais-rue-carnot"][names.index(Op.ADRESSE)]
     assert address.data_type == "s" and "HYPERLINK" in address.value
 
@@ -213,13 +213,17 @@ def test_calc_keeps_the_workbooks_codes_as_text(frame, tmp_path):
 def test_the_exports_carry_the_range_and_how_each_state_is_known(frame):
     body, _ = export.build("tidy", frame, VIEW)
     rows = {row[Op.ID]: row for row in csv.DictReader(io.StringIO(body.decode("utf-8-sig")), delimiter=";")}
-    ordener = rows["senlis-quartier-ordener"]
-    assert (ordener["logements_retenus"], ordener["logements_max"], ordener["logements_origine"]) == (
-        "64",
-        "109",
+    acary = rows["compiegne-rue-d-amiens"]
+    assert (acary["logements_retenus"], acary["logements_max"], acary["logements_origine"]) == (
+        "39",
+        "55",
         "fourchette",
     )
-    assert ordener["certitude"] == "prévu"
-    assert ordener["etat_en_mots"] == "livraison prévue en 2021 (annoncée en 2020)"
-    assert rows["saint-quentin-friche-marechal-juin"]["logements_max"] == ""  # « au moins 74 »
+    assert (acary["statut"], acary["certitude"]) == ("livraison constatée", "constaté")
+    assert acary["etat_en_mots"] == "livrée le 1er décembre 2021 (emménagement, date déduite)"
+    arras = rows["arras-rue-diderot"]
+    assert (arras["statut"], arras["certitude"]) == ("annoncée", "prévu")
+    assert arras["etat_en_mots"] == "annoncée le 8 janvier 2020, livraison prévue en 2023"
+    # no published number of dwellings: empty, never a total computed from room types
+    assert rows["saint-quentin-marechal-juin-residence-etudiante"]["logements_retenus"] == ""
     assert rows["amiens-zac-gare-la-vallee"]["certitude"] == "constaté"

@@ -86,8 +86,9 @@ def test_the_region_map_draws_one_symbol_per_commune_in_the_class_of_most_of_its
     }
     assert sorted(drawn) == sorted(set(frame[Op.CODE_INSEE]))  # one symbol per commune
     assert drawn["80021"] == "Livrée (constaté)"  # Amiens, delivered in November 2021 (2022 source)
-    assert drawn["60612"] == "Livraison prévue"  # Senlis: Ordener (64 à 109) outweighs Bismont (50)
-    assert drawn["02722"] == "Sans nouvelles depuis la source"  # Soissons: started 2020, nothing since
+    assert drawn["60612"] == "Annoncée"  # Senlis: Ordener (109, its 2022 page) outweighs Bismont (50)
+    assert drawn["02722"] == "Livrée (constaté)"  # Soissons: the Croix d'Or, inaugurated in September 2022
+    assert drawn["60175"] == "Pas encore publiée"  # Creil: its pages are surely out only by the end of 2025
 
 
 def test_a_commune_s_hover_lists_each_operation_with_its_state_and_range(context):
@@ -100,14 +101,13 @@ def test_a_commune_s_hover_lists_each_operation_with_its_state_and_range(context
         for i in maps.CLASS_TRACES
         for custom, text in zip(data[i]["customdata"], data[i]["hovertext"], strict=True)
     }
-    assert "2 opérations · 114 à 159 ⚠ logements" in hovers["60612"]
+    assert "3 opérations · 205 logements" in hovers["60612"]  # Bismont 50, Ordener 109, les Allées 46
     assert (
-        "Quartier Ordener : 64 à 109 ⚠ (deux lectures des sources) logements — livraison prévue en 2021"
+        "Quartier Ordener : 109 logements — livraison prévue en 2025 (annoncée en 2022–2025)"
         in hovers["60612"]
     )
-    assert "travaux démarrés en février 2020 — pas d&#x27;information" in hovers["02722"].replace(
-        "'", "&#x27;"
-    )
+    assert "livrée le 6 septembre 2022 (inauguration)" in hovers["02722"]
+    assert "Quai des Roses : 30 à 32 ⚠ (deux lectures des sources) logements" in hovers["60159"]
 
 
 def test_the_legend_is_the_same_every_year(context):

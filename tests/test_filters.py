@@ -82,3 +82,47 @@ def test_the_app_s_controls_callbacks_and_guard_follow_the_table(world: Path) ->
     inputs = [dep["id"] for dep in write["inputs"]]
     assert inputs[-len(FILTERS) - 1 :] == [Ctl.YEAR, *(spec.control for spec in FILTERS)]
     assert all(guard.BY_COMPONENT[(spec.control, "value")] is guard.texts for spec in FILTERS)
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    from tests.conftest import REAL_DATA
+
+    return load_context(Settings(data_dir=REAL_DATA))
+
+
+@pytest.mark.parametrize(
+    ("chosen", "kept"),
+    [
+        # end of 2022: moved in (Square Acary, December 2021), inaugurated (Croix d'Or), delivered (Amiens)
+        (
+            ("livraison constatée",),
+            {"compiegne-rue-d-amiens", "soissons-rue-saint-christophe", "amiens-zac-gare-la-vallee"},
+        ),
+        # planned for 2022 or before, never reported: never counted as delivered
+        (
+            ("livraison prévue",),
+            {"cambrai-rue-neuve-des-capucins", "saint-quentin-rue-de-la-sous-prefecture"},
+        ),
+        # « livrée » alone, from a link made before the split: both
+        (
+            ("livrée",),
+            {
+                "compiegne-rue-d-amiens",
+                "soissons-rue-saint-christophe",
+                "amiens-zac-gare-la-vallee",
+                "cambrai-rue-neuve-des-capucins",
+                "saint-quentin-rue-de-la-sous-prefecture",
+            },
+        ),
+    ],
+)
+def test_the_status_filter_keeps_reported_and_planned_deliveries_apart(shipped, chosen, kept):
+    shown = shipped.operations_in(View(year=2022, selected={"statuses": chosen}))
+    assert set(shown.index) == kept
+
+
+def test_the_status_filter_offers_the_two_deliveries_apart(shipped):
+    spec = next(spec for spec in FILTERS if spec.key == "statuses")
+    labels = [option["label"] for option in spec.options(shipped)]
+    assert labels == ["livraison constatée", "livraison prévue", "en travaux", "annoncée", "inconnue"]

@@ -87,11 +87,12 @@ def test_the_lead_puts_the_published_totals_beside_the_detail_published(dataset)
         )
     )
     for fragment in (
-        "27",
-        "882",
-        "11",
+        "27 (2022) · 33 (2021)",
+        "882 (2022) · 864 (2021)",
         "15,0\u00a0M€ ⚠",
-        "Détail publié : 11 programmes sur 27, 344 à 407 logements sur 882",
+        "Totaux publiés par Clésence : 27 programmes et 882 logements (2022) ; 33 opérations et 864 "
+        "logements (2021). Détail publié par les sources : 12 opérations, 431 à 449 logements. Aucune source "
+        "ne dit quelles opérations ces totaux comprennent.",
         "9,2 M€",
     ):
         assert fragment in lead
@@ -99,11 +100,11 @@ def test_the_lead_puts_the_published_totals_beside_the_detail_published(dataset)
 
 def test_key_figures_show_the_range_and_keep_facts_apart_from_forecasts(dataset):
     text = text_of(headline.key_figures(acv_figures(dataset, 2022), year=2022, sources_year=2022))
-    assert "344 à 407 ⚠" in text
-    assert "3 opérations à deux lectures" in text
-    assert "logements livrés, constatés" in text and "fin 2022 · " in text
-    assert "livraisons prévues (non constatées) : 137 à 198" in text
-    assert "5 livraisons prévues" in text
+    assert "431 à 449 ⚠" in text
+    assert "2 opérations à deux lectures" in text
+    assert "55 à 71" in text and "logements livrés, constatés" in text  # Square Acary, the Croix d'Or
+    assert "fin 2022 · livraisons prévues (non constatées) : 16" in text  # Capucins 11, Sous-Préfecture 5
+    assert "2 livrées (constaté) · 2 livraisons prévues" in text
 
 
 def test_a_year_after_the_latest_source_is_called_a_projection(dataset):
@@ -123,8 +124,8 @@ def test_the_financing_note_names_each_gap(dataset):
     note = text_of(
         headline.mix_note(analysis.mix_gaps(shown, dataset.mix), mix_total, figures.dwellings_range)
     )
-    # 89 + 11 + 18 + 11 + 50 + 109 + 32 + 55 + 16 financed (Sellen and the Sous-Préfecture publish none)
-    assert "Les barres totalisent 391 logements financés, pour 344 à 407 logements" in note
+    # 89 + 11 + 18 + 11 + 50 + 109 + 32 + 55 + 16 + 42 financed (Sellen and the Sous-Préfecture publish none)
+    assert "Les barres totalisent 433 logements financés, pour 431 à 449 logements" in note
     assert "Compiègne, Résidence Square Acary : 55 financés pour 39 à 55" in note
 
 
@@ -149,3 +150,25 @@ def test_counts_of_operations_by_state_are_written_the_french_way() -> None:
         },
     )  # fmt: skip
     assert headline.states_line(figures) == "12\u202f234 livrées (constaté) · 1 annoncée"
+
+
+def test_with_no_dated_source_the_year_line_still_reads_as_a_sentence():
+    from types import SimpleNamespace
+
+    from dashboard.model.state import View as PageView
+    from dashboard.web.pages import region
+
+    assert headline.sources_line({}, {}) == "Sources sans date de publication connue"
+    context = SimpleNamespace(
+        dataset=SimpleNamespace(source_dates={}, metadata={}), source_titles={}, sources_year=2022
+    )
+    assert region.year_words(context, PageView(year=2022)) == (
+        "Situation fin 2022 selon des sources sans date de publication connue."
+    )
+
+
+def test_the_last_search_of_the_public_record_is_said_in_french():
+    assert headline.search_line({"derniere_recherche": "2026-12"}) == (
+        "Dernière recherche de sources publiques : décembre 2026"
+    )
+    assert headline.search_line({}) == "" and headline.search_line({"derniere_recherche": "hier"}) == ""

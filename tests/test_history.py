@@ -15,6 +15,9 @@ def row(code: str, name: str, identifier: str = "op") -> str:
 
 
 def check(folder, *rows: str) -> str:
+    # The shipped record (milestones, figures by operation) speaks of the shipped operations only.
+    for name in ("jalons.csv", "chiffres_operations.csv"):
+        (folder / name).unlink(missing_ok=True)
     path = folder / "operations.csv"
     path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
     main(["check", str(path), "--data-dir", str(folder)])

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from dashboard.app import create_app
 from dashboard.data.dataset import load_dataset
 from dashboard.data.report import Report
-from dashboard.data.schema import FINANCING_CODES, PROGRAMMES, STATUSES
+from dashboard.data.schema import FINANCING_CODES, PROGRAMMES, STATUS_CHOICES_KNOWN
 from dashboard.endpoints import guard
 from dashboard.model.state import parse_view
 from dashboard.settings import Settings
@@ -219,7 +219,7 @@ def vocabularies(departements: set[str], communes: set[str]) -> dict[str, set[st
         "departements": departements,
         "communes": communes,
         "programmes": PROGRAMMES,
-        "statuses": STATUSES,
+        "statuses": STATUS_CHOICES_KNOWN,
         "codes": FINANCING_CODES,
     }
 

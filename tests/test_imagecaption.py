@@ -26,8 +26,8 @@ def test_a_commune_caption_names_the_commune_the_year_the_sources_and_the_data_d
     assert answer["place"] == "Compiègne" and answer["year"] == 2021
     assert answer["lines"][0] == "Périmètre : Compiègne · Filtres : aucun · situation à la fin de 2021"
     assert any(line.startswith("Sources : ") for line in answer["lines"])
-    assert "Sources publiées en 2020 (date estimée) et 2022 (date estimée)" in answer["lines"][-1]
-    assert "fichier modifié le 2026-11-26" in answer["lines"][-1]
+    assert "Sources publiées de 2016 à 2026 (20 sources, 16 à date estimée)" in answer["lines"][-1]
+    assert "fichier modifié le 2026-12-06" in answer["lines"][-1]
     assert all(len(line) <= LINE_LENGTH for line in answer["lines"][1:-1])
 
 

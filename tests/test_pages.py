@@ -37,14 +37,15 @@ def test_a_commune_page_names_the_commune_and_its_figures_in_its_title_and_descr
     assert description.startswith(
         "Amiens (80021), Somme : 1 opération (hors programme) de Clésence, 46 logements"
     )
-    assert "Sources publiées en 2020 (date estimée) et 2022 (date estimée)" in description
+    assert "Sources publiées de 2016 à 2026 (20 sources, 16 à date estimée)" in description
     assert answer.get_data(as_text=True).count('name="description"') == 1
 
 
 def test_a_range_and_a_partner_commune_are_said_as_such_in_the_page_head(client) -> None:
     title, description = head(client.get("/commune/60612").get_data(as_text=True))
-    assert title == "Senlis : 2 opérations, 114 à 159 logements — Cœur de Ville"
-    assert "2 opérations du programme Action Cœur de Ville de Clésence, 114 à 159 logements" in description
+    title, description = head(client.get("/commune/60159").get_data(as_text=True))
+    assert title == "Compiègne : 2 opérations, 69 à 87 logements — Cœur de Ville"
+    assert "2 opérations du programme Action Cœur de Ville de Clésence, 69 à 87 logements" in description
     title, description = head(client.get("/commune/02168").get_data(as_text=True))
     assert title == "Château-Thierry : centre-ville cité par les sources, détail non publié — Cœur de Ville"
     assert "0" not in title
@@ -58,8 +59,11 @@ def test_a_commune_without_operation_says_so_in_its_title_rather_than_counting_z
 def test_the_region_page_has_its_own_title_and_figures(client) -> None:
     title, description = head(client.get("/?annee=2021").get_data(as_text=True))
     assert title == "Cœur de Ville — Clésence — Hauts-de-France"
-    assert "Clésence annonce 27 programmes et 882 logements" in description
-    assert "les sources en détaillent 11 opérations (344 à 407 logements)" in description
+    assert (
+        "Clésence a publié 27 programmes et 882 logements (2022) ; 33 opérations et 864 logements (2021)"
+        in description
+    )
+    assert "les sources en détaillent 12 opérations (431 à 449 logements)" in description
 
 
 @pytest.mark.parametrize(
@@ -112,9 +116,9 @@ def test_the_layout_written_into_each_page_holds_ids_only(client) -> None:
 @pytest.mark.parametrize(
     ("path", "words"),
     [
-        ("/", ["Opérations publiées", "Situation fin 2022", "opérations", "Carte des opérations"]),
+        ("/", ["Opérations publiées", "Situation fin 2025", "opérations", "Carte des opérations"]),
         ("/?annee=2020&dep=60", ["Oise", "Situation fin 2020", "Oise (60)"]),
-        ("/commune/60159", ['<h1 class="page-title">Compiègne</h1>', "Fin 2022, selon les sources"]),
+        ("/commune/60159", ['<h1 class="page-title">Compiègne</h1>', "Fin 2025, selon les sources"]),
     ],
 )
 def test_each_page_is_written_into_its_html_for_its_view(client, path, words) -> None:
@@ -173,3 +177,19 @@ def test_the_year_slider_names_the_last_year_and_never_two_neighbours(years) -> 
     named = sorted(year for year, text in slider.marks.items() if text)
     assert named[-1] == years[1]
     assert all(later - earlier >= 2 for earlier, later in zip(named, named[1:], strict=False))
+
+
+def test_an_operation_page_names_the_operation_and_its_state_for_a_shared_link(client) -> None:
+    answer = client.get("/operation/soissons-rue-saint-christophe")
+    assert answer.status_code == 200
+    title, description = head(answer.get_data(as_text=True))
+    assert title == "Résidence de la Croix d&#x27;Or, Soissons — Cœur de Ville"
+    assert "16 logements ; fin 2025, livrée le 6 septembre 2022 (inauguration)" in description
+    assert "Historique daté : 9 jalons, chacun avec sa source" in description
+    assert "Dernière recherche de sources publiques : décembre 2026" in description
+
+
+def test_an_unknown_operation_is_a_404(client) -> None:
+    answer = client.get("/operation/nulle-part")
+    assert answer.status_code == 404
+    assert head(answer.get_data(as_text=True))[0] == "Opération introuvable — Cœur de Ville"

@@ -40,7 +40,12 @@ def index() -> CommuneIndex:
         ("croix d'or", "02722", "Résidence de la Croix d'Or", "#op-soissons-rue-saint-christophe"),
         ("Croix-d’Or", "02722", "Résidence de la Croix d'Or", "#op-soissons-rue-saint-christophe"),
         ("rue carnot", "60057", "Rue Carnot", "#op-beauvais-rue-carnot"),
-        ("maréchal juin", "02691", "Friche du Maréchal Juin", "#op-saint-quentin-friche-marechal-juin"),
+        (
+            "maréchal juin",
+            "02691",
+            "Écoquartier du Maréchal Juin",
+            "#op-saint-quentin-marechal-juin-logements-collectifs",
+        ),
     ],
 )
 def test_search_cases(index, query, code, title, fragment):

@@ -11,17 +11,21 @@ import geopandas as gpd
 import pandas as pd
 
 from dashboard.data import geo
+from dashboard.data import milestones as record
 from dashboard.data import perimeter as territory
 from dashboard.data.parsing import ParseError, parse_date
 from dashboard.data.reader import read_regular, read_table
 from dashboard.data.report import ReadRefused, Report, unreadable
 from dashboard.data.schema import (
+    FIGURE_COLUMNS,
+    MILESTONE_COLUMNS,
     OPERATION_COLUMNS,
     PARTNER_COLUMNS,
     TOTAL_COLUMNS,
     Acv,
     Derived,
     Geo,
+    Ms,
     Op,
     Partner,
     Src,
@@ -58,6 +62,10 @@ class Dataset:
     source_dates: dict[str, SourceDate] = field(default_factory=dict)
     # Communes a source names as places where Clésence works, with the passage (one row per source).
     partners: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(PARTNER_COLUMNS)))
+    # The dated record: one row per milestone (jalons.csv) and per figure of an operation as a source gives
+    # it (chiffres_operations.csv); empty for a data folder without them.
+    milestones: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(MILESTONE_COLUMNS)))
+    figures: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(FIGURE_COLUMNS)))
 
 
 def load_reference(
@@ -162,30 +170,92 @@ def _source_dates(sources: pd.DataFrame, report: Report) -> dict[str, SourceDate
     return dates
 
 
-def _latest_source_dates(operations: pd.DataFrame, dates: dict[str, SourceDate]) -> pd.Series:
+def _source_ids(operations: pd.DataFrame, milestones: pd.DataFrame) -> list[list[str]]:
+    """Each operation's sources: its ``source`` cell's, then those of its milestones."""
+    extra: dict[str, list[str]] = {}
+    for op_id, source in zip(milestones[Ms.OPERATION].tolist(), milestones[Ms.SOURCE].tolist(), strict=True):
+        extra.setdefault(op_id, []).append(source)
+    found = []
+    for op_id, text in zip(operations.index.tolist(), operations[Op.SOURCE].tolist(), strict=True):
+        ids = [part.strip() for part in text.split(";") if part.strip()]
+        found.append(list(dict.fromkeys(ids + extra.get(op_id, []))))
+    return found
+
+
+def _latest_source_dates(
+    operations: pd.DataFrame, dates: dict[str, SourceDate], sources: list[list[str]] | None = None
+) -> pd.Series:
     """Per operation, the earliest day its latest dated source may have been published (``None``: none).
 
     An id absent from sources.csv is reported by validate.check_content, an undated one by _source_dates:
     an operation without a dated source keeps no publication date, and all its dates count as forecasts."""
+    if sources is None:
+        sources = [[p.strip() for p in text.split(";") if p.strip()] for text in operations[Op.SOURCE]]
     found = []
-    for text in operations[Op.SOURCE].tolist():
-        ids = [part.strip() for part in text.split(";") if part.strip()]
+    for ids in sources:
         known = [dates[part].earliest for part in ids if part in dates]
         found.append(max(known) if known else None)
     return pd.Series(found, index=operations.index, dtype=object)
 
 
-def _report_forecasts(operations: pd.DataFrame, report: Report) -> None:
-    """Each milestone dated after its source's publication is a plan, not a fact: say so, with its line."""
+def _first_known(
+    operations: pd.DataFrame, dates: dict[str, SourceDate], sources: list[list[str]]
+) -> tuple[pd.Series, pd.Series]:
+    """Per operation, the day by which one of its sources had surely been published (``None``: none), and
+    that source's date as people say it."""
+    days, labels = [], []
+    for ids in sources:
+        known = [dates[part] for part in ids if part in dates]
+        first = min(known, key=lambda d: d.latest) if known else None
+        days.append(first.latest if first else None)
+        labels.append(first.label if first else "")
+    index = operations.index
+    return pd.Series(days, index=index, dtype=object), pd.Series(labels, index=index, dtype="string")
+
+
+def _follow_record(operations: pd.DataFrame, milestones: pd.DataFrame, dates: dict[str, SourceDate]) -> None:
+    """The start and delivery the chronology follows: the record's choice (milestones.choose) where it
+    dates them, else the row's own columns judged against its latest source; the row's ``debut_travaux``
+    and ``livraison`` then say the same date, so tables and exports agree with the states."""
+    chosen = record.choose(milestones, dates)
+    starts, ends, start_flags, end_flags, plans, notes = [], [], [], [], [], []
+    columns = (operations[Derived.DEBUT], operations[Derived.FIN], operations[Derived.SOURCE_DATE])
+    for op_id, start, end, published in zip(operations.index.tolist(), *columns, strict=True):
+        picked_start, picked_end = chosen.get(op_id, (None, None))
+        starts.append(picked_start.date if picked_start else start)
+        start_flags.append(picked_start.reported if picked_start else reported(start, published))
+        ends.append(picked_end.date if picked_end else end)
+        end_flags.append(picked_end.reported if picked_end else reported(end, published))
+        plan = next((p for p in (picked_end, picked_start) if p is not None and not p.reported), None)
+        plans.append(dates[plan.source].label if plan is not None and plan.source in dates else "")
+        notes.append(picked_end.note() if picked_end is not None and picked_end.reported else "")
+    operations[Derived.DEBUT] = pd.Series(starts, index=operations.index, dtype=object)
+    operations[Derived.FIN] = pd.Series(ends, index=operations.index, dtype=object)
+    operations[Derived.DEBUT_CONSTATE] = pd.Series(start_flags, index=operations.index, dtype=bool)
+    operations[Derived.FIN_CONSTATEE] = pd.Series(end_flags, index=operations.index, dtype=bool)
+    operations[Derived.PLAN_LABEL] = pd.Series(plans, index=operations.index, dtype="string")
+    operations[Derived.FIN_NOTE] = pd.Series(notes, index=operations.index, dtype="string")
     for column, derived in ((Op.DEBUT_TRAVAUX, Derived.DEBUT), (Op.LIVRAISON, Derived.FIN)):
-        columns = (operations[Derived.LIGNE], operations[derived], operations[Derived.SOURCE_DATE])
-        rows = zip(operations.index, *columns, strict=True)
-        for op_id, line, date, published in rows:
-            if date is not None and published is not None and not reported(date, published):
-                message = (
-                    f"{op_id} : {column} {date} est une prévision (source publiée au plus tôt le {published})"
+        operations[column] = pd.Series(
+            [date.iso() if date is not None else "" for date in operations[derived]],
+            index=operations.index,
+            dtype="string",
+        )
+
+
+def _report_forecasts(operations: pd.DataFrame, report: Report) -> None:
+    """Each date the chronology follows that is a plan, not a fact: say so, with its line."""
+    pairs = (
+        (Op.DEBUT_TRAVAUX, Derived.DEBUT, Derived.DEBUT_CONSTATE),
+        (Op.LIVRAISON, Derived.FIN, Derived.FIN_CONSTATEE),
+    )
+    for column, derived, flag in pairs:
+        columns = (operations[Derived.LIGNE], operations[derived], operations[flag])
+        for op_id, line, date, is_fact in zip(operations.index, *columns, strict=True):
+            if date is not None and not is_fact:
+                report.warning(
+                    OPERATIONS_FILE, int(line), column, f"{op_id} : {column} {date} est une prévision"
                 )
-                report.warning(OPERATIONS_FILE, int(line), column, message)
 
 
 def _read_partners(path: Path, communes: gpd.GeoDataFrame, sources: set[str], report: Report) -> pd.DataFrame:
@@ -219,6 +289,31 @@ def _read_partners(path: Path, communes: gpd.GeoDataFrame, sources: set[str], re
     return frame[list(PARTNER_COLUMNS)].reset_index(drop=True)
 
 
+def _load_record(data_dir, operations_path, operations, sources, source_dates, report):
+    """The milestones and figures of the operations, and the dates and sources the chronology follows."""
+    known_sources = set(sources[Src.SOURCE])
+    # Another operations file checked against this folder: its record follows the operations it has.
+    own = operations_path is None or Path(operations_path).resolve() == (data_dir / OPERATIONS_FILE).resolve()
+    milestones = record.read_milestones(
+        data_dir / record.MILESTONES_FILE,
+        set(operations.index),
+        source_dates,
+        known_sources,
+        report,
+        strict=own,
+    )
+    figures = record.read_figures(
+        data_dir / record.FIGURES_FILE, operations, known_sources, report, strict=own
+    )
+    ids = _source_ids(operations, milestones)
+    operations[Derived.SOURCE_DATE] = _latest_source_dates(operations, source_dates, ids)
+    operations[Derived.FIRST_KNOWN], operations[Derived.FIRST_LABEL] = _first_known(
+        operations, source_dates, ids
+    )
+    _follow_record(operations, milestones, source_dates)
+    return milestones, figures
+
+
 def load_dataset(
     data_dir: Path,
     report: Report,
@@ -237,15 +332,16 @@ def load_dataset(
     if loaded is None or not report.ok:
         return None
     operations, mix = loaded
-    operations[Derived.SOURCE_DATE] = _latest_source_dates(operations, source_dates)
+    milestones, figures = _load_record(data_dir, operations_path, operations, sources, source_dates, report)
     labels = {source.earliest: source.label for source in source_dates.values()}
     operations[Derived.SOURCE_LABEL] = operations[Derived.SOURCE_DATE].map(labels).fillna("").astype("string")
     _report_forecasts(operations, report)
     acv = _read_small(data_dir / ACV_FILE, (Acv.CODE_INSEE, Acv.COMMUNE, Acv.REGION), report)
     acv = territory.acv_in(acv, communes, Acv.CODE_INSEE)
     totals = _read_small(data_dir / TOTALS_FILE, TOTAL_COLUMNS, report)
-    if Total.REMARQUE not in totals.columns:
-        totals[Total.REMARQUE] = ""
+    for optional in (Total.REMARQUE, Total.ANNEE):
+        if optional not in totals.columns:
+            totals[optional] = ""
     totals[Total.VALEUR] = pd.to_numeric(totals[Total.VALEUR], errors="coerce")
     partners = _read_partners(data_dir / PARTNERS_FILE, communes, set(sources[Src.SOURCE]), report)
     metadata = _read_metadata(data_dir / METADATA_FILE, report)
@@ -264,4 +360,6 @@ def load_dataset(
         metadata,
         source_dates,
         partners,
+        milestones,
+        figures,
     )

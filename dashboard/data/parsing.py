@@ -10,6 +10,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Final
 
 from dashboard.data.schema import FINANCING_CODES
 
@@ -93,20 +94,39 @@ def parse_coordinate(text: str) -> float:
     return float(compact)
 
 
+# Parts of a year a milestone may be published at (« premier semestre 2021 », « été 2024 »): its code in a
+# file, its words, and its months (seasons by the calendar's months: spring is March to May, winter
+# December of the year to February of the next one is read as December to February of that year's end).
+PERIODS: Final = {
+    "S1": ("premier semestre", "semestre", 1, 6),
+    "S2": ("second semestre", "semestre", 7, 12),
+    "printemps": ("printemps", "saison", 3, 5),
+    "ete": ("été", "saison", 6, 8),
+    "automne": ("automne", "saison", 9, 11),
+    "hiver": ("hiver", "saison", 12, 12),
+}
+
+
 @dataclass(frozen=True, order=True)
 class PartialDate:
-    """A date at the precision it was published: a year, a month or a day."""
+    """A date at the precision it was published: a year, a half-year or season (``period``), a month or a
+    day."""
 
     year: int
     month: int | None = None
     day: int | None = None
+    period: str | None = None  # a key of PERIODS, with no month nor day
 
     @property
     def precision(self) -> str:
+        if self.period:
+            return PERIODS[self.period][1]
         return "jour" if self.day else "mois" if self.month else "année"
 
     def iso(self) -> str:
         parts = [f"{self.year:04d}"]
+        if self.period:
+            parts.append(self.period)
         if self.month:
             parts.append(f"{self.month:02d}")
         if self.day:
@@ -115,11 +135,13 @@ class PartialDate:
 
     def earliest(self) -> tuple[int, int, int]:
         """First day the date may stand for."""
+        if self.period:
+            return (self.year, PERIODS[self.period][2], 1)
         return (self.year, self.month or 1, self.day or 1)
 
     def latest(self) -> tuple[int, int, int]:
         """Last day the date may stand for."""
-        month = self.month or 12
+        month = PERIODS[self.period][3] if self.period else self.month or 12
         return (self.year, month, self.day or calendar.monthrange(self.year, month)[1])
 
     def __str__(self) -> str:
@@ -142,6 +164,26 @@ def parse_date(text: str) -> PartialDate:
         if not 1 <= day <= last:
             raise ParseError(f"{quote(text)} : jour {day} impossible, ce mois a {last} jours")
     return PartialDate(year, month, day)
+
+
+_PERIOD = re.compile(r"([0-9]{4})-(S1|S2|printemps|ete|automne|hiver)")
+
+
+def parse_milestone_date(text: str) -> PartialDate:
+    """``parse_date``'s formats, and a half-year or a season: ``2021-S1``, ``2017-printemps``."""
+    match = _PERIOD.fullmatch(text.strip())
+    if not match:
+        try:
+            return parse_date(text)
+        except ParseError as error:
+            raise ParseError(
+                f"{quote(text)} n'est pas une date : attendu AAAA, AAAA-MM, AAAA-MM-JJ, un semestre "
+                "(AAAA-S1, AAAA-S2) ou une saison (AAAA-printemps, AAAA-ete, AAAA-automne, AAAA-hiver)"
+            ) from error
+    year = int(match.group(1))
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ParseError(f"{quote(text)} : année {year} hors de la plage {MIN_YEAR}–{MAX_YEAR}")
+    return PartialDate(year, period=match.group(2))
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,16 @@ class Derived:
     VARIANTES: Final = "variantes_lues"  # ``variantes`` as a dict column -> typed value
     SOURCE_DATE: Final = "date_source"  # earliest day the row's latest source may be from (datetime.date)
     SOURCE_LABEL: Final = "source_publiee"  # that source's date as people say it: « 2020 »
+    # Whether the start and the delivery the chronology follows were over when a source said so (from
+    # ``jalons.csv`` where it dates them, else ``debut_travaux``/``livraison`` against the latest source).
+    DEBUT_CONSTATE: Final = "debut_constate"
+    FIN_CONSTATEE: Final = "livraison_constatee"
+    # The day by which a source speaking of the operation had surely been published (the earliest of its
+    # sources' latest possible days): before it, the operation may not have been public yet.
+    FIRST_KNOWN: Final = "connue_au_plus_tard"
+    FIRST_LABEL: Final = "source_premiere"  # that first source's date as people say it
+    PLAN_LABEL: Final = "source_prevision"  # the date of the source of the plan followed (empty: none)
+    FIN_NOTE: Final = "livraison_selon"  # how a reported delivery is known: « inauguration, année déduite »
     LIGNE: Final = "ligne"
 
 
@@ -113,6 +123,7 @@ class Total:
     SOURCE: Final = "source"
     CITATION: Final = "citation"
     REMARQUE: Final = "remarque"  # a caveat shown beside the figure
+    ANNEE: Final = "annee"  # the year the figure describes, where the source says it (« en 2021 »)
 
 
 TOTAL_COLUMNS: Final = (
@@ -150,6 +161,104 @@ class Src:
     BASE_DATE: Final = "base_date"  # why these dates, in words
     FICHIER: Final = "fichier_origine"
     REMARQUES: Final = "remarques"
+    ADRESSE: Final = "adresse"  # the page's address (optional: the first two sources were files)
+    CONSULTE: Final = "consulte"  # when the page was read (AAAA-MM)
+
+
+class Ms:
+    """Columns of ``jalons.csv``: one dated milestone of one operation, as one source gives it."""
+
+    OPERATION: Final = "operation"
+    TYPE: Final = "type"
+    DATE: Final = "date"  # AAAA, AAAA-MM, AAAA-MM-JJ, AAAA-S1/S2 or AAAA-printemps/ete/automne/hiver; empty
+    PRECISION: Final = "precision"
+    ETAT: Final = "etat"  # « constaté » (over when the source says so) or « prévu » (a plan at its date)
+    SOURCE: Final = "source"
+    CITATION: Final = "citation"  # at most the words that carry the date
+    INFERENCE: Final = "inference"  # why a date not written as such (a year left out) is what it is
+    REMARQUE: Final = "remarque"
+
+
+# Order of the contract, as the file is written (and as a workbook's sheet would show it).
+MILESTONE_COLUMNS: Final = (
+    Ms.OPERATION,
+    Ms.TYPE,
+    Ms.DATE,
+    Ms.PRECISION,
+    Ms.ETAT,
+    Ms.SOURCE,
+    Ms.CITATION,
+    Ms.INFERENCE,
+    Ms.REMARQUE,
+)
+MILESTONE_OPTIONAL: Final = frozenset({Ms.CITATION, Ms.INFERENCE, Ms.REMARQUE})
+
+
+class Kind:
+    """Kinds of milestones (``jalons.csv`` column ``type``)."""
+
+    ACQUISITION: Final = "acquisition"
+    DEMOLITION: Final = "demolition"
+    START: Final = "debut_travaux"
+    FIRST_STONE: Final = "premiere_pierre"
+    DELIVERY: Final = "livraison"
+    PHASE_DELIVERY: Final = "livraison_partielle"
+    MOVE_IN: Final = "emmenagement"
+    INAUGURATION: Final = "inauguration"
+    POSTPONED: Final = "report"
+    INTERRUPTION: Final = "interruption"
+    RESUMPTION: Final = "reprise"
+    ABANDONED: Final = "abandon"
+    OTHER: Final = "autre"
+
+
+MILESTONE_KINDS: Final = {
+    Kind.ACQUISITION: "acquisition",
+    Kind.DEMOLITION: "démolition",
+    Kind.START: "début des travaux",
+    Kind.FIRST_STONE: "première pierre",
+    Kind.DELIVERY: "livraison",
+    Kind.PHASE_DELIVERY: "livraison d'une phase",
+    Kind.MOVE_IN: "emménagement",
+    Kind.INAUGURATION: "inauguration",
+    Kind.POSTPONED: "report",
+    Kind.INTERRUPTION: "interruption",
+    Kind.RESUMPTION: "reprise des travaux",
+    Kind.ABANDONED: "abandon",
+    Kind.OTHER: "autre",
+}
+# Milestones that date the start of works, and those that show the whole operation delivered: a move-in or
+# an inauguration reported is a delivery reported, at the latest on that date.
+START_KINDS: Final = (Kind.START, Kind.FIRST_STONE)
+DELIVERY_KINDS: Final = (Kind.DELIVERY, Kind.MOVE_IN, Kind.INAUGURATION)
+# Precisions from the most to the least specific.
+MILESTONE_PRECISIONS: Final = ("jour", "mois", "saison", "semestre", "année")
+
+
+class Fig:
+    """Columns of ``chiffres_operations.csv``: one figure of one operation, as one source gives it."""
+
+    OPERATION: Final = "operation"
+    CHAMP: Final = "champ"  # what is counted: logements, cout_total_eur, places, programme…
+    VALEUR: Final = "valeur"
+    UNITE: Final = "unite"
+    PORTEE: Final = "portee"  # what part of the operation the figure covers (empty: all of it)
+    SOURCE: Final = "source"
+    CITATION: Final = "citation"
+    REMARQUE: Final = "remarque"
+
+
+FIGURE_COLUMNS: Final = (
+    Fig.OPERATION,
+    Fig.CHAMP,
+    Fig.VALEUR,
+    Fig.UNITE,
+    Fig.PORTEE,
+    Fig.SOURCE,
+    Fig.CITATION,
+    Fig.REMARQUE,
+)
+FIGURE_OPTIONAL: Final = frozenset({Fig.UNITE, Fig.PORTEE, Fig.CITATION, Fig.REMARQUE})
 
 
 class Geo:
@@ -169,7 +278,9 @@ class Acv:
 
 
 PROGRAMME_ACV: Final = "ACV"
-PROGRAMMES: Final = (PROGRAMME_ACV, "hors ACV", "non précisé")
+# « NPRU » (Nouveau programme de renouvellement urbain) is what a page states of some operations: it is
+# not Action Cœur de Ville, and is kept as said rather than folded into « hors ACV » or « non précisé ».
+PROGRAMMES: Final = (PROGRAMME_ACV, "hors ACV", "NPRU", "non précisé")
 
 # Financing codes from the most to the least social; combined codes keep their parts.
 FINANCING_CODES: Final = ("PLAI", "PLUS", "PLS", "PLI", "LLI", "PSLA", "LU")
@@ -226,6 +337,19 @@ class Certainty:
 
 
 CERTAINTIES: Final = (Certainty.REPORTED, Certainty.FORECAST, Certainty.UNKNOWN)
+
+# The Statut filter's choices: « livrée » is said apart as reported or planned, so that no forecast is
+# ever counted as a delivery; « livrée » alone (older links) keeps both.
+DELIVERY_REPORTED: Final = "livraison constatée"
+DELIVERY_PLANNED: Final = "livraison prévue"
+STATUS_CHOICES: Final = (
+    DELIVERY_REPORTED,
+    DELIVERY_PLANNED,
+    Status.UNDER_WAY,
+    Status.ANNOUNCED,
+    Status.UNKNOWN,
+)
+STATUS_CHOICES_KNOWN: Final = (*STATUS_CHOICES, Status.DELIVERED)
 
 LOGEMENTS_PUBLISHED: Final = "publié"
 LOGEMENTS_FROM_MIX: Final = "somme du financement"

@@ -225,7 +225,7 @@ def _validate_row(row: dict, name: str, places: Places, report: Report) -> tuple
         out, longitude, latitude, name, line, places, report
     )
     if row[Op.CONFLIT]:
-        report.warning(name, line, Op.CONFLIT, f"{row[Op.ID]} : sources en désaccord — {row[Op.CONFLIT]}")
+        report.warning(name, line, Op.CONFLIT, f"{row[Op.ID]} : lectures en désaccord — {row[Op.CONFLIT]}")
     mix = [(row[Op.ID], item.code, item.dwellings) for item in items]
     return out, mix
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from dashboard.data.parsing import PartialDate
+from dashboard.data.parsing import PERIODS, PartialDate
 from dashboard.data.sourcedates import SourceDate
 
 LOCALE = "fr_FR"
@@ -19,6 +19,8 @@ LOCALE = "fr_FR"
 def french_date(date: PartialDate | datetime.date) -> str:
     """A date at its precision: « 2023 », « septembre 2019 », « 4 mai 2020 », « 1er mai 2020 »."""
     if isinstance(date, PartialDate):
+        if date.period:  # « été 2024 », « premier semestre 2021 »
+            return f"{PERIODS[date.period][0]} {date.year}"
         if not date.month:
             return str(date.year)
         if not date.day:
@@ -49,23 +51,50 @@ def and_list(names: Sequence[str], default: str = "") -> str:
     return ", ".join(names[:-1]) + " et " + names[-1]
 
 
+# Beyond this many publication dates, their span is said rather than each one.
+MAX_DATES_LISTED = 3
+
+
 def _years(dates: Mapping[str, SourceDate]) -> str:
-    """« 2020 (date estimée) et 2022 »: when the sources were published, in order; ``""`` if never said."""
+    """« en 2020 (date estimée) et 2022 », or over many sources « de 2016 à 2026 (20 sources, 16 à date
+    estimée) »: when the sources were published, in order; ``""`` if never said."""
     labels = sorted({(d.earliest, d.label, d.exact) for d in dates.values()})
-    return and_list([f"{label}{'' if exact else ' (date estimée)'}" for _, label, exact in labels])
+    if len(labels) > MAX_DATES_LISTED:
+        first = min(d.earliest.year for d in dates.values())
+        last = max(d.latest.year for d in dates.values())
+        estimated = sum(1 for d in dates.values() if not d.exact)
+        return f"de {first} à {last} ({plural(len(dates), 'source')}, {count(estimated)} à date estimée)"
+    listed = and_list([f"{label}{'' if exact else ' (date estimée)'}" for _, label, exact in labels])
+    return f"en {listed}" if listed else ""
 
 
 def sources_published(dates: Mapping[str, SourceDate]) -> str:
     """« Sources publiées en 2020 et 2022 (date estimée) », or « Date des sources inconnue »: a sentence."""
     years = _years(dates)
-    return f"Sources publiées en {years}" if years else "Date des sources inconnue"
+    return f"Sources publiées {years}" if years else "Date des sources inconnue"
 
 
 def according_to_sources(dates: Mapping[str, SourceDate]) -> str:
     """« selon les sources publiées en 2020 et 2022 », or « selon des sources non datées »: within a
     sentence (« Situation fin 2022 selon … »)."""
     years = _years(dates)
-    return f"selon les sources publiées en {years}" if years else "selon des sources non datées"
+    return f"selon les sources publiées {years}" if years else "selon des sources non datées"
+
+
+SEARCH_KEY = "derniere_recherche"  # data/metadata.json: when the public record was last searched (AAAA-MM)
+
+
+def search_line(metadata: Mapping) -> str:
+    """« Dernière recherche de sources publiques : décembre 2026 », so that « sans nouvelles » means
+    something; empty when the data does not say."""
+    from dashboard.data.parsing import ParseError, parse_date
+
+    value = metadata.get(SEARCH_KEY)
+    try:
+        date = parse_date(value) if isinstance(value, str) else None
+    except ParseError:
+        date = None
+    return f"Dernière recherche de sources publiques : {french_date(date)}" if date else ""
 
 
 def source_published(date: SourceDate | None) -> str:

@@ -16,13 +16,14 @@ from shapely.geometry.base import BaseGeometry
 
 from dashboard.data import wording
 from dashboard.data.places import departement_of
-from dashboard.data.schema import PRECISION_COMMUNE, Geo, Op
+from dashboard.data.schema import PRECISION_COMMUNE, Certainty, Geo, Op, Status
 from dashboard.endpoints.opendata import cached
 from dashboard.endpoints.security import error_response
 from dashboard.figures import theme
 from dashboard.model import analysis, formatting
-from dashboard.model.analysis import STATUS
+from dashboard.model.analysis import CERTAINTY, STATUS
 from dashboard.model.state import View
+from dashboard.web import headline
 from dashboard.web.context import Context
 from dashboard.web.share import PREFIX
 
@@ -73,12 +74,16 @@ def svg_map(geometry: BaseGeometry, operations: pd.DataFrame, *, name: str) -> s
         x, y = to_svg(float(lon), float(lat))
         statuses = set(group[STATUS]) if STATUS in group else set()
         colour = theme.STATUS_COLOURS.get(statuses.pop(), MIXED) if len(statuses) == 1 else MIXED
+        # Filled when every state here is reported; a ring when any is a forecast (as on the page's map).
+        facts = CERTAINTY in group and set(group[CERTAINTY]) == {Certainty.REPORTED}
         count = len(group)
+        fill, stroke = (colour, "#fff") if facts else ("#fff", colour)
         marks.append(
-            f'<circle cx="{x}" cy="{y}" r="{9 if count > 1 else 6}" fill="{colour}" stroke="#fff" '
-            'stroke-width="1.5"/>'
+            f'<circle cx="{x}" cy="{y}" r="{9 if count > 1 else 6}" fill="{fill}" stroke="{stroke}" '
+            f'stroke-width="{1.5 if facts else 3}"/>'
             + (
-                f'<text x="{x}" y="{y + 3.5}" text-anchor="middle" class="count">{count}</text>'
+                f'<text x="{x}" y="{y + 3.5}" text-anchor="middle" class="count"'
+                f"{'' if facts else f' style=fill:{colour}'}>{count}</text>"
                 if count > 1
                 else ""
             )
@@ -91,26 +96,42 @@ def svg_map(geometry: BaseGeometry, operations: pd.DataFrame, *, name: str) -> s
     )
 
 
-def figures_html(figures: analysis.KeyFigures, year: int) -> str:
+def figures_html(figures: analysis.KeyFigures, year: int, *, sources_year: int) -> str:
+    """The card's figures: ranges as the sources allow, deliveries reported apart from those planned, the
+    published cost said for what it is, and a year after the latest source called a projection."""
+    delivered = figures.dwellings_in(Status.DELIVERED, Certainty.REPORTED)
+    planned = figures.dwellings_in(Status.DELIVERED, Certainty.FORECAST)
+    when = f"fin {year}" + (" (projection)" if year > sources_year else "")
     cards = [
         (
             formatting.number(figures.operations),
             wording.plural(figures.operations, "opération").split()[-1],
         ),
-        (formatting.number(figures.dwellings), "logements"),
-        (formatting.number(figures.dwellings_delivered), f"logements livrés fin {year}"),
+        (headline.range_text(figures.dwellings_range), "logements"),
+        (headline.range_text(delivered), f"logements livrés (constaté), {when}"),
     ]
+    if planned.low or planned.high:
+        cards.append((headline.range_text(planned), f"logements à livraison prévue, {when}"))
     if figures.cost_known:
-        cards.append((formatting.euros(figures.cost_eur), "investis (coût publié)"))
-    statuses = (
-        f"{wording.plural(figures.delivered, 'livrée')} · "
-        f"{formatting.number(figures.under_way)} en travaux · "
-        f"{wording.plural(figures.announced, 'annoncée')}"
-    )
+        cards.append(
+            (
+                formatting.euros(figures.cost_eur),
+                f"coût total publié de {wording.plural(figures.cost_known, 'opération')}",
+            )
+        )
     items = "".join(
         f"<div class='kf'><strong>{escape(v)}</strong><span>{escape(t)}</span></div>" for v, t in cards
     )
-    return f"<div class='figures'>{items}</div><p class='statuses'>{escape(statuses)} (fin {year})</p>"
+    states = headline.states_line(figures)
+    projection = (
+        f" Après {sources_year}, date de la dernière source, les états sont des prévisions ou inconnus."
+        if year > sources_year
+        else ""
+    )
+    return (
+        f"<div class='figures'>{items}</div>"
+        f"<p class='statuses'>{escape(states)} ({escape(when)}).{escape(projection)}</p>"
+    )
 
 
 STYLE = f"""
@@ -142,7 +163,7 @@ a {{ color: {theme.ACCENT}; font-weight: 600; white-space: nowrap; }}
 LEGEND = (
     "<p class='legend'>"
     + " ".join(f"<b style='color:{colour}'>●</b> {status}" for status, colour in theme.STATUS_COLOURS.items())
-    + f" <b style='color:{MIXED}'>●</b> plusieurs</p>"
+    + f" <b style='color:{MIXED}'>●</b> plusieurs · plein : constaté, <b>○</b> : prévu</p>"
 )
 
 
@@ -155,7 +176,7 @@ def card(context: Context, code: str, year: int) -> str:
     acv = "Ville Action Cœur de Ville" if code in context.dataset.acv.index else "Hors Action Cœur de Ville"
     departement = context.lookups.departement_names.get(departement_of(code), departement_of(code))
     body = (
-        figures_html(analysis.key_figures(shown), year)
+        figures_html(analysis.key_figures(shown), year, sources_year=context.lookups.sources_year)
         if len(shown)
         else "<p class='statuses'>Aucune opération de Clésence publiée dans cette commune.</p>"
     )
@@ -166,6 +187,9 @@ def card(context: Context, code: str, year: int) -> str:
         else "Opérations placées au centre de la commune (adresse non publiée)."
     )
     date = context.dataset.metadata.get("date_donnees", "date inconnue")
+    searched = headline.search_line(context.dataset.metadata).replace(
+        "Dernière recherche de sources publiques", "dernière recherche"
+    )
     return f"""<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -175,7 +199,8 @@ def card(context: Context, code: str, year: int) -> str:
 <p class="subtitle">{escape(departement)} · {escape(acv)} · logements Clésence</p>
 <div class="body">{body}<p class="subtitle">{escape(where)}</p></div>
 <div class="map">{svg_map(communes.geometry[code], shown, name=name)}{LEGEND}</div>
-<footer><span>Sources : articles de Clésence et de presse · données du {escape(date)} · Licence Ouverte</span>
+<footer><span>Sources : pages publiques de Clésence et de la presse · {escape(searched)} ·
+données du {escape(date)} · Licence Ouverte</span>
 <a href="{FULL_PAGE}{code}?annee={year}" target="_blank" rel="noopener">Voir la fiche complète →</a></footer>
 </main></body></html>
 """
@@ -188,8 +213,8 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
         if code not in context.dataset.communes.index:
             return error_response(404, "Aucune commune du périmètre n'a ce code.")
         first, last = context.lookups.years
-        try:
-            year = min(max(int(flask.request.args.get("annee", last)), first), last)
+        try:  # the same default year as the pages: the latest source's
+            year = min(max(int(flask.request.args.get("annee", context.lookups.default_year)), first), last)
         except ValueError:
-            year = last
+            year = context.lookups.default_year
         return cached(f"{context.version}-{code}-{year}", "text/html", partial(card, context, code, year))

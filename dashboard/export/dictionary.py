@@ -57,8 +57,10 @@ CONTRACT: Final = (
     ),
     Entry(
         (Op.PROGRAMME,),
-        "`ACV`, `hors ACV`, or `non précisé` when the source does not say",
-        "`ACV`, `hors ACV`, ou `non précisé` quand la source ne le dit pas",
+        "`ACV`, `hors ACV`, `NPRU` (what a page states of two Maréchal Juin buildings; not ACV), or "
+        "`non précisé` when the source does not say",
+        "`ACV`, `hors ACV`, `NPRU` (ce qu'une page dit de deux bâtiments du Maréchal Juin ; ce n'est pas "
+        "ACV), ou `non précisé` quand la source ne le dit pas",
     ),
     Entry(
         (Op.COMMUNE, Op.CODE_INSEE),
@@ -108,9 +110,12 @@ CONTRACT: Final = (
     ),
     Entry(
         (Op.DEBUT_TRAVAUX, Op.LIVRAISON),
-        "`YYYY`, `YYYY-MM` or `YYYY-MM-DD`, at the precision published (a year is never padded to a day)",
+        "`YYYY`, `YYYY-MM` or `YYYY-MM-DD`, at the precision published (a year is never padded to a day); "
+        "where `jalons.csv` dates the operation, the loaded row shows the date the record follows "
+        "(« The dated record »)",
         "`AAAA`, `AAAA-MM` ou `AAAA-MM-JJ`, à la précision publiée "
-        "(une année n'est jamais complétée en jour)",
+        "(une année n'est jamais complétée en jour) ; quand `jalons.csv` date l'opération, la date que suit "
+        "l'historique daté (la plus récente constatée, sinon la prévision la plus récente)",
     ),
     Entry(
         (Op.DUREE_MOIS,), "published duration when no date is given", "durée publiée, en mois, faute de date"
@@ -138,7 +143,7 @@ CONTRACT: Final = (
     Entry(
         (Op.CONFLIT,),
         "where the sources disagree, in words (shown with a ⚠ and reported by `check`)",
-        "désaccord entre les sources, en toutes lettres",
+        "désaccord entre les passages ou les sources, en toutes lettres",
     ),
     Entry((Op.REMARQUES,), "caveats in words", "réserves, en toutes lettres"),
     # The optional columns of the README's second contract table.
@@ -161,8 +166,8 @@ DERIVED: Final = (
     Entry(
         (STATUS,),
         "",
-        "état à la fin de l'année choisie que les sources permettent de dire : `livrée`, `en travaux`, "
-        "`annoncée` ou `inconnue` (pas encore publiée)",
+        "état à la fin de l'année choisie que les sources permettent de dire : `livraison constatée`, "
+        "`livraison prévue`, `en travaux`, `annoncée` ou `inconnue` (pas encore publiée)",
     ),
     Entry(
         (CERTAINTY,),

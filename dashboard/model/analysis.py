@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 import numpy as np
 import pandas as pd
 
 from dashboard.data.parsing import MIX_CODE_SEPARATOR
 from dashboard.data.schema import (
+    DELIVERY_PLANNED,
+    DELIVERY_REPORTED,
     FINANCING_CODES,
     LOGEMENTS_FROM_MIX,
     LOGEMENTS_FROM_TYPOLOGY,
     LOGEMENTS_RANGE,
+    STATUS_PLURALS,
     UNSPECIFIED_MIX,
     Certainty,
     Derived,
@@ -138,17 +141,74 @@ def phrases(frame: pd.DataFrame) -> pd.Series:
     """Each operation's state in words (after ``with_status``): « livraison prévue en 2023 (annoncée… »."""
     columns = (STATUS, CERTAINTY, Derived.DEBUT, Derived.FIN, Derived.SOURCE_LABEL, Derived.SOURCE_DATE)
     words = [
-        phrase(status, certainty, start, end, label, start_reported=reported(start, published))
-        for status, certainty, start, end, label, published in zip(
-            *(frame[c].tolist() for c in columns), strict=True
+        phrase(
+            status,
+            certainty,
+            start,
+            end,
+            first or label,
+            start_reported=started,
+            plan_source=plan,
+            end_note=note,
+        )
+        for status, certainty, start, end, label, published, first, plan, note, started in zip(
+            *(frame[c].tolist() for c in columns),
+            _or_blank(frame, Derived.FIRST_LABEL),
+            _or_blank(frame, Derived.PLAN_LABEL),
+            _or_blank(frame, Derived.FIN_NOTE),
+            _start_flags(frame),
+            strict=True,
         )
     ]
     return pd.Series(words, index=frame.index, dtype="string")
 
 
+def _or_blank(frame: pd.DataFrame, column: str) -> list:
+    """A column the loader adds from the record, or empty texts for a frame built without it."""
+    return (
+        [v if isinstance(v, str) else "" for v in frame[column].tolist()]
+        if column in frame
+        else [""] * len(frame)
+    )
+
+
+def _start_flags(frame: pd.DataFrame) -> list[bool]:
+    """Whether each start of works was over when a source said so (the record's flag where loaded)."""
+    if Derived.DEBUT_CONSTATE in frame:
+        return [bool(v) for v in frame[Derived.DEBUT_CONSTATE].tolist()]
+    return [
+        reported(s, p)
+        for s, p in zip(frame[Derived.DEBUT].tolist(), frame[Derived.SOURCE_DATE].tolist(), strict=True)
+    ]
+
+
+# A state's one label everywhere a single word is shown (filters, map table, exports): a delivery is said
+# reported or planned, never « livrée » for a forecast.
+STATE_LABELS: Final = {
+    (Status.DELIVERED, Certainty.REPORTED): (DELIVERY_REPORTED, "livraisons constatées"),
+    (Status.DELIVERED, Certainty.FORECAST): (DELIVERY_PLANNED, "livraisons prévues"),
+    (Status.DELIVERED, Certainty.UNKNOWN): (DELIVERY_PLANNED, "livraisons prévues"),
+}
+
+
+def state_label(status: str, certainty: str, *, plural: bool = False) -> str:
+    """« livraison constatée », « livraison prévue », or the status (« en travaux »)."""
+    found = STATE_LABELS.get((status, certainty))
+    if found:
+        return found[plural]
+    return STATUS_PLURALS.get(status, status) if plural else status
+
+
 def with_words(frame: pd.DataFrame) -> pd.DataFrame:
-    """The operations (after ``with_status``) with their state in words: what an export writes."""
-    return frame.assign(**{STATE_WORDS: phrases(frame)})
+    """The operations (after ``with_status``) with their state in words, and their status said with its
+    certainty where it is a delivery (« livraison prévue »): what an export writes."""
+    labels = [
+        state_label(str(s), str(c))
+        for s, c in zip(frame[STATUS].tolist(), frame[CERTAINTY].tolist(), strict=True)
+    ]
+    return frame.assign(
+        **{STATE_WORDS: phrases(frame), STATUS: pd.Series(labels, index=frame.index, dtype="string")}
+    )
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ class Chrono:
     OTHER_END_REPORTED: Final = "livraison_autre_passage_constatee"
     HAS_OTHER: Final = "date_autre_passage"  # another passage gives another start or delivery date
     AS_OF: Final = "annee_source"  # year of the row's latest source
+    FIRST: Final = "annee_connue"  # year by which a source speaking of it had surely been published
     DATED: Final = "datee"  # at least one date: the operation has a place on the timeline
 
 
@@ -44,33 +45,49 @@ def _year(date: PartialDate | None) -> float:
     return float(date.year) if date is not None else np.nan
 
 
-def _row(start, end, variants, published) -> tuple:
+def _row(start, end, variants, published, start_rep=None, end_rep=None, first=None) -> tuple:
     variants = variants if isinstance(variants, dict) else {}
     other_start = variants.get(Op.DEBUT_TRAVAUX, start)
     other_end = variants.get(Op.LIVRAISON, end)
     has_other = Op.DEBUT_TRAVAUX in variants or Op.LIVRAISON in variants
+    start_rep = reported(start, published) if start_rep is None else bool(start_rep)
+    end_rep = reported(end, published) if end_rep is None else bool(end_rep)
+    as_of = float(published.year) if published is not None else np.nan
     return (
         _year(start),
-        reported(start, published),
+        start_rep,
         _year(end),
-        reported(end, published),
+        end_rep,
         _year(other_start),
-        reported(other_start, published),
+        reported(other_start, published) if Op.DEBUT_TRAVAUX in variants else start_rep,
         _year(other_end),
-        reported(other_end, published),
+        reported(other_end, published) if Op.LIVRAISON in variants else end_rep,
         has_other,
-        float(published.year) if published is not None else np.nan,
+        as_of,
+        float(first.year) if first is not None else as_of,
     )
 
 
+def _column(operations: pd.DataFrame, name: str) -> list:
+    """A derived column the loader adds (the record's flags), or ``None``s for a frame built without it."""
+    return operations[name].tolist() if name in operations else [None] * len(operations)
+
+
 def chronology(operations: pd.DataFrame) -> pd.DataFrame:
-    """Years of each operation's milestones and whether each was reported; computed once per dataset."""
+    """Years of each operation's milestones and whether each was reported; computed once per dataset.
+
+    The loader (dashboard.data.dataset) gives whether the start and the delivery were reported, from the
+    record of milestones; a frame without those flags judges each date against its latest source."""
     columns = (Derived.DEBUT, Derived.FIN, Derived.VARIANTES, Derived.SOURCE_DATE)
-    rows = [_row(*values) for values in zip(*(operations[c].tolist() for c in columns), strict=True)]
+    values = [operations[c].tolist() for c in columns] + [
+        _column(operations, name)
+        for name in (Derived.DEBUT_CONSTATE, Derived.FIN_CONSTATEE, Derived.FIRST_KNOWN)
+    ]
+    rows = [_row(*row) for row in zip(*values, strict=True)]
     names = [
         Chrono.START, Chrono.START_REPORTED, Chrono.END, Chrono.END_REPORTED,
         Chrono.OTHER_START, Chrono.OTHER_START_REPORTED, Chrono.OTHER_END, Chrono.OTHER_END_REPORTED,
-        Chrono.HAS_OTHER, Chrono.AS_OF,
+        Chrono.HAS_OTHER, Chrono.AS_OF, Chrono.FIRST,
     ]  # fmt: skip
     table = pd.DataFrame(rows, columns=names, index=operations.index)
     if table.empty:
@@ -105,26 +122,34 @@ _OUTCOMES: Final = (
     (Status.UNDER_WAY, Certainty.FORECAST),
     (Status.UNDER_WAY, Certainty.UNKNOWN),
     (Status.ANNOUNCED, Certainty.REPORTED),
+    (Status.ANNOUNCED, Certainty.REPORTED),
     (Status.ANNOUNCED, Certainty.FORECAST),
     (Status.ANNOUNCED, Certainty.UNKNOWN),
 )
 
 
-def _cases(start, start_rep, end, end_rep, as_of, year: int) -> list[np.ndarray]:
-    """The conditions of the state at the end of ``year``, most certain first (NaN compares False)."""
-    before, after, source_year = year < as_of, year >= as_of, year == as_of
+def _cases(start, start_rep, end, end_rep, as_of, year: int, first=None) -> list[np.ndarray]:
+    """The conditions of the state at the end of ``year``, most certain first (NaN compares False).
+
+    ``as_of`` is the year of the latest source, ``first`` the year by which one had surely been published
+    (``as_of`` when not given: one source). Between the two, a later source may report what happened."""
+    first = as_of if first is None else first
+    after, source_year = year >= first, year == as_of
+    unknown = year < first
+    before = (year < as_of) | unknown
     started = start_rep & (start <= year)
     planned = (~end_rep & (end > year)) | (~start_rep & (start > year))
     return [
         end_rep & (end <= year),  # delivered, said by a source published after the delivery
-        before & started,  # works started, said later by the source
-        before,  # the source is not yet published: nothing is known
+        before & started,  # works started, said by a later source
+        unknown,  # no source is surely published yet: nothing is known
         after & ~end_rep & (end <= year),  # a planned delivery whose date has come
-        after & started & source_year,  # started, and the source of that same year says no more
+        after & started & source_year,  # started, and the latest source, of that same year, says no more
         after & started & planned,  # started, delivery planned later
         after & started,  # started, and nothing since: « pas d'information plus récente »
         after & ~start_rep & (start <= year) & (planned | (start == year)),  # a planned start, this year
         after & ~start_rep & (start <= year),  # a planned start long past, and no plan after it
+        after & start_rep & (start > year),  # announced; a later source reports the works started after
         after & source_year,  # announced by a source of that year
         after & planned,  # announced, with a plan for later
         after,  # announced, and nothing since
@@ -138,9 +163,10 @@ def state_codes(
     end_rep: np.ndarray,
     as_of: np.ndarray,
     year: int,
+    first: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Category codes of the status and the certainty at the end of ``year`` (arrays of one length)."""
-    cases = _cases(start, start_rep, end, end_rep, as_of, year)
+    cases = _cases(start, start_rep, end, end_rep, as_of, year, first)
     statuses = np.select(cases, [_S[s] for s, _ in _OUTCOMES], default=_S[Status.UNKNOWN]).astype(np.int8)
     certainties = np.select(cases, [_C[c] for _, c in _OUTCOMES], default=_C[Certainty.UNKNOWN]).astype(
         np.int8
@@ -160,6 +186,7 @@ def states(chrono: pd.DataFrame, year: int, *, other: bool = False) -> tuple[np.
         end_rep.astype(bool),
         chrono[Chrono.AS_OF].to_numpy(dtype=float),
         year,
+        chrono[Chrono.FIRST].to_numpy(dtype=float) if Chrono.FIRST in chrono else None,
     )
 
 
@@ -170,6 +197,38 @@ def as_categories(codes: np.ndarray, categories: tuple[str, ...], index: pd.Inde
 NO_NEWS: Final = "pas d'information plus récente"
 
 
+_PERIOD_PREPOSITIONS: Final = {
+    "S1": "au",
+    "S2": "au",
+    "printemps": "au",
+    "ete": "à l'",
+    "automne": "à l'",
+    "hiver": "en",
+}
+
+
+def _on(label: str) -> str:
+    """A source's date after « annoncée »: « en 2020 », « en septembre 2022 », « le 8 janvier 2020 »."""
+    return f"le {label}" if label[:1].isdigit() and not label[:4].isdigit() else f"en {label}"
+
+
+def when(date: PartialDate) -> str:
+    """A date after a verb: « en 2023 », « en septembre 2019 », « le 6 septembre 2022 », « à l'été 2024 »."""
+    words = french_date(date)
+    if date.period:
+        preposition = _PERIOD_PREPOSITIONS[date.period]
+        return f"{preposition}{'' if preposition.endswith(chr(39)) else ' '}{words}"
+    return f"le {words}" if date.day else f"en {words}"
+
+
+def since(date: PartialDate) -> str:
+    """« depuis septembre 2019 », « depuis le 16 septembre 2022 », « depuis l'été 2024 »."""
+    words = french_date(date)
+    if date.period:
+        return f"depuis le {words}" if date.period in ("S1", "S2", "printemps") else f"depuis l'{words}"
+    return f"depuis le {words}" if date.day else f"depuis {words}"
+
+
 def phrase(
     status: str,
     certainty: str,
@@ -178,27 +237,35 @@ def phrase(
     source: str,
     *,
     start_reported: bool = False,
+    plan_source: str = "",
+    end_note: str = "",
 ) -> str:
-    """The state in words, saying how it is known: « livraison prévue en 2023 (annoncée en 2020) »."""
-    debut = french_date(start) if start else ""
-    fin = french_date(end) if end else ""
+    """The state in words, saying how it is known: « livraison prévue en 2023 (annoncée en 2020) ».
+
+    ``source``: when the operation was first published; ``plan_source``: when the plan said was (the
+    same by default); ``end_note``: how a reported delivery is known (« inauguration, année déduite »)."""
+    plan_source = _on(plan_source or source)
+    said_source, source = source, _on(source)
     if status == Status.UNKNOWN:
+        source = said_source
         return f"pas encore publiée à cette date (source : {source})"
     if status == Status.DELIVERED:
         if certainty == Certainty.REPORTED:
-            return f"livrée en {fin}" if fin else "livrée"
-        return f"livraison prévue en {fin} (annoncée en {source})"
+            said = f"livrée {when(end)}" if end else "livrée"
+            return f"{said} ({end_note})" if end_note else said
+        return f"livraison prévue {when(end)} (annoncée {plan_source})" if end else "livraison prévue"
     if status == Status.UNDER_WAY:
+        debut = when(start) if start else ""
         if certainty == Certainty.REPORTED:
-            return f"en travaux depuis {debut}" if debut else "en travaux"
-        said = f"travaux démarrés en {debut}" if start_reported else f"démarrage prévu en {debut}"
+            return f"en travaux {since(start)}" if start else "en travaux"
+        said = f"travaux démarrés {debut}" if start_reported else f"démarrage prévu {debut}"
         if certainty == Certainty.UNKNOWN:
             return f"{said} — {NO_NEWS}"
-        plan = f", livraison prévue en {fin}" if fin else ""
-        return f"{said}{plan} (annoncé en {source})"
+        plan = f", livraison prévue {when(end)}" if end else ""
+        return f"{said}{plan} (annoncé {plan_source})"
     if certainty == Certainty.REPORTED:
-        return f"annoncée en {source}"
+        return f"annoncée {source}"
     if certainty == Certainty.FORECAST:
-        plan = f"livraison prévue en {fin}" if fin else f"démarrage prévu en {debut}"
-        return f"annoncée en {source}, {plan}"
-    return f"annoncée en {source} — {NO_NEWS}"
+        plan = f"livraison prévue {when(end)}" if end else f"démarrage prévu {when(start)}" if start else ""
+        return f"annoncée {source}, {plan}" if plan else f"annoncée {source}"
+    return f"annoncée {source} — {NO_NEWS}"

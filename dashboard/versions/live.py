@@ -37,6 +37,7 @@ from multiprocessing.sharedctypes import RawValue
 from pathlib import Path
 
 from dashboard.data import dataset as ds
+from dashboard.data import milestones as record
 from dashboard.data import vetting
 from dashboard.data.cog import HISTORY_FILE
 from dashboard.data.mapgeo import GeoAsset
@@ -58,6 +59,8 @@ WATCHED = (
     ds.METADATA_FILE,
     HISTORY_FILE,
     ds.PARTNERS_FILE,
+    record.MILESTONES_FILE,
+    record.FIGURES_FILE,
 )
 CHECK_EVERY = 2.0  # seconds between two looks at the files' stat: a handful of stat() calls
 # A version seen for less than this, or with a file modified less than this ago, may still be being written

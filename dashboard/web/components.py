@@ -14,7 +14,15 @@ from dash.development.base_component import Component
 from dashboard.data import wording
 from dashboard.data.parsing import PartialDate, format_financements
 from dashboard.data.places import departement_of
-from dashboard.data.schema import PRECISION_COMMUNE, STATUS_PLURALS, Derived, Op, Total
+from dashboard.data.schema import (
+    DELIVERY_PLANNED,
+    DELIVERY_REPORTED,
+    PRECISION_COMMUNE,
+    STATUS_PLURALS,
+    Derived,
+    Op,
+    Total,
+)
 from dashboard.data.sourcedates import reported
 from dashboard.figures import theme
 from dashboard.model import formatting
@@ -25,6 +33,7 @@ from dashboard.model.analysis import (
     VARIANT_STATUS,
     KeyFigures,
     communes_among,
+    state_label,
 )
 from dashboard.model.chronology import phrase
 from dashboard.web.ids import Html, Region
@@ -107,6 +116,11 @@ def _map_columns(frame: pd.DataFrame) -> pd.DataFrame:
             "commune": frame[Op.COMMUNE],
             "status": frame[STATUS],
             "logements": frame[Derived.LOGEMENTS_RETENUS].astype("Float64").fillna(0),
+            # the higher reading; NaN where a count is open-ended (summed as such: « au moins »)
+            "haut": frame[Derived.LOGEMENTS_MAX]
+            .astype("Float64")
+            .where(frame[Derived.LOGEMENTS_RETENUS].isna() | frame[Derived.LOGEMENTS_MAX].notna(), pd.NA)
+            .fillna(0),
         }
     )
 
@@ -116,7 +130,10 @@ def map_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     communes there are in all. Does not depend on the year: a year step may reuse it."""
     columns = _map_columns(frame)
     per_commune = columns.groupby("code", sort=False, observed=True).agg(
-        commune=("commune", "first"), operations=("status", "size"), logements=("logements", "sum")
+        commune=("commune", "first"),
+        operations=("status", "size"),
+        logements=("logements", "sum"),
+        haut=("haut", "sum"),
     )
     per_commune.index = per_commune.index.astype(str)
     shown = per_commune.sort_values(["logements", "commune"], ascending=[False, True]).head(
@@ -129,10 +146,21 @@ def map_statuses(frame: pd.DataFrame, codes: list[str], column: str = Op.CODE_IN
     """The status counts of each of ``codes`` (communes, or the values of ``column``: départements) as
     text (« 2 livrées, 1 en travaux »), in order of first appearance; only their operations are counted."""
     listed = frame[frame[column].isin(codes).to_numpy()]  # their operations only
-    texts: dict[str, list[str]] = {code: [] for code in codes}
-    for (code, status), count in listed.groupby([column, STATUS], observed=True, sort=False).size().items():
-        texts[str(code)].append(wording.plural(count, status, STATUS_PLURALS.get(status)))
-    return {code: ", ".join(parts) for code, parts in texts.items()}
+    texts: dict[str, dict[str, int]] = {code: {} for code in codes}
+    groups = listed.groupby([column, STATUS, CERTAINTY], observed=True, sort=False).size()
+    for (code, status, certainty), count in groups.items():
+        label = state_label(str(status), str(certainty))  # a planned delivery is never « livrée »
+        texts[str(code)][label] = texts[str(code)].get(label, 0) + int(count)
+    return {
+        code: ", ".join(wording.plural(n, label, state_label_plural(label)) for label, n in parts.items())
+        for code, parts in texts.items()
+    }
+
+
+def state_label_plural(label: str) -> str:
+    """The plural of a state's label: « livraisons prévues », « annoncées »."""
+    plurals = {DELIVERY_REPORTED: "livraisons constatées", DELIVERY_PLANNED: "livraisons prévues"}
+    return plurals.get(label, STATUS_PLURALS.get(label, label))
 
 
 def _map_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], int]:
@@ -155,7 +183,7 @@ def map_table(
                 html.Td(departements.get(departement_of(code), departement_of(code))),
                 html.Td("oui" if code in acv_names else "non"),
                 html.Td(formatting.number(row["operations"])),
-                html.Td(formatting.number(row["logements"])),
+                html.Td(_dwellings_cell(row["logements"], row["haut"])),
                 html.Td(statuses[code]),
             ]
         )
@@ -182,6 +210,13 @@ def map_table(
         else ""
     )
     return _map_table_frame(caption, rows)
+
+
+def _dwellings_cell(low: float, high: float) -> str:
+    """« 114 à 159 » where the sources allow two readings, as the map's hover says it."""
+    if high > low:
+        return f"{formatting.number(low)} à {formatting.number(high)}"
+    return formatting.number(low)
 
 
 MAP_COLUMNS = ("Commune", "Département", "Ville Action Cœur de Ville", "Opérations", "Logements", "Statuts")
@@ -330,6 +365,10 @@ CELL_COLUMNS = (
     Derived.FIN,
     Derived.SOURCE_DATE,
     Derived.SOURCE_LABEL,
+    Derived.FIRST_LABEL,
+    Derived.PLAN_LABEL,
+    Derived.FIN_NOTE,
+    Derived.DEBUT_CONSTATE,
     Derived.LOGEMENTS_MAX,
     Derived.LOGEMENTS_ORIGINE,
 )
@@ -354,16 +393,23 @@ def cell(row: pd.Series, column: str, *, missing: str = "—") -> str:
     return str(value) if value else missing
 
 
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
 def state_text(row: Mapping) -> str:
     """The state at the year shown, in words that say how it is known, and the other passage's state."""
     start, published = row.get(Derived.DEBUT), row.get(Derived.SOURCE_DATE)
+    flag = row.get(Derived.DEBUT_CONSTATE)
     words = phrase(
         str(row[STATUS]),
         str(row.get(CERTAINTY, "")),
         start,
         row.get(Derived.FIN),
-        str(row.get(Derived.SOURCE_LABEL, "")),
-        start_reported=reported(start, published),
+        _text(row.get(Derived.FIRST_LABEL)) or str(row.get(Derived.SOURCE_LABEL, "")),
+        start_reported=bool(flag) if flag is not None and not pd.isna(flag) else reported(start, published),
+        plan_source=_text(row.get(Derived.PLAN_LABEL)),
+        end_note=_text(row.get(Derived.FIN_NOTE)),
     )
     other = row.get(VARIANT_STATUS, pd.NA)
     if not pd.isna(other):
@@ -479,7 +525,8 @@ def _row_cells(row: dict, search: str) -> list:
         if key == Op.NOM:
             name = row[Op.NOM] or row[Op.ADRESSE] or formatting.UNKNOWN
             address = row[Op.ADRESSE] if row[Op.NOM] and row[Op.ADRESSE] else ""
-            cells.append(html.Td([name, html.Span(address, className="row-address") if address else None]))
+            link = dcc.Link(name, href=f"/operation/{row[Op.ID]}{search}", title="Historique daté et sources")
+            cells.append(html.Td([link, html.Span(address, className="row-address") if address else None]))
         else:
             cells.append(html.Td(cell(row, key, missing=formatting.UNKNOWN), className=f"col-{key}"))
     cells.append(html.Td(_row_detail(row), className="col-detail"))
@@ -619,9 +666,15 @@ def operation_sheet(row: pd.Series, *, sources: dict[str, str], report_url: str)
         ),
     ]
     children = [
-        html.H3(row[Op.NOM] or row[Op.ADRESSE] or row[Op.ID]),
+        html.H3(
+            dcc.Link(
+                row[Op.NOM] or row[Op.ADRESSE] or row[Op.ID],
+                href=f"/operation/{row[Op.ID]}",
+                title="Historique daté et sources",
+            )
+        ),
         html.P(["État : ", cell(row, STATUS)], className="op-state"),
-        html.P(["⚠ Sources en désaccord : ", row[Op.CONFLIT]], className="conflict")
+        html.P(["⚠ Lectures en désaccord : ", row[Op.CONFLIT]], className="conflict")
         if row[Op.CONFLIT]
         else None,
         html.Details(

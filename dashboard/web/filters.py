@@ -11,7 +11,20 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from dashboard.data.schema import FINANCING_CODES, FINANCING_LABELS, PROGRAMMES, STATUSES, Derived, Geo, Op
+from dashboard.data.schema import (
+    DELIVERY_PLANNED,
+    DELIVERY_REPORTED,
+    FINANCING_CODES,
+    FINANCING_LABELS,
+    PROGRAMMES,
+    STATUS_CHOICES,
+    STATUS_CHOICES_KNOWN,
+    Certainty,
+    Derived,
+    Geo,
+    Op,
+    Status,
+)
 from dashboard.model import analysis
 from dashboard.web.ids import Ctl
 
@@ -41,6 +54,19 @@ class Filter:
 
 def in_column(column: str) -> Matcher:
     return lambda frame, _mix, chosen: frame[column].isin(chosen)
+
+
+def in_state(frame: pd.DataFrame, _mix: pd.DataFrame, chosen: tuple[str, ...]) -> Any:
+    """Operations in one of the states ``chosen``: a delivery reported and a delivery planned apart."""
+    status = frame[analysis.STATUS].to_numpy(dtype=object)
+    reported = frame[analysis.CERTAINTY].to_numpy(dtype=object) == Certainty.REPORTED
+    delivered = status == Status.DELIVERED
+    keep = pd.Series(status).isin(chosen).to_numpy().copy()
+    if DELIVERY_REPORTED in chosen:
+        keep |= delivered & reported
+    if DELIVERY_PLANNED in chosen:
+        keep |= delivered & ~reported
+    return keep
 
 
 def with_financing(frame: pd.DataFrame, mix: pd.DataFrame, chosen: tuple[str, ...]) -> Any:
@@ -81,7 +107,7 @@ FILTERS: tuple[Filter, ...] = (
     Filter("programmes", "programme", Ctl.PROGRAMME, "Programme", "Programmes", "Tous",
            known=fixed(PROGRAMMES), options=plain(PROGRAMMES), matches=in_column(Op.PROGRAMME)),
     Filter("statuses", "statut", Ctl.STATUS, "Statut", "Statuts", "Tous",
-           known=fixed(STATUSES), options=plain(STATUSES), matches=in_column(analysis.STATUS),
+           known=fixed(STATUS_CHOICES_KNOWN), options=plain(STATUS_CHOICES), matches=in_state,
            follows_year=True),
     Filter("codes", "financement", Ctl.CODE, "Financement", "Financements", "Tous",
            known=fixed(FINANCING_CODES), options=financing_options, matches=with_financing),

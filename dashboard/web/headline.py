@@ -64,18 +64,45 @@ class Perimeter:
         return f"Opérations {self.programme_words()} de Clésence — {self.place}"
 
 
+search_line = wording.search_line
+
+
 def _published(totals: pd.DataFrame, indicator: str) -> pd.DataFrame:
     return totals[totals[Total.INDICATEUR] == indicator]
 
 
 def published_value(totals: pd.DataFrame, indicator: str, *, euros: bool = False) -> str:
+    """The published value; several, each with the year it describes where given: « 27 (2022) · 33 (2021) »
+    (two dated claims side by side, neither a part of the other)."""
     rows = _published(totals, indicator)
-    values = [formatting.euros(v) if euros else formatting.number(v) for v in rows[Total.VALEUR]]
-    return " ou ".join(dict.fromkeys(values)) or formatting.UNKNOWN
+    years = rows[Total.ANNEE].tolist() if Total.ANNEE in rows else [""] * len(rows)
+    pairs = dict.fromkeys(
+        (formatting.euros(v) if euros else formatting.number(v), str(y or ""))
+        for v, y in zip(rows[Total.VALEUR], years, strict=True)
+    )
+    values = dict.fromkeys(value for value, _ in pairs)
+    if len(values) <= 1:
+        return next(iter(values), formatting.UNKNOWN)
+    return " · ".join(f"{value} ({year})" if year else value for value, year in pairs)
+
+
+def programme_claims(totals: pd.DataFrame) -> str:
+    """« 27 programmes et 882 logements (2022) ; 33 opérations et 864 logements (2021) »: each published
+    total of the programme with the year it describes, side by side."""
+    claims = []
+    programmes, dwellings = _published(totals, "acv_programmes"), _published(totals, "acv_logements")
+    for _, row in programmes.iterrows():
+        year = str(row.get(Total.ANNEE, "") or "")
+        same = dwellings[dwellings[Total.SOURCE] == row[Total.SOURCE]]
+        words = f"{formatting.number(row[Total.VALEUR])} {row[Total.UNITE]}"
+        if len(same):
+            words += f" et {formatting.number(same[Total.VALEUR].iloc[0])} logements"
+        claims.append(f"{words} ({year})" if year else words)
+    return " ; ".join(dict.fromkeys(claims)) or formatting.UNKNOWN
 
 
 def published_lead(
-    totals: pd.DataFrame, detail: KeyFigures, *, source_label: str, perimeter: Perimeter
+    totals: pd.DataFrame, detail: KeyFigures, *, source_label: str, perimeter: Perimeter, planned: str = ""
 ) -> html.Section:
     """The programme's published totals first, the detail published beside them (both ACV only)."""
     investment = _published(totals, "acv_investissement")
@@ -94,14 +121,18 @@ def published_lead(
         ),
     ]
     coverage = (
-        f"Détail publié : {wording.plural(detail.operations, 'programme')} sur {programmes}, "
-        f"{range_text(detail.dwellings_range)} logements sur {dwellings}"
+        f"Totaux publiés par Clésence : {programme_claims(totals)}. Détail publié par les sources : "
+        f"{wording.plural(detail.operations, 'opération')}, {range_text(detail.dwellings_range)} "
+        "logements. Aucune source ne dit quelles opérations ces totaux comprennent."
     )
     return html.Section(
         [
             html.H2(f"{PROGRAMME_NAME} : ce que Clésence annonce ({source_label})", className="lead-title"),
             html.Div(cards, className="lead-row"),
             html.P(coverage, className="lead-coverage"),
+            html.P(["Prévu et constaté : ", planned], className="lead-coverage planned-vs-actual")
+            if planned
+            else None,
             html.P(f"{WARNING_SIGN} {caveat}", className="lead-caveat") if caveat else None,
             None
             if perimeter.includes_acv

@@ -10,6 +10,8 @@ import dash
 from dash import dcc, html
 
 from dashboard.data import wording
+from dashboard.data.schema import Src
+from dashboard.web import headline
 from dashboard.web.context import Context
 from dashboard.web.filters import FILTERS, Filter
 from dashboard.web.ids import Ctl, Shell
@@ -142,10 +144,14 @@ def footer(context: Context) -> html.Footer:
     metadata = context.dataset.metadata
     dates = context.dataset.source_dates
     unknown = " — date de publication inconnue"
+    table = context.dataset.sources
+    addresses = dict(zip(table[Src.SOURCE], table[Src.ADRESSE], strict=True)) if Src.ADRESSE in table else {}
+    publishers = dict(zip(table[Src.SOURCE], table[Src.EDITEUR], strict=True)) if Src.EDITEUR in table else {}
     sources = [
         html.Li(
             [
-                title,
+                html.A(title, href=addresses[source], rel="noopener") if addresses.get(source) else title,
+                f" — {publishers[source]}" if publishers.get(source) else None,
                 f" — publié en {dates[source].label}" if source in dates else unknown,
                 html.Span(f" (date estimée : {dates[source].basis})", className="source-basis")
                 if source in dates and not dates[source].exact
@@ -157,12 +163,13 @@ def footer(context: Context) -> html.Footer:
     return html.Footer(
         [
             html.P(
-                "Les opérations viennent de deux articles, datés d'après leur propre texte : ce tableau "
-                "de bord dit ce qu'ils disent à leur date. Sources des opérations :"
+                "Les opérations viennent des pages publiques ci-dessous, chacune datée d'après son propre "
+                "texte : ce tableau de bord dit ce qu'elles disent à leur date. Sources des opérations :"
             ),
             html.Ul(sources),
             html.P(
-                f"Fichier de données modifié le {data_date(metadata.get('date_donnees'))}.",
+                f"Fichier de données modifié le {data_date(metadata.get('date_donnees'))}."
+                + (f" {searched}." if (searched := headline.search_line(metadata)) else ""),
                 className="file-date",
             ),
             html.P(french_dates(metadata.get("geometrie", ""))),

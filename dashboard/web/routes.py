@@ -10,24 +10,32 @@ from typing import Any
 from dashboard.web.context import Context
 
 COMMUNE_PREFIX = "/commune/"
+OPERATION_PREFIX = "/operation/"
 
 
 class Kind(enum.Enum):
     REGION = enum.auto()
     COMMUNE = enum.auto()
     UNKNOWN_COMMUNE = enum.auto()  # /commune/<a code the perimeter does not hold>
+    OPERATION = enum.auto()  # /operation/<id>: an operation's dated record
+    UNKNOWN_OPERATION = enum.auto()
     UNKNOWN = enum.auto()  # no page of ours
 
 
 @dataclass(frozen=True)
 class Route:
     kind: Kind
-    code: str | None = None  # a commune's page: the code of its path
+    code: str | None = None  # a commune's page: the code of its path; an operation's: its id
 
     @property
     def commune(self) -> str | None:
         """The code of the commune whose page this is; ``None`` on any other page."""
         return self.code if self.kind is Kind.COMMUNE else None
+
+    @property
+    def operation(self) -> str | None:
+        """The id of the operation whose page this is; ``None`` on any other page."""
+        return self.code if self.kind is Kind.OPERATION else None
 
 
 def route(pathname: Any, context: Context) -> Route:
@@ -41,4 +49,8 @@ def route(pathname: Any, context: Context) -> Route:
         code = path[len(COMMUNE_PREFIX) :].strip("/")
         known = code in context.dataset.communes.index
         return Route(Kind.COMMUNE if known else Kind.UNKNOWN_COMMUNE, code)
+    if path.startswith(OPERATION_PREFIX):
+        op_id = path[len(OPERATION_PREFIX) :].strip("/")
+        known = op_id in context.dataset.operations.index
+        return Route(Kind.OPERATION if known else Kind.UNKNOWN_OPERATION, op_id)
     return Route(Kind.UNKNOWN)

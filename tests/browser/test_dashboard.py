@@ -38,8 +38,8 @@ def test_the_region_page_loads_draws_the_map_and_stays_on_this_machine(server, p
     wait_for_idle(page.page)
     assert page.page.evaluate("document.documentElement.lang") == "fr"
     assert page.page.locator("#region-map .choroplethlocation").count() > 20
-    # One symbol per commune with operations (8), and the 4 partner centres' names beside their point.
-    assert page.page.locator("#region-map .scattergeo .point").count() == 8 + 4
+    # One symbol per commune with operations (9), and the 4 partner centres' names beside their point.
+    assert page.page.locator("#region-map .scattergeo .point").count() == 9 + 4
     # The financing chart, below the first screen, is drawn once scrolled to (test_graphs_when_seen.py).
     scroll_to_graph(page.page, "region-mix", ".bars path")
     assert page.page.locator("#region-mix .bars path").count() >= 5
@@ -68,13 +68,13 @@ def test_changing_the_year_changes_the_key_figures_and_the_url(server, page, dat
 
 
 def test_a_deep_link_restores_year_and_filters(server, page, dataset):
-    page.page.goto(server.url + "/?annee=2021&dep=60&statut=livr%C3%A9e")
+    page.page.goto(server.url + "/?annee=2021&dep=60&statut=livraison+constat%C3%A9e")
     wait_for_map(page.page)
     wait_for_idle(page.page)
-    expected = expected_figures(dataset, year=2021, departements=("60",), statuses=("livrée",))
+    expected = expected_figures(dataset, year=2021, departements=("60",), statuses=("livraison constatée",))
     assert card_value(page.page, "dans la vue") == wording.plural(expected.operations, "opération")
     assert "Oise" in page.page.locator("#ctl-departement").inner_text()
-    assert "livrée" in page.page.locator("#ctl-status").inner_text()
+    assert "livraison constatée" in page.page.locator("#ctl-status").inner_text()
     assert page.page.locator("#ctl-year [role=slider]").get_attribute("aria-valuenow") == "2021"
     assert page.page.locator("#region-table tbody tr").count() == expected.operations
     page.page.reload()
@@ -145,7 +145,7 @@ def test_the_table_links_to_the_commune_and_sorts(server, page):
     page.page.click("#region-table button:has-text('Logements')")
     page.page.wait_for_selector("#region-table th[aria-sort='descending']")
     first = page.page.locator("#region-table tbody tr").first.inner_text()
-    assert "Arras" in first  # 89 dwellings, the largest lower reading (Ordener reads 64 to 109)
+    assert "Quartier Ordener" in first  # 109 dwellings (its 2022 page), then Arras' 89
     page.page.click("#region-table tbody a:has-text('Soissons')")
     wait_for_location(page.page, r"/commune/02722")
     page.page.wait_for_selector("h1:has-text('Soissons')")

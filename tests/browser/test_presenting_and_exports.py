@@ -232,7 +232,7 @@ def test_the_png_export_gives_an_image_named_after_what_it_shows(server, page, t
     assert layout["title"]["text"] == "<b>Carte — Compiègne — situation fin 2021</b>"
     caption = layout["annotations"][-1]["text"]
     assert "Périmètre : Compiègne" in caption and "Sources : " in caption
-    assert "2022 (date estimée)" in caption and "fichier modifié le 2026-11-26" in caption
+    assert "Sources publiées de 2016 à 2026" in caption and "fichier modifié le 2026-12-06" in caption
     assert page.foreign_requests() == []
 
 

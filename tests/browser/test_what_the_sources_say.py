@@ -34,18 +34,31 @@ def test_the_first_screen_leads_with_the_published_totals_and_the_coverage(serve
     lead = screen.locator(".lead")
     text = lead.inner_text()
     for fragment in (
-        "27",
-        "882",
-        "11",
+        "27 (2022) · 33 (2021)",
+        "882 (2022) · 864 (2021)",
         "15,0",
-        "Détail publié : 11 programmes sur 27, 344 à 407 logements sur 882",
+        # two dated claims side by side, neither a part of the other
+        "27 programmes et 882 logements (2022) ; 33 opérations et 864 logements (2021)",
+        "Détail publié par les sources : 12 opérations, 431 à 449 logements",
     ):
         assert fragment in text
     box = lead.bounding_box()
     assert box is not None and box["y"] + box["height"] <= 900  # above the fold at 1440×900
-    assert (
-        "Situation fin 2022 selon les sources publiées en 2020" in screen.locator(".year-line").inner_text()
+    year_line = screen.locator(".year-line").inner_text()
+    assert "Situation fin 2025 selon les sources publiées de 2016 à 2026" in year_line
+    assert "Dernière recherche de sources publiques : décembre 2026" in year_line
+
+
+def test_the_region_page_puts_what_was_planned_beside_what_happened(server, screen):
+    open_region(screen, server.url + "/")
+    text = screen.locator(".planned-vs-actual").inner_text()
+    # Square Acary: announced for the first half of 2021 (2020), moved in on 1 December 2021
+    assert text.startswith(
+        "Prévu et constaté : 1 livraison constatée dont la date avait été annoncée : 6 mois"
     )
+    assert "prévue au premier semestre 2021 (annonce de 2020), constatée le 1er décembre 2021" in text
+    assert "sans date annoncée auparavant (Soissons, Résidence de la Croix d'Or)" in text
+    assert "Les livraisons seulement prévues ne sont pas comptées." in text
 
 
 @pytest.mark.parametrize(
@@ -54,14 +67,14 @@ def test_the_first_screen_leads_with_the_published_totals_and_the_coverage(serve
         (
             "?programme=ACV",
             "Opérations du programme Action Cœur de Ville de Clésence — Hauts-de-France",
-            "344 à 407",
+            "431 à 449",
         ),
         ("?programme=hors+ACV", "Opérations (hors programme) de Clésence — Hauts-de-France", "46"),
         (
             "?programme=ACV&dep=60",
             "Opérations du programme Action Cœur de Ville de Clésence — Oise",
-            "201 à 264",
-        ),  # 18 + 50 + (64 à 109) + (30 à 32) + (39 à 55)
+            "288 à 306",
+        ),  # Beauvais 18 + Bismont 50 + Ordener 109 + (30 à 32) + (39 à 55) + Creil 42
     ],
 )
 def test_the_title_states_the_perimeter_the_figures_count(server, screen, query, title, dwellings):
@@ -93,35 +106,36 @@ def test_a_partner_commune_quotes_its_source_and_shows_no_zero(server, screen):
     assert screen.locator("#commune-figures .kf-card").count() == 0
 
 
-def test_senlis_shows_its_range_and_why(server, screen):
-    screen.goto(server.url + "/commune/60612")
+def test_compiegne_shows_its_range_and_why(server, screen):
+    screen.goto(server.url + "/commune/60159")
     screen.wait_for_selector("#commune-operations .op-sheet")
     wait_for_idle(screen)
-    assert screen.locator("#commune-figures .kf-card").nth(1).inner_text().startswith("114 à 159 ⚠")
+    assert screen.locator("#commune-figures .kf-card").nth(1).inner_text().startswith("69 à 87 ⚠")
     sheets = screen.locator("#commune-operations").inner_text()
-    assert "64 à 109 ⚠ (deux lectures des sources)" in sheets
-    assert "si les 45 sont compris dans les 64" in sheets
-    assert "livraison prévue en 2021 (annoncée en 2020)" in sheets
+    assert "30 à 32 ⚠ (deux lectures des sources)" in sheets
+    assert "livrée le 1er décembre 2021 (emménagement, date déduite)" in sheets
+    assert "Lectures en désaccord" in sheets and "Sources en désaccord" not in sheets
 
 
 def test_the_slide_keeps_the_published_totals_and_the_ranges(server, screen):
     open_region(screen, server.url + "/?presentation=1&programme=ACV")
     assert screen.locator(".lead").is_visible()
     assert "882" in screen.locator(".lead").inner_text()
-    assert screen.locator("#region-figures .kf-card").nth(1).inner_text().startswith("344 à 407")
+    assert screen.locator("#region-figures .kf-card").nth(1).inner_text().startswith("431 à 449")
 
 
 def test_the_printed_sheet_keeps_the_range_and_the_sources_dates(server, screen, tmp_path):
-    screen.goto(server.url + "/commune/60612")
+    screen.goto(server.url + "/commune/60159")
     screen.wait_for_selector("#commune-operations .op-sheet")
     wait_for_idle(screen)
     screen.emulate_media(media="print")
-    pdf = tmp_path / "senlis.pdf"
+    pdf = tmp_path / "compiegne.pdf"
     screen.pdf(path=str(pdf), format="A4", print_background=True)
     text = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     flat = " ".join(text.split())
-    assert "114 à 159" in flat
-    assert "64 à 109" in flat
-    assert "2020 (date estimée)" in flat
+    assert "69 à 87" in flat
+    assert "30 à 32" in flat
+    assert "Sources publiées de 2016 à 2026" in flat
+    assert "Dernière recherche de sources publiques : décembre 2026" in flat

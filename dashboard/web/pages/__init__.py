@@ -12,7 +12,7 @@ from dash import Dash
 from dash.development.base_component import Component
 
 from dashboard.web import views
-from dashboard.web.pages import commune, not_found, region
+from dashboard.web.pages import commune, not_found, operation, region
 from dashboard.web.routes import Kind, Route, route
 
 
@@ -46,6 +46,10 @@ PAGES: dict[Kind, Page] = {
     Kind.UNKNOWN_COMMUNE: Page(
         title=lambda route: commune.title(route.code), drawn=lambda _route, _search: None, exists=False
     ),
+    Kind.OPERATION: Page(title=lambda route: operation.title(route.code), drawn=operation.for_location),
+    Kind.UNKNOWN_OPERATION: Page(
+        title=lambda route: operation.title(route.code), drawn=lambda _route, _search: None, exists=False
+    ),
     Kind.UNKNOWN: Page(
         title=lambda _route: not_found.TITLE, drawn=lambda _route, _search: None, exists=False
     ),
@@ -57,6 +61,7 @@ def register(app: Dash) -> None:
     the app's data through ``views.current_context``), and the pages' callbacks on ``app``."""
     region.register(app)
     commune.register(app)
+    operation.register()
     not_found.register()
 
 

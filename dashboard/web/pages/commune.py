@@ -360,7 +360,10 @@ def summary(context: Context, code: str, frame: pd.DataFrame, view: View) -> lis
     partners = context.lookups.partners_of(code)
     sources = wording.sources_published(context.dataset.source_dates)
     when = f"Fin {view.year}" + (" (projection)" if view.year > context.lookups.sources_year else "")
-    line = html.P(f"{when}, selon les sources. {sources}.", className="year-line")
+    searched = wording.search_line(context.dataset.metadata)
+    line = html.P(
+        f"{when}, selon les sources. {sources}.{f' {searched}.' if searched else ''}", className="year-line"
+    )
     if not len(frame) and len(partners):
         name = context.dataset.communes.at[code, Geo.NOM]
         return [

@@ -10,13 +10,13 @@ import pandas as pd
 from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard.data import wording
-from dashboard.data.schema import Derived, Geo, Mix, Op, Total
+from dashboard.data.schema import PROGRAMME_ACV, Derived, Geo, Mix, Op, Total
 from dashboard.data.wording import plural
 from dashboard.export import tables as export
 from dashboard.figures import mapchanges, maps
 from dashboard.figures.mix import mix_figure
 from dashboard.figures.timeline import timeline_figure, undated
-from dashboard.model import analysis
+from dashboard.model import analysis, planned
 from dashboard.model.state import View
 from dashboard.web import components, glossary, headline, inputs, maptable, milestones
 from dashboard.web.context import Context
@@ -51,9 +51,8 @@ def description() -> str:
     totals = context.dataset.totals
     sources = wording.sources_published(context.dataset.source_dates)
     return (
-        f"Action Cœur de Ville — {context.lookups.perimeter_name} : Clésence annonce "
-        f"{headline.published_value(totals, 'acv_programmes')} programmes et "
-        f"{headline.published_value(totals, 'acv_logements')} logements ; les sources en détaillent "
+        f"Action Cœur de Ville — {context.lookups.perimeter_name} : Clésence a publié "
+        f"{headline.programme_claims(totals)} ; les sources en détaillent "
         f"{plural(detail.operations, 'opération')} "
         f"({headline.range_text(detail.dwellings_range)} logements). {sources}."
     )
@@ -157,14 +156,17 @@ def filters_words(view: View) -> str:
 
 
 def year_words(context: Context, view: View) -> str:
-    """« Situation fin 2022 selon les sources publiées en 2020 (date estimée) et 2022. »"""
+    """« Situation fin 2022 selon les sources publiées en 2020 (date estimée) et 2022. Dernière recherche
+    de sources publiques : décembre 2026. »"""
     sources = wording.according_to_sources(context.dataset.source_dates)
+    searched = wording.search_line(context.dataset.metadata)
+    searched = f" {searched}." if searched else ""
     if context.lookups.sources_year and view.year > context.lookups.sources_year:  # 0: no source dated
         return (
             f"Projection fin {view.year} {sources} : après {context.lookups.sources_year}, date de la "
-            "dernière source, les états sont des prévisions ou inconnus."
+            f"dernière source, les états sont des prévisions ou inconnus.{searched}"
         )
-    return f"Situation fin {view.year} {sources}."
+    return f"Situation fin {view.year} {sources}.{searched}"
 
 
 def title_of(context: Context, view: View) -> html.H1:
@@ -192,15 +194,21 @@ def totals_source_label(context: Context) -> str:
     totals = context.dataset.totals
     sources = totals.loc[totals[Total.INDICATEUR] == "acv_programmes", Total.SOURCE].tolist()
     dates = [context.dataset.source_dates[s] for s in sources if s in context.dataset.source_dates]
+    if len(set(sources)) > 1:
+        return f"{len(set(sources))} sources, chiffres datés"
     return wording.source_published(dates[0] if dates else None)
 
 
 def lead(context: Context, view: View) -> html.Section:
+    operations = context.dataset.operations
+    acv = operations[(operations[Op.PROGRAMME] == PROGRAMME_ACV).to_numpy()]
+    found = planned.deliveries(acv, context.dataset.milestones, context.dataset.source_dates)
     return headline.published_lead(
         context.dataset.totals,
         context.acv_detail,
         source_label=totals_source_label(context),
         perimeter=perimeter(context, view),
+        planned=planned.summary(found),
     )
 
 
