@@ -152,21 +152,6 @@ def test_counts_of_operations_by_state_are_written_the_french_way() -> None:
     assert headline.states_line(figures) == "12\u202f234 livrées (constaté) · 1 annoncée"
 
 
-def test_with_no_dated_source_the_year_line_still_reads_as_a_sentence():
-    from types import SimpleNamespace
-
-    from dashboard.model.state import View as PageView
-    from dashboard.web.pages import region
-
-    assert headline.sources_line({}, {}) == "Sources sans date de publication connue"
-    context = SimpleNamespace(
-        dataset=SimpleNamespace(source_dates={}, metadata={}), source_titles={}, sources_year=2022
-    )
-    assert region.year_words(context, PageView(year=2022)) == (
-        "Situation fin 2022 selon des sources sans date de publication connue."
-    )
-
-
 def test_the_last_search_of_the_public_record_is_said_in_french():
     assert headline.search_line({"derniere_recherche": "2026-12"}) == (
         "Dernière recherche de sources publiques : décembre 2026"

@@ -348,7 +348,7 @@ def read_figures(
     groups: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
     for row in frame.to_dict("records"):
         groups[(row[Fig.OPERATION], row[Fig.CHAMP], row[Fig.PORTEE])].append(row)
-    for (op_id, field, scope), rows in groups.items():  # noqa: B007
+    for (op_id, field, scope), rows in groups.items():
         values = {row[Fig.VALEUR] for row in rows}
         if len(values) > 1:
             who = _who([row[Fig.SOURCE] for row in rows])

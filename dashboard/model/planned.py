@@ -12,8 +12,8 @@ from dashboard.data import milestones as record
 from dashboard.data.parsing import PartialDate
 from dashboard.data.schema import MILESTONE_PRECISIONS, Kind, Ms, Op
 from dashboard.data.sourcedates import SourceDate
+from dashboard.data.wording import plural
 from dashboard.model.chronology import when
-from dashboard.model.formatting import plural
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard.data import milestones as record
+from dashboard.data import wording
 from dashboard.data.schema import MILESTONE_KINDS, Certainty, Derived, Fig, Ms, Op, Src
 from dashboard.model import analysis, formatting, planned
 from dashboard.model.chronology import when
@@ -65,7 +66,7 @@ def description(op_id: Any = None) -> str:
     year = context.lookups.default_year
     return (
         f"{_name(row)}, {row[Op.COMMUNE]} ({row[Op.PROGRAMME]}) : {dwellings} logements ; fin {year}, "
-        f"{_state(context, op_id, year)}. Historique daté : {formatting.plural(count, 'jalon')}, "
+        f"{_state(context, op_id, year)}. Historique daté : {wording.plural(count, 'jalon')}, "
         f"chacun avec sa source. {headline.search_line(context.dataset.metadata)}."
     )
 
