@@ -109,12 +109,16 @@ def read_milestones(
     frame = _read(path, MILESTONE_COLUMNS, MILESTONE_OPTIONAL, report)
     if frame is None:
         return _empty(MILESTONE_COLUMNS).assign(**{DATE: pd.Series(dtype=object), REPORTED: False})
-    if not strict:
-        frame = frame[frame[Ms.OPERATION].isin(operations)].reset_index(drop=True)
     name = path.name
+    orphans = frame[(frame[Ms.OPERATION] != "") & ~frame[Ms.OPERATION].isin(operations)]
+    if strict:  # an operation removed from operations.csv: its milestones are set aside, and said so
+        for line, op_id in zip(orphans[LINE_COLUMN].tolist(), orphans[Ms.OPERATION].tolist(), strict=True):
+            message = f"{quote(op_id)} : opération absente de operations.csv, jalon ignoré"
+            report.warning(name, int(line), Ms.OPERATION, message)
+    frame = frame.drop(orphans.index).reset_index(drop=True)
     parsed, states = [], []
     for row in frame.to_dict("records"):
-        date, state = _check_row(row, name, operations, dates, sources, report)
+        date, state = _check_row(row, name, dates, sources, report)
         parsed.append(date)
         states.append(state)
     frame[DATE] = pd.Series(parsed, index=frame.index, dtype=object)
@@ -124,14 +128,12 @@ def read_milestones(
     return frame
 
 
-def _check_row(row, name, operations, dates, sources, report) -> tuple[PartialDate | None, bool]:
+def _check_row(row, name, dates, sources, report) -> tuple[PartialDate | None, bool]:
     line = int(row[LINE_COLUMN])
     op_id = row[Ms.OPERATION]
     for column in (Ms.OPERATION, Ms.TYPE, Ms.ETAT, Ms.SOURCE):
         if not row[column]:
             report.error(name, line, column, "valeur obligatoire manquante")
-    if op_id and op_id not in operations:
-        report.error(name, line, Ms.OPERATION, f"{quote(op_id)} : opération absente de operations.csv")
     if row[Ms.TYPE] and row[Ms.TYPE] not in MILESTONE_KINDS:
         report.error(
             name,
@@ -329,20 +331,17 @@ def read_figures(
         return _empty(FIGURE_COLUMNS)
     name = path.name
     known = set(operations.index)
-    if not strict:
-        frame = frame[frame[Fig.OPERATION].isin(known)].reset_index(drop=True)
+    orphans = frame[(frame[Fig.OPERATION] != "") & ~frame[Fig.OPERATION].isin(known)]
+    if strict:
+        for line, op_id in zip(orphans[LINE_COLUMN].tolist(), orphans[Fig.OPERATION].tolist(), strict=True):
+            message = f"{quote(op_id)} : opération absente de operations.csv, chiffre ignoré"
+            report.warning(name, int(line), Fig.OPERATION, message)
+    frame = frame.drop(orphans.index).reset_index(drop=True)
     for row in frame.to_dict("records"):
         line = int(row[LINE_COLUMN])
         for column in (Fig.OPERATION, Fig.CHAMP, Fig.VALEUR, Fig.SOURCE):
             if not row[column]:
                 report.error(name, line, column, "valeur obligatoire manquante")
-        if row[Fig.OPERATION] and row[Fig.OPERATION] not in known:
-            report.error(
-                name,
-                line,
-                Fig.OPERATION,
-                f"{quote(row[Fig.OPERATION])} : opération absente de operations.csv",
-            )
         if row[Fig.SOURCE] and row[Fig.SOURCE] not in sources:
             report.error(name, line, Fig.SOURCE, f"{quote(row[Fig.SOURCE])} : source absente de sources.csv")
     groups: dict[tuple[str, str, str], list[dict]] = defaultdict(list)

@@ -525,7 +525,7 @@ def _row_cells(row: dict, search: str) -> list:
         if key == Op.NOM:
             name = row[Op.NOM] or row[Op.ADRESSE] or formatting.UNKNOWN
             address = row[Op.ADRESSE] if row[Op.NOM] and row[Op.ADRESSE] else ""
-            link = dcc.Link(name, href=f"/operation/{row[Op.ID]}{search}", title="Historique daté et sources")
+            link = dcc.Link(name, href=f"/operation/{row[Op.ID]}", title="Historique daté et sources")
             cells.append(html.Td([link, html.Span(address, className="row-address") if address else None]))
         else:
             cells.append(html.Td(cell(row, key, missing=formatting.UNKNOWN), className=f"col-{key}"))

@@ -159,7 +159,7 @@ def year_words(context: Context, view: View) -> str:
     """« Situation fin 2022 selon les sources publiées en 2020 (date estimée) et 2022. Dernière recherche
     de sources publiques : décembre 2026. »"""
     sources = wording.according_to_sources(context.dataset.source_dates)
-    searched = wording.search_line(context.dataset.metadata)
+    searched = wording.search_line(getattr(context.dataset, "metadata", {}))
     searched = f" {searched}." if searched else ""
     if context.lookups.sources_year and view.year > context.lookups.sources_year:  # 0: no source dated
         return (
