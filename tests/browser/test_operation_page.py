@@ -26,7 +26,10 @@ def test_the_croix_d_or_page_shows_its_record_with_sources(server, screen):
     screen.wait_for_selector(".operation-page .milestones")
     wait_for_idle(screen)
     assert screen.locator("h1.page-title").inner_text() == "Résidence de la Croix d'Or"
-    assert "Fin 2025 : livrée le 6 septembre 2022 (inauguration)." in screen.locator(".operation-state").inner_text()
+    assert (
+        "Fin 2025 : livrée le 6 septembre 2022 (inauguration)."
+        in screen.locator(".operation-state").inner_text()
+    )
     items = screen.locator(".milestones > li")
     texts = items.all_inner_texts()
     assert texts[0].startswith("●\nAcquisition en 2016")  # in time order, the town purchase first
