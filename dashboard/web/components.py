@@ -631,6 +631,12 @@ def table_caption(shown: int, total: int, column: str) -> str:
     )
 
 
+def sheet_title(row: pd.Series) -> html.H3:
+    """An operation's name, linked to its page (its dated record and sources)."""
+    name = row[Op.NOM] or row[Op.ADRESSE] or row[Op.ID]
+    return html.H3(dcc.Link(name, href=f"/operation/{row[Op.ID]}", title="Historique daté et sources"))
+
+
 def operation_sheet(row: pd.Series, *, sources: dict[str, str], report_url: str) -> html.Article:
     """One operation with every published field, its source, caveats and conflicts."""
     fields = [
@@ -666,13 +672,7 @@ def operation_sheet(row: pd.Series, *, sources: dict[str, str], report_url: str)
         ),
     ]
     children = [
-        html.H3(
-            dcc.Link(
-                row[Op.NOM] or row[Op.ADRESSE] or row[Op.ID],
-                href=f"/operation/{row[Op.ID]}",
-                title="Historique daté et sources",
-            )
-        ),
+        sheet_title(row),
         html.P(["État : ", cell(row, STATUS)], className="op-state"),
         html.P(["⚠ Lectures en désaccord : ", row[Op.CONFLIT]], className="conflict")
         if row[Op.CONFLIT]
