@@ -157,6 +157,17 @@ footer {{ grid-column: 1 / 3; grid-row: 4; font-size: 11.5px; color: {theme.MUTE
   border-top: 1px solid #d3d8de;
   padding-top: 5px; display: flex; justify-content: space-between; gap: 10px; }}
 a {{ color: {theme.ACCENT}; font-weight: 600; white-space: nowrap; }}
+/* A narrow frame (a town hall's side column, a phone): one column — name, figures, map, footer — and the
+   frame scrolls rather than cutting anything; the map keeps a readable size, the footer wraps. */
+@media (max-width: 519px) {{
+  html {{ height: auto; overflow-x: hidden; overflow-y: auto; }}
+  body {{ height: auto; overflow: visible; }}
+  .card {{ height: auto; max-height: none; grid-template-columns: minmax(0, 1fr); grid-template-rows: none; }}
+  h1, .subtitle, .body, .map, footer {{ grid-column: 1; grid-row: auto; }}
+  .map svg {{ max-width: min(100%, {MAP_SIZE[0]}px); margin: 0 auto; }}
+  footer {{ flex-direction: column; gap: 4px; }}
+  a {{ white-space: normal; }}
+}}
 """
 
 

@@ -103,3 +103,37 @@ def test_the_commune_page_gives_the_snippet_to_paste(sites, page):
     code = page.page.locator(".embed-code")
     code.wait_for(state="visible")
     assert code.input_value().startswith(f'<iframe src="{app.url}/integration/commune/60159"')
+
+
+CARD_PARTS = ("h1", ".figures", ".map svg", ".legend", "footer a")
+
+
+@pytest.mark.parametrize("width", [300, 340, 800])
+def test_the_card_is_fluid_from_300_to_800_px_and_cuts_nothing(sites, page, width):
+    """Every part of the card lies inside the frame's width and inside what the frame can show or scroll
+    to (a narrow frame stacks the parts in one column and scrolls; 800 px shows everything at once)."""
+    _, _, app = sites
+    page.page.set_viewport_size({"width": width, "height": FRAME[1]})
+    page.page.goto(app.url + "/integration/commune/60159?annee=2021")
+    boxes = page.page.evaluate(
+        """(parts) => {
+          const e = document.scrollingElement;
+          const out = {page: [e.scrollWidth, e.scrollHeight, innerWidth, innerHeight,
+                              getComputedStyle(document.documentElement).overflowY]};
+          for (const part of parts) {
+            const r = document.querySelector(part).getBoundingClientRect();
+            out[part] = [r.left, r.right, r.top + scrollY, r.bottom + scrollY, r.width];
+          }
+          return out;
+        }""",
+        list(CARD_PARTS),
+    )
+    scroll_width, scroll_height, inner_width, inner_height, overflow_y = boxes.pop("page")
+    assert scroll_width <= inner_width, boxes
+    reachable = scroll_height if overflow_y in ("auto", "scroll") else inner_height
+    for part, (left, right, top, bottom, box_width) in boxes.items():
+        assert box_width > 0, part
+        assert left >= 0 and right <= inner_width + 0.5, (part, left, right, inner_width)
+        assert top >= 0 and bottom <= reachable + 0.5, (part, top, bottom, reachable)
+    if width >= 600:
+        assert scroll_height <= inner_height  # wide enough: all at once, nothing to scroll
