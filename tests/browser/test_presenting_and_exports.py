@@ -174,6 +174,8 @@ def test_the_csv_export_has_the_view_on_top_the_rows_shown_and_no_live_formula(
         "beauvais-rue-carnot",
         "compiegne-quai-des-roses",
         "compiegne-rue-d-amiens",
+        "creil-bords-de-l-oise",
+        "senlis-allees-de-beauval",
         "senlis-avenue-de-bismont",
         "senlis-quartier-ordener",
     }
