@@ -72,6 +72,16 @@ class Watched:
 
 
 @pytest.fixture
+def screen(browser):
+    """A page at 1440×900 in French, without the request and error watch of ``page``."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def page(browser) -> Iterator[Watched]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
     new_page = context.new_page()

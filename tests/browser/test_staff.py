@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
 import threading
 from pathlib import Path
@@ -19,6 +18,7 @@ from werkzeug.serving import make_server
 from dashboard.app import create_app
 from dashboard.settings import Settings, StaffSettings
 from tests.conftest import REPO
+from tests.servers import free_port
 from tests.staff.conftest import cell, staff_data
 from tests.test_export import calc
 
@@ -26,12 +26,6 @@ OIDC = REPO / "tests" / "oidc"
 GROUP = "gestion-donnees"
 NEW_NAME = "Résidence des Tilleuls"
 SECRET = "secret-du-client-de-test"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

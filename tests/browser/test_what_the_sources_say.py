@@ -14,15 +14,6 @@ from tests.browser.conftest import wait_for_idle, wait_for_map
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def screen(browser):
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="fr-FR")
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    yield page
-    context.close()
-
-
 def open_region(page, url: str) -> None:
     page.goto(url)
     wait_for_map(page)
