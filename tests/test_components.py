@@ -12,6 +12,7 @@ from dash import html
 from dashboard.app import load_context
 from dashboard.figures import timeline
 from dashboard.model import analysis
+from dashboard.model.search import Kind, Match
 from dashboard.model.state import View
 from dashboard.settings import Settings
 from dashboard.web import components, milestones
@@ -163,3 +164,56 @@ def test_a_search_that_finds_nothing_says_neither_a_commune_nor_an_operation_mat
     found = components.search_results([], "xyz", "")
     assert isinstance(found, html.P)
     assert found.children == "Ni commune ni opération ne correspond à « xyz »."
+
+
+def test_a_search_result_for_an_operation_opens_its_page_keeping_the_view():
+    operation = Match(
+        "60159",
+        "Compiègne",
+        "Oise",
+        1,
+        Kind.OPERATION,
+        "Résidence Square Acary",
+        "Rue d'Amiens",
+        "compiegne-rue-d-amiens",
+    )
+    commune = Match("60159", "Compiègne", "Oise", 1)
+    found = components.search_results([operation, commune], "acary", "?annee=2021")
+    links = [item.children for item in found.children]
+    assert [link.href for link in links] == [
+        "/operation/compiegne-rue-d-amiens?annee=2021",
+        "/commune/60159?annee=2021",
+    ]
+    assert "opération · Compiègne · Rue d'Amiens" in str(links[0].children[1].children)
+
+
+def test_the_map_table_links_each_operation_s_name_to_its_page():
+    from dashboard.model.state import View
+    from tests.conftest import REAL_DATA as real
+
+    context = load_context(Settings(data_dir=real))
+    table = components.map_table(
+        context.operations_in(View(year=2025)), context.lookups.acv_names, {}, "?annee=2025"
+    )
+    senlis = next(row for row in table.children[2].children if row.children[0].children.children == "Senlis")
+    cell = senlis.children[3].children
+    links = [
+        (part.children, part.href) for part in cell if isinstance(part, type(senlis.children[0].children))
+    ]
+    assert cell[0] == "3"
+    assert links == [
+        ("Avenue de Bismont", "/operation/senlis-avenue-de-bismont"),
+        ("Les Allées de Beauval", "/operation/senlis-allees-de-beauval"),
+        ("Quartier Ordener", "/operation/senlis-quartier-ordener"),
+    ]
+
+
+def test_past_five_operations_a_map_table_row_says_how_many_others():
+    frame = pd.DataFrame(
+        {"code_insee": ["60159"] * 7, "nom": [f"Résidence {n}" for n in "GFEDCBA"], "adresse": [""] * 7},
+        index=pd.Index([f"op-{n}" for n in range(7)], name="id"),
+    )
+    named = components.operation_links(frame, ["60159"])["60159"]
+    assert [name for _, name in named] == [f"Résidence {n}" for n in "ABCDE"]  # by name, the first five
+    cell = components._operations_cell(7, named)
+    assert cell[-1] == " · et 2 autres" and cell[2].href == "/operation/op-6"

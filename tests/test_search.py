@@ -18,7 +18,7 @@ def index() -> CommuneIndex:
 
 
 @pytest.mark.parametrize(
-    ("query", "code", "title", "fragment"),
+    ("query", "code", "title", "operation"),
     [
         ("st-quentin", "02691", "Saint-Quentin", ""),
         ("st quentin", "02691", "Saint-Quentin", ""),
@@ -36,21 +36,21 @@ def index() -> CommuneIndex:
         ("loeuilly", "80485", "Ô-de-Selle", ""),  # œ typed as oe
         ("compiegne", "60159", "Compiègne", ""),
         ("60159", "60159", "Compiègne", ""),
-        ("square acary", "60159", "Résidence Square Acary", "#op-compiegne-rue-d-amiens"),
-        ("croix d'or", "02722", "Résidence de la Croix d'Or", "#op-soissons-rue-saint-christophe"),
-        ("Croix-d’Or", "02722", "Résidence de la Croix d'Or", "#op-soissons-rue-saint-christophe"),
-        ("rue carnot", "60057", "Rue Carnot", "#op-beauvais-rue-carnot"),
+        ("square acary", "60159", "Résidence Square Acary", "compiegne-rue-d-amiens"),
+        ("croix d'or", "02722", "Résidence de la Croix d'Or", "soissons-rue-saint-christophe"),
+        ("Croix-d’Or", "02722", "Résidence de la Croix d'Or", "soissons-rue-saint-christophe"),
+        ("rue carnot", "60057", "Rue Carnot", "beauvais-rue-carnot"),
         (
             "maréchal juin",
             "02691",
             "Écoquartier du Maréchal Juin",
-            "#op-saint-quentin-marechal-juin-logements-collectifs",
+            "saint-quentin-marechal-juin-logements-collectifs",
         ),
     ],
 )
-def test_search_cases(index, query, code, title, fragment):
+def test_search_cases(index, query, code, title, operation):
     first = index.search(query)[0]
-    assert (first.code, first.title, first.fragment) == (code, title, fragment)
+    assert (first.code, first.title, first.operation) == (code, title, operation)
 
 
 def test_a_former_name_says_so(index):
@@ -59,14 +59,18 @@ def test_a_former_name_says_so(index):
     assert [m.name for m in index.search("marconne")][:2] == ["Hesdin-la-Forêt", "Marconnelle"]
 
 
-def test_an_operation_leads_to_its_commune_page_and_sheet(index):
+def test_an_operation_leads_to_its_own_page(index):
     match = index.search("square acary")[0]
     assert (match.kind, match.name, match.detail) == (Kind.OPERATION, "Compiègne", "Rue d'Amiens")
-    assert match.href + match.fragment == "/commune/60159#op-compiegne-rue-d-amiens"
+    assert match.href == "/operation/compiegne-rue-d-amiens"
+
+
+def test_a_commune_leads_to_its_page(index):
+    assert index.search("compiegne")[0].href == "/commune/60159"
 
 
 def test_each_commune_appears_once(index):
-    codes = [m.code for m in index.search("hesdin") if not m.fragment]
+    codes = [m.code for m in index.search("hesdin") if not m.operation]
     assert len(codes) == len(set(codes)) and codes[0] == "62447"
 
 

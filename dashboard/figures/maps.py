@@ -93,6 +93,7 @@ class Unit(NamedTuple):
 
 
 DEPARTEMENT_HINT = "<br><i>Cliquer pour voir ses communes</i>"
+OPERATION_HINT = "<br><i>Cliquer : sa page, historique daté et sources</i>"  # an operation's symbol opens it
 DEPARTEMENT_MARKER_PX = (theme.MARKER_MIN_PX, theme.MARKER_MAX_PX * 0.5)
 DEPARTEMENT_KEY = "departement:"  # a département symbol's customdata: a click chooses the département
 
@@ -518,7 +519,8 @@ def spread_positions(frame: pd.DataFrame, radius: float = COMMUNE_SPREAD_DEG) ->
 
 
 def commune_marker_data(frame: pd.DataFrame, largest_op: int) -> dict[int, dict[str, Any]]:
-    """The commune map's symbols: one per operation, co-located ones spread apart."""
+    """The commune map's symbols: one per operation, co-located ones spread apart; each carries
+    ``[code, id]``, and a click opens the operation's page (``pages.commune.open_from_map``)."""
     positions = spread_positions(frame)
     classes = class_codes(frame)
     lines = _operation_lines(frame)
@@ -536,7 +538,7 @@ def commune_marker_data(frame: pd.DataFrame, largest_op: int) -> dict[int, dict[
             "customdata": [
                 [c, i] for c, i in zip(frame[Op.CODE_INSEE].iloc[chosen], frame.index[chosen], strict=True)
             ],
-            "hovertext": [f"{lines[i]}<br><i>{where[i]}</i>" for i in chosen],
+            "hovertext": [f"{lines[i]}<br><i>{where[i]}</i>{OPERATION_HINT}" for i in chosen],
             "text": [],
             "marker.size": [sizes[i] for i in chosen],
         }

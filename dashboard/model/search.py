@@ -1,6 +1,6 @@
 """Find a commune as people type: by name or INSEE code, whatever the accents, case, hyphens, apostrophes,
 abbreviations (``st quentin``) or article (``touquet``); by a former name (``marconne``); or an operation
-by its name, residence or street (``square acary``, ``rue carnot``), leading to its commune's page."""
+by its name, residence or street (``square acary``, ``rue carnot``), leading to its own page."""
 
 from __future__ import annotations
 
@@ -62,11 +62,12 @@ class Match:
     kind: int = Kind.COMMUNE
     title: str = ""  # what the result shows first: the operation's name, or the commune's
     detail: str = ""  # ``anciennement Marconne``, or the operation's street
-    fragment: str = ""  # ``#op-<id>``: the operation's sheet on the commune page
+    operation: str = ""  # an operation's id: the result opens its page (``/operation/<id>``)
 
     @property
     def href(self) -> str:
-        return f"/commune/{self.code}"
+        """The page the result opens: the operation's own, or the commune's."""
+        return f"/operation/{self.operation}" if self.operation else f"/commune/{self.code}"
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ class _Entry:
     code: str
     title: str
     detail: str = ""
-    fragment: str = ""
+    operation: str = ""
 
 
 class CommuneIndex:
@@ -105,9 +106,9 @@ class CommuneIndex:
         self._listed = OperationIndex(listed) if listed is not None and len(listed) else None
 
     @staticmethod
-    def _entry(text: str, kind: int, code: str, title: str, detail: str = "", fragment: str = "") -> _Entry:
+    def _entry(text: str, kind: int, code: str, title: str, detail: str = "") -> _Entry:
         key = search_key(text)
-        return _Entry(key, without_article(key), kind, code, title, detail, fragment)
+        return _Entry(key, without_article(key), kind, code, title, detail)
 
     def search(self, query: str, limit: int = MAX_RESULTS) -> list[Match]:
         """Communes whose code starts with the query, or whose name (or former name) or one of whose
@@ -118,8 +119,8 @@ class CommuneIndex:
             return []
         scored = self._by_code(text)
         if self._listed is not None and len(text) >= MIN_OPERATION_QUERY:
-            for found, _, code, title, detail, fragment in self._listed.search(text, limit):
-                entry = _Entry("", "", Kind.OPERATION, code, title, detail, fragment)
+            for found, _, code, title, detail, op_id in self._listed.search(text, limit):
+                entry = _Entry("", "", Kind.OPERATION, code, title, detail, op_id)
                 scored.append((found, Kind.OPERATION, 0, len(title), title, code, entry))
         for entry in self._entries:
             exact = rank(text, entry.key)
@@ -146,17 +147,17 @@ class CommuneIndex:
         seen: set[tuple[str, str]] = set()
         matches = []
         for *_, code, entry in scored:
-            fragment = entry.fragment if entry else ""
-            if (code, fragment) in seen:
+            operation = entry.operation if entry else ""
+            if (code, operation) in seen:
                 continue
-            seen.add((code, fragment))
+            seen.add((code, operation))
             name = self._names[code]
             title = entry.title if entry else name
             detail = entry.detail if entry else ""
             kind = entry.kind if entry else Kind.COMMUNE
             departement = self._departements.get(departement_of(code), departement_of(code))
             ops = self._operations.get(code, 0)
-            matches.append(Match(code, name, departement, ops, kind, title, detail, fragment))
+            matches.append(Match(code, name, departement, ops, kind, title, detail, operation))
             if len(matches) == limit:
                 break
         return matches
@@ -183,7 +184,7 @@ class OperationIndex:
         self._row_of = rows
 
     def search(self, text: str, limit: int) -> list[tuple[int, int, str, str, str, str]]:
-        """``(rank, row, code, title, detail, fragment)`` of the ``limit`` best operations."""
+        """``(rank, row, code, title, detail, id)`` of the ``limit`` best operations."""
         found = sorted((r, i) for i, key in enumerate(self._keys) if (r := rank(text, key)) is not None)
         results: dict[int, tuple] = {}
         for found_rank, number in found:
@@ -200,5 +201,5 @@ class OperationIndex:
             self._codes[row],
             name or street or self._ids[row],
             street if name else "",
-            f"#op-{self._ids[row]}",
+            str(self._ids[row]),
         )

@@ -18,7 +18,7 @@ from dashboard.web import components, inputs
 from dashboard.web.context import Context
 from dashboard.web.filters import FILTERS
 from dashboard.web.ids import Ctl, Shell
-from dashboard.web.routes import COMMUNE_PREFIX, route
+from dashboard.web.routes import route
 from dashboard.web.views import (
     CONTROL_STATES,
     CONTROLS,
@@ -182,12 +182,12 @@ def search_communes(query: Any, search: Any) -> Any:
 
 
 def open_first_match(submitted: Any, query: Any) -> dict[str, Any]:
-    """Enter in the search box opens the first commune found."""
+    """Enter in the search box opens the first result: a commune's page, or an operation's."""
     del submitted  # Enter pressed: the query says what to open
     matches = current_context().lookups.commune_index.search(inputs.as_text(query), limit=1)
     if not matches:
         return answered(SearchSubmitted())
-    return answered(SearchSubmitted(pathname=COMMUNE_PREFIX + matches[0].code, query=""))
+    return answered(SearchSubmitted(pathname=matches[0].href, query=""))
 
 
 def _register_clientside(app: Dash) -> None:

@@ -74,7 +74,7 @@ def graph(component_id: str, figure=None, *, label: str, what: str, png_button_t
 
 
 def search_results(matches: list[Any], query: str, search: str) -> Component | None:
-    """Links to the communes (or operations) found; nothing while nothing is typed."""
+    """Links to the communes (or operations: their own page) found; nothing while nothing is typed."""
     if not query.strip():
         return None
     if not matches:
@@ -85,7 +85,7 @@ def search_results(matches: list[Any], query: str, search: str) -> Component | N
             html.Li(
                 dcc.Link(
                     [html.Span(match.title or match.name, className="search-name"), _search_meta(match)],
-                    href=f"{match.href}{search}{match.fragment}",
+                    href=f"{match.href}{search}",
                 )
             )
             for match in matches
@@ -97,7 +97,7 @@ def search_results(matches: list[Any], query: str, search: str) -> Component | N
 def _search_meta(match) -> html.Span:
     """`` Aisne · 02691 · 4 opérations``, `` anciennement Marconne · Pas-de-Calais · 62447`` or, for an
     operation, `` opération · Compiègne · Rue d'Amiens``."""
-    if match.fragment:
+    if match.operation:
         parts = ["opération", match.name, match.detail]
     else:
         parts = [match.detail, match.departement, match.code]
@@ -176,13 +176,14 @@ def map_table(
     with operations (the ``MAX_MAP_TABLE_ROWS`` with the most dwellings when there are more), then the
     Action Cœur de Ville communes without any."""
     shown, statuses, communes = _map_rows(frame)
+    named = operation_links(frame, list(shown.index))
     rows = [
         html.Tr(
             [
                 html.Th(dcc.Link(row["commune"], href=f"/commune/{code}{search}"), scope="row"),
                 html.Td(departements.get(departement_of(code), departement_of(code))),
                 html.Td("oui" if code in acv_names else "non"),
-                html.Td(formatting.number(row["operations"])),
+                html.Td(_operations_cell(row["operations"], named[code])),
                 html.Td(_dwellings_cell(row["logements"], row["haut"])),
                 html.Td(statuses[code]),
             ]
@@ -210,6 +211,35 @@ def map_table(
         else ""
     )
     return _map_table_frame(caption, rows)
+
+
+MAX_MAP_TABLE_OPERATIONS = 5  # operations named in a commune's row, at most: its page lists them all
+
+
+def operation_links(frame: pd.DataFrame, codes: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """``(id, name)`` of the first ``MAX_MAP_TABLE_OPERATIONS`` operations of each of ``codes``, by
+    name: the names the map's hover lists, each to link to its operation's page."""
+    listed = frame[frame[Op.CODE_INSEE].isin(codes).to_numpy()]
+    columns = (Op.CODE_INSEE, Op.NOM, Op.ADRESSE)
+    found: dict[str, list[tuple[str, str]]] = {code: [] for code in codes}
+    for op_id, code, nom, adresse in zip(listed.index, *(listed[c].tolist() for c in columns), strict=True):
+        found[str(code)].append((str(op_id), str(nom or adresse or op_id)))
+    return {
+        code: sorted(named, key=lambda pair: (pair[1], pair[0]))[:MAX_MAP_TABLE_OPERATIONS]
+        for code, named in found.items()
+    }
+
+
+def _operations_cell(count: float, named: list[tuple[str, str]]) -> list[Any]:
+    """« 3 : Bismont · Les Allées de Beauval · Quartier Ordener », each name linking to its page; past
+    ``MAX_MAP_TABLE_OPERATIONS``, « et 2 autres » (the commune's page, the row's heading, lists them)."""
+    parts: list[Any] = [formatting.number(count)]
+    for position, (op_id, name) in enumerate(named):
+        parts += [" : " if position == 0 else " · ", dcc.Link(name, href=f"/operation/{op_id}")]
+    left = int(count) - len(named)
+    if left > 0:
+        parts.append(f" · et {wording.plural(left, 'autre')}")
+    return parts
 
 
 def _dwellings_cell(low: float, high: float) -> str:

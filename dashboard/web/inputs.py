@@ -61,14 +61,27 @@ def as_sort(value: Any, columns: Collection[str], default_column: str) -> dict[s
     }
 
 
-def clicked_code(click: Any) -> str | None:
-    """The commune code a map click carries in its first point's customdata, if it is a string."""
+def _clicked_custom(click: Any) -> Any:
+    """The customdata of a map click's first point, whatever it holds."""
     if not isinstance(click, dict) or not isinstance(click.get("points"), list) or not click["points"]:
         return None
     point = click["points"][0]
-    custom = point.get("customdata") if isinstance(point, dict) else None
+    return point.get("customdata") if isinstance(point, dict) else None
+
+
+def clicked_code(click: Any) -> str | None:
+    """The commune code a map click carries in its first point's customdata, if it is a string."""
+    custom = _clicked_custom(click)
     code = custom[0] if isinstance(custom, list) and custom else custom
     return code if isinstance(code, str) and code else None
+
+
+def clicked_operation(click: Any) -> str | None:
+    """The operation id an operation's symbol carries second in its customdata (``[code, id]``: the
+    commune map's markers); ``None`` for a commune's symbol or area."""
+    custom = _clicked_custom(click)
+    op_id = custom[1] if isinstance(custom, list) and len(custom) > 1 else None
+    return op_id if isinstance(op_id, str) and op_id else None
 
 
 def controls_view(

@@ -1,5 +1,7 @@
 """The operation page in Chromium: the Croix d'Or's dated record, each milestone with its source, facts
-filled and forecasts hollow, its figures by source, its conflicts and the last search; on one A4 page."""
+filled and forecasts hollow, its figures by source, its conflicts and the last search; on one A4 page;
+reached from the search box, the commune map's symbols, the map's table, the operations table and the
+commune page's sheets, by mouse and by keyboard."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import subprocess
 
 import pytest
 
-from tests.browser.conftest import wait_for_idle
+from tests.browser.conftest import wait_for_idle, wait_for_location, wait_for_map
 
 pytestmark = pytest.mark.browser
 
@@ -76,3 +78,112 @@ def test_the_operation_page_prints_on_one_a4_page(server, screen, tmp_path):
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
     flat = " ".join(text.stdout.split())
     assert "Inauguration le 6 septembre 2022" in flat and "Dernière recherche de sources publiques" in flat
+
+
+CROIX_D_OR = "/operation/soissons-rue-saint-christophe"
+
+
+def opened(screen, path: str) -> None:
+    """Until the operation page at ``path`` is drawn."""
+    wait_for_location(screen, path.replace("?", r"\?"))
+    screen.wait_for_selector(".operation-page .milestones")
+
+
+def test_a_search_result_for_an_operation_opens_its_page(server, screen):
+    screen.goto(server.url + "/?annee=2022")
+    wait_for_map(screen)
+    wait_for_idle(screen)
+    screen.fill("#shell-search", "croix d'or")
+    first = screen.locator("#shell-search-results a").first
+    first.wait_for()
+    assert "opération · Soissons" in first.inner_text()
+    assert first.get_attribute("href") == CROIX_D_OR + "?annee=2022"  # its page, not the commune's sheet
+    first.click()
+    opened(screen, CROIX_D_OR + "?annee=2022")
+    assert screen.locator("h1.page-title").inner_text() == "Résidence de la Croix d'Or"
+
+
+def test_enter_in_the_search_box_opens_the_operation_found_first(server, screen):
+    screen.goto(server.url + "/commune/62041")
+    screen.wait_for_selector("h1:has-text('Arras')")
+    screen.fill("#shell-search", "square acary")
+    screen.locator("#shell-search-results a").first.wait_for()
+    screen.press("#shell-search", "Enter")
+    opened(screen, "/operation/compiegne-rue-d-amiens")
+    assert screen.locator("h1.page-title").inner_text() == "Résidence Square Acary"
+
+
+def click_operation_marker(screen, op_id: str, graph_id: str = "commune-map") -> None:
+    """Click the symbol whose customdata carries ``op_id`` (``[code, id]``)."""
+    centre = screen.evaluate(
+        """([graphId, opId]) => {
+            for (const layer of document.querySelectorAll(`#${graphId} .trace.scattergeo`)) {
+                const trace = layer.__data__[0].trace;
+                if (!trace.customdata) continue;
+                for (const point of layer.querySelectorAll('.point')) {
+                    if (trace.customdata[point.__data__.i][1] === opId) {
+                        const box = point.getBoundingClientRect();
+                        return [box.x + box.width / 2, box.y + box.height / 2];
+                    }
+                }
+            }
+            return null;
+        }""",
+        [graph_id, op_id],
+    )
+    assert centre is not None, f"no symbol for {op_id}"
+    screen.mouse.click(*centre)
+
+
+@pytest.mark.parametrize(
+    ("code", "op_id", "title"),
+    [
+        ("02722", "soissons-rue-saint-christophe", "Résidence de la Croix d'Or"),
+        ("60612", "senlis-quartier-ordener", "Quartier Ordener"),  # one of three symbols spread apart
+    ],
+)
+def test_a_click_on_an_operation_s_symbol_opens_its_page(server, screen, code, op_id, title):
+    screen.goto(server.url + f"/commune/{code}?annee=2025")
+    wait_for_map(screen, "commune-map")
+    wait_for_idle(screen)
+    screen.locator("#commune-map").scroll_into_view_if_needed()
+    click_operation_marker(screen, op_id)
+    opened(screen, f"/operation/{op_id}?annee=2025")
+    assert screen.locator("h1.page-title").inner_text() == title
+    screen.click("text=← Retour à la carte")  # the view travels with the page: back to the region's
+    wait_for_location(screen, r"/\?annee=2025$")
+
+
+def test_the_map_s_table_links_each_operation_to_its_page_from_the_keyboard(server, screen):
+    screen.goto(server.url + "/?annee=2025")
+    wait_for_map(screen)
+    wait_for_idle(screen)
+    screen.focus("#region-map-table-open")
+    screen.keyboard.press("Enter")  # the table opens from the keyboard
+    screen.wait_for_selector("#region-map-table-body tr")
+    row = screen.locator("#region-map-table-body tr", has_text="Soissons")
+    link = row.locator("a", has_text="Résidence de la Croix d'Or")
+    assert link.get_attribute("href") == CROIX_D_OR
+    link.focus()
+    screen.keyboard.press("Enter")
+    opened(screen, CROIX_D_OR)
+
+
+def test_the_operations_table_links_each_name_to_its_page(server, screen):
+    screen.goto(server.url + "/?annee=2025")
+    wait_for_map(screen)
+    wait_for_idle(screen)
+    link = screen.locator("#region-table tbody a", has_text="Résidence de la Croix d'Or")
+    assert link.get_attribute("href") == CROIX_D_OR
+    link.focus()
+    screen.keyboard.press("Enter")
+    opened(screen, CROIX_D_OR)
+
+
+def test_the_commune_page_s_sheet_title_opens_the_operation_from_the_keyboard(server, screen):
+    screen.goto(server.url + "/commune/02722")
+    screen.wait_for_selector("#commune-operations .op-sheet")
+    wait_for_idle(screen)
+    screen.locator(".op-sheet h3 a").first.focus()
+    screen.keyboard.press("Enter")
+    opened(screen, CROIX_D_OR)

@@ -31,11 +31,13 @@ def test_arrow_keys_move_through_the_results_and_enter_opens_one(server, page):
     assert page.errors == []
 
 
-def test_an_operation_found_by_its_residence_opens_its_commune_at_its_sheet(server, page):
+def test_an_operation_found_by_its_residence_opens_its_page_then_its_commune_at_its_sheet(server, page):
     page.page.goto(server.url + "/")
     wait_for_idle(page.page)
     page.page.fill("#shell-search", "square acary")
     page.page.click("#shell-search-results a:has-text('Résidence Square Acary')")
+    wait_for_location(page.page, r"/operation/compiegne-rue-d-amiens$")
+    page.page.click(".operation-page .subtitle a:has-text('Compiègne')")
     wait_for_location(page.page, r"/commune/60159#op-compiegne-rue-d-amiens$")
     page.page.wait_for_selector("#op-compiegne-rue-d-amiens.op-target")
     assert page.page.evaluate(

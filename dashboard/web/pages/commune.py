@@ -23,13 +23,13 @@ from dashboard.figures.mix import mix_figure
 from dashboard.figures.timeline import timeline_figure, undated
 from dashboard.model import analysis
 from dashboard.model.state import View, view_query
-from dashboard.web import components, glossary, headline, milestones, share
+from dashboard.web import components, glossary, headline, inputs, milestones, share
 from dashboard.web.context import Context
 from dashboard.web.filters import FILTERS
 from dashboard.web.ids import Commune, Shell
 from dashboard.web.legend import map_legend
 from dashboard.web.qr import qr_data_uri
-from dashboard.web.routes import Route
+from dashboard.web.routes import OPERATION_PREFIX, Route
 from dashboard.web.views import (
     CONTROLS,
     answered,
@@ -335,7 +335,15 @@ def register(app: Dash) -> None:
         output=Output(Shell.URL, "pathname", allow_duplicate=True),
         inputs={"click": Input(Commune.MAP, "clickData")},
         prevent_initial_call=True,
-    )(commune_path)
+    )(open_from_map)
+
+
+def open_from_map(click: Any) -> Any:
+    """An operation's symbol opens its page (its dated record); a commune's area opens the commune's."""
+    op_id = inputs.clicked_operation(click)
+    if op_id is not None and op_id in current_context().dataset.operations.index:
+        return OPERATION_PREFIX + op_id
+    return commune_path(click)
 
 
 def update_commune(code: Any, presenting: Any, year: Any, filters: Any) -> dict[str, Any]:

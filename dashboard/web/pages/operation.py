@@ -18,6 +18,7 @@ from dashboard.model import analysis, formatting, planned
 from dashboard.model.chronology import when
 from dashboard.web import headline
 from dashboard.web.context import Context
+from dashboard.web.ids import Html
 from dashboard.web.routes import Route
 from dashboard.web.views import back_link, current_context, routed_location
 
@@ -215,7 +216,11 @@ def page(context: Context, op_id: str, search: str) -> html.Div:
             html.H1(_name(row), className="page-title"),
             html.P(
                 [
-                    dcc.Link(str(row[Op.COMMUNE]), href=f"/commune/{row[Op.CODE_INSEE]}{search}"),
+                    dcc.Link(  # the commune's page, at this operation's sheet (assets/coeur.js)
+                        str(row[Op.COMMUNE]),
+                        href=f"/commune/{row[Op.CODE_INSEE]}{search}#{Html.OPERATION}{op_id}",
+                        title="Sa fiche sur la page de la commune",
+                    ),
                     f" · programme : {row[Op.PROGRAMME]} · {dwellings} logements",
                 ],
                 className="subtitle",
