@@ -20,6 +20,10 @@
     if (!cssOpens && (wide.matches || printing)) {
       document.querySelectorAll(".op-details:not([open])").forEach(function (details) { details.open = true; });
     }
+    /* The region lead's folds, on paper only (print.css opens them where the browser can). */
+    if (!cssOpens && printing) {
+      document.querySelectorAll(".lead-more:not([open])").forEach(function (details) { details.open = true; });
+    }
   }
   var printing = false;
   window.addEventListener("beforeprint", function () { printing = true; openFiltersWhereWide(); });

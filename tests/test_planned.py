@@ -52,3 +52,21 @@ def test_the_summary_says_what_it_counts(found):
     assert "2 autres livraisons constatées sans date annoncée auparavant" in text
     assert text.endswith("Les livraisons seulement prévues ne sont pas comptées.")
     assert planned.summary([]).startswith("Aucune livraison constatée")
+
+
+def test_the_brief_gives_the_counts_and_one_line_per_delivery(found):
+    words, lines = planned.brief(found.values())
+    assert words == (
+        "2 livraisons constatées dont la date avait été annoncée : en moyenne 4 mois de retard sur la "
+        "première date annoncée ; 2 autres sans date annoncée auparavant. Les livraisons seulement prévues "
+        "ne sont pas comptées."
+    )
+    assert lines == [  # each delivery named with its dates, those announced first
+        "Compiègne, Résidence Square Acary : prévue au premier semestre 2021 (annonce de 2020), constatée le "
+        "1er décembre 2021",
+        "Saint-Quentin, Résidence universitaire Marguerite Yourcenar : prévue à l'été 2025 (annonce de "
+        "2023–2024), constatée en septembre 2025",
+        "Soissons, Résidence de la Croix d'Or : constatée le 6 septembre 2022, sans date annoncée auparavant",
+        "Amiens, ZAC Gare la Vallée : constatée en novembre 2021, sans date annoncée auparavant",
+    ]
+    assert planned.brief([]) == (planned.NOTHING_REPORTED, [])

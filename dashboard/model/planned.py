@@ -75,30 +75,60 @@ def summary(found: Iterable[Delivery]) -> str:
     what it counts is said, and deliveries reported with no date announced before are named apart."""
     found = list(found)
     if not found:
-        return "Aucune livraison constatée par les sources dans la vue : pas de comparaison possible."
+        return NOTHING_REPORTED
     timed = [d for d in found if d.delay_months is not None]
     untimed = [d for d in found if d.delay_months is None]
     parts = []
     if timed:
-        mean = round(sum(d.delay_months or 0 for d in timed) / len(timed))
-        details = " ; ".join(
-            f"{d.name} : prévue {when(d.announced)} (annonce de {d.announced_by}), "
-            f"constatée {when(d.reported)}"
-            for d in timed
-            if d.announced is not None
-        )
-        average = "en moyenne " if len(timed) > 1 else ""
-        parts.append(
-            f"{plural(len(timed), 'livraison constatée', 'livraisons constatées')} dont la date avait été "
-            f"annoncée : {average}{_months(mean)} sur la première date annoncée ({details})"
-        )
+        details = " ; ".join(_particular(d, d.announced) for d in timed if d.announced is not None)
+        parts.append(f"{_timed_words(timed)} ({details})")
     if untimed:
         names = " ; ".join(d.name for d in untimed)
-        parts.append(
-            f"{plural(len(untimed), 'autre livraison constatée', 'autres livraisons constatées')} sans date "
-            f"annoncée auparavant ({names})"
-        )
-    return ". ".join(parts) + ". Les livraisons seulement prévues ne sont pas comptées."
+        parts.append(f"{_untimed_words(untimed)} ({names})")
+    return ". ".join(parts) + ". " + FORECASTS_LEFT_OUT
+
+
+def brief(found: Iterable[Delivery]) -> tuple[str, list[str]]:
+    """The summary in two parts, for a page's first screen: the counts and the months (« 1 livraison
+    constatée dont la date avait été annoncée : 6 mois de retard … ; 1 autre … ») and, apart, one line per
+    delivery naming it with its dates, for a fold the reader opens."""
+    found = list(found)
+    if not found:
+        return NOTHING_REPORTED, []
+    timed = [d for d in found if d.delay_months is not None]
+    untimed = [d for d in found if d.delay_months is None]
+    counts = [_timed_words(timed)] if timed else []
+    counts += [f"{plural(len(untimed), 'autre', 'autres')} sans date annoncée auparavant"] if untimed else []
+    lines = [_particular(d, d.announced) for d in timed if d.announced is not None]
+    lines += [f"{d.name} : constatée {when(d.reported)}, sans date annoncée auparavant" for d in untimed]
+    return " ; ".join(counts) + ". " + FORECASTS_LEFT_OUT, lines
+
+
+NOTHING_REPORTED = "Aucune livraison constatée par les sources dans la vue : pas de comparaison possible."
+FORECASTS_LEFT_OUT = "Les livraisons seulement prévues ne sont pas comptées."
+
+
+def _timed_words(timed: list[Delivery]) -> str:
+    mean = round(sum(d.delay_months or 0 for d in timed) / len(timed))
+    average = "en moyenne " if len(timed) > 1 else ""
+    return (
+        f"{plural(len(timed), 'livraison constatée', 'livraisons constatées')} dont la date avait été "
+        f"annoncée : {average}{_months(mean)} sur la première date annoncée"
+    )
+
+
+def _untimed_words(untimed: list[Delivery]) -> str:
+    return (
+        f"{plural(len(untimed), 'autre livraison constatée', 'autres livraisons constatées')} sans date "
+        "annoncée auparavant"
+    )
+
+
+def _particular(delivery: Delivery, announced: PartialDate) -> str:
+    return (
+        f"{delivery.name} : prévue {when(announced)} (annonce de {delivery.announced_by}), "
+        f"constatée {when(delivery.reported)}"
+    )
 
 
 def _months(count: int) -> str:

@@ -102,9 +102,16 @@ def programme_claims(totals: pd.DataFrame) -> str:
 
 
 def published_lead(
-    totals: pd.DataFrame, detail: KeyFigures, *, source_label: str, perimeter: Perimeter, planned: str = ""
+    totals: pd.DataFrame,
+    detail: KeyFigures,
+    *,
+    source_label: str,
+    perimeter: Perimeter,
+    planned: tuple[str, Sequence[str]] | None = None,
 ) -> html.Section:
-    """The programme's published totals first, the detail published beside them (both ACV only)."""
+    """The programme's published totals first, the detail published beside them (both ACV only); planned
+    against actual (its counts, then each delivery in a fold) and the investment's caveat (its first clause,
+    then the rest in a fold) keep the first screen for the figures."""
     investment = _published(totals, "acv_investissement")
     caveat = next((r for r in investment.get(Total.REMARQUE, pd.Series(dtype=str)) if r), "")
     programmes = published_value(totals, "acv_programmes")
@@ -128,12 +135,10 @@ def published_lead(
     return html.Section(
         [
             html.H2(f"{PROGRAMME_NAME} : ce que Clésence annonce ({source_label})", className="lead-title"),
-            html.Div(cards, className="lead-row"),
+            # the caveat beside the figure it is about, in the row's room to spare
+            html.Div([*cards, _caveat(caveat) if caveat else None], className="lead-row"),
             html.P(coverage, className="lead-coverage"),
-            html.P(["Prévu et constaté : ", planned], className="lead-coverage planned-vs-actual")
-            if planned
-            else None,
-            html.P(f"{WARNING_SIGN} {caveat}", className="lead-caveat") if caveat else None,
+            _planned(planned) if planned else None,
             None
             if perimeter.includes_acv
             else html.P(
@@ -143,6 +148,36 @@ def published_lead(
         ],
         className="lead",
         **{"aria-label": "Chiffres publiés du programme et détail publié"},
+    )
+
+
+def _folded(summary, body, *, className: str) -> html.Details:
+    """A sentence that reads on its own, its particulars one click away (open on paper: print.css)."""
+    return html.Details(
+        [html.Summary(summary, className="lead-summary"), body], className=f"lead-more {className}"
+    )
+
+
+def _planned(planned: tuple[str, Sequence[str]]) -> html.Details | html.P:
+    words, lines = planned
+    if not lines:
+        return html.P(["Prévu et constaté : ", words], className="lead-more planned-vs-actual")
+    return _folded(
+        ["Prévu et constaté : ", words],
+        html.Ul([html.Li(line) for line in lines], className="lead-particulars"),
+        className="planned-vs-actual",
+    )
+
+
+def _caveat(caveat: str) -> html.Details | html.P:
+    """« ⚠ Montant publié tel quel, à prendre avec précaution », the reasons folded under it."""
+    head, colon, rest = caveat.partition(" : ")
+    if not colon:
+        return html.P(f"{WARNING_SIGN} {caveat}", className="lead-caveat")
+    return _folded(
+        f"{WARNING_SIGN} {head}",
+        html.P(rest[:1].upper() + rest[1:], className="lead-caveat-rest"),
+        className="lead-caveat",
     )
 
 

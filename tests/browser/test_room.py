@@ -114,12 +114,6 @@ def test_the_controls_speak_french_menus_open_included(server, open_page):
         page.keyboard.press("Escape")
 
 
-# Known regression, not hidden: the dated record (issue 21) lengthened the region's headline (two dated
-# claims side by side, planned against actual), which pushes the key figures 3 px past 900 at 1440×900 and
-# 154 px past 720 at 1280×720. The next pass folds the headline's explanations (issue 25).
-@pytest.mark.xfail(
-    reason="the dated record's longer headline pushes the figures past the first screen", strict=False
-)
 @pytest.mark.parametrize(("width", "height"), [(1440, 900), (1280, 720)])
 def test_the_first_screen_holds_the_totals_the_figures_and_the_whole_region(server, open_page, width, height):
     page = open_page(server.url + "/", width, height).page

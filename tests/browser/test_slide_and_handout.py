@@ -374,7 +374,7 @@ def test_a_sheet_printed_at_once_draws_its_calendar_at_the_printed_size(server, 
     assert drawn > 300  # both rows (works, then Square Acary's delivery): the cut calendar showed one
 
 
-def test_the_region_page_prints_on_at_most_four_landscape_pages(server, page, tmp_path):
+def test_the_region_page_prints_on_at_most_three_landscape_pages(server, page, tmp_path):
     page.page.goto(server.url + "/?annee=2022")
     wait_for_map(page.page)
     wait_for_idle(page.page)
@@ -385,9 +385,10 @@ def test_the_region_page_prints_on_at_most_four_landscape_pages(server, page, tm
     assert "fin 2022" in page.page.locator("#region-timeline").inner_text()
     pdf = page.page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
     pages, text = pdf_text(pdf, tmp_path)
-    # type of 9 pt and over, a 125 mm map: the table continues on a third page, and with the 17 operations of
-    # the newer sources (13 before) on a fourth
-    assert pages <= 4
+    # type of 9 pt and over, a 120 mm map: the title, the published totals, the key figures and the map on
+    # the first page; the financing, the calendar and the table's start on the second; the table's end and
+    # the sources on the third
+    assert pages <= 3
     size = subprocess.run(["pdfinfo", str(tmp_path / "sheet.pdf")], capture_output=True, text=True).stdout
     width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", size).groups())
     assert width > height  # landscape

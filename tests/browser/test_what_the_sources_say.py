@@ -42,14 +42,19 @@ def test_the_first_screen_leads_with_the_published_totals_and_the_coverage(serve
 
 def test_the_region_page_puts_what_was_planned_beside_what_happened(server, screen):
     open_region(screen, server.url + "/")
-    text = screen.locator(".planned-vs-actual").inner_text()
-    # Square Acary: announced for the first half of 2021 (2020), moved in on 1 December 2021
-    assert text.startswith(
-        "Prévu et constaté : 1 livraison constatée dont la date avait été annoncée : 6 mois"
+    folded = screen.locator(".planned-vs-actual")
+    # The counts read on the first screen, each delivery named once the fold is opened.
+    assert folded.inner_text() == (
+        "Prévu et constaté : 1 livraison constatée dont la date avait été annoncée : 6 mois de retard sur "
+        "la première date annoncée ; 1 autre sans date annoncée auparavant. Les livraisons seulement prévues "
+        "ne sont pas comptées."
     )
-    assert "prévue au premier semestre 2021 (annonce de 2020), constatée le 1er décembre 2021" in text
-    assert "sans date annoncée auparavant (Soissons, Résidence de la Croix d'Or)" in text
-    assert "Les livraisons seulement prévues ne sont pas comptées." in text
+    folded.locator("summary").click()
+    text = folded.inner_text()
+    # Square Acary: announced for the first half of 2021 (2020), moved in on 1 December 2021
+    assert "Compiègne, Résidence Square Acary : prévue au premier semestre 2021 (annonce de 2020), " in text
+    assert "constatée le 1er décembre 2021" in text
+    assert "Soissons, Résidence de la Croix d'Or : constatée le 6 septembre 2022, sans date annoncée" in text
 
 
 @pytest.mark.parametrize(

@@ -208,7 +208,7 @@ def lead(context: Context, view: View) -> html.Section:
         context.acv_detail,
         source_label=totals_source_label(context),
         perimeter=perimeter(context, view),
-        planned=planned.summary(found),
+        planned=planned.brief(found),
     )
 
 
