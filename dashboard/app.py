@@ -168,12 +168,15 @@ def create_app(settings: Settings | None = None) -> Dash:
     callbacks.register(app)
     freshness.register(app, holder)
     _geo_routes(app, holder.geo_asset)
+    # What follows reads the data through views.current_context: the version served, or for a logged-in
+    # staff member the draft or earlier version they chose to see (web/shown.py). Open data stays the
+    # version published: files people download and pass on never hold a draft.
     opendata.register(app, holder.get, served_dir)
-    embed.register(app, holder.get)
-    imagecaption.register(app, holder.get)
-    sharing.register(app, holder.get)
-    _not_found_status(app, holder.get)
-    redirects.register(app, holder.get)  # /commune/<former code or name>, before Dash answers
+    embed.register(app, views.current_context)
+    imagecaption.register(app, views.current_context)
+    sharing.register(app, views.current_context)
+    _not_found_status(app, views.current_context)
+    redirects.register(app, views.current_context)  # /commune/<former code or name>, before Dash answers
     security.configure_security(app, settings)
     guard.configure_guard(app)
     versioncache.configure_version_cache(app, holder)
@@ -185,7 +188,9 @@ def create_app(settings: Settings | None = None) -> Dash:
 def _geo_routes(app: Dash, find_asset: Callable[[str], GeoAsset | None]) -> None:
     @app.server.route("/geo/<name>")
     def geo_asset(name: str) -> flask.Response:
-        asset = find_asset(name)  # the current data's, or a recent version's (pages drawn before a reload)
+        # The version this request shows (a staff member's draft), else the current data's, or a recent
+        # version's (pages drawn before a reload). Named by a hash of the content: kept a year either way.
+        asset = views.current_context().geo.by_name().get(name) or find_asset(name)
         if asset is None:
             flask.abort(404)
         response = flask.Response(asset.body, mimetype="application/geo+json")

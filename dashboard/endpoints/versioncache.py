@@ -10,8 +10,9 @@ second (deploy/nginx: it caches only what carries such an ``ETag``, and revalida
 
 Never outlives its version: the key holds the version (and the refused version shown in the banner, if
 any), and the whole store is dropped as soon as it changes. Never shares a visitor's own content: a request
-with a cookie or credentials is passed through untouched (the app sets neither today), and an answer that
-sets a cookie is not kept.
+with a cookie or credentials is passed through untouched (only the staff area sets one), an answer that
+sets a cookie is not kept, nor one the app answered with another version than the one served (a staff
+member's draft, dashboard.web.shown).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import dash
 from werkzeug.exceptions import HTTPException
 
 from dashboard.versions.live import STALLED, LiveContext
+from dashboard.web import shown
 
 # What one worker keeps at most: ~230 answers of the shipped data's year steps and pages weigh 1 MB;
 # France's full updates weigh up to ~100 KB each.
@@ -136,8 +138,11 @@ class VersionCache:
             if close is not None:
                 close()
         status, headers = seen["status"], list(seen["headers"])
-        # Tagged and kept only if the version did not change while the app answered (it may be the newer's).
-        if _keepable(status, headers) and self._version() == version:
+        # Tagged and kept only if the version did not change while the app answered (it may be the newer's),
+        # and if the app answered with the version served: a staff member's draft (web/shown.py) is keyed
+        # by nothing a visitor could send, so its answers are never kept nor tagged.
+        used = environ.get(shown.ENVIRON_KEY)
+        if _keepable(status, headers) and self._version() == version and used is None:
             headers = [(n, v) for n, v in headers if n.lower() != "etag"] + [("ETag", etag)]
             self._keep(key, Answer(status, tuple(headers), body), version)
         start_response(status, headers)

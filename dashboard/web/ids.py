@@ -83,6 +83,7 @@ class Live:
     BUILT: Final = "live-built"  # the data version the page was built from
     LATEST: Final = "live-latest"  # the version the server serves now, and the one it refused if any
     BANNER: Final = "live-banner"
+    SHOWN: Final = "staff-view"  # the banner of a draft or an earlier version shown to staff (web/shown.py)
 
 
 class Html:

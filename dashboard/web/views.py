@@ -16,7 +16,7 @@ from dashboard.data.schema import Geo, Op
 from dashboard.figures.mapchanges import Changes
 from dashboard.figures.timeline import year_marks
 from dashboard.model.state import View
-from dashboard.web import inputs
+from dashboard.web import inputs, shown
 from dashboard.web.context import Context
 from dashboard.web.filters import FILTERS
 from dashboard.web.ids import Ctl, Shell
@@ -63,7 +63,12 @@ def public_root() -> str:
 
 
 def current_context() -> Context:
-    """The data of the app answering this request (pages are registered once for every app of the process)."""
+    """The data of the app answering this request (pages are registered once for every app of the process):
+    the version served, or the draft or earlier version a logged-in staff member chose to see
+    (dashboard.web.shown)."""
+    chosen = shown.current()
+    if chosen is not None:
+        return chosen.context
     get: Callable[[], Context] = flask.current_app.config[CONTEXT_KEY]
     return get()
 

@@ -30,6 +30,7 @@ from dashboard.web.context import Context
 SERVED = "publiee"  # the published version's tables, beside links to the data folder's reference files
 MARKER = ".version"  # id of the version the folder holds, written last
 SECRET_FILE = "secret_key"
+VIEWS_KEPT = 2  # drafts or versions kept prepared for display per process (each as big as the data)
 LIVE_STATE = "etat"  # the accepted-version folder of the served data (versions.accepted), this host's
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,9 @@ class Area:
     get_context: Callable[[], Context] | None = None  # the data served (versions.live), set by register
     oauth: Any = None  # Authlib's client when an identity provider is configured
     checked: LRUCache[int, Checked] = field(default_factory=lambda: LRUCache(maxsize=8))  # drafts validated
+    # Drafts and versions shown in the public pages to a staff member (staff.viewing), by (kind, id).
+    contexts: LRUCache[tuple[str, int], Context] = field(default_factory=lambda: LRUCache(maxsize=VIEWS_KEPT))
+    building: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _checked_at: float = field(default=0.0, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 

@@ -21,6 +21,7 @@ USER = "gestion_utilisateur"
 SEEN = "gestion_vu"
 SINCE = "gestion_depuis"
 CSRF = "gestion_csrf"
+VIEW = "gestion_vue"  # « brouillon:12 » or « version:5 »: what the public pages show this person (viewing.py)
 MAX_FAILURES = 5  # refused logins for one name…
 MAX_ADDRESS_FAILURES = 20  # …or from one address (several people behind one proxy)…
 FAILURE_WINDOW = datetime.timedelta(minutes=15)  # …within this long, before any attempt is refused

@@ -9,6 +9,8 @@ from urllib.parse import urlparse
 
 import flask
 
+from dashboard.data.dataset import OPERATIONS_FILE
+from dashboard.data.schema import Op
 from dashboard.endpoints.staff import auth
 from dashboard.endpoints.staff.area import Area, secret_key
 from dashboard.store import draft as drafts
@@ -16,6 +18,7 @@ from dashboard.store import workbook
 from dashboard.store.db import Conflict, Draft
 from dashboard.store.workbook import MAX_UPLOAD_BYTES, Located
 from dashboard.web.context import Context
+from dashboard.web.routes import COMMUNE_PREFIX
 
 PREFIX = "/gestion"
 OPEN = {"staff.login", "staff.oidc_login", "staff.oidc_back", "staff.static"}
@@ -217,6 +220,7 @@ def _preview(found: Draft, status: int = 200, error: str = "", note: str = "") -
     if result.dataset is not None and area.get_context is not None:
         effect = drafts.effect(area.get_context(), drafts.context_of(result.dataset))
     moved = head.id != found.base_id
+    pages = opened_pages(result.dataset, diffs) if result.dataset is not None else []
     return _page(
         "apercu.html",
         status,
@@ -226,9 +230,27 @@ def _preview(found: Draft, status: int = 200, error: str = "", note: str = "") -
         diffs=diffs,
         effect=effect,
         warnings=result.warnings,
+        pages=pages,
         error=error,
         note=note,
     )
+
+
+def opened_pages(dataset: Any, diffs: list[drafts.TableDiff]) -> list[tuple[str, str]]:
+    """The public pages worth opening with a draft: the region's, and those of the communes whose operations
+    it adds or changes."""
+    operations = dataset.operations
+    ids: list[str] = []
+    for table in diffs:
+        if table.file == OPERATIONS_FILE:
+            ids += [table.key_text(record) for record in table.added] + [c.key for c in table.changed]
+    found = [op for op in dict.fromkeys(ids) if op in operations.index]
+    communes = dict.fromkeys(
+        (str(operations.at[op, Op.CODE_INSEE]), str(operations.at[op, Op.COMMUNE])) for op in found
+    )
+    return [("/", "La région (page d'accueil)")] + [
+        (f"{COMMUNE_PREFIX}{code}", f"{name} ({code})") for code, name in communes
+    ]
 
 
 @staff.route("/brouillon/<int:draft_id>")
