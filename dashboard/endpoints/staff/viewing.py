@@ -153,5 +153,9 @@ def view_version(version_id: int) -> Any:
 
 @staff.route("/vue/quitter", methods=["POST"])
 def leave_view() -> Any:
+    """Back to the page the person was reading, now with the version published."""
     flask.session.pop(auth.VIEW, None)
-    return flask.redirect("/")
+    came_from = urlparse(flask.request.referrer or "")
+    same_site = came_from.netloc == flask.request.host
+    path = came_from.path + (f"?{came_from.query}" if came_from.query else "")
+    return flask.redirect(_public_path(path) if same_site else "/")
