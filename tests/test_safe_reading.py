@@ -15,6 +15,7 @@ from dashboard.data.reader import MAX_FILE_BYTES, read_bytes, read_regular
 from dashboard.data.report import ReadRefused, Report
 from dashboard.endpoints.freshness import banner
 from dashboard.versions import live
+from dashboard.versions.accepted import StateDir
 from dashboard.versions.live import LiveContext, failure_summary
 from tests.conftest import ROWS
 from tests.test_live_reload import Clock, CountingLoader, logements, write_rows
@@ -178,6 +179,54 @@ def test_a_reload_that_does_not_end_is_reported_and_never_blocks_serving(world: 
     assert holder.wait(timeout=60)
     assert logements(holder, "sq-un") == 12
     assert holder.failure is None and holder.status()["status"] == "ok"
+
+
+def test_a_stalled_look_stops_the_other_processes_of_the_host_for_its_lease_only(
+    world: Path, tmp_path: Path
+) -> None:
+    """Two holders on one state folder stand for two processes of the host: the first one's look stalls
+    while it holds the host's lease; once the lease has run out, the second validates and serves the edit,
+    and the first one's verdict, when it comes, is dropped (another was published meanwhile): it follows."""
+    state, wall = tmp_path / "state", Clock()
+    stuck_clock, other_clock, loader = Clock(), Clock(), BlockingLoader()
+    stuck = LiveContext(
+        world, settle=0, clock=stuck_clock, wall_clock=wall, loader=loader, state_dir=state, background=True
+    )
+    other = LiveContext(world, settle=0, clock=other_clock, wall_clock=wall, state_dir=state)
+    loader.block.set()
+    write_rows(world, EDITED)
+    stuck_clock.advance()
+    stuck.get()
+    assert loader.entered.wait(timeout=60)  # stalled, holding the lease
+    other_clock.advance()
+    assert logements(other, "sq-un") == 11  # the lease is the stalled one's: not looked at
+    wall.advance(live.LOAD_DEADLINE + 1)
+    other_clock.advance()
+    assert logements(other, "sq-un") == 12  # the lease ran out: validated and served
+    published = StateDir(state).pointer()
+    assert published is not None and published.digest == other.shown()[0]
+
+    loader.release.set()
+    assert stuck.wait(timeout=60)
+    assert StateDir(state).pointer() == published  # the late verdict was not written
+    stuck_clock.advance()
+    stuck.get()
+    assert stuck.wait(timeout=60)
+    assert logements(stuck, "sq-un") == 12 and stuck.shown() == other.shown()
+
+
+def test_the_lease_of_a_process_that_died_ends_at_once(tmp_path: Path) -> None:
+    store = StateDir(tmp_path / "state")
+    child = os.fork()
+    if child == 0:  # a process that takes the lease and dies holding it
+        with store.loading(3600.0) as lease:
+            os._exit(0 if lease is not None else 1)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    with store.loading(3600.0) as lease:
+        assert lease is not None
+        with store.loading(3600.0) as second:  # while this one runs, no other
+            assert second is None
 
 
 def test_direction_controls_are_warned_by_check_and_removed_from_what_is_shown(world: Path, capsys) -> None:

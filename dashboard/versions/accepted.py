@@ -27,6 +27,7 @@ import os
 import shutil
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -40,7 +41,12 @@ REFUSED = (
     "refused.json"  # the reports of the versions refused lately: a new worker shows one without reloading
 )
 PENDING = "pending.json"  # the version held until someone confirms the removals it makes
-LOCK = "load.lock"  # held by the one process of the host that reads, validates and snapshots a candidate
+# The one process of the host that reads, validates and snapshots a candidate holds a lease (LEASE: its id and
+# until when), taken and given back under a lock (LOCK) held only for those few bytes and for the writes of a
+# verdict: a process whose look stalls (a stale network mount) stops the others for the lease's time at most.
+LOCK = "load.lock"
+LEASE = "load.lease"
+LOCK_WAIT = 5.0  # seconds to get the short lock before giving up this look (it is held for milliseconds)
 MAX_SHARED_ISSUES = 50
 KEEP_REFUSALS = 20  # reports of refused versions kept (a few lines each; never their files)
 SNAPSHOTS = "versions"
@@ -94,6 +100,28 @@ def read_files(
             if refused is not None:
                 refused[name] = unreadable(error)
     return files
+
+
+@dataclass(frozen=True)
+class Lease:
+    """This process's turn at reading and validating a candidate (``StateDir.loading``)."""
+
+    token: str
+    basis: tuple[str, float] | None  # the version accepted when it was taken (digest, at)
+
+
+def _running(lease: dict) -> bool:
+    """Whether the process that took ``lease`` still runs (on this host: the state folder is local)."""
+    try:
+        pid = int(lease.get("pid", 0))
+        if pid <= 0:
+            return False
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, ValueError, TypeError):  # another user's process (EPERM): running
+        return True
+    return True
 
 
 @dataclass(frozen=True)
@@ -151,16 +179,66 @@ class StateDir:
         return target if target.is_dir() else None
 
     @contextlib.contextmanager
-    def loading(self) -> Iterator[bool]:
-        """Whether this process is the one of the host that reads and validates a candidate now (a lock in
-        the state folder, released by the system if the process dies): the others wait for its verdict."""
+    def loading(self, lease_seconds: float, now: float | None = None) -> Iterator[Lease | None]:
+        """A lease on reading and validating a candidate, if no other process of the host holds one that
+        is still running (``None`` then: the others wait for its verdict through the state folder). It
+        ends after ``lease_seconds`` even if its holder does not give it back (a look that stalls): another
+        process may then look; the late one's verdict is dropped if another was published meanwhile
+        (``deciding``). A lease whose process died ends at once."""
+        lease = self._take_lease(lease_seconds, time.time() if now is None else now)
+        try:
+            yield lease
+        finally:
+            if lease is not None:
+                with self._short_lock() as locked:
+                    if locked and self._lease_owner() == lease.token:
+                        with contextlib.suppress(OSError):
+                            (self.root / LEASE).unlink()
+
+    @contextlib.contextmanager
+    def deciding(self, lease: Lease) -> Iterator[bool]:
+        """Around the writes of a verdict on a candidate: whether it may be written, i.e. no other process
+        published a version since ``lease`` was taken (else the candidate may be older than what it
+        published). Under the short lock: no other verdict is written meanwhile."""
+        with self._short_lock() as locked:
+            pointer = self.pointer()
+            current = (pointer.digest, pointer.at) if pointer is not None else None
+            yield locked and current == lease.basis
+
+    def _take_lease(self, seconds: float, now: float) -> Lease | None:
+        with self._short_lock() as locked:
+            if not locked:
+                return None
+            held = self._read(LEASE)
+            if isinstance(held, dict) and _running(held) and float(held.get("until", 0)) > now:
+                return None
+            pointer = self.pointer()
+            basis = (pointer.digest, pointer.at) if pointer is not None else None
+            lease = Lease(f"{os.getpid()}-{uuid.uuid4().hex}", basis)
+            held = {"token": lease.token, "pid": os.getpid(), "since": now, "until": now + seconds}
+            self._write(LEASE, held)
+            return lease
+
+    def _lease_owner(self) -> str | None:
+        held = self._read(LEASE)
+        return str(held.get("token")) if isinstance(held, dict) else None
+
+    @contextlib.contextmanager
+    def _short_lock(self) -> Iterator[bool]:
+        """The lock of the state folder, held for a few file operations (released by the system if the
+        process dies); False if it could not be had within ``LOCK_WAIT``."""
         handle = os.open(self.root / LOCK, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
         try:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                yield False
-                return
+            deadline = time.monotonic() + LOCK_WAIT
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        yield False
+                        return
+                    time.sleep(0.01)
             yield True
         finally:
             os.close(handle)  # releases the lock

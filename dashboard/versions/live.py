@@ -43,7 +43,7 @@ from dashboard.data.cog import HISTORY_FILE
 from dashboard.data.mapgeo import GeoAsset
 from dashboard.data.report import Issue, Report
 from dashboard.data.wording import plural
-from dashboard.versions.accepted import SHORT, Held, Pointer, StateDir, digest_of, read_files
+from dashboard.versions.accepted import SHORT, Held, Lease, Pointer, StateDir, digest_of, read_files
 from dashboard.web.context import Context, build_context
 
 log = logging.getLogger(__name__)
@@ -381,17 +381,28 @@ class LiveContext:
         before = file_signature(self.data_dir)
         if before == self._signature or not self._stable(before):
             return
-        with self._store.loading() as ours:
-            if not ours:  # another process of this host is at it: its verdict comes through the state folder
+        with self._store.loading(self._deadline, self._wall_clock()) as lease:
+            if lease is None:  # another process of the host is at it: its verdict comes by the state folder
                 return
             refused: dict[str, str] = {}
             files = read_files(self.data_dir, WATCHED, refused)
             if file_signature(self.data_dir) != before:  # changed while being read: look again later
                 return
             self._signature = before
-            self._consider(files, refused)
+            self._consider(files, refused, lease)
 
-    def _consider(self, files: dict[str, bytes | None], refused: dict[str, str]) -> None:
+    def _decide(self, lease: Lease, verdict: Callable[[], None]) -> bool:
+        """Write ``verdict`` unless another process published a version since this look began (it outlived
+        its lease, and another process took over): then look again, from that version."""
+        with self._store.deciding(lease) as current:
+            if current:
+                verdict()
+                return True
+        log.warning("data in %s: a verdict came too late (another process decided meanwhile)", self.data_dir)
+        self._signature = None
+        return False
+
+    def _consider(self, files: dict[str, bytes | None], refused: dict[str, str], lease: Lease) -> None:
         digest = digest_of(files, refused)
         state = self._state
         if digest == state.digest:  # touched, or back to the version served: nothing to load
@@ -405,23 +416,29 @@ class LiveContext:
             self._state = dataclasses.replace(state, failure=shared)
             return
         if refused:  # a file not read (a pipe, a device, too big): nothing to load
-            self._refuse(digest, _refusal_report(refused))
+            self._decide(lease, lambda: self._refuse(digest, _refusal_report(refused)))
             return
         staged = self._store.stage(files)
         context, report = self._load(staged, digest)
         if context is None:
             self._store.discard(staged)
-            self._refuse(digest, report)
+            self._decide(lease, lambda: self._refuse(digest, report))
             return
-        held = self._held(state.context, context, digest, staged)
-        if held is not None:
-            log.warning("data in %s held (version %s): it removes operations", self.data_dir, held.version)
-            self._state = dataclasses.replace(state, failure=held)
-            return
-        self._store.keep(staged, digest)
-        log.info("data in %s reloaded: %s → %s", self.data_dir, state.context.version, context.version)
-        self._remember_assets(state.context)
-        self._state = self._accept(context, digest, previous=state)
+        loaded = context
+
+        def accept_or_hold() -> None:
+            held = self._held(state.context, loaded, digest, staged)
+            if held is not None:
+                log.warning("data in %s held (version %s): removes operations", self.data_dir, held.version)
+                self._state = dataclasses.replace(state, failure=held)
+                return
+            self._store.keep(staged, digest)
+            log.info("data in %s reloaded: %s → %s", self.data_dir, state.context.version, loaded.version)
+            self._remember_assets(state.context)
+            self._state = self._accept(loaded, digest, previous=state)
+
+        if not self._decide(lease, accept_or_hold):
+            self._store.discard(staged)
 
     def _shared_verdict(self, digest: str) -> Failure | None:
         held = self._store.held()
