@@ -8,6 +8,7 @@ nginx in front: scripts/serve-production.sh. The choices are measured by
 """
 
 import os
+import threading
 
 # Loopback by default: a reverse proxy in front publishes it.
 bind = os.environ.get("COEUR_BIND", "127.0.0.1:8050")
@@ -82,35 +83,54 @@ def _watch_data(server, holder):
     the old one): connections wait in the socket's queue for the fork instead (measured by
     bench/robustness.py, "reloads"). One load per instance, not one per worker, and the memory of a
     version replaced goes with its workers."""
-    import contextlib
-    import signal
-    import threading
     import time
 
     def watch():
-        shown = holder.shown()
         while True:
             time.sleep(holder.check_every)
             try:
                 holder.look_now()
-                if holder.shown() != shown:
-                    shown = holder.shown()
-                    _prepare(server)
-                    for pid in list(server.WORKERS):
-                        with contextlib.suppress(ProcessLookupError):
-                            os.kill(pid, signal.SIGTERM)
+                _switch(server, holder)
             except Exception:  # the watch must outlive any surprise; the log has it
                 server.log.exception("looking at the data failed")
 
+    _SWITCH["shown"] = holder.shown()
     threading.Thread(target=watch, name="coeur-data-watch", daemon=True).start()
+
+
+# What the master's workers show, and the lock held while they are replaced (never while looking at files).
+_SWITCH = {"shown": None}
+_SWITCHING = threading.Lock()
+
+
+def _switch(server, holder):
+    """If the master holds another version than its workers show: prepare it and stop every worker (gunicorn
+    forks new ones). Called by the watch after each look, and before each fork (pre_fork): a worker forked
+    for another reason (max_requests, a worker killed) while the master already holds a new version would
+    otherwise serve it beside workers still serving the old one."""
+    import contextlib
+    import signal
+
+    with _SWITCHING:
+        shown = holder.shown()
+        if shown == _SWITCH["shown"]:
+            return
+        _prepare(server)
+        for pid in list(server.WORKERS):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        _SWITCH["shown"] = shown
 
 
 def pre_fork(server, _worker):
     """In the master, before each fork: take the version of the data accepted since it started (and any
-    worker forked from it starts with that version already, see dashboard/versions/accepted.py)."""
+    worker forked from it starts with that version already, see dashboard/versions/accepted.py); if that
+    is not what the workers show, they are replaced first (_switch)."""
     holder = _holder(server)
     if holder is not None:
         holder.catch_up()
+        if _SWITCH["shown"] is not None:
+            _switch(server, holder)
 
 
 def post_fork(server, _worker):
