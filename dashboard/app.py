@@ -29,6 +29,7 @@ from dashboard.endpoints import (
     sharing,
     staff,
     versioncache,
+    versionorder,
 )
 from dashboard.endpoints.serving import LONG_LIVED, configure_serving
 from dashboard.model.recent import Recent
@@ -82,11 +83,13 @@ class CoeurDash(Dash):
     page itself (``first_screen``)."""
 
     first_screens: Recent
+    version_meta: Callable[[], str]  # the page's version, for assets/version.js (endpoints/versionorder.py)
 
     def interpolate_index(self, **kwargs: Any) -> str:  # type: ignore[override]  # Dash lists the keywords
         route, page = pages.at(flask.request.path)
         kwargs["title"] = escape(page.title(route))
         kwargs["metas"] = sharing.with_preview(kwargs["metas"], views.current_context(), flask.request)
+        kwargs["metas"] += self.version_meta()
         kwargs["metas"] += self.preloads(flask.request.path, flask.request.query_string.decode())
         kwargs["app_entry"] += self.first_screen(flask.request.path, flask.request.query_string.decode())
         kwargs["scripts"] = dashinternals.page_scripts(kwargs["scripts"])
@@ -153,6 +156,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     )
     app.index_string = INDEX
     app.first_screens = Recent(FIRST_SCREENS_KEPT)
+    app.version_meta = functools.partial(versionorder.meta, holder)
     app.renderer = START_WHEN_PARSED
     configure_serving(app)
     app.server.extensions["coeur_live"] = holder  # for gunicorn's post_fork hook (gunicorn.conf.py)
@@ -180,6 +184,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     security.configure_security(app, settings)
     guard.configure_guard(app)
     versioncache.configure_version_cache(app, holder)
+    versionorder.configure_version_order(app, holder)  # outermost: a process behind answers nothing
     if area is not None:
         staff.register(app, area, holder.get)
     return app

@@ -8,6 +8,7 @@ import json
 import os
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -95,3 +96,89 @@ class Switches:
                 self.backwards += rank < seen
                 seen = max(seen, rank)
             time.sleep(0.02)
+
+
+VERSION_HEADER = "X-Coeur-Version"  # dashboard/endpoints/versionorder.py
+POLL_BODY = json.dumps(  # the pages' poll (endpoints/freshness.py), asked with no answer shown yet
+    {
+        "output": "..live-banner.children...live-latest.data..",
+        "outputs": [{"id": "live-banner", "property": "children"}, {"id": "live-latest", "property": "data"}],
+        "inputs": [{"id": "live-poll", "property": "n_intervals", "value": 1}],
+        "changedPropIds": ["live-poll.n_intervals"],
+        "state": [{"id": "live-latest", "property": "data", "value": None}],
+    }
+).encode()
+
+
+def ask(url: str, kind: str, cookie: int | None) -> tuple[int, str | None, int]:
+    """One request as a page makes it: its status, the data version its content comes from, and the version
+    stamp the answer names (0: none)."""
+    headers = {"Content-Type": "application/json"} if kind == "callback" else {}
+    if cookie:
+        headers["Cookie"] = f"coeur_v={cookie}"
+    path = {"health": "/healthz", "layout": "/_dash-layout", "callback": "/_dash-update-component"}[kind]
+    request = urllib.request.Request(
+        url + path, data=POLL_BODY if kind == "callback" else None, headers=headers
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:  # loopback only
+            status, body, stamp = answer.status, answer.read(), int(answer.headers.get(VERSION_HEADER) or 0)
+    except urllib.error.HTTPError as error:
+        return error.code, None, int(error.headers.get(VERSION_HEADER) or 0)
+    except OSError:
+        return 0, None, 0
+    return status, version_in(kind, json.loads(body)), stamp
+
+
+def version_in(kind: str, answer: dict) -> str | None:
+    """The data version a page would show from this answer (its content, not a header)."""
+    if kind == "health":
+        return answer["data_version"]
+    if kind == "callback":
+        return answer["response"]["live-latest"]["data"]["version"]
+    stack = [answer]
+    while stack:  # the layout's store of the version the page was built from (freshness.parts)
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("props", {}).get("id") == "live-built":
+                return node["props"]["data"]
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return None
+
+
+class Browsers:
+    """Clients that ask what a page asks (/healthz, the layout, the poll callback, in turn), through nginx,
+    recording each data version they were served. With ``cookie`` they behave as the pages do
+    (assets/version.js): the newest stamp an answer named goes back in the ``coeur_v`` cookie; without it,
+    as before that cookie existed. Counts per kind: answers, backwards (an older version than one the same
+    client saw), refused (a 503 that reached the client), failed (anything else but 200)."""
+
+    KINDS = ("health", "layout", "callback")
+
+    def __init__(self, url: str, first: str, *, cookie: bool = True) -> None:
+        self.url, self.cookie, self.rank, self.written = url, cookie, {first: 0}, 0
+        self.counts = {kind: {"answers": 0, "backwards": 0, "refused": 0, "failed": 0} for kind in self.KINDS}
+        self.lock, self.stop = threading.Lock(), threading.Event()
+
+    def total(self, what: str) -> int:
+        return sum(count[what] for count in self.counts.values())
+
+    def client(self) -> None:
+        seen, stamp, turn = -1, 0, 0
+        while not self.stop.is_set():
+            kind = self.KINDS[turn % len(self.KINDS)]
+            turn += 1
+            status, version, named = ask(self.url, kind, stamp if self.cookie else None)
+            with self.lock:
+                count = self.counts[kind]
+                count["answers"] += 1
+                if status != 200 or version is None:
+                    count["refused" if status == 503 else "failed"] += 1
+                    continue
+                rank = self.rank.setdefault(version, self.written)
+                count["backwards"] += rank < seen
+                seen = max(seen, rank)
+            stamp = max(stamp, named)
+            time.sleep(0.01)

@@ -136,6 +136,7 @@ ERRORS = {
         "Erreur interne",
         "Une erreur inattendue s'est produite ; elle a été enregistrée. Réessayez plus tard.",
     ),
+    503: ("Service momentanément indisponible", "Le service ne peut pas répondre pour l'instant. Réessayez."),
 }
 OTHER_ERROR = ("Requête refusée", "La requête n'a pas abouti.")
 KEPT_HEADERS = ("Allow", "Retry-After")

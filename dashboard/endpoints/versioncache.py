@@ -10,9 +10,9 @@ second (deploy/nginx: it caches only what carries such an ``ETag``, and revalida
 
 Never outlives its version: the key holds the version (and the refused version shown in the banner, if
 any), and the whole store is dropped as soon as it changes. Never shares a visitor's own content: a request
-with a cookie or credentials is passed through untouched (only the staff area sets one), an answer that
-sets a cookie is not kept, nor one the app answered with another version than the one served (a staff
-member's draft, dashboard.web.shown).
+with a cookie (other than the version cookie, endpoints/versionorder.py) or credentials is passed through
+untouched (only the staff area sets one), an answer that sets a cookie is not kept, nor one the app answered
+with another version than the one served (a staff member's draft, dashboard.web.shown).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from typing import Any
 import dash
 from werkzeug.exceptions import HTTPException
 
+from dashboard.endpoints.versionorder import only_version_cookie
 from dashboard.versions.live import STALLED, LiveContext
 from dashboard.web import shown
 
@@ -40,8 +41,8 @@ MAX_BODY_BYTES = 256 * 1024  # request bodies the app accepts (security.MAX_BODY
 ETAG_PREFIX = 'W/"v-'  # what nginx recognises as an answer it may keep (deploy/nginx/nginx.conf.template)
 # Request headers an answer depends on, besides the path, the query and the body.
 KEYED_HEADERS = ("HTTP_HOST", "HTTP_ACCEPT_ENCODING", "wsgi.url_scheme")
-# Headers a visitor's own answer would depend on: never keyed, always passed to the app.
-PRIVATE_HEADERS = ("HTTP_COOKIE", "HTTP_AUTHORIZATION")
+# A visitor's own answer depends on their cookies and credentials: never keyed, always passed to the app
+# (except the version cookie alone, endpoints/versionorder.py).
 # Sent again with a 304 (RFC 9110 15.4.5).
 KEPT_ON_304 = ("cache-control", "etag", "vary", "content-location", "expires")
 
@@ -117,7 +118,10 @@ class VersionCache:
     def _keyable(self, environ: dict) -> bool:
         if environ.get("REQUEST_METHOD") not in ("GET", "POST"):
             return False
-        if any(environ.get(name) for name in PRIVATE_HEADERS):
+        if environ.get("HTTP_AUTHORIZATION"):
+            return False
+        cookie = environ.get("HTTP_COOKIE")
+        if cookie and not only_version_cookie(cookie):  # the version cookie alone is no visitor's own
             return False
         return self._routes(environ)
 
@@ -227,7 +231,9 @@ def version_of(holder: LiveContext) -> Callable[[], str | None]:
         if failure is not None and failure.version == STALLED:
             return None
         shown = f"{failure.version}{'-held' if failure.held else ''}" if failure else ""
-        return f"{context.version}|{shown}|{datetime.date.today().isoformat()}"
+        # The stamp too: a version accepted again later (the files put back) is another version of the
+        # pages (each says its stamp, endpoints/versionorder.py).
+        return f"{context.version}@{holder.stamp}|{shown}|{datetime.date.today().isoformat()}"
 
     return version
 

@@ -226,15 +226,27 @@ class LiveContext:
         the fork and never load one; the master replaces its workers when what pages show changes."""
         self._looks = False
 
-    def shown(self) -> tuple[str, str | None]:
-        """What pages show: the hash of the version served, and the version refused or held, if any."""
-        failure = self._state.failure
-        return self._state.digest, failure.version if failure else None
+    def shown(self) -> tuple[str, str | None, int]:
+        """What pages show: the hash of the version served, the version refused or held, if any, and the
+        stamp of the version served (the same files accepted again are a newer version: pages say it)."""
+        state = self._state
+        return state.digest, state.failure.version if state.failure else None, stamp_of(state.accepted_at)
 
     @property
     def accepted_at(self) -> float:
         """When the version served was accepted (wall clock): versions are ordered by it."""
         return self._state.accepted_at
+
+    @property
+    def stamp(self) -> int:
+        """The version served as a number that grows with each version accepted (microseconds of
+        ``accepted_at``): what a browser remembers having seen (endpoints/versionorder.py)."""
+        return stamp_of(self._state.accepted_at)
+
+    def latest_stamp(self) -> int | None:
+        """The stamp of the version accepted last by any process of the host (the state folder's pointer)."""
+        pointer = self._store.pointer()
+        return None if pointer is None else stamp_of(pointer.at)
 
     @property
     def check_every(self) -> float:
@@ -358,7 +370,10 @@ class LiveContext:
         """Serve the version another worker or instance accepted after the one served here."""
         state = self._state
         pointer = self._store.pointer()
-        if pointer is None or pointer.digest == state.digest or pointer.at <= state.accepted_at:
+        if pointer is None or pointer.at <= state.accepted_at:
+            return
+        if pointer.digest == state.digest:  # the same files accepted again: a newer stamp, nothing to load
+            self._state = dataclasses.replace(state, accepted_at=pointer.at)
             return
         context = self._accepted_context(pointer)
         if context is None:
@@ -471,8 +486,10 @@ class LiveContext:
 
     def _accept(self, context: Context, digest: str, previous: _State | None) -> _State:
         at = self._wall_clock()
-        if previous is not None:
-            at = max(at, previous.accepted_at + 1e-3)  # strictly after the version it replaces
+        latest = self._store.pointer()
+        for before in (previous and previous.accepted_at, latest and latest.at):
+            if before:
+                at = max(at, before + 1e-3)  # strictly after the version it replaces, here or on the host
         self._store.publish(Pointer(digest, len(context.dataset.operations), at))
         return _State(context, None, digest, at)
 
@@ -507,6 +524,10 @@ class LiveContext:
             self._old_assets.move_to_end(name)
         while len(self._old_assets) > KEEP_ASSETS:
             self._old_assets.popitem(last=False)
+
+
+def stamp_of(accepted_at: float) -> int:
+    return round(accepted_at * 1_000_000)
 
 
 def _refusal_report(refused: dict[str, str]) -> Report:

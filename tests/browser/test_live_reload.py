@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from dashboard.cli import main
 from tests.browser.conftest import start_server, wait_for_idle, wait_for_map
@@ -104,3 +106,38 @@ def test_the_page_follows_the_data_file_and_never_shows_a_broken_version(live_se
     assert banner.inner_text() == ""
     assert page.errors == []
     assert page.foreign_requests() == []
+
+
+def test_the_page_remembers_its_version_and_reloads_for_an_answer_from_a_newer_one(server, page) -> None:
+    """assets/version.js: the page's version goes into the coeur_v cookie (sent with every request: a server
+    still on an older version refuses it); an answer naming a newer version reloads the page, once."""
+    p = page.page
+    p.goto(server.url + "/")
+    wait_for_map(p)
+    wait_for_idle(p)
+    stamp = int(p.locator('meta[name="coeur-version"]').get_attribute("content"))
+    cookies = {cookie["name"]: cookie["value"] for cookie in p.context.cookies()}
+    assert cookies["coeur_v"] == str(stamp)
+    newer = stamp + 1
+
+    def from_a_newer_version(route) -> None:  # as if another instance, ahead, had answered
+        try:
+            answer = route.fetch()
+            route.fulfill(response=answer, headers={**answer.headers, "x-coeur-version": str(newer)})
+        except PlaywrightError:  # the page is reloading: what it had asked is dropped
+            pass
+
+    p.route("**/_dash-update-component*", from_a_newer_version)
+    p.evaluate("window.coeurBeforeReload = true")
+    p.locator("#ctl-year [role=slider]").first.press("ArrowLeft")
+    for _ in range(200):  # until a new document (the page's CSP forbids wait_for_function's eval)
+        with contextlib.suppress(PlaywrightError):  # evaluated while the page reloads
+            if p.evaluate("() => window.coeurBeforeReload") is None:
+                break
+        p.wait_for_timeout(100)
+    p.unroute("**/_dash-update-component*")
+    wait_for_map(p)
+    cookies = {cookie["name"]: cookie["value"] for cookie in p.context.cookies()}
+    assert cookies["coeur_v"] == str(newer)  # a version no process accepted: the server still answers
+    assert p.locator('meta[name="coeur-version"]').get_attribute("content") == str(stamp)
+    assert not page.errors
