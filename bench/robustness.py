@@ -11,7 +11,10 @@
    accepted versions (each one served by every worker before the next), and the switches: /healthz polled
    by 8 clients during each switch, answers older than one the same client saw before ("backwards"), and
    the slowest answer meanwhile.
-5. geocode: `python -m dashboard geocode` against a 300 MB answer (peak memory of the command) and against a
+5. switch (issue 23): two instances behind nginx, workers recycled every ~150 requests, 10 valid edits each
+   taken up by both; browsers asking /healthz, the layout and a callback in turn, half keeping the version
+   cookie as the pages do, half not: answers older than one the same browser saw, refusals that reached it.
+6. geocode: `python -m dashboard geocode` against a 300 MB answer (peak memory of the command) and against a
    server trickling a byte every 2 s with --timeout 3 (time to exit).
 """
 
@@ -36,7 +39,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests import servers
 from tests.fake_ban import FakeBan, Step
-from tests.reloads import Switches, edited, get_json, poll, steady_memory, wait_until, write_atomically
+from tests.reloads import (
+    Browsers,
+    Switches,
+    edited,
+    get_json,
+    poll,
+    steady_memory,
+    wait_until,
+    write_atomically,
+)
 
 REPO = servers.REPO
 OPERATIONS = "operations.csv"
@@ -175,6 +187,54 @@ def reloads(work: Path, versions: int = 20, clients: int = 8) -> dict:
     }
 
 
+def switch(work: Path, versions: int = 10, clients: int = 6) -> dict:
+    """Two instances behind nginx (as serve-production.sh), workers recycled every ~150 requests, ``versions``
+    valid edits each taken up by both instances; browsers asking /healthz, the layout and the poll callback
+    in turn, half keeping the version cookie as the pages do (assets/version.js), half without it."""
+    data = work / "switch"
+    shutil.copytree(REPO / "data", data)
+    text = (data / OPERATIONS).read_text(encoding="utf-8")
+    (work / "switch-run").mkdir()
+    site = servers.start_production(
+        data,
+        work / "switch-run",
+        instances=2,
+        COEUR_WORKERS="2",
+        GUNICORN_CMD_ARGS="--max-requests 150 --max-requests-jitter 30",
+    )
+    first = get_json(site.url + "/healthz")["data_version"]
+    keeping, forgetting = Browsers(site.url, first), Browsers(site.url, first, cookie=False)
+    threads = [threading.Thread(target=keeping.client) for _ in range(clients // 2)]
+    threads += [threading.Thread(target=forgetting.client) for _ in range(clients - clients // 2)]
+    for thread in threads:
+        thread.start()
+    try:
+        for number in range(1, versions + 1):
+            text = edited(text)
+            with keeping.lock, forgetting.lock:
+                keeping.written = forgetting.written = number
+            write_atomically(data, text)
+
+            def both(number: int = number) -> bool:
+                served = [get_json(instance.url + "/healthz") for instance in site.instances]
+                return all(a and keeping.rank.get(a["data_version"]) == number for a in served)
+
+            wait_until(both, 120)
+    finally:
+        keeping.stop.set()
+        forgetting.stop.set()
+        for thread in threads:
+            thread.join()
+        site.stop()
+    log = (site.run_dir / "access.log").read_text(encoding="utf-8")
+    return {
+        "versions": versions,
+        "with_the_cookie": {k: keeping.total(k) for k in ("answers", "backwards", "refused", "failed")},
+        "without_the_cookie": {k: forgetting.total(k) for k in ("answers", "backwards", "refused", "failed")},
+        "retried_on_the_other_instance": log.count("upstream_status=503, 200"),
+    }
+
+
 def idle_sockets(host_port: tuple[str, int], seconds: float, sockets: int = 50) -> dict:
     held = []
     for _ in range(sockets):
@@ -264,7 +324,7 @@ def geocode(work: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10 s runs instead of 30 s")
-    parser.add_argument("--only", choices=["recycling", "partial", "idle", "reloads", "geocode"])
+    parser.add_argument("--only", choices=["recycling", "partial", "idle", "reloads", "switch", "geocode"])
     args = parser.parse_args()
     seconds = 10.0 if args.quick else 30.0
     with tempfile.TemporaryDirectory(prefix="coeur-robustness-") as folder:
@@ -274,6 +334,7 @@ def main() -> None:
             "partial": lambda: partial(work),
             "idle": lambda: idle(work, seconds),
             "reloads": lambda: reloads(work, versions=5 if args.quick else 20),
+            "switch": lambda: switch(work, versions=3 if args.quick else 10),
             "geocode": lambda: geocode(work),
         }
         for name, run in runs.items():
