@@ -163,22 +163,124 @@
   window.addEventListener("_dashprivate_pushstate", dropNotice);
 
   /* A PNG export that can be read on its own, once pasted in a slide or a mail: the graph redrawn in the
-     browser at 1600×900 (no network) from a copy of its layout carrying a title and, at the bottom, the
-     perimeter, filters, year, sources and data date that the server describes (/export/legende, the words of
-     the CSV and XLSX exports). The copy is kept in window.coeurLastImage for the tests. */
+     browser at 1600×900 (no network) from a copy of its layout carrying a title, the map's legend (the
+     page's HTML legend redrawn as shapes and words in a column on the right) and, at the bottom, the
+     perimeter, filters, year, sources and data date that the server describes (/export/legende, the words
+     of the CSV and XLSX exports), wrapped by their measured width so that no line runs past the image.
+     The copy is kept in window.coeurLastImage for the tests. */
   var IMAGE = { width: 1600, height: 900 };
+  var MARGIN = { t: 90, l: 70, r: 50 };
+  /* gap: from the plot's bottom to the caption; slack: room kept at the right of its longest line */
+  var CAPTION = { size: 16, lineHeight: 1.3, gap: 40, slack: 16 };
+  var KEY = { size: 17, titleSize: 16, share: 0.34, swatch: 18, rowGap: 10 };  /* the map's legend column */
   var WHAT = { carte: "Carte", financements: "Logements par financement", calendrier: "Calendrier des opérations" };
+  var measurer = null;
+
+  function textWidth(text, size, family) {
+    measurer = measurer || document.createElement("canvas").getContext("2d");
+    measurer.font = size + "px " + family;
+    return measurer.measureText(text.replace(/&(#\d+|[a-z]+);/g, "x")).width;  /* escaped by the server */
+  }
+
+  /* Lines of ``text`` (words never split) each at most ``width`` px wide in that font. */
+  function wrapped(text, width, size, family) {
+    var lines = [];
+    var line = "";
+    text.split(" ").forEach(function (word) {
+      var longer = line ? line + " " + word : word;
+      if (line && textWidth(longer, size, family) > width) { lines.push(line); line = word; }
+      else { line = longer; }
+    });
+    if (line) { lines.push(line); }
+    return lines;
+  }
+
+  function escapeText(text) {
+    return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+
+  /* The page's HTML legend beside the map (dashboard/web/legend.py) as plotly shapes and annotations in the
+     paper's right-hand column [left, 1]; ``plot`` is the plot area's size in px. */
+  function legendParts(legend, left, plot, family) {
+    var shapes = [];
+    var annotations = [];
+    var x = function (px) { return left + px / plot.width; };
+    var y = function (px) { return 1 - px / plot.height; };
+    var width = (1 - left) * plot.width;
+    var top = 0;
+    var title = legend.querySelector(".legend-title");
+    if (title) {
+      var lines = wrapped(escapeText(title.textContent.trim()), width, KEY.titleSize, family);
+      annotations.push({ text: lines.join("<br>"), showarrow: false, align: "left", xref: "paper",
+                         yref: "paper", x: x(0), y: y(0), xanchor: "left", yanchor: "top",
+                         font: { size: KEY.titleSize, color: "#52606d" }, name: "legend-title" });
+      top += lines.length * KEY.titleSize * CAPTION.lineHeight + 2 * KEY.rowGap;
+    }
+    legend.querySelectorAll(".legend-list li").forEach(function (item) {
+      var swatch = item.querySelector(".swatch");
+      var words = wrapped(escapeText(item.textContent.trim()), width - KEY.swatch - 12, KEY.size, family);
+      var height = Math.max(KEY.swatch, words.length * KEY.size * CAPTION.lineHeight);
+      var middle = top + height / 2;
+      if (swatch) {
+        var style = swatch.style;
+        var hollow = swatch.classList.contains("swatch-hollow");
+        var line = { color: style.borderColor, width: hollow ? 3 : 2 };
+        var fill = hollow ? "#ffffff" : (style.backgroundColor || style.borderColor);
+        var half = KEY.swatch / 2;
+        var box = { xref: "paper", yref: "paper", x0: x(0), x1: x(KEY.swatch), y0: y(middle + half),
+                    y1: y(middle - half), line: line, fillcolor: fill, layer: "above" };
+        if (swatch.classList.contains("swatch-circle")) { shapes.push(Object.assign({ type: "circle" }, box)); }
+        else if (swatch.classList.contains("swatch-diamond")) {
+          shapes.push({ type: "path", xref: "paper", yref: "paper", line: line, fillcolor: fill, layer: "above",
+                        path: "M " + x(half) + "," + y(middle - half) + " L " + x(KEY.swatch) + "," + y(middle) +
+                              " L " + x(half) + "," + y(middle + half) + " L " + x(0) + "," + y(middle) + " Z" });
+        } else {
+          if (swatch.classList.contains("swatch-area")) { box.line = { color: style.borderColor, width: 1.5 }; }
+          shapes.push(Object.assign({ type: "rect" }, box));
+        }
+        if (swatch.classList.contains("swatch-dot")) {
+          shapes.push({ type: "circle", xref: "paper", yref: "paper", x0: x(half - 3), x1: x(half + 3),
+                        y0: y(middle + 3), y1: y(middle - 3), line: { width: 0 }, fillcolor: "#7b8794",
+                        layer: "above" });
+        }
+      }
+      annotations.push({ text: words.join("<br>"), showarrow: false, align: "left", xref: "paper",
+                         yref: "paper", x: x(KEY.swatch + 12), y: y(middle), xanchor: "left",
+                         yanchor: "middle", font: { size: KEY.size }, name: "legend-entry" });
+      top += height + KEY.rowGap;
+    });
+    return { shapes: shapes, annotations: annotations };
+  }
 
   function imageLayout(graph, what, caption) {
     var layout = JSON.parse(JSON.stringify(graph.layout || {}));
+    var family = (graph._fullLayout && graph._fullLayout.font && graph._fullLayout.font.family) || "sans-serif";
     var title = (WHAT[what] || "Graphique") + " — " + caption.place + " — situation fin " + caption.year;
+    var plotWidth = IMAGE.width - MARGIN.l - MARGIN.r;
+    var lines = [];
+    caption.lines.forEach(function (paragraph) {
+      lines = lines.concat(wrapped(paragraph, plotWidth - CAPTION.slack, CAPTION.size, family));
+    });
+    var bottom = CAPTION.gap + Math.ceil(lines.length * CAPTION.size * CAPTION.lineHeight) + 24;
     layout.title = { text: "<b>" + title + "</b>", x: 0.01, xanchor: "left", y: 0.97, yanchor: "top",
                      font: { size: 30 } };
-    layout.margin = Object.assign({}, layout.margin || {}, { t: 90, b: 170, l: 70, r: 50 });
-    layout.annotations = (layout.annotations || []).concat([{
-      text: caption.lines.join("<br>"), showarrow: false, align: "left", xref: "paper", yref: "paper",
-      x: 0, y: 0, xanchor: "left", yanchor: "top", yshift: -70, font: { size: 16, color: "#52606d" }
-    }]);
+    layout.margin = Object.assign({}, layout.margin || {}, { t: MARGIN.t, b: bottom, l: MARGIN.l, r: MARGIN.r });
+    layout.annotations = layout.annotations || [];
+    var section = graph.closest("section");
+    var legend = what === "carte" && section ? section.querySelector(".map-legend") : null;
+    if (legend) {
+      var plot = { width: plotWidth, height: IMAGE.height - MARGIN.t - bottom };
+      var left = 1 - KEY.share;
+      var parts = legendParts(legend, left, plot, family);
+      layout.geo = Object.assign({}, layout.geo || {}, { domain: { x: [0, left - 0.03], y: [0, 1] } });
+      layout.shapes = (layout.shapes || []).concat(parts.shapes);
+      layout.annotations = layout.annotations.concat(parts.annotations);
+    }
+    layout.annotations.push({  /* last: the tests read it there */
+      text: lines.join("<br>"), showarrow: false, align: "left", xref: "paper", yref: "paper",
+      x: 0, y: 0, xanchor: "left", yanchor: "top", yshift: -CAPTION.gap,
+      font: { size: CAPTION.size, color: "#52606d" }, name: "caption"
+    });
     layout.width = IMAGE.width;
     layout.height = IMAGE.height;
     layout.autosize = false;

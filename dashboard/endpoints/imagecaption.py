@@ -1,9 +1,9 @@
 """What a PNG export writes around its graph (title, perimeter, filters, year, sources, data date), asked by
-assets/coeur.js at the click: the same description as the CSV and XLSX exports, from the page's URL."""
+assets/coeur.js at the click: the same description as the CSV and XLSX exports, from the page's URL. One
+paragraph per line; the browser wraps them by their measured width in the image's font."""
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable
 from html import escape
 
@@ -17,7 +17,6 @@ from dashboard.web.context import Context
 from dashboard.web.routes import route
 
 ROUTE = "/export/legende"
-LINE_LENGTH = 160  # characters of 16 px text across a 1600 px image
 MAX_LENGTH = 2000  # a path and a query string of the app are far shorter
 
 
@@ -28,7 +27,7 @@ def caption(context: Context, pathname: str, search: str) -> dict:
     rows = dict(callbacks.export_view(context, view, place))
     lines = [
         f"Périmètre : {rows['Périmètre']} · Filtres : {rows['Filtres']} · situation à la fin de {view.year}",
-        *textwrap.wrap(f"Sources : {rows['Sources']}", LINE_LENGTH),
+        f"Sources : {rows['Sources']}",
         f"{TITLE} · {rows['Date des données']} · {rows['Licence']}",
     ]
     return {

@@ -10,6 +10,7 @@ import shutil
 
 import openpyxl
 import pytest
+from PIL import Image
 
 from tests.browser.conftest import start_server, wait_for_idle, wait_for_location, wait_for_map
 from tests.conftest import REAL_DATA, REPO
@@ -232,7 +233,7 @@ def test_the_png_export_gives_an_image_named_after_what_it_shows(server, page, t
     assert (width, height) == (1600, 900)  # fit for a slide
     layout = page.page.evaluate("window.coeurLastImage.layout")
     assert layout["title"]["text"] == "<b>Carte — Compiègne — situation fin 2021</b>"
-    caption = layout["annotations"][-1]["text"]
+    caption = layout["annotations"][-1]["text"].replace("<br>", " ")  # wrapped to the image's width
     assert "Périmètre : Compiègne" in caption and "Sources : " in caption
     assert "Sources publiées de 2016 à 2026" in caption and "fichier modifié le 2026-12-06" in caption
     assert page.foreign_requests() == []
@@ -250,8 +251,55 @@ def test_a_png_of_the_region_names_its_filters(server, page, tmp_path):
     layout = page.page.evaluate("window.coeurLastImage.layout")
     title = "Logements par financement — Hauts-de-France — situation fin 2021"
     assert layout["title"]["text"] == f"<b>{title}</b>"
-    assert "Filtres : Départements : Oise" in layout["annotations"][-1]["text"]
+    assert "Filtres : Départements : Oise" in layout["annotations"][-1]["text"].replace("<br>", " ")
     assert page.foreign_requests() == []
+
+
+def colour_near(image, box, rgb, tolerance=40) -> bool:
+    """Whether some pixel of ``box`` (left, top, right, bottom) is within ``tolerance`` of ``rgb``."""
+    pixels = image.crop(box).get_flattened_data()
+    return any(sum(abs(a - b) for a, b in zip(pixel[:3], rgb, strict=True)) <= tolerance for pixel in pixels)
+
+
+def rgb_of(colour: str) -> tuple[int, int, int]:
+    if colour.startswith("#"):
+        return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return tuple(int(float(part)) for part in re.findall(r"[\d.]+", colour)[:3])
+
+
+@pytest.mark.parametrize(
+    ("path", "graph"), [("/commune/60159?annee=2021", "commune-map"), ("/?annee=2021", "region-map")]
+)
+def test_the_map_png_carries_its_legend_and_a_caption_inside_the_image(server, page, tmp_path, path, graph):
+    page.page.goto(server.url + path)
+    wait_for_map(page.page, graph)
+    wait_for_idle(page.page)
+    with page.page.expect_download() as download:
+        page.page.locator(f"#{graph}").locator("xpath=..").locator(".png-button").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    image = Image.open(saved).convert("RGB")
+    width, height = image.size
+    layout = page.page.evaluate("window.coeurLastImage.layout")
+    margin = layout["margin"]
+    # Nothing drawn in the right margin, the whole height: no caption line, legend word or title runs past.
+    right = image.crop((width - margin["r"] + 4, 0, width, height))
+    assert right.getextrema() == ((255, 255), (255, 255), (255, 255))
+    assert image.crop((0, height - 8, width, height)).getextrema() == ((255, 255), (255, 255), (255, 255))
+    # The caption is drawn below the map, every line of it (its words are there, in more than one line).
+    caption = layout["annotations"][-1]["text"]
+    assert caption.count("<br>") >= 2 and "Sources : " in caption
+    below = image.crop((0, height - margin["b"] + 20, width, height))
+    assert below.getextrema() != ((255, 255), (255, 255), (255, 255))
+    # The legend: every entry of the page's HTML legend, its symbol drawn in its colour in the right column.
+    entries = page.page.locator(f"#{graph}").locator("xpath=ancestor::section").locator(".legend-list li")
+    names = [name.strip() for name in entries.all_inner_texts()]
+    drawn = [a["text"].replace("<br>", " ") for a in layout["annotations"] if a.get("name") == "legend-entry"]
+    assert drawn == names and len(names) >= 7
+    column = (round(width * 0.6), margin["t"], width - margin["r"], height - margin["b"])
+    for shape in layout["shapes"]:
+        assert colour_near(image, column, rgb_of(shape["line"].get("color") or shape["fillcolor"]))
+    assert page.errors == []
 
 
 def run_axe(page) -> list[dict]:
