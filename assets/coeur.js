@@ -117,6 +117,49 @@
     }
     return graph.closest(".map-panel") ? 470 : 280;  /* the region on landscape pages: a 125 mm map */
   }
+  /* Firefox copies the page for printing as soon as the print events' handlers return, while plotly.js
+     redraws a map after a relayout only later (a promise): the sheet showed the screen's drawing cut to the
+     printed box, a corner of the commune. So, while printing, a map's SVG layers scale to their box
+     (assets/print.css, .print-scaled): their viewBox is the size plotly.js last drew at, refreshed after
+     each drawing. A browser that waits for the redraw (Chromium) prints the map fitted to its box; one that
+     does not (Firefox) prints the whole screen drawing, scaled down, its names hidden (.screen-drawing: they
+     would print under 9 pt). */
+  function drawnSize(graph) {
+    var svg = graph.querySelector(".main-svg");
+    return svg ? [Number(svg.getAttribute("width")), Number(svg.getAttribute("height"))] : null;
+  }
+  function scaleToBox(graph, size) {
+    if (!size || !size[0] || !size[1]) { return; }
+    graph.querySelectorAll(".main-svg").forEach(function (svg) {
+      svg.setAttribute("viewBox", "0 0 " + size[0] + " " + size[1]);
+      svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
+    });
+    var container = graph.querySelector(".svg-container");
+    if (container) { container.style.aspectRatio = size[0] + " / " + size[1]; }
+    graph.classList.add("print-scaled");
+  }
+  function unscale(graph) {
+    graph.classList.remove("print-scaled", "screen-drawing");
+    graph.querySelectorAll(".main-svg").forEach(function (svg) {
+      svg.removeAttribute("viewBox");
+      svg.removeAttribute("preserveAspectRatio");
+    });
+    var container = graph.querySelector(".svg-container");
+    if (container) { container.style.aspectRatio = ""; }
+  }
+  function redrawnForPrint() {
+    if (!this.classList.contains("print-scaled")) { return; }
+    this.classList.remove("screen-drawing");
+    scaleToBox(this, drawnSize(this));
+  }
+  function scaleWhilePrinting(graph) {
+    if (graph.classList.contains("print-scaled") || !graph.querySelector(".geo")) { return; }
+    scaleToBox(graph, drawnSize(graph));
+    graph.classList.add("screen-drawing");
+    if (!graph.dataset.printWatched && graph.on) { graph.on("plotly_afterplot", redrawnForPrint.bind(graph)); }
+    graph.dataset.printWatched = "1";
+  }
+
   function fitForPrint(printing) {
     if (!window.Plotly) { return; }
     /* Graphs not drawn yet (graphs.js) are drawn now, then fitted once drawn: fitted mid-drawing, the
@@ -127,6 +170,7 @@
     }
     document.querySelectorAll(".js-plotly-plot").forEach(function (graph) {
       if (printing) {
+        scaleWhilePrinting(graph);
         if (graph.dataset.screenHeight === undefined) {
           graph.dataset.screenHeight = String(graph.layout.height || "");
           graph.dataset.screenFont = String(graph._fullLayout.font.size);
@@ -138,6 +182,7 @@
         if (graph.closest(".commune-page")) { small["font.size"] = PRINT_FONT_PX; }
         window.Plotly.relayout(graph, Object.assign({ width: box.clientWidth, height: Math.min(full, printHeight(graph, full)) }, small));
       } else if (graph.dataset.screenHeight !== undefined) {
+        unscale(graph);
         var screenHeight = graph.dataset.screenHeight ? Number(graph.dataset.screenHeight) : null;
         var font = Number(graph.dataset.screenFont);
         delete graph.dataset.screenHeight;

@@ -11,6 +11,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from PIL import Image
+
+from dashboard.figures import theme
 
 FIREFOX = "/usr/bin/firefox-esr"
 SUITE = Path(__file__).resolve().parents[1] / "firefox"
@@ -52,6 +55,80 @@ def test_firefox_shows_the_commune_page_and_prints_its_sheet_on_at_most_two_page
     assert 1 <= int(re.search(r"Pages:\s+(\d+)", info).group(1)) <= 2
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Compiègne" in text and "Quai des Roses" in text and "Résidence Square Acary" in text
+
+
+def word_boxes(pdf: Path, page: int) -> dict[str, list[tuple[float, float, float, float]]]:
+    """Each word of a page and its boxes (xMin, yMin, xMax, yMax in points), from ``pdftotext -bbox``."""
+    html = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    boxes: dict[str, list[tuple[float, float, float, float]]] = {}
+    for match in re.finditer(
+        r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)<', html
+    ):
+        boxes.setdefault(match.group(5), []).append(tuple(float(v) for v in match.group(1, 2, 3, 4)))
+    return boxes
+
+
+def ink_box(image: Image.Image, colour: str, tolerance: int = 90) -> tuple[int, int, int, int] | None:
+    """The bounding box of the pixels within ``tolerance`` (sum of channel differences) of ``colour``."""
+    target = tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    pixels = image.load()
+    width, height = image.size
+    found = [
+        (x, y)
+        for y in range(height)
+        for x in range(width)
+        if sum(abs(a - b) for a, b in zip(pixels[x, y], target, strict=True)) <= tolerance
+    ]
+    if not found:
+        return None
+    xs, ys = [x for x, _ in found], [y for _, y in found]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def test_firefox_prints_the_whole_commune_on_its_map(firefox_run, tmp_path):
+    """Firefox prints before plotly.js redraws the map at its printed size: the sheet showed a corner of the
+    commune, its outline cut by the map's box. The commune's outline must lie inside its neighbours'."""
+    pdf = firefox_run["out"] / "sheet.pdf"
+    words = word_boxes(pdf, 1)
+    scale = 2  # pixels per point at 144 dpi
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "144",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(pdf),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+    )
+    page = Image.open(tmp_path / "page.png").convert("RGB")
+    top = words["Situation"][0][3]  # the map panel: under its heading, above its legend, left of the chart
+    bottom = words["Légende"][0][1]
+    right = min(box[0] for box in words["Financements"] if box[1] < bottom)
+    area = page.crop((0, round(top * scale), round(right * scale), round(bottom * scale)))
+    commune = ink_box(area, theme.ACV_LINE)
+    neighbours = ink_box(area, theme.DEPARTEMENT_LINE)
+    assert commune and neighbours, (commune, neighbours)
+    margin = 4  # px: neighbours drawn on every side of the commune
+    assert neighbours[0] + margin <= commune[0] and neighbours[1] + margin <= commune[1], (
+        commune,
+        neighbours,
+    )
+    assert commune[2] + margin <= neighbours[2] and commune[3] + margin <= neighbours[3], (
+        commune,
+        neighbours,
+    )
 
 
 @pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1024, 768)])
