@@ -68,6 +68,14 @@ def test_a_browser_that_has_seen_a_newer_version_is_refused_in_french_until_this
     assert client.get(path, headers=ENCODING).status_code == 200
 
 
+def test_a_refused_page_asks_again_by_itself_and_keeps_its_style(app, world: Path, tmp_path: Path) -> None:
+    client = app.server.test_client()
+    client.set_cookie(versionorder.COOKIE, str(newer_version(world, tmp_path / "state")))
+    page = client.get("/commune/80021")
+    assert page.status_code == 503 and page.headers["Refresh"] == "2"
+    assert client.get("/assets/style.css").status_code == 200  # no data version changes it
+
+
 def test_a_callback_from_a_browser_ahead_is_refused_with_a_french_json_answer(
     app, world: Path, tmp_path: Path
 ) -> None:

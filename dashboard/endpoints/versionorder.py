@@ -30,11 +30,9 @@ COOKIE = "coeur_v"
 HEADER = "X-Coeur-Version"
 BEHIND = "X-Coeur-Behind"  # on the 503 of a process serving an older version (tests, logs)
 RETRY_AFTER_SECONDS = 1  # a switch of version takes a few seconds at most
+REFRESH_SECONDS = 2
 META = "coeur-version"
-MESSAGE = (
-    "Le site passe à une version plus récente des données ; cette page sera disponible dans un instant. "
-    "Réessayez."
-)
+MESSAGE = "Le site passe à une version plus récente des données ; cette page sera disponible dans un instant."
 # A Cookie header holding nothing but the version cookie: not a visitor's own content.
 _ONLY_VERSION_COOKIE = re.compile(rf"\s*{COOKIE}=[0-9]{{1,20}}\s*;?\s*")
 
@@ -61,17 +59,25 @@ class NeverBackwards:
     """WSGI middleware, outermost: refuses (503) a request from a browser that has seen a newer version than
     the one served here, and tags every answer with the version it comes from."""
 
-    def __init__(self, app: WsgiApp, flask_app: flask.Flask, holder: LiveContext) -> None:
+    def __init__(
+        self, app: WsgiApp, flask_app: flask.Flask, holder: LiveContext, unversioned: tuple[str, ...] = ()
+    ) -> None:
         self.app = app
         self.flask_app = flask_app  # to answer the 503 with the app's own headers (security, cache)
         self.holder = holder
+        self.unversioned = unversioned  # path prefixes whose answers no data version changes
         self.refused = 0
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         # Read before the app answers: what it answers comes from this version or a newer one.
         stamp = self.holder.stamp
         seen = seen_by(environ)
-        if seen is not None and seen > stamp and self._accepted(seen):
+        if (
+            seen is not None
+            and seen > stamp
+            and not environ.get("PATH_INFO", "").startswith(self.unversioned)
+            and self._accepted(seen)
+        ):
             self.refused += 1
             return self._behind(environ, start_response, stamp)
 
@@ -89,6 +95,8 @@ class NeverBackwards:
     def _behind(self, environ: dict, start_response: StartResponse, stamp: int) -> Iterable[bytes]:
         with self.flask_app.request_context(environ):
             response = error_response(503, MESSAGE, {"Retry-After": str(RETRY_AFTER_SECONDS)})
+            if response.mimetype == "text/html":  # a page asks again by itself (Retry-After is for machines)
+                response.headers["Refresh"] = str(REFRESH_SECONDS)
             response.headers[HEADER] = str(stamp)
             response.headers[BEHIND] = "1"
             response = self.flask_app.process_response(response)  # the app's headers (security)
@@ -98,7 +106,11 @@ class NeverBackwards:
 def configure_version_order(app: Any, holder: LiveContext) -> NeverBackwards:
     """Call after ``configure_version_cache``: wraps it, so that a process behind never answers from its
     cache either."""
-    order = NeverBackwards(app.server.wsgi_app, app.server, holder)
+    prefix = app.config.routes_pathname_prefix
+    # Scripts, styles, fonts, and outlines named by their content's hash: the same whatever the version,
+    # so a page refused or reloading still gets them.
+    unversioned = (f"{prefix}assets/", f"{prefix}_dash-component-suites/", "/geo/", "/favicon.ico")
+    order = NeverBackwards(app.server.wsgi_app, app.server, holder, unversioned)
     app.server.wsgi_app = order
     app.server.extensions["coeur_version_order"] = order
     return order
