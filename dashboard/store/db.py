@@ -12,6 +12,7 @@ import datetime
 import hashlib
 import json
 import os
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -87,6 +88,20 @@ class UserRow(Base):
     name: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
     password_hash: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True))
+
+
+class SessionRow(Base):
+    """A staff login: the cookie holds a random token, the database its hash, so that ending it here (logout,
+    time-out) ends it for every copy of the cookie."""
+
+    __tablename__ = "sessions"
+
+    token_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    user: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True))
+    seen_at: Mapped[datetime.datetime] = mapped_column(sa.DateTime(timezone=True))
+    ended_at: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    ended_why: Mapped[str] = mapped_column(sa.String(40), default="")
 
 
 @dataclass(frozen=True)
@@ -359,6 +374,50 @@ class Store:
     def has_users(self) -> bool:
         with self.session() as session:
             return session.scalar(sa.select(sa.func.count()).select_from(UserRow)) != 0
+
+    # Sessions
+
+    def open_session(self, user: str) -> str:
+        """A new session for ``user``: the token for the cookie (only its hash is stored)."""
+        token = secrets.token_urlsafe(32)
+        moment = now()
+        with self.session() as session:
+            session.add(SessionRow(token_hash=_hashed(token), user=user, created_at=moment, seen_at=moment))
+        return token
+
+    def session_user(
+        self, token: str, *, idle: datetime.timedelta, longest: datetime.timedelta, touch_after: float = 30.0
+    ) -> str | None:
+        """Who holds the session ``token``, if it was neither ended nor left unused longer than ``idle`` nor
+        opened longer than ``longest`` ago (then it is ended now); marks it used at most every
+        ``touch_after`` seconds."""
+        moment = now()
+        with self.session() as session:
+            row = session.get(SessionRow, _hashed(token))
+            if row is None or row.ended_at is not None:
+                return None
+            if moment - _utc(row.seen_at) > idle or moment - _utc(row.created_at) > longest:
+                row.ended_at, row.ended_why = moment, "expirée"
+                return None
+            if (moment - _utc(row.seen_at)).total_seconds() > touch_after:
+                row.seen_at = moment
+            return row.user
+
+    def end_session(self, token: str, why: str) -> None:
+        with self.session() as session:
+            row = session.get(SessionRow, _hashed(token))
+            if row is not None and row.ended_at is None:
+                row.ended_at, row.ended_why = now(), why[:40]
+
+    def forget_sessions(self, before: datetime.datetime) -> int:
+        """Sessions ended or opened before ``before`` removed (the journal keeps the logins)."""
+        with self.session() as session:
+            result = session.execute(sa.delete(SessionRow).where(SessionRow.created_at < before))
+            return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _hashed(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class _Stale(Exception):

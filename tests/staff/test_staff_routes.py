@@ -3,11 +3,16 @@ upload, preview, publish, history, restore, and two people publishing from the s
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 import re
 
 import pytest
+import sqlalchemy as sa
+from flask.sessions import SecureCookieSessionInterface
 
 from dashboard.endpoints.staff.auth import hash_password
+from dashboard.store.db import SessionRow
 from tests.staff.conftest import (
     BASE_URL,
     PASSWORD,
@@ -91,6 +96,62 @@ def test_logout_ends_the_session(app):
     token = csrf_of(client, "/gestion/")
     assert client.post("/gestion/deconnexion", data={"csrf": token}, base_url=BASE_URL).status_code == 302
     assert client.get("/gestion/", base_url=BASE_URL).status_code == 302
+
+
+def copied(client, app):
+    """Another client holding a copy of ``client``'s session cookie (stolen, or a second browser)."""
+    cookie = client.get_cookie("coeur_gestion", domain="localhost")
+    assert cookie is not None
+    copy = app.server.test_client()
+    copy.set_cookie("coeur_gestion", cookie.value, domain="localhost")
+    return copy
+
+
+def test_a_copied_cookie_stops_working_once_its_session_is_logged_out(app):
+    client = app.server.test_client()
+    log_in(client)
+    copy = copied(client, app)
+    assert copy.get("/gestion/", base_url=BASE_URL).status_code == 200  # the same session, until…
+    token = csrf_of(client, "/gestion/")
+    assert client.post("/gestion/deconnexion", data={"csrf": token}, base_url=BASE_URL).status_code == 302
+    response = copy.get("/gestion/", base_url=BASE_URL)
+    assert response.status_code == 302 and response.headers["Location"].startswith("/gestion/connexion")
+    assert copy.post("/gestion/depot", data={}, base_url=BASE_URL).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("column", "ago"),
+    [("seen_at", datetime.timedelta(minutes=31)), ("created_at", datetime.timedelta(hours=10, minutes=1))],
+    ids=["unused-for-31-minutes", "opened-more-than-10-hours-ago"],
+)
+def test_a_session_that_timed_out_is_ended_for_every_copy_of_its_cookie(app, area, column, ago):
+    client = app.server.test_client()
+    log_in(client)
+    copy = copied(client, app)
+    with area.store.engine.begin() as connection:  # the session's clock moved back, as if time had passed
+        moment = datetime.datetime.now(datetime.UTC) - ago
+        connection.execute(sa.update(SessionRow).values({column: moment}))
+    for someone in (client, copy):
+        assert someone.get("/gestion/", base_url=BASE_URL).status_code == 302
+    with area.store.session() as session:
+        assert "expirée" in set(session.scalars(sa.select(SessionRow.ended_why)))
+    log_in(client)  # a new login opens a new session
+    assert client.get("/gestion/", base_url=BASE_URL).status_code == 200
+    assert copy.get("/gestion/", base_url=BASE_URL).status_code == 302
+
+
+def test_the_cookie_holds_a_token_whose_hash_alone_is_stored(app, area):
+    client = app.server.test_client()
+    log_in(client)
+    with app.server.test_request_context():
+        serializer = SecureCookieSessionInterface().get_signing_serializer(app.server)
+    assert serializer is not None
+    content = serializer.loads(client.get_cookie("coeur_gestion", domain="localhost").value)
+    assert set(content) == {"gestion_jeton", "gestion_csrf", "_permanent"} and USER not in str(content)
+    token = content["gestion_jeton"]
+    with area.store.session() as session:
+        hashes = set(session.scalars(sa.select(SessionRow.token_hash)))
+    assert token not in hashes and hashlib.sha256(token.encode()).hexdigest() in hashes
 
 
 def test_public_pages_stay_open_and_set_no_cookie(anonymous):

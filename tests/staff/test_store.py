@@ -3,6 +3,7 @@ from the same base, the audit log, and instances on one database following one p
 
 from __future__ import annotations
 
+import datetime
 import os
 import threading
 from pathlib import Path
@@ -34,7 +35,7 @@ def store(request, tmp_path):
         return Store(f"sqlite:///{tmp_path / 'gestion.sqlite3'}")
     made = Store(request.getfixturevalue("postgres_url"))
     with made.engine.begin() as connection:  # each test starts from an empty database
-        for table in ("audit", "drafts", "version_files", "users", "versions"):
+        for table in ("audit", "drafts", "version_files", "users", "versions", "sessions"):
             connection.exec_driver_sql(f"DELETE FROM {table}")
     return made
 
@@ -125,7 +126,7 @@ def test_two_instances_on_one_postgresql_database_follow_one_published_version(p
 
     clean = Store(postgres_url)
     with clean.engine.begin() as connection:
-        for table in ("audit", "drafts", "version_files", "users", "versions"):
+        for table in ("audit", "drafts", "version_files", "users", "versions", "sessions"):
             connection.exec_driver_sql(f"DELETE FROM {table}")
     data = staff_data(tmp_path / "data")
     one = staff_app(tmp_path / "hote-1", postgres_url, data=data)
@@ -146,3 +147,16 @@ def test_two_instances_on_one_postgresql_database_follow_one_published_version(p
     area = two.server.extensions["coeur_staff"]
     assert "Résidence des Tilleuls" in (area.served_dir / "operations.csv").read_text()
     assert area.served_dir != one.server.extensions["coeur_staff"].served_dir  # no folder shared
+
+
+def test_a_session_is_open_until_ended_or_timed_out(store):
+    idle, longest = datetime.timedelta(minutes=30), datetime.timedelta(hours=10)
+    one, two = store.open_session("marie"), store.open_session("paul")
+    assert one != two and store.session_user(one, idle=idle, longest=longest) == "marie"
+    store.end_session(one, "déconnexion")
+    assert store.session_user(one, idle=idle, longest=longest) is None
+    assert store.session_user(two, idle=idle, longest=longest) == "paul"
+    assert store.session_user(two, idle=datetime.timedelta(0), longest=longest) is None  # unused too long
+    assert store.session_user(two, idle=idle, longest=longest) is None  # and ended for good
+    assert store.session_user("un-jeton-inventé", idle=idle, longest=longest) is None
+    assert store.forget_sessions(datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=1)) == 2

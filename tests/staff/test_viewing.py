@@ -143,17 +143,30 @@ def test_copied_forged_or_foreign_cookies_never_show_the_draft(app, draft):
         salt="cookie-session",
         signer_kwargs={"key_derivation": "hmac", "digest_method": "sha1"},
     )
-    forged = {"gestion_vue": f"brouillon:{draft_id}", "gestion_utilisateur": "marie.dupont"}
+    forged = {"gestion_vue": f"brouillon:{draft_id}", "gestion_jeton": "un-jeton-inventé"}
     for value in (
         json.dumps(forged),  # unsigned
         foreign.dumps(forged),  # signed with another key
-        genuine.dumps({"gestion_vue": f"brouillon:{draft_id}"}),  # signed, but nobody logged in
+        genuine.dumps(forged),  # signed with the app's key, but no such session in the database
     ):
         visitor = app.server.test_client()
         visitor.set_cookie("coeur_gestion", value, domain="localhost")
         page = page_of(visitor)
         assert DRAFT_NAME not in page and BANNER not in page, value
         assert "view" not in poll(visitor)
+
+
+def test_a_copy_of_the_cookie_shows_the_draft_no_more_once_its_session_is_logged_out(app, draft):
+    client = staff_client(app)
+    view(client, f"{draft}/voir")
+    copy = app.server.test_client()
+    copy.set_cookie("coeur_gestion", client.get_cookie("coeur_gestion", domain="localhost").value)
+    assert DRAFT_NAME in page_of(copy)
+    token = csrf_of(client, "/gestion/")
+    client.post("/gestion/deconnexion", data={"csrf": token}, base_url=BASE_URL)
+    page = page_of(copy)
+    assert DRAFT_NAME not in page and BANNER not in page
+    assert "view" not in poll(copy)
 
 
 def test_the_draft_page_polls_its_own_version_and_never_reloads(app, draft):

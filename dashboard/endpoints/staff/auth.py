@@ -1,13 +1,13 @@
-"""Who may enter the staff area: OpenID Connect (Authlib) and local accounts (argon2 hashes), a session in a
-signed cookie (Secure, HttpOnly, SameSite=Lax) that ends after a while without use, and a CSRF token checked
-on every state-changing request."""
+"""Who may enter the staff area: OpenID Connect (Authlib) and local accounts (argon2 hashes), a session kept
+in the database, named by a token in a signed cookie (Secure, HttpOnly, SameSite=Lax), that ends on logout or
+after a while without use for every copy of the cookie, and a CSRF token checked on every state-changing
+request."""
 
 from __future__ import annotations
 
 import datetime
 import hmac
 import secrets
-import time
 from typing import Any
 
 import flask
@@ -17,9 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from dashboard.settings import StaffSettings
 from dashboard.store.db import Store
 
-USER = "gestion_utilisateur"
-SEEN = "gestion_vu"
-SINCE = "gestion_depuis"
+TOKEN = "gestion_jeton"  # the session's token; the database knows whose it is and whether it is still open
 CSRF = "gestion_csrf"
 VIEW = "gestion_vue"  # « brouillon:12 » or « version:5 »: what the public pages show this person (viewing.py)
 MAX_FAILURES = 5  # refused logins for one name…
@@ -82,29 +80,34 @@ def allowed(claims: dict[str, Any], staff: StaffSettings) -> bool:
     return in_group or (bool(email) and verified and email in staff.oidc_emails)
 
 
-def start_session(name: str) -> None:
-    flask.session.clear()  # a new session id (and CSRF token) on login: no fixation
+def start_session(store: Store, name: str) -> None:
+    """A new session (and CSRF token) on login: no fixation. The cookie holds a random token; the session
+    itself is in the database, so that logging out or a time-out ends it for every copy of the cookie."""
+    store.forget_sessions(datetime.datetime.now(datetime.UTC) - 2 * MAX_SESSION)
+    flask.session.clear()
     flask.session.permanent = True
-    flask.session[USER] = name
-    flask.session[SINCE] = time.time()
-    flask.session[SEEN] = time.time()
+    flask.session[TOKEN] = store.open_session(name)
     flask.session[CSRF] = secrets.token_urlsafe(32)
 
 
-def current_user(session_minutes: int) -> str | None:
-    """The person logged in, if their session is still valid (and marks it used)."""
-    name = flask.session.get(USER)
-    if not name:
+def current_user(store: Store, session_minutes: int) -> str | None:
+    """The person logged in, if their session is still open in the database (and marks it used)."""
+    token = flask.session.get(TOKEN)
+    if not token:
         return None
-    now = time.time()
-    seen = float(flask.session.get(SEEN, 0))
-    since = float(flask.session.get(SINCE, 0))
-    if now - seen > session_minutes * 60 or now - since > MAX_SESSION.total_seconds():
+    name = store.session_user(
+        str(token), idle=datetime.timedelta(minutes=session_minutes), longest=MAX_SESSION
+    )
+    if name is None:
         flask.session.clear()
-        return None
-    if now - seen > 30:  # rewrite the cookie at most twice a minute
-        flask.session[SEEN] = now
-    return str(name)
+    return name
+
+
+def end_session(store: Store, why: str) -> None:
+    token = flask.session.get(TOKEN)
+    if token:
+        store.end_session(str(token), why)
+    flask.session.clear()
 
 
 def csrf_token() -> str:

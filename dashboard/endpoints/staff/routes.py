@@ -57,7 +57,7 @@ def guard() -> Any:
     """No session, no staff page: a GET goes to the login page, anything else is refused (401); a form
     without its CSRF token is refused (403)."""
     area = current()
-    flask.g.staff_user = auth.current_user(area.staff.session_minutes)
+    flask.g.staff_user = auth.current_user(area.store, area.staff.session_minutes)
     if flask.request.endpoint == "staff.upload":  # the only route here that takes more than a form
         flask.request.max_content_length = MAX_UPLOAD_BYTES + 64 * 1024
     if flask.request.endpoint in OPEN:
@@ -112,7 +112,7 @@ def login() -> Any:
     refusal = auth.check_password(area.store, name, password, auth.address())
     if refusal:
         return _page("connexion.html", 401, suite=suite, error=refusal)
-    auth.start_session(name)
+    auth.start_session(area.store, name)
     area.store.audit(name, "connexion", "compte local", auth.address())
     return flask.redirect(suite or flask.url_for("staff.home"))
 
@@ -120,7 +120,7 @@ def login() -> Any:
 @staff.route("/deconnexion", methods=["POST"])
 def logout() -> Any:
     current().store.audit(user(), "déconnexion", "", auth.address())
-    flask.session.clear()
+    auth.end_session(current().store, "déconnexion")
     return flask.redirect(flask.url_for("staff.login"))
 
 
@@ -147,7 +147,7 @@ def oidc_back() -> Any:
     if not auth.allowed(claims, area.staff):
         area.store.audit(name, "connexion refusée", "hors des groupes ou adresses autorisés", auth.address())
         return _page("refus.html", 403, message=f"{name} n'est pas autorisé à gérer les données")
-    auth.start_session(name)
+    auth.start_session(area.store, name)
     area.store.audit(name, "connexion", "OpenID Connect", auth.address())
     return flask.redirect(flask.url_for("staff.home"))
 

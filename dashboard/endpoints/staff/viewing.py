@@ -39,7 +39,7 @@ def choose() -> None:
     if not chosen:
         return
     area = current()
-    name = auth.current_user(area.staff.session_minutes)
+    name = auth.current_user(area.store, area.staff.session_minutes)
     if name is None:
         return
     kind, _, ident = str(chosen).partition(":")
