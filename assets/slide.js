@@ -9,6 +9,8 @@
      1240 × 930, so that its 20 px text shows at 16.5 px once scaled to 1024×768. */
   var DESIGN = { width: 1440, height: 1080 };
   var NARROW_DESIGN = { width: 1240, height: 930 };
+  var SMALLEST_SCALE = 0.82;  /* 20 px shows at 16.4 px */
+  var SHORT_HEIGHT = 870;
 
   function click(id) {
     var element = document.getElementById(id);
@@ -57,11 +59,17 @@
     }
   }, true);
 
-  /* The slide is drawn at a design size, then scaled to the screen: the same slide at 1920×1080 and
-     1280×720, with text ≥ 20 px at 1920×1080; at 1024×768, 1240×930 scaled by 0.83. */
+  /* The slide is drawn at a design size, then scaled to the screen: 1920×1080 at 1:1 (and down to 886 px
+     high); a shorter wide screen at least 870 px high scaled by 0.82 (1280×720: 1561×878); at 1024×768,
+     1240×930 scaled by 0.83. */
   function fit() {
     var design = window.innerWidth / window.innerHeight < 1.5 ? NARROW_DESIGN : DESIGN;
     var scale = Math.min(window.innerWidth / design.width, window.innerHeight / design.height);
+    /* A smaller wide screen (1280×720, 1366×768) gets a shorter design, at least 870 px high, rather than
+       the 1080 px one shrunk: its 20 px text then shows at 16 px or more (slide.css, max-height: 885px). */
+    if (design === DESIGN && window.innerHeight < design.height * SMALLEST_SCALE) {
+      scale = Math.max(scale, Math.min(SMALLEST_SCALE, window.innerHeight / SHORT_HEIGHT));
+    }
     var root = document.documentElement.style;
     root.setProperty("--slide-scale", String(scale));
     root.setProperty("--slide-width", (window.innerWidth / scale) + "px");

@@ -156,8 +156,10 @@ EFFECTIVE_TEXT = """() => {
 }"""
 
 
-def test_no_text_of_the_4_3_slide_is_under_16_px_as_projected_at_1024_by_768(server, browser):
-    context, page = slide_page(browser, 1024, 768)
+# A 4:3 projector, and the smaller wide screens (laid out at least 900 px high, scaled by 0.8).
+@pytest.mark.parametrize(("width", "height"), [(1024, 768), (1280, 720), (1366, 768)])
+def test_no_text_of_a_smaller_slide_is_under_16_px_as_projected(server, browser, width, height):
+    context, page = slide_page(browser, width, height)
     try:
         open_slide(page, server.url + "/?presentation=1&annee=2022")
         sizes = page.evaluate(EFFECTIVE_TEXT)
