@@ -17,6 +17,7 @@ from dashboard.store import draft as drafts
 from dashboard.store import workbook
 from dashboard.store.db import Conflict, Draft
 from dashboard.store.workbook import MAX_UPLOAD_BYTES, Located
+from dashboard.web import views
 from dashboard.web.context import Context
 from dashboard.web.routes import COMMUNE_PREFIX
 
@@ -129,7 +130,14 @@ def oidc_login() -> Any:
     oauth = current().oauth
     if oauth is None:
         flask.abort(404)
-    return oauth.oidc.authorize_redirect(flask.url_for("staff.oidc_back", _external=True))
+    return oauth.oidc.authorize_redirect(redirect_uri())
+
+
+def redirect_uri() -> str:
+    """Where the identity provider sends the person back: on the site's public address (COEUR_PUBLIC_URL)
+    when it is set — behind a TLS proxy the request reached http://127.0.0.1 —, never on what a request's
+    Host header claims; without it (development), the address the request reached."""
+    return views.public_root() + flask.url_for("staff.oidc_back")
 
 
 @staff.route("/oidc/retour")
