@@ -692,10 +692,16 @@ def operation_sheet(row: pd.Series, *, sources: dict[str, str], report_url: str)
     ]
     fields += [(f"{VARIANT_LABELS.get(c, c)} (autre passage)", variant_text(v)) for c, v in _variants(row)]
     fields += [(f"{VARIANT_LABELS.get(c, c)} : déduit", why) for c, why in _inferences(row)]
-    # On a phone the sheet is its name, its state and its conflict, the rest folded (style.css); wider
-    # screens and paper show the fold open, without its summary. The conflict comes first: never folded.
+    # On a phone the sheet is its name and its state, the rest folded (style.css), a conflict said in the
+    # fold's summary (« ⚠ Lectures en désaccord ») and read first once opened; wider screens and paper show
+    # the fold open, without its summary, the conflict under the title as before.
+    conflict = row[Op.CONFLIT]
     details = [
-        html.Summary("Détail de l'opération", className="op-details-summary"),
+        html.Summary(
+            "⚠ Lectures en désaccord · détail" if conflict else "Détail de l'opération",
+            className="op-details-summary",
+        ),
+        html.P(["⚠ Lectures en désaccord : ", conflict], className="conflict") if conflict else None,
         html.P(row[Op.DESCRIPTION], className="description") if row[Op.DESCRIPTION] else None,
         html.Dl(
             [part for label, value in fields for part in (html.Dt(label), html.Dd(value))], className="fields"
@@ -703,25 +709,22 @@ def operation_sheet(row: pd.Series, *, sources: dict[str, str], report_url: str)
     ]
     children = [
         sheet_title(row),
-        html.P(["État : ", cell(row, STATUS)], className="op-state"),
-        html.P(["⚠ Lectures en désaccord : ", row[Op.CONFLIT]], className="conflict")
-        if row[Op.CONFLIT]
-        else None,
+        html.P([html.Strong("État : "), cell(row, STATUS)], className="op-state"),
         html.Details(
             [
                 *details,
                 html.P(row[Op.REMARQUES], className="remark") if row[Op.REMARQUES] else None,
                 html.P(["Source : ", source_titles(row, sources)], className="source"),
+                html.A(
+                    "Signaler une erreur",
+                    href=report_url.replace("{id}", row[Op.ID]),
+                    className="report-link no-print",
+                )
+                if report_url
+                else None,
             ],
             className="op-details",
         ),
-        html.A(
-            "Signaler une erreur",
-            href=report_url.replace("{id}", row[Op.ID]),
-            className="report-link no-print",
-        )
-        if report_url
-        else None,
     ]
     return html.Article(children, className="op-sheet", id=f"{Html.OPERATION}{row[Op.ID]}")
 

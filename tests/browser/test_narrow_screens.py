@@ -79,23 +79,18 @@ PHONE_COMMUNE = """() => {
     fields: [...document.querySelectorAll('.op-sheet .fields')].some(shown),
     milestones: shown(document.querySelector('.calendar-panel .milestone-list')),
     chart: shown(document.querySelector('#commune-timeline')),
+    // a sheet whose readings conflict says so in its fold's summary, on the first screens
+    conflicts: [...document.querySelectorAll('.op-sheet')].filter(e => e.querySelector('.conflict'))
+      .map(e => e.querySelector('.op-details-summary')).map(e => [bottom(e), e.innerText]),
   };
 }"""
-
-
-# The dated record (issue 21) gave Saint-Quentin five operations (Maréchal Juin by building) and longer
-# state lines: their last state now lies past the second screen of a phone (Compiègne by 17 px). Known,
-# left for issue 25's next pass (a denser list of states on phones), not hidden.
-LONGER_SINCE_THE_RECORD = pytest.mark.xfail(
-    reason="the dated record's longer states push the last one past two phone screens", strict=False
-)
 
 
 @pytest.mark.parametrize(
     "code",
     [
-        pytest.param("60159", marks=LONGER_SINCE_THE_RECORD),
-        pytest.param("02691", marks=LONGER_SINCE_THE_RECORD),
+        "60159",
+        "02691",  # five operations, three of them with readings in conflict
         "60612",
     ],
 )
@@ -109,6 +104,11 @@ def test_on_a_phone_the_first_two_screens_hold_the_figures_the_map_and_each_oper
         assert seen["figures"] <= 2 * 844 and seen["map"] <= 2 * 844
         assert seen["states"] and all(shown and bottom <= 2 * 844 for bottom, shown, _ in seen["states"])
         assert all(text.startswith("État : ") for _, _, text in seen["states"])
+        assert all(
+            bottom <= 2 * 844 and text.startswith("⚠ Lectures en désaccord")
+            for bottom, text in seen["conflicts"]
+        )
+        assert len(seen["conflicts"]) == {"02691": 3}.get(code, len(seen["conflicts"]))
         assert not seen["fields"]  # the details folded...
         assert seen["milestones"] and not seen["chart"]  # ...and the calendar as its list of milestones
         page.locator(".op-details-summary").first.click()
