@@ -44,10 +44,15 @@ stop() {
 }
 trap stop EXIT INT TERM
 
+# max_fails=0: nginx never takes an instance out of the balance. It counts every status it retries on as a
+# failure, and an instance still serving an older version than a browser has seen answers it 503 on purpose
+# (dashboard/endpoints/versionorder.py): with max_fails=3, a few such browsers took both instances out for
+# every visitor (tests/test_reloads_in_production.py). An instance that is down costs a refused connection
+# on loopback, and the next one answers.
 UPSTREAMS=""
 for ((i = 0; i < INSTANCES; i++)); do
   port=$((FIRST + i))
-  UPSTREAMS+="        server 127.0.0.1:$port max_fails=3 fail_timeout=5s;"$'\n'
+  UPSTREAMS+="        server 127.0.0.1:$port max_fails=0;"$'\n'
   COEUR_BIND="127.0.0.1:$port" COEUR_DATA_DIR="$DATA_DIR" COEUR_TRUSTED_PROXIES="${COEUR_TRUSTED_PROXIES:-1}" \
     "$REPO/.venv/bin/gunicorn" -c "$REPO/gunicorn.conf.py" --pid "$RUN_DIR/gunicorn-$port.pid" \
     dashboard.wsgi:server &

@@ -173,9 +173,8 @@ def start_production(
     # As serve-production.sh: the cache in a folder nginx's workers reach (they may run as another user).
     cache_dir = Path(tempfile.mkdtemp(prefix="coeur-cache-"))
     cache_dir.chmod(0o711)
-    upstreams = "".join(
-        f"        server {instance.url.removeprefix('http://')} max_fails=3 fail_timeout=5s;\n"
-        for instance in started
+    upstreams = "".join(  # as serve-production.sh (max_fails=0: why there)
+        f"        server {instance.url.removeprefix('http://')} max_fails=0;\n" for instance in started
     )
     config = (
         NGINX_TEMPLATE.read_text(encoding="utf-8")

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.versions.accepted import Pointer, StateDir
+from dashboard.versions.live import stamp_of
 from tests import reloads as robustness
 from tests import servers
 from tests.conftest import REPO
@@ -118,3 +120,30 @@ def test_through_nginx_and_two_instances_a_browser_never_gets_an_older_version_t
     assert remembering.total("answers") > 0
     assert remembering.total("failed") == 0 and remembering.total("refused") == 0, remembering.counts
     assert remembering.total("backwards") == 0, remembering.counts
+
+
+def test_browsers_refused_by_every_instance_never_take_the_instances_out_for_the_others(
+    tmp_path: Path,
+) -> None:
+    """A version accepted that no instance can take up (its snapshot gone): browsers that saw it are refused
+    by both instances (503). nginx must not count those deliberate answers as failures and mark both
+    instances down: every other visitor goes on being answered."""
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    site = servers.start_production(data, tmp_path, instances=2, COEUR_WORKERS="1")
+    try:
+        store = StateDir(tmp_path / "state")
+        served = store.pointer()
+        assert served is not None
+        unreachable = Pointer("0" * 64, served.operations, served.at + 60)  # no snapshot of it
+        store.publish(unreachable)
+        cookie = str(stamp_of(unreachable.at))
+        refused = [robustness.ask(site.url, "health", int(cookie))[0] for _ in range(12)]
+        others = [robustness.ask(site.url, "health", None)[0] for _ in range(12)]
+        site.instances[0].stop()  # an instance down: the other one answers every request
+        alone = [robustness.ask(site.url, "health", None)[0] for _ in range(12)]
+    finally:
+        site.stop()
+    assert refused == [503] * 12
+    assert others == [200] * 12, others
+    assert alone == [200] * 12, alone
