@@ -21,7 +21,7 @@ from pathlib import Path
 
 import openpyxl
 
-from bench.synthetic import write_data_dir
+from tests.synthetic import write_data_dir
 from dashboard.app import create_app
 from dashboard.endpoints.staff.auth import hash_password
 from dashboard.settings import Settings, StaffSettings
