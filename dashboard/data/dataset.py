@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,8 +77,49 @@ def load_reference(
     if perimeter is not None:
         prepared = territory.prepare(perimeter, report)
         return None if prepared is None else (prepared.communes, prepared.departements)
-    communes = geo.load_areas(data_dir / COMMUNES_FILE, report)
-    departements = geo.load_areas(data_dir / DEPARTEMENTS_FILE, report)
+    paths = (data_dir / COMMUNES_FILE, data_dir / DEPARTEMENTS_FILE)
+    identity = _identity(paths)
+    if identity is None:  # a file missing or unreadable: read, and let the reading say why
+        return _read_reference(paths, report)
+    with _REFERENCE_LOCK:
+        kept = _REFERENCE.get(identity)
+    if kept is None:
+        said = Report()
+        kept = said, _read_reference(paths, said)
+        with _REFERENCE_LOCK:
+            _REFERENCE.clear()  # only the latest outlines: the older ones are held by their versions
+            _REFERENCE[identity] = kept
+    said, reference = kept
+    report.extend(said)
+    return reference
+
+
+# The outlines last read, by the identity of their files: every version of the data (a staff member's draft, a
+# reload of the operations) shares them instead of parsing 3.75 MB of GeoJSON again (~1 s). Shared, hence
+# never modified: no code writes into the outlines' frames.
+_REFERENCE: dict[tuple, tuple[Report, tuple[gpd.GeoDataFrame, gpd.GeoDataFrame] | None]] = {}
+_REFERENCE_LOCK = threading.Lock()
+
+
+def _identity(paths: tuple[Path, ...]) -> tuple | None:
+    """The files behind ``paths`` (links followed) and their state: any write, rename or change of mode
+    gives another identity."""
+    found = []
+    for path in paths:
+        try:
+            real = path.resolve()
+            stat = real.stat()
+        except (OSError, RuntimeError):  # RuntimeError: a loop of links
+            return None
+        found.append((str(real), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
+    return tuple(found)
+
+
+def _read_reference(
+    paths: tuple[Path, ...], report: Report
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame] | None:
+    communes = geo.load_areas(paths[0], report)
+    departements = geo.load_areas(paths[1], report)
     if communes is None or departements is None:
         return None
     return communes, departements
