@@ -158,3 +158,16 @@ def test_the_slide_s_financing_chart_names_every_code_and_writes_values_not_a_sc
     assert all(bar.texttemplate or bar.text is not None for bar in slide.data)
     page = mix_figure(summary)
     assert page.layout.xaxis.showticklabels is True
+
+
+def test_a_partner_outside_the_chosen_departement_is_left_out_and_one_across_its_edge_named_inside(context):
+    lookups = context.lookups
+    everywhere = lookups.partner_points_in(lookups.region_bounds)
+    assert everywhere == lookups.partner_points  # the region's frame holds them all
+    oise = lookups.view_bounds(View(year=2022, selected={"departements": ("60",)}))
+    assert "02168" not in lookups.partner_points_in(oise)  # Château-Thierry, in the Aisne: its name was cut
+    # a frame whose edge crosses Château-Thierry: named at a point of its part inside the frame
+    _, lon, lat = lookups.partner_points["02168"]
+    cut = (lon - 0.5, lat - 0.5, lon - 0.01, lat + 0.5)
+    name, inside_lon, inside_lat = lookups.partner_points_in(cut)["02168"]
+    assert name == "Château-Thierry" and cut[0] <= inside_lon <= cut[2] and cut[1] <= inside_lat <= cut[3]

@@ -10,6 +10,7 @@ from functools import cached_property
 
 import geopandas as gpd
 import pandas as pd
+from shapely.geometry import box
 
 from dashboard.data import mapgeo
 from dashboard.data.dataset import Dataset
@@ -161,6 +162,35 @@ class Lookups:
         return {
             code: (communes.at[code, Geo.NOM], float(p.x), float(p.y))
             for code, p in zip(codes, points, strict=True)
+        }
+
+    def partner_points_in(
+        self, view_bounds: tuple[float, float, float, float]
+    ) -> dict[str, tuple[str, float, float]]:
+        """The partners a map framed on ``view_bounds`` shows, each named at a point of its visible part:
+        a town across the chosen département's edge (Château-Thierry beside the Oise) had its name cut by
+        the frame, its own point lying outside; a town wholly outside is left out."""
+        points = self.partner_points
+        minx, miny, maxx, maxy = view_bounds
+        outside = [
+            code
+            for code, (_, lon, lat) in points.items()
+            if not (minx <= lon <= maxx and miny <= lat <= maxy)
+        ]
+        if not outside:
+            return points
+        frame = box(minx, miny, maxx, maxy)
+        seen = self.dataset.communes.geometry[outside].intersection(frame)
+        moved = {
+            code: (points[code][0], float(p.x), float(p.y))
+            for code, shape in seen.items()
+            if not shape.is_empty
+            for p in [shape.representative_point()]
+        }
+        return {
+            code: moved.get(code, point)
+            for code, point in points.items()
+            if code not in outside or code in moved
         }
 
     def partners_of(self, code: str) -> pd.DataFrame:

@@ -145,6 +145,36 @@ def test_a_departement_filter_zooms_the_map_and_names_it_in_the_title(server, op
     assert page.evaluate(span) < whole.evaluate(span) * 0.7
 
 
+# The names a map shows that meet its frame, with their box and the frame's: none may cross it (plotly.js
+# cuts what passes the frame: « Château-Th » beside the Oise, « Valenc » beside the Somme).
+NAMES_CUT_BY_THE_FRAME = """() => {
+  const plot = document.querySelector('#region-map .js-plotly-plot');
+  const frame = plot.querySelector('.geo .bglayer rect, .geo rect').getBoundingClientRect();
+  return [...plot.querySelectorAll('.scattergeo text')].map((t) => [t.textContent, t.getBoundingClientRect()])
+    .filter(([, b]) => b.width && b.left < frame.right && b.right > frame.left && b.top < frame.bottom
+      && b.bottom > frame.top)
+    .filter(([, b]) => b.left < frame.left - 1 || b.right > frame.right + 1 || b.top < frame.top - 1
+      || b.bottom > frame.bottom + 1)
+    .map(([text]) => text);
+}"""
+
+
+@pytest.mark.parametrize(
+    ("path", "width", "height"),
+    [
+        ("/?dep=60", 1440, 900),
+        ("/?dep=80", 1440, 900),
+        ("/?dep=60&dep=02", 1440, 900),
+        ("/?dep=60&presentation=1", 1280, 720),
+        ("/", 1440, 900),
+    ],
+)
+def test_no_name_on_the_map_is_cut_by_its_frame(server, open_page, path, width, height):
+    page = open_page(server.url + path, width, height).page
+    assert page.locator("#region-map .scattergeo text").count() > 0
+    assert page.evaluate(NAMES_CUT_BY_THE_FRAME) == []
+
+
 @pytest.mark.parametrize(("width", "height"), [(360, 740), (390, 844)])
 def test_a_phone_shows_the_map_first_without_overflow(server, open_page, width, height):
     page = open_page(server.url + "/", width, height).page

@@ -425,7 +425,7 @@ def map_options(context: Context, view: View) -> dict[str, Any]:
     """What the regional map draws besides the operations, for ``view``."""
     return {
         "largest_commune": context.lookups.largest_commune,
-        "partners": context.lookups.partner_points,
+        "partners": context.lookups.partner_points_in(context.lookups.view_bounds(view)),
         "presentation": view.presentation,
         "view_bounds": context.lookups.view_bounds(view),
         "unit": map_unit(context, view),
