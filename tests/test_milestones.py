@@ -4,13 +4,19 @@ operation absent from ``operations.csv`` set aside with a warning (a row removed
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from dashboard.data import milestones as record
 from dashboard.data.dataset import load_dataset
+from dashboard.data.parsing import parse_milestone_date
+from dashboard.data.reader import LINE_COLUMN
 from dashboard.data.report import Report
 from dashboard.data.schema import Fig, Ms
+from dashboard.data.sourcedates import SourceDate
 
 MILESTONES, FIGURES = "jalons.csv", "chiffres_operations.csv"
 CROIX = "soissons-rue-saint-christophe"
@@ -126,3 +132,62 @@ def test_an_inferred_date_and_a_passed_forecast_are_warnings(real_data_copy):
         t.startswith(f"{MILESTONES}:{line + 1}:") and "dit « prévu » par une source parue au plus tôt" in t
         for t in texts
     )
+
+
+def _record(*rows: tuple[str, str, bool, str]):
+    """Milestones of one operation: ``(kind, date, reported, source)``."""
+    return pd.DataFrame(
+        {
+            Ms.OPERATION: ["op"] * len(rows),
+            Ms.TYPE: [kind for kind, *_ in rows],
+            Ms.SOURCE: [source for *_, source in rows],
+            Ms.INFERENCE: [""] * len(rows),
+            record.DATE: [parse_milestone_date(date) for _, date, *_ in rows],
+            record.REPORTED: [reported for _, _, reported, _ in rows],
+            LINE_COLUMN: list(range(2, 2 + len(rows))),
+        }
+    )
+
+
+def _dates():
+    day = datetime.date
+    return {
+        "list-2020": SourceDate(day(2020, 5, 4), day(2020, 5, 27), "2020"),
+        "page-2019-2022": SourceDate(day(2019, 1, 1), day(2022, 12, 31), "2019–2022"),
+        "page-2022-2025": SourceDate(day(2022, 1, 1), day(2025, 12, 31), "2022–2025"),
+    }
+
+
+def test_a_past_year_follows_the_forecast_surely_published_by_then():
+    rows = _record(
+        ("livraison", "2021", False, "list-2020"),
+        ("livraison", "2022", False, "page-2019-2022"),
+        ("livraison", "2025", False, "page-2022-2025"),
+    )
+    dates = _dates()
+    chosen = record.choose(rows, dates)
+    assert chosen["op"][1].date.iso() == "2025"  # today: the newest forecast
+    steps = record.plans_before(rows, dates, chosen)["op"]
+    # before 2020 nothing; 2020–2021 the 2020 list's 2021; 2022–2024 the 2022 page's (out by 2022's end)
+    assert [(s.until, s.delivery.date.iso() if s.delivery else None) for s in steps] == [
+        (2020, None),
+        (2022, "2021"),
+        (2025, "2022"),
+    ]
+    read = record.as_read(steps[2], dates, ((None, False), (None, False)))
+    assert (read.until, read.end.iso(), read.end_reported, read.plan_label) == (
+        2025,
+        "2022",
+        False,
+        "2019–2022",
+    )
+
+
+def test_a_fact_reported_later_about_a_past_year_stays_a_fact_of_that_year():
+    rows = _record(
+        ("livraison", "2021", False, "list-2020"),
+        ("emmenagement", "2021-12-01", True, "page-2022-2025"),  # reported on a page out by 2025 at last
+    )
+    dates = _dates()
+    chosen = record.choose(rows, dates)
+    assert chosen["op"][1].reported and record.plans_before(rows, dates, chosen) == {}

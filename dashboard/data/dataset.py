@@ -258,12 +258,23 @@ def _first_known(
 def _follow_record(operations: pd.DataFrame, milestones: pd.DataFrame, dates: dict[str, SourceDate]) -> None:
     """The start and delivery the chronology follows: the record's choice (milestones.choose) where it
     dates them, else the row's own columns judged against its latest source; the row's ``debut_travaux``
-    and ``livraison`` then say the same date, so tables and exports agree with the states."""
+    and ``livraison`` then say the same date (the latest published). Where the plans changed, the plans
+    followed before (``Derived.PLANS_BEFORE``): a past year's state follows the plan known then."""
     chosen = record.choose(milestones, dates)
-    starts, ends, start_flags, end_flags, plans, notes = [], [], [], [], [], []
+    earlier = record.plans_before(milestones, dates, chosen)
+    known_from = operations[Derived.FIRST_KNOWN].to_dict() if Derived.FIRST_KNOWN in operations else {}
+    starts, ends, start_flags, end_flags, plans, notes, before = [], [], [], [], [], [], []
     columns = (operations[Derived.DEBUT], operations[Derived.FIN], operations[Derived.SOURCE_DATE])
     for op_id, start, end, published in zip(operations.index.tolist(), *columns, strict=True):
         picked_start, picked_end = chosen.get(op_id, (None, None))
+        own = tuple(
+            (None, False) if picked else (date, reported(date, published))
+            for picked, date in ((picked_start, start), (picked_end, end))
+        )
+        # Before the operation's first source was surely out nothing is said of it: no plan to follow then.
+        first = known_from.get(op_id)
+        steps = [s for s in earlier.get(op_id, ()) if first is None or s.until > first.year]
+        before.append(tuple(record.as_read(step, dates, own) for step in steps) if steps else None)
         starts.append(picked_start.date if picked_start else start)
         start_flags.append(picked_start.reported if picked_start else reported(start, published))
         ends.append(picked_end.date if picked_end else end)
@@ -277,6 +288,7 @@ def _follow_record(operations: pd.DataFrame, milestones: pd.DataFrame, dates: di
     operations[Derived.FIN_CONSTATEE] = pd.Series(end_flags, index=operations.index, dtype=bool)
     operations[Derived.PLAN_LABEL] = pd.Series(plans, index=operations.index, dtype="string")
     operations[Derived.FIN_NOTE] = pd.Series(notes, index=operations.index, dtype="string")
+    operations[Derived.PLANS_BEFORE] = pd.Series(before, index=operations.index, dtype=object)
     for column, derived in ((Op.DEBUT_TRAVAUX, Derived.DEBUT), (Op.LIVRAISON, Derived.FIN)):
         operations[column] = pd.Series(
             [date.iso() if date is not None else "" for date in operations[derived]],

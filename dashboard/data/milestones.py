@@ -6,6 +6,10 @@ The rule (« la plus récente et la plus précise d'abord »): a milestone repor
 forecast; among several, the one from the newest source (latest possible publication day, then earliest),
 then the most precise date. A delivery is reported by a reported delivery, move-in or inauguration: the
 operation was delivered at the latest at the earliest of them.
+
+At the end of a past year (« situation fin 2022 »), a fact reported later about that year stays a fact, but a
+forecast counts only if its source had surely been published by then (``known_by``): the state of 2022
+follows the plan known in 2022, never one announced afterwards (``plans_before``).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -272,6 +277,79 @@ def choose(
         records = rows.to_dict("records")
         chosen[str(op_id)] = (_start(records, dates), _delivery(records, dates))
     return chosen
+
+
+@dataclass(frozen=True)
+class EarlierPlan:
+    """What the chronology follows before the end of ``until`` (a year) instead of the record's choice: the
+    start and delivery chosen among the facts and the forecasts surely published by then."""
+
+    until: int
+    start: Chosen | None
+    delivery: Chosen | None
+
+
+class PlanAsOf(NamedTuple):
+    """An ``EarlierPlan`` as the chronology reads it: before the end of ``until``, the start and delivery
+    followed, whether each was reported, and the date of the source of the plan (« 2020 »)."""
+
+    until: int
+    start: PartialDate | None
+    start_reported: bool
+    end: PartialDate | None
+    end_reported: bool
+    plan_label: str
+
+
+def as_read(plan: EarlierPlan, dates: dict[str, SourceDate], own: tuple[tuple, ...]) -> PlanAsOf:
+    """``plan`` as a ``PlanAsOf``; ``own``: the row's ``(date, reported)`` of its start and of its delivery,
+    kept for a class the record dates at no time (``None`` where it does: nothing known then is nothing)."""
+    forecast = next((p for p in (plan.delivery, plan.start) if p is not None and not p.reported), None)
+    label = dates[forecast.source].label if forecast is not None and forecast.source in dates else ""
+    (start, start_reported), (end, end_reported) = (
+        (chosen.date, chosen.reported) if chosen is not None else kept
+        for chosen, kept in zip((plan.start, plan.delivery), own, strict=True)
+    )
+    return PlanAsOf(plan.until, start, bool(start_reported), end, bool(end_reported), label)
+
+
+def known_by(records: list[dict], dates: dict[str, SourceDate], day: datetime.date) -> list[dict]:
+    """The facts, whenever reported, and the forecasts whose source was surely published by ``day``: what
+    could be said of the plans on that day (a source dated only « 2022–2025 » counts from 2025 on)."""
+    return [r for r in records if r[REPORTED] or _surely_out(r[Ms.SOURCE], dates, day)]
+
+
+def _surely_out(source: str, dates: dict[str, SourceDate], day: datetime.date) -> bool:
+    found = dates.get(source)
+    return found is not None and found.latest <= day
+
+
+def plans_before(
+    milestones: pd.DataFrame,
+    dates: dict[str, SourceDate],
+    chosen: dict[str, tuple[Chosen | None, Chosen | None]],
+) -> dict[str, tuple[EarlierPlan, ...]]:
+    """Per operation whose plans changed as newer forecasts were published, the start and delivery followed
+    before the record's choice, oldest first: each ``EarlierPlan`` holds until the year a newer forecast's
+    source is surely out. Operations whose choice never changes (most: one source, or facts) have none."""
+    found: dict[str, tuple[EarlierPlan, ...]] = {}
+    for op_id, rows in milestones[milestones[DATE].notna()].groupby(Ms.OPERATION):
+        records = rows.to_dict("records")
+        forecasts = [r for r in records if not r[REPORTED] and r[Ms.SOURCE] in dates]
+        steps: list[EarlierPlan] = []
+        for until in sorted({dates[r[Ms.SOURCE]].latest.year for r in forecasts}):
+            known = known_by(records, dates, datetime.date(until - 1, 12, 31))
+            plan = (_start(known, dates), _delivery(known, dates))
+            if steps and (steps[-1].start, steps[-1].delivery) == plan:
+                steps[-1] = EarlierPlan(until, *plan)  # the same plan holds until a later year
+            else:
+                steps.append(EarlierPlan(until, *plan))
+        final = chosen.get(str(op_id), (None, None))
+        while steps and (steps[-1].start, steps[-1].delivery) == final:
+            steps.pop()
+        if steps:
+            found[str(op_id)] = tuple(steps)
+    return found
 
 
 def _pick(records: list[dict], dates: dict[str, SourceDate], kinds: tuple[str, ...]) -> Chosen | None:

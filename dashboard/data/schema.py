@@ -101,6 +101,9 @@ class Derived:
     FIRST_LABEL: Final = "source_premiere"  # that first source's date as people say it
     PLAN_LABEL: Final = "source_prevision"  # the date of the source of the plan followed (empty: none)
     FIN_NOTE: Final = "livraison_selon"  # how a reported delivery is known: « inauguration, année déduite »
+    # Where newer forecasts replaced older ones: the plans followed before (milestones.PlanAsOf, oldest
+    # first), so that a past year's state follows the forecast published by then; ``None`` for most rows.
+    PLANS_BEFORE: Final = "previsions_anterieures"
     LIGNE: Final = "ligne"
 
 

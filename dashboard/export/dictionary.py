@@ -112,10 +112,12 @@ CONTRACT: Final = (
         (Op.DEBUT_TRAVAUX, Op.LIVRAISON),
         "`YYYY`, `YYYY-MM` or `YYYY-MM-DD`, at the precision published (a year is never padded to a day); "
         "where `jalons.csv` dates the operation, the loaded row shows the date the record follows "
-        "(« The dated record »)",
+        "(« The dated record »): today's, whatever the year exported; the state follows the plan known "
+        "at the end of that year",
         "`AAAA`, `AAAA-MM` ou `AAAA-MM-JJ`, à la précision publiée "
         "(une année n'est jamais complétée en jour) ; quand `jalons.csv` date l'opération, la date que suit "
-        "l'historique daté (la plus récente constatée, sinon la prévision la plus récente)",
+        "l'historique daté aujourd'hui (la constatée, sinon la prévision la plus récente), quelle que soit "
+        "l'année exportée : l'état de l'année, lui, suit la prévision publiée à la fin de cette année",
     ),
     Entry(
         (Op.DUREE_MOIS,), "published duration when no date is given", "durée publiée, en mois, faute de date"
@@ -175,7 +177,12 @@ DERIVED: Final = (
         "comment cet état est connu : `constaté` (une source publiée après l'a dit), `prévu` (une date "
         "annoncée comme prévision) ou `inconnu` (rien de publié depuis)",
     ),
-    Entry((STATE_WORDS,), "", "l'état en mots : « livraison prévue en 2023 (annoncée en 2020) »"),
+    Entry(
+        (STATE_WORDS,),
+        "",
+        "l'état en mots, avec la prévision connue à la fin de l'année choisie et la date de sa source : "
+        "« livraison prévue en 2023 (annoncée en 2020) »",
+    ),
     Entry((VARIANT_STATUS,), "", "état selon l'autre valeur publiée d'une date, quand il diffère"),
     Entry((VARIANT_CERTAINTY,), "", "comment cet autre état est connu"),
     Entry(

@@ -48,6 +48,9 @@ CERTAINTY = "certitude"
 VARIANT_STATUS = "statut_autre_source"
 VARIANT_CERTAINTY = "certitude_autre_source"
 STATE_WORDS = "etat_en_mots"  # the state in words, added for exports (``with_words``)
+# Where the year's state follows an earlier plan than the record's choice (a forecast published later is
+# not yet known): that plan (milestones.PlanAsOf), for the state's words; absent when no row has one.
+PLAN_OF_YEAR = "prevision_de_l_annee"
 
 STATUS_CATEGORIES = chronology_module.STATUS_CATEGORIES
 CERTAINTY_CATEGORIES = chronology_module.CERTAINTY_CATEGORIES
@@ -75,6 +78,13 @@ def with_status(operations: pd.DataFrame, year: int, *, years: pd.DataFrame | No
         (status != other_status) | (certainty != other_certainty)
     )
     none, index = np.int8(-1), operations.index
+    earlier = chronology_module.plans_at(chrono, year)
+    plans = {}
+    if earlier:  # the few rows whose state follows the plan known that year carry it, for their words
+        column = np.full(len(index), None, dtype=object)
+        for position, plan in earlier.items():
+            column[position] = plan
+        plans[PLAN_OF_YEAR] = pd.Series(column, index=index, dtype=object)
     return operations.assign(
         **{
             STATUS: as_categories(status, STATUS_CATEGORIES, index),
@@ -83,8 +93,17 @@ def with_status(operations: pd.DataFrame, year: int, *, years: pd.DataFrame | No
             VARIANT_CERTAINTY: as_categories(
                 np.where(differs, other_certainty, none), CERTAINTY_CATEGORIES, index
             ),
+            **plans,
         }
     )
+
+
+def followed(row_start, row_end, started, plan_label, plan) -> tuple:
+    """``(start, end, start_reported, plan_label)`` the state's words say: the row's (the record's choice),
+    or the plan known at the year shown where it differs (``PLAN_OF_YEAR``)."""
+    if isinstance(plan, tuple):
+        return plan[1], plan[3], bool(plan[2]), plan[5]
+    return row_start, row_end, started, plan_label
 
 
 def codes_of(mix: pd.DataFrame) -> pd.Series:
@@ -140,26 +159,30 @@ def communes_among(frame: pd.DataFrame, codes: Iterable[str]) -> set[str]:
 def phrases(frame: pd.DataFrame) -> pd.Series:
     """Each operation's state in words (after ``with_status``): « livraison prévue en 2023 (annoncée… »."""
     columns = (STATUS, CERTAINTY, Derived.DEBUT, Derived.FIN, Derived.SOURCE_LABEL, Derived.SOURCE_DATE)
-    words = [
-        phrase(
-            status,
-            certainty,
-            start,
-            end,
-            first or label,
-            start_reported=started,
-            plan_source=plan,
-            end_note=note,
+    known = frame[PLAN_OF_YEAR].tolist() if PLAN_OF_YEAR in frame else [None] * len(frame)
+    words = []
+    for status, certainty, start, end, label, _, first, plan, note, started, of_year in zip(
+        *(frame[c].tolist() for c in columns),
+        _or_blank(frame, Derived.FIRST_LABEL),
+        _or_blank(frame, Derived.PLAN_LABEL),
+        _or_blank(frame, Derived.FIN_NOTE),
+        _start_flags(frame),
+        known,
+        strict=True,
+    ):
+        start, end, started, plan = followed(start, end, started, plan, of_year)
+        words.append(
+            phrase(
+                status,
+                certainty,
+                start,
+                end,
+                first or label,
+                start_reported=started,
+                plan_source=plan,
+                end_note=note,
+            )
         )
-        for status, certainty, start, end, label, published, first, plan, note, started in zip(
-            *(frame[c].tolist() for c in columns),
-            _or_blank(frame, Derived.FIRST_LABEL),
-            _or_blank(frame, Derived.PLAN_LABEL),
-            _or_blank(frame, Derived.FIN_NOTE),
-            _start_flags(frame),
-            strict=True,
-        )
-    ]
     return pd.Series(words, index=frame.index, dtype="string")
 
 
@@ -276,6 +299,16 @@ class KeyFigures:
 
     def operations_in(self, status: str, certainty: str) -> int:
         return self.by_state.get((status, certainty), (0, Range(0, 0)))[0]
+
+    @property
+    def deliveries_reported(self) -> int:
+        """Operations whose delivery a source reports (« livraison constatée »)."""
+        return self.operations_in(Status.DELIVERED, Certainty.REPORTED)
+
+    @property
+    def deliveries_planned(self) -> int:
+        """Operations whose planned delivery date has come, never reported (« livraison prévue »)."""
+        return self.delivered - self.deliveries_reported
 
 
 COMPUTED_ORIGINS = (LOGEMENTS_FROM_MIX, LOGEMENTS_FROM_TYPOLOGY, LOGEMENTS_RANGE)

@@ -9,6 +9,10 @@ published, and *forecast* otherwise: a list of « opérations à venir » gives 
   2020 — pas d'information plus récente »).
 
 When staff later enter dates from a newer source, the same rules turn those plans into facts.
+
+A past year reads the plans known then: a fact reported later about that year is a fact of that year, but
+a forecast counts only from the end of the year its source was surely published (``Chrono.PLANS_BEFORE``,
+from the record): « fin 2022 » never shows a delivery announced in 2024.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ class Chrono:
     AS_OF: Final = "annee_source"  # year of the row's latest source
     FIRST: Final = "annee_connue"  # year by which a source speaking of it had surely been published
     DATED: Final = "datee"  # at least one date: the operation has a place on the timeline
+    PLANS_BEFORE: Final = "previsions_anterieures"  # Derived.PLANS_BEFORE: plans followed in earlier years
 
 
 def _year(date: PartialDate | None) -> float:
@@ -99,7 +104,23 @@ def chronology(operations: pd.DataFrame) -> pd.DataFrame:
         table[column] = table[column].astype(bool)
     dates = [Chrono.START, Chrono.END, Chrono.OTHER_START, Chrono.OTHER_END]
     table[Chrono.DATED] = table[dates].notna().any(axis=1).astype(bool)
+    if Derived.PLANS_BEFORE in operations:
+        table[Chrono.PLANS_BEFORE] = operations[Derived.PLANS_BEFORE].to_numpy(dtype=object)
     return table
+
+
+def plans_at(chrono: pd.DataFrame, year: int) -> dict[int, tuple]:
+    """By position in ``chrono``, the plan followed at the end of ``year`` where it is not the record's
+    choice (a ``milestones.PlanAsOf``: until, start, start_reported, end, end_reported, plan_label)."""
+    if Chrono.PLANS_BEFORE not in chrono:
+        return {}
+    column = chrono[Chrono.PLANS_BEFORE].to_numpy(dtype=object)
+    found = {}
+    for position in np.flatnonzero(pd.notna(column)).tolist():
+        plan = next((step for step in column[position] if year < step[0]), None)
+        if plan is not None:
+            found[position] = plan
+    return found
 
 
 # Category order of statuses and certainties: alphabetical, so that sorting by them sorts as the words do.
@@ -179,11 +200,17 @@ def states(chrono: pd.DataFrame, year: int, *, other: bool = False) -> tuple[np.
     prefix = (Chrono.OTHER_START, Chrono.OTHER_START_REPORTED, Chrono.OTHER_END, Chrono.OTHER_END_REPORTED)
     main = (Chrono.START, Chrono.START_REPORTED, Chrono.END, Chrono.END_REPORTED)
     start, start_rep, end, end_rep = (chrono[c].to_numpy() for c in (prefix if other else main))
+    start, start_rep, end, end_rep = (
+        start.astype(float), start_rep.astype(bool), end.astype(float), end_rep.astype(bool)
+    )  # fmt: skip
+    for position, plan in ({} if other else plans_at(chrono, year)).items():  # the plan known that year
+        start[position], start_rep[position] = _year(plan[1]), plan[2]
+        end[position], end_rep[position] = _year(plan[3]), plan[4]
     return state_codes(
-        start.astype(float),
-        start_rep.astype(bool),
-        end.astype(float),
-        end_rep.astype(bool),
+        start,
+        start_rep,
+        end,
+        end_rep,
         chrono[Chrono.AS_OF].to_numpy(dtype=float),
         year,
         chrono[Chrono.FIRST].to_numpy(dtype=float) if Chrono.FIRST in chrono else None,

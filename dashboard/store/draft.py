@@ -203,8 +203,10 @@ FIGURES = (
     ("dwellings", "Logements (lecture basse)"),
     ("dwellings_delivered", "Logements livrés (constaté)"),
     ("dwellings_under_way", "Logements en travaux (constaté)"),
-    ("delivered", "Opérations livrées"),
-    ("under_way", "Opérations en travaux"),
+    # a delivery reported and a delivery planned are never one count (« one meaning of each state »)
+    ("deliveries_reported", "Livraisons constatées"),
+    ("deliveries_planned", "Livraisons prévues (non constatées)"),
+    ("under_way", "Opérations en travaux (constaté ou prévu)"),
     ("announced", "Opérations annoncées"),
     ("unknown", "Opérations à l'état inconnu"),
 )

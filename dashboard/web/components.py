@@ -28,11 +28,13 @@ from dashboard.figures import theme
 from dashboard.model import formatting
 from dashboard.model.analysis import (
     CERTAINTY,
+    PLAN_OF_YEAR,
     STATUS,
     VARIANT_CERTAINTY,
     VARIANT_STATUS,
     KeyFigures,
     communes_among,
+    followed,
     state_label,
 )
 from dashboard.model.chronology import phrase
@@ -399,6 +401,7 @@ CELL_COLUMNS = (
     Derived.PLAN_LABEL,
     Derived.FIN_NOTE,
     Derived.DEBUT_CONSTATE,
+    PLAN_OF_YEAR,
     Derived.LOGEMENTS_MAX,
     Derived.LOGEMENTS_ORIGINE,
 )
@@ -431,14 +434,18 @@ def state_text(row: Mapping) -> str:
     """The state at the year shown, in words that say how it is known, and the other passage's state."""
     start, published = row.get(Derived.DEBUT), row.get(Derived.SOURCE_DATE)
     flag = row.get(Derived.DEBUT_CONSTATE)
+    started = bool(flag) if flag is not None and not pd.isna(flag) else reported(start, published)
+    start, end, started, plan = followed(
+        start, row.get(Derived.FIN), started, _text(row.get(Derived.PLAN_LABEL)), row.get(PLAN_OF_YEAR)
+    )
     words = phrase(
         str(row[STATUS]),
         str(row.get(CERTAINTY, "")),
         start,
-        row.get(Derived.FIN),
+        end,
         _text(row.get(Derived.FIRST_LABEL)) or str(row.get(Derived.SOURCE_LABEL, "")),
-        start_reported=bool(flag) if flag is not None and not pd.isna(flag) else reported(start, published),
-        plan_source=_text(row.get(Derived.PLAN_LABEL)),
+        start_reported=started,
+        plan_source=plan,
         end_note=_text(row.get(Derived.FIN_NOTE)),
     )
     other = row.get(VARIANT_STATUS, pd.NA)
@@ -651,13 +658,19 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
     return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
+# The « Livraison » column is the record's date today whatever the year shown; the state follows the year's.
+DATES_NOTE = (
+    "« Livraison » : la date la plus récente publiée ; « Statut » : la prévision connue cette année-là"
+)
+
+
 def table_caption(shown: int, total: int, column: str) -> str:
     if shown == total:
-        return f"{wording.plural(total, 'opération')} — cliquer un en-tête pour trier"
+        return f"{wording.plural(total, 'opération')} — cliquer un en-tête pour trier. {DATES_NOTE}."
     title = dict(TABLE_COLUMNS).get(column, "Commune").lower()
     return (
         f"{formatting.number(shown)} premières opérations sur {formatting.number(total)}, par {title} — "
-        "cliquer un en-tête pour trier, filtrer pour voir les autres"
+        f"cliquer un en-tête pour trier, filtrer pour voir les autres. {DATES_NOTE}."
     )
 
 
@@ -680,7 +693,7 @@ def operation_sheet(row: pd.Series, *, sources: dict[str, str], report_url: str)
         ("Surface", formatting.number(row[Op.SURFACE_M2], unit="m²")),
         ("Surfaces commerciales", formatting.number(row[Op.COMMERCES])),
         ("Début des travaux", cell(row, Op.DEBUT_TRAVAUX, missing=formatting.UNKNOWN)),
-        ("Livraison", cell(row, Op.LIVRAISON, missing=formatting.UNKNOWN)),
+        ("Livraison (date la plus récente publiée)", cell(row, Op.LIVRAISON, missing=formatting.UNKNOWN)),
         ("Durée", formatting.number(row[Op.DUREE_MOIS], unit="mois")),
         ("Coût publié", cell(row, Op.BUDGET_EUR, missing=formatting.UNKNOWN)),
         (
