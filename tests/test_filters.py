@@ -99,10 +99,16 @@ def shipped():
             ("livraison constatée",),
             {"compiegne-rue-d-amiens", "soissons-rue-saint-christophe", "amiens-zac-gare-la-vallee"},
         ),
-        # planned for 2022 or before, never reported: never counted as delivered
+        # planned for 2022 or before by the sources out by the end of 2022, never reported: never counted
+        # as delivered (Beauvais: the 2020 list's 2022; Ordener: its 2022 page's 2022)
         (
             ("livraison prévue",),
-            {"cambrai-rue-neuve-des-capucins", "saint-quentin-rue-de-la-sous-prefecture"},
+            {
+                "cambrai-rue-neuve-des-capucins",
+                "saint-quentin-rue-de-la-sous-prefecture",
+                "beauvais-rue-carnot",
+                "senlis-quartier-ordener",
+            },
         ),
         # « livrée » alone, from a link made before the split: both
         (
@@ -113,6 +119,8 @@ def shipped():
                 "amiens-zac-gare-la-vallee",
                 "cambrai-rue-neuve-des-capucins",
                 "saint-quentin-rue-de-la-sous-prefecture",
+                "beauvais-rue-carnot",
+                "senlis-quartier-ordener",
             },
         ),
     ],

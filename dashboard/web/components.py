@@ -693,7 +693,7 @@ def operation_sheet(row: pd.Series, *, sources: dict[str, str], report_url: str)
         ("Surface", formatting.number(row[Op.SURFACE_M2], unit="m²")),
         ("Surfaces commerciales", formatting.number(row[Op.COMMERCES])),
         ("Début des travaux", cell(row, Op.DEBUT_TRAVAUX, missing=formatting.UNKNOWN)),
-        ("Livraison (date la plus récente publiée)", cell(row, Op.LIVRAISON, missing=formatting.UNKNOWN)),
+        ("Livraison (dernière date publiée)", cell(row, Op.LIVRAISON, missing=formatting.UNKNOWN)),
         ("Durée", formatting.number(row[Op.DUREE_MOIS], unit="mois")),
         ("Coût publié", cell(row, Op.BUDGET_EUR, missing=formatting.UNKNOWN)),
         (
