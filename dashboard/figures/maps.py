@@ -6,6 +6,7 @@ symbol is reported by a source, a hollow one is a forecast, grey means no inform
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import geopandas as gpd
@@ -585,17 +586,24 @@ COMMUNE_MAP_PX = (330, 230)  # the smallest the commune map is drawn: on the pri
 
 
 def commune_names(
-    around: gpd.GeoDataFrame, code: str, frame_bounds: tuple[float, float, float, float]
+    around: gpd.GeoDataFrame,
+    code: str,
+    frame_bounds: tuple[float, float, float, float],
+    markers: Sequence[tuple[float, float, float]] = (),
 ) -> dict[str, Any]:
     """The names on the commune map: the commune's always, a neighbour's where it has room (placed for
-    the printed sheet's small map, which a larger screen map only gives more room)."""
+    the printed sheet's small map, which a larger screen map only gives more room), clear of the
+    operations' ``markers`` (lon, lat, size in px): a larger symbol at Senlis' centre met « Courteuil »."""
     points = around.geometry.representative_point()
     ordered = [code, *(c for c in around[Geo.CODE] if c != code)]
     labels = [
         Label(c, str(around.at[c, Geo.NOM]), float(points[c].x), float(points[c].y), 0, optional=c != code)
         for c in ordered
     ]
-    positions = place_labels(labels, plot_px=COMMUNE_MAP_PX, font_px=NAME_FONT_PX, bounds=frame_bounds)
+    obstacles = [Label(f"marker-{n}", "", lon, lat, size) for n, (lon, lat, size) in enumerate(markers)]
+    positions = place_labels(
+        [*labels, *obstacles], plot_px=COMMUNE_MAP_PX, font_px=NAME_FONT_PX, bounds=frame_bounds
+    )
     return {
         "lon": [round(label.lon, 5) for label in labels],
         "lat": [round(label.lat, 5) for label in labels],
@@ -617,7 +625,11 @@ def commune_map(frame: pd.DataFrame, around: gpd.GeoDataFrame, code: str, *, lar
         },
     )
     geojson = feature_collection(around)
-    names = commune_names(around, code, frame_bounds)
+    spread = spread_positions(frame)
+    sizes = marker_sizes(frame[Derived.LOGEMENTS_RETENUS], largest_op)
+    names = commune_names(
+        around, code, frame_bounds, list(zip(spread["lon"], spread["lat"], sizes, strict=True))
+    )
     data = commune_marker_data(frame, largest_op)
     markers = []
     for rank, index in enumerate(COMMUNE_CLASS_TRACES):

@@ -85,15 +85,7 @@ def overlaps(a: list[float], b: list[float]) -> bool:
     [
         ("60159", "Compiègne"),
         ("02722", "Soissons"),
-        pytest.param(
-            "60612",
-            "Senlis",
-            marks=pytest.mark.xfail(
-                reason="three operations at the commune's centre since les Allées de Beauval: the larger "
-                "marker now meets the neighbour name « Courteuil » (label placement to revisit)",
-                strict=False,
-            ),
-        ),
+        ("60612", "Senlis"),  # three operations at its centre: « Courteuil » kept clear of the larger
         ("02168", "Château-Thierry"),
     ],
 )
