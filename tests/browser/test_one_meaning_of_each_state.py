@@ -29,6 +29,12 @@ def test_a_planned_delivery_is_kept_apart_by_the_filter_and_the_map_table(server
     assert screen.locator("#region-table tbody tr").count() == 4
     table = screen.locator("#region-table").inner_text()
     assert "livraison prévue en 2022 (annoncée en 2020)" in table and "livrée le" not in table
+    # the forecast known at the end of 2022, not « d'ici 2025 » (a page surely out only by 2025)...
+    assert (
+        "livraison prévue en 2022 (annoncée en 2019–2022)" in table and "annoncée en 2022–2025" not in table
+    )
+    # ...and the « Livraison » column, today's date, says so
+    assert "« Livraison » : la date la plus récente publiée" in table
     screen.click("#region-map-table-open")
     screen.wait_for_selector("#region-map-table-body tr")
     rows = screen.locator("#region-map-table-body").inner_text()
