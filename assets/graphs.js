@@ -68,11 +68,33 @@
     });
   }
 
+  /* dcc.Graph (responsive) asks plotly.js to fit the graph to its box whenever the box is observed, first
+     of all right after the first drawing: plotly.js then draws the whole graph again (a relayout to
+     autosize), even when the box has the size it was just drawn at. On a phone's first screen that was a
+     second drawing of the map, about 0.1 s of main thread (0.4 s at Lighthouse's ×4 CPU). A graph whose
+     box has the size it was drawn at is left as it is, and so is one not drawn yet (its drawing will fit
+     its box: graphs below the screen wait, here); any other goes to plotly.js as before. */
+  var resize = null;
+  function resizeIfResized(graph) {
+    var full = graph && graph._fullLayout;
+    var layout = graph && graph.layout;
+    if (graph instanceof Element && !full) { return Promise.resolve(graph); }
+    if (full && layout && !(layout.width && layout.height) && graph.isConnected) {
+      var box = window.getComputedStyle(graph);
+      if (Math.abs(parseFloat(box.width) - full.width) < 0.5 && Math.abs(parseFloat(box.height) - full.height) < 0.5) {
+        return Promise.resolve(graph);
+      }
+    }
+    return resize.apply(this, arguments);
+  }
+
   function install() {
     if (react || !window.Plotly || !window.IntersectionObserver) { return; }
     react = window.Plotly.react;
     observer = new IntersectionObserver(seen, { rootMargin: MARGIN + " 0px" });
     window.Plotly.react = reactWhenSeen;
+    resize = window.Plotly.Plots.resize;
+    window.Plotly.Plots.resize = resizeIfResized;
   }
 
   window.coeurGraphs = { drawWithin: drawWithin };

@@ -37,6 +37,23 @@ def open_at(browser) -> Iterator:
         context.close()
 
 
+# Counts each graph's drawings (plotly_afterplot), from the first: installed before the page's scripts.
+COUNT_DRAWINGS = """
+(() => {
+  window.coeurDrawings = {};
+  const watch = (event) => {
+    const graph = event.target.closest && event.target.closest('.js-plotly-plot');
+    if (!graph || graph.dataset.counted) { return; }
+    graph.dataset.counted = '1';
+    const id = graph.closest('[id]').id;
+    graph.on('plotly_afterplot', () => { window.coeurDrawings[id] = (window.coeurDrawings[id] || 0) + 1; });
+  };
+  new MutationObserver((records) => records.forEach((r) => watch({ target: r.target })))
+    .observe(document, { attributes: true, attributeFilter: ['class'], subtree: true });
+})();
+"""
+
+
 def drawn(page, graph: str) -> bool:
     return page.locator(f"{graph} .main-svg").count() > 0
 
@@ -93,3 +110,23 @@ def test_a_page_left_before_its_charts_were_seen_leaves_the_next_one_drawn(serve
     scroll_to_graph(screen.page, "region-mix", ".bars path")
     assert re.search(r"/\?annee=2022$", screen.page.url)
     assert screen.errors == []
+
+
+@pytest.mark.parametrize(
+    ("path", "graph"), [("/?annee=2022", "region-map"), ("/commune/60159", "commune-map")]
+)
+@pytest.mark.parametrize(("width", "height"), [(412, 823), (1440, 900)])
+def test_the_map_is_drawn_once_at_load(server, browser, path, graph, width, height):
+    """dcc.Graph asks plotly.js to fit the map to its box right after its first drawing, and plotly.js drew
+    the whole map again though the box had not changed (assets/graphs.js, resizeIfResized)."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR")
+    try:
+        page = context.new_page()
+        page.add_init_script(COUNT_DRAWINGS)
+        page.goto(server.url + path)
+        wait_for_map(page, graph)
+        wait_for_idle(page)
+        page.wait_for_timeout(1_000)  # longer than plotly.js's resize delay (100 ms): a redraw would show
+        assert page.evaluate("window.coeurDrawings").get(graph) == 1
+    finally:
+        context.close()
