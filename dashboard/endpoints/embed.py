@@ -23,7 +23,7 @@ from dashboard.figures import theme
 from dashboard.model import analysis, formatting
 from dashboard.model.analysis import CERTAINTY, STATUS
 from dashboard.model.state import View
-from dashboard.web import headline
+from dashboard.web import headline, shown
 from dashboard.web.context import Context
 from dashboard.web.share import PREFIX
 
@@ -137,6 +137,7 @@ def figures_html(figures: analysis.KeyFigures, year: int, *, sources_year: int) 
 STYLE = f"""
 html, body {{ margin: 0; height: 100%; overflow: hidden; background: {theme.BACKGROUND}; }}
 body {{ font-family: {theme.FONT}; color: {theme.TEXT}; font-size: 14px; }}
+.staff-view {{ margin: 0; padding: 4px 14px; background: #fdecea; border-left: 4px solid #b3261e; }}
 .card {{ box-sizing: border-box; height: 100%; max-height: 400px; padding: 12px 14px; display: grid;
   grid-template-columns: 1fr {MAP_SIZE[0]}px; grid-template-rows: auto auto 1fr auto; gap: 4px 12px; }}
 h1 {{ font-size: 20px; margin: 0; grid-column: 1; grid-row: 1; }}
@@ -228,4 +229,8 @@ def register(app: Dash, get_context: Callable[[], Context]) -> None:
             year = min(max(int(flask.request.args.get("annee", context.lookups.default_year)), first), last)
         except ValueError:
             year = context.lookups.default_year
+        chosen = shown.current()
+        if chosen is not None:  # a staff member's draft (web/shown.py): said on the card too, never kept
+            said = f'<body><p class="staff-view" role="status"><strong>{escape(chosen.title)}</strong></p>'
+            return flask.Response(card(context, code, year).replace("<body>", said, 1), mimetype="text/html")
         return cached(f"{context.version}-{code}-{year}", "text/html", partial(card, context, code, year))

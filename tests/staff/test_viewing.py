@@ -121,6 +121,15 @@ def test_the_page_callbacks_follow_the_draft_for_its_staff_member_only(app, draf
     assert DRAFT_NAME not in routed(app.server.test_client(), f"/commune/{CODE}")
 
 
+def test_the_embedded_card_says_it_shows_a_draft(app, draft):
+    client = staff_client(app)
+    view(client, f"{draft}/voir")
+    card = client.get(f"/integration/commune/{CODE}", base_url=BASE_URL)
+    assert card.headers["Cache-Control"] == "private, no-store"
+    assert f"Brouillon n° {draft.rsplit('/', 1)[1]}, non publié" in card.get_data(as_text=True)
+    assert "non publié</strong>" not in page_of(app.server.test_client(), f"/integration/commune/{CODE}")
+
+
 def test_a_visitor_sees_the_published_version_at_the_same_address(app, draft):
     view(staff_client(app), f"{draft}/voir")
     visitor = app.server.test_client()
