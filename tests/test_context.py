@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 from dashboard.data.dataset import load_dataset
 from dashboard.data.parsing import PartialDate
 from dashboard.data.report import Report
-from dashboard.model.analysis import filter_operations
+from dashboard.data.schema import PROGRAMME_ACV, Derived, Mix, Status
+from dashboard.model import analysis
+from dashboard.model.analysis import Range, filter_operations
 from dashboard.model.state import View
 from dashboard.web import components
 from dashboard.web.context import CATEGORICAL_COLUMNS, RECENT_RESULTS, build_context, shared_values
@@ -126,3 +130,46 @@ def test_equal_parsed_values_are_kept_once_and_read_the_same():
     assert shared["d"] is shared["e"]
     assert shared["f"] is not shared["g"] and isinstance(shared["g"]["logements"], float)
     assert shared["h"] is column["h"]  # unhashable: kept as it is
+
+
+@pytest.mark.parametrize(
+    "view",
+    [
+        View(year=2024),
+        View(year=2024, selected={"statuses": (Status.DELIVERED,)}),
+        View(year=2024, selected={"programmes": (PROGRAMME_ACV,)}),
+    ],
+    ids=["all", "delivered", "programme"],
+)
+def test_the_financing_rows_read_by_position_are_those_read_by_id(dataset, view):
+    """The served context selects the financing rows by the operations' positions (issue 24: comparing
+    ids read every id, copying the master's pages into each worker); the answers are those by ids."""
+    context = build_context(dataset)
+    frame, mix = context.operations_in(view), context.dataset.mix
+    by_id_frame = frame.drop(columns=Derived.POSITION)
+    by_id_mix = mix.drop(columns=Mix.POSITION)
+    assert len(frame) and Derived.POSITION in frame and Mix.POSITION in mix
+    assert analysis.mix_of(frame, mix).index.equals(analysis.mix_of(by_id_frame, by_id_mix).index)
+    pd.testing.assert_frame_equal(
+        analysis.mix_summary(frame, mix), analysis.mix_summary(by_id_frame, by_id_mix)
+    )
+    assert analysis.mix_gaps(frame, mix) == analysis.mix_gaps(by_id_frame, by_id_mix)
+
+
+def test_the_financing_gaps_read_by_position_name_their_operations():
+    """On the shipped data, whose financing counts other dwellings for two operations."""
+    context = build_context(load_dataset(Path(__file__).resolve().parent.parent / "data", Report()))
+    gaps = analysis.mix_gaps(context.operations_in(View(year=2022)), context.dataset.mix)
+    assert {gap.operation: (gap.mix_total, gap.dwellings) for gap in gaps} == {
+        "compiegne-quai-des-roses": (32, Range(30, 32)),
+        "compiegne-rue-d-amiens": (55, Range(39, 55)),
+    }
+
+
+def test_each_financing_row_knows_its_operation_s_position(dataset):
+    context = build_context(dataset)
+    operations, mix = context.dataset.operations, context.dataset.mix
+    assert operations[Derived.POSITION].tolist() == list(range(len(operations)))
+    known = mix[Mix.POSITION].to_numpy() >= 0
+    assert known.all()
+    assert operations.index[mix[Mix.POSITION].to_numpy()].tolist() == mix[Mix.ID].astype(object).tolist()

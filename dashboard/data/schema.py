@@ -105,6 +105,9 @@ class Derived:
     # first), so that a past year's state follows the forecast published by then; ``None`` for most rows.
     PLANS_BEFORE: Final = "previsions_anterieures"
     LIGNE: Final = "ligne"
+    # Each operation's place in the served table (dashboard.web.context.compact): a request selects the
+    # financing rows of the operations it shows by these integers instead of comparing their ids (issue 24).
+    POSITION: Final = "position"
 
 
 class Mix:
@@ -113,6 +116,7 @@ class Mix:
     ID: Final = Op.ID
     CODE: Final = "code"
     LOGEMENTS: Final = "logements"
+    POSITION: Final = Derived.POSITION  # its operation's position in the served table (-1: none)
 
 
 class Total:

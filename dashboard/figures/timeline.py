@@ -77,7 +77,12 @@ def milestone_rows(frame: pd.DataFrame) -> pd.DataFrame:
 
 def undated(frame: pd.DataFrame) -> pd.DataFrame:
     """Operations with no published date (only a duration, or nothing)."""
-    return frame[(frame[Op.LIVRAISON] == "") & (frame[Op.DEBUT_TRAVAUX] == "")]
+    return frame[undated_rows(frame)]
+
+
+def undated_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Whether each operation of ``frame`` has no published date (``undated``)."""
+    return np.asarray((frame[Op.LIVRAISON] == "") & (frame[Op.DEBUT_TRAVAUX] == ""), dtype=bool)
 
 
 def first_by_date(frame: pd.DataFrame, limit: int) -> tuple[pd.DataFrame, int]:

@@ -377,20 +377,44 @@ def code_order(code: str) -> tuple[int, str]:
 
 def mix_of(frame: pd.DataFrame, mix: pd.DataFrame) -> pd.DataFrame:
     """The financing rows of ``frame``'s operations."""
+    if _by_position(frame, mix):
+        positions = mix[Mix.POSITION].to_numpy()
+        return mix[_among(positions, frame[Derived.POSITION].to_numpy())]
     return mix[mix[Mix.ID].isin(frame.index).to_numpy()]
+
+
+def _by_position(frame: pd.DataFrame, mix: pd.DataFrame) -> bool:
+    """Whether ``frame`` and ``mix`` carry the operations' positions (``web.context.compact``). Matching the
+    ids instead hashes every id shown, and reading a Python string writes its reference count: with
+    100,000 operations, each gunicorn worker copied ~110 MiB of the preloaded master's pages in one full
+    update (issue 24, README « Where the memory goes »)."""
+    return Derived.POSITION in frame.columns and Mix.POSITION in mix.columns
+
+
+def _among(positions: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """For each of ``positions`` (-1: none), whether it is one of ``chosen``."""
+    size = int(max(positions.max(initial=-1), chosen.max(initial=-1))) + 1
+    marked = np.zeros(size + 1, dtype=bool)  # the last cell stands for -1, never marked
+    marked[chosen] = True
+    return marked[np.where(positions < 0, size, positions)]
 
 
 def mix_summary(frame: pd.DataFrame, mix: pd.DataFrame, *, shown: pd.DataFrame | None = None) -> pd.DataFrame:
     """Dwellings and operations by published code (combined codes kept), plus ``non précisé``; ``shown``:
     ``mix_of(frame, mix)`` when the caller has it."""
     shown = mix_of(frame, mix) if shown is None else shown
+    by_position = _by_position(frame, mix)
     by_code = shown.groupby(Mix.CODE, sort=False).agg(
-        logements=(Mix.LOGEMENTS, "sum"), operations=(Mix.ID, "nunique")
+        logements=(Mix.LOGEMENTS, "sum"), operations=(Mix.POSITION if by_position else Mix.ID, "nunique")
     )
-    without = frame[~frame.index.isin(shown[Mix.ID])]
-    known = without[Derived.LOGEMENTS_RETENUS].dropna()
+    if by_position:
+        with_mix = _among(frame[Derived.POSITION].to_numpy(), shown[Mix.POSITION].to_numpy())
+    else:
+        with_mix = frame.index.isin(shown[Mix.ID])
+    # As numbers: taking rows (even of one column, with its index of ids) reads a Python object per row.
+    without = frame[Derived.LOGEMENTS_RETENUS].to_numpy(dtype=float, na_value=np.nan)[~with_mix]
     if len(without):
-        by_code.loc[UNSPECIFIED_MIX] = [int(known.sum()), len(without)]
+        by_code.loc[UNSPECIFIED_MIX] = [int(np.nansum(without)), len(without)]
     by_code = by_code.reset_index().rename(columns={Mix.CODE: "code"})
     by_code["ordre"] = by_code["code"].map(code_order)
     return by_code.sort_values("ordre").drop(columns="ordre").reset_index(drop=True)
@@ -409,22 +433,32 @@ class MixGap:
 def mix_gaps(frame: pd.DataFrame, mix: pd.DataFrame, *, shown: pd.DataFrame | None = None) -> list[MixGap]:
     """Operations whose published financing counts other dwellings than their (lower) reading."""
     shown = mix_of(frame, mix) if shown is None else shown
-    totals = shown.groupby(Mix.ID)[Mix.LOGEMENTS].sum()
-    rows = frame.loc[
-        totals.index, [Derived.LOGEMENTS_RETENUS, Derived.LOGEMENTS_MAX, Op.COMMUNE, Op.NOM, Op.ADRESSE]
-    ]
-    low = rows[Derived.LOGEMENTS_RETENUS]
-    # Compared on whole arrays: one row at a time took seconds over 100,000 operations.
-    differs = low.notna() & (low.fillna(0).astype("int64") != totals.astype("int64"))
+    if _by_position(frame, mix):  # the operations' positions, not their ids (``_by_position``)
+        totals = shown.groupby(Mix.POSITION)[Mix.LOGEMENTS].sum()
+        positions = frame[Derived.POSITION].to_numpy()
+        row_of = np.full(int(positions.max(initial=-1)) + 1, -1)
+        row_of[positions] = np.arange(len(frame))
+        rows = row_of[totals.index.to_numpy()]
+    else:
+        totals = shown.groupby(Mix.ID)[Mix.LOGEMENTS].sum()
+        rows = frame.index.get_indexer(totals.index)
+    # Compared on whole arrays: one row at a time took seconds over 100,000 operations; only the rows that
+    # differ are then read (their texts).
+    low = frame[Derived.LOGEMENTS_RETENUS].to_numpy(dtype=float, na_value=np.nan)[rows]
+    summed = totals.to_numpy(dtype="int64")
+    differs = ~np.isnan(low) & (np.nan_to_num(low).astype("int64") != summed)
+    columns = [Derived.LOGEMENTS_RETENUS, Derived.LOGEMENTS_MAX, Op.COMMUNE, Op.NOM, Op.ADRESSE]
     gaps = []
-    for op_id, row in rows[differs.to_numpy()].iterrows():
+    for (op_id, row), total in zip(
+        frame.iloc[rows[differs]][columns].iterrows(), summed[differs], strict=True
+    ):
         low_value, high = row[Derived.LOGEMENTS_RETENUS], row[Derived.LOGEMENTS_MAX]
         name = f"{row[Op.COMMUNE]}, {row[Op.NOM] or row[Op.ADRESSE]}"
         gaps.append(
             MixGap(
                 str(op_id),
                 name,
-                int(totals[op_id]),
+                int(total),
                 Range(int(low_value), None if pd.isna(high) else int(high)),
             )
         )

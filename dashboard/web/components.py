@@ -24,7 +24,7 @@ from dashboard.data.schema import (
     Total,
 )
 from dashboard.data.sourcedates import reported
-from dashboard.figures import theme
+from dashboard.figures import theme, timeline
 from dashboard.model import formatting
 from dashboard.model.analysis import (
     CERTAINTY,
@@ -776,20 +776,24 @@ def _inferences(row: pd.Series) -> list[tuple[str, str]]:
 
 
 def undated_list(frame: pd.DataFrame) -> html.Div:
-    if frame.empty:
+    """The operations of ``frame`` with no published date: the first ``MAX_UNDATED`` named, the others
+    counted. Only the rows named are taken: taking every undated row (all their columns) read each one's
+    texts, which copies the preloaded master's pages into the worker (issue 24)."""
+    rows = np.flatnonzero(timeline.undated_rows(frame))
+    if not len(rows):
         return html.Div()
     items = []
-    for _, row in frame.head(MAX_UNDATED).iterrows():
+    for _, row in frame.iloc[rows[:MAX_UNDATED]].iterrows():
         duration = (
             f" — durée publiée : {formatting.number(row[Op.DUREE_MOIS], unit='mois')}"
             if not pd.isna(row[Op.DUREE_MOIS])
             else ""
         )
         items.append(html.Li(f"{row[Op.COMMUNE]} · {row[Op.NOM] or row[Op.ADRESSE] or row[Op.ID]}{duration}"))
-    if len(frame) > MAX_UNDATED:
+    if len(rows) > MAX_UNDATED:
         items.append(
             html.Li(
-                f"… et {wording.plural(len(frame) - MAX_UNDATED, 'autre opération', 'autres opérations')}"
+                f"… et {wording.plural(len(rows) - MAX_UNDATED, 'autre opération', 'autres opérations')}"
                 " sans date publiée (voir le tableau)",
                 className="more",
             )

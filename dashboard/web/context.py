@@ -8,6 +8,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from dashboard.data import mapgeo
@@ -113,7 +114,8 @@ SHARED_VALUE_COLUMNS = (Derived.DEBUT, Derived.FIN, Derived.SOURCE_DATE, Derived
 
 def compact(operations: pd.DataFrame) -> pd.DataFrame:
     """The same operations with ``CATEGORICAL_COLUMNS`` as categories (sorted: sorting is unchanged), the
-    equal values of ``SHARED_VALUE_COLUMNS`` as one object each, and their ids as a plain index: taking
+    equal values of ``SHARED_VALUE_COLUMNS`` as one object each, each one's position (``Derived.POSITION``,
+    which ``compact_mix`` gives the financing rows), and their ids as a plain index: taking
     the table's 50 rows from a string-typed index of 100,000 took 4 ms (pandas' StringArray.take), a tenth
     of a national year step."""
     kinds = {column: "category" for column in CATEGORICAL_COLUMNS if column in operations}
@@ -121,6 +123,7 @@ def compact(operations: pd.DataFrame) -> pd.DataFrame:
     for column in SHARED_VALUE_COLUMNS:
         if column in compacted:
             compacted[column] = shared_values(compacted[column])
+    compacted[Derived.POSITION] = np.arange(len(compacted), dtype=np.int64)
     return plain_index(compacted)
 
 
@@ -151,14 +154,19 @@ def plain_index(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.set_axis(frame.index.astype(object))
 
 
-def compact_mix(mix: pd.DataFrame) -> pd.DataFrame:
-    """The financing rows with their operation and code as categories: grouping 140,000 of them by
-    operation hashed as many strings at every request."""
-    return mix.astype({Mix.ID: "category", Mix.CODE: "category"})
+def compact_mix(mix: pd.DataFrame, operations: pd.DataFrame) -> pd.DataFrame:
+    """The financing rows with their operation and code as categories (grouping 140,000 of them by
+    operation hashed as many strings at every request), and their operation's position in ``operations``
+    (``compact``; -1 for none): a request selects the rows of the operations it shows by these integers
+    (``analysis.mix_of``)."""
+    compacted = mix.astype({Mix.ID: "category", Mix.CODE: "category"})
+    compacted[Mix.POSITION] = operations.index.get_indexer(mix[Mix.ID].astype(object)).astype(np.int64)
+    return compacted
 
 
 def build_context(dataset: Dataset) -> Context:
     operations = dataset.operations
+    served = compact(operations)
     # The map draws as areas only the ACV towns and the partner centres (communes with operations are
     # symbols): their outlines alone travel, whatever the number of operations (all of France included).
     codes = set(dataset.acv[Acv.CODE_INSEE]) | set(dataset.partners[Partner.CODE_INSEE])
@@ -167,7 +175,7 @@ def build_context(dataset: Dataset) -> Context:
     source_years = [date.year for date in operations[Derived.SOURCE_DATE] if date is not None]
     per_commune = operations.groupby(Op.CODE_INSEE)[Derived.LOGEMENTS_RETENUS].sum()
     lookups = Lookups(
-        dataset=dataclasses.replace(dataset, operations=compact(operations), mix=compact_mix(dataset.mix)),
+        dataset=dataclasses.replace(dataset, operations=served, mix=compact_mix(dataset.mix, served)),
         years=year_range([int(y) for y in dated if y]),
         region_bounds=mapgeo.bounds(dataset.departements, margin=0.02),
         largest_op=int(operations[Derived.LOGEMENTS_RETENUS].max()) if len(operations) else 1,

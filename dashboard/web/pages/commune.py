@@ -20,7 +20,7 @@ from dashboard.data.wording import french_date, plural
 from dashboard.export.tables import file_name
 from dashboard.figures import mapchanges, maps
 from dashboard.figures.mix import mix_figure
-from dashboard.figures.timeline import timeline_figure, undated
+from dashboard.figures.timeline import timeline_figure
 from dashboard.model import analysis
 from dashboard.model.state import View, view_query
 from dashboard.web import components, glossary, headline, inputs, milestones, share
@@ -395,6 +395,6 @@ def panels(context: Context, frame: pd.DataFrame, view: View, code: str = "") ->
         mix=mix_figure(analysis.mix_summary(frame, context.dataset.mix), presentation=view.presentation),
         timeline=timeline_figure(frame, year=view.year, presentation=view.presentation),
         # The calendar as a list of milestones too: what phones show instead of the chart (style.css).
-        undated=[milestones.milestone_list(frame), components.undated_list(undated(frame))],
+        undated=[milestones.milestone_list(frame), components.undated_list(frame)],
         operations=sheets,
     )

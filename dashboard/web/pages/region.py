@@ -15,7 +15,7 @@ from dashboard.data.wording import plural
 from dashboard.export import tables as export
 from dashboard.figures import mapchanges, maps
 from dashboard.figures.mix import mix_figure
-from dashboard.figures.timeline import timeline_figure, undated
+from dashboard.figures.timeline import timeline_figure
 from dashboard.model import analysis, planned
 from dashboard.model.state import View
 from dashboard.web import components, glossary, headline, inputs, maptable, milestones
@@ -472,7 +472,7 @@ def detail_panels(context: Context, frame: pd.DataFrame, view: View) -> Panels:
     return Panels(
         mix=mix_figure(mix, presentation=view.presentation),
         timeline=timeline_figure(frame, year=view.year, presentation=view.presentation),
-        undated=[milestones.milestone_list(frame), components.undated_list(undated(frame))],
+        undated=[milestones.milestone_list(frame), components.undated_list(frame)],
         totals=headline.mix_note(gaps, mix_total, figures.dwellings_range),
     )
 
