@@ -41,6 +41,13 @@ mkdir -p "$(dirname "$OUT")"
   --banner:js="/*! plotly.js $installed partial bundle for Coeur de Ville: core (scatter) + bar + choropleth + scattergeo + locale fr. Built by scripts/build_plotly_bundle.sh (esbuild $esbuild_version). plotly.js (c) Plotly, Inc., MIT licence. */" \
   --outfile="$OUT"
 
+# Its brotli 11 beside it, sent as it is to browsers that accept brotli (dashboard/endpoints/serving.py).
+node -e '
+const fs = require("fs"), zlib = require("zlib");
+const data = fs.readFileSync(process.argv[1]);
+fs.writeFileSync(process.argv[1] + ".br", zlib.brotliCompressSync(data, {params: {[zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length}}));
+' "$OUT"
+
 node -e '
 const fs = require("fs"), zlib = require("zlib");
 const data = fs.readFileSync(process.argv[1]);

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+import brotli
 import pytest
 from plotly.offline import get_plotlyjs_version
 
@@ -82,3 +83,9 @@ def test_graphs_draw_with_our_bundle_only(browser, capsys: pytest.CaptureFixture
                 f"{urlsplit(u).path.rsplit('/', 1)[-1]} {n / 1024:.0f} KiB" for n, u in sorted(sizes)[-3:]
             )
         )
+
+
+def test_the_bundle_s_brotli_11_beside_it_is_the_bundle() -> None:
+    """Sent as it is to brotli clients (dashboard/endpoints/serving.py); written by the build script."""
+    compressed = (ASSETS / (CUSTOM_BUNDLE + ".br")).read_bytes()
+    assert brotli.decompress(compressed) == (ASSETS / CUSTOM_BUNDLE).read_bytes()

@@ -170,3 +170,32 @@ def test_an_unchanged_compressed_asset_is_revalidated_with_a_304(client: FlaskCl
 def test_dash_options_that_undo_the_policy_are_refused(assets: Path, option: str) -> None:
     with pytest.raises(ValueError, match=f"{option}=False"):
         configure_serving(tiny_app(assets, **{option: True}))
+
+
+def test_a_precompressed_file_is_sent_as_it_is_to_brotli_clients(assets: Path) -> None:
+    (assets / "big.js.br").write_bytes(brotli.compress((assets / "big.js").read_bytes(), quality=11))
+    client = configured(assets)
+    sent = get(client, "/assets/big.js?m=1", accept=CHROMIUM_ACCEPTS)
+    assert sent.headers["Content-Encoding"] == "br"
+    assert sent.get_data() == (assets / "big.js.br").read_bytes()
+    assert sent.headers["Cache-Control"] == LONG_LIVED and "Accept-Encoding" in sent.headers["Vary"]
+    assert sent.mimetype == "text/javascript"
+    assert (
+        get(client, "/assets/big.js?m=1", accept="br", **{"If-None-Match": sent.headers["ETag"]}).status_code
+        == 304
+    )
+    assert (
+        get(client, "/assets/big.js", accept="gzip").headers["Content-Encoding"] == "gzip"
+    )  # compressed here
+
+
+def test_a_precompressed_file_that_is_not_its_file_is_ignored(assets: Path) -> None:
+    (assets / "big.js.br").write_bytes(brotli.compress(b"window.stale = 1;", quality=11))
+    sent = get(configured(assets), "/assets/big.js", accept="br")
+    assert brotli.decompress(sent.get_data()) == (assets / "big.js").read_bytes()
+
+
+def configured(assets: Path) -> FlaskClient:
+    app = tiny_app(assets)
+    configure_serving(app)
+    return app.server.test_client()

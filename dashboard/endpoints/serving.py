@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import mimetypes
 from collections.abc import Callable
+from pathlib import Path
 
+import brotli
 import dash
 from dash.fingerprint import check_fingerprint
-from flask import Response, request
+from flask import Response, request, send_file
 from flask_compress import Compress
 
 # A versioned URL names one content forever: the browser may keep it a year without asking again.
@@ -69,6 +71,7 @@ def configure_serving(app: dash.Dash) -> None:
         # never matches and every reload downloads the asset again.
         COMPRESS_STREAMING_ENDPOINT_CONDITIONAL=["static", assets_endpoint],
     )
+    server.before_request(_precompressed(app))
     Compress(server)
     server.after_request(_cache_policy(app))
 
@@ -111,3 +114,36 @@ def _cache_policy(app: dash.Dash) -> Callable[[Response], Response]:
         return response
 
     return set_cache_control
+
+
+# A file of assets/ may come with its brotli 11 compression beside it (``<name>.br``, written by the script
+# that builds it): sent as it is to the browsers that accept brotli, instead of compressing the file at
+# brotli 5 on every request. plotly.js: 396 KB instead of 444 KB at each first visit, and no 30–50 ms of
+# server CPU (issue 24). A ``.br`` that is not the file compressed (left behind by a rebuild) is ignored.
+PRECOMPRESSED = ".br"
+
+
+def _precompressed(app: dash.Dash) -> Callable[[], Response | None]:
+    folder = Path(app.config.assets_folder).resolve()
+    prefix = f"{app.config.routes_pathname_prefix}{app.config.assets_url_path.strip('/')}/"
+    checked: dict[Path, bool] = {}  # per process: whether each .br holds its file
+
+    def send_precompressed() -> Response | None:
+        if request.method not in ("GET", "HEAD") or not request.path.startswith(prefix):
+            return None
+        if "br" not in request.headers.get("Accept-Encoding", ""):
+            return None
+        original = (folder / request.path.removeprefix(prefix)).resolve()
+        compressed = original.with_name(original.name + PRECOMPRESSED)
+        if not original.is_relative_to(folder) or not compressed.is_file():
+            return None
+        if compressed not in checked:
+            checked[compressed] = brotli.decompress(compressed.read_bytes()) == original.read_bytes()
+        if not checked[compressed]:
+            return None
+        response = send_file(compressed, mimetype=mimetypes.guess_type(original.name)[0], conditional=True)
+        response.headers["Content-Encoding"] = "br"  # flask-compress leaves an encoded answer as it is
+        response.vary.add("Accept-Encoding")
+        return response
+
+    return send_precompressed
