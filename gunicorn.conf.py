@@ -7,8 +7,10 @@ nginx in front: scripts/serve-production.sh. The choices are measured by
 ``python bench/run.py`` (README, "Benchmark").
 """
 
+import functools
 import os
 import threading
+import time
 
 # Loopback by default: a reverse proxy in front publishes it.
 bind = os.environ.get("COEUR_BIND", "127.0.0.1:8050")
@@ -142,6 +144,22 @@ def post_fork(server, _worker):
         holder.get()
 
 
+# A request that took this long built large temporary frames (a full update over 100,000 operations):
+# glibc keeps what they freed in the worker's heap. Given back after such a request, ~16 MiB per worker
+# (issue 24, README « Where the memory goes »); a call costs ~0.1 ms, hence not after every request.
+TRIM_AFTER_S = 0.05
+
+
+def pre_request(worker, _request):
+    worker.coeur_started = time.perf_counter()
+
+
+def post_request(worker, _request, _environ, _response):
+    """In a worker, once an answer is sent: after a long request, the heap it freed back to the system."""
+    if time.perf_counter() - getattr(worker, "coeur_started", time.perf_counter()) >= TRIM_AFTER_S:
+        _malloc_trim()
+
+
 def _holder(server):
     """The app's LiveContext, when the app is loaded in the master (preload_app)."""
     return server.app.wsgi().extensions.get("coeur_live") if preload_app else None
@@ -151,11 +169,26 @@ def _release_free_memory(server):
     """Give back to the system the heap that loading and validating the data freed (~130 MB for 100,000
     operations): otherwise each worker reuses those inherited pages for its own allocations, and every
     page it writes to is copied into it."""
+    if not _malloc_trim():
+        server.log.info("malloc_trim unavailable")
+
+
+def _malloc_trim() -> bool:
+    """glibc's malloc_trim(0): the free memory of the heap given back to the system; False elsewhere."""
+    trim = getattr(_libc(), "malloc_trim", None)  # not glibc: nothing to trim
+    if trim is None:
+        return False
+    trim(0)
+    return True
+
+
+@functools.cache
+def _libc():
+    """The C library, found once (in the master: find_library takes milliseconds)."""
     import ctypes
     import ctypes.util
 
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to trim
-        server.log.info("malloc_trim unavailable")
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
