@@ -104,7 +104,13 @@ class CoeurDash(Dash):
             return ""
         urls = page.geometry_urls(inputs.as_search(f"?{query}" if query else ""))
         prefix = self.config.requests_pathname_prefix
-        fetched = [*urls, f"{components.TOPOJSON_URL}world_110m.json"]
+        # The renderer asks for its layout and callbacks only once its scripts have run (~0.6 s in).
+        fetched = [
+            *urls,
+            f"{components.TOPOJSON_URL}world_110m.json",
+            f"{prefix}_dash-layout",
+            f"{prefix}_dash-dependencies",
+        ]
         scripts = [f"{prefix}_dash-component-suites/dash/dcc/{chunk}" for chunk in LAZY_CHUNKS]
         links = [f'<link rel="preload" href="{escape(url)}" as="fetch" crossorigin>' for url in fetched]
         links += [f'<link rel="preload" href="{escape(url)}" as="script">' for url in scripts]
