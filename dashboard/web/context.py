@@ -124,7 +124,9 @@ def compact(operations: pd.DataFrame) -> pd.DataFrame:
         if column in compacted:
             compacted[column] = shared_values(compacted[column])
     compacted[Derived.POSITION] = np.arange(len(compacted), dtype=np.int64)
-    return plain_index(compacted)
+    # A copy of its own: without it, the values replaced above (one date object per row, the other
+    # published values…) stayed alive beside the frame: 100,000 operations, 148,000 dates, 26 MiB.
+    return plain_index(compacted.copy())
 
 
 def shared_values(column: pd.Series) -> pd.Series:
