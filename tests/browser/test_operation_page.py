@@ -10,6 +10,7 @@ import subprocess
 import pytest
 
 from tests.browser.conftest import wait_for_idle, wait_for_location, wait_for_map
+from tests.browser.test_printed_sheets import assert_continued_under_the_header, assert_readable, pages_words
 
 pytestmark = pytest.mark.browser
 
@@ -66,18 +67,32 @@ def test_the_commune_page_links_each_operation_to_its_record(server, screen):
     assert screen.url.endswith("/operation/soissons-rue-saint-christophe")
 
 
-def test_the_operation_page_prints_on_one_a4_page(server, screen, tmp_path):
-    screen.goto(server.url + "/operation/soissons-rue-saint-christophe")
+def print_operation(screen, url: str, pdf) -> list[list[tuple[float, str]]]:
+    screen.goto(url)
     screen.wait_for_selector(".operation-page .milestones")
     wait_for_idle(screen)
     screen.emulate_media(media="print")
-    pdf = tmp_path / "croix-d-or.pdf"
     screen.pdf(path=str(pdf), format="A4", print_background=True)
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-    assert "Pages:           1" in info
+    return pages_words(pdf)
+
+
+def test_the_operation_page_prints_on_one_a4_page(server, screen, tmp_path):
+    pdf = tmp_path / "croix-d-or.pdf"
+    pages = print_operation(screen, server.url + "/operation/soissons-rue-saint-christophe", pdf)
+    assert len(pages) == 1
+    assert_readable(pages)  # the handout's rule (issue 25): no word under 9 pt
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
     flat = " ".join(text.stdout.split())
     assert "Inauguration le 6 septembre 2022" in flat and "Dernière recherche de sources publiques" in flat
+
+
+def test_a_longer_record_continues_under_its_header_rather_than_set_smaller(server, screen, tmp_path):
+    """The student residence has many readings of its figures: a second page, headed, still at 9 pt."""
+    url = server.url + "/operation/saint-quentin-marechal-juin-residence-etudiante"
+    pages = print_operation(screen, url, tmp_path / "residence.pdf")
+    assert len(pages) == 2
+    assert_readable(pages)
+    assert_continued_under_the_header(pages, "Résidence universitaire Marguerite Yourcenar")
 
 
 CROIX_D_OR = "/operation/soissons-rue-saint-christophe"
