@@ -9,6 +9,7 @@ from typing import Any, Final, Protocol
 import numpy as np
 import pandas as pd
 
+from dashboard.data.milestones import PlanAsOf
 from dashboard.data.parsing import MIX_CODE_SEPARATOR
 from dashboard.data.schema import (
     DELIVERY_PLANNED,
@@ -101,8 +102,8 @@ def with_status(operations: pd.DataFrame, year: int, *, years: pd.DataFrame | No
 def followed(row_start, row_end, started, plan_label, plan) -> tuple:
     """``(start, end, start_reported, plan_label)`` the state's words say: the row's (the record's choice),
     or the plan known at the year shown where it differs (``PLAN_OF_YEAR``)."""
-    if isinstance(plan, tuple):
-        return plan[1], plan[3], bool(plan[2]), plan[5]
+    if isinstance(plan, PlanAsOf):
+        return plan.start, plan.end, plan.start_reported, plan.plan_label
     return row_start, row_end, started, plan_label
 
 
