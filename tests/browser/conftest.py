@@ -71,12 +71,18 @@ class Watched:
         ]
 
 
+def french_page(browser, width: int, height: int):
+    """``(context, page)``: a page of ``width``×``height`` in French, 30 s a wait; the caller closes it."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    return context, page
+
+
 @pytest.fixture
 def screen(browser):
     """A page at 1440×900 in French, without the request and error watch of ``page``."""
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="fr-FR")
-    page = context.new_page()
-    page.set_default_timeout(30_000)
+    context, page = french_page(browser, 1440, 900)
     yield page
     context.close()
 

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from tests.browser.conftest import wait_for_idle, wait_for_location, wait_for_map
+from tests.browser.conftest import french_page, wait_for_idle, wait_for_location, wait_for_map
 from tests.browser.test_printed_sheets import assert_continued_under_the_header, assert_readable, pages_words
 
 pytestmark = pytest.mark.browser
@@ -17,9 +17,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def screen(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-    page = context.new_page()
-    page.set_default_timeout(30_000)
+    context, page = french_page(browser, 1280, 900)
     yield page
     context.close()
 

@@ -10,7 +10,7 @@ import pytest
 
 from dashboard.data.schema import Op
 from dashboard.model import formatting
-from tests.browser.conftest import Watched, wait_for_idle, wait_for_map
+from tests.browser.conftest import Watched, french_page, wait_for_idle, wait_for_map
 
 # Dash's and Plotly's own words, which a French page must not show.
 ENGLISH = re.compile(
@@ -24,12 +24,10 @@ def open_page(browser) -> Iterator:
     contexts = []
 
     def opened(url: str, width: int, height: int, *, observe_shifts: bool = False) -> Watched:
-        context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR")
+        context, page = french_page(browser, width, height)
         contexts.append(context)
-        page = context.new_page()
         watched = Watched(page)
         page.on("pageerror", lambda error: watched.errors.append(str(error)))
-        page.set_default_timeout(30_000)
         if observe_shifts:
             page.add_init_script(LAYOUT_SHIFTS)
         page.goto(url)

@@ -15,7 +15,7 @@ from PIL import Image
 
 from dashboard.data.schema import Status
 from dashboard.figures.theme import STATUS_COLOURS
-from tests.browser.conftest import wait_for_idle, wait_for_location, wait_for_map
+from tests.browser.conftest import french_page, wait_for_idle, wait_for_location, wait_for_map
 from tests.conftest import REAL_DATA
 
 FITTED_FOR_PRINT = (
@@ -78,13 +78,6 @@ def open_slide(page, url: str) -> None:
     page.wait_for_selector(".shell.presenting")
 
 
-def slide_page(browser, width: int, height: int):
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR")
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    return context, page
-
-
 def years_said(page) -> set[int]:
     """Every year the visible page says « fin YYYY » of: the year line, the key figures' details."""
     text = page.locator("#region-figures").inner_text()
@@ -94,7 +87,7 @@ def years_said(page) -> set[int]:
 
 @pytest.mark.parametrize(("width", "height"), SLIDE_SIZES)
 def test_the_slide_fits_the_screen_without_scrolling(server, browser, width, height):
-    context, page = slide_page(browser, width, height)
+    context, page = french_page(browser, width, height)
     try:
         open_slide(page, server.url + "/?presentation=1&dep=60")
         scroll = page.evaluate(
@@ -121,7 +114,7 @@ def test_the_slide_fits_the_screen_without_scrolling(server, browser, width, hei
 
 
 def test_no_text_of_the_slide_is_under_20_px_at_1920_by_1080(server, browser):
-    context, page = slide_page(browser, 1920, 1080)
+    context, page = french_page(browser, 1920, 1080)
     try:
         open_slide(page, server.url + "/?presentation=1&dep=60")
         sizes = page.evaluate(SMALLEST_TEXT)
@@ -159,7 +152,7 @@ EFFECTIVE_TEXT = """() => {
 # A 4:3 projector, and the smaller wide screens (laid out at least 900 px high, scaled by 0.8).
 @pytest.mark.parametrize(("width", "height"), [(1024, 768), (1280, 720), (1366, 768)])
 def test_no_text_of_a_smaller_slide_is_under_16_px_as_projected(server, browser, width, height):
-    context, page = slide_page(browser, width, height)
+    context, page = french_page(browser, width, height)
     try:
         open_slide(page, server.url + "/?presentation=1&annee=2022")
         sizes = page.evaluate(EFFECTIVE_TEXT)
@@ -171,7 +164,7 @@ def test_no_text_of_a_smaller_slide_is_under_16_px_as_projected(server, browser,
 
 
 def test_the_map_and_its_legend_take_at_least_40_percent_of_the_16_9_slide(server, browser):
-    context, page = slide_page(browser, 1920, 1080)
+    context, page = french_page(browser, 1920, 1080)
     try:
         open_slide(page, server.url + "/?presentation=1&annee=2022")
         box = page.locator(".region-page .map-panel").bounding_box()
@@ -191,7 +184,7 @@ def test_the_map_and_its_legend_take_at_least_40_percent_of_the_16_9_slide(serve
     ],
 )
 def test_the_slide_says_its_active_filters(server, browser, query, said):
-    context, page = slide_page(browser, 1280, 720)
+    context, page = french_page(browser, 1280, 720)
     try:
         open_slide(page, f"{server.url}/?presentation=1&{query}")
         heading = page.locator(".page-title").inner_text() + " " + page.locator(".year-line").inner_text()
