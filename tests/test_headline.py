@@ -91,8 +91,8 @@ def test_the_lead_puts_the_published_totals_beside_the_detail_published(dataset)
         "882 (2022) · 864 (2021)",
         "15,0\u00a0M€ ⚠",
         "Totaux publiés par Clésence : 27 programmes et 882 logements (2022) ; 33 opérations et 864 "
-        "logements (2021). Détail publié par les sources : 12 opérations, 431 à 449 logements. Aucune source "
-        "ne dit quelles opérations ces totaux comprennent.",
+        "logements (2021). Détail publié par les sources : 12 opérations Action Cœur de Ville, 431 à 449 "
+        "logements. Aucune source ne dit quelles opérations ces totaux comprennent.",
         "9,2 M€",
     ):
         assert fragment in lead

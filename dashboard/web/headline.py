@@ -129,8 +129,9 @@ def published_lead(
     ]
     coverage = (
         f"Totaux publiés par Clésence : {programme_claims(totals)}. Détail publié par les sources : "
-        f"{wording.plural(detail.operations, 'opération')}, {range_text(detail.dwellings_range)} "
-        "logements. Aucune source ne dit quelles opérations ces totaux comprennent."
+        f"{wording.plural(detail.operations, 'opération')} {PROGRAMME_NAME}, "  # says what it counts
+        f"{range_text(detail.dwellings_range)} logements. "
+        "Aucune source ne dit quelles opérations ces totaux comprennent."
     )
     return html.Section(
         [

@@ -30,7 +30,7 @@ def test_the_first_screen_leads_with_the_published_totals_and_the_coverage(serve
         "15,0",
         # two dated claims side by side, neither a part of the other
         "27 programmes et 882 logements (2022) ; 33 opérations et 864 logements (2021)",
-        "Détail publié par les sources : 12 opérations, 431 à 449 logements",
+        "Détail publié par les sources : 12 opérations Action Cœur de Ville, 431 à 449 logements",
     ):
         assert fragment in text
     box = lead.bounding_box()
