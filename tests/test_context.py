@@ -13,6 +13,7 @@ from dashboard.data.report import Report
 from dashboard.data.schema import PROGRAMME_ACV, Derived, Mix, Status
 from dashboard.model import analysis
 from dashboard.model.analysis import Range, filter_operations
+from dashboard.model.chronology import Chrono
 from dashboard.model.state import View
 from dashboard.web import components
 from dashboard.web.context import CATEGORICAL_COLUMNS, RECENT_RESULTS, build_context, shared_values
@@ -173,3 +174,32 @@ def test_each_financing_row_knows_its_operation_s_position(dataset):
     known = mix[Mix.POSITION].to_numpy() >= 0
     assert known.all()
     assert operations.index[mix[Mix.POSITION].to_numpy()].tolist() == mix[Mix.ID].astype(object).tolist()
+
+
+SHIPPED = Path(__file__).resolve().parent.parent / "data"
+
+
+@pytest.mark.parametrize("source", ["synthetic", "shipped"])
+def test_whether_any_operation_is_dated_reads_the_same_by_position_as_by_id(dataset, source):
+    """The year step asks whether the calendar draws any shown operation by their positions (issue 24:
+    asking by ids read every id, ~50 MiB of the master's pages copied into each worker): the chronology
+    is one row per served operation in their order, and each answer is the one by ids."""
+    context = build_context(dataset if source == "synthetic" else load_dataset(SHIPPED, Report()))
+    lookups, operations = context.lookups, context.dataset.operations
+    assert lookups.milestones.index.equals(operations.index)
+    dated = lookups.milestones[Chrono.DATED].to_numpy(dtype=bool)
+    assert dated.any() and lookups.dated.tolist() == dated.tolist()
+    undated = operations[~dated]
+    frames = [
+        operations,
+        operations.iloc[:0],
+        operations[dated].iloc[-1:],
+        undated,
+        pd.concat([undated, operations[dated].iloc[:1]]),
+        *(context.operations_in(View(year=year)) for year in range(*lookups.years)),
+    ]
+    for frame in frames:
+        by_id = frame.drop(columns=Derived.POSITION)
+        expected = bool(frame.index.isin(lookups.milestones.index[dated]).any())
+        assert lookups.any_dated(frame) is expected
+        assert lookups.any_dated(by_id) is expected

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from shapely.geometry import box
 
@@ -57,10 +58,20 @@ class Lookups:
         return dict(sorted(zip(self.dataset.acv.index, self.dataset.acv[Acv.COMMUNE], strict=True)))
 
     @cached_property
-    def dated_ids(self) -> frozenset[str]:
-        """The operations with at least one date, a place on the calendar."""
+    def dated(self) -> np.ndarray:
+        """Whether each served operation has at least one date (a place on the calendar), by its position
+        (``Derived.POSITION``): the chronology is built from the operations, one row each in their order
+        (``build_context``; checking it here would read every id in each worker, see ``any_dated``)."""
+        return self.milestones[Chrono.DATED].to_numpy(dtype=bool)
+
+    def any_dated(self, frame: pd.DataFrame) -> bool:
+        """Whether any operation of ``frame`` (some of the served ones) has a date. Read by their positions:
+        asking by their ids read every id string of the frame, and a worker reading the 100,000 ids copies
+        the master's pages they lie on, ~50 MiB (issue 24, README « Where the memory goes »)."""
+        if Derived.POSITION in frame.columns:
+            return bool(self.dated[frame[Derived.POSITION].to_numpy()].any())
         dated = self.milestones[Chrono.DATED]
-        return frozenset(dated.index[dated.to_numpy(dtype=bool)])
+        return bool(dated.reindex(frame.index, fill_value=False).to_numpy(dtype=bool).any())
 
     @cached_property
     def departement_names(self) -> dict[str, str]:

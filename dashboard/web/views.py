@@ -137,7 +137,7 @@ def only_the_year_changed(view: View) -> bool:
 
 def timeline_year_patch(context: Context, frame: pd.DataFrame, year: int) -> Any:
     """A year change moves the timeline's end-of-year line only (when the timeline draws any date)."""
-    if not any(op_id in context.lookups.dated_ids for op_id in frame.index):  # stops at the first dated one
+    if not context.lookups.any_dated(frame):
         return no_update
     return figure_patch({"layout": year_marks(year)})
 
