@@ -24,3 +24,47 @@
   });
   observer.observe(entry, { childList: true, subtree: true });
 })();
+
+/* The same page goes with the HTML as the layout Dash Pages' router would answer for the address
+   (dashboard/endpoints/prerender.py, page_layout): the renderer's layout_post hook (dashboard/app.py,
+   START_WHEN_PARSED) puts it into Dash Pages' container of the shell it received, and gives Dash Pages'
+   Location the address the page was drawn for. The Location then finds nothing to change when it mounts,
+   so the router, which answers only a change of it, is not asked: the page and its figures come with the
+   shell, one round trip sooner. Navigating afterwards (a link, back, forward) changes the Location and the
+   router draws the next page, as before. Pages the HTML does not carry (the slide, unknown addresses) are
+   drawn by the router. Dash Pages' ids and the layout's JSON shape are Dash's: dashboard/web/dashinternals.py. */
+(function () {
+  "use strict";
+  var LOCATION = "_pages_location";
+  var CONTENT = "_pages_content";
+  var STORE = "_pages_store";  /* the router's second output, the page's title, which Dash Pages sets */
+
+  function find(node, id) {
+    if (Array.isArray(node)) {
+      for (var i = 0; i < node.length; i++) {
+        var found = find(node[i], id);
+        if (found) { return found; }
+      }
+      return null;
+    }
+    if (!node || typeof node !== "object" || !node.props) { return null; }
+    if (node.props.id === id) { return node; }
+    return find(node.props.children, id);
+  }
+
+  window.coeurFirstPage = function (layout) {
+    var written = document.getElementById("first-page");
+    if (!written) { return; }
+    written.remove();  /* once: a later layout (none is asked for today) draws its own page */
+    var location = find(layout, LOCATION);
+    var content = find(layout, CONTENT);
+    var store = find(layout, STORE);
+    if (!location || !content || !store) { return; }
+    content.props.children = JSON.parse(written.textContent);
+    store.props.data = { title: document.title };  /* the server wrote the page's own in the HTML */
+    /* What the Location reads on mounting, as it would read it: equal, it sets nothing. */
+    ["pathname", "search", "hash", "href"].forEach(function (key) {
+      location.props[key] = window.location[key];
+    });
+  };
+})();

@@ -7,7 +7,7 @@ import functools
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import flask
 from dash import Dash
@@ -43,7 +43,7 @@ from dashboard.web.routes import route
 
 # dcc's components that Dash loads only once a layout names them: each a script, after the layout.
 LAZY_CHUNKS = ("async-graph.js", "async-dropdown.js", "async-slider.js")
-FIRST_SCREENS_KEPT = 64  # pages written into the HTML, kept for the next visits of the same address
+FIRST_PAGES_KEPT = 64  # pages written into the HTML, kept for the next visits of the same address
 TITLE = "Cœur de Ville — Clésence"  # each page says its own (pages.PAGES)
 INDEX = """<!DOCTYPE html>
 <html lang="fr">
@@ -72,17 +72,27 @@ def loader_of(settings: Settings) -> Callable[[Path, Report], Dataset | None]:
     return functools.partial(vetting.load_checked, perimeter=settings.perimeter)
 
 
-# Dash's start of the renderer (an inline script, allowed by its hash), once the deferred scripts have run.
+# Dash's start of the renderer (an inline script, allowed by its hash), once the deferred scripts have run;
+# the page written into the HTML as a layout goes into the shell the renderer receives (its documented
+# ``layout_post`` hook; assets/firstscreen.js), so Dash Pages' router has no round trip to make at load.
 START_WHEN_PARSED = (
-    'document.addEventListener("DOMContentLoaded", function () { window.renderer = new DashRenderer(); });'
+    'document.addEventListener("DOMContentLoaded", function () { window.renderer = new DashRenderer('
+    f"{{{dashinternals.LAYOUT_HOOK}: window.coeurFirstPage || null}}); }});"
 )
+
+
+class FirstPage(NamedTuple):
+    """What the HTML carries of its page (``CoeurDash.first_page``); empty for a page drawn live only."""
+
+    screen: str = ""  # the page, written (endpoints/prerender.py), shown until the live page replaces it
+    layout: str = ""  # the page's layout, drawn by the renderer with the shell (assets/firstscreen.js)
 
 
 class CoeurDash(Dash):
     """Dash with each page's own title in the HTML (Dash Pages would set it in the browser only), and the
-    page itself (``first_screen``)."""
+    page itself (``first_page``)."""
 
-    first_screens: Recent
+    first_pages: Recent
     version_meta: Callable[[], str]  # the page's version, for assets/version.js (endpoints/versionorder.py)
 
     def interpolate_index(self, **kwargs: Any) -> str:  # type: ignore[override]  # Dash lists the keywords
@@ -91,8 +101,10 @@ class CoeurDash(Dash):
         kwargs["metas"] = sharing.with_preview(kwargs["metas"], views.current_context(), flask.request)
         kwargs["metas"] += self.version_meta()
         kwargs["metas"] += self.preloads(flask.request.path, flask.request.query_string.decode())
-        kwargs["app_entry"] += self.first_screen(flask.request.path, flask.request.query_string.decode())
-        kwargs["scripts"] = dashinternals.page_scripts(kwargs["scripts"])
+        written = self.first_page(flask.request.path, flask.request.query_string.decode())
+        kwargs["app_entry"] += written.screen
+        # After the scripts: they are asked for before the page's layout has arrived.
+        kwargs["scripts"] = dashinternals.page_scripts(kwargs["scripts"]) + written.layout
         return str(super().interpolate_index(**kwargs))
 
     def preloads(self, path: str, query: str) -> str:
@@ -116,25 +128,27 @@ class CoeurDash(Dash):
         links += [f'<link rel="preload" href="{escape(url)}" as="script">' for url in scripts]
         return "".join(f"\n{link}" for link in links)
 
-    def first_screen(self, path: str, query: str) -> str:
-        """The page as the live page draws it, in the HTML itself: shown at once, before any script. Kept
-        for the next visits of the same address (about 45 ms to draw; ``recent.Recent``)."""
+    def first_page(self, path: str, query: str) -> FirstPage:
+        """The page as the live page draws it, in the HTML itself: shown at once, before any script, and
+        its layout for the renderer. Kept for the next visits of the same address (about 45 ms to draw;
+        ``recent.Recent``)."""
         context = views.current_context()
         key = (context.version, views.public_root(), path, query, datetime.date.today())
-        return self.first_screens.get(key, lambda: self._draw_first_screen(context, path, query))
+        return self.first_pages.get(key, lambda: self._draw_first_page(context, path, query))
 
-    def _draw_first_screen(self, context: Context, path: str, query: str) -> str:
+    def _draw_first_page(self, context: Context, path: str, query: str) -> FirstPage:
         search = inputs.as_search(f"?{query}" if query else "")
         view = context.url.parse(search)
         route, shown = pages.at(path)
         page = None if view.presentation else shown.drawn(route, search)  # the slide: drawn live only
         if page is None or not callable(self.layout):
-            return ""
+            return FirstPage()  # Dash Pages' router draws it, once the renderer has the shell
         shell = self.layout()
         prerender.set_values(
             shell, {Ctl.YEAR: view.year} | {f.control: list(view.of(f.key)) for f in FILTERS}
         )
-        return prerender.first_screen(shell, fill={Shell.PAGE: page, Ctl.YEAR_VALUE: str(view.year)})
+        screen = prerender.first_screen(shell, fill={Shell.PAGE: page, Ctl.YEAR_VALUE: str(view.year)})
+        return FirstPage(screen, prerender.page_layout(page))
 
 
 def create_app(settings: Settings | None = None) -> Dash:
@@ -161,7 +175,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = INDEX
-    app.first_screens = Recent(FIRST_SCREENS_KEPT)
+    app.first_pages = Recent(FIRST_PAGES_KEPT)
     app.version_meta = functools.partial(versionorder.meta, holder)
     app.renderer = START_WHEN_PARSED
     configure_serving(app)

@@ -4,7 +4,8 @@ Dash sends an empty page, then its scripts ask for the layout and the page's con
 title showed after some six seconds. The HTML now carries the same page, drawn here (texts, links, figures
 in words, the boxes of the graphs and controls at their size), inert (to read, not to use: the live page
 takes every click and key); assets/firstscreen.js removes it when the live page has drawn its content in
-its place (assets/style.css, « First screen »). Pure.
+its place (assets/style.css, « First screen »). The same page goes with it as the layout Dash Pages' router
+would answer (``page_layout``): the renderer draws it with the shell, with no round trip for it. Pure.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from html import escape
 from typing import Any
 
 from dash.development.base_component import Component
+from plotly.io.json import to_json_plotly
 
 from dashboard.web import dashinternals
 from dashboard.web.ids import Html
 
 SCREEN_ID = Html.FIRST_SCREEN
+PAGE_ID = Html.FIRST_PAGE
 # Attributes under another name in HTML than in Dash's props.
 RENAMED = {"className": "class", "htmlFor": "for", "tabIndex": "tabindex", "colSpan": "colspan"}
 PLAIN = {"role", "title", "href", "scope", "lang", "target", "rel", "type", "placeholder", "alt", "src"}
@@ -32,6 +35,15 @@ def first_screen(tree: Any, fill: dict[str, Any] | None = None) -> str:
     gives the children of components the live page fills at once (the page in Dash Pages' container)."""
     # inert: for reading only; its controls do nothing until the live page, which takes clicks and keys
     return f'<div id="{SCREEN_ID}" class="first-screen" inert>{to_html(tree, fill or {})}</div>'
+
+
+def page_layout(page: Component) -> str:
+    """``page`` as the JSON Dash's renderer receives (``_dash-layout``, the router's answer), in the HTML:
+    assets/firstscreen.js puts it in Dash Pages' container of the layout (the renderer's ``layout_post``
+    hook), so that the router has nothing to ask for the address the page was drawn for. Data, not a
+    script: the Content-Security-Policy does not run it, and plotly's JSON writes ``<``, ``>`` and ``/``
+    escaped, so no text in it ends the element."""
+    return f'<script type="application/json" id="{PAGE_ID}">{to_json_plotly(page)}</script>'
 
 
 def set_values(tree: Component, values: dict[str, Any]) -> None:

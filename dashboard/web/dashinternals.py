@@ -5,7 +5,8 @@ loudly, naming it, when Dash or plotly.js changes.
 
 What relies on them elsewhere, each naming this module: dashboard/app.py (the index, the validation
 layout), dashboard/endpoints/security.py (the page config), dashboard/endpoints/prerender.py (traversal),
-assets/graphs.js (dcc.Graph's call of ``Plotly.react``), assets/slide.js and assets/coeur.js (the
+assets/graphs.js (dcc.Graph's call of ``Plotly.react``), assets/firstscreen.js (the renderer's layout hook, Dash
+Pages' Location and container in the layout's JSON), assets/slide.js and assets/coeur.js (the
 renderer's ``_dashprivate_pushstate`` event), dashboard/web/ids.py (Dash Pages' ids)."""
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ ENTRY_POINT = "react-entry-point"
 INDEX_KEYWORDS = ("metas", "title", "app_entry", "scripts")
 # Dash's renderer, a global its inline start script constructs (dashboard.app.START_WHEN_PARSED).
 RENDERER_GLOBAL = "DashRenderer"
+# The renderer's hook called with the layout it received, before it draws it (assets/firstscreen.js puts the
+# page written into the HTML in it). Documented (Dash's ``hooks``), but its argument's shape is Dash's own.
+LAYOUT_HOOK = "layout_post"
 # The event dcc (dcc.Link, Dash Pages' Location) dispatches on window when it pushes an address.
 PUSHSTATE_EVENT = "_dashprivate_pushstate"
 # dcc.Graph draws by calling this, which assets/graphs.js holds back until the graph nears the screen.
