@@ -4,10 +4,11 @@ module, so that an upgrade is checked here; tests/test_dashinternals.py has a te
 loudly, naming it, when Dash or plotly.js changes.
 
 What relies on them elsewhere, each naming this module: dashboard/app.py (the index, the validation
-layout), dashboard/endpoints/security.py (the page config), dashboard/endpoints/prerender.py (traversal),
-assets/graphs.js (dcc.Graph's call of ``Plotly.react``), assets/firstscreen.js (the renderer's layout hook, Dash
-Pages' Location and container in the layout's JSON), assets/slide.js and assets/coeur.js (the
-renderer's ``_dashprivate_pushstate`` event), dashboard/web/ids.py (Dash Pages' ids)."""
+layout, the renderer's layout hook), dashboard/endpoints/security.py (the page config),
+dashboard/endpoints/prerender.py (traversal), assets/graphs.js (dcc.Graph's call of ``Plotly.react``),
+assets/firstscreen.js (Dash Pages' Location, container and store in the layout's JSON), assets/slide.js
+and assets/coeur.js (the renderer's ``_dashprivate_pushstate`` event), dashboard/web/ids.py (Dash Pages'
+ids)."""
 
 from __future__ import annotations
 
