@@ -12,6 +12,7 @@ from pathlib import Path
 import dash
 import pytest
 from dash import dcc, html
+from plotly.io.json import to_json_plotly
 
 from dashboard.app import create_app
 from dashboard.settings import Settings
@@ -26,9 +27,25 @@ def app():
     return create_app(Settings(data_dir=REAL_DATA))
 
 
-def test_dash_pages_container_holds_the_location_and_content_ids_we_name():
+def test_dash_pages_container_holds_the_location_content_and_store_ids_we_name():
     found = {getattr(c, "id", None) for c in dashinternals.traverse(dash.page_container)}
-    assert {dashinternals.PAGES_LOCATION, dashinternals.PAGES_CONTENT} <= found, found
+    assert set(dashinternals.PAGES_IN_FIRST_PAGE) <= found, found
+
+
+def test_the_layout_hook_firstscreen_js_fills_is_still_called_by_the_renderer_with_its_layout():
+    """assets/firstscreen.js puts the page into the layout the renderer received, in its ``layout_post``
+    hook (dashboard/app.py starts the renderer with it): the hook must still get that layout, as JSON whose
+    components hold ``props.id`` and ``props.children``, before it is drawn."""
+    renderer = (DASH / "dash-renderer/build/dash_renderer.dev.js").read_text(encoding="utf-8")
+    assert f"hooks.{dashinternals.LAYOUT_HOOK}(layoutRequest.content)" in renderer
+    assert dashinternals.LAYOUT_HOOK in (DASH / "dash-renderer/build/dash_renderer.min.js").read_text("utf-8")
+    shipped = json.loads(to_json_plotly(dash.page_container))
+    location, content, store = (c for c in shipped["props"]["children"] if c["props"]["id"] != "_pages_dummy")
+    assert [location["props"]["id"], content["props"]["id"], store["props"]["id"]] == list(
+        dashinternals.PAGES_IN_FIRST_PAGE
+    )
+    script = (REPO / "assets" / "firstscreen.js").read_text(encoding="utf-8")
+    assert all(f'"{name}"' in script for name in dashinternals.PAGES_IN_FIRST_PAGE)
 
 
 def test_components_still_have_the_private_traversal_and_property_lists_bare_ids_reads():

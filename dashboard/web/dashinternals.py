@@ -23,6 +23,9 @@ from dash.development.base_component import Component
 # Dash Pages' own components in ``dash.page_container``: its Location and the page's container.
 PAGES_LOCATION = "_pages_location"
 PAGES_CONTENT = "_pages_content"
+PAGES_STORE = "_pages_store"  # the router's second output: the page's title, which a clientside callback sets
+# What of Dash Pages assets/firstscreen.js names in the layout's JSON (Dash's ``{type, namespace, props}``).
+PAGES_IN_FIRST_PAGE = (PAGES_LOCATION, PAGES_CONTENT, PAGES_STORE)
 # The element Dash's index draws the app into.
 ENTRY_POINT = "react-entry-point"
 # What Dash passes to ``Dash.interpolate_index`` and the dashboard rewrites (dashboard.app.CoeurDash).
