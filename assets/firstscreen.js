@@ -25,42 +25,45 @@
   observer.observe(entry, { childList: true, subtree: true });
 })();
 
-/* The same page goes with the HTML as the layout Dash Pages' router would answer for the address
-   (dashboard/endpoints/prerender.py, page_layout): the renderer's layout_post hook (dashboard/app.py,
-   START_WHEN_PARSED) puts it into Dash Pages' container of the shell it received, and gives Dash Pages'
-   Location the address the page was drawn for. The Location then finds nothing to change when it mounts,
-   so the router, which answers only a change of it, is not asked: the page and its figures come with the
-   shell, one round trip sooner. Navigating afterwards (a link, back, forward) changes the Location and the
-   router draws the next page, as before. Pages the HTML does not carry (the slide, unknown addresses) are
-   drawn by the router. Dash Pages' ids and the layout's JSON shape are Dash's: dashboard/web/dashinternals.py. */
+/* The same page goes with the HTML as the layout Dash Pages' router would answer for the address, with the
+   controls' values for it (dashboard/endpoints/prerender.py, page_layout): the renderer's layout_post hook
+   (dashboard/app.py, START_WHEN_PARSED) puts the page into Dash Pages' container of the shell it received,
+   sets the controls to the address's view, and gives Dash Pages' Location the address. The Location then
+   finds nothing to change when it mounts, so the router, which answers only a change of it, is not asked:
+   the page and its figures come with the shell, one round trip sooner; and the controls, already showing
+   the view, make the page's callbacks draw nothing again. Navigating afterwards (a link, back, forward)
+   changes the Location and the router draws the next page, as before. Pages the HTML does not carry (the
+   slide, unknown addresses) are drawn by the router. Dash Pages' ids and the layout's JSON shape are
+   Dash's: dashboard/web/dashinternals.py. */
 (function () {
   "use strict";
   var LOCATION = "_pages_location";
   var CONTENT = "_pages_content";
   var STORE = "_pages_store";  /* the router's second output, the page's title, which Dash Pages sets */
 
-  function find(node, id) {
+  /* The components of the layout (Dash's JSON: {type, namespace, props: {id, children, …}}) by id. */
+  function byId(node, found) {
     if (Array.isArray(node)) {
-      for (var i = 0; i < node.length; i++) {
-        var found = find(node[i], id);
-        if (found) { return found; }
-      }
-      return null;
+      node.forEach(function (child) { byId(child, found); });
+    } else if (node && typeof node === "object" && node.props) {
+      if (typeof node.props.id === "string") { found[node.props.id] = node; }
+      byId(node.props.children, found);
     }
-    if (!node || typeof node !== "object" || !node.props) { return null; }
-    if (node.props.id === id) { return node; }
-    return find(node.props.children, id);
+    return found;
   }
 
   window.coeurFirstPage = function (layout) {
     var written = document.getElementById("first-page");
     if (!written) { return; }
     written.remove();  /* once: a later layout (none is asked for today) draws its own page */
-    var location = find(layout, LOCATION);
-    var content = find(layout, CONTENT);
-    var store = find(layout, STORE);
+    var shell = byId(layout, {});
+    var location = shell[LOCATION], content = shell[CONTENT], store = shell[STORE];
     if (!location || !content || !store) { return; }
-    content.props.children = JSON.parse(written.textContent);
+    var first = JSON.parse(written.textContent);
+    Object.keys(first.values).forEach(function (id) {
+      if (shell[id]) { shell[id].props.value = first.values[id]; }
+    });
+    content.props.children = first.page;
     store.props.data = { title: document.title };  /* the server wrote the page's own in the HTML */
     /* What the Location reads on mounting, as it would read it: equal, it sets nothing. */
     ["pathname", "search", "hash", "href"].forEach(function (key) {

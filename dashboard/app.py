@@ -144,11 +144,10 @@ class CoeurDash(Dash):
         if page is None or not callable(self.layout):
             return FirstPage()  # Dash Pages' router draws it, once the renderer has the shell
         shell = self.layout()
-        prerender.set_values(
-            shell, {Ctl.YEAR: view.year} | {f.control: list(view.of(f.key)) for f in FILTERS}
-        )
+        values = {Ctl.YEAR: view.year} | {f.control: list(view.of(f.key)) for f in FILTERS}
+        prerender.set_values(shell, values)
         screen = prerender.first_screen(shell, fill={Shell.PAGE: page, Ctl.YEAR_VALUE: str(view.year)})
-        return FirstPage(screen, prerender.page_layout(page))
+        return FirstPage(screen, prerender.page_layout(page, values))
 
 
 def create_app(settings: Settings | None = None) -> Dash:

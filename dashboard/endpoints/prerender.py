@@ -37,13 +37,15 @@ def first_screen(tree: Any, fill: dict[str, Any] | None = None) -> str:
     return f'<div id="{SCREEN_ID}" class="first-screen" inert>{to_html(tree, fill or {})}</div>'
 
 
-def page_layout(page: Component) -> str:
-    """``page`` as the JSON Dash's renderer receives (``_dash-layout``, the router's answer), in the HTML:
-    assets/firstscreen.js puts it in Dash Pages' container of the layout (the renderer's ``layout_post``
-    hook), so that the router has nothing to ask for the address the page was drawn for. Data, not a
-    script: the Content-Security-Policy does not run it, and plotly's JSON writes ``<``, ``>`` and ``/``
-    escaped, so no text in it ends the element."""
-    return f'<script type="application/json" id="{PAGE_ID}">{to_json_plotly(page)}</script>'
+def page_layout(page: Component, values: dict[str, Any]) -> str:
+    """``page`` as the JSON Dash's renderer receives (``_dash-layout``, the router's answer), in the HTML,
+    with the controls' ``values`` for the address (as ``set_values``): assets/firstscreen.js puts both in
+    the layout the renderer received (its ``layout_post`` hook), so that the router has nothing to ask for
+    the address the page was drawn for, and the controls, already showing the address's view, have nothing
+    to change in the page. Data, not a script: the Content-Security-Policy does not run it, and plotly's
+    JSON writes ``<``, ``>`` and ``/`` escaped, so no text in it ends the element."""
+    written = to_json_plotly({"page": page, "values": values})
+    return f'<script type="application/json" id="{PAGE_ID}">{written}</script>'
 
 
 def set_values(tree: Component, values: dict[str, Any]) -> None:

@@ -15,13 +15,16 @@ ROUTER_OUTPUT = f"{Shell.PAGE}.children"  # the router's output: the page, in Da
 OPERATION = "/operation/soissons-rue-saint-christophe"
 
 
-def router_requests(page) -> list[str]:
-    """Watches ``page``: the callback requests whose output is the page (Dash Pages' router), by address."""
+def router_requests(page, outputs: list[str] | None = None) -> list[str]:
+    """Watches ``page``: the callback requests whose output is the page (Dash Pages' router), by address;
+    and every callback's output in ``outputs``."""
     asked: list[str] = []
 
     def sent(request) -> None:
         if request.method == "POST" and "/_dash-update-component" in request.url:
             body = json.loads(request.post_data or "{}")
+            if outputs is not None:
+                outputs.append(body.get("output", ""))
             if ROUTER_OUTPUT in body.get("output", ""):
                 asked.append(next(i.get("value") for i in body["inputs"] if i["property"] == "pathname"))
 
@@ -45,7 +48,8 @@ def shown_title(page) -> str:
     ],
 )
 def test_a_first_visit_draws_the_page_of_the_address_without_asking_the_router(server, page, path, title):
-    asked = router_requests(page.page)
+    outputs: list[str] = []
+    asked = router_requests(page.page, outputs)
     page.page.goto(server.url + path)
     assert title in shown_title(page.page)
     if path.startswith("/commune"):
@@ -53,6 +57,10 @@ def test_a_first_visit_draws_the_page_of_the_address_without_asking_the_router(s
     elif path.startswith("/?") or path == "/":
         wait_for_map(page.page)
     assert asked == []
+    # The controls came showing the address's view: the page drawn for it is not drawn again.
+    assert not [output for output in outputs if "map.figure" in output or "-table.children" in output]
+    year = page.page.locator("#ctl-year [role=slider]").get_attribute("aria-valuenow")
+    assert year == ("2020" if "annee=2020" in path else "2025")
     assert page.page.locator("#first-screen, #first-page").count() == 0  # both used, and gone
     assert page.page.evaluate("document.title") == page.page.title() and page.page.title()
     assert not page.errors
