@@ -28,7 +28,8 @@
 /* The same page goes with the HTML as the layout Dash Pages' router would answer for the address, with the
    controls' values for it (dashboard/endpoints/prerender.py, page_layout): the renderer's layout_post hook
    (dashboard/app.py, START_WHEN_PARSED) puts the page into Dash Pages' container of the shell it received,
-   sets the controls to the address's view, and gives Dash Pages' Location the address. The Location then
+   sets the controls (and the year's label) to the address's view, and gives Dash Pages' Location the
+   address. The Location then
    finds nothing to change when it mounts, so the router, which answers only a change of it, is not asked:
    the page and its figures come with the shell, one round trip sooner; and the controls, already showing
    the view, make the page's callbacks draw nothing again. Navigating afterwards (a link, back, forward)
@@ -62,6 +63,10 @@
     var first = JSON.parse(written.textContent);
     Object.keys(first.values).forEach(function (id) {
       if (shell[id]) { shell[id].props.value = first.values[id]; }
+    });
+    /* What shows a control's value (the year's label), written by a callback only when the value changes. */
+    Object.keys(first.children).forEach(function (id) {
+      if (shell[id]) { shell[id].props.children = first.children[id]; }
     });
     content.props.children = first.page;
     store.props.data = { title: document.title };  /* the server wrote the page's own in the HTML */

@@ -37,14 +37,15 @@ def first_screen(tree: Any, fill: dict[str, Any] | None = None) -> str:
     return f'<div id="{SCREEN_ID}" class="first-screen" inert>{to_html(tree, fill or {})}</div>'
 
 
-def page_layout(page: Component, values: dict[str, Any]) -> str:
+def page_layout(page: Component, values: dict[str, Any], fill: dict[str, Any]) -> str:
     """``page`` as the JSON Dash's renderer receives (``_dash-layout``, the router's answer), in the HTML,
-    with the controls' ``values`` for the address (as ``set_values``): assets/firstscreen.js puts both in
-    the layout the renderer received (its ``layout_post`` hook), so that the router has nothing to ask for
-    the address the page was drawn for, and the controls, already showing the address's view, have nothing
-    to change in the page. Data, not a script: the Content-Security-Policy does not run it, and plotly's
-    JSON writes ``<``, ``>`` and ``/`` escaped, so no text in it ends the element."""
-    written = to_json_plotly({"page": page, "values": values})
+    with the controls' ``values`` for the address (as ``set_values``) and the children of the shell's
+    components that show them (``fill``, as ``first_screen``'s): assets/firstscreen.js puts them in the
+    layout the renderer received (its ``layout_post`` hook), so that the router has nothing to ask for the
+    address the page was drawn for, and the controls, already showing the address's view, have nothing to
+    change in the page. Data, not a script: the Content-Security-Policy does not run it, and plotly's JSON
+    writes ``<``, ``>`` and ``/`` escaped, so no text in it ends the element."""
+    written = to_json_plotly({"page": page, "values": values, "children": fill})
     return f'<script type="application/json" id="{PAGE_ID}">{written}</script>'
 
 
