@@ -147,9 +147,9 @@ class CoeurDash(Dash):
         values = {Ctl.YEAR: view.year} | {f.control: list(view.of(f.key)) for f in FILTERS}
         prerender.set_values(shell, values)
         # What the controls' own callbacks would write at load had the controls had to change.
-        shown = {Ctl.YEAR_VALUE: str(view.year)}
-        screen = prerender.first_screen(shell, fill={Shell.PAGE: page, **shown})
-        return FirstPage(screen, prerender.page_layout(page, values, shown))
+        labels = {Ctl.YEAR_VALUE: str(view.year)}
+        screen = prerender.first_screen(shell, fill={Shell.PAGE: page, **labels})
+        return FirstPage(screen, prerender.page_layout(page, values, labels))
 
 
 def create_app(settings: Settings | None = None) -> Dash:
