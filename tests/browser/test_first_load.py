@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from dashboard.web.ids import Shell
+from dashboard.web.ids import Html, Shell
 from tests.browser.conftest import wait_for_idle, wait_for_location, wait_for_map
 
 ROUTER_OUTPUT = f"{Shell.PAGE}.children"  # the router's output: the page, in Dash Pages' container
@@ -32,10 +32,19 @@ def router_requests(page, outputs: list[str] | None = None) -> list[str]:
     return asked
 
 
+LIVE_TITLE = f"#{Html.ENTRY_POINT} #{Shell.PAGE} .page-title"  # the live page's, not the written screen's
+
+
 def shown_title(page) -> str:
-    page.wait_for_selector(f"#{Shell.PAGE} .page-title")
+    page.wait_for_selector(LIVE_TITLE)
     wait_for_idle(page)
-    return page.locator(f"#{Shell.PAGE} .page-title").first.inner_text()
+    return page.locator(LIVE_TITLE).first.inner_text()
+
+
+def wait_for_title(page, title: str) -> None:
+    """Until the live page is the one titled ``title`` (the page before stays until the router answers)."""
+    page.wait_for_selector(f"{LIVE_TITLE}:has-text({json.dumps(title, ensure_ascii=False)})")
+    wait_for_idle(page)
 
 
 @pytest.mark.parametrize(
@@ -71,16 +80,17 @@ def test_links_back_and_forward_are_still_drawn_by_the_router(server, page):
     asked = router_requests(p)
     p.goto(server.url + "/commune/60159")
     assert shown_title(p) == "Compiègne"
-    p.locator(f"#{Shell.PAGE} .back-link").first.click()  # « ← Retour à la carte »: a Dash Pages link
+    p.locator(f"#{Html.ENTRY_POINT} .back-link").first.click()  # « ← Retour à la carte »: a Dash Pages link
     wait_for_location(p, r"/$")
-    assert "Opérations publiées" in shown_title(p)
+    wait_for_title(p, "Opérations publiées")
     wait_for_map(p)
     p.go_back()
     wait_for_location(p, r"/commune/60159$")
-    assert shown_title(p) == "Compiègne"
+    wait_for_title(p, "Compiègne")
+    wait_for_map(p, "commune-map")
     p.go_forward()
     wait_for_location(p, r"/$")
-    assert "Opérations publiées" in shown_title(p)
+    wait_for_title(p, "Opérations publiées")
     assert asked == ["/", "/commune/60159", "/"]
     assert not page.errors
 
