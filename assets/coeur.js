@@ -40,16 +40,39 @@
   }
   /* A sheet printed on several pages repeats its header at the top of each page after the first: the
      page's name in a margin box of @page (print.css leaves room for it), written here as the name
-     changes. A constructed sheet, not a <style> element: nothing inline for the security policy. */
+     changes. A constructed sheet, not a <style> element: nothing inline for the security policy.
+     An engine that draws no margin box (Firefox ESR 153 does not even parse them: a feature test, not the
+     browser's name) gets a running head instead: an element fixed at the top of the printed page, which
+     Firefox repeats on every page, the first included (print.css, html.no-margin-boxes, reserves its room
+     at the top of each page). */
   var pageHead = null;
   var pageHeadName = null;
+  var marginBoxes = (function () {
+    try {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync("@page { @top-left { content: \"\"; } }");
+      return Boolean(sheet.cssRules[0].cssRules && sheet.cssRules[0].cssRules.length);
+    } catch (error) { return false; }
+  }());
+  if (!marginBoxes) { document.documentElement.classList.add("no-margin-boxes"); }
   function cssString(text) { return "\"" + text.replace(/[\\"]/g, "\\$&").replace(/\n/g, " ") + "\""; }
+  function runningHead(name) {
+    var head = document.querySelector("body > .running-head");
+    if (!head) {
+      head = document.createElement("div");
+      head.className = "running-head";
+      head.setAttribute("aria-hidden", "true");  /* the page's own header and title say it on screen */
+      document.body.appendChild(head);
+    }
+    head.textContent = "Cœur de Ville" + (name ? " · " + name : "");
+  }
   function nameSheet() {
-    if (!document.adoptedStyleSheets || !window.CSSStyleSheet) { return; }
     var title = document.querySelector(".page-title");
-    var name = title ? title.textContent.trim() : "";
+    var name = title ? title.textContent.replace(/\s+/g, " ").trim() : "";
     if (name === pageHeadName) { return; }
     pageHeadName = name;
+    if (!marginBoxes) { runningHead(name); return; }
+    if (!document.adoptedStyleSheets) { return; }
     if (!pageHead) {
       try { pageHead = new CSSStyleSheet(); } catch (error) { return; }
       document.adoptedStyleSheets = document.adoptedStyleSheets.concat([pageHead]);
