@@ -1,6 +1,7 @@
 """A second engine: Debian's firefox-esr (what many town halls and administrations run), driven over WebDriver
 BiDi by npm's puppeteer-core (tests/firefox/smoke.mjs), through the region map, a year step, the commune page,
-its printed sheet and the slide at 16:9 and 4:3, with no console error."""
+its printed sheet, sheets printed on several pages under a repeated header, and the slide at 16:9 and 4:3,
+with no console error."""
 
 from __future__ import annotations
 
@@ -55,6 +56,45 @@ def test_firefox_shows_the_commune_page_and_prints_its_sheet_on_at_most_two_page
     assert 1 <= int(re.search(r"Pages:\s+(\d+)", info).group(1)) <= 2
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Compiègne" in text and "Quai des Roses" in text and "Résidence Square Acary" in text
+    assert_headed(page_texts(pdf), "Compiègne")
+
+
+def page_texts(pdf: Path) -> list[str]:
+    """Each page's text, read page by page by ``pdftotext``."""
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    count = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    return [
+        subprocess.run(
+            ["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for n in range(1, count + 1)
+    ]
+
+
+def assert_headed(pages: list[str], title: str) -> None:
+    """Every page opens with the running head « Cœur de Ville · <title> » (Firefox draws no @page margin
+    box: print.css fixes the head at the top of each page, the first included)."""
+    for number, text in enumerate(pages, start=1):
+        first = next(line for line in text.splitlines() if line.strip())
+        assert first.strip() == f"Cœur de Ville · {title}", (number, first)
+
+
+@pytest.mark.parametrize(
+    ("name", "least", "most"),
+    [
+        ("commune-02691", 2, 3),  # Saint-Quentin: five operations, 3 pages in Chromium too
+        ("region", 2, 3),  # A4 landscape, 3 pages in Chromium
+        ("operation", 2, 2),  # the student residence's many readings of its figures
+    ],
+)
+def test_firefox_repeats_the_header_on_every_printed_page(firefox_run, name, least, most):
+    title = result(firefox_run, f"printed {name}")["title"]
+    pages = page_texts(firefox_run["out"] / f"{name}.pdf")
+    assert least <= len(pages) <= most, len(pages)
+    assert_headed(pages, title)
 
 
 def word_boxes(pdf: Path, page: int) -> dict[str, list[tuple[float, float, float, float]]]:

@@ -2,7 +2,7 @@
 // download), through what town halls do with the dashboard. Run by tests/browser/test_firefox.py:
 //   node tests/firefox/smoke.mjs http://127.0.0.1:PORT OUT_DIR [/usr/bin/firefox-esr]
 // Prints one JSON object: each check's name, whether it passed, and what was seen; console errors apart.
-// The printed sheet goes to OUT_DIR/sheet.pdf (its pages are counted by the test: Firefox compresses them).
+// The printed sheets go to OUT_DIR/*.pdf (their pages are read by the test: Firefox compresses them).
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import puppeteer from "puppeteer-core";
@@ -79,6 +79,22 @@ try {
     writeFileSync(join(out, "sheet.pdf"), pdf);
     return { bytes: pdf.length };
   });
+
+  // Sheets that run to several pages, each page under the repeated header (the test reads every page).
+  for (const [name, path, ready] of [
+    ["commune-02691", "/commune/02691?annee=2022", "#commune-map .scattergeo .point"],
+    ["region", "/?annee=2022", "#region-map .scattergeo .point"],
+    ["operation", "/operation/saint-quentin-marechal-juin-residence-etudiante", ".operation-page .page-title"],
+  ]) {
+    await check(`printed ${name}`, async () => {
+      await page.goto(`${base}${path}`);
+      await page.waitForSelector(ready);
+      await idle(page);
+      const pdf = await page.pdf({ format: "A4", printBackground: true, preferCSSPageSize: true });
+      writeFileSync(join(out, `${name}.pdf`), pdf);
+      return { bytes: pdf.length, title: await page.$eval(".page-title", (title) => title.textContent.replace(/\s+/g, " ").trim()) };
+    });
+  }
 
   for (const [width, height] of [[1920, 1080], [1024, 768]]) {
     await check(`slide ${width}x${height}`, async () => {
