@@ -183,6 +183,21 @@
     graph.dataset.printWatched = "1";
   }
 
+  /* plotly.js draws a map again after a relayout only in a promise, and Firefox copies the page for printing
+     before any promise settles (beforeprint, the print media query's change and afterprint run with no
+     microtask between them: measured with a probe). So the map fitted to its printed box is drawn at once
+     by what that promise would call, the geo subplot's own update (plotly.js 4.1.1, vendored: assets/vendor)
+     with the data and layout the relayout just gave it. Names then print at the sheet's size in Firefox as in
+     Chromium. Anything missing (another plotly.js, an error), the scaled screen drawing stays. */
+  function drawMapNow(graph) {
+    var geo = graph._fullLayout && graph._fullLayout.geo && graph._fullLayout.geo._subplot;
+    if (!geo || !geo.topojson || typeof geo.update !== "function" || !geo._geoCalcData) { return false; }
+    try { geo.update(geo._geoCalcData, geo._fullLayout); } catch (error) { return false; }
+    graph.classList.remove("screen-drawing");
+    scaleToBox(graph, drawnSize(graph));
+    return true;
+  }
+
   function fitForPrint(printing) {
     if (!window.Plotly) { return; }
     /* Graphs not drawn yet (graphs.js) are drawn now, then fitted once drawn: fitted mid-drawing, the
@@ -204,6 +219,7 @@
         var small = { "uniformtext.minsize": PRINT_FONT_PX, "uniformtext.mode": "show" };
         if (graph.closest(".commune-page")) { small["font.size"] = PRINT_FONT_PX; }
         window.Plotly.relayout(graph, Object.assign({ width: box.clientWidth, height: Math.min(full, printHeight(graph, full)) }, small));
+        if (graph.classList.contains("print-scaled")) { drawMapNow(graph); }
       } else if (graph.dataset.screenHeight !== undefined) {
         unscale(graph);
         var screenHeight = graph.dataset.screenHeight ? Number(graph.dataset.screenHeight) : null;

@@ -15,6 +15,7 @@ import pytest
 from PIL import Image
 
 from dashboard.figures import theme
+from tests.browser.test_printed_sheets import BOX_PER_EM, SMALLEST_PT
 
 FIREFOX = "/usr/bin/firefox-esr"
 SUITE = Path(__file__).resolve().parents[1] / "firefox"
@@ -169,6 +170,27 @@ def test_firefox_prints_the_whole_commune_on_its_map(firefox_run, tmp_path):
         commune,
         neighbours,
     )
+
+
+def test_firefox_prints_the_neighbours_names_on_the_commune_map_at_9_pt(firefox_run):
+    """The map is drawn again at its printed size before Firefox copies the page (coeur.js, drawMapNow): the
+    neighbours' names print at the sheet's 9 pt, where the scaled screen drawing had them at about 5 px."""
+    own, *neighbours = result(firefox_run, "printed sheet")["names"]
+    assert own == "Compiègne" and len(neighbours) >= 3, (own, neighbours)
+    words = word_boxes(firefox_run["out"] / "sheet.pdf", 1)
+    top = words["Situation"][0][3]  # the map panel, as above
+    bottom = words["Légende"][0][1]
+    right = min(box[0] for box in words["Financements"] if box[1] < bottom)
+    on_map = {
+        word: box
+        for word, boxes in words.items()
+        for box in boxes
+        if top < box[1] and box[3] < bottom and box[2] < right
+    }
+    for word in (word for name in neighbours for word in name.split()):
+        assert word in on_map, (word, sorted(on_map))
+        assert (on_map[word][3] - on_map[word][1]) / BOX_PER_EM >= SMALLEST_PT - 0.05, (word, on_map[word])
+    assert own not in on_map  # the title names the commune; its name stood over its markers
 
 
 @pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1024, 768)])

@@ -77,7 +77,9 @@ try {
   await check("printed sheet", async () => {
     const pdf = await page.pdf({ format: "A4", printBackground: true, preferCSSPageSize: true });
     writeFileSync(join(out, "sheet.pdf"), pdf);
-    return { bytes: pdf.length };
+    // The map's names, its last trace's: the commune's own first (print.css leaves it out), then its neighbours'.
+    const names = await page.$eval("#commune-map .js-plotly-plot", (map) => map.data.at(-1).text.filter(Boolean));
+    return { bytes: pdf.length, names };
   });
 
   // Sheets that run to several pages, each page under the repeated header (the test reads every page).
