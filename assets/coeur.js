@@ -185,10 +185,13 @@
 
   /* plotly.js draws a map again after a relayout only in a promise, and Firefox copies the page for printing
      before any promise settles (beforeprint, the print media query's change and afterprint run with no
-     microtask between them: measured with a probe). So the map fitted to its printed box is drawn at once
-     by what that promise would call, the geo subplot's own update (plotly.js 4.1.1, vendored: assets/vendor)
-     with the data and layout the relayout just gave it. Names then print at the sheet's size in Firefox as in
-     Chromium. Anything missing (another plotly.js, an error), the scaled screen drawing stays. */
+     microtask between them: measured with a probe). A browser that does so is known by that alone (a
+     microtask queued at beforeprint has not run when the print query turns on), and there the map fitted
+     to its printed box is drawn at once by what that promise would call, the geo subplot's own update
+     (plotly.js 4.1.1, vendored: assets/vendor) with the data and layout the relayout just gave it: names
+     print at the sheet's size in Firefox as in Chromium, which waits for the promise and is left to it.
+     Anything missing (another plotly.js, an error), the scaled screen drawing stays. */
+  var settledSincePrint = true;
   function drawMapNow(graph) {
     var geo = graph._fullLayout && graph._fullLayout.geo && graph._fullLayout.geo._subplot;
     if (!geo || !geo.topojson || typeof geo.update !== "function" || !geo._geoCalcData) { return false; }
@@ -198,7 +201,7 @@
     return true;
   }
 
-  function fitForPrint(printing) {
+  function fitForPrint(printing, drawNow) {
     if (!window.Plotly) { return; }
     /* Graphs not drawn yet (graphs.js) are drawn now, then fitted once drawn: fitted mid-drawing, the
        calendar printed at its screen size, cut to its printed box. */
@@ -219,7 +222,7 @@
         var small = { "uniformtext.minsize": PRINT_FONT_PX, "uniformtext.mode": "show" };
         if (graph.closest(".commune-page")) { small["font.size"] = PRINT_FONT_PX; }
         window.Plotly.relayout(graph, Object.assign({ width: box.clientWidth, height: Math.min(full, printHeight(graph, full)) }, small));
-        if (graph.classList.contains("print-scaled")) { drawMapNow(graph); }
+        if (drawNow && graph.classList.contains("print-scaled")) { drawMapNow(graph); }
       } else if (graph.dataset.screenHeight !== undefined) {
         unscale(graph);
         var screenHeight = graph.dataset.screenHeight ? Number(graph.dataset.screenHeight) : null;
@@ -231,10 +234,16 @@
       }
     });
   }
-  window.addEventListener("beforeprint", function () { fitForPrint(true); });
+  window.addEventListener("beforeprint", function () {
+    settledSincePrint = false;
+    Promise.resolve().then(function () { settledSincePrint = true; });
+    fitForPrint(true);
+  });
   window.addEventListener("afterprint", function () { fitForPrint(false); });
   if (window.matchMedia) {
-    window.matchMedia("print").addEventListener("change", function (query) { fitForPrint(query.matches); });
+    window.matchMedia("print").addEventListener("change", function (query) {
+      fitForPrint(query.matches, query.matches && !settledSincePrint);
+    });
   }
 
   /* The notice of a former commune (dashboard/endpoints/redirects.py) belongs to the page it was written on. */
