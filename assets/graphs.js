@@ -33,7 +33,9 @@
   }
 
   /* One graph per task: two graphs seen together (the commune's map and financing) do not make one
-     long task of both drawings, and the page answers between them. */
+     long task of both drawings, and the page answers between them. The observer's report is a task of
+     its own: the first graph seen is drawn in it, the others each in a task after it (at load the map
+     was drawn one task later than it could, behind whatever the page had queued meanwhile). */
   var due = [];
   function drawNextDue() {
     draw(due.shift());
@@ -41,11 +43,11 @@
   }
 
   function seen(entries) {
+    var idle = due.length === 0;  /* else a task is already asked for the next one */
     entries.forEach(function (entry) {
-      if (entry.isIntersecting) {
-        if (due.indexOf(entry.target) < 0 && due.push(entry.target) === 1) { setTimeout(drawNextDue, 0); }
-      }
+      if (entry.isIntersecting && due.indexOf(entry.target) < 0) { due.push(entry.target); }
     });
+    if (idle && due.length) { drawNextDue(); }
   }
 
   /* Graphs of a page left before they were seen: never drawn, and their figures not kept. */

@@ -41,7 +41,8 @@ from dashboard.web.filters import FILTERS
 from dashboard.web.ids import Ctl, Shell
 from dashboard.web.routes import route
 
-# dcc's components that Dash loads only once a layout names them: each a script, after the layout.
+# dcc's components that Dash loads only once a layout names them (each a script it inserts then): run with
+# the page's scripts instead, on the pages that draw them at once (``CoeurDash.lazy_chunks``).
 LAZY_CHUNKS = ("async-graph.js", "async-dropdown.js", "async-slider.js")
 FIRST_PAGES_KEPT = 64  # pages written into the HTML, kept for the next visits of the same address
 TITLE = "Cœur de Ville — Clésence"  # each page says its own (pages.PAGES)
@@ -104,13 +105,14 @@ class CoeurDash(Dash):
         written = self.first_page(flask.request.path, flask.request.query_string.decode())
         kwargs["app_entry"] += written.screen
         # After the scripts: they are asked for before the page's layout has arrived.
-        kwargs["scripts"] = dashinternals.page_scripts(kwargs["scripts"]) + written.layout
+        scripts = dashinternals.page_scripts(kwargs["scripts"]) + self.lazy_chunks(flask.request.path)
+        kwargs["scripts"] = scripts + written.layout
         return str(super().interpolate_index(**kwargs))
 
     def preloads(self, path: str, query: str) -> str:
         """What a page's first drawing waits for, asked for with the page instead of one after the other
         once the scripts run: the map's outlines and plotly.js's empty world (fetched by plotly.js before
-        it draws a map), and dcc's lazy components (asked for once the layout names them)."""
+        it draws a map), the layout and the callbacks."""
         _, page = pages.at(path)
         if not page.graphs:
             return ""
@@ -123,10 +125,20 @@ class CoeurDash(Dash):
             f"{prefix}_dash-layout",
             f"{prefix}_dash-dependencies",
         ]
-        scripts = [f"{prefix}_dash-component-suites/dash/dcc/{chunk}" for chunk in LAZY_CHUNKS]
         links = [f'<link rel="preload" href="{escape(url)}" as="fetch" crossorigin>' for url in fetched]
-        links += [f'<link rel="preload" href="{escape(url)}" as="script">' for url in scripts]
         return "".join(f"\n{link}" for link in links)
+
+    def lazy_chunks(self, path: str) -> str:
+        """dcc's lazy components the page draws at once (the graph, the dropdowns, the slider), run with
+        the other scripts: when the renderer draws the layout they are there, where it would otherwise
+        insert each one's script then and draw the component only once it has run (the map asked
+        plotly.js to draw 100–200 ms after the page was drawn)."""
+        _, page = pages.at(path)
+        if not page.graphs:
+            return ""
+        prefix = self.config.requests_pathname_prefix
+        urls = [f"{prefix}_dash-component-suites/dash/dcc/{chunk}" for chunk in LAZY_CHUNKS]
+        return "".join(f'\n<script defer src="{escape(url)}"></script>' for url in urls)
 
     def first_page(self, path: str, query: str) -> FirstPage:
         """The page as the live page draws it, in the HTML itself: shown at once, before any script, and

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from dashboard.app import LAZY_CHUNKS
 from tests.browser.conftest import wait_for_idle
 
 PLACES = """
@@ -50,8 +51,9 @@ def test_the_written_first_screen_shows_what_the_live_page_shows_where_it_shows_
 
 @pytest.mark.parametrize("path", ["/", "/commune/60159"])
 def test_what_the_first_drawing_waits_for_comes_with_the_page_and_once(server, page, path) -> None:
-    """The HTML announces (preload) the map's outlines, plotly.js's empty world and dcc's lazy components:
-    they arrive while the scripts load, and the later requests for them are served by that download."""
+    """The HTML announces (preload) the map's outlines, plotly.js's empty world, the layout and callbacks,
+    and runs dcc's lazy components with the other scripts: they arrive while the scripts load, and the
+    later requests for them are served by that download (dcc never asks for its lazy components again)."""
     p = page.page
     asked: list[str] = []
     p.on("request", lambda request: asked.append(request.url))
@@ -59,7 +61,10 @@ def test_what_the_first_drawing_waits_for_comes_with_the_page_and_once(server, p
     p.wait_for_selector(".js-plotly-plot .geo", state="attached")
     wait_for_idle(p)
     announced = p.eval_on_selector_all("link[rel=preload]", "links => links.map(l => l.href)")
-    assert any("async-graph.js" in url for url in announced) and any("world_110m" in url for url in announced)
+    chunks = p.eval_on_selector_all("script[src*='/dcc/async-']", "scripts => scripts.map(s => s.src)")
+    assert sorted(url.rsplit("/", 1)[1] for url in chunks) == sorted(LAZY_CHUNKS)
+    assert any("world_110m" in url for url in announced) and any("_dash-layout" in url for url in announced)
+    announced += chunks
     if path == "/":
         assert any("/geo/" in url for url in announced)  # the region map's outlines
     for url in announced:
