@@ -104,6 +104,7 @@ class CoeurDash(Dash):
         kwargs["metas"] += self.preloads(flask.request.path, flask.request.query_string.decode())
         written = self.first_page(flask.request.path, flask.request.query_string.decode())
         kwargs["app_entry"] += written.screen
+        kwargs["metas"] += prerender.RENDER_WHEN_WHOLE if written.screen else ""
         # After the scripts: they are asked for before the page's layout has arrived.
         scripts = dashinternals.page_scripts(kwargs["scripts"]) + self.lazy_chunks(flask.request.path)
         kwargs["scripts"] = scripts + written.layout

@@ -21,6 +21,10 @@ from dashboard.web import dashinternals
 from dashboard.web.ids import Html
 
 SCREEN_ID = Html.FIRST_SCREEN
+# Nothing painted until the written page is parsed to its end (Chromium 124 and later; others ignore it):
+# painted half parsed, on a slow network, a phone showed the region's lead under the title, then the map,
+# which comes after it in the HTML and above it on phones, pushed it off the screen (a layout shift of 0.59).
+RENDER_WHEN_WHOLE = f'<link rel="expect" href="#{Html.FIRST_SCREEN_END}" blocking="render">'
 PAGE_ID = Html.FIRST_PAGE
 # Attributes under another name in HTML than in Dash's props.
 RENAMED = {"className": "class", "htmlFor": "for", "tabIndex": "tabindex", "colSpan": "colspan"}
@@ -34,7 +38,8 @@ def first_screen(tree: Any, fill: dict[str, Any] | None = None) -> str:
     """``tree`` as HTML, in the element that assets/firstscreen.js replaces by the live page; ``fill``
     gives the children of components the live page fills at once (the page in Dash Pages' container)."""
     # inert: for reading only; its controls do nothing until the live page, which takes clicks and keys
-    return f'<div id="{SCREEN_ID}" class="first-screen" inert>{to_html(tree, fill or {})}</div>'
+    end = f'<span id="{Html.FIRST_SCREEN_END}"></span>'  # RENDER_WHEN_WHOLE waits for it
+    return f'<div id="{SCREEN_ID}" class="first-screen" inert>{to_html(tree, fill or {})}{end}</div>'
 
 
 def page_layout(page: Component, values: dict[str, Any], fill: dict[str, Any]) -> str:

@@ -90,6 +90,7 @@ class Html:
     """Ids of HTML the server writes around Dash's app, read by assets/*.js."""
 
     FIRST_SCREEN: Final = "first-screen"  # the page drawn in the HTML (dashboard.endpoints.prerender)
+    FIRST_SCREEN_END: Final = "first-screen-end"  # its last element: the browser paints once it is parsed
     FIRST_PAGE: Final = "first-page"  # the page's layout, as JSON in the HTML (assets/firstscreen.js)
     REDIRECT_NOTICE: Final = "redirect-notice"  # why an old address led here (dashboard.endpoints.redirects)
     ENTRY_POINT: Final = dashinternals.ENTRY_POINT  # where Dash's renderer draws the app

@@ -3,10 +3,16 @@ what the live page then shows, at the same place, and it is gone once the live p
 
 from __future__ import annotations
 
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
 from dashboard.app import LAZY_CHUNKS
-from tests.browser.conftest import wait_for_idle
+from tests.browser.conftest import Server, french_page, start_server, wait_for_idle
+from tests.browser.test_room import LAYOUT_SHIFTS
 
 PLACES = """
 () => Array.from(document.querySelectorAll(
@@ -71,3 +77,59 @@ def test_what_the_first_drawing_waits_for_comes_with_the_page_and_once(server, p
         assert asked.count(url) == 1, url  # asked for once: the preload served the page's own request
     assert sorted({url for url in asked if "/geo/" in url}) == sorted(u for u in announced if "/geo/" in u)
     assert not page.errors
+
+
+HTML_PAUSE_S = 1.5  # between the two parts of the page's HTML (a slow mobile network)
+
+
+def in_two_parts(wsgi_app, before: bytes):
+    """``wsgi_app`` answering HTML in two parts: up to the tag holding ``before``, the rest a moment later."""
+
+    def middleware(environ, start_response):
+        environ.pop("HTTP_ACCEPT_ENCODING", None)  # plain HTML, to cut it
+        answer: dict = {}
+        body = b"".join(
+            wsgi_app(environ, lambda status, headers, *_: answer.update(status=status, headers=headers))
+        )
+        headers = [(k, v) for k, v in answer["headers"] if k.lower() != "content-length"]
+        start_response(answer["status"], headers)
+        at = body.find(before)
+        if at < 0 or "text/html" not in dict(headers).get("Content-Type", ""):
+            return [body]
+        cut = body.rfind(b"<", 0, at)
+
+        def parts() -> Iterator[bytes]:
+            yield body[:cut]
+            time.sleep(HTML_PAUSE_S)
+            yield body[cut:]
+
+        return parts()
+
+    return middleware
+
+
+@pytest.fixture(scope="module")
+def slow_network(tmp_path_factory) -> Iterator[Server]:
+    """The app behind a network that delivers the page's HTML up to the map, then the rest."""
+    data = tmp_path_factory.mktemp("slow") / "data"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "data", data)
+    running = start_server(data)
+    flask_app = running.server.app  # type: ignore[attr-defined]  # werkzeug's server keeps its app
+    flask_app.wsgi_app = in_two_parts(flask_app.wsgi_app, b'map-panel"><h2>')
+    yield running
+    running.stop()
+
+
+def test_a_phone_never_paints_the_first_screen_half_written(slow_network, browser):
+    """On phones the map stands above the region's lead but comes after it in the HTML: painted half parsed,
+    the lead showed under the title, then the map pushed it off the screen (a layout shift of 0.59). The
+    page is painted once the written screen is whole (prerender.RENDER_WHEN_WHOLE)."""
+    context, page = french_page(browser, 390, 844)
+    try:
+        page.add_init_script(LAYOUT_SHIFTS)
+        page.goto(slow_network.url + "/")
+        page.wait_for_selector(".kf-row", state="visible")
+        wait_for_idle(page)
+        assert page.evaluate("window.__shift") < 0.1
+    finally:
+        context.close()
