@@ -82,8 +82,9 @@ def test_what_the_first_drawing_waits_for_comes_with_the_page_and_once(server, p
 HTML_PAUSE_S = 1.5  # between the two parts of the page's HTML (a slow mobile network)
 
 
-def in_two_parts(wsgi_app, before: bytes):
-    """``wsgi_app`` answering HTML in two parts: up to the tag holding ``before``, the rest a moment later."""
+def in_two_parts(wsgi_app, before: bytes, cuts: list[str]):
+    """``wsgi_app`` answering HTML in two parts: up to the tag holding ``before``, the rest a moment later
+    (each path answered so goes to ``cuts``)."""
 
     def middleware(environ, start_response):
         environ.pop("HTTP_ACCEPT_ENCODING", None)  # plain HTML, to cut it
@@ -97,6 +98,7 @@ def in_two_parts(wsgi_app, before: bytes):
         if at < 0 or "text/html" not in dict(headers).get("Content-Type", ""):
             return [body]
         cut = body.rfind(b"<", 0, at)
+        cuts.append(environ["PATH_INFO"])
 
         def parts() -> Iterator[bytes]:
             yield body[:cut]
@@ -109,14 +111,15 @@ def in_two_parts(wsgi_app, before: bytes):
 
 
 @pytest.fixture(scope="module")
-def slow_network(tmp_path_factory) -> Iterator[Server]:
+def slow_network(tmp_path_factory) -> Iterator[tuple[Server, list[str]]]:
     """The app behind a network that delivers the page's HTML up to the map, then the rest."""
     data = tmp_path_factory.mktemp("slow") / "data"
     shutil.copytree(Path(__file__).resolve().parents[2] / "data", data)
     running = start_server(data)
     flask_app = running.server.app  # type: ignore[attr-defined]  # werkzeug's server keeps its app
-    flask_app.wsgi_app = in_two_parts(flask_app.wsgi_app, b'map-panel"><h2>')
-    yield running
+    cuts: list[str] = []
+    flask_app.wsgi_app = in_two_parts(flask_app.wsgi_app, b'map-panel"><h2>', cuts)
+    yield running, cuts
     running.stop()
 
 
@@ -124,12 +127,14 @@ def test_a_phone_never_paints_the_first_screen_half_written(slow_network, browse
     """On phones the map stands above the region's lead but comes after it in the HTML: painted half parsed,
     the lead showed under the title, then the map pushed it off the screen (a layout shift of 0.59). The
     page is painted once the written screen is whole (prerender.RENDER_WHEN_WHOLE)."""
+    server, cuts = slow_network
     context, page = french_page(browser, 390, 844)
     try:
         page.add_init_script(LAYOUT_SHIFTS)
-        page.goto(slow_network.url + "/")
+        page.goto(server.url + "/")
         page.wait_for_selector(".kf-row", state="visible")
         wait_for_idle(page)
+        assert cuts == ["/"]  # the page's HTML did come in two parts
         assert page.evaluate("window.__shift") < 0.1
     finally:
         context.close()
