@@ -55,7 +55,11 @@ def changed_workbook(app, folder) -> str:
 
 
 def dwellings_card(page) -> str:
-    return page.locator("#_pages_content .kf-card", has_text="logements").first.inner_text()
+    """The live page's key figure, once the page written into the HTML has given way to it (until then the
+    live page is drawn beneath, hidden: its text reads empty)."""
+    page.locator("#first-screen").wait_for(state="detached")
+    card = page.locator("#react-entry-point #_pages_content .kf-card", has_text="logements")
+    return card.first.inner_text()
 
 
 def test_a_draft_shown_to_its_staff_member_only(site, browser, tmp_path):
