@@ -18,7 +18,7 @@ from dashboard.figures.mix import mix_figure
 from dashboard.figures.timeline import timeline_figure
 from dashboard.model import analysis, planned
 from dashboard.model.state import View
-from dashboard.web import components, glossary, headline, inputs, maptable, milestones
+from dashboard.web import components, glossary, headline, inputs, maptable, milestones, written
 from dashboard.web.context import Context
 from dashboard.web.filters import FILTERS
 from dashboard.web.ids import Ctl, Region, Shell
@@ -233,6 +233,8 @@ def page(
         [
             dcc.Store(id=Region.READY, data=True),
             dcc.Store(id=Region.SORT, data=DEFAULT_SORT),
+            written.wanted_store(Region.TABLE_WANTED),
+            dcc.Store(id=Region.TABLE_LIVE, data=False),
             html.Div(
                 [
                     html.Div(
@@ -251,7 +253,11 @@ def page(
             ),
             html.Div([_mix_panel(filled), _calendar_panel(filled)], className="grid region-detail"),
             html.Section(
-                [html.H2("Opérations"), html.Div(filled.get(Region.TABLE), id=Region.TABLE)],
+                # Written on the server: React builds its 200-odd components when it nears the screen
+                [
+                    html.H2("Opérations"),
+                    written.until_wanted(Region.TABLE, filled.get(Region.TABLE), Region.TABLE_WANTED),
+                ],
                 className="panel table-panel",
             ),
         ],
@@ -345,6 +351,7 @@ class Tables:
 
     table: Any = output(Region.TABLE, "children")
     map_table: Any = output(Region.MAP_TABLE, "children")
+    live: Any = output(Region.TABLE_LIVE, "data")  # true once the whole live table is sent
 
 
 @dataclasses.dataclass(frozen=True)
@@ -379,9 +386,10 @@ def register(app: Dash) -> None:
             "ready": Input(Region.READY, "data"),
             "sort": Input(Region.SORT, "data"),
             "map_opened": Input(Region.MAP_TABLE_OPEN, "n_clicks"),
+            "wanted": Input(Region.TABLE_WANTED, "data"),
             **CONTROLS,
         },
-        state={"search": State(Shell.URL, "search")},
+        state={"search": State(Shell.URL, "search"), "live": State(Region.TABLE_LIVE, "data")},
         prevent_initial_call=True,  # the page is drawn with its table (for_location)
     )(update_tables)
     app.callback(
@@ -478,10 +486,12 @@ def detail_panels(context: Context, frame: pd.DataFrame, view: View) -> Panels:
 
 
 def update_tables(
-    ready: Any, sort: Any, map_opened: Any, year: Any, filters: Any, search: Any
+    ready: Any, sort: Any, map_opened: Any, wanted: Any, year: Any, filters: Any, search: Any, live: Any
 ) -> dict[str, Any]:
-    """The operations table follows the controls and its sort; the map's table, once opened, too."""
-    del ready  # drawn: the tables now follow the controls
+    """The operations table follows the controls and its sort; the map's table, once opened, too. The page
+    comes with the table written (``written.until_wanted``): the live one is sent when it is wanted, or at
+    the first change of the view."""
+    del ready, wanted  # drawn: the tables now follow the controls; wanted: the live table is sent
     context = current_context()
     search = inputs.as_search(search)
     address = context.url.parse(search)
@@ -492,7 +502,12 @@ def update_tables(
     query = search if address == view else context.url.query(view)
     if ctx.triggered_id == Region.MAP_TABLE_OPEN:  # opened (or closed): its rows, nothing else
         return answered(Tables(map_table=map_table(context, frame, view, query)))
-    return answered(tables(context, frame, view, search=query, sort=sort, map_opened=bool(map_opened)))
+    if ctx.triggered_id == Region.TABLE_WANTED and live:  # sent already (a year step came first)
+        return answered(Tables())
+    answer = tables(
+        context, frame, view, search=query, sort=sort, map_opened=bool(map_opened), live=live is True
+    )
+    return answered(answer)
 
 
 def sort_table(clicks: Any, sort: Any) -> Any:
@@ -535,15 +550,16 @@ def tables(
     search: str,
     sort: dict[str, Any],
     map_opened: bool = False,
+    live: bool = True,
 ) -> Tables:
     """The operations table and, once a person opened it, the map's table; after a year step, only the
-    cells a year changes."""
+    cells a year changes, if the browser has the ``live`` table (not the one written with the page)."""
     map_part: Any = no_update
     if only_the_year_changed(view) and len(frame):  # same operations: only statuses and links move
         steady = context.url.steady_key(view)  # rows and their order are the same every year: kept
         if map_opened:
             map_part = map_table_year_patch(context, frame, view, search, steady)
-        if sort["column"] != analysis.STATUS:
+        if sort["column"] != analysis.STATUS and live:
             key = ("table-rows", steady, sort["column"], sort["descending"])
             first = context.caches.results.get(key, lambda: first_rows(frame, sort))
             cells = components.table_year_patch(frame.iloc[first], search=search, sort=sort)
@@ -551,7 +567,7 @@ def tables(
     elif map_opened:
         map_part = map_table(context, frame, view, search)
     table = components.operations_table(frame, search=search, sort=sort, sort_button_type=Region.SORT_BUTTON)
-    return Tables(table=table, map_table=map_part)
+    return Tables(table=table, map_table=map_part, live=True)
 
 
 def departement_links(context: Context, view: View, codes: Any) -> dict[str, str]:
