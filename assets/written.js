@@ -6,8 +6,8 @@
    holder at once, inert (to read and to print, like the page's first screen; not to use). When the holder
    comes within a screen of the view, or at the first key pressed (a keyboard's or a screen reader's user
    moves through the page without scrolling), the store named in ``data-wanted`` is set to true
-   (``dash_clientside.set_props``: dashboard/web/dashinternals.py); its callback answers with the live
-   content, which React draws in the holder: the written content then goes. Any other answer filling the
+   (Dash's ``dash_clientside.set_props``); its callback answers with the live content, which React draws
+   in the holder: the written content then goes. Any other answer filling the
    holder first (a change of the view) replaces it the same way. */
 (function () {
   "use strict";

@@ -13,7 +13,7 @@ from dashboard.data.report import Report
 from dashboard.model import analysis, formatting
 from dashboard.model.state import View
 from dashboard.web.filters import FILTERS
-from tests.browser.conftest import scroll_to_graph, wait_for_idle, wait_for_location, wait_for_map
+from tests.browser.conftest import live_table, scroll_to_graph, wait_for_idle, wait_for_location, wait_for_map
 from tests.conftest import REAL_DATA
 
 
@@ -140,6 +140,7 @@ def test_the_table_links_to_the_commune_and_sorts(server, page):
     page.page.goto(server.url + "/")
     wait_for_map(page.page)
     wait_for_idle(page.page)
+    live_table(page.page)
     page.page.click("#region-table button:has-text('Logements')")
     wait_for_idle(page.page)
     page.page.click("#region-table button:has-text('Logements')")

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from tests.browser.conftest import french_page, wait_for_idle, wait_for_location, wait_for_map
+from tests.browser.conftest import french_page, live_table, wait_for_idle, wait_for_location, wait_for_map
 from tests.browser.test_printed_sheets import assert_continued_under_the_header, assert_readable, pages_words
 
 pytestmark = pytest.mark.browser
@@ -186,6 +186,7 @@ def test_the_operations_table_links_each_name_to_its_page(server, screen):
     screen.goto(server.url + "/?annee=2025")
     wait_for_map(screen)
     wait_for_idle(screen)
+    live_table(screen)
     link = screen.locator("#region-table tbody a", has_text="Résidence de la Croix d'Or")
     assert link.get_attribute("href") == CROIX_D_OR
     link.focus()

@@ -10,7 +10,7 @@ import pytest
 
 from dashboard.data.schema import Op
 from dashboard.model import formatting
-from tests.browser.conftest import Watched, french_page, wait_for_idle, wait_for_map
+from tests.browser.conftest import Watched, french_page, live_table, wait_for_idle, wait_for_map
 
 # Dash's and Plotly's own words, which a French page must not show.
 ENGLISH = re.compile(
@@ -219,6 +219,7 @@ def column_texts(page, column: str) -> list[str]:
 
 def test_unknown_delivery_dates_sort_last_both_ways(server, open_page):
     page = open_page(server.url + "/", 1440, 900).page
+    live_table(page)
     header = page.locator("#region-table thead th", has=page.locator("button", has_text="Livraison"))
     for direction in ("ascending", "descending"):
         header.locator("button").click()
@@ -239,6 +240,7 @@ def test_the_table_is_compact_with_a_detail_per_row_and_a_header_under_the_contr
     detail = page.locator("#region-table tbody tr").first.locator("details")
     assert "Financements" not in page.locator("#region-table tbody tr").first.inner_text()
     assert detail.locator("dl").count() == 0  # drawn when the row is opened, not with the page
+    live_table(page)
     detail.locator("summary").click()
     detail.locator("dl").wait_for(state="visible")
     assert "Typologie" in detail.locator("dl").inner_text()
