@@ -1,6 +1,8 @@
-/* Cœur de Ville: parts of a page written on the server, shown as written until a person nears them
-   (dashboard/web/written.py, ``until_wanted``). On a phone, React building the region's operations table
-   (some 200 components, below the first screens) was a fifth of the page's work at load.
+/* Cœur de Ville: parts of a page written on the server (dashboard/web/written.py), for React not to build
+   them at load. Static parts (``static``: the sources, the legends, the glossary) are written for good.
+   Live parts (``until_wanted``) are shown as written until a person nears them: on a phone, React building
+   the region's operations table (some 200 components, below the first screens) was a fifth of the page's
+   work at load.
 
    The holder comes from the layout empty, with its content's HTML in ``data-written``: it is put in the
    holder at once, inert (to read and to print, like the page's first screen; not to use). When the holder
@@ -46,10 +48,11 @@
     var template = document.createElement("template");
     template.innerHTML = html;
     var nodes = Array.from(template.content.childNodes);
-    nodes.forEach(function (node) { if (node.nodeType === 1) { node.inert = true; } });
+    var live = holder.hasAttribute("data-wanted");  /* else static: written for good, to use as it is */
+    if (live) { nodes.forEach(function (node) { if (node.nodeType === 1) { node.inert = true; } }); }
     holder.append(template.content);
     written.set(holder, nodes);
-    observer.observe(holder);
+    if (live) { observer.observe(holder); }
   }
 
   /* React drew something in a holder (its live content): the written nodes go. */

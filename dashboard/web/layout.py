@@ -11,7 +11,7 @@ from dash import dcc, html
 
 from dashboard.data import wording
 from dashboard.data.schema import Src
-from dashboard.web import headline
+from dashboard.web import headline, written
 from dashboard.web.context import Context
 from dashboard.web.filters import FILTERS, Filter
 from dashboard.web.ids import Ctl, Shell
@@ -307,7 +307,7 @@ def shell(context: Context) -> html.Div:
             presenter_bar(),
             html.Div(id=Shell.NOTICE, role="status", className="notice"),
             html.Main(dash.page_container, id=Shell.CONTENT, className="content", tabIndex=-1),
-            footer(context),
+            written.static(footer(context)),  # the sources: nothing live, React builds the element alone
         ],
         id=Shell.ROOT,
         className="shell",

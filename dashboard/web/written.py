@@ -11,6 +11,8 @@ from typing import Any
 from dash import dcc, html
 from dash.development.base_component import Component
 
+from dashboard.web import dashinternals
+
 # Attributes under another name in HTML than in Dash's props.
 RENAMED = {"className": "class", "htmlFor": "for", "tabIndex": "tabindex", "colSpan": "colspan"}
 PLAIN = {"role", "title", "href", "scope", "lang", "target", "rel", "type", "placeholder", "alt", "src"}
@@ -35,6 +37,23 @@ def until_wanted(
     return html.Div(
         id=component_id, className=class_name, **{WRITTEN: to_html(content, {}), WANTED: wanted_store}
     )
+
+
+def static(component: Component) -> Component:
+    """``component`` with its children written as HTML here (``data-written``): React builds the element
+    alone and assets/written.js puts the HTML in it as it is, to read and use (not inert). For parts with
+    nothing live in them: HTML elements only (plain links, native ``details``), no id a callback could
+    write. On a phone, React building the page's static parts (the sources, the legends, the glossary) was
+    a quarter of its components."""
+    children = component.children
+    for part in dashinternals.traverse(component):
+        if isinstance(part, Component) and (
+            part._namespace != "dash_html_components" or getattr(part, "id", None) is not None
+        ):
+            raise ValueError(f"not static: {part._type} {getattr(part, 'id', '')!r} in {component._type}")
+    component.children = None
+    setattr(component, WRITTEN, to_html(children, {}))
+    return component
 
 
 def wanted_store(store_id: str) -> dcc.Store:

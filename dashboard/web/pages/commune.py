@@ -23,7 +23,7 @@ from dashboard.figures.mix import mix_figure
 from dashboard.figures.timeline import timeline_figure
 from dashboard.model import analysis
 from dashboard.model.state import View, view_query
-from dashboard.web import components, glossary, headline, inputs, milestones, share
+from dashboard.web import components, glossary, headline, inputs, milestones, share, written
 from dashboard.web.context import Context
 from dashboard.web.filters import FILTERS
 from dashboard.web.ids import Commune, Shell
@@ -257,7 +257,7 @@ def _panel(heading: str, graph_id: str, label: str, what: str, figure: Any = Non
         [
             html.H2(heading),
             components.graph(graph_id, figure, label=label, what=what, png_button_type=Shell.PNG_BUTTON),
-            map_legend(region=False) if is_map else glossary.financing_glossary(),
+            written.static(map_legend(region=False) if is_map else glossary.financing_glossary()),
         ],
         className=f"panel {'map-panel' if is_map else 'side-panel'}",
     )

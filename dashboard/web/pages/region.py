@@ -296,7 +296,7 @@ def _map_panel(map_figure: Any, place: str, by_departement: bool) -> html.Sectio
                 what="carte",
                 png_button_type=Shell.PNG_BUTTON,
             ),
-            map_legend(region=True, by_departement=by_departement),
+            written.static(map_legend(region=True, by_departement=by_departement)),
             components.map_table_details(),
             html.P(
                 "Cliquer une commune ou un rond ouvre la page de la commune. Les opérations sont placées "
@@ -325,8 +325,8 @@ def _mix_panel(filled: dict[str, Any]) -> html.Section:
                 className="note",
             ),
             html.Div(filled.get(Region.TOTALS), id=Region.TOTALS),
-            glossary.financing_glossary(),
-            glossary.financing_glossary(compact=True),
+            written.static(glossary.financing_glossary()),
+            written.static(glossary.financing_glossary(compact=True)),
         ],
         className="panel side-panel",
     )
