@@ -7,7 +7,7 @@
    The holder comes from the layout empty, with its content's HTML in ``data-written``: it is put in the
    holder at once, inert (to read and to print, like the page's first screen; not to use). When the holder
    comes within a screen of the view, or at the first key pressed (a keyboard's or a screen reader's user
-   moves through the page without scrolling), the store named in ``data-wanted`` is set to true
+   moves through the page without scrolling), the store named in ``data-wanted`` is set to "wanted"
    (Dash's ``dash_clientside.set_props``); its callback answers with the live content, which React draws
    in the holder: the written content then goes. Any other answer filling the
    holder first (a change of the view) replaces it the same way. */
@@ -25,7 +25,7 @@
     if (asked.has(holder) || !store || !written.has(holder)) { return; }
     if (window.dash_clientside && window.dash_clientside.set_props) {
       asked.add(holder);
-      window.dash_clientside.set_props(store, { data: true });
+      window.dash_clientside.set_props(store, { data: "wanted" });
     }
   }
 

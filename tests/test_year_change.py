@@ -111,10 +111,12 @@ def test_a_year_step_leaves_the_filters_alone(app):
     assert not set(answer) & set(CONTROLS)  # unchanged: a year change stays a year change
 
 
-def table_values(year: int, sort: dict, opened: int | None = None, **filters) -> dict:
+def table_values(year: int, sort: dict, opened: int | None = None, live: object = True, **filters) -> dict:
+    """``live``: what the browser has of the table (true: the live one; false: the one written with the page,
+    dashboard/web/written.py; "wanted": asked for)."""
     search = f"?annee={year}" + "".join(f"&dep={d}" for d in filters.get(Ctl.DEPARTEMENT, []))
     values = {**region_values(year, **filters), f"{Region.SORT}.data": sort, f"{Shell.URL}.search": search}
-    return {**values, f"{Region.MAP_TABLE_OPEN}.n_clicks": opened}
+    return {**values, f"{Region.MAP_TABLE_OPEN}.n_clicks": opened, f"{Region.TABLE_LIVE}.data": live}
 
 
 @pytest.mark.parametrize(
@@ -128,7 +130,7 @@ def table_values(year: int, sort: dict, opened: int | None = None, **filters) ->
 def test_a_year_alone_patches_the_table_into_the_full_table(app, before, after, sort, filters):
     filters = {**filters, "opened": 1}  # the map's table opened: it is patched too
     table = call(app, "region-table.children", table_values(before, sort, **filters), EVERY_CONTROL)
-    page = shown({Region.TABLE: {}, Region.MAP_TABLE: {}}, table)
+    page = shown({Region.TABLE: {}, Region.MAP_TABLE: {}, Region.TABLE_LIVE: {}}, table)
     full = call(app, "region-table.children", table_values(after, sort, **filters), EVERY_CONTROL)
     year_only = call(
         app, "region-table.children", table_values(after, sort, **filters), [f"{Ctl.YEAR}.value"]
@@ -136,6 +138,25 @@ def test_a_year_alone_patches_the_table_into_the_full_table(app, before, after, 
     assert year_only[Region.TABLE]["children"].get("__dash_patch_update")
     assert shown(page, year_only) == shown(page, full)
     assert shown(page, year_only) != page  # statuses and links did move
+
+
+@pytest.mark.parametrize("live", [False, "wanted"])
+def test_a_year_step_sends_the_whole_table_while_the_browser_has_the_written_one(app, live):
+    values = table_values(2021, {"column": "commune", "descending": False}, live=live)
+    answer = call(app, "region-table.children", values, [f"{Ctl.YEAR}.value"])
+    assert not answer[Region.TABLE]["children"].get("__dash_patch_update")  # nothing live to patch
+    assert answer[Region.TABLE_LIVE] == {"data": True}
+
+
+def test_the_live_table_is_sent_once_wanted_and_not_again(app):
+    values = table_values(2021, {"column": "commune", "descending": False}, live="wanted")
+    answer = call(app, "region-table.children", values, [f"{Region.TABLE_LIVE}.data"])
+    assert "Compiègne" in str(answer[Region.TABLE]["children"]) and answer[Region.TABLE_LIVE] == {
+        "data": True
+    }
+    assert Region.MAP_TABLE not in answer  # the map's table, not opened, is left alone
+    values = table_values(2021, {"column": "commune", "descending": False}, live=True)
+    assert call(app, "region-table.children", values, [f"{Region.TABLE_LIVE}.data"]) == {}
 
 
 def test_a_table_sorted_by_status_is_drawn_again_on_a_year_change(app):

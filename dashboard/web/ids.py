@@ -60,8 +60,8 @@ class Region:
     MAP_TABLE_OPEN: Final = "region-map-table-open"  # that summary (its n_clicks)
     MAP_TABLE_BODY: Final = "region-map-table-body"
     TABLE_BODY: Final = "region-table-body"
-    TABLE_WANTED: Final = "region-table-wanted"  # set by assets/written.js: the live table is wanted
-    TABLE_LIVE: Final = "region-table-live"  # the live table was sent (a year step may then patch it)
+    # false: the table written with the page; "wanted" (assets/written.js); true: the live table sent
+    TABLE_LIVE: Final = "region-table-live"
     SORT: Final = "region-sort"
     SORT_BUTTON: Final = "region-sort-button"  # pattern-matching type
     ROW_DETAIL: Final = "region-row-detail"  # pattern-matching type: a row's details (its ``open``)

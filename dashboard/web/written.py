@@ -29,9 +29,9 @@ def until_wanted(
     component_id: str, content: Any, wanted_store: str, *, class_name: str | None = None
 ) -> html.Div:
     """A holder that React leaves empty at load: ``content`` goes in it as HTML written here, inert (to
-    read and print, not to use); assets/written.js sets ``wanted_store`` to true when it nears the screen or
-    a key is pressed, and the callback that follows that store fills the holder with the live ``content``,
-    which then replaces the written one. ``content`` None: an empty holder, as before."""
+    read and print, not to use); assets/written.js sets ``wanted_store`` to ``"wanted"`` when it nears the
+    screen or a key is pressed, and the callback that follows that store fills the holder with the live
+    ``content``, which then replaces the written one. ``content`` None: an empty holder, as before."""
     if content is None:
         return html.Div(id=component_id, className=class_name)
     return html.Div(
@@ -57,7 +57,9 @@ def static(component: Component) -> Component:
 
 
 def wanted_store(store_id: str) -> dcc.Store:
-    """The store assets/written.js sets to true once the written part is wanted live."""
+    """The store of a written part: false while written, set to ``"wanted"`` by assets/written.js when it
+    nears the screen; the callback that sends the live content sets it to true (a patch of the live content
+    is then possible)."""
     return dcc.Store(id=store_id, data=False)
 
 

@@ -233,8 +233,7 @@ def page(
         [
             dcc.Store(id=Region.READY, data=True),
             dcc.Store(id=Region.SORT, data=DEFAULT_SORT),
-            written.wanted_store(Region.TABLE_WANTED),
-            dcc.Store(id=Region.TABLE_LIVE, data=False),
+            written.wanted_store(Region.TABLE_LIVE),
             html.Div(
                 [
                     html.Div(
@@ -256,7 +255,7 @@ def page(
                 # Written on the server: React builds its 200-odd components when it nears the screen
                 [
                     html.H2("Opérations"),
-                    written.until_wanted(Region.TABLE, filled.get(Region.TABLE), Region.TABLE_WANTED),
+                    written.until_wanted(Region.TABLE, filled.get(Region.TABLE), Region.TABLE_LIVE),
                 ],
                 className="panel table-panel",
             ),
@@ -351,7 +350,7 @@ class Tables:
 
     table: Any = output(Region.TABLE, "children")
     map_table: Any = output(Region.MAP_TABLE, "children")
-    live: Any = output(Region.TABLE_LIVE, "data")  # true once the whole live table is sent
+    live: Any = output(Region.TABLE_LIVE, "data")  # true once the whole live table is sent (written.py)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -386,10 +385,10 @@ def register(app: Dash) -> None:
             "ready": Input(Region.READY, "data"),
             "sort": Input(Region.SORT, "data"),
             "map_opened": Input(Region.MAP_TABLE_OPEN, "n_clicks"),
-            "wanted": Input(Region.TABLE_WANTED, "data"),
+            "live": Input(Region.TABLE_LIVE, "data"),  # and its own output: "wanted" → true
             **CONTROLS,
         },
-        state={"search": State(Shell.URL, "search"), "live": State(Region.TABLE_LIVE, "data")},
+        state={"search": State(Shell.URL, "search")},
         prevent_initial_call=True,  # the page is drawn with its table (for_location)
     )(update_tables)
     app.callback(
@@ -486,12 +485,12 @@ def detail_panels(context: Context, frame: pd.DataFrame, view: View) -> Panels:
 
 
 def update_tables(
-    ready: Any, sort: Any, map_opened: Any, wanted: Any, year: Any, filters: Any, search: Any, live: Any
+    ready: Any, sort: Any, map_opened: Any, live: Any, year: Any, filters: Any, search: Any
 ) -> dict[str, Any]:
     """The operations table follows the controls and its sort; the map's table, once opened, too. The page
     comes with the table written (``written.until_wanted``): the live one is sent when it is wanted, or at
-    the first change of the view."""
-    del ready, wanted  # drawn: the tables now follow the controls; wanted: the live table is sent
+    the first change of the view; a year step patches the live table only."""
+    del ready  # drawn: the tables now follow the controls
     context = current_context()
     search = inputs.as_search(search)
     address = context.url.parse(search)
@@ -502,7 +501,7 @@ def update_tables(
     query = search if address == view else context.url.query(view)
     if ctx.triggered_id == Region.MAP_TABLE_OPEN:  # opened (or closed): its rows, nothing else
         return answered(Tables(map_table=map_table(context, frame, view, query)))
-    if ctx.triggered_id == Region.TABLE_WANTED and live:  # sent already (a year step came first)
+    if ctx.triggered_id == Region.TABLE_LIVE and live is True:  # sent already (a year step came first)
         return answered(Tables())
     answer = tables(
         context, frame, view, search=query, sort=sort, map_opened=bool(map_opened), live=live is True
