@@ -43,9 +43,13 @@ def static(component: Component) -> Component:
     """``component`` with its children written as HTML here (``data-written``): React builds the element
     alone and assets/written.js puts the HTML in it as it is, to read and use (not inert). For parts with
     nothing live in them: HTML elements only (plain links, native ``details``), no id a callback could
-    write. On a phone, React building the page's static parts (the sources, the legends, the glossary) was
-    a quarter of its components."""
-    children = component.children
+    write. Its own id may be a callback's output: the live children it sends replace the written ones
+    (assets/written.js), as the key figures after a change of the view. On a phone, React building the
+    page's static parts (the sources, the legends, the glossary, the key figures) was a third of its
+    components."""
+    children = getattr(component, "children", None)
+    if children is None:
+        return component
     for part in dashinternals.traverse(component):
         if isinstance(part, Component) and (
             part._namespace != "dash_html_components" or getattr(part, "id", None) is not None

@@ -95,3 +95,40 @@ def test_the_region_page_prints_every_operation_of_the_written_table(server, pho
     assert all(name.split()[0] in text for name in names)
     assert text.count("Résidence") >= sum(name.startswith("Résidence") for name in names)
     assert errors == []
+
+
+@pytest.mark.parametrize(
+    ("path", "parts"),
+    [
+        ("/?annee=2022", ["footer.footer", ".map-legend", ".glossary", "#region-figures", "#region-undated"]),
+        (
+            "/commune/60159?annee=2022",
+            ["footer.footer", ".map-legend", "#commune-figures", "#commune-undated"],
+        ),
+    ],
+)
+def test_static_parts_are_written_for_react_to_build_their_element_alone(server, phone, path, parts):
+    page, errors = phone
+    opened(page, server.url + path)
+    for selector in parts:
+        part = page.locator(f"#react-entry-point {selector}").first
+        assert part.evaluate(BUILT_BY_REACT), selector  # the element, React's (a callback may fill it)
+        inside = part.evaluate("(element) => [...element.querySelectorAll('*')]")
+        assert inside, selector
+        assert not part.evaluate(f"(element) => [...element.querySelectorAll('*')].some({BUILT_BY_REACT})")
+        assert not part.evaluate("(element) => element.closest('[inert]')"), selector  # to use, not inert
+    assert "Sources des opérations" in page.locator("footer.footer").inner_text()
+    assert errors == []
+
+
+def test_the_key_figures_written_with_the_page_follow_a_year_step(server, phone):
+    page, errors = phone
+    opened(page, server.url + "/?annee=2022")
+    figures = page.locator("#region-figures")
+    assert "fin 2022" in figures.inner_text().lower()
+    page.click("#ctl-year-prev")
+    page.wait_for_function("() => document.querySelector('#region-figures').innerText.includes('fin 2021')")
+    wait_for_idle(page)
+    text = figures.inner_text()
+    assert "fin 2022" not in text.lower() and text.count("Situation fin 2021") == 1  # replaced, not added
+    assert errors == []

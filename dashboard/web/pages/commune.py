@@ -185,11 +185,13 @@ def page(
             html.H1(name, className="page-title"),
             html.P(f"{departement} · code INSEE {code} · {acv}", className="subtitle"),
             *(_sharing(code, name, embed_snippet) if embed_snippet else ()),
-            html.Div(
-                filled.get(Commune.FIGURES),
-                id=Commune.FIGURES,
-                className="figures",
-                **{"aria-live": "polite"},
+            written.static(
+                html.Div(
+                    filled.get(Commune.FIGURES),
+                    id=Commune.FIGURES,
+                    className="figures",
+                    **{"aria-live": "polite"},
+                )
             ),
             html.Div(
                 [
@@ -215,7 +217,9 @@ def page(
                 [html.H2("Opérations"), html.Div(filled.get(Commune.OPERATIONS), id=Commune.OPERATIONS)],
                 className="panel operations-panel",
             ),
-            html.Div(filled.get(Commune.PRINT_FOOTER), id=Commune.PRINT_FOOTER, className="print-footer"),
+            written.static(
+                html.Div(filled.get(Commune.PRINT_FOOTER), id=Commune.PRINT_FOOTER, className="print-footer")
+            ),
         ],
         className="page commune-page",
         **{"data-export-name": file_name(name)},
@@ -233,7 +237,7 @@ def _calendar(name: str, filled: dict[str, Any]) -> html.Section:
                 what="calendrier",
                 png_button_type=Shell.PNG_BUTTON,
             ),
-            html.Div(filled.get(Commune.UNDATED), id=Commune.UNDATED),
+            written.static(html.Div(filled.get(Commune.UNDATED), id=Commune.UNDATED)),
         ],
         className="panel calendar-panel",
     )

@@ -239,9 +239,11 @@ def page(
                     html.Div(
                         [
                             html.Div(title, id=Region.TITLE, className="title-box"),
-                            lead,
-                            html.Div(
-                                summary, id=Region.FIGURES, className="figures", **{"aria-live": "polite"}
+                            written.static(lead) if lead is not None else None,
+                            written.static(
+                                html.Div(
+                                    summary, id=Region.FIGURES, className="figures", **{"aria-live": "polite"}
+                                )
                             ),
                         ],
                         className="region-intro",
@@ -278,7 +280,7 @@ def _calendar_panel(filled: dict[str, Any]) -> html.Section:
                 what="calendrier",
                 png_button_type=Shell.PNG_BUTTON,
             ),
-            html.Div(filled.get(Region.UNDATED), id=Region.UNDATED),
+            written.static(html.Div(filled.get(Region.UNDATED), id=Region.UNDATED)),
         ],
         className="panel calendar-panel",
     )
@@ -323,7 +325,7 @@ def _mix_panel(filled: dict[str, Any]) -> html.Section:
                 "ils restent groupés, hachurés.",
                 className="note",
             ),
-            html.Div(filled.get(Region.TOTALS), id=Region.TOTALS),
+            written.static(html.Div(filled.get(Region.TOTALS), id=Region.TOTALS)),
             written.static(glossary.financing_glossary()),
             written.static(glossary.financing_glossary(compact=True)),
         ],
