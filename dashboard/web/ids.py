@@ -60,7 +60,7 @@ class Region:
     MAP_TABLE_OPEN: Final = "region-map-table-open"  # that summary (its n_clicks)
     MAP_TABLE_BODY: Final = "region-map-table-body"
     TABLE_BODY: Final = "region-table-body"
-    # false: the table written with the page; "wanted" (assets/written.js); true: the live table sent
+    # false: the table written with the page; "wanted" (assets/firstscreen.js); true: the live table sent
     TABLE_LIVE: Final = "region-table-live"
     SORT: Final = "region-sort"
     SORT_BUTTON: Final = "region-sort-button"  # pattern-matching type

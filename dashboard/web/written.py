@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from html import escape
-from typing import Any
+from typing import Any, TypeVar
 
 from dash import dcc, html
 from dash.development.base_component import Component
@@ -19,17 +19,18 @@ PLAIN = {"role", "title", "href", "scope", "lang", "target", "rel", "type", "pla
 VOID = {"input", "img", "br", "hr"}
 # Core components with nothing to show (state, timers, the location) or drawn by their own scripts.
 INVISIBLE = {"Store", "Interval", "Location", "Download", "Clipboard"}
-# A part's HTML written on the server, shown as it is until its live content is wanted (assets/written.js):
-# the holder's attribute that carries it, and the one naming the store the browser sets when it is wanted.
+# A part's HTML written on the server, shown as it is until its live content is wanted (assets/firstscreen.js,
+# « Written parts »): the holder's attribute that carries it, and the one naming the store the browser sets.
 WRITTEN = "data-written"
 WANTED = "data-wanted"
+Part = TypeVar("Part", bound=Component)
 
 
 def until_wanted(
     component_id: str, content: Any, wanted_store: str, *, class_name: str | None = None
 ) -> html.Div:
     """A holder that React leaves empty at load: ``content`` goes in it as HTML written here, inert (to
-    read and print, not to use); assets/written.js sets ``wanted_store`` to ``"wanted"`` when it nears the
+    read and print, not to use); assets/firstscreen.js sets ``wanted_store`` to ``"wanted"`` when it nears the
     screen or a key is pressed, and the callback that follows that store fills the holder with the live
     ``content``, which then replaces the written one. ``content`` None: an empty holder, as before."""
     if content is None:
@@ -39,12 +40,12 @@ def until_wanted(
     )
 
 
-def static(component: Component) -> Component:
+def static(component: Part) -> Part:
     """``component`` with its children written as HTML here (``data-written``): React builds the element
-    alone and assets/written.js puts the HTML in it as it is, to read and use (not inert). For parts with
+    alone and assets/firstscreen.js puts the HTML in it as it is, to read and use (not inert). For parts with
     nothing live in them: HTML elements only (plain links, native ``details``), no id a callback could
     write. Its own id may be a callback's output: the live children it sends replace the written ones
-    (assets/written.js), as the key figures after a change of the view. On a phone, React building the
+    (assets/firstscreen.js), as the key figures after a change of the view. On a phone, React building the
     page's static parts (the sources, the legends, the glossary, the key figures) was a third of its
     components."""
     children = getattr(component, "children", None)
@@ -61,7 +62,7 @@ def static(component: Component) -> Component:
 
 
 def wanted_store(store_id: str) -> dcc.Store:
-    """The store of a written part: false while written, set to ``"wanted"`` by assets/written.js when it
+    """The store of a written part: false while written, set to ``"wanted"`` by assets/firstscreen.js when it
     nears the screen; the callback that sends the live content sets it to true (a patch of the live content
     is then possible)."""
     return dcc.Store(id=store_id, data=False)

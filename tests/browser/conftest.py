@@ -114,8 +114,8 @@ def scroll_to_graph(page, graph_id: str, drawn: str = ".main-svg") -> None:
 
 
 def live_table(page, table: str = "#region-table") -> None:
-    """Scroll to the operations table, as a person does before using it, and wait for the live one: the
-    page comes with the table written on the server, inert, until it nears the screen (assets/written.js)."""
+    """Scroll to the operations table, as a person does before using it, and wait for the live one: the page
+    comes with the table written on the server, inert, until it nears the screen (assets/firstscreen.js)."""
     page.locator(table).scroll_into_view_if_needed()
     page.wait_for_selector(f"{table} > :not([inert])")
     wait_for_idle(page)

@@ -1,7 +1,7 @@
-"""Parts written on the server until they near the screen (dashboard/web/written.py, assets/written.js), in a
-real headless Chromium: the region's operations table comes with the page as HTML that React did not build,
-readable and printable; scrolled near, or at the first key pressed, the live table replaces it, saying the
-same thing."""
+"""Parts written on the server (dashboard/web/written.py, assets/firstscreen.js), in a real headless Chromium:
+the region's operations table comes with the page as HTML that React did not build, readable and printable;
+scrolled near, or at the first key pressed, the live table replaces it, saying the same thing. Static parts
+(sources, legends, key figures) are written for good, React building their element alone."""
 
 from __future__ import annotations
 

@@ -185,14 +185,7 @@ def page(
             html.H1(name, className="page-title"),
             html.P(f"{departement} · code INSEE {code} · {acv}", className="subtitle"),
             *(_sharing(code, name, embed_snippet) if embed_snippet else ()),
-            written.static(
-                html.Div(
-                    filled.get(Commune.FIGURES),
-                    id=Commune.FIGURES,
-                    className="figures",
-                    **{"aria-live": "polite"},
-                )
-            ),
+            _figures(filled.get(Commune.FIGURES)),
             html.Div(
                 [
                     _panel(
@@ -223,6 +216,13 @@ def page(
         ],
         className="page commune-page",
         **{"data-export-name": file_name(name)},
+    )
+
+
+def _figures(figures: Any) -> html.Div:
+    """The key figures, written on the server (``written.static``): the callback's answer replaces them."""
+    return written.static(
+        html.Div(figures, id=Commune.FIGURES, className="figures", **{"aria-live": "polite"})
     )
 
 
