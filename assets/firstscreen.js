@@ -150,7 +150,10 @@
     entry.querySelectorAll("[data-written]").forEach(write);
   }).observe(entry, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-written"] });
 
+  /* A key wants the live parts shown, not those the page hides (the table on the slide). */
   document.addEventListener("keydown", function () {
-    Array.from(written.keys()).forEach(want);
+    Array.from(written.keys()).forEach(function (holder) {
+      if (holder.getClientRects().length) { want(holder); }
+    });
   }, true);
 })();

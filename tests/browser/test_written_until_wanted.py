@@ -30,7 +30,7 @@ def phone(browser) -> Iterator:
 
 def opened(page, url: str) -> None:
     page.goto(url)
-    wait_for_map(page)
+    wait_for_map(page, "commune-map" if "/commune/" in url else "region-map")
     wait_for_idle(page)
     page.wait_for_timeout(500)  # time for a wrongly eager table to arrive: the assertions say it did not
 
