@@ -71,6 +71,19 @@ def test_a_crowded_table_draws_its_first_rows_and_says_how_many_there_are(crowde
     assert body.children[0].id == f"op-row-{first_id}"
 
 
+@pytest.mark.parametrize("column", components.SORTABLE)
+def test_a_crowded_table_drawn_from_its_first_rows_is_the_table_of_all_of_them(crowded, column):
+    sort = {"column": column, "descending": True}
+    first = components.sort_frame(crowded, column, True, limit=components.MAX_TABLE_ROWS)
+    whole = components.operations_table(crowded, search="", sort=sort, sort_button_type="sort")
+    drawn = components.operations_table(
+        first, search="", sort=sort, sort_button_type="sort", total=len(crowded)
+    )
+    encoder = plotly.utils.PlotlyJSONEncoder
+    assert json.dumps(drawn, cls=encoder) == json.dumps(whole, cls=encoder)
+    assert "premières opérations sur 1\u202f500" in drawn.children.children[0].children
+
+
 def test_a_short_table_is_drawn_whole(crowded):
     table = components.operations_table(crowded.head(12), search="", sort={}, sort_button_type="sort")
     assert len(table.children.children[2].children) == 12

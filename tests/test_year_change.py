@@ -146,6 +146,9 @@ def test_a_year_step_sends_the_whole_table_while_the_browser_has_the_written_one
     answer = call(app, "region-table.children", values, [f"{Ctl.YEAR}.value"])
     assert not answer[Region.TABLE]["children"].get("__dash_patch_update")  # nothing live to patch
     assert answer[Region.TABLE_LIVE] == {"data": True}
+    # drawn from the year's rows kept for the view: the table a full update of that year draws
+    full = call(app, "region-table.children", values, EVERY_CONTROL)
+    assert answer[Region.TABLE] == full[Region.TABLE]
 
 
 def test_the_live_table_is_sent_once_wanted_and_not_again(app):

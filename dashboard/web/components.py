@@ -507,10 +507,12 @@ def operations_table(
     search: str,
     sort: dict,
     sort_button_type: str,
+    total: int | None = None,
 ) -> html.Div:
     """The operations shown, sortable, a few columns each and every other published field in the row's
     detail, each row linking to its commune; the first ``MAX_TABLE_ROWS`` in the order chosen when there
-    are more (a page of 100,000 rows helps no one)."""
+    are more (a page of 100,000 rows helps no one). ``total``: ``frame`` holds those first rows already,
+    of that many operations."""
     column, descending = sort.get("column", Op.COMMUNE), sort.get("descending", False)
     ordered = sort_frame(frame, column, descending, limit=MAX_TABLE_ROWS)
     header = [_sort_header(key, title, column, descending, sort_button_type) for key, title in TABLE_COLUMNS]
@@ -522,7 +524,8 @@ def operations_table(
     if not body:
         empty = html.Td("Aucune opération ne correspond aux filtres.", colSpan=len(TABLE_COLUMNS) + 1)
         body = [html.Tr(empty)]
-    return _operations_table_frame(table_caption(len(ordered), len(frame), column), header, body)
+    caption = table_caption(len(ordered), len(frame) if total is None else total, column)
+    return _operations_table_frame(caption, header, body)
 
 
 def _operations_table_frame(caption: str, header: list[Any], body: list[Any]) -> html.Div:
