@@ -516,7 +516,7 @@ def operations_table(
     column, descending = sort.get("column", Op.COMMUNE), sort.get("descending", False)
     ordered = sort_frame(frame, column, descending, limit=MAX_TABLE_ROWS)
     header = [_sort_header(key, title, column, descending, sort_button_type) for key, title in TABLE_COLUMNS]
-    header.append(html.Th(html.Span("Détail", className="detail-head"), scope="col"))
+    header.append(html.Th(html.Span("Détail", className="detail-head"), scope="col", className="col-detail"))
     body = [
         html.Tr(_row_cells(row, search), id=f"op-row-{row[Op.ID]}")
         for row in _records(ordered, [*SORTABLE, Op.CODE_INSEE, Op.ID, *CELL_COLUMNS])
@@ -552,6 +552,7 @@ def _sort_header(key: str, title: str, column: str, descending: bool, button_typ
             title=f"Trier par {title.lower()}",
         ),
         scope="col",
+        className=f"col-{key}",  # as its cells: print.css hides both, by class (the written table has no ids)
         **{"aria-sort": state},
     )
 

@@ -99,7 +99,8 @@ def test_the_card_is_refused_on_a_site_not_allowed(sites, page):
 def test_the_commune_page_gives_the_snippet_to_paste(sites, page):
     _, _, app = sites
     page.page.goto(app.url + "/commune/60159")
-    page.page.get_by_text("Intégrer", exact=True).click()
+    page.page.wait_for_selector("#first-screen", state="detached")  # the live page, not the written one
+    page.page.locator("#react-entry-point").get_by_text("Intégrer", exact=True).click()
     code = page.page.locator(".embed-code")
     code.wait_for(state="visible")
     assert code.input_value().startswith(f'<iframe src="{app.url}/integration/commune/60159"')
