@@ -26,7 +26,8 @@ def client(tmp_path_factory):
 def test_a_forged_host_never_reaches_the_link_preview(client):
     page = client.get("/commune/60159", headers=FORGED).get_data(as_text=True)
     tags = dict(re.findall(r'<meta property="([^"]+)" content="([^"]*)"', page))
-    assert tags["og:image"] == tags["twitter:image"] == f"{PUBLIC}/apercu/60159.png"
+    assert tags["og:image"] == f"{PUBLIC}/apercu/60159.png"
+    assert tags["og:url"] == f"{PUBLIC}/commune/60159"
     assert "evil.example" not in page
 
 

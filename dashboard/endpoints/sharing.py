@@ -4,6 +4,7 @@ server with Pillow (no browser, no network) once per data version and page, and 
 from __future__ import annotations
 
 import io
+import re
 import textwrap
 from collections.abc import Callable
 from functools import cache, partial
@@ -28,6 +29,7 @@ ROUTE = "/apercu/"
 SIZE = (1200, 630)  # what Open Graph and Twitter's large card expect
 MAP_BOX = (640, 40, 1160, 590)  # left, top, right, bottom of the drawn outline
 KEEP = 64  # images kept in memory, per process
+TWITTER_COPIES = re.compile(r'\s*<meta property="twitter:(?:title|description|image)" content="[^"]*">')
 REGION = "region"
 
 
@@ -106,14 +108,16 @@ def image_path(context: Context, path: str) -> str | None:
 def with_preview(metas: str, context: Context, request: flask.Request) -> str:
     """Dash Pages' meta tags with the preview image filled in, plus the site's name and language."""
     root = views.public_root()
-    # Dash Pages writes the page's address (og:url, twitter:url) from the request: the public one instead.
+    # Dash Pages writes the page's address (twitter:url) from the request: the public one instead.
     metas = metas.replace(f'content="{escape(request.host_url)}', f'content="{escape(root)}/')
+    # Dash Pages writes each tag twice (og: and twitter:); X reads the og: tags where its own are missing,
+    # and the description alone was 330 bytes of every page's head: the twitter: copies go.
+    metas = TWITTER_COPIES.sub("", metas).replace('property="twitter:url"', 'property="og:url"')
     path = image_path(context, request.path)
     if path is None:
         return metas
     url = escape(root + path)
-    for name in ("twitter:image", "og:image"):
-        metas = metas.replace(f'property="{name}" content=""', f'property="{name}" content="{url}"')
+    metas = metas.replace('property="og:image" content=""', f'property="og:image" content="{url}"')
     extra = (
         f'<meta property="og:image:width" content="{SIZE[0]}">'
         f'<meta property="og:image:height" content="{SIZE[1]}">'
