@@ -557,6 +557,7 @@ def tables(
     cells a year changes, if the browser has the ``live`` table (not the one written with the page); else
     the whole table, of the same rows (all of France: sorting 100,000 rows again took 20 ms a step)."""
     map_part: Any = no_update
+    rows, total = frame, None
     if only_the_year_changed(view) and len(frame):  # same operations: only statuses and links move
         steady = context.url.steady_key(view)  # rows and their order are the same every year: kept
         if map_opened:
@@ -567,17 +568,12 @@ def tables(
             if live:
                 cells = components.table_year_patch(frame.iloc[first], search=search, sort=sort)
                 return Tables(table=cells, map_table=map_part)
-            table = components.operations_table(
-                frame.iloc[first],
-                search=search,
-                sort=sort,
-                sort_button_type=Region.SORT_BUTTON,
-                total=len(frame),
-            )
-            return Tables(table=table, map_table=map_part, live=True)
+            rows, total = frame.iloc[first], len(frame)  # the view's first rows, kept: not sorted again
     elif map_opened:
         map_part = map_table(context, frame, view, search)
-    table = components.operations_table(frame, search=search, sort=sort, sort_button_type=Region.SORT_BUTTON)
+    table = components.operations_table(
+        rows, search=search, sort=sort, sort_button_type=Region.SORT_BUTTON, total=total
+    )
     return Tables(table=table, map_table=map_part, live=True)
 
 
