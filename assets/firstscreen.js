@@ -89,7 +89,11 @@
    moves through the page without scrolling), the store named in ``data-wanted`` is set to "wanted"
    (Dash's ``dash_clientside.set_props``); its callback answers with the live content, which React draws
    in the holder: the written content then goes. Any other answer filling the
-   holder first (a change of the view) replaces it the same way. */
+   holder first (a change of the view) replaces it the same way. An answer that only changes a few cells
+   (a year step) sets the holder's ``data-patch`` instead (``written.patch_text``): the assignments of a Dash
+   Patch of the live content, made here to the written HTML, which mirrors it (a position, an element; a
+   prop, an attribute; ``children``, a text). Should one not find its element, the live content is asked
+   for, which comes whole. */
 (function () {
   "use strict";
   var MARGIN = "100% 0px";  /* a screen ahead: the live content is drawn before it is reached */
@@ -134,6 +138,48 @@
     if (live) { observer.observe(holder); }
   }
 
+  /* Where ``location`` (a Dash Patch's, from the holder's children) leads in the written ``nodes``: the
+     element and the attribute it names ("children": its text); null where the HTML does not mirror it. */
+  function target(nodes, location) {
+    var children = nodes.filter(function (node) { return node.nodeType === 1; }), element = null;
+    for (var i = 0; i < location.length; i += 1) {
+      var step = location[i];
+      if (typeof step === "number") {
+        element = children && children[step];
+        children = null;
+        if (!element) { return null; }
+      } else if (step === "props" && i + 1 < location.length) {
+        if (children) {  /* children of one component: its element */
+          if (children.length !== 1) { return null; }
+          element = children[0];
+          children = null;
+        }
+        if (!element) { return null; }
+        i += 1;
+        if (i === location.length - 1) { return { element: element, name: location[i] }; }
+        if (location[i] !== "children") { return null; }
+        children = Array.from(element.children);
+      } else {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  function patch(holder) {
+    var nodes = written.get(holder), text = holder.getAttribute("data-patch");
+    if (!nodes || !text) { return; }
+    var found = JSON.parse(text).map(function (assignment) {
+      var place = target(nodes, assignment[0]);
+      return place && { place: place, value: String(assignment[1]) };
+    });
+    if (found.some(function (change) { return !change; })) { return want(holder); }  /* asked whole */
+    found.forEach(function (change) {
+      if (change.place.name === "children") { change.place.element.textContent = change.value; }
+      else { change.place.element.setAttribute(change.place.name, change.value); }
+    });
+  }
+
   /* React drew something in a holder (its live content): the written nodes go. */
   function replaced(records) {
     records.forEach(function (record) {
@@ -146,9 +192,12 @@
 
   new MutationObserver(function (records) {
     replaced(records);
+    records.forEach(function (record) {
+      if (record.attributeName === "data-patch") { patch(record.target); }
+    });
     Array.from(written.keys()).forEach(function (holder) { if (!holder.isConnected) { forget(holder); } });
     entry.querySelectorAll("[data-written]").forEach(write);
-  }).observe(entry, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-written"] });
+  }).observe(entry, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-written", "data-patch"] });
 
   /* A key wants the live parts shown, not those the page hides (the table on the slide). */
   document.addEventListener("keydown", function () {

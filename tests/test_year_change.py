@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 
 from dashboard.app import create_app
 from dashboard.settings import Settings
+from dashboard.web import written
 from dashboard.web.ids import Ctl, Region, Shell
 from tests.conftest import REAL_DATA
 
@@ -140,11 +142,65 @@ def test_a_year_alone_patches_the_table_into_the_full_table(app, before, after, 
     assert shown(page, year_only) != page  # statuses and links did move
 
 
-@pytest.mark.parametrize("live", [False, "wanted"])
-def test_a_year_step_sends_the_whole_table_while_the_browser_has_the_written_one(app, live):
-    values = table_values(2021, {"column": "commune", "descending": False}, live=live)
+def written_after(table: dict, assignments: list) -> dict:
+    """What assets/firstscreen.js makes of the written table (``table``, the components it mirrors, one
+    element each) with a written patch: an assignment that would not find its element fails here."""
+    table = copy.deepcopy(table)
+    html_names = {html: prop for prop, html in written.RENAMED.items()}
+    for location, value in assignments:
+        children: object = table  # the holder's children: one component (the table's frame)
+        component: dict | None = None
+        steps = iter(location)
+        for step in steps:
+            if isinstance(step, int):  # every sibling an element, or positions would differ in the HTML
+                assert isinstance(children, list) and all(is_element(child) for child in children)
+                component, children = children[step], None
+                continue
+            assert step == "props"
+            if children is not None:  # children of one component: its element
+                assert is_element(children)
+                component, children = children, None
+            name = next(steps)
+            assert component is not None
+            if name == "children" and isinstance(component["props"].get("children"), list | dict):
+                children = component["props"]["children"]
+            else:
+                assert next(steps, None) is None  # an attribute, or a text, ends the location
+                assert name != "children" or isinstance(component["props"].get("children"), str | None)
+                component["props"][html_names.get(name, name)] = value
+    return table
+
+
+def is_element(child: object) -> bool:
+    """Written as one element (dashboard/web/written.py): an html component, or a link."""
+    return isinstance(child, dict) and (
+        child.get("namespace") == "dash_html_components" or child.get("type") == "Link"
+    )
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "sort"),
+    [
+        (2022, 2021, {"column": "commune", "descending": False}),
+        (2020, 2019, {"column": "logements_retenus", "descending": True}),
+        (2024, 2025, {"column": "livraison", "descending": False}),
+    ],
+)
+def test_a_year_step_while_the_table_is_written_patches_the_written_html(app, before, after, sort):
+    page = call(app, "region-table.children", table_values(before, sort), EVERY_CONTROL)
+    answer = call(app, "region-table.children", table_values(after, sort, live=False), [f"{Ctl.YEAR}.value"])
+    assert set(answer) == {Region.TABLE} and set(answer[Region.TABLE]) == {written.PATCH}  # no table sent
+    assignments = json.loads(answer[Region.TABLE][written.PATCH])
+    full = call(app, "region-table.children", table_values(after, sort), EVERY_CONTROL)
+    before_table, after_table = page[Region.TABLE]["children"], full[Region.TABLE]["children"]
+    assert after_table != before_table  # statuses and links did move
+    assert written_after(before_table, assignments) == after_table
+
+
+def test_a_year_step_sends_the_whole_table_while_the_live_one_is_asked_for(app):
+    values = table_values(2021, {"column": "commune", "descending": False}, live="wanted")
     answer = call(app, "region-table.children", values, [f"{Ctl.YEAR}.value"])
-    assert not answer[Region.TABLE]["children"].get("__dash_patch_update")  # nothing live to patch
+    assert not answer[Region.TABLE]["children"].get("__dash_patch_update")  # its answer may come later
     assert answer[Region.TABLE_LIVE] == {"data": True}
     # drawn from the year's rows kept for the view: the table a full update of that year draws
     full = call(app, "region-table.children", values, EVERY_CONTROL)

@@ -67,16 +67,38 @@ def test_a_key_pressed_makes_the_table_live_without_scrolling(server, phone):
     assert errors == []
 
 
-def test_a_view_changed_before_the_table_is_live_shows_that_view(server, phone):
+def test_a_year_step_before_the_table_is_live_patches_the_written_table(server, phone):
     page, errors = phone
+    opened(page, server.url + "/?annee=2021")
+    written_2021 = page.evaluate(ROWS)  # the table written with the page of 2021
     opened(page, server.url + "/?annee=2022")
-    assert page.locator("#region-table > .table-scroll").evaluate("(element) => element.inert")
-    page.click("#ctl-year-prev")  # the year step sends the whole table: no written one to patch
+    before = page.evaluate(ROWS)
+    page.click("#ctl-year-prev")  # the year step's cells, assigned to the written HTML (written.patch_text)
     page.wait_for_function("() => document.querySelector('#region-table tbody a').href.includes('2021')")
     wait_for_idle(page)
+    table = page.locator("#region-table > .table-scroll")
+    assert table.count() == 1
+    assert table.evaluate("(element) => element.inert")  # still the written table, patched
+    assert not table.evaluate(BUILT_BY_REACT)
     rows = page.evaluate(ROWS)
-    assert rows and all("annee=2021" in href for _, _, href in rows)
-    assert page.locator("#region-table > .table-scroll").count() == 1
+    assert rows == written_2021
+    assert [text for _, text, _ in rows] != [text for _, text, _ in before]  # statuses did move
+    live_table(page)
+    assert page.locator("#region-table > .table-scroll").evaluate(BUILT_BY_REACT)
+    assert page.evaluate(ROWS) == written_2021  # the live table of 2021 says the same
+    assert errors == []
+
+
+def test_a_written_table_that_cannot_follow_a_year_step_is_replaced_by_the_live_one(server, phone):
+    page, errors = phone
+    opened(page, server.url + "/?annee=2022")
+    page.evaluate("() => document.querySelector('#region-table tbody tr:last-child').remove()")
+    page.click("#ctl-year-prev")  # the patch names a row the written HTML no longer has: asked whole
+    page.wait_for_selector("#region-table > .table-scroll:not([inert])")
+    wait_for_idle(page)
+    assert page.locator("#region-table > .table-scroll").evaluate(BUILT_BY_REACT)
+    rows = page.evaluate(ROWS)
+    assert len(rows) >= 10 and all("annee=2021" in href for _, _, href in rows)
     assert errors == []
 
 

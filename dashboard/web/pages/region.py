@@ -353,6 +353,7 @@ class Tables:
     table: Any = output(Region.TABLE, "children")
     map_table: Any = output(Region.MAP_TABLE, "children")
     live: Any = output(Region.TABLE_LIVE, "data")  # true once the whole live table is sent (written.py)
+    written_patch: Any = output(Region.TABLE, written.PATCH)  # a year step while the table is written
 
 
 @dataclasses.dataclass(frozen=True)
@@ -491,7 +492,7 @@ def update_tables(
 ) -> dict[str, Any]:
     """The operations table follows the controls and its sort; the map's table, once opened, too. The page
     comes with the table written (``written.until_wanted``): the live one is sent when it is wanted, or at
-    the first change of the view; a year step patches the live table only."""
+    the first change of the view; a year step patches the table, live or written."""
     del ready  # drawn: the tables now follow the controls
     context = current_context()
     search = inputs.as_search(search)
@@ -505,9 +506,7 @@ def update_tables(
         return answered(Tables(map_table=map_table(context, frame, view, query)))
     if ctx.triggered_id == Region.TABLE_LIVE and live is True:  # sent already (a year step came first)
         return answered(Tables())
-    answer = tables(
-        context, frame, view, search=query, sort=sort, map_opened=bool(map_opened), live=live is True
-    )
+    answer = tables(context, frame, view, search=query, sort=sort, map_opened=bool(map_opened), live=live)
     return answered(answer)
 
 
@@ -551,11 +550,12 @@ def tables(
     search: str,
     sort: dict[str, Any],
     map_opened: bool = False,
-    live: bool = True,
+    live: Any = True,
 ) -> Tables:
     """The operations table and, once a person opened it, the map's table; after a year step, only the
-    cells a year changes, if the browser has the ``live`` table (not the one written with the page); else
-    the whole table, of the same rows (all of France: sorting 100,000 rows again took 20 ms a step)."""
+    cells a year changes: as a Patch of the ``live`` table (true), or as the same assignments to the HTML
+    of the table written with the page (false: ``written.patch_text``); while the live table is asked for
+    ("wanted"), the whole table, of the same rows (sorting 100,000 rows again took 20 ms a step)."""
     map_part: Any = no_update
     rows, total = frame, None
     if only_the_year_changed(view) and len(frame):  # same operations: only statuses and links move
@@ -565,9 +565,11 @@ def tables(
         if sort["column"] != analysis.STATUS:
             key = ("table-rows", steady, sort["column"], sort["descending"])
             first = context.caches.results.get(key, lambda: first_rows(frame, sort))
-            if live:
+            if live is True or live is False:
                 cells = components.table_year_patch(frame.iloc[first], search=search, sort=sort)
-                return Tables(table=cells, map_table=map_part)
+                if live:
+                    return Tables(table=cells, map_table=map_part)
+                return Tables(written_patch=written.patch_text(cells), map_table=map_part)
             rows, total = frame.iloc[first], len(frame)  # the view's first rows, kept: not sorted again
     elif map_opened:
         map_part = map_table(context, frame, view, search)
