@@ -59,8 +59,14 @@ try {
     await page.waitForFunction(() => document.querySelector("#ctl-year-value").textContent.trim() === "2023"
       && location.search.includes("annee=2023"));
     await page.waitForFunction(() => document.querySelector("#region-figures .year-line").textContent.includes("2023"));
+    /* The operations table follows, patched whether it is live or still the one written with the page. */
+    await page.waitForFunction(() => {
+      const links = [...document.querySelectorAll("#region-table tbody th a")];
+      return links.length > 0 && links.every((link) => link.href.includes("annee=2023"));
+    });
     await idle(page);
-    return { url: page.url() };
+    const written = await page.$eval("#region-table > .table-scroll", (table) => table.inert);
+    return { url: page.url(), table: written ? "written" : "live" };
   });
 
   await check("commune page", async () => {
