@@ -8,8 +8,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import settings
+
+from dashboard.data.schema import LOGEMENTS_PUBLISHED, Derived, Op
+from dashboard.model.analysis import CERTAINTY, STATUS
 
 # In CI the property tests draw the same examples on every run: a failure found there is found again.
 # Locally they stay random, to keep finding new cases (a case found is then kept as an explicit test).
@@ -82,6 +86,28 @@ def write_world(folder: Path, rows: list[str] | None = None) -> Path:
         shutil.copy(REAL_DATA / name, folder / name)
     (folder / "sources.csv").write_text(SOURCES, encoding="utf-8")
     return folder
+
+
+def in_states(*rows: tuple[str, str, float | None, float | None]) -> pd.DataFrame:
+    """Operations at a year (after ``with_status``), one per ``(status, certainty, low, high)`` reading
+    of its dwellings (``None``: not published), with just the columns the key figures read."""
+
+    def numbers(values):
+        return pd.array([pd.NA if v is None else v for v in values], dtype="Float64")
+
+    return pd.DataFrame(
+        {
+            STATUS: [r[0] for r in rows],
+            CERTAINTY: [r[1] for r in rows],
+            Derived.LOGEMENTS_RETENUS: numbers(r[2] for r in rows),
+            Derived.LOGEMENTS_MAX: numbers(r[3] for r in rows),
+            Derived.LOGEMENTS_ORIGINE: [LOGEMENTS_PUBLISHED if r[2] is not None else "" for r in rows],
+            Op.SURFACE_M2: numbers(None for _ in rows),
+            Op.COMMERCES: numbers(None for _ in rows),
+            Op.BUDGET_EUR: numbers(None for _ in rows),
+        },
+        index=[f"op-{n}" for n in range(len(rows))],
+    )
 
 
 @pytest.fixture

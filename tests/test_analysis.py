@@ -16,7 +16,7 @@ from dashboard.model.analysis import CERTAINTY, STATUS, VARIANT_CERTAINTY, VARIA
 from dashboard.model.chronology import Chrono, chronology
 from dashboard.model.state import View
 from dashboard.web.filters import FILTERS
-from tests.conftest import REAL_DATA
+from tests.conftest import REAL_DATA, in_states
 
 DELIVERED, UNDER_WAY, ANNOUNCED, UNKNOWN = "livrée", "en travaux", "annoncée", "inconnue"
 REPORTED, FORECAST, NOT_KNOWN = "constaté", "prévu", "inconnu"
@@ -256,3 +256,33 @@ def test_the_financing_chart_s_gaps_name_their_operations(dataset):
 def test_each_state_is_said_in_words_that_say_how_it_is_known(dataset, op_id, year, words):
     shown = analysis.filter_operations(dataset.operations, dataset.mix, View(year=year), filters=FILTERS)
     assert analysis.phrases(shown)[op_id] == words
+
+
+def test_a_state_s_operations_without_a_published_number_are_counted_apart():
+    figures = analysis.key_figures(
+        in_states(
+            (DELIVERED, REPORTED, None, None),  # a student residence: five capacities, no total
+            (DELIVERED, REPORTED, 39, 55),
+            (DELIVERED, FORECAST, None, None),
+            (UNDER_WAY, REPORTED, 11, 11),
+        )
+    )
+    assert figures.operations_in(DELIVERED, REPORTED) == 2
+    assert figures.dwellings_in(DELIVERED, REPORTED) == Range(39, 55)  # the sum of the published numbers
+    assert figures.dwellings_unknown_in(DELIVERED, REPORTED) == 1  # ...which leaves one operation out
+    assert figures.dwellings_in(DELIVERED, FORECAST) == Range(0, 0)
+    assert figures.dwellings_unknown_in(DELIVERED, FORECAST) == 1  # its only operation: unknown, not 0
+    assert figures.dwellings_unknown_in(UNDER_WAY, REPORTED) == 0
+    assert figures.dwellings_unknown_in(ANNOUNCED, REPORTED) == 0  # no operation in that state
+    assert figures.dwellings_unknown == 2
+
+
+def test_the_shipped_saint_quentin_residence_is_a_delivery_of_unknown_size(dataset):
+    shown = analysis.filter_operations(dataset.operations, dataset.mix, View(year=2025), filters=FILTERS)
+    figures = analysis.key_figures(shown[shown[Op.CODE_INSEE] == "02691"])
+    # the student residence: moved in from September 2025, no published number of dwellings
+    assert figures.operations_in(DELIVERED, REPORTED) == 1
+    assert figures.dwellings_unknown_in(DELIVERED, REPORTED) == 1
+    # the Sous-Préfecture 5 and the Maréchal Juin's 44 and 30: planned, never reported
+    assert figures.dwellings_in(DELIVERED, FORECAST) == Range(79, 79)
+    assert figures.dwellings_unknown_in(DELIVERED, FORECAST) == 0

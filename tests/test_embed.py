@@ -67,6 +67,32 @@ def test_the_card_never_counts_a_forecast_as_delivered(real_client):
     assert "dernière recherche : décembre 2026" in page
 
 
+def test_a_delivery_without_a_published_number_is_unknown_on_the_card_never_0(tmp_path):
+    # Saint-Quentin's one operation, delivered in 2020 (reported by a 2023 source), publishes no number
+    rows = ["sq-un,ACV,Saint-Quentin,02691,Rue A,,reconversion,Un,,,,509,,,2020,,,,,,s1,,,"]
+    world = write_world(tmp_path / "data", rows)
+    page = (
+        create_app(Settings(data_dir=world)).server.test_client().get("/integration/commune/02691?annee=2022")
+    )
+    text = page.get_data(as_text=True)
+    assert "<strong>non publié</strong><span>logements · 1 opération sans nombre publié</span>" in text
+    assert (
+        "<strong>non publié</strong><span>logements livrés (constaté), fin 2022 · 1 opération livrée sans "
+        "nombre publié</span>"
+    ) in text
+    assert "<strong>0</strong>" not in text
+
+
+def test_saint_quentin_s_card_says_its_delivered_residence_has_no_published_number(real_client):
+    page = real_client.get("/integration/commune/02691?annee=2025").get_data(as_text=True)
+    assert "<strong>90</strong><span>logements · 1 opération sans nombre publié</span>" in page
+    assert (
+        "<strong>non publié</strong><span>logements livrés (constaté), fin 2025 · 1 opération livrée sans "
+        "nombre publié</span>"
+    ) in page
+    assert "<strong>79</strong><span>logements à livraison prévue, fin 2025</span>" in page
+
+
 def test_a_year_after_the_latest_source_is_said_to_be_a_projection(real_client):
     page = real_client.get("/integration/commune/60159?annee=2026").get_data(as_text=True)
     assert "fin 2026 (projection)" in page and "Après 2025, date de la dernière source" in page

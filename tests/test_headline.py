@@ -13,7 +13,7 @@ from dashboard.model.analysis import Range
 from dashboard.model.state import View
 from dashboard.web import headline
 from dashboard.web.filters import FILTERS
-from tests.conftest import REAL_DATA
+from tests.conftest import REAL_DATA, in_states
 
 
 def text_of(component) -> str:
@@ -159,3 +159,71 @@ def test_the_last_search_of_the_public_record_is_said_in_french():
         "Dernière recherche de sources publiques : décembre 2026"
     )
     assert headline.search_line({}) == "" and headline.search_line({"derniere_recherche": "hier"}) == ""
+
+
+def cards(row) -> dict[str, tuple[str, str]]:
+    """Each key figure's card by its label: (value, detail)."""
+    found = {}
+    for card in row.children:
+        value, label, detail = card.children
+        found[label.children] = (value.children, detail.children if detail is not None else "")
+    return found
+
+
+D, F, R = Status.DELIVERED, Certainty.FORECAST, Certainty.REPORTED
+
+
+@pytest.mark.parametrize(
+    ("rows", "value", "detail"),
+    [
+        # the only delivery has no published number: unknown, never « 0 »
+        ([(D, R, None, None), (D, F, 5, 5)], "non publié", "1 opération livrée sans nombre publié"),
+        # the known sum, and what it leaves out beside it
+        ([(D, R, None, None), (D, R, 46, 46)], "46", "1 opération livrée sans nombre publié"),
+        ([(D, R, None, None), (D, R, None, None), (D, R, 39, 55)], "39 à 55", "2 opérations livrées sans"),
+        ([(D, R, 39, 55), (D, R, 16, 16)], "55 à 71", "fin 2025"),  # every number published: nothing said
+        ([(D, F, 5, 5)], "0", "fin 2025"),  # no delivery reported: a true zero
+    ],
+)
+def test_the_delivered_card_never_shows_0_for_an_unknown_count(rows, value, detail):
+    figures = analysis.key_figures(in_states(*rows))
+    shown, said = cards(headline.key_figures(figures, year=2025, sources_year=2025))[
+        "logements livrés, constatés"
+    ]
+    assert shown == value and detail in said
+    if not figures.dwellings_unknown:
+        assert "sans nombre publié" not in said
+
+
+@pytest.mark.parametrize(
+    ("rows", "planned"),
+    [
+        ([(D, F, None, None)], "livraisons prévues (non constatées) : 1 opération sans nombre publié"),
+        ([(D, F, None, None), (D, F, 79, 79)], "livraisons prévues (non constatées) : 79 + 1 opération sans"),
+        ([(D, F, 39, 55)], "livraisons prévues (non constatées) : 39 à 55"),
+    ],
+)
+def test_planned_deliveries_are_said_even_when_no_number_is_published(rows, planned):
+    figures = analysis.key_figures(in_states(*rows))
+    _, said = cards(headline.key_figures(figures, year=2025, sources_year=2025))[
+        "logements livrés, constatés"
+    ]
+    assert planned in said
+
+
+def test_the_dwellings_card_is_unknown_when_no_operation_publishes_a_number():
+    figures = analysis.key_figures(in_states((D, R, None, None), (D, F, None, None)))
+    found = cards(headline.key_figures(figures, year=2025, sources_year=2025))
+    assert found["logements"] == ("non publié", "2 opérations sans nombre publié")
+    assert headline.DwellingSum.of_all(figures).with_unit() == "nombre de logements non publié"
+
+
+def test_saint_quentin_s_delivered_residence_reads_as_unknown_not_0(dataset):
+    shown = analysis.filter_operations(dataset.operations, dataset.mix, View(year=2025), filters=FILTERS)
+    figures = analysis.key_figures(shown[shown["code_insee"] == "02691"])
+    found = cards(headline.key_figures(figures, year=2025, sources_year=2025))
+    assert found["logements livrés, constatés"] == (
+        "non publié",
+        "fin 2025 · 1 opération livrée sans nombre publié · livraisons prévues (non constatées) : 79",
+    )
+    assert found["logements"] == ("90", "1 opération sans nombre publié")

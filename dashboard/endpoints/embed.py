@@ -99,19 +99,21 @@ def svg_map(geometry: BaseGeometry, operations: pd.DataFrame, *, name: str) -> s
 def figures_html(figures: analysis.KeyFigures, year: int, *, sources_year: int) -> str:
     """The card's figures: ranges as the sources allow, deliveries reported apart from those planned, the
     published cost said for what it is, and a year after the latest source called a projection."""
-    delivered = figures.dwellings_in(Status.DELIVERED, Certainty.REPORTED)
-    planned = figures.dwellings_in(Status.DELIVERED, Certainty.FORECAST)
+    dwellings = headline.DwellingSum.of_all(figures)
+    delivered = headline.DwellingSum.of_state(figures, Status.DELIVERED, Certainty.REPORTED)
+    planned = headline.DwellingSum.of_state(figures, Status.DELIVERED, Certainty.FORECAST)
     when = f"fin {year}" + (" (projection)" if year > sources_year else "")
     cards = [
         (
             formatting.number(figures.operations),
             wording.plural(figures.operations, "opération").split()[-1],
         ),
-        (headline.range_text(figures.dwellings_range), "logements"),
-        (headline.range_text(delivered), f"logements livrés (constaté), {when}"),
+        # what a sum leaves out said under it, as on the page (« 1 opération livrée sans nombre publié »)
+        (dwellings.value(), _said("logements", dwellings.left_out())),
+        (delivered.value(), _said(f"logements livrés (constaté), {when}", delivered.left_out())),
     ]
-    if planned.low or planned.high:
-        cards.append((headline.range_text(planned), f"logements à livraison prévue, {when}"))
+    if planned.operations:
+        cards.append((planned.value(), _said(f"logements à livraison prévue, {when}", planned.left_out())))
     if figures.cost_known:
         cards.append(
             (
@@ -132,6 +134,10 @@ def figures_html(figures: analysis.KeyFigures, year: int, *, sources_year: int) 
         f"<div class='figures'>{items}</div>"
         f"<p class='statuses'>{escape(states)} ({escape(when)}).{escape(projection)}</p>"
     )
+
+
+def _said(label: str, left_out: str) -> str:
+    return f"{label} · {left_out}" if left_out else label
 
 
 STYLE = f"""

@@ -294,9 +294,16 @@ class KeyFigures:
     dwellings_ambiguous: int = 0  # operations whose dwellings are a range
     # (status, certainty) → operations and their dwellings, for « livrés : 46 constatés, 150 à 195 prévus ».
     by_state: dict[tuple[str, str], tuple[int, Range]] = field(default_factory=dict)
+    # (status, certainty) → its operations whose number of dwellings is not published: the sum above leaves
+    # them out, and a state where every one is unknown is unknown, not 0.
+    unknown_by_state: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def dwellings_in(self, status: str, certainty: str) -> Range:
+        """The sum of the published numbers (``dwellings_unknown_in`` says how many it leaves out)."""
         return self.by_state.get((status, certainty), (0, Range(0, 0)))[1]
+
+    def dwellings_unknown_in(self, status: str, certainty: str) -> int:
+        return self.unknown_by_state.get((status, certainty), 0)
 
     def operations_in(self, status: str, certainty: str) -> int:
         return self.by_state.get((status, certainty), (0, Range(0, 0)))[0]
@@ -315,9 +322,13 @@ class KeyFigures:
 COMPUTED_ORIGINS = (LOGEMENTS_FROM_MIX, LOGEMENTS_FROM_TYPOLOGY, LOGEMENTS_RANGE)
 
 
-def _by_state(frame: pd.DataFrame) -> dict[tuple[str, str], tuple[int, Range]]:
+def _by_state(
+    frame: pd.DataFrame,
+) -> tuple[dict[tuple[str, str], tuple[int, Range]], dict[tuple[str, str], int]]:
+    """Operations and their dwellings by state, and the operations of each state without a published
+    number of dwellings."""
     if STATUS not in frame or CERTAINTY not in frame:
-        return {}
+        return {}, {}
     pairs, keys = state_pairs(frame)
     low, high = readings(frame)
     known = ~np.isnan(low)
@@ -326,15 +337,19 @@ def _by_state(frame: pd.DataFrame) -> dict[tuple[str, str], tuple[int, Range]]:
     lows = np.bincount(pairs, weights=np.where(known, low, 0.0))
     highs = np.bincount(pairs, weights=np.where(known, np.nan_to_num(high), 0.0))
     open_ended = np.bincount(pairs, weights=(known & np.isnan(high)).astype(float)) > 0
+    unknowns = np.bincount(pairs, weights=(~known).astype(float))
     found: dict[tuple[str, str], tuple[int, Range]] = {}
+    unknown: dict[tuple[str, str], int] = {}
     for pair in np.flatnonzero(counts).tolist():
         high_sum = None if open_ended[pair] else int(highs[pair])
         found[keys[pair]] = (int(counts[pair]), Range(int(lows[pair]), high_sum))
-    return dict(sorted(found.items()))
+        if unknowns[pair]:
+            unknown[keys[pair]] = int(unknowns[pair])
+    return dict(sorted(found.items())), dict(sorted(unknown.items()))
 
 
 def key_figures(frame: pd.DataFrame) -> KeyFigures:
-    by_state = _by_state(frame)
+    by_state, unknown_by_state = _by_state(frame)
 
     def count(status: str) -> int:
         return sum(n for (s, _), (n, _) in by_state.items() if s == status)
@@ -364,6 +379,7 @@ def key_figures(frame: pd.DataFrame) -> KeyFigures:
         dwellings_range=total,
         dwellings_ambiguous=int((~np.isnan(low) & (np.isnan(high) | (high != low))).sum()),
         by_state=by_state,
+        unknown_by_state=unknown_by_state,
     )
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +16,13 @@ from dashboard.data import vetting
 from dashboard.data.dataset import Dataset
 from dashboard.data.perimeter import Perimeter
 from dashboard.data.report import Issue, Report
-from dashboard.data.schema import Op
-from dashboard.model.analysis import CERTAINTY, STATUS, key_figures, phrases
+from dashboard.data.schema import Certainty, Op, Status
+from dashboard.model import formatting
+from dashboard.model.analysis import CERTAINTY, STATUS, KeyFigures, Range, key_figures, phrases
 from dashboard.store.tables import REFERENCE_FILES, Files, cells_of, key_of, sheet_name, to_csv
 from dashboard.store.workbook import Located, Sheet, Upload
 from dashboard.web.context import Context, build_context
+from dashboard.web.headline import DwellingSum
 
 
 @dataclass(frozen=True)
@@ -202,24 +205,41 @@ def counts(files: Files) -> dict[str, int]:
 
 # What it does to the dashboard
 
-FIGURES = (
-    ("operations", "Opérations"),
-    ("dwellings", "Logements (lecture basse)"),
-    ("dwellings_delivered", "Logements livrés (constaté)"),
-    ("dwellings_under_way", "Logements en travaux (constaté)"),
+
+def _low(dwellings: DwellingSum) -> str:
+    """The lower reading, and the operations it leaves out said as on the public pages: a sum where no
+    operation's number is published is unknown, never « 0 »."""
+    return replace(dwellings, known=Range(dwellings.known.low, dwellings.known.low)).inline()
+
+
+def _count(name: str) -> Callable[[KeyFigures], str]:
+    return lambda figures: formatting.number(getattr(figures, name))
+
+
+FIGURES: tuple[tuple[str, Callable[[KeyFigures], str]], ...] = (
+    ("Opérations", _count("operations")),
+    ("Logements (lecture basse)", lambda f: _low(DwellingSum.of_all(f))),
+    (
+        "Logements livrés (constaté)",
+        lambda f: _low(DwellingSum.of_state(f, Status.DELIVERED, Certainty.REPORTED)),
+    ),
+    (
+        "Logements en travaux (constaté)",
+        lambda f: _low(DwellingSum.of_state(f, Status.UNDER_WAY, Certainty.REPORTED)),
+    ),
     # a delivery reported and a delivery planned are never one count (« one meaning of each state »)
-    ("deliveries_reported", "Livraisons constatées"),
-    ("deliveries_planned", "Livraisons prévues (non constatées)"),
-    ("under_way", "Opérations en travaux (constaté ou prévu)"),
-    ("announced", "Opérations annoncées"),
-    ("unknown", "Opérations à l'état inconnu"),
+    ("Livraisons constatées", _count("deliveries_reported")),
+    ("Livraisons prévues (non constatées)", _count("deliveries_planned")),
+    ("Opérations en travaux (constaté ou prévu)", _count("under_way")),
+    ("Opérations annoncées", _count("announced")),
+    ("Opérations à l'état inconnu", _count("unknown")),
 )
 
 
 @dataclass(frozen=True)
 class Effect:
     year: int
-    figures: list[tuple[str, int, int]]  # label, before, after
+    figures: list[tuple[str, str, str]]  # label, before, after (in words, as the public pages say them)
     states: list[tuple[str, str, str]]  # operation id, state before, state after
 
 
@@ -240,7 +260,7 @@ def effect(before: Context, after: Context) -> Effect:
     year = before.lookups.default_year
     old, new = before.at_year(year), after.at_year(year)
     a, b = key_figures(old), key_figures(new)
-    figures = [(label, int(getattr(a, name)), int(getattr(b, name))) for name, label in FIGURES]
+    figures = [(label, said(a), said(b)) for label, said in FIGURES]
     old_states, new_states = _states(old), _states(new)
     absent = ("—", "—")
     states = [

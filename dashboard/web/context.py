@@ -180,7 +180,10 @@ def build_context(dataset: Dataset) -> Context:
         dataset=dataclasses.replace(dataset, operations=served, mix=compact_mix(dataset.mix, served)),
         years=year_range([int(y) for y in dated if y]),
         region_bounds=mapgeo.bounds(dataset.departements, margin=0.02),
-        largest_op=int(operations[Derived.LOGEMENTS_RETENUS].max()) if len(operations) else 1,
+        # at least 1: markers are sized against it, and no operation may publish a number of dwellings
+        largest_op=max(
+            int(operations[Derived.LOGEMENTS_RETENUS].fillna(0).max()) if len(operations) else 0, 1
+        ),
         largest_commune=int(per_commune.max()) if len(per_commune) else 1,
         source_titles=dict(zip(dataset.sources[Src.SOURCE], dataset.sources[Src.TITRE], strict=True)),
         commune_index=CommuneIndex(

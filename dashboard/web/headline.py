@@ -130,7 +130,7 @@ def published_lead(
     coverage = (
         f"Totaux publiés par Clésence : {programme_claims(totals)}. Détail publié par les sources : "
         f"{wording.plural(detail.operations, 'opération')} {PROGRAMME_NAME}, "  # says what it counts
-        f"{range_text(detail.dwellings_range)} logements. "
+        f"{DwellingSum.of_all(detail).with_unit()}. "
         "Aucune source ne dit quelles opérations ces totaux comprennent."
     )
     return html.Section(
@@ -212,11 +212,78 @@ def states_line(figures: KeyFigures) -> str:
     return " · ".join(parts)
 
 
+# A sum of dwellings counts only the operations whose number is published. Every output that shows one
+# (page, slide, printed sheet, embed card, staff preview) says it with these words: a sum where no
+# operation's number is published is « non publié », never « 0 », and the operations a sum leaves out are
+# counted beside it (« 1 opération livrée sans nombre publié »).
+UNCOUNTED = "sans nombre publié"
+STATE_OPERATIONS = {  # (singular, plural) of an operation in a state whose dwellings are summed
+    (Status.DELIVERED, Certainty.REPORTED): ("opération livrée", "opérations livrées"),
+    (Status.DELIVERED, Certainty.FORECAST): ("opération à livraison prévue", "opérations à livraison prévue"),
+    (Status.UNDER_WAY, Certainty.REPORTED): ("opération en travaux", "opérations en travaux"),
+}
+
+
+@dataclass(frozen=True)
+class DwellingSum:
+    """A sum of dwellings and what it leaves out: ``operations`` summed over, ``unknown`` of them without a
+    published number; ``noun``: (singular, plural) of such an operation."""
+
+    known: Range
+    operations: int
+    unknown: int
+    noun: tuple[str, str] = ("opération", "opérations")
+
+    @classmethod
+    def of_state(cls, figures: KeyFigures, status: str, certainty: str) -> DwellingSum:
+        return cls(
+            figures.dwellings_in(status, certainty),
+            figures.operations_in(status, certainty),
+            figures.dwellings_unknown_in(status, certainty),
+            STATE_OPERATIONS.get((status, certainty), ("opération", "opérations")),
+        )
+
+    @classmethod
+    def of_all(cls, figures: KeyFigures) -> DwellingSum:
+        return cls(figures.dwellings_range, figures.operations, figures.dwellings_unknown)
+
+    @property
+    def none_known(self) -> bool:
+        return bool(self.operations) and self.unknown >= self.operations
+
+    def value(self) -> str:
+        """« 46 », « 39 à 55 », or « non publié » when no operation's number is published."""
+        return formatting.UNKNOWN if self.none_known else range_text(self.known)
+
+    def left_out(self, *, noun: bool = True) -> str:
+        """« 1 opération livrée sans nombre publié » (``noun=False``: « 1 opération sans nombre publié »),
+        or nothing when every number is published."""
+        if not self.unknown:
+            return ""
+        words = self.noun if noun else ("opération", "opérations")
+        return f"{wording.plural(self.unknown, *words)} {UNCOUNTED}"
+
+    def with_unit(self) -> str:
+        """In a one-line summary: « 90 logements », « 1 logement », « nombre de logements non publié »."""
+        if self.none_known:
+            return "nombre de logements non publié"
+        return f"{range_text(self.known)} {'logement' if self.known.high == 1 else 'logements'}"
+
+    def inline(self, *, noun: bool = True) -> str:
+        """In a sentence or a cell: « 46 », « 46 + 1 opération livrée sans nombre publié », « 1 opération
+        livrée sans nombre publié »."""
+        if not self.unknown:
+            return range_text(self.known)
+        left_out = self.left_out(noun=noun)
+        return left_out if self.none_known else f"{range_text(self.known)} + {left_out}"
+
+
 def key_figures(figures: KeyFigures, *, year: int, sources_year: int) -> html.Div:
     """The figures of the operations shown: ranges where the sources allow two readings, facts apart
     from forecasts, and what each leaves out."""
     projection = year > sources_year
     when = f"fin {year}" + (" (projection)" if projection else "")
+    dwellings = DwellingSum.of_all(figures)
     dwellings_notes = []
     if figures.dwellings_ambiguous:
         dwellings_notes.append(
@@ -224,25 +291,25 @@ def key_figures(figures: KeyFigures, *, year: int, sources_year: int) -> html.Di
         )
     if figures.dwellings_computed:
         dwellings_notes.append(f"{formatting.number(figures.dwellings_computed)} calculés (total non publié)")
-    if figures.dwellings_unknown:
-        dwellings_notes.append(f"{wording.plural(figures.dwellings_unknown, 'opération')} sans nombre publié")
-    delivered = figures.dwellings_in(Status.DELIVERED, Certainty.REPORTED)
-    planned = figures.dwellings_in(Status.DELIVERED, Certainty.FORECAST)
+    if dwellings.unknown:
+        dwellings_notes.append(dwellings.left_out())
+    delivered = DwellingSum.of_state(figures, Status.DELIVERED, Certainty.REPORTED)
+    planned = DwellingSum.of_state(figures, Status.DELIVERED, Certainty.FORECAST)
+    delivered_notes = [when, delivered.left_out()]
+    if planned.operations:  # said even when none of their numbers is published
+        delivered_notes.append(f"livraisons prévues (non constatées) : {planned.inline(noun=False)}")
     return html.Div(
         [
             _card(wording.plural(figures.operations, "opération"), "dans la vue", states_line(figures)),
             _card(
-                range_text(figures.dwellings_range)
-                + (f" {WARNING_SIGN}" if figures.dwellings_ambiguous else ""),
+                dwellings.value() + (f" {WARNING_SIGN}" if figures.dwellings_ambiguous else ""),
                 "logements",
                 " ; ".join(dwellings_notes),
             ),
             _card(
-                range_text(delivered),
+                delivered.value(),
                 "logements livrés, constatés",
-                f"{when} · livraisons prévues (non constatées) : {range_text(planned)}"
-                if planned.low
-                else when,
+                " · ".join(note for note in delivered_notes if note),
             ),
             _card(
                 formatting.number(figures.surface_m2, unit="m²")

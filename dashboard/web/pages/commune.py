@@ -90,9 +90,7 @@ def _programme_words(context: Context, code: str) -> str:
 
 
 def _figures_text(figures: analysis.KeyFigures) -> str:
-    dwellings = headline.range_text(figures.dwellings_range)
-    word = "logement" if figures.dwellings_range.high == 1 else "logements"
-    return f"{plural(figures.operations, 'opération')}, {dwellings} {word}"
+    return f"{plural(figures.operations, 'opération')}, {headline.DwellingSum.of_all(figures).with_unit()}"
 
 
 def description(code: Any = None) -> str:
@@ -112,7 +110,7 @@ def description(code: Any = None) -> str:
     return (
         f"{name} ({code}), {departement} : {plural(figures.operations, 'opération')} "
         f"{_programme_words(context, code)} de Clésence, "
-        f"{headline.range_text(figures.dwellings_range)} logements. {sources}."
+        f"{headline.DwellingSum.of_all(figures).with_unit()}. {sources}."
     )
 
 

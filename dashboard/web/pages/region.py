@@ -54,7 +54,7 @@ def description() -> str:
         f"Action Cœur de Ville — {context.lookups.perimeter_name} : Clésence a publié "
         f"{headline.programme_claims(totals)} ; les sources en détaillent "
         f"{plural(detail.operations, 'opération')} "
-        f"({headline.range_text(detail.dwellings_range)} logements). {sources}."
+        f"({headline.DwellingSum.of_all(detail).with_unit()}). {sources}."
     )
 
 

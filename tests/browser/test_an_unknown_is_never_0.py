@@ -1,0 +1,63 @@
+"""A sum of dwellings where an operation publishes no number, read in Chromium: Saint-Quentin's student
+residence, delivered (moved in from September 2025) with no published number of dwellings, reads as unknown
+on the commune page, its printed sheet, its slide and the card for town-hall sites, never « 0 logements
+livrés »."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from tests.browser.conftest import french_page, wait_for_idle, wait_for_map
+from tests.browser.test_printed_sheets import fit_for_print
+
+pytestmark = pytest.mark.browser
+
+SAINT_QUENTIN = "/commune/02691?annee=2025"
+DELIVERED = "logements livrés, constatés"
+LEFT_OUT = "1 opération livrée sans nombre publié"
+
+
+def delivered_card(page) -> tuple[str, str]:
+    card = page.locator(".kf-card", has=page.locator(".kf-label", has_text=DELIVERED)).first
+    return card.locator(".kf-value").inner_text(), card.locator(".kf-detail").inner_text()
+
+
+def test_the_commune_page_and_its_slide_say_the_delivered_residence_s_count_is_unknown(server, screen):
+    screen.goto(server.url + SAINT_QUENTIN)
+    wait_for_map(screen, "commune-map")
+    wait_for_idle(screen)
+    value, detail = delivered_card(screen)
+    assert value == "non publié"  # was « 0 »
+    assert detail.startswith(f"fin 2025 · {LEFT_OUT}")
+    assert "livraisons prévues (non constatées) : 79" in detail
+    assert "1 livrée (constaté)" in screen.locator(".kf-row").inner_text()
+    screen.goto(server.url + SAINT_QUENTIN + "&presentation=1")
+    wait_for_map(screen, "commune-map")
+    wait_for_idle(screen)
+    screen.wait_for_selector(".shell.presenting")
+    assert delivered_card(screen)[0] == "non publié" and LEFT_OUT in delivered_card(screen)[1]
+
+
+def test_the_printed_sheet_says_it_too(server, screen, tmp_path):
+    fit_for_print(screen, server.url + SAINT_QUENTIN)
+    assert delivered_card(screen)[0] == "non publié"  # with print styles on
+    pdf = tmp_path / "sheet.pdf"
+    pdf.write_bytes(screen.pdf(format="A4", print_background=True, prefer_css_page_size=True))
+    words = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = " ".join(words.split())  # the card's detail wraps over several lines
+    assert f"fin 2025 · {LEFT_OUT} · livraisons prévues (non constatées) : 79" in text
+
+
+def test_the_card_for_town_hall_sites_says_it_at_340_px(server, browser):
+    context, page = french_page(browser, 340, 600)
+    try:
+        page.goto(server.url + "/integration/commune/02691?annee=2025")
+        card = page.locator(".kf", has_text="logements livrés (constaté)")
+        assert card.locator("strong").inner_text() == "non publié"
+        assert LEFT_OUT in card.locator("span").inner_text()
+        box = card.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 340  # nothing cut off
+    finally:
+        context.close()
