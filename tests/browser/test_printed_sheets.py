@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import Server, start_server, wait_for_idle
+from tests.browser.conftest import Server, live_table, start_server, wait_for_idle
 from tests.conftest import REAL_DATA
 
 FITTED_FOR_PRINT = (
@@ -172,3 +172,56 @@ def test_the_region_page_prints_with_no_word_under_9_pt_and_its_header_repeated(
     # the first page holds what the screen's first screen does: totals, key figures, map and its key
     for words in ("882 (2022)", "dans la vue", "coût publié", "Carte des opérations", "Légende"):
         assert words in first, words
+
+
+# The operations table's columns on paper (print.css hides the others), in their order.
+PRINTED_COLUMNS = ("Commune", "Nom, adresse", "Statut", "Logements", "Livraison")
+
+
+def assert_continued_under_its_column_titles(pages: list[list[tuple[float, str]]], names: list[str]) -> None:
+    """Each page the operations table continues on (a page after its first holding one of its rows'
+    ``names``) shows its column titles above those rows, not an empty band."""
+    texts = [" ".join(word for _, word in words) for words in pages]
+    first = next(n for n, text in enumerate(texts) if "Nom, adresse" in text)
+    continued = [n for n in range(first + 1, len(texts)) if any(name in texts[n] for name in names)]
+    assert continued  # the table runs over a page: the case to check
+    for n in continued:
+        text = texts[n]
+        found = [title for title in PRINTED_COLUMNS if re.search(rf"(?<!\w){re.escape(title)}(?!\w)", text)]
+        assert found == list(PRINTED_COLUMNS), (n + 1, found)
+        row = min(text.index(name) for name in names if name in text)
+        assert text.index("Nom, adresse") < row, (n + 1, text[:300])  # above the rows, not after
+
+
+def test_the_written_table_s_titles_are_repeated_on_its_continued_page(server, page, tmp_path):
+    screen = page.page
+    screen.goto(f"{server.url}/?annee=2022")
+    screen.wait_for_selector("#region-map .choroplethlocation", state="attached")
+    wait_for_idle(screen)
+    # no callback answered from now on: the table stays the one written on the server, inert
+    screen.route("**/_dash-update-component*", lambda route: route.abort())
+    assert screen.locator("#region-table > .table-scroll").evaluate("(element) => element.inert")
+    names = screen.locator("#region-table tbody td:nth-child(2) > a").all_inner_texts()
+    screen.emulate_media(media="print")
+    pages = printed(screen, tmp_path / "sheet.pdf")
+    assert screen.locator("#region-table > .table-scroll").evaluate("(element) => element.inert")
+    assert_continued_under_its_column_titles(pages, names)
+
+
+def test_the_live_table_s_titles_are_repeated_on_its_continued_page(server, page, tmp_path):
+    screen = page.page
+    screen.goto(f"{server.url}/?annee=2022")
+    screen.wait_for_selector("#region-map .choroplethlocation", state="attached")
+    live_table(screen)
+    names = screen.locator("#region-table tbody td:nth-child(2) > a").all_inner_texts()
+    screen.emulate_media(media="print")
+    screen.wait_for_function(FITTED_FOR_PRINT)
+    wait_for_idle(screen)
+    pages = printed(screen, tmp_path / "sheet.pdf")
+    assert not screen.locator("#region-table > .table-scroll").evaluate("(element) => element.inert")
+    assert_continued_under_its_column_titles(pages, names)
+    # on screen the titles stay sort buttons
+    screen.emulate_media(media="screen")
+    button = screen.locator("#region-table thead .sort-button").first
+    assert button.evaluate("(element) => getComputedStyle(element).display") != "contents"
+    assert button.is_visible()
