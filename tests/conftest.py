@@ -150,3 +150,10 @@ def pytest_configure(config: pytest.Config) -> None:
     would hold the shipped data's removals and make ``check`` answer for that machine, not for the files.
     Set before any server starts, so subprocesses (gunicorn, nginx's apps) inherit it."""
     os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="coeur-tests-state-")
+
+
+# ROWS with Amiens' one operation publishing no number of dwellings (nor financing to compute one from).
+ROWS_AMIENS_UNKNOWN = [
+    *ROWS[:2],
+    "am-trois,hors ACV,Amiens,80021,Rue C,,construction neuve,Trois,,,,,,,2021-11,,,2.5,0.5,rue,s2,,,",
+]

@@ -230,3 +230,23 @@ def test_past_five_operations_a_map_table_row_says_how_many_others():
     assert [name for _, name in named] == [f"Résidence {n}" for n in "ABCDE"]  # by name, the first five
     cell = components._operations_cell(7, named)
     assert cell[-1] == " · et 2 autres" and cell[2].href == "/operation/op-6"
+
+
+def test_a_place_whose_operations_publish_no_number_reads_unknown_in_the_map_tables(tmp_path):
+    from dashboard.web import maptable
+    from tests.conftest import ROWS_AMIENS_UNKNOWN, write_world
+
+    context = load_context(Settings(data_dir=write_world(tmp_path / "data", ROWS_AMIENS_UNKNOWN)))
+    frame = context.operations_in(View(year=2022))
+    communes = components.map_table(frame, context.lookups.acv_names, {}, "")
+    cells = {
+        row.children[0].children.children: row.children[4].children for row in communes.children[2].children
+    }
+    assert cells["Amiens"] == "non publié" and cells["Compiègne"] == "30 à 32"  # not « 0 »
+    rows = maptable.departement_rows(frame, {})
+    departements = maptable.departement_table(frame, rows, {code: "" for code in rows.index})
+    cells = {
+        row.children[0].children.children: row.children[2].children
+        for row in departements.children[2].children
+    }
+    assert cells["80"] == "non publié" and cells["60"] == "30"

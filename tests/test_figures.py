@@ -172,3 +172,13 @@ def test_a_partner_outside_the_chosen_departement_is_left_out_and_one_across_its
     cut = (lon - 0.5, lat - 0.5, lon - 0.01, lat + 0.5)
     name, inside_lon, inside_lat = lookups.partner_points_in(cut)["02168"]
     assert name == "Château-Thierry" and cut[0] <= inside_lon <= cut[2] and cut[1] <= inside_lat <= cut[3]
+
+
+def test_a_commune_whose_operations_publish_no_number_is_not_said_to_have_0_dwellings(tmp_path):
+    from tests.conftest import ROWS_AMIENS_UNKNOWN, write_world
+
+    context = load_context(Settings(data_dir=write_world(tmp_path / "data", ROWS_AMIENS_UNKNOWN)))
+    hovers = maps.per_commune(context.operations_in(View(year=2022)))["hover"]
+    assert "1 opération · nombre de logements non publié" in hovers["80021"]
+    assert "Rue C : nombre de logements non publié — livrée en novembre 2021" in hovers["80021"]
+    assert "1 opération · 30 à 32 ⚠ logements" in hovers["60159"]

@@ -134,7 +134,9 @@ def _operation_lines(frame: pd.DataFrame) -> list[str]:
     ):
         name = plotly_text(nom or adresse or op_id)
         count = formatting.dwellings(low, high, origin, detailed=True, write=integer)
-        lines.append(f"{name} : {count} logements — {plotly_text(state)}")
+        # « nombre de logements non publié », not « non publié logements »
+        said = formatting.UNKNOWN_DWELLINGS if count == formatting.UNKNOWN else f"{count} logements"
+        lines.append(f"{name} : {said} — {plotly_text(state)}")
     return lines
 
 
@@ -166,6 +168,8 @@ def per_commune(frame: pd.DataFrame, unit: Unit | None = None) -> pd.DataFrame:
             "low": np.bincount(codes, weights=np.nan_to_num(low), minlength=len(names)),
             "high": np.bincount(codes, weights=np.nan_to_num(high), minlength=len(names)),
             "open": open_ended > 0,
+            # no operation there publishes its number (the sums above are then 0, not a count)
+            "none_known": np.bincount(codes, weights=~np.isnan(low), minlength=len(names)) == 0,
             "class": _main_classes(frame, codes, len(names), low),
         },
         index=pd.Index(np.asarray(names).astype(str), name=Op.CODE_INSEE),
@@ -197,15 +201,17 @@ def _commune_hovers(
     heads = [
         f"<b>{plotly_text(name)}</b><br>{count_of(n, 'opération')} · "
         + (
-            f"au moins {integer(lo)}"
+            formatting.UNKNOWN_DWELLINGS  # not « 0 logements »
+            if none_known
+            else f"au moins {integer(lo)} logements"
             if is_open
-            else integer(lo)
+            else f"{integer(lo)} logements"
             if lo == hi
-            else f"{integer(lo)} à {integer(hi)} ⚠"
+            else f"{integer(lo)} à {integer(hi)} ⚠ logements"
         )
-        + " logements"
-        for name, n, lo, hi, is_open in zip(
-            table["commune"], table["operations"], table["low"], table["high"], table["open"], strict=True
+        for name, n, lo, hi, is_open, none_known in zip(
+            *(table[c].tolist() for c in ("commune", "operations", "low", "high", "open", "none_known")),
+            strict=True,
         )
     ]
     if not details:

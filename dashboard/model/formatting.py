@@ -11,6 +11,7 @@ from dashboard.data.schema import LOGEMENTS_PUBLISHED, LOGEMENTS_RANGE
 
 LOCALE = "fr_FR"
 UNKNOWN = "non publié"
+UNKNOWN_DWELLINGS = "nombre de logements non publié"  # a sum where no operation publishes its number
 
 
 def is_missing(value: object) -> bool:

@@ -141,7 +141,20 @@ def map_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     shown = per_commune.sort_values(["logements", "commune"], ascending=[False, True]).head(
         MAX_MAP_TABLE_ROWS
     )
+    shown = shown.assign(sans_nombre=none_known(frame, Op.CODE_INSEE, shown))
     return shown, len(per_commune)
+
+
+def none_known(frame: pd.DataFrame, column: str, rows: pd.DataFrame) -> list[bool]:
+    """For each of ``rows`` (a place of ``column`` with its summed « logements »), whether none of its
+    operations publishes a number of dwellings: their sum reads « non publié », never 0. Only the rows summing
+    to 0 are looked at, a handful at most: not a pass over every operation shown."""
+    zero = [str(code) for code in rows.index[rows["logements"].to_numpy() == 0]]
+    if not zero:
+        return [False] * len(rows)
+    theirs = frame[frame[column].isin(zero).to_numpy()]
+    known = {str(code) for code in theirs.loc[theirs[Derived.LOGEMENTS_RETENUS].notna(), column].unique()}
+    return [str(code) in zero and str(code) not in known for code in rows.index]
 
 
 def map_statuses(frame: pd.DataFrame, codes: list[str], column: str = Op.CODE_INSEE) -> dict[str, str]:
@@ -186,7 +199,7 @@ def map_table(
                 html.Td(departements.get(departement_of(code), departement_of(code))),
                 html.Td("oui" if code in acv_names else "non"),
                 html.Td(_operations_cell(row["operations"], named[code])),
-                html.Td(_dwellings_cell(row["logements"], row["haut"])),
+                html.Td(_dwellings_cell(row["logements"], row["haut"], row["sans_nombre"])),
                 html.Td(statuses[code]),
             ]
         )
@@ -244,8 +257,11 @@ def _operations_cell(count: float, named: list[tuple[str, str]]) -> list[Any]:
     return parts
 
 
-def _dwellings_cell(low: float, high: float) -> str:
-    """« 114 à 159 » where the sources allow two readings, as the map's hover says it."""
+def _dwellings_cell(low: float, high: float, unpublished: bool = False) -> str:
+    """« 114 à 159 » where the sources allow two readings, as the map's hover says it; « non publié » where
+    no operation of the row publishes its number (never « 0 »)."""
+    if unpublished:
+        return formatting.UNKNOWN
     if high > low:
         return f"{formatting.number(low)} à {formatting.number(high)}"
     return formatting.number(low)

@@ -266,7 +266,7 @@ class DwellingSum:
     def with_unit(self) -> str:
         """In a one-line summary: « 90 logements », « 1 logement », « nombre de logements non publié »."""
         if self.none_known:
-            return "nombre de logements non publié"
+            return formatting.UNKNOWN_DWELLINGS
         return f"{range_text(self.known)} {'logement' if self.known.high == 1 else 'logements'}"
 
     def inline(self, *, noun: bool = True) -> str:

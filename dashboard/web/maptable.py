@@ -10,7 +10,7 @@ from dash import Patch, dcc, html
 
 from dashboard.data.schema import Derived
 from dashboard.model import formatting
-from dashboard.web.components import MAP_ROWS_PATH, at, map_statuses
+from dashboard.web.components import MAP_ROWS_PATH, at, map_statuses, none_known
 from dashboard.web.ids import Region
 
 COLUMNS = ("Département", "Opérations", "Logements", "Statuts")
@@ -27,7 +27,8 @@ def departement_rows(frame: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFr
     rows = pd.DataFrame({"operations": grouped.size(), "logements": grouped.sum()})
     rows.index = rows.index.astype(str)
     rows["name"] = [names.get(code, code) for code in rows.index]
-    return rows.sort_values(["logements", "name"], ascending=[False, True])
+    rows = rows.sort_values(["logements", "name"], ascending=[False, True])
+    return rows.assign(sans_nombre=none_known(frame, Derived.DEPARTEMENT, rows))
 
 
 def statuses(frame: pd.DataFrame, codes: list[str]) -> dict[str, str]:
@@ -44,7 +45,11 @@ def departement_table(frame: pd.DataFrame, rows: pd.DataFrame, links: Mapping[st
             [
                 html.Th(dcc.Link(row["name"], href=links[code]), scope="row"),
                 html.Td(formatting.number(row["operations"])),
-                html.Td(formatting.number(row["logements"])),
+                html.Td(
+                    formatting.UNKNOWN  # no operation there publishes its number: not « 0 »
+                    if row["sans_nombre"]
+                    else formatting.number(row["logements"])
+                ),
                 html.Td(counted[code]),
             ]
         )
