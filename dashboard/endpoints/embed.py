@@ -148,7 +148,9 @@ body {{ font-family: {theme.FONT}; color: {theme.TEXT}; font-size: 14px; }}
   grid-template-columns: 1fr {MAP_SIZE[0]}px; grid-template-rows: auto auto 1fr auto; gap: 4px 12px; }}
 h1 {{ font-size: 20px; margin: 0; grid-column: 1; grid-row: 1; }}
 .subtitle {{ color: {theme.MUTED}; margin: 0; font-size: 12.5px; grid-column: 1; grid-row: 2; }}
-.body {{ grid-column: 1; grid-row: 3; }}
+/* A long card (many figures, each saying what it leaves out) scrolls in its row: the sources, the licence
+   and the link to the full page below it stay in the frame. */
+.body {{ grid-column: 1; grid-row: 3; min-height: 0; overflow-y: auto; }}
 .body .subtitle {{ margin-top: 6px; }}
 .map {{ grid-column: 2; grid-row: 1 / 4; align-self: center; }}
 .legend {{ font-size: 11.5px; color: {theme.MUTED}; text-align: center; margin: 4px 0 0; }}

@@ -9,8 +9,9 @@ import subprocess
 
 import pytest
 
-from tests.browser.conftest import french_page, wait_for_idle, wait_for_map
+from tests.browser.conftest import french_page, start_server, wait_for_idle, wait_for_map
 from tests.browser.test_printed_sheets import fit_for_print
+from tests.conftest import write_world
 
 pytestmark = pytest.mark.browser
 
@@ -61,3 +62,29 @@ def test_the_card_for_town_hall_sites_says_it_at_340_px(server, browser):
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 340  # nothing cut off
     finally:
         context.close()
+
+
+def test_a_long_card_keeps_its_sources_and_link_in_a_600_by_400_frame(browser, tmp_path):
+    # three operations: a delivery and a planned one without a number, a published cost, a projection year:
+    # every figure says what it leaves out, more than the frame's height
+    rows = [
+        "sq-un,ACV,Saint-Quentin,02691,Rue A,,reconversion,Un,,,,509,,,2020,,1200000,,,,s1,,,",
+        "sq-deux,ACV,Saint-Quentin,02691,Rue D,,reconversion,Deux,12,,,,,,2025,,800000,,,,s1,,,",
+        "sq-trois,ACV,Saint-Quentin,02691,Rue E,,reconversion,Trois,,,,,,,2025,,,,,,s1,,,",
+    ]
+    running = start_server(write_world(tmp_path / "data", rows))
+    context, page = french_page(browser, 600, 400)
+    try:
+        page.goto(running.url + "/integration/commune/02691?annee=2025")
+        assert "1 opération à livraison prévue sans nombre publié" in page.locator(".figures").inner_text()
+        link = page.locator("footer a").bounding_box()
+        sources = page.locator("footer span").bounding_box()
+        assert link is not None and sources is not None
+        assert link["y"] + link["height"] <= 400 and sources["y"] + sources["height"] <= 400
+        # the figures scroll in their row, the last one (the cost) reachable
+        page.locator(".kf", has_text="coût total publié").scroll_into_view_if_needed()
+        cost = page.locator(".kf", has_text="coût total publié").bounding_box()
+        assert cost is not None and cost["y"] + cost["height"] <= sources["y"]
+    finally:
+        context.close()
+        running.stop()
