@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import sys
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
@@ -45,6 +46,9 @@ from dashboard.web.routes import route
 # the page's scripts instead, on the pages that draw them at once (``CoeurDash.lazy_chunks``).
 LAZY_CHUNKS = ("async-graph.js", "async-dropdown.js", "async-slider.js")
 FIRST_PAGES_KEPT = 64  # pages written into the HTML, kept for the next visits of the same address
+# ... and what they may weigh in each worker: 64 of the shipped data's pages, ~14–30 of 100,000 operations'
+# (~0.3–0.6 MB each; 64 of them took ~25 MiB per worker, README « Where the memory goes »).
+FIRST_PAGES_BYTES = 8 * 1024 * 1024
 TITLE = "Cœur de Ville — Clésence"  # each page says its own (pages.PAGES)
 INDEX = """<!DOCTYPE html>
 <html lang="fr">
@@ -165,6 +169,12 @@ class CoeurDash(Dash):
         return FirstPage(screen, prerender.page_layout(page, values, labels))
 
 
+def first_page_bytes(page: FirstPage) -> int:
+    """What a written page kept weighs: its two texts (a text with any character beyond Latin-1, as the
+    French typography's apostrophe, takes two bytes a character)."""
+    return sys.getsizeof(page.screen) + sys.getsizeof(page.layout)
+
+
 def create_app(settings: Settings | None = None) -> Dash:
     settings = settings or Settings()
     area = staff.prepare(settings) if settings.staff is not None else None
@@ -189,7 +199,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = INDEX
-    app.first_pages = Recent(FIRST_PAGES_KEPT)
+    app.first_pages = Recent(FIRST_PAGES_KEPT, max_bytes=FIRST_PAGES_BYTES, sizeof=first_page_bytes)
     app.version_meta = functools.partial(versionorder.meta, holder)
     app.renderer = START_WHEN_PARSED
     configure_serving(app)
