@@ -3,7 +3,9 @@
     python bench/memory.py [--rows 100000]      # synthetic operations (tests/synthetic.py); 0: shipped data
 
 Prints one JSON object (README, "Benchmark", says what it holds). Sizes are pandas' deep sizes of what one
-process holds after loading and preparing every year, as gunicorn's master does before forking.
+process holds after loading and preparing every year, as gunicorn's master does before forking; then what
+the caches of pages weigh once the app has answered a visitor mix's addresses (bench/visits.py), as a
+worker holds them (``caches_after_visits``).
 """
 
 from __future__ import annotations
@@ -20,9 +22,13 @@ sys.path[0] = str(REPO)
 
 import pandas as pd  # noqa: E402
 
+from bench import visits  # noqa: E402
+from dashboard.app import FIRST_PAGES_BYTES, FIRST_PAGES_KEPT, create_app, first_page_bytes  # noqa: E402
 from dashboard.data.dataset import load_dataset  # noqa: E402
 from dashboard.data.report import Report  # noqa: E402
 from dashboard.endpoints.versioncache import MAX_BYTES  # noqa: E402
+from dashboard.model.recent import Recent  # noqa: E402
+from dashboard.settings import Settings  # noqa: E402
 from dashboard.web.context import RECENT_PAGES, build_context  # noqa: E402
 from tests import synthetic  # noqa: E402
 
@@ -80,7 +86,51 @@ def measure(data_dir: Path) -> dict:
         "caches": {
             "answers_per_worker_mib_at_most": round(MAX_BYTES / MIB, 1),
             "recent_pages_kept": RECENT_PAGES,
+            "written_pages_kept_at_most": FIRST_PAGES_KEPT,
+            "written_pages_mib_at_most": round(FIRST_PAGES_BYTES / MIB, 1),
         },
+    }
+
+
+def caches_after_visits(data_dir: Path, state_dir: Path) -> dict:
+    """The app (as a worker) after answering every address of a visitor mix once: what the pages written
+    into the HTML weigh (``first_page_bytes``) by kind, all of them and what the worker keeps of them
+    (``FIRST_PAGES_BYTES``), and the region's pages whose component trees it keeps (``Caches.pages``)."""
+    app = create_app(Settings(data_dir=data_dir, state_dir=state_dir))
+    context = app.server.extensions["coeur_live"].get()
+    client = app.server.test_client()
+    paths = visits.addresses(data_dir, context.lookups.years)
+    every = Recent(len(paths) + 1, max_bytes=1 << 40, sizeof=first_page_bytes)  # nothing dropped
+    weights: dict[str, list[int]] = {}
+    before = rss_mib()
+    timer = time.perf_counter()
+    for path in paths:
+        route, query = (path.split("?", 1) + [""])[:2]
+        weight = every.weight()[1]
+        with app.server.test_request_context(path):
+            every.get(path, lambda route=route, query=query: app.first_page(route, query))
+        kind = (
+            "commune"
+            if path.startswith("/commune/")
+            else "region, " + ("filtered" if "&" in path else "year")
+        )
+        weights.setdefault(kind, []).append(every.weight()[1] - weight)
+        assert client.get(path).status_code == 200, path  # and the app's own cache, bounded
+    kept, weight = app.first_pages.weight()
+    return {
+        "addresses": len(paths),
+        "answered_in_s": round(time.perf_counter() - timer, 1),
+        "rss_growth_mib": round(rss_mib() - before, 1),
+        "written_pages_all_mib": round(every.weight()[1] / MIB, 1),
+        "written_page_mib_by_kind": {
+            kind: {
+                "median": round(sorted(sizes)[len(sizes) // 2] / MIB, 2),
+                "max": round(max(sizes) / MIB, 2),
+            }
+            for kind, sizes in sorted(weights.items())
+        },
+        "written_pages_kept": {"pages": kept, "mib": round(weight / MIB, 1)},
+        "region_pages_kept": context.caches.pages.weight()[0],
     }
 
 
@@ -88,13 +138,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000, help="synthetic operations; 0: the shipped data")
     args = parser.parse_args()
-    if not args.rows:
-        print(json.dumps(measure(REPO / "data"), indent=2))
-        return 0
     with tempfile.TemporaryDirectory(prefix="coeur-memory-") as temporary:
-        folder = Path(temporary)
-        synthetic.write_data_dir(folder, args.rows)
-        print(json.dumps(measure(folder), indent=2))
+        folder = REPO / "data"
+        if args.rows:
+            folder = Path(temporary) / "data"
+            synthetic.write_data_dir(folder, args.rows)
+        result = measure(folder)
+        result["caches_after_visits"] = caches_after_visits(folder, Path(temporary) / "state")
+        print(json.dumps(result, indent=2))
     return 0
 
 

@@ -36,6 +36,8 @@ SCALE = (
     "full_update_ms",
     "rss_mib",
     "memory",
+    "visits",
+    "memory_after_visits",
     "cold_start_s",
 )
 LOAD = ("clients", "duration_s", "requests", "errors", "p95_ms", "p95_ms_by_kind")
@@ -65,6 +67,8 @@ def test_the_quick_benchmark_prints_every_measure(tmp_path):
     assert result["scale"]["operations"] == 1_000
     assert result["scale"]["communes"] == 1_000
     assert result["scale"]["errors"] == 0  # the synthetic table is valid data
+    # More addresses than a worker keeps pages of (FIRST_PAGES_KEPT), every one answered.
+    assert result["scale"]["visits"]["addresses"] > 64 and result["scale"]["visits"]["errors"] == 0
     for key in LOAD:
         assert key in result["load"], key
     assert result["load"]["clients"] == 50 and result["load"]["requests"] > 0
