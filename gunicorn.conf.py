@@ -144,20 +144,30 @@ def post_fork(server, _worker):
         holder.get()
 
 
-# A request that took this long built large temporary frames (a full update over 100,000 operations):
-# glibc keeps what they freed in the worker's heap. Given back after such a request, ~16 MiB per worker
-# (issue 24, README « Where the memory goes »); a call costs ~0.1 ms, hence not after every request.
+# A request that took this much of its thread's CPU time built large temporary frames (a page drawn, a full
+# update over 100,000 operations): glibc keeps what they freed in the worker's heap. Given back after such a
+# request, ~16 MiB per worker (issue 24, README « Where the memory goes »); a call costs ~0.1 ms, hence not
+# after every request. CPU time, not wall-clock time: on a busy machine a short request waits for a core and
+# took as long as a big one; the heap it leaves does not depend on that, and neither does the memory measured.
 TRIM_AFTER_S = 0.05
 
 
-def pre_request(worker, _request):
-    worker.coeur_started = time.perf_counter()
+def pre_request(_worker, request):
+    # On the request, not the worker: a gthread worker serves several at once, each in its own thread.
+    request.coeur_cpu_started = time.thread_time()
 
 
-def post_request(worker, _request, _environ, _response):
-    """In a worker, once an answer is sent: after a long request, the heap it freed back to the system."""
-    if time.perf_counter() - getattr(worker, "coeur_started", time.perf_counter()) >= TRIM_AFTER_S:
+def post_request(_worker, request, _environ, _response):
+    """In a worker, once an answer is sent (in the thread that served it, as pre_request): after a long
+    request, the heap it freed back to the system."""
+    if worth_trimming(getattr(request, "coeur_cpu_started", None), time.thread_time()):
         _malloc_trim()
+
+
+def worth_trimming(started: float | None, now: float) -> bool:
+    """Whether a request that began at ``started`` and ends at ``now`` (its thread's CPU time, seconds)
+    built enough to give the heap back after it (``None``: its start was not seen)."""
+    return started is not None and now - started >= TRIM_AFTER_S
 
 
 def _holder(server):
