@@ -211,6 +211,24 @@ def test_planned_deliveries_are_said_even_when_no_number_is_published(rows, plan
     assert planned in said
 
 
+@pytest.mark.parametrize(
+    ("rows", "said"),
+    [
+        ([(D, R, 39, 55), (D, F, 16, 16)], "55 à 71 logements"),
+        ([(D, R, 1, 1)], "1 logement"),
+        ([(D, R, None, None), (D, F, 90, 90)], "90 logements, hors 1 opération sans nombre publié"),
+        (
+            [(D, R, None, None), (D, F, None, None), (D, F, 1, 1)],
+            "1 logement, hors 2 opérations sans nombre publié",
+        ),
+        ([(D, R, None, None)], "nombre de logements non publié"),
+    ],
+)
+def test_a_one_line_summary_says_what_its_sum_leaves_out(rows, said):
+    """A page's title and link preview: « 5 opérations, 90 logements » must not read as the five's sum."""
+    assert headline.DwellingSum.of_all(analysis.key_figures(in_states(*rows))).with_unit() == said
+
+
 def test_the_dwellings_card_is_unknown_when_no_operation_publishes_a_number():
     figures = analysis.key_figures(in_states((D, R, None, None), (D, F, None, None)))
     found = cards(headline.key_figures(figures, year=2025, sources_year=2025))

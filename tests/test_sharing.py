@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import html
 import io
 import re
 
@@ -9,6 +11,7 @@ import pytest
 from PIL import Image
 
 from dashboard.app import create_app
+from dashboard.endpoints import sharing
 from dashboard.settings import Settings
 from tests.conftest import REAL_DATA
 
@@ -57,3 +60,21 @@ def test_the_sheet_image_is_a_png_of_the_commune(client):
     image = client.get("/apercu/60612.png")
     assert image.status_code == 200 and image.mimetype == "image/png"
     assert image.data[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_partly_known_sum_says_the_operation_it_leaves_out_in_the_link_preview(client):
+    """Saint-Quentin's student residence (delivered) publishes no number of dwellings: the preview's 90 is
+    the other four's, and says so in the key figures' words."""
+    tags = metas(client, "/commune/02691")
+    said = "5 opérations, 90 logements, hors 1 opération sans nombre publié"
+    assert said in tags["og:title"]
+    assert "de Clésence, 90 logements, hors 1 opération sans nombre publié." in tags["og:description"]
+
+
+def test_every_page_s_description_fits_in_the_lines_its_preview_draws(client):
+    """The preview writes the description in ``LINES`` lines and would cut the rest without a sign."""
+    with open(REAL_DATA / "operations.csv", encoding="utf-8") as handle:
+        codes = sorted({row["code_insee"] for row in csv.DictReader(handle)})
+    for path in ["/", *(f"/commune/{code}" for code in codes)]:
+        lines = sharing.said_lines(html.unescape(metas(client, path)["og:description"]))
+        assert 1 <= len(lines) <= sharing.LINES, (path, lines)

@@ -31,6 +31,7 @@ MAP_BOX = (640, 40, 1160, 590)  # left, top, right, bottom of the drawn outline
 KEEP = 64  # images kept in memory, per process
 TWITTER_COPIES = re.compile(r'\s*<meta property="twitter:(?:title|description|image)" content="[^"]*">')
 REGION = "region"
+LINE_WIDTH, LINES = 34, 7  # the page's description, in characters a line and lines under the name
 
 
 FONTS = Path(__file__).resolve().parent / "fonts"  # Liberation Sans: Pillow's own font has no « é » nor « œ »
@@ -70,6 +71,12 @@ def _outline(draw: ImageDraw.ImageDraw, geometry, points: list[tuple[float, floa
         draw.ellipse((x - 9, y - 9, x + 9, y + 9), fill=theme.ACCENT, outline="#ffffff", width=2)
 
 
+def said_lines(description: str) -> list[str]:
+    """The page's description as the preview writes it under the name: the sources' dates go on the last
+    line. More than ``LINES`` would be cut (tests/test_sharing.py checks every page's)."""
+    return textwrap.wrap(description.split(" Sources publiées")[0], LINE_WIDTH)
+
+
 def preview_png(context: Context, code: str | None) -> bytes:
     """The preview of the region (``None``) or of a commune: name, figures, outline and operations."""
     image = Image.new("RGB", SIZE, theme.BACKGROUND)
@@ -77,8 +84,7 @@ def preview_png(context: Context, code: str | None) -> bytes:
     name, text = _words(code)
     draw.text((60, 60), "Cœur de Ville · Clésence", font=_font(30, bold=True), fill=theme.ACCENT)
     draw.text((60, 120), name, font=_font(64 if len(name) < 16 else 46, bold=True), fill=theme.TEXT)
-    said = text.split(" Sources publiées")[0]  # the sources' dates go on the last line
-    for index, line in enumerate(textwrap.wrap(said, 34)[:7]):
+    for index, line in enumerate(said_lines(text)[:LINES]):
         draw.text((60, 222 + 40 * index), line, font=_font(30), fill=theme.TEXT)
     sources = wording.sources_published(context.dataset.source_dates)
     draw.text((60, 560), f"{sources} · Licence Ouverte", font=_font(22), fill=theme.MUTED)

@@ -264,10 +264,13 @@ class DwellingSum:
         return f"{wording.plural(self.unknown, *words)} {UNCOUNTED}"
 
     def with_unit(self) -> str:
-        """In a one-line summary: « 90 logements », « 1 logement », « nombre de logements non publié »."""
+        """In a one-line summary (a page's title, a link preview): « 90 logements », « 1 logement », « 90
+        logements, hors 1 opération sans nombre publié » (the sum never reads as the whole), « nombre de
+        logements non publié »."""
         if self.none_known:
             return formatting.UNKNOWN_DWELLINGS
-        return f"{range_text(self.known)} {'logement' if self.known.high == 1 else 'logements'}"
+        known = f"{range_text(self.known)} {'logement' if self.known.high == 1 else 'logements'}"
+        return f"{known}, hors {self.left_out(noun=False)}" if self.unknown else known
 
     def inline(self, *, noun: bool = True) -> str:
         """In a sentence or a cell: « 46 », « 46 + 1 opération livrée sans nombre publié », « 1 opération
