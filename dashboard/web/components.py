@@ -21,7 +21,6 @@ from dashboard.data.schema import (
     STATUS_PLURALS,
     Derived,
     Op,
-    Total,
 )
 from dashboard.data.sourcedates import reported
 from dashboard.figures import theme, timeline
@@ -32,7 +31,6 @@ from dashboard.model.analysis import (
     STATUS,
     VARIANT_CERTAINTY,
     VARIANT_STATUS,
-    KeyFigures,
     communes_among,
     followed,
     state_label,
@@ -311,67 +309,6 @@ def map_table_year_patch(
         if position < len(shown):
             cells[MAP_STATUS_CELL]["props"]["children"] = statuses[code]
     return patch
-
-
-def published_totals(totals: pd.DataFrame, figures: KeyFigures, sources: dict[str, str]) -> html.Details:
-    """What the articles announce next to what the detailed table adds up to."""
-
-    def published(indicator: str) -> str:
-        rows = totals[totals[Total.INDICATEUR] == indicator]
-        values = [
-            f"{formatting.number(v)} ({sources.get(s, s)})"
-            for v, s in zip(rows[Total.VALEUR], rows[Total.SOURCE], strict=True)
-        ]
-        return " ; ".join(values) or formatting.UNKNOWN
-
-    rows = [
-        ("Programmes Action Cœur de Ville", published("acv_programmes")),
-        ("Logements Action Cœur de Ville", published("acv_logements")),
-        ("Centres-villes", published("acv_centres_villes")),
-        ("Communes soutenues", published("acv_communes_soutenues")),
-        (
-            "Investissement",
-            " ; ".join(
-                f"{formatting.euros(v)} ({sources.get(s, s)})"
-                for v, s in zip(
-                    totals.loc[totals[Total.INDICATEUR] == "acv_investissement", Total.VALEUR],
-                    totals.loc[totals[Total.INDICATEUR] == "acv_investissement", Total.SOURCE],
-                    strict=True,
-                )
-            )
-            or formatting.UNKNOWN,
-        ),
-        ("Parc de Clésence", published("clesence_logements")),
-    ]
-    return html.Details(
-        [
-            html.Summary("Chiffres annoncés par les sources, comparés au détail publié"),
-            html.Table(
-                [
-                    html.Thead(
-                        html.Tr(
-                            [html.Th("Indicateur", scope="col"), html.Th("Annoncé (source)", scope="col")]
-                        )
-                    )
-                ]
-                + [
-                    html.Tbody(
-                        [html.Tr([html.Th(label, scope="row"), html.Td(value)]) for label, value in rows]
-                    )
-                ],
-                className="data-table compact",
-            ),
-            html.P(
-                f"Le détail publié opération par opération, que montre ce tableau de bord, compte "
-                f"{wording.plural(figures.operations, 'opération')} et "
-                f"{formatting.number(figures.dwellings)} logements dans la vue : "
-                "les totaux annoncés couvrent des programmes dont le détail n'a pas été publié.",
-                className="note",
-            ),
-        ],
-        className="totals",
-        open=True,
-    )
 
 
 # The table shows a few columns (what a reader scans a row for); the other fields are in each row's detail.
