@@ -57,12 +57,21 @@ def test_unknown_values_sort_last_whatever_the_direction(descending):
         assert list(first.index) == list(ordered.index[:3])
 
 
+def caption_text(table: html.Div, *, printed: bool = False) -> str:
+    """The operations table's caption as read on screen, or on paper (without its ``no-print`` parts)."""
+    parts = table.children.children[0].children
+    return "".join(
+        part if isinstance(part, str) else "" if printed and "no-print" in part.className else part.children
+        for part in parts
+    )
+
+
 def test_a_crowded_table_draws_its_first_rows_and_says_how_many_there_are(crowded):
     table = components.operations_table(
         crowded, search="", sort={"column": "livraison", "descending": True}, sort_button_type="sort"
     )
     body = table.children.children[2]
-    caption = table.children.children[0].children
+    caption = caption_text(table)
     assert len(body.children) == components.MAX_TABLE_ROWS
     assert caption.startswith(
         f"{components.MAX_TABLE_ROWS} premières opérations sur 1\u202f500, par livraison"
@@ -81,13 +90,24 @@ def test_a_crowded_table_drawn_from_its_first_rows_is_the_table_of_all_of_them(c
     )
     encoder = plotly.utils.PlotlyJSONEncoder
     assert json.dumps(drawn, cls=encoder) == json.dumps(whole, cls=encoder)
-    assert "premières opérations sur 1\u202f500" in drawn.children.children[0].children
+    assert "premières opérations sur 1\u202f500" in caption_text(drawn)
 
 
 def test_a_short_table_is_drawn_whole(crowded):
     table = components.operations_table(crowded.head(12), search="", sort={}, sort_button_type="sort")
     assert len(table.children.children[2].children) == 12
-    assert table.children.children[0].children.startswith("12 opérations")
+    assert caption_text(table).startswith("12 opérations")
+
+
+@pytest.mark.parametrize("rows", [12, 1_500])
+def test_the_table_s_caption_says_to_click_a_header_on_screen_and_not_on_paper(crowded, rows):
+    table = components.operations_table(crowded.head(rows), search="", sort={}, sort_button_type="sort")
+    assert "— cliquer un en-tête pour trier" in caption_text(table)
+    printed = caption_text(table, printed=True)
+    assert "cliquer" not in printed and "filtrer" not in printed
+    assert printed.startswith(
+        ("12 opérations. « Livraison » :", "50 premières opérations sur 1\u202f500, par commune. ")
+    )
 
 
 def test_the_undated_list_names_its_first_operations_and_counts_the_others(crowded):

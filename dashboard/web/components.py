@@ -481,7 +481,7 @@ def operations_table(
     return _operations_table_frame(caption, header, body)
 
 
-def _operations_table_frame(caption: str, header: list[Any], body: list[Any]) -> html.Div:
+def _operations_table_frame(caption: Any, header: list[Any], body: list[Any]) -> html.Div:
     return html.Div(
         html.Table(
             [html.Caption(caption), html.Thead(html.Tr(header)), html.Tbody(body, id=Region.TABLE_BODY)],
@@ -621,14 +621,18 @@ DATES_NOTE = (
 )
 
 
-def table_caption(shown: int, total: int, column: str) -> str:
+def table_caption(shown: int, total: int, column: str) -> list:
+    """« 12 opérations — cliquer un en-tête pour trier. « Livraison » : … »; the instruction in its own span,
+    which paper leaves out (``no-print``: nothing to click there)."""
     if shown == total:
-        return f"{wording.plural(total, 'opération')} — cliquer un en-tête pour trier. {DATES_NOTE}."
-    title = dict(TABLE_COLUMNS).get(column, "Commune").lower()
-    return (
-        f"{formatting.number(shown)} premières opérations sur {formatting.number(total)}, par {title} — "
-        f"cliquer un en-tête pour trier, filtrer pour voir les autres. {DATES_NOTE}."
-    )
+        counted, instruction = wording.plural(total, "opération"), "cliquer un en-tête pour trier"
+    else:
+        title = dict(TABLE_COLUMNS).get(column, "Commune").lower()
+        counted = (
+            f"{formatting.number(shown)} premières opérations sur {formatting.number(total)}, par {title}"
+        )
+        instruction = "cliquer un en-tête pour trier, filtrer pour voir les autres"
+    return [counted, html.Span(f" — {instruction}", className="no-print"), f". {DATES_NOTE}."]
 
 
 def sheet_title(row: pd.Series) -> html.H3:

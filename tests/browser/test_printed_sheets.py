@@ -193,6 +193,21 @@ def assert_continued_under_its_column_titles(pages: list[list[tuple[float, str]]
         assert text.index("Nom, adresse") < row, (n + 1, text[:300])  # above the rows, not after
 
 
+CLICK = "cliquer un en-tête pour trier"
+
+
+def assert_captioned_without_the_click_instruction(pages: list[list[tuple[float, str]]], screen) -> None:
+    """The table's caption prints its count and the dates' note, not the instruction to click (nothing to
+    click on paper); the screen keeps it."""
+    text = " ".join(word for words in pages for _, word in words)
+    assert "cliquer" not in text and "pour trier" not in text
+    assert re.search(r"\d+ opérations\. « Livraison » :", text), text[:300]
+    screen.emulate_media(media="screen")
+    caption = screen.locator("#region-table caption")
+    assert CLICK in caption.inner_text()
+    assert screen.get_by_text(CLICK).is_visible()
+
+
 def test_the_written_table_s_titles_are_repeated_on_its_continued_page(server, page, tmp_path):
     screen = page.page
     screen.goto(f"{server.url}/?annee=2022")
@@ -206,6 +221,7 @@ def test_the_written_table_s_titles_are_repeated_on_its_continued_page(server, p
     pages = printed(screen, tmp_path / "sheet.pdf")
     assert screen.locator("#region-table > .table-scroll").evaluate("(element) => element.inert")
     assert_continued_under_its_column_titles(pages, names)
+    assert_captioned_without_the_click_instruction(pages, screen)
 
 
 def test_the_live_table_s_titles_are_repeated_on_its_continued_page(server, page, tmp_path):
@@ -220,6 +236,7 @@ def test_the_live_table_s_titles_are_repeated_on_its_continued_page(server, page
     pages = printed(screen, tmp_path / "sheet.pdf")
     assert not screen.locator("#region-table > .table-scroll").evaluate("(element) => element.inert")
     assert_continued_under_its_column_titles(pages, names)
+    assert_captioned_without_the_click_instruction(pages, screen)
     # on screen the titles stay sort buttons
     screen.emulate_media(media="screen")
     button = screen.locator("#region-table thead .sort-button").first
