@@ -140,6 +140,12 @@ def _said(label: str, left_out: str) -> str:
     return f"{label} · {left_out}" if left_out else label
 
 
+# A long card (many figures, each saying what it leaves out, a projection year) scrolls in its row (.body):
+# the sources, the licence and the link to the full page below it stay in the frame. What is below is shown
+# to be there: « ▾ suite : faire défiler » at the row's foot while it can scroll down (a scroll-state
+# container query: Chromium), a shadow there elsewhere (a background that scrolls with the text covers it at
+# the end), a thin scrollbar where the system draws them (none in Playwright's headless Chromium, none on an
+# overlay-scrollbar system until one scrolls).
 STYLE = f"""
 html, body {{ margin: 0; height: 100%; overflow: hidden; background: {theme.BACKGROUND}; }}
 body {{ font-family: {theme.FONT}; color: {theme.TEXT}; font-size: 14px; }}
@@ -148,9 +154,20 @@ body {{ font-family: {theme.FONT}; color: {theme.TEXT}; font-size: 14px; }}
   grid-template-columns: 1fr {MAP_SIZE[0]}px; grid-template-rows: auto auto 1fr auto; gap: 4px 12px; }}
 h1 {{ font-size: 20px; margin: 0; grid-column: 1; grid-row: 1; }}
 .subtitle {{ color: {theme.MUTED}; margin: 0; font-size: 12.5px; grid-column: 1; grid-row: 2; }}
-/* A long card (many figures, each saying what it leaves out) scrolls in its row: the sources, the licence
-   and the link to the full page below it stay in the frame. */
-.body {{ grid-column: 1; grid-row: 3; min-height: 0; overflow-y: auto; }}
+/* A long card (figures saying what they leave out, a projection year) scrolls in its row, the footer in
+   the frame; « suite » (or a shadow) says there is more below. */
+.body {{ grid-column: 1; grid-row: 3; min-height: 0; overflow-y: auto; container-type: scroll-state;
+  scrollbar-width: thin; scrollbar-color: {theme.MUTED} transparent;
+  background: linear-gradient(to top, {theme.BACKGROUND} 40%, transparent) center bottom / 100% 24px
+      no-repeat local,
+    radial-gradient(farthest-side at 50% 100%, rgba(0, 0, 0, .22), transparent) center bottom / 100% 10px
+      no-repeat scroll; }}
+.more {{ display: none; }}
+@container scroll-state(scrollable: bottom) {{
+  .more {{ display: block; position: sticky; bottom: 0; box-sizing: border-box; height: 30px;
+    margin: -30px 0 0; padding: 12px 0 0; text-align: center; font-size: 12px; font-weight: 600;
+    color: {theme.ACCENT}; background: linear-gradient(transparent, {theme.BACKGROUND} 55%); }}
+}}
 .body .subtitle {{ margin-top: 6px; }}
 .map {{ grid-column: 2; grid-row: 1 / 4; align-self: center; }}
 .legend {{ font-size: 11.5px; color: {theme.MUTED}; text-align: center; margin: 4px 0 0; }}
@@ -187,6 +204,10 @@ LEGEND = (
 )
 
 
+# Shown while the figures' row can scroll further down (STYLE); a reader of the text reads on anyway.
+MORE = "<p class='more' aria-hidden='true'>▾ suite : faire défiler</p>"
+
+
 def card(context: Context, code: str, year: int) -> str:
     """The card: name, key figures at the end of ``year``, small map, sources and a link to the page."""
     communes = context.dataset.communes
@@ -217,7 +238,7 @@ def card(context: Context, code: str, year: int) -> str:
 <body><main class="card">
 <h1>{escape(name)}</h1>
 <p class="subtitle">{escape(departement)} · {escape(acv)} · logements Clésence</p>
-<div class="body">{body}<p class="subtitle">{escape(where)}</p></div>
+<div class="body">{body}<p class="subtitle">{escape(where)}</p>{MORE}</div>
 <div class="map">{svg_map(communes.geometry[code], shown, name=name)}{LEGEND}</div>
 <footer><span>Sources : pages publiques de Clésence et de la presse · {escape(searched)} ·
 données du {escape(date)} · Licence Ouverte</span>
