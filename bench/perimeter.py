@@ -64,23 +64,6 @@ def probe(data_dir: Path, perimeter: str) -> dict:
     return json.loads(done.stdout)
 
 
-def today(shipped: Path, workdir: Path, map_drawn: tuple[str, ...], repeats: int, years: list[int]) -> dict:
-    """The year step of the shipped data: captured in Chromium, then replayed."""
-    server = servers.start(servers.PROJECT_APP, shipped, workdir)
-    try:
-        seen = visit(server, map_drawn)
-        step = replay.replay(server.url, seen.year_change, repeats=repeats, years=years, computed=True)
-    finally:
-        server.stop()
-    return {
-        "first_load_bytes": seen.bytes,
-        "first_map_ms": seen.map_ms,
-        "first_map_ms_runs": seen.map_ms_runs,
-        "step": step,
-        "captured": seen.year_change,
-    }
-
-
 @dataclass
 class Seen:
     """Cold visits of ``/``: the median one's bytes and time to the map drawn, and the year step captured."""
@@ -92,23 +75,53 @@ class Seen:
     year_change: list[dict]
 
 
-def visit(server: servers.Gunicorn, map_drawn: tuple[str, ...], runs: int = VISITS) -> Seen:
-    """``runs`` cold visits (the time to the map moves with the machine's load): their medians."""
+def visits(served: dict[str, servers.Gunicorn], map_drawn: tuple[str, ...], runs: int = VISITS) -> dict:
+    """``runs`` cold visits of each server's ``/``, in turns (the time to the map moves with the machine's
+    load: each server's visits see the same load), and their medians; the year step captured at the first."""
+    seen: dict[str, list[browser.Visit]] = {name: [] for name in served}
     with sync_playwright() as playwright:
         chromium = browser.launch(playwright)
         try:
-            target = browser.Target(server.url + "/", map_drawn, "button")
-            visits = [browser.visit(chromium, target, capture_year_change=run == 0) for run in range(runs)]
+            for run in range(runs):
+                for name, server in served.items():
+                    target = browser.Target(server.url + "/", map_drawn, "button")
+                    seen[name].append(browser.visit(chromium, target, capture_year_change=run == 0))
         finally:
             chromium.close()
-    median = browser.summarise(visits)
-    runs_ms = median["map_ms_runs"]
-    return Seen(median["bytes"], median["requests"], median["map_ms"], runs_ms, visits[0].year_change)
+    medians = {}
+    for name, made in seen.items():
+        median = browser.summarise(made)
+        medians[name] = Seen(
+            median["bytes"], median["requests"], median["map_ms"], median["map_ms_runs"], made[0].year_change
+        )
+    return medians
+
+
+def steps(served: dict[str, servers.Gunicorn], seen: dict[str, Seen], repeats: int, years: list[int]) -> dict:
+    """Each server's year step replayed computed, a repeat of each in turns (the same load for both), the
+    first not counted (a worker's first step)."""
+    made: dict[str, list[dict]] = {name: [] for name in served}
+    for repeat in range(repeats + 1):
+        for name, server in served.items():
+            made[name].append(
+                replay.replay(
+                    server.url,
+                    seen[name].year_change,
+                    repeats=1,
+                    years=years,
+                    computed=True,
+                    warm=0,
+                    start=repeat,
+                )
+            )
+    return {name: replay.combine(results[1:]) for name, results in made.items()}
 
 
 # Both year steps are replayed computed (each request new to the app's cache of answers): replayed as they
 # come, three workers' caches answered a varying share of them, and the ratio moved from 0.13× to 3.8×
 # between two idle runs of the same code (2026-12-06): it measured which worker answered, not the perimeter.
+# And in turns, visits and repeats alike: measured one after the other, a busy machine's load moving in
+# between gave all of France 2.38× the region's step in one run and 0.92× in the next (same code, load 4–6).
 
 
 def run(
@@ -122,19 +135,28 @@ def run(
     years: list[int],
 ) -> dict:
     chosen = territory.check(perimeter)
-    now = today(shipped, workdir, map_drawn, repeats, years)
     data_dir = synthetic.write_data_dir(workdir / "perimeter", rows, perimeter=chosen)
     loading = probe(data_dir, chosen.text)
-    server = servers.start(
-        servers.PROJECT_APP, data_dir, workdir, timeout_s=1200, COEUR_PERIMETER=chosen.text
-    )
+    served: dict[str, servers.Gunicorn] = {}
     try:
-        seen = visit(server, map_drawn)
-        step = replay.replay(server.url, seen.year_change, repeats=repeats, years=years, computed=True)
-        memory = server.memory()
+        served["today"] = servers.start(servers.PROJECT_APP, shipped, workdir)
+        served["perimeter"] = servers.start(
+            servers.PROJECT_APP, data_dir, workdir, timeout_s=1200, COEUR_PERIMETER=chosen.text
+        )
+        seen = visits(served, map_drawn)
+        step = steps(served, seen, repeats, years)
+        memory = served["perimeter"].memory()
     finally:
-        server.stop()
-    return result(chosen, rows, loading, server, memory, seen, step, now)
+        for server in served.values():
+            server.stop()
+    now = {
+        "first_load_bytes": seen["today"].bytes,
+        "first_map_ms": seen["today"].map_ms,
+        "first_map_ms_runs": seen["today"].map_ms_runs,
+        "step": step["today"],
+    }
+    ours = served["perimeter"]
+    return result(chosen, rows, loading, ours, memory, seen["perimeter"], step["perimeter"], now)
 
 
 def result(chosen, rows, loading, server, memory, seen, step, now) -> dict:
@@ -156,12 +178,21 @@ def result(chosen, rows, loading, server, memory, seen, step, now) -> dict:
             "map_ms": seen.map_ms,
             "map_ms_runs": seen.map_ms_runs,
         },
-        "year_step": {"bytes": step["bytes"], "ms": step["ms"], "p95_ms": step["p95_ms"]},
+        "year_step": {
+            "bytes": step["bytes"],
+            "ms": step["ms"],
+            "p95_ms": step["p95_ms"],
+            "per_request": per_request(step),
+        },
         "today": {
             "first_load_bytes": now["first_load_bytes"],
             "first_map_ms": now["first_map_ms"],
             "first_map_ms_runs": now["first_map_ms_runs"],
-            "year_step": {"bytes": now["step"]["bytes"], "ms": now["step"]["ms"]},
+            "year_step": {
+                "bytes": now["step"]["bytes"],
+                "ms": now["step"]["ms"],
+                "per_request": per_request(now["step"]),
+            },
         },
         "targets": {
             "first_load_bytes": {
@@ -180,3 +211,11 @@ def result(chosen, rows, loading, server, memory, seen, step, now) -> dict:
             },
         },
     }
+
+
+def per_request(step: dict) -> list[dict]:
+    """Each request of a year step: the callback's first output, its median time and bytes."""
+    return [
+        {"output": item["output"].strip(".").split(".")[0], "ms": item["median_ms"], "bytes": item["bytes"]}
+        for item in step["per_request"]
+    ]

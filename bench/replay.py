@@ -63,6 +63,7 @@ def replay(
     years: list[int],
     computed: bool = False,
     warm: int = 1,
+    start: int = 0,
 ) -> dict:
     """Each repeat sends every captured request in order (one year change); the year cycles through
     ``years`` so that no two consecutive repeats ask for the same view.
@@ -70,7 +71,8 @@ def replay(
     A year step asked again is answered from the app's cache of the version (endpoints/versioncache.py).
     ``computed``: every request is made new to that cache (a query parameter the callback route ignores,
     but the cache's key holds), so each one is computed: the time of a view nobody asked before. The first
-    ``warm`` repeats are not counted."""
+    ``warm`` repeats are not counted. ``start``: the repeats are numbered from it (their year and their mark
+    to the cache), for replays made in turns with another server's (``combine``)."""
     accept = next(
         (r["headers"].get("accept-encoding") for r in captured if r["headers"].get("accept-encoding")),
         BROWSER_ACCEPT_ENCODING,
@@ -84,7 +86,7 @@ def replay(
     totals, sizes = [], []
     per_request: list[list[float]] = [[] for _ in captured]
     per_request_bytes = [0] * len(captured)
-    for repeat in range(repeats + warm):
+    for repeat in range(start, start + repeats + warm):
         connection = http.client.HTTPConnection(host.hostname, host.port, timeout=120)
         year = years[repeat % len(years)]
         total_ms, total_bytes = 0.0, 0
@@ -95,13 +97,13 @@ def replay(
             elapsed, size, _ = post(connection, path, data, accept)
             total_ms += elapsed
             total_bytes += size
-            if repeat >= warm:
+            if repeat >= start + warm:
                 per_request[index].append(elapsed)
                 per_request_bytes[index] = size
             if connection.sock is None:  # the server closed it (sync workers do)
                 connection = http.client.HTTPConnection(host.hostname, host.port, timeout=120)
         connection.close()
-        if repeat >= warm:
+        if repeat >= start + warm:
             totals.append(total_ms)
             sizes.append(total_bytes)
     return {
@@ -119,6 +121,28 @@ def replay(
                 "bytes": size,
             }
             for body, times, size in zip(bodies, per_request, per_request_bytes, strict=True)
+        ],
+    }
+
+
+def combine(replays: list[dict]) -> dict:
+    """Replays of one repeat each (made in turns with another server's) as one ``replay``'s result."""
+    totals = [result["ms"] for result in replays]
+    first = replays[0]
+    return {
+        **first,
+        "bytes": int(statistics.median(result["bytes"] for result in replays)),
+        "ms": round(statistics.median(totals), 1),
+        "p95_ms": round(percentile(totals, 95), 1),
+        "max_ms": round(max(totals), 1),
+        "repeats": len(replays),
+        "per_request": [
+            {**request, "median_ms": round(statistics.median(times), 1)}
+            for request, times in zip(
+                first["per_request"],
+                zip(*[[r["median_ms"] for r in result["per_request"]] for result in replays], strict=True),
+                strict=True,
+            )
         ],
     }
 
