@@ -286,3 +286,27 @@ def test_the_shipped_saint_quentin_residence_is_a_delivery_of_unknown_size(datas
     # the Sous-Préfecture 5 and the Maréchal Juin's 44 and 30: planned, never reported
     assert figures.dwellings_in(DELIVERED, FORECAST) == Range(79, 79)
     assert figures.dwellings_unknown_in(DELIVERED, FORECAST) == 0
+
+
+def test_the_totals_kept_from_another_year_give_the_same_key_figures(dataset):
+    kept = analysis.totals_of(analysis.with_status(dataset.operations, 2018))
+    for year in (2018, 2021, 2024, 2028):
+        shown = analysis.with_status(dataset.operations, year)
+        assert analysis.key_figures(shown, kept) == analysis.key_figures(shown)
+    assert (
+        analysis.key_figures(shown).delivered
+        != analysis.key_figures(analysis.with_status(dataset.operations, 2018)).delivered
+    )  # the states did move: only the year's own figures are computed again
+
+
+def test_a_state_is_read_from_its_category_s_code_or_factorised():
+    categorical = pd.DataFrame(
+        {
+            STATUS: pd.Categorical(["livrée", "annoncée", "livrée"], categories=["annoncée", "livrée", "x"]),
+            CERTAINTY: pd.Categorical(["constaté", "prévu", "constaté"]),
+        }
+    )
+    texts = categorical.astype(object)
+    for frame_ in (categorical, texts, texts.assign(**{CERTAINTY: [None, "prévu", None]})):
+        pairs, keys = analysis.state_pairs(frame_)
+        assert [keys[pair] for pair in pairs] == list(zip(frame_[STATUS], frame_[CERTAINTY], strict=True))

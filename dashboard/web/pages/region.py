@@ -174,9 +174,9 @@ def title_of(context: Context, view: View) -> html.H1:
     return html.H1(perimeter(context, view).title(), className="page-title")
 
 
-def summary(context: Context, frame: pd.DataFrame, view: View) -> list:
+def summary(context: Context, frame: pd.DataFrame, view: View, totals: analysis.Totals | None = None) -> list:
     """The year and as of when, the filters, and the key figures: one output, so that they always
-    change together."""
+    change together. ``totals``: what they count whatever the year, kept for the view (a year step)."""
     filters = filters_words(view)
     return [
         html.P(
@@ -184,7 +184,7 @@ def summary(context: Context, frame: pd.DataFrame, view: View) -> list:
             className="year-line",
         ),
         headline.key_figures(
-            analysis.key_figures(frame), year=view.year, sources_year=context.lookups.sources_year
+            analysis.key_figures(frame, totals), year=view.year, sources_year=context.lookups.sources_year
         ),
     ]
 
@@ -445,8 +445,10 @@ def map_options(context: Context, view: View) -> dict[str, Any]:
 def year_panels(context: Context, frame: pd.DataFrame, view: View) -> Panels:
     """What a year step changes: the key figures, the markers' colours, the timeline's year line."""
     changes = mapchanges.region_year_changes(frame, context.lookups.acv_names, **map_options(context, view))
+    key = ("totals", context.url.steady_key(view))  # the same operations every year: kept for the view
+    totals = context.caches.results.get(key, lambda: analysis.totals_of(frame))
     return Panels(
-        figures=summary(context, frame, view),
+        figures=summary(context, frame, view, totals),
         map=figure_patch(changes),
         timeline=timeline_year_patch(context, frame, view.year),
     )
