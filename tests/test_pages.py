@@ -152,6 +152,21 @@ def test_the_figures_of_titles_are_those_of_the_default_view() -> None:
         assert _default_figures(context, code)[1] is _default_figures(context, code)[1]  # computed once
 
 
+def test_the_region_s_lead_selects_the_programme_s_operations_once_per_version(monkeypatch) -> None:
+    from dashboard.app import load_context
+    from dashboard.model import planned
+    from dashboard.model.state import View
+    from dashboard.web.pages import region
+
+    context, selected = load_context(Settings(data_dir=REAL_DATA)), []
+    deliveries = planned.deliveries
+    monkeypatch.setattr(planned, "deliveries", lambda *args: selected.append(1) or deliveries(*args))
+    views = [View(year=2020), View(year=2025, selected={"departements": ("60",)})]
+    leads = [str(region.lead(context, view).to_plotly_json()) for view in views * 2]
+    assert selected == [1]  # each page drawn read every operation again: copied into each worker
+    assert leads[:2] == leads[2:] and "Action Cœur de Ville" in leads[0]
+
+
 def test_a_written_page_is_kept_for_the_same_address_and_data_only() -> None:
     from dashboard.model.recent import Recent
 

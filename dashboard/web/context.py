@@ -14,6 +14,7 @@ import pandas as pd
 from dashboard.data import mapgeo
 from dashboard.data.dataset import Dataset
 from dashboard.data.schema import PROGRAMME_ACV, Acv, Derived, Geo, Mix, Op, Partner, Src
+from dashboard.model import planned
 from dashboard.model.analysis import KeyFigures, key_figures, select_operations, with_status
 from dashboard.model.chronology import Chrono, chronology
 from dashboard.model.recent import Recent
@@ -62,6 +63,17 @@ class Context:
         """What the sources detail of the programme, whatever the view: compared with its published totals."""
         view = View(year=self.lookups.default_year, selected={"programmes": (PROGRAMME_ACV,)})
         return key_figures(self.operations_in(view))
+
+    @cached_property
+    def acv_deliveries(self) -> tuple[str, list[str]]:
+        """The programme's deliveries a source reports, in brief (``planned.brief``: the region's lead),
+        whatever the view: computed once per version, in gunicorn's master at its first visit. Drawn again
+        for every page, selecting the programme's operations wrote the reference count of their texts, which
+        copied those pages of the master into each worker: +136 MiB a worker at its first page other than
+        ``/`` (100,000 operations)."""
+        operations = self.dataset.operations
+        acv = operations[(operations[Op.PROGRAMME] == PROGRAMME_ACV).to_numpy()]
+        return planned.brief(planned.deliveries(acv, self.dataset.milestones, self.dataset.source_dates))
 
     def at_year(self, year: int) -> pd.DataFrame:
         """Every operation with its status at the end of ``year`` (``analysis.with_status``), computed once

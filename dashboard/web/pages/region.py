@@ -10,13 +10,13 @@ import pandas as pd
 from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard.data import wording
-from dashboard.data.schema import PROGRAMME_ACV, Derived, Geo, Mix, Op, Total
+from dashboard.data.schema import Derived, Geo, Mix, Op, Total
 from dashboard.data.wording import plural
 from dashboard.export import tables as export
 from dashboard.figures import mapchanges, maps
 from dashboard.figures.mix import mix_figure
 from dashboard.figures.timeline import timeline_figure
-from dashboard.model import analysis, planned
+from dashboard.model import analysis
 from dashboard.model.state import View
 from dashboard.web import components, glossary, headline, inputs, maptable, milestones, written
 from dashboard.web.context import Context
@@ -200,15 +200,15 @@ def totals_source_label(context: Context) -> str:
 
 
 def lead(context: Context, view: View) -> html.Section:
-    operations = context.dataset.operations
-    acv = operations[(operations[Op.PROGRAMME] == PROGRAMME_ACV).to_numpy()]
-    found = planned.deliveries(acv, context.dataset.milestones, context.dataset.source_dates)
+    """The programme's published totals against what the sources detail; its wording follows the view's
+    perimeter, its figures the data only (computed once per version: ``Context.acv_detail``,
+    ``Context.acv_deliveries``)."""
     return headline.published_lead(
         context.dataset.totals,
         context.acv_detail,
         source_label=totals_source_label(context),
         perimeter=perimeter(context, view),
-        planned=planned.brief(found),
+        planned=context.acv_deliveries,
     )
 
 
