@@ -96,6 +96,15 @@ def test_saint_quentin_s_card_says_its_delivered_residence_has_no_published_numb
 def test_a_year_after_the_latest_source_is_said_to_be_a_projection(real_client):
     page = real_client.get("/integration/commune/60159?annee=2026").get_data(as_text=True)
     assert "fin 2026 (projection)" in page and "Après 2025, date de la dernière source" in page
+    # the states line is in brackets already: the projection is said without nesting a second pair
+    statuses = page.split("<p class='statuses'>")[1].split("</p>")[0]
+    assert "(fin 2026, projection)." in statuses and "((" not in statuses and "))" not in statuses
+
+
+def test_a_year_up_to_the_latest_source_is_not_called_a_projection(real_client):
+    page = real_client.get("/integration/commune/60159?annee=2025").get_data(as_text=True)
+    statuses = page.split("<p class='statuses'>")[1].split("</p>")[0]
+    assert "(fin 2025)." in statuses and "projection" not in statuses and "Après 2025" not in statuses
 
 
 def test_an_unknown_commune_is_a_french_404(client):

@@ -103,6 +103,8 @@ def figures_html(figures: analysis.KeyFigures, year: int, *, sources_year: int) 
     delivered = headline.DwellingSum.of_state(figures, Status.DELIVERED, Certainty.REPORTED)
     planned = headline.DwellingSum.of_state(figures, Status.DELIVERED, Certainty.FORECAST)
     when = f"fin {year}" + (" (projection)" if year > sources_year else "")
+    # the states line already sits in brackets: « (fin 2026, projection) », never « (fin 2026 (projection)) »
+    states_when = f"fin {year}" + (", projection" if year > sources_year else "")
     cards = [
         (
             formatting.number(figures.operations),
@@ -132,7 +134,7 @@ def figures_html(figures: analysis.KeyFigures, year: int, *, sources_year: int) 
     )
     return (
         f"<div class='figures'>{items}</div>"
-        f"<p class='statuses'>{escape(states)} ({escape(when)}).{escape(projection)}</p>"
+        f"<p class='statuses'>{escape(states)} ({escape(states_when)}).{escape(projection)}</p>"
     )
 
 
