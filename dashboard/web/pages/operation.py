@@ -23,7 +23,6 @@ from dashboard.web.routes import Route
 from dashboard.web.views import back_link, current_context, routed_location
 
 PATH_TEMPLATE = "/operation/<op_id>"
-PREFIX = "/operation/"
 SITE = "Cœur de Ville"
 
 
@@ -264,7 +263,3 @@ def register() -> None:
         description=description,
         layout=layout,
     )
-
-
-def operation_path(op_id: str) -> str:
-    return f"{PREFIX}{op_id}"
