@@ -132,6 +132,14 @@
      printed page has a fixed width (assets/print.css), so the box is measured once print styles apply:
      the first call (beforeprint, screen styles) may be followed by a right one (the print media query). */
   var PRINT_FONT_PX = 13;  /* the sheet's graphs in the type size of the sheet: 9.75 pt, never under 9 */
+  /* The calendar's key (dashboard/figures/timeline.py) sits above the graph on screen, its last row just
+     over the « fin N » label of the year's dotted line: a gap of 2 % of the plot's height, which the printed
+     graph's 280 px no longer give, so on paper « Livraison » printed over « fin 2022 ». On paper the key goes
+     under the graph, at the bottom of its box (a container-referenced legend: plotly.js reserves its room
+     below the years), the label alone above the plot. Only the region's: the commune sheet prints no
+     plotly.js key (print.css), and a key's room reserved under its short calendar left no plot. */
+  var REGION_CALENDAR = "#region-timeline";
+  var LEGEND_UNDER = { "legend.yref": "container", "legend.y": 0, "legend.yanchor": "bottom" };
   function printHeight(graph, full) {
     if (graph.closest(".commune-page")) {
       if (graph.closest(".map-panel")) { return 260; }
@@ -215,22 +223,27 @@
         if (graph.dataset.screenHeight === undefined) {
           graph.dataset.screenHeight = String(graph.layout.height || "");
           graph.dataset.screenFont = String(graph._fullLayout.font.size);
+          if (graph.closest(REGION_CALENDAR)) { graph.dataset.screenLegend = JSON.stringify(graph.layout.legend || {}); }
         }
         var box = graph.closest(".graph-box") || graph.parentElement;
         var full = graph.dataset.screenHeight ? Number(graph.dataset.screenHeight) : graph._fullLayout.height;
         /* Bar values squeezed by plotly.js to fit stay at the sheet's smallest type (9 pt and over). */
         var small = { "uniformtext.minsize": PRINT_FONT_PX, "uniformtext.mode": "show" };
         if (graph.closest(".commune-page")) { small["font.size"] = PRINT_FONT_PX; }
+        if (graph.closest(REGION_CALENDAR)) { Object.assign(small, LEGEND_UNDER); }
         window.Plotly.relayout(graph, Object.assign({ width: box.clientWidth, height: Math.min(full, printHeight(graph, full)) }, small));
         if (drawNow && graph.classList.contains("print-scaled")) { drawMapNow(graph); }
       } else if (graph.dataset.screenHeight !== undefined) {
         unscale(graph);
         var screenHeight = graph.dataset.screenHeight ? Number(graph.dataset.screenHeight) : null;
         var font = Number(graph.dataset.screenFont);
+        var back = { width: null, height: screenHeight, "font.size": font,
+                     "uniformtext.minsize": null, "uniformtext.mode": null };
+        if (graph.dataset.screenLegend !== undefined) { back.legend = JSON.parse(graph.dataset.screenLegend); }
         delete graph.dataset.screenHeight;
         delete graph.dataset.screenFont;
-        window.Plotly.relayout(graph, { width: null, height: screenHeight, "font.size": font,
-                                        "uniformtext.minsize": null, "uniformtext.mode": null });
+        delete graph.dataset.screenLegend;
+        window.Plotly.relayout(graph, back);
       }
     });
   }
