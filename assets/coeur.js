@@ -136,15 +136,18 @@
      over the « fin N » label of the year's dotted line: a gap of 2 % of the plot's height, which the printed
      graph's 280 px no longer give, so on paper « Livraison » printed over « fin 2022 ». On paper the key goes
      under the graph, at the bottom of its box (a container-referenced legend: plotly.js reserves its room
-     below the years), the label alone above the plot. Only the region's: the commune sheet prints no
-     plotly.js key (print.css), and a key's room reserved under its short calendar left no plot. */
-  var REGION_CALENDAR = "#region-timeline";
+     below the years), the label alone above the plot. The commune sheet's calendar, half its screen height
+     on paper, gets the key's room on top of it (KEY_ROOM_PX): the key's room taken from its 110 px left
+     no plot. */
+  var CALENDARS = "#region-timeline, #commune-timeline";
+  var KEY_ROOM_PX = 60;  /* the key's one or two rows under the years, at the sheet's 13 px */
   var LEGEND_UNDER = { "legend.yref": "container", "legend.y": 0, "legend.yanchor": "bottom" };
   function printHeight(graph, full) {
     if (graph.closest(".commune-page")) {
       if (graph.closest(".map-panel")) { return 260; }
       /* The charts' screen height grows with their rows: on paper, half of it, within bounds. */
-      return Math.max(100, Math.min(Math.round(0.5 * full), 230));
+      var half = Math.max(100, Math.min(Math.round(0.5 * full), 230));
+      return graph.closest(CALENDARS) ? half + KEY_ROOM_PX : half;
     }
     return graph.closest(".map-panel") ? 470 : 280;  /* the region on landscape pages: a 125 mm map */
   }
@@ -223,14 +226,14 @@
         if (graph.dataset.screenHeight === undefined) {
           graph.dataset.screenHeight = String(graph.layout.height || "");
           graph.dataset.screenFont = String(graph._fullLayout.font.size);
-          if (graph.closest(REGION_CALENDAR)) { graph.dataset.screenLegend = JSON.stringify(graph.layout.legend || {}); }
+          if (graph.closest(CALENDARS)) { graph.dataset.screenLegend = JSON.stringify(graph.layout.legend || {}); }
         }
         var box = graph.closest(".graph-box") || graph.parentElement;
         var full = graph.dataset.screenHeight ? Number(graph.dataset.screenHeight) : graph._fullLayout.height;
         /* Bar values squeezed by plotly.js to fit stay at the sheet's smallest type (9 pt and over). */
         var small = { "uniformtext.minsize": PRINT_FONT_PX, "uniformtext.mode": "show" };
         if (graph.closest(".commune-page")) { small["font.size"] = PRINT_FONT_PX; }
-        if (graph.closest(REGION_CALENDAR)) { Object.assign(small, LEGEND_UNDER); }
+        if (graph.closest(CALENDARS)) { Object.assign(small, LEGEND_UNDER); }
         window.Plotly.relayout(graph, Object.assign({ width: box.clientWidth, height: Math.min(full, printHeight(graph, full)) }, small));
         if (drawNow && graph.classList.contains("print-scaled")) { drawMapNow(graph); }
       } else if (graph.dataset.screenHeight !== undefined) {

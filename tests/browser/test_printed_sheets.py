@@ -44,12 +44,26 @@ NAMES_AND_MARKERS = """() => {
 }"""
 
 
-# The region's calendar's key (plotly.js's legend) ends above its plot area.
-KEY_ABOVE_THE_CALENDAR = """() => {
-  const graph = document.querySelector('#region-timeline .js-plotly-plot');
+# A calendar's key (plotly.js's legend) ends above its plot area.
+KEY_ABOVE_THE_CALENDAR = """(calendar) => {
+  const graph = document.querySelector(`${calendar} .js-plotly-plot`);
   return graph.querySelector('.legend').getBoundingClientRect().bottom
     <= graph.querySelector('.nsewdrag').getBoundingClientRect().top;
 }"""
+# The entries of the commune calendar's key, as plotly.js wrote them.
+CALENDAR_KEY = (
+    "() => [...document.querySelectorAll('#commune-timeline .legend .legendtext')].map(t => t.textContent)"
+)
+BACK_ON_SCREEN = (
+    "() => [...document.querySelectorAll('.js-plotly-plot')].every(g => !('screenHeight' in g.dataset))"
+)
+
+
+def calendar_words(pages: list[list[tuple[float, str]]]) -> str:
+    """The words printed between the « Calendrier » title and the « Opérations » one."""
+    text = " ".join(word for words in pages for _, word in words)
+    start = text.index("Calendrier")
+    return text[start : text.index("Opérations", start)]
 
 
 def pages_words(pdf_path: Path) -> list[list[tuple[float, str]]]:
@@ -150,8 +164,14 @@ def test_the_commune_sheet_has_no_word_under_9_pt_and_a_map_a_third_of_the_page_
     px high now and then under load)."""
     fit_for_print(page.page, f"{server.url}/commune/{code}?annee=2022")
     drawn = page.page.evaluate(NAMES_AND_MARKERS)
+    key = page.page.evaluate(CALENDAR_KEY)
     pages = printed(page.page, tmp_path / "sheet.pdf")
     assert_readable(pages)
+    # the calendar's key prints with it: what its colours mean, hatched for planned (print.css hid it)
+    assert key or code == "02168", "the calendar has a key"
+    printed_calendar = calendar_words(pages) if key else ""
+    for entry in key:
+        assert " ".join(entry.split()) in printed_calendar, entry
     assert_no_word_printed_over_another(tmp_path / "sheet.pdf")
     assert len(pages) <= 2
     assert_continued_under_the_header(pages, name)
@@ -162,6 +182,11 @@ def test_the_commune_sheet_has_no_word_under_9_pt_and_a_map_a_third_of_the_page_
     for text, box in drawn["names"]:
         assert text != name  # the title names the commune; its name stood over its markers
         assert not any(overlaps(box, marker) for marker in drawn["markers"]), text
+    if key:  # back on screen, the key is above the calendar again (on paper it went under it: coeur.js)
+        page.page.emulate_media(media="screen")
+        page.page.wait_for_function(BACK_ON_SCREEN)
+        wait_for_idle(page.page)
+        assert page.page.evaluate(KEY_ABOVE_THE_CALENDAR, "#commune-timeline")
     assert page.errors == []
 
 
@@ -206,11 +231,9 @@ def test_the_region_page_prints_with_no_word_under_9_pt_and_its_header_repeated(
     assert_no_word_printed_over_another(tmp_path / "sheet.pdf")
     # back on screen, the calendar's key is above it again (on paper it went under it: assets/coeur.js)
     page.page.emulate_media(media="screen")
-    page.page.wait_for_function(
-        "() => [...document.querySelectorAll('.js-plotly-plot')].every(g => !('screenHeight' in g.dataset))"
-    )
+    page.page.wait_for_function(BACK_ON_SCREEN)
     wait_for_idle(page.page)
-    assert page.page.evaluate(KEY_ABOVE_THE_CALENDAR)
+    assert page.page.evaluate(KEY_ABOVE_THE_CALENDAR, "#region-timeline")
     title = page.page.locator(".page-title").inner_text().strip()
     assert_continued_under_the_header(pages, re.sub(r"\s+", " ", title))
     assert page.page.locator("#region-map .js-plotly-plot").bounding_box()["height"] >= 440  # 120 mm
