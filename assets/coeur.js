@@ -141,7 +141,10 @@
      no plot. */
   var CALENDARS = "#region-timeline, #commune-timeline";
   var KEY_ROOM_PX = 60;  /* the key's one or two rows under the years, at the sheet's 13 px */
-  var LEGEND_UNDER = { "legend.yref": "container", "legend.y": 0, "legend.yanchor": "bottom" };
+  /* Its rows measured from the graph's left edge (not the plot's, narrow beside the names), its groups
+     without the 10 px gap between them: four rows under a half-page calendar. */
+  var LEGEND_UNDER = { "legend.yref": "container", "legend.y": 0, "legend.yanchor": "bottom",
+                       "legend.xref": "container", "legend.x": 0, "legend.tracegroupgap": 0 };
   function printHeight(graph, full) {
     if (graph.closest(".commune-page")) {
       if (graph.closest(".map-panel")) { return 260; }
@@ -149,7 +152,17 @@
       var half = Math.max(100, Math.min(Math.round(0.5 * full), 230));
       return graph.closest(CALENDARS) ? half + KEY_ROOM_PX : half;
     }
-    return graph.closest(".map-panel") ? 470 : 280;  /* the region on landscape pages: a 125 mm map */
+    if (graph.closest(".map-panel")) { return 470; }  /* the region on landscape pages: a 125 mm map */
+    /* The region's calendar, a row an operation: plotly.js names a category axis's rows one in n when its
+       plot gives a row less than 1.2 times the font (14 px): 280 px named 4 of 14 operations on paper.
+       17 px a row, and the room of the year line's label, the years and the key under them (200 px):
+       every row named, the page count unchanged (the calendar's column stays about as tall as the
+       financing's beside it). */
+    if (graph.closest(CALENDARS)) {
+      var rows = ((graph._fullLayout.yaxis || {})._categories || []).length;
+      return Math.max(280, rows * 17 + 180);
+    }
+    return 280;
   }
   /* Firefox copies the page for printing as soon as the print events' handlers return, while plotly.js
      redraws a map after a relayout only later (a promise): the sheet showed the screen's drawing cut to the

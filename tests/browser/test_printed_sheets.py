@@ -5,6 +5,7 @@ header rather than set smaller."""
 from __future__ import annotations
 
 import csv
+import html
 import re
 import shutil
 import subprocess
@@ -225,9 +226,19 @@ def test_a_commune_with_many_operations_continues_on_further_pages_under_its_hea
     assert text.count("Quai des Roses") >= 7  # every operation printed, none cut away
 
 
+# The calendar's rows, one an operation, in their order (its figure's layout).
+CALENDAR_ROWS = "() => document.querySelector('#region-timeline .js-plotly-plot').layout.yaxis.categoryarray"
+
+
 def test_the_region_page_prints_with_no_word_under_9_pt_and_its_header_repeated(server, page, tmp_path):
-    pages = print_sheet(page.page, f"{server.url}/?annee=2022", tmp_path / "sheet.pdf")
+    fit_for_print(page.page, f"{server.url}/?annee=2022")
+    rows = page.page.evaluate(CALENDAR_ROWS)
+    pages = printed(page.page, tmp_path / "sheet.pdf")
     assert_readable(pages)
+    # every bar of the printed calendar is named (in 280 px plotly.js named one row in three or four)
+    text = html.unescape(" ".join(word for words in pages for _, word in words))
+    assert len(rows) >= 14
+    assert [row for row in rows if " ".join(row.split()) not in text] == []
     assert_no_word_printed_over_another(tmp_path / "sheet.pdf")
     # back on screen, the calendar's key is above it again (on paper it went under it: assets/coeur.js)
     page.page.emulate_media(media="screen")
