@@ -29,3 +29,25 @@ def test_every_top_level_function_is_used_by_the_dashboard(checked: Path):
     ]
     unused = [name for name in defined if len(re.findall(rf"\b{re.escape(name)}\b", everything)) < 2]
     assert not unused, f"defined in {checked.relative_to(REPO)} and never used: {unused}"
+
+
+# Constants read by position or by name elsewhere; the names nobody reads are gone (maps.py's
+# COMMUNE_LABELS, NEIGHBOURS and THE_COMMUNE, headline.py's STATE_ORDER): the commune map's trace order is
+# written in a comment instead.
+CONSTANTS_CHECKED = [PACKAGE / "figures" / "maps.py", WEB / "headline.py"]
+
+
+@pytest.mark.parametrize("checked", CONSTANTS_CHECKED, ids=lambda path: str(path.relative_to(PACKAGE)))
+def test_every_module_constant_is_used_by_the_dashboard(checked: Path):
+    sources = {path: path.read_text(encoding="utf-8") for path in PACKAGE.rglob("*.py")}
+    everything = "\n".join(sources.values())
+    defined = [
+        name.id
+        for node in ast.parse(sources[checked]).body
+        if isinstance(node, ast.Assign | ast.AnnAssign)
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        for name in ast.walk(target)
+        if isinstance(name, ast.Name) and name.id.isupper()
+    ]
+    unused = [name for name in defined if len(re.findall(rf"\b{re.escape(name)}\b", everything)) < 2]
+    assert not unused, f"defined in {checked.relative_to(REPO)} and never used: {unused}"

@@ -63,10 +63,8 @@ UNPUBLISHED_CLASS = 6
 DEPARTEMENTS, ACV_COMMUNES, PARTNER_COMMUNES = 0, 1, 2
 CLASS_TRACES = tuple(range(3, 3 + len(CLASSES)))
 PARTNER_LABELS = CLASS_TRACES[-1] + 1
-# Trace order of the commune map.
-NEIGHBOURS, THE_COMMUNE = 0, 1
+# Trace order of the commune map: the neighbours (0), the commune (1), a trace per class, the names (last).
 COMMUNE_CLASS_TRACES = tuple(range(2, 2 + len(CLASSES)))
-COMMUNE_LABELS = COMMUNE_CLASS_TRACES[-1] + 1
 
 MAX_HOVER_OPERATIONS = 1_000  # beyond, a commune's hover counts its operations instead of listing them
 MAX_NAMES = 60  # commune names written on the regional map, beyond which they would hide each other

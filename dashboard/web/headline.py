@@ -202,7 +202,6 @@ STATE_WORDS = {
     (Status.ANNOUNCED, Certainty.UNKNOWN): ("annoncée, sans nouvelles", "annoncées, sans nouvelles"),
     (Status.UNKNOWN, Certainty.UNKNOWN): ("pas encore publiée", "pas encore publiées"),
 }
-STATE_ORDER = tuple(STATE_WORDS)
 
 
 def states_line(figures: KeyFigures) -> str:
