@@ -18,16 +18,20 @@ WEB = PACKAGE / "web"
 CHECKED = [WEB / "components.py", *sorted((WEB / "pages").glob("*.py"))]
 
 
+def never_used(names: list[str]) -> list[str]:
+    """Those of ``names`` the dashboard's code names only once (where they are defined)."""
+    everything = "\n".join(path.read_text(encoding="utf-8") for path in PACKAGE.rglob("*.py"))
+    return [name for name in names if len(re.findall(rf"\b{re.escape(name)}\b", everything)) < 2]
+
+
 @pytest.mark.parametrize("checked", CHECKED, ids=lambda path: str(path.relative_to(WEB)))
 def test_every_top_level_function_is_used_by_the_dashboard(checked: Path):
-    sources = {path: path.read_text(encoding="utf-8") for path in PACKAGE.rglob("*.py")}
-    everything = "\n".join(sources.values())
     defined = [
         node.name
-        for node in ast.parse(sources[checked]).body
+        for node in ast.parse(checked.read_text(encoding="utf-8")).body
         if isinstance(node, ast.FunctionDef | ast.ClassDef) and not node.decorator_list
     ]
-    unused = [name for name in defined if len(re.findall(rf"\b{re.escape(name)}\b", everything)) < 2]
+    unused = never_used(defined)
     assert not unused, f"defined in {checked.relative_to(REPO)} and never used: {unused}"
 
 
@@ -39,15 +43,13 @@ CONSTANTS_CHECKED = [PACKAGE / "figures" / "maps.py", WEB / "headline.py"]
 
 @pytest.mark.parametrize("checked", CONSTANTS_CHECKED, ids=lambda path: str(path.relative_to(PACKAGE)))
 def test_every_module_constant_is_used_by_the_dashboard(checked: Path):
-    sources = {path: path.read_text(encoding="utf-8") for path in PACKAGE.rglob("*.py")}
-    everything = "\n".join(sources.values())
     defined = [
         name.id
-        for node in ast.parse(sources[checked]).body
+        for node in ast.parse(checked.read_text(encoding="utf-8")).body
         if isinstance(node, ast.Assign | ast.AnnAssign)
         for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
         for name in ast.walk(target)
         if isinstance(name, ast.Name) and name.id.isupper()
     ]
-    unused = [name for name in defined if len(re.findall(rf"\b{re.escape(name)}\b", everything)) < 2]
+    unused = never_used(defined)
     assert not unused, f"defined in {checked.relative_to(REPO)} and never used: {unused}"
