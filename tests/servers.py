@@ -66,10 +66,20 @@ class Gunicorn:
 
 
 def start(app: str, data_dir: Path, log_dir: Path, *, timeout_s: float = 300, **env: str) -> Gunicorn:
-    """Gunicorn with ``gunicorn.conf.py`` on a free loopback port; returns once ``/`` answers 200."""
+    """Gunicorn with ``gunicorn.conf.py`` on a free loopback port; returns once ``/`` answers 200. Its state
+    folder (the accepted version) is its own unless ``COEUR_STATE_DIR`` is given: by default a folder's is
+    the user's, kept across runs, and a bench of the shipped folder served the version accepted there hours
+    before (13 operations where the folder held 17: a later one that removed an operation waited for
+    confirmation)."""
     port = free_port()
     log = log_dir / f"gunicorn-{port}.log"
-    environment = {**os.environ, "COEUR_DATA_DIR": str(data_dir), "COEUR_BIND": f"127.0.0.1:{port}", **env}
+    environment = {
+        **os.environ,
+        "COEUR_DATA_DIR": str(data_dir),
+        "COEUR_BIND": f"127.0.0.1:{port}",
+        "COEUR_STATE_DIR": str(log_dir / f"state-{port}"),
+        **env,
+    }
     started = time.perf_counter()
     process = subprocess.Popen(
         [str(GUNICORN), "-c", str(REPO / "gunicorn.conf.py"), app],
