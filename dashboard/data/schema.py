@@ -326,7 +326,6 @@ class Status:
     UNKNOWN: Final = "inconnue"  # before the first source that speaks of the operation
 
 
-STATUSES: Final = (Status.DELIVERED, Status.UNDER_WAY, Status.ANNOUNCED, Status.UNKNOWN)
 STATUS_PLURALS: Final = {
     Status.DELIVERED: "livrées",
     Status.UNDER_WAY: "en travaux",
@@ -342,8 +341,6 @@ class Certainty:
     FORECAST: Final = "prévu"  # a source gives it as a plan (a date after its own publication)
     UNKNOWN: Final = "inconnu"  # no source says anything of that date
 
-
-CERTAINTIES: Final = (Certainty.REPORTED, Certainty.FORECAST, Certainty.UNKNOWN)
 
 # The Statut filter's choices: « livrée » is said apart as reported or planned, so that no forecast is
 # ever counted as a delivery; « livrée » alone (older links) keeps both.

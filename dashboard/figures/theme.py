@@ -32,13 +32,6 @@ STATUS_COLOURS: Final = {
     Status.ANNOUNCED: "#5e3c99",
     Status.UNKNOWN: "#7b8794",
 }
-# Shapes too, so that status is never carried by colour alone.
-STATUS_SYMBOLS: Final = {
-    Status.DELIVERED: "circle",
-    Status.UNDER_WAY: "diamond",
-    Status.ANNOUNCED: "square",
-    Status.UNKNOWN: "circle-open",
-}
 
 PARTNER_FILL: Final = "#fde8c8"  # a centre named by the sources, no operation detailed
 PARTNER_LINE: Final = "#b35806"
@@ -51,7 +44,6 @@ DEPARTEMENT_LINE: Final = "#7b8794"
 MARKER_LINE: Final = "#ffffff"
 MARKER_MIN_PX: Final = 9
 MARKER_MAX_PX: Final = 34
-UNKNOWN_MARKER: Final = "#9aa5b1"
 
 PLOTLY_SEPARATORS: Final = ",\u202f"  # French decimal comma and narrow no-break space
 PLOTLY_LOCALE: Final = "fr"
