@@ -136,32 +136,35 @@
      over the « fin N » label of the year's dotted line: a gap of 2 % of the plot's height, which the printed
      graph's 280 px no longer give, so on paper « Livraison » printed over « fin 2022 ». On paper the key goes
      under the graph, at the bottom of its box (a container-referenced legend: plotly.js reserves its room
-     below the years), the label alone above the plot. The commune sheet's calendar, half its screen height
-     on paper, gets the key's room on top of it (KEY_ROOM_PX): the key's room taken from its 110 px left
-     no plot. */
+     below the years), the label alone above the plot. */
   var CALENDARS = "#region-timeline, #commune-timeline";
-  var KEY_ROOM_PX = 60;  /* the key's one or two rows under the years, at the sheet's 13 px */
   /* Its rows measured from the graph's left edge (not the plot's, narrow beside the names), its groups
-     without the 10 px gap between them: four rows under a half-page calendar. */
+     without the 10 px gap between them, and never cut to half the graph's height (plotly.js's default for
+     a key outside the plot: a scroll bar on paper). */
   var LEGEND_UNDER = { "legend.yref": "container", "legend.y": 0, "legend.yanchor": "bottom",
-                       "legend.xref": "container", "legend.x": 0, "legend.tracegroupgap": 0 };
+                       "legend.xref": "container", "legend.x": 0, "legend.tracegroupgap": 0,
+                       "legend.maxheight": 1 };
+  /* A calendar's height on paper, the one rule of both pages: plotly.js names a category axis's rows one
+     in n when its plot gives a row less than 1.2 times the font (14 px on the region's sheet, 13 on the
+     commune's), so the plot gets CALENDAR_ROW_PX a row, and the graph around it what plotly.js just took
+     at the printed width for the year line's label, the years and the key (its rows depend on that width,
+     narrow beside long names: 4 on the region's sheet, 2 on Saint-Quentin's). A fixed room named 4 of the
+     region's 14 operations (280 px), and a commune's calendar, half its screen height, got 12 px a row from
+     a dozen operations on (6 of 12 named). */
+  var CALENDAR_ROW_PX = 17;
+  function calendarHeight(graph) {
+    var full = graph._fullLayout;
+    var rows = ((full.yaxis || {})._categories || []).length;
+    /* no row: its one line (« Aucune date publiée… ») */
+    return Math.round(full.height - full._size.h + Math.max(rows, 1) * CALENDAR_ROW_PX);
+  }
   function printHeight(graph, full) {
     if (graph.closest(".commune-page")) {
       if (graph.closest(".map-panel")) { return 260; }
       /* The charts' screen height grows with their rows: on paper, half of it, within bounds. */
-      var half = Math.max(100, Math.min(Math.round(0.5 * full), 230));
-      return graph.closest(CALENDARS) ? half + KEY_ROOM_PX : half;
+      return Math.max(100, Math.min(Math.round(0.5 * full), 230));
     }
     if (graph.closest(".map-panel")) { return 470; }  /* the region on landscape pages: a 125 mm map */
-    /* The region's calendar, a row an operation: plotly.js names a category axis's rows one in n when its
-       plot gives a row less than 1.2 times the font (14 px): 280 px named 4 of 14 operations on paper.
-       17 px a row, and the room of the year line's label, the years and the key under them (200 px):
-       every row named, the page count unchanged (the calendar's column stays about as tall as the
-       financing's beside it). */
-    if (graph.closest(CALENDARS)) {
-      var rows = ((graph._fullLayout.yaxis || {})._categories || []).length;
-      return Math.max(280, rows * 17 + 180);
-    }
     return 280;
   }
   /* Firefox copies the page for printing as soon as the print events' handlers return, while plotly.js
@@ -246,8 +249,13 @@
         /* Bar values squeezed by plotly.js to fit stay at the sheet's smallest type (9 pt and over). */
         var small = { "uniformtext.minsize": PRINT_FONT_PX, "uniformtext.mode": "show" };
         if (graph.closest(".commune-page")) { small["font.size"] = PRINT_FONT_PX; }
-        if (graph.closest(CALENDARS)) { Object.assign(small, LEGEND_UNDER); }
-        window.Plotly.relayout(graph, Object.assign({ width: box.clientWidth, height: Math.min(full, printHeight(graph, full)) }, small));
+        var calendar = graph.closest(CALENDARS);
+        if (calendar) { Object.assign(small, LEGEND_UNDER); }
+        /* A calendar is drawn at its printed width first (plotly.js draws a relayout at once), then given
+           its height: calendarHeight reads what that drawing took around the plot. */
+        var height = calendar ? full : Math.min(full, printHeight(graph, full));
+        window.Plotly.relayout(graph, Object.assign({ width: box.clientWidth, height: height }, small));
+        if (calendar) { window.Plotly.relayout(graph, { height: calendarHeight(graph) }); }
         if (drawNow && graph.classList.contains("print-scaled")) { drawMapNow(graph); }
       } else if (graph.dataset.screenHeight !== undefined) {
         unscale(graph);

@@ -9,12 +9,19 @@ import html
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import Server, live_table, start_server, wait_for_idle
+from tests.browser.conftest import (
+    Server,
+    french_page,
+    live_table,
+    scroll_to_graph,
+    start_server,
+    wait_for_idle,
+)
 from tests.conftest import REAL_DATA
 
 FITTED_FOR_PRINT = (
@@ -191,26 +198,33 @@ def test_the_commune_sheet_has_no_word_under_9_pt_and_a_map_a_third_of_the_page_
     assert page.errors == []
 
 
-@pytest.fixture(scope="module")
-def many_operations(tmp_path_factory) -> Iterator[Server]:
-    """Compiègne with fourteen operations: its two, and six copies of each under other ids."""
-    data = tmp_path_factory.mktemp("many") / "data"
+def served_with(data: Path, more: Callable[[list[dict[str, str]]], list[dict[str, str]]]) -> Server:
+    """A server of a copy of the shipped data in ``data``, with the operations ``more`` makes of its rows."""
     shutil.copytree(REAL_DATA, data)
     path = data / "operations.csv"
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         fields, rows = reader.fieldnames, list(reader)
-    copies = [
-        {**row, "id": f"{row['id']}-copie-{n}"}
-        for n in range(6)
-        for row in rows
-        if row["code_insee"] == "60159"
-    ]
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=fields)
         writer.writeheader()
-        writer.writerows(rows + copies)
-    running = start_server(data)
+        writer.writerows(rows + more(rows))
+    return start_server(data)
+
+
+@pytest.fixture(scope="module")
+def many_operations(tmp_path_factory) -> Iterator[Server]:
+    """Compiègne with fourteen operations: its two, and six copies of each under other ids."""
+
+    def copies(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        return [
+            {**row, "id": f"{row['id']}-copie-{n}"}
+            for n in range(6)
+            for row in rows
+            if row["code_insee"] == "60159"
+        ]
+
+    running = served_with(tmp_path_factory.mktemp("many") / "data", copies)
     yield running
     running.stop()
 
@@ -322,3 +336,84 @@ def test_the_live_table_s_titles_are_repeated_on_its_continued_page(server, page
     button = screen.locator("#region-table thead .sort-button").first
     assert button.evaluate("(element) => getComputedStyle(element).display") != "contents"
     assert button.is_visible()
+
+
+CROWDED_ROWS = 12
+
+
+@pytest.fixture(scope="module")
+def crowded_saint_quentin(tmp_path_factory) -> Iterator[Server]:
+    """Saint-Quentin with a calendar of twelve rows: its four dated operations, and eight more (named « Îlot
+    témoin 1 » to 8, delivered from 2019 to 2026)."""
+
+    def more(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        dated = next(row for row in rows if row["id"] == "saint-quentin-rue-de-la-sous-prefecture")
+        return [
+            {**dated, "id": f"saint-quentin-ilot-{n}", "nom": f"Îlot témoin {n}", "livraison": str(2018 + n)}
+            for n in range(1, CROWDED_ROWS - 4 + 1)
+        ]
+
+    running = served_with(tmp_path_factory.mktemp("crowded") / "data", more)
+    yield running
+    running.stop()
+
+
+# The calendar's rows (its y axis's categories, escaped for plotly.js) and the names plotly.js wrote beside
+# them (its tick labels).
+CALENDAR_NAMES = """(calendar) => {
+  const graph = document.querySelector(`${calendar} .js-plotly-plot`);
+  const named = [...graph.querySelectorAll('.yaxislayer-above .ytick text')].map(t => t.textContent);
+  return { rows: graph._fullLayout.yaxis._categories, named };
+}"""
+# The same, read as the sheet prints: page.pdf's beforeprint fits the graphs again (assets/coeur.js), and so
+# does this, reading at once (a probe saw dcc.Graph draw the screen's figure again a moment after the first
+# fitting, so the calendar read after fit_for_print may be the screen's).
+PRINTED_CALENDAR_NAMES = f"""(calendar) => {{
+  window.dispatchEvent(new Event('beforeprint'));
+  return ({CALENDAR_NAMES})(calendar);
+}}"""
+
+
+def calendar_rows(seen: dict) -> list[str]:
+    return sorted(html.unescape(row) for row in seen["rows"])
+
+
+@pytest.mark.parametrize("crowded", [False, True], ids=["saint-quentin", "saint-quentin-12-rows"])
+def test_the_commune_calendar_names_every_operation_on_screen_and_on_paper(
+    request, browser, page, tmp_path, crowded
+):
+    """plotly.js names a category axis's rows one in n when a row gets less than 1.2 times the font: the
+    sheet's calendar, half its screen height, named 6 of 12 rows, and Saint-Quentin's 2 of 4 before its key
+    had room of its own."""
+    served = request.getfixturevalue("crowded_saint_quentin" if crowded else "server")
+    url = f"{served.url}/commune/02691"
+    context, screen = french_page(browser, 1440, 900)
+    screen.goto(url)
+    wait_for_idle(screen)
+    scroll_to_graph(screen, "commune-timeline", ".ytick text")
+    seen = screen.evaluate(CALENDAR_NAMES, "#commune-timeline")
+    rows = calendar_rows(seen)
+    assert len(rows) == (CROWDED_ROWS if crowded else 4)
+    assert [row for row in rows if row not in seen["named"]] == []
+    context.close()
+    # a phone shows the calendar as a list of milestones, naming each operation (assets/style.css)
+    context, phone = french_page(browser, 390, 844)
+    phone.goto(url)
+    wait_for_idle(phone)
+    assert not phone.locator("#commune-timeline").is_visible()
+    milestones = phone.locator(".milestone-list").inner_text()
+    assert [row for row in rows if row not in milestones] == []
+    context.close()
+    # on paper: the SVG as it prints, then the PDF's words between « Calendrier » and « Opérations »
+    fit_for_print(page.page, url)
+    printed_seen = page.page.evaluate(PRINTED_CALENDAR_NAMES, "#commune-timeline")
+    assert calendar_rows(printed_seen) == rows
+    assert [row for row in rows if row not in printed_seen["named"]] == []
+    pages = printed(page.page, tmp_path / "sheet.pdf")
+    text = html.unescape(calendar_words(pages))
+    assert [row for row in rows if " ".join(row.split()) not in text] == []
+    assert_readable(pages)
+    assert_no_word_printed_over_another(tmp_path / "sheet.pdf")
+    if not crowded:
+        assert len(pages) <= 3  # as before: the calendar's room did not cost a page
+    assert page.errors == []
