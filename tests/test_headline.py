@@ -161,12 +161,17 @@ def test_the_last_search_of_the_public_record_is_said_in_french():
     assert headline.search_line({}) == "" and headline.search_line({"derniere_recherche": "hier"}) == ""
 
 
-def cards(row) -> dict[str, tuple[str, str]]:
-    """Each key figure's card by its label: (value, detail)."""
+def cards(row) -> dict[str, tuple[str, str, str]]:
+    """Each key figure's card by its label: (value, the mark on it, detail)."""
     found = {}
     for card in row.children:
         value, label, detail = card.children
-        found[label.children] = (value.children, detail.children if detail is not None else "")
+        shown, mark = value.children, ""
+        if isinstance(shown, list):  # « 46 », « + 1 sans nombre » in its own span
+            shown, _, span = shown
+            mark = span.children
+            assert span.className == "kf-uncounted" and span.title.endswith("sans nombre publié")
+        found[label.children] = (shown, mark, detail.children if detail is not None else "")
     return found
 
 
@@ -174,24 +179,24 @@ D, F, R = Status.DELIVERED, Certainty.FORECAST, Certainty.REPORTED
 
 
 @pytest.mark.parametrize(
-    ("rows", "value", "detail"),
+    ("rows", "value", "mark", "detail"),
     [
-        # the only delivery has no published number: unknown, never « 0 »
-        ([(D, R, None, None), (D, F, 5, 5)], "non publié", "1 opération livrée sans nombre publié"),
-        # the known sum, and what it leaves out beside it
-        ([(D, R, None, None), (D, R, 46, 46)], "46", "1 opération livrée sans nombre publié"),
-        ([(D, R, None, None), (D, R, None, None), (D, R, 39, 55)], "39 à 55", "2 opérations livrées sans"),
-        ([(D, R, 39, 55), (D, R, 16, 16)], "55 à 71", "fin 2025"),  # every number published: nothing said
-        ([(D, F, 5, 5)], "0", "fin 2025"),  # no delivery reported: a true zero
+        # the only delivery has no published number: unknown, never « 0 », and the detail says why
+        ([(D, R, None, None), (D, F, 5, 5)], "non publié", "", "1 opération livrée sans nombre publié"),
+        # the known sum, and what it leaves out on the value itself (the region's slide shows no detail)
+        ([(D, R, None, None), (D, R, 46, 46)], "46", "+ 1 sans nombre", "fin 2025"),
+        ([(D, R, None, None), (D, R, None, None), (D, R, 39, 55)], "39 à 55", "+ 2 sans nombre", "fin 2025"),
+        ([(D, R, 39, 55), (D, R, 16, 16)], "55 à 71", "", "fin 2025"),  # every number published
+        ([(D, F, 5, 5)], "0", "", "fin 2025"),  # no delivery reported: a true zero
     ],
 )
-def test_the_delivered_card_never_shows_0_for_an_unknown_count(rows, value, detail):
+def test_the_delivered_card_never_shows_0_for_an_unknown_count(rows, value, mark, detail):
     figures = analysis.key_figures(in_states(*rows))
-    shown, said = cards(headline.key_figures(figures, year=2025, sources_year=2025))[
+    shown, marked, said = cards(headline.key_figures(figures, year=2025, sources_year=2025))[
         "logements livrés, constatés"
     ]
-    assert shown == value and detail in said
-    if not figures.dwellings_unknown:
+    assert (shown, marked) == (value, mark) and detail in said
+    if mark:  # said once, on the value
         assert "sans nombre publié" not in said
 
 
@@ -205,7 +210,7 @@ def test_the_delivered_card_never_shows_0_for_an_unknown_count(rows, value, deta
 )
 def test_planned_deliveries_are_said_even_when_no_number_is_published(rows, planned):
     figures = analysis.key_figures(in_states(*rows))
-    _, said = cards(headline.key_figures(figures, year=2025, sources_year=2025))[
+    _, _, said = cards(headline.key_figures(figures, year=2025, sources_year=2025))[
         "logements livrés, constatés"
     ]
     assert planned in said
@@ -232,7 +237,7 @@ def test_a_one_line_summary_says_what_its_sum_leaves_out(rows, said):
 def test_the_dwellings_card_is_unknown_when_no_operation_publishes_a_number():
     figures = analysis.key_figures(in_states((D, R, None, None), (D, F, None, None)))
     found = cards(headline.key_figures(figures, year=2025, sources_year=2025))
-    assert found["logements"] == ("non publié", "2 opérations sans nombre publié")
+    assert found["logements"] == ("non publié", "", "2 opérations sans nombre publié")
     assert headline.DwellingSum.of_all(figures).with_unit() == "nombre de logements non publié"
 
 
@@ -242,6 +247,7 @@ def test_saint_quentin_s_delivered_residence_reads_as_unknown_not_0(dataset):
     found = cards(headline.key_figures(figures, year=2025, sources_year=2025))
     assert found["logements livrés, constatés"] == (
         "non publié",
+        "",
         "fin 2025 · 1 opération livrée sans nombre publié · livraisons prévues (non constatées) : 79",
     )
-    assert found["logements"] == ("90", "1 opération sans nombre publié")
+    assert found["logements"] == ("90", "+ 1 sans nombre", "")

@@ -108,23 +108,25 @@ def figures_html(figures: analysis.KeyFigures, year: int, *, sources_year: int) 
     cards = [
         (
             formatting.number(figures.operations),
+            "",
             wording.plural(figures.operations, "opération").split()[-1],
         ),
-        # what a sum leaves out said under it, as on the page (« 1 opération livrée sans nombre publié »)
-        (dwellings.value(), _said("logements", dwellings.left_out())),
-        (delivered.value(), _said(f"logements livrés (constaté), {when}", delivered.left_out())),
+        # what a sum leaves out marked on its value, as on the page and the slide (« + 1 sans nombre »)
+        _dwellings(dwellings, "logements"),
+        _dwellings(delivered, f"logements livrés (constaté), {when}"),
     ]
     if planned.operations:
-        cards.append((planned.value(), _said(f"logements à livraison prévue, {when}", planned.left_out())))
+        cards.append(_dwellings(planned, f"logements à livraison prévue, {when}"))
     if figures.cost_known:
         cards.append(
             (
                 formatting.euros(figures.cost_eur),
+                "",
                 f"coût total publié de {wording.plural(figures.cost_known, 'opération')}",
             )
         )
     items = "".join(
-        f"<div class='kf'><strong>{escape(v)}</strong><span>{escape(t)}</span></div>" for v, t in cards
+        f"<div class='kf'><strong>{escape(v)}</strong>{m}<span>{escape(t)}</span></div>" for v, m, t in cards
     )
     states = headline.states_line(figures)
     projection = (
@@ -138,8 +140,17 @@ def figures_html(figures: analysis.KeyFigures, year: int, *, sources_year: int) 
     )
 
 
-def _said(label: str, left_out: str) -> str:
-    return f"{label} · {left_out}" if left_out else label
+def _dwellings(dwellings: headline.DwellingSum, label: str) -> tuple[str, str, str]:
+    """(value, its mark as HTML, label): « 90 », « + 1 sans nombre » (its tooltip in full words),
+    « logements » (« · 1 opération sans nombre publié » after it when none is published: « non publié »)."""
+    mark = dwellings.mark()
+    marked = (
+        f"<small class='uncounted' title='{escape(dwellings.left_out())}'>{escape(mark)}</small>"
+        if mark
+        else ""
+    )
+    left_out = dwellings.unmarked_left_out()
+    return dwellings.value(), marked, f"{label} · {left_out}" if left_out else label
 
 
 # A long card (many figures, each saying what it leaves out, a projection year) scrolls in its row (.body):
@@ -180,6 +191,8 @@ h1 {{ font-size: 20px; margin: 0; grid-column: 1; grid-row: 1; }}
 .kf {{ border: 1px solid #d3d8de; border-radius: 6px; padding: 5px 8px; }}
 .kf strong {{ display: block; font-size: 18px; font-variant-numeric: tabular-nums; }}
 .kf span {{ font-size: 12px; color: {theme.MUTED}; }}
+.uncounted {{ display: block; width: fit-content; margin: 1px 0; padding: 0 4px; font-size: 12px;
+  white-space: nowrap; background: {theme.WARN_BACKGROUND}; border-left: 3px solid {theme.WARN_LINE}; }}
 .statuses {{ font-size: 12.5px; margin: 8px 0 0; }}
 footer {{ grid-column: 1 / 3; grid-row: 4; font-size: 11.5px; color: {theme.MUTED};
   border-top: 1px solid #d3d8de;

@@ -10,6 +10,9 @@ FONT: Final = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'DejaV
 TEXT: Final = "#1f2933"
 MUTED: Final = "#52606d"
 BACKGROUND: Final = "#ffffff"
+# A caveat said on a value (« + 1 sans nombre »): assets/style.css's --warn-bg and --warn-line.
+WARN_BACKGROUND: Final = "#fff4e5"
+WARN_LINE: Final = "#d95f02"
 ACCENT: Final = "#0b5cad"
 
 # One colour per financing code, from most to least social; colour-blind-safe (Okabe–Ito based).

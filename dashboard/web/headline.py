@@ -216,6 +216,10 @@ def states_line(figures: KeyFigures) -> str:
 # operation's number is published is « non publié », never « 0 », and the operations a sum leaves out are
 # counted beside it (« 1 opération livrée sans nombre publié »).
 UNCOUNTED = "sans nombre publié"
+# A key figure's value carries what its sum leaves out, in short (« 101 à 117 » over « + 1 sans nombre »), in
+# every output that shows the value (page, slide, printed sheet, embed card): the region's slide shows no
+# detail line, and a sum read alone must never pass for the whole. Its detail then does not say it again.
+UNCOUNTED_MARK = "sans nombre"
 STATE_OPERATIONS = {  # (singular, plural) of an operation in a state whose dwellings are summed
     (Status.DELIVERED, Certainty.REPORTED): ("opération livrée", "opérations livrées"),
     (Status.DELIVERED, Certainty.FORECAST): ("opération à livraison prévue", "opérations à livraison prévue"),
@@ -262,6 +266,17 @@ class DwellingSum:
         words = self.noun if noun else ("opération", "opérations")
         return f"{wording.plural(self.unknown, *words)} {UNCOUNTED}"
 
+    def mark(self) -> str:
+        """« + 1 sans nombre » on the value itself (``left_out`` in full is its tooltip), or nothing when
+        every number is published or none is (the value then reads « non publié », its detail says why)."""
+        if not self.unknown or self.none_known:
+            return ""
+        return f"+ {formatting.number(self.unknown)} {UNCOUNTED_MARK}"
+
+    def unmarked_left_out(self, *, noun: bool = True) -> str:
+        """What a card's detail says the sum leaves out: only what the value's mark does not."""
+        return "" if self.mark() else self.left_out(noun=noun)
+
     def with_unit(self) -> str:
         """In a one-line summary (a page's title, a link preview): « 90 logements », « 1 logement », « 90
         logements, hors 1 opération sans nombre publié » (the sum never reads as the whole), « nombre de
@@ -293,11 +308,11 @@ def key_figures(figures: KeyFigures, *, year: int, sources_year: int) -> html.Di
         )
     if figures.dwellings_computed:
         dwellings_notes.append(f"{formatting.number(figures.dwellings_computed)} calculés (total non publié)")
-    if dwellings.unknown:
-        dwellings_notes.append(dwellings.left_out())
+    if dwellings.unmarked_left_out():
+        dwellings_notes.append(dwellings.unmarked_left_out())
     delivered = DwellingSum.of_state(figures, Status.DELIVERED, Certainty.REPORTED)
     planned = DwellingSum.of_state(figures, Status.DELIVERED, Certainty.FORECAST)
-    delivered_notes = [when, delivered.left_out()]
+    delivered_notes = [when, delivered.unmarked_left_out()]
     if planned.operations:  # said even when none of their numbers is published
         delivered_notes.append(f"livraisons prévues (non constatées) : {planned.inline(noun=False)}")
     return html.Div(
@@ -307,11 +322,13 @@ def key_figures(figures: KeyFigures, *, year: int, sources_year: int) -> html.Di
                 dwellings.value() + (f" {WARNING_SIGN}" if figures.dwellings_ambiguous else ""),
                 "logements",
                 " ; ".join(dwellings_notes),
+                uncounted=dwellings,
             ),
             _card(
                 delivered.value(),
                 "logements livrés, constatés",
                 " · ".join(note for note in delivered_notes if note),
+                uncounted=delivered,
             ),
             _card(
                 formatting.number(figures.surface_m2, unit="m²")
@@ -338,10 +355,18 @@ def _known(known: int, operations: int) -> str:
     return f"connu pour {formatting.number(known)} sur {formatting.number(operations)}" if operations else ""
 
 
-def _card(value: str, label: str, detail: str = "") -> html.Div:
+def _card(value: str, label: str, detail: str = "", *, uncounted: DwellingSum | None = None) -> html.Div:
+    """A key figure: its value (a sum of dwellings marked with what it leaves out), its label, its detail
+    (on the page and on paper, not on the region's slide)."""
+    mark = uncounted.mark() if uncounted else ""
     return html.Div(
         [
-            html.Div(value, className="kf-value"),
+            html.Div(
+                [value, " ", html.Span(mark, className="kf-uncounted", title=uncounted.left_out())]
+                if uncounted and mark
+                else value,
+                className="kf-value",
+            ),
             html.Div(label, className="kf-label"),
             html.Div(detail, className="kf-detail") if detail else None,
         ],
