@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pyarrow
 import pytest
 
+from dashboard.app import create_app
 from dashboard.data.dataset import load_dataset
 from dashboard.data.parsing import PartialDate
 from dashboard.data.report import Report
@@ -15,8 +17,15 @@ from dashboard.model import analysis
 from dashboard.model.analysis import Range, filter_operations
 from dashboard.model.chronology import Chrono
 from dashboard.model.state import View
+from dashboard.settings import Settings
 from dashboard.web import components
-from dashboard.web.context import CATEGORICAL_COLUMNS, RECENT_RESULTS, build_context, shared_values
+from dashboard.web.context import (
+    CATEGORICAL_COLUMNS,
+    RECENT_RESULTS,
+    SHARED_VALUE_COLUMNS,
+    build_context,
+    shared_values,
+)
 from dashboard.web.filters import FILTERS
 from dashboard.web.pages.region import first_rows
 from tests.synthetic import write_data_dir
@@ -203,3 +212,28 @@ def test_whether_any_operation_is_dated_reads_the_same_by_position_as_by_id(data
         expected = bool(frame.index.isin(lookups.milestones.index[dated]).any())
         assert lookups.any_dated(frame) is expected
         assert lookups.any_dated(by_id) is expected
+
+
+def test_no_column_keeps_a_python_object_per_row(dataset):
+    """A selection of rows writes the reference count of every Python object it takes: a worker forked
+    from gunicorn's master then copies every page holding one (issue 24). Texts live in Arrow buffers;
+    the few columns of parsed values keep each distinct value once."""
+    operations = build_context(dataset).dataset.operations
+    for column in operations.columns:
+        values = operations[column].array
+        if isinstance(operations[column].dtype, pd.StringDtype):
+            assert isinstance(values, pd.arrays.ArrowStringArray), column
+        elif operations[column].dtype == object:
+            distinct = {id(value) for value in values}
+            assert len(distinct) <= len({_key(value) for value in values}), column
+            assert column in SHARED_VALUE_COLUMNS or distinct == {id(None)}, column
+
+
+def _key(value: object) -> object:
+    return repr(value) if isinstance(value, dict) else value
+
+
+def test_the_app_s_arrow_buffers_come_from_the_c_library_s_allocator(tmp_path):
+    """gunicorn's heap trim (``malloc_trim``) gives back only what the C library's allocator holds."""
+    create_app(Settings(data_dir=write_data_dir(tmp_path / "data", 20), state_dir=tmp_path / "state"))
+    assert pyarrow.default_memory_pool().backend_name == "system"

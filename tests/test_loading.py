@@ -149,15 +149,24 @@ def test_header_only_loads_an_empty_dataset(world, separator):
     assert report.ok and dataset.operations.empty
 
 
-def test_a_column_wide_schema_failure_names_no_line():
+def _schema_issues(logements) -> list[str]:
     lines = pd.Index([2, 3], name="ligne")
     frame = pd.DataFrame(
         {column: pd.Series(["", ""], dtype="string", index=lines) for column in OPERATION_COLUMNS}
     )
     frame[[Op.ID, Op.PROGRAMME, Op.COMMUNE, Op.CODE_INSEE, Op.SOURCE]] = ["a", "ACV", "Amiens", "80021", "s1"]
-    frame[Op.LOGEMENTS] = [1.0, float("nan")]
+    frame[Op.LOGEMENTS] = logements
     report = Report()
     _check_schema(frame, "operations.csv", report)
-    assert [str(issue) for issue in report.issues] == [
-        "operations.csv: logements: type de colonne « float64 » inattendu : attendu du texte"
+    return [str(issue) for issue in report.issues]
+
+
+def test_a_column_wide_schema_failure_names_no_line():
+    text_of_another_storage = pd.Series(["1", ""], dtype="string[python]", index=pd.Index([2, 3]))
+    assert _schema_issues(text_of_another_storage) == [
+        "operations.csv: logements: type de colonne « string » inattendu : attendu du texte"
     ]
+
+
+def test_a_cell_that_is_not_text_is_named_with_its_line():
+    assert _schema_issues([1.0, float("nan")]) == ["operations.csv:2: logements: « 1.0 » : attendu du texte"]

@@ -124,8 +124,10 @@ def _check_schema(frame: pd.DataFrame, name: str, report: Report) -> None:
                 continue  # reported by _check_header, in the contract's order
             line = int(case.index) if pd.notna(case.index) else None  # a column-wide failure: no line
             value, message = case.failure_case, str(case.check)
-            if message.startswith("dtype("):
+            if message.startswith("dtype(") and line is None:
                 message = f"type de colonne « {value} » inattendu : attendu du texte"
+            elif message.startswith("dtype("):  # Arrow strings: pandera names each cell that is not text
+                message = f"{quote(str(value))} : attendu du texte"
             elif not (pd.isna(value) or value == ""):
                 message = f"{quote(str(value))} : {message}"
             report.error(name, line, str(case.column), message)

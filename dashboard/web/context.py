@@ -121,7 +121,14 @@ CATEGORICAL_COLUMNS = (
 # holds one of them from the preloaded master: ~45 MiB per worker after a few full updates (issue 24,
 # "Memory follow-up"). Equal values are therefore kept once each: what a row reads is unchanged. They are
 # shared, so never modified (no code writes into a parsed value).
-SHARED_VALUE_COLUMNS = (Derived.DEBUT, Derived.FIN, Derived.SOURCE_DATE, Derived.VARIANTES)
+SHARED_VALUE_COLUMNS = (
+    Derived.DEBUT,
+    Derived.FIN,
+    Derived.SOURCE_DATE,
+    Derived.FIRST_KNOWN,
+    Derived.PLANS_BEFORE,
+    Derived.VARIANTES,
+)
 
 
 def compact(operations: pd.DataFrame) -> pd.DataFrame:
