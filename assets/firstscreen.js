@@ -84,11 +84,16 @@
    work at load.
 
    The holder comes from the layout empty, with its content's HTML in ``data-written``: it is put in the
-   holder at once, inert (to read and to print, like the page's first screen; not to use). When the holder
-   comes within a screen of the view, or at the first key pressed (a keyboard's or a screen reader's user
-   moves through the page without scrolling), the store named in ``data-wanted`` is set to "wanted"
-   (Dash's ``dash_clientside.set_props``); its callback answers with the live content, which React draws
-   in the holder: the written content then goes. Any other answer filling the
+   holder at once, marked ``data-until-live``, to read, print and use: a screen reader has the table, its
+   caption, headings and rows, from the start (made inert, it had nothing of it until the table neared the
+   screen or a key was pressed, and its browse mode sends no key to the page). When the holder comes within
+   a screen of the view, at the first key pressed, when the focus enters it, or when one of its controls
+   is used, the store named in ``data-wanted`` is set to "wanted" (Dash's ``dash_clientside.set_props``);
+   its callback answers with the live content, which React draws in the holder: the written content then
+   goes in the same task, so that the page never holds the content twice. What the written controls
+   cannot do (a sort button, a row's « Plus », both a callback's) is done on the live content: the click
+   is held, then made on the element at the same place in it. The focus, if it was in the written
+   content, moves to the element at the same place too: the reader keeps their place. Any other answer filling the
    holder first (a change of the view) replaces it the same way. An answer that only changes a few cells
    (a year step) sets the holder's ``data-patch`` instead (``written.patch_text``): the assignments of a Dash
    Patch of the live content, made here to the written HTML, which mirrors it (a position, an element; a
@@ -101,6 +106,10 @@
   if (!entry || !window.IntersectionObserver) { return; }
   var written = new Map();  /* holder → the nodes written in it */
   var asked = new WeakSet();  /* holders whose live content was asked for */
+  var held = new Map();  /* holder → where in it a click waits for the live content (``place``) */
+  var UNTIL_LIVE = "data-until-live";
+  /* What the written HTML cannot do: its buttons and summaries are a callback's (links are plain links). */
+  var CONTROL = "button, summary";
 
   function want(holder) {
     var store = holder.getAttribute("data-wanted");
@@ -120,7 +129,57 @@
     (written.get(holder) || []).forEach(function (node) { node.remove(); });
     written.delete(holder);
     asked.delete(holder);
+    held.delete(holder);
     observer.unobserve(holder);
+  }
+
+  /* Where ``element`` is among the elements of ``nodes`` (the written or the live content): its position
+     at each level, from the holder's; and back, the element at ``place`` (null if there is none). */
+  function place(nodes, element) {
+    var steps = [];
+    while (element && nodes.indexOf(element) < 0) {
+      if (!element.parentElement) { return null; }
+      steps.unshift(Array.prototype.indexOf.call(element.parentElement.children, element));
+      element = element.parentElement;
+    }
+    if (!element) { return null; }
+    steps.unshift(nodes.filter(function (node) { return node.nodeType === 1; }).indexOf(element));
+    return steps;
+  }
+
+  function at(holder, steps) {
+    var element = holder;
+    for (var i = 0; element && steps && i < steps.length; i += 1) { element = element.children[steps[i]]; }
+    return steps && element !== holder ? element : null;
+  }
+
+  /* The written content of ``holder`` goes, the live one (drawn in it by React) stays; a held click is
+     made on the element at the same place in it. */
+  function swap(holder) {
+    var click = held.get(holder);
+    forget(holder);
+    keepFocus();
+    var target = at(holder, click);
+    if (target) { target.focus({ preventScroll: true }); target.click(); }
+  }
+
+  /* The focus in a live part's holder, written or live: when React draws the content again (the live
+     table replacing the written one, or sorted) the focused element goes and the focus fell back to the
+     page's start; it goes to the element at the same place in the new content. */
+  var focus = null;  /* {holder, element, steps} */
+  document.addEventListener("focusin", function (event) {
+    var holder = event.target.closest && event.target.closest("[data-wanted]");
+    focus = holder && { holder: holder, element: event.target, steps: place(Array.from(holder.children), event.target) };
+    if (holder && written.has(holder)) { want(holder); }  /* a screen reader may move it without a key */
+  }, true);
+
+  function keepFocus() {
+    if (!focus || focus.element.isConnected || !focus.holder.isConnected) { return; }
+    var active = document.activeElement;
+    if (active && active !== document.body) { return; }
+    var target = at(focus.holder, focus.steps);
+    var focusable = target && target.closest("a[href], button, summary, input, [tabindex]");
+    if (focusable && focus.holder.contains(focusable)) { focusable.focus({ preventScroll: true }); }
   }
 
   function write(holder) {
@@ -132,7 +191,7 @@
     template.innerHTML = html;
     var nodes = Array.from(template.content.childNodes);
     var live = holder.hasAttribute("data-wanted");  /* else static: written for good, to use as it is */
-    if (live) { nodes.forEach(function (node) { if (node.nodeType === 1) { node.inert = true; } }); }
+    if (live) { nodes.forEach(function (node) { if (node.nodeType === 1) { node.setAttribute(UNTIL_LIVE, ""); } }); }
     holder.append(template.content);
     written.set(holder, nodes);
     if (live) { observer.observe(holder); }
@@ -186,18 +245,38 @@
       var nodes = written.get(record.target);
       if (!nodes) { return; }
       var live = Array.from(record.addedNodes).some(function (node) { return nodes.indexOf(node) < 0; });
-      if (live) { forget(record.target); }
+      if (live) { swap(record.target); }
     });
   }
 
   new MutationObserver(function (records) {
     replaced(records);
+    keepFocus();
     records.forEach(function (record) {
       if (record.attributeName === "data-patch") { patch(record.target); }
     });
     Array.from(written.keys()).forEach(function (holder) { if (!holder.isConnected) { forget(holder); } });
     entry.querySelectorAll("[data-written]").forEach(write);
   }).observe(entry, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-written", "data-patch"] });
+
+  function holderOf(element) {
+    var found = null;
+    written.forEach(function (nodes, holder) {
+      if (!found && nodes.some(function (node) { return node.contains && node.contains(element); })) { found = holder; }
+    });
+    return found;
+  }
+
+  /* A click on a written control: held for the live content, which is asked for; the click on it follows. */
+  document.addEventListener("click", function (event) {
+    var control = event.target.closest && event.target.closest(CONTROL);
+    var holder = control && holderOf(control);
+    if (!holder) { return; }
+    event.preventDefault();  /* a summary would open its row, empty: its fields are a callback's */
+    event.stopPropagation();
+    held.set(holder, place(written.get(holder), control));
+    want(holder);
+  }, true);
 
   /* A key wants the live parts shown, not those the page hides (the table on the slide). */
   document.addEventListener("keydown", function () {

@@ -16,6 +16,8 @@ from dashboard.app import create_app
 from dashboard.settings import Settings
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
+# A part written on the server, not live yet (assets/firstscreen.js marks its written nodes): to evaluate.
+AS_WRITTEN = "(element) => element.hasAttribute('data-until-live')"
 
 
 def pytest_collection_modifyitems(items):
@@ -115,9 +117,10 @@ def scroll_to_graph(page, graph_id: str, drawn: str = ".main-svg") -> None:
 
 def live_table(page, table: str = "#region-table") -> None:
     """Scroll to the operations table, as a person does before using it, and wait for the live one: the page
-    comes with the table written on the server, inert, until it nears the screen (assets/firstscreen.js)."""
+    comes with the table written on the server (``AS_WRITTEN``) until it nears the screen
+    (assets/firstscreen.js)."""
     page.locator(table).scroll_into_view_if_needed()
-    page.wait_for_selector(f"{table} > :not([inert])")
+    page.wait_for_selector(f"{table} > :not([data-until-live])")
     wait_for_idle(page)
 
 

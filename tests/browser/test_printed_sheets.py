@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import (
+    AS_WRITTEN,
     Server,
     french_page,
     live_table,
@@ -307,13 +308,13 @@ def test_the_written_table_s_titles_are_repeated_on_its_continued_page(server, p
     screen.goto(f"{server.url}/?annee=2022")
     screen.wait_for_selector("#region-map .choroplethlocation", state="attached")
     wait_for_idle(screen)
-    # no callback answered from now on: the table stays the one written on the server, inert
+    # no callback answered from now on: the table stays the one written on the server
     screen.route("**/_dash-update-component*", lambda route: route.abort())
-    assert screen.locator("#region-table > .table-scroll").evaluate("(element) => element.inert")
+    assert screen.locator("#region-table > .table-scroll").evaluate(AS_WRITTEN)
     names = screen.locator("#region-table tbody td:nth-child(2) > a").all_inner_texts()
     screen.emulate_media(media="print")
     pages = printed(screen, tmp_path / "sheet.pdf")
-    assert screen.locator("#region-table > .table-scroll").evaluate("(element) => element.inert")
+    assert screen.locator("#region-table > .table-scroll").evaluate(AS_WRITTEN)
     assert_continued_under_its_column_titles(pages, names)
     assert_captioned_without_the_click_instruction(pages, screen)
 
@@ -328,7 +329,7 @@ def test_the_live_table_s_titles_are_repeated_on_its_continued_page(server, page
     screen.wait_for_function(FITTED_FOR_PRINT)
     wait_for_idle(screen)
     pages = printed(screen, tmp_path / "sheet.pdf")
-    assert not screen.locator("#region-table > .table-scroll").evaluate("(element) => element.inert")
+    assert not screen.locator("#region-table > .table-scroll").evaluate(AS_WRITTEN)
     assert_continued_under_its_column_titles(pages, names)
     assert_captioned_without_the_click_instruction(pages, screen)
     # on screen the titles stay sort buttons

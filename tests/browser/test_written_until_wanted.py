@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.conftest import french_page, live_table, wait_for_idle, wait_for_map
+from tests.browser.conftest import AS_WRITTEN, french_page, live_table, wait_for_idle, wait_for_map
 
 # Built by React: its DOM nodes carry React's fiber (``__reactFiber$…``); the written table's do not.
 BUILT_BY_REACT = "(element) => Object.keys(element).some((key) => key.startsWith('__reactFiber'))"
@@ -40,7 +40,7 @@ def test_on_a_phone_the_table_is_written_not_built_then_live_when_scrolled_near(
     opened(page, server.url + "/?annee=2022")
     table = page.locator("#region-table > .table-scroll")
     assert table.count() == 1
-    assert table.evaluate("(element) => element.inert")
+    assert table.evaluate(AS_WRITTEN)
     assert not table.evaluate(BUILT_BY_REACT)
     written = page.evaluate(ROWS)
     assert len(written) >= 10 and all(row_id.startswith("op-row-") for row_id, _, _ in written)
@@ -49,7 +49,7 @@ def test_on_a_phone_the_table_is_written_not_built_then_live_when_scrolled_near(
     live_table(page)
     table = page.locator("#region-table > .table-scroll")
     assert table.count() == 1  # the written table is gone, replaced
-    assert not table.evaluate("(element) => element.inert")
+    assert not table.evaluate(AS_WRITTEN)
     assert table.evaluate(BUILT_BY_REACT)
     assert page.evaluate(ROWS) == written
     page.click("#region-table button:has-text('Logements')")  # it works: sorted
@@ -62,7 +62,7 @@ def test_a_key_pressed_makes_the_table_live_without_scrolling(server, phone):
     opened(page, server.url + "/")
     assert page.evaluate("() => window.scrollY") == 0
     page.keyboard.press("Tab")  # a keyboard's user goes through the page without scrolling to it first
-    page.wait_for_selector("#region-table > .table-scroll:not([inert])")
+    page.wait_for_selector("#region-table > .table-scroll:not([data-until-live])")
     assert page.locator("#region-table > .table-scroll").evaluate(BUILT_BY_REACT)
     assert errors == []
 
@@ -78,7 +78,7 @@ def test_a_year_step_before_the_table_is_live_patches_the_written_table(server, 
     wait_for_idle(page)
     table = page.locator("#region-table > .table-scroll")
     assert table.count() == 1
-    assert table.evaluate("(element) => element.inert")  # still the written table, patched
+    assert table.evaluate(AS_WRITTEN)  # still the written table, patched
     assert not table.evaluate(BUILT_BY_REACT)
     rows = page.evaluate(ROWS)
     assert rows == written_2021
@@ -94,7 +94,7 @@ def test_a_written_table_that_cannot_follow_a_year_step_is_replaced_by_the_live_
     opened(page, server.url + "/?annee=2022")
     page.evaluate("() => document.querySelector('#region-table tbody tr:last-child').remove()")
     page.click("#ctl-year-prev")  # the patch names a row the written HTML no longer has: asked whole
-    page.wait_for_selector("#region-table > .table-scroll:not([inert])")
+    page.wait_for_selector("#region-table > .table-scroll:not([data-until-live])")
     wait_for_idle(page)
     assert page.locator("#region-table > .table-scroll").evaluate(BUILT_BY_REACT)
     rows = page.evaluate(ROWS)
@@ -105,7 +105,7 @@ def test_a_written_table_that_cannot_follow_a_year_step_is_replaced_by_the_live_
 def test_the_region_page_prints_every_operation_of_the_written_table(server, phone, tmp_path):
     page, errors = phone
     opened(page, server.url + "/?annee=2022")
-    assert page.locator("#region-table > .table-scroll").evaluate("(element) => element.inert")
+    assert page.locator("#region-table > .table-scroll").evaluate(AS_WRITTEN)
     communes = page.locator("#region-table tbody th").all_inner_texts()
     names = page.locator("#region-table tbody td:nth-child(2) > a").all_inner_texts()
     page.emulate_media(media="print")

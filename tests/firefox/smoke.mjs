@@ -65,7 +65,7 @@ try {
       return links.length > 0 && links.every((link) => link.href.includes("annee=2023"));
     });
     await idle(page);
-    const written = await page.$eval("#region-table > .table-scroll", (table) => table.inert);
+    const written = await page.$eval("#region-table > .table-scroll", (table) => table.hasAttribute("data-until-live"));
     return { url: page.url(), table: written ? "written" : "live" };
   });
 

@@ -513,8 +513,13 @@ def update_tables(
 
 
 def sort_table(clicks: Any, sort: Any) -> Any:
-    """A click on a column's heading sorts by it, or turns its order round."""
-    column = ctx.triggered_id.get("column") if isinstance(ctx.triggered_id, dict) else None
+    """A click on a column's heading sorts by it, or turns its order round. A click made as the headings
+    arrive (assets/firstscreen.js makes on the live table a click held on the written one) comes with
+    every new heading named as a trigger (Dash merges it with their arrival): the heading clicked is
+    the one with clicks."""
+    counts = {item["prop_id"]: item.get("value") for item in ctx.triggered}
+    clicked = [key for prop, key in ctx.triggered_prop_ids.items() if counts.get(prop)]
+    column = clicked[0].get("column") if len(clicked) == 1 and isinstance(clicked[0], dict) else None
     if column not in components.SORTABLE or not any(clicks or ()):
         return no_update
     sort = inputs.as_sort(sort, components.SORTABLE, Op.COMMUNE)
