@@ -31,9 +31,10 @@ Part = TypeVar("Part", bound=Component)
 def until_wanted(
     component_id: str, content: Any, wanted_store: str, *, class_name: str | None = None
 ) -> html.Div:
-    """A holder that React leaves empty at load: ``content`` goes in it as HTML written here, inert (to
-    read and print, not to use); assets/firstscreen.js sets ``wanted_store`` to ``"wanted"`` when it nears the
-    screen or a key is pressed, and the callback that follows that store fills the holder with the live
+    """A holder that React leaves empty at load: ``content`` goes in it as HTML written here, to read (a
+    screen reader too), print and use: assets/firstscreen.js sets ``wanted_store`` to ``"wanted"`` when it
+    nears the screen, a key is pressed, the focus enters it or one of its buttons is clicked (the click is
+    then made on the live content), and the callback that follows that store fills the holder with the live
     ``content``, which then replaces the written one. ``content`` None: an empty holder, as before."""
     if content is None:
         return html.Div(id=component_id, className=class_name)
