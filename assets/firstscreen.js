@@ -3,7 +3,9 @@
    shows at the same place. "Drawn" means the page's content and every control the written page shows:
    the slider and the dropdowns come with scripts of their own, loaded later, and change the controls'
    height when they arrive (on a busy phone, after the content). Removing the written page before them
-   made the live page jump under the reader's eyes. */
+   made the live page jump under the reader's eyes. The written page is read by screen readers too (not
+   inert), its buttons and fields said unavailable (dashboard/web/written.py, ``usable``); the live page,
+   hidden until then, is not: a screen reader never has the page twice. */
 (function () {
   "use strict";
   var screen = document.getElementById("first-screen");
@@ -16,10 +18,25 @@
       && entry.querySelectorAll(".dash-dropdown").length >= dropdowns
       && entry.querySelectorAll("[role=slider]").length >= sliders;
   }
+  /* The focus in the written page (a link: its buttons are said unavailable) goes to the same element of
+     the live page: the one with the same id, or the element at the same place in the nearest one with an
+     id (the written page mirrors the live one). */
+  function keepFocus(focused) {
+    var steps = [], element = focused;
+    while (element && element !== screen && !element.id) {
+      steps.unshift(Array.prototype.indexOf.call(element.parentElement.children, element));
+      element = element.parentElement;
+    }
+    var same = element && element !== screen && document.getElementById(element.id);
+    for (var i = 0; same && i < steps.length; i += 1) { same = same.children[steps[i]]; }
+    if (same && same.matches(focused.tagName)) { same.focus({ preventScroll: true }); }
+  }
   var observer = new MutationObserver(function () {
     if (drawn()) {
       observer.disconnect();
+      var focused = screen.contains(document.activeElement) ? document.activeElement : null;
       screen.remove();
+      if (focused) { keepFocus(focused); }
     }
   });
   observer.observe(entry, { childList: true, subtree: true });

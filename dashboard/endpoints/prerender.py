@@ -31,9 +31,10 @@ PAGE_ID = Html.FIRST_PAGE
 def first_screen(tree: Any, fill: dict[str, Any] | None = None) -> str:
     """``tree`` as HTML, in the element that assets/firstscreen.js replaces by the live page; ``fill``
     gives the children of components the live page fills at once (the page in Dash Pages' container)."""
-    # inert: for reading only; its controls do nothing until the live page, which takes clicks and keys
+    # Read by all (a screen reader too: made inert, the page it had was empty until the live page came);
+    # its controls, which do nothing until the live page, are said unavailable (written.to_html, usable)
     end = f'<span id="{Html.FIRST_SCREEN_END}"></span>'  # RENDER_WHEN_WHOLE waits for it
-    return f'<div id="{SCREEN_ID}" class="first-screen" inert>{to_html(tree, fill or {})}{end}</div>'
+    return f'<div id="{SCREEN_ID}" class="first-screen">{to_html(tree, fill or {}, usable=False)}{end}</div>'
 
 
 def page_layout(page: Component, values: dict[str, Any], fill: dict[str, Any]) -> str:

@@ -5,6 +5,7 @@ React then builds nothing for them at load. Pure."""
 from __future__ import annotations
 
 import json
+import re
 from html import escape
 from typing import Any, TypeVar
 
@@ -17,6 +18,8 @@ from dashboard.web import dashinternals
 RENAMED = {"className": "class", "htmlFor": "for", "tabIndex": "tabindex", "colSpan": "colspan"}
 PLAIN = {"role", "title", "href", "scope", "lang", "target", "rel", "type", "placeholder", "alt", "src"}
 VOID = {"input", "img", "br", "hr"}
+# The opening of a written control's tag (text and attributes are escaped: no "<" but tags'), for ``usable``.
+UNAVAILABLE = re.compile(r"<(button|summary|input|textarea)(?=[\s>])")
 # Core components with nothing to show (state, timers, the location) or drawn by their own scripts.
 INVISIBLE = {"Store", "Interval", "Location", "Download", "Clipboard"}
 # A part's HTML written on the server, shown as it is until its live content is wanted (assets/firstscreen.js,
@@ -95,15 +98,18 @@ def wanted_store(store_id: str) -> dcc.Store:
     return dcc.Store(id=store_id, data=False)
 
 
-def to_html(node: Any, fill: dict[str, Any]) -> str:
+def to_html(node: Any, fill: dict[str, Any], *, usable: bool = True) -> str:
     """``node`` as the HTML the browser shows before it is live; ``fill`` gives the children of components
-    by id instead of their own."""
+    by id instead of their own. Not ``usable`` (the page's first screen, shown before any script): what
+    only a callback makes work (buttons, fields, a summary a callback opens, the controls of a part
+    written until wanted) is said unavailable (``aria-disabled``), not a working control; the rest (the
+    texts, tables, links, native details) is to read and use as it is."""
     if node is None or isinstance(node, bool):
         return ""
     if isinstance(node, str | int | float):
         return escape(str(node))
     if isinstance(node, list | tuple):
-        return "".join(to_html(child, fill) for child in node)
+        return "".join(to_html(child, fill, usable=usable) for child in node)
     if not isinstance(node, Component):
         return ""
     node_id = getattr(node, "id", None)
@@ -113,16 +119,31 @@ def to_html(node: Any, fill: dict[str, Any]) -> str:
     if node._namespace == "dash_html_components":
         attributes = _attributes(node)
         written = attributes.pop(WRITTEN, None)  # a holder (until_wanted): its content, written already
-        return _element(
-            node._type.lower(), attributes, to_html(children, fill) if written is None else written
-        )
-    return _core(node, to_html(children, fill))
+        if not usable:
+            attributes.update(_unavailable(node))
+            if written is not None and WANTED in attributes:  # its controls: all a callback's
+                written = UNAVAILABLE.sub(r'<\1 aria-disabled="true"', written)
+        inner = to_html(children, fill, usable=usable) if written is None else written
+        return _element(node._type.lower(), attributes, inner)
+    return _core(node, to_html(children, fill, usable=usable), usable=usable)
 
 
-def _core(node: Component, inner: str) -> str:
+def _unavailable(node: Component) -> dict[str, Any]:
+    """The attributes saying that ``node`` does not work yet, if only a callback makes it work."""
+    kind = node._type
+    if kind == "Button" or (kind == "Summary" and getattr(node, "id", None) is not None):
+        return {"aria-disabled": "true"}
+    if kind in ("Input", "Textarea"):
+        return {"aria-disabled": "true", "readonly": True}
+    return {}
+
+
+def _core(node: Component, inner: str, *, usable: bool = True) -> str:
     """A dcc component as the browser shows it before it is live: a link, the box of a graph, an empty
     box of the control's size."""
     kind, props = node._type, _attributes(node)
+    if not usable:
+        props.update(_unavailable(node))
     if kind in INVISIBLE:
         return ""
     if kind == "Link":

@@ -24,6 +24,10 @@ PLACES = """
 })
 """
 
+# Every button and field of the written page said unavailable (written.to_html, usable), or disabled.
+UNAVAILABLE_CONTROLS = """() => [...document.querySelectorAll('#first-screen :is(button, input, textarea)')]
+  .every((control) => control.disabled || control.getAttribute('aria-disabled') === 'true')"""
+
 
 def places(browser, url: str, *, scripts: bool) -> list:
     context = browser.new_context(
@@ -32,8 +36,8 @@ def places(browser, url: str, *, scripts: bool) -> list:
     try:
         page = context.new_page()
         page.goto(url)
-        if not scripts:  # to read only: no click or key reaches its controls, which do nothing yet
-            assert page.locator("#first-screen").get_attribute("inert") == ""
+        if not scripts:  # to read (a screen reader too); its controls, which do nothing yet, say so
+            assert page.evaluate(UNAVAILABLE_CONTROLS)
         else:
             page.wait_for_function("() => !document.getElementById('first-screen')")
             wait_for_idle(page)

@@ -151,3 +151,61 @@ def test_the_swap_to_the_live_table_keeps_the_focus_where_it_was_and_the_table_o
     assert len(roles(tree, "table")) == 1
     assert page.evaluate("() => window.mostTables") == 1  # never two tables in a frame
     assert errors == []
+
+
+@pytest.mark.parametrize("size", [(1440, 900), (390, 844)], ids=["desktop", "phone"])
+@pytest.mark.parametrize("path", ["/?annee=2022", "/commune/02691"])
+def test_the_first_screen_is_read_before_any_script_its_controls_said_unavailable(
+    server, browser, size, path
+):
+    """The page written into the HTML, as at the first paint (no script has run: none runs here). The commune
+    page has no operations table (its operations are sheets, under headings)."""
+    context = browser.new_context(
+        viewport={"width": size[0], "height": size[1]}, locale="fr-FR", java_script_enabled=False
+    )
+    try:
+        page = context.new_page()
+        page.goto(server.url + path)
+        tree = accessibility_tree(page)
+        title = page.locator("#first-screen .page-title").inner_text()
+        assert title and title in [node["name"] for node in roles(tree, "heading")]
+        if path.startswith("/commune/"):
+            sheets = page.locator("#first-screen .op-sheet h3").all_inner_texts()
+            assert len(sheets) >= 3 and set(sheets) <= {node["name"] for node in roles(tree, "heading")}
+        else:
+            assert len(roles(tree, "table")) == 1 and len(roles(tree, "caption")) == 1
+            headers = [node["name"] for node in roles(tree, "columnheader")]
+            assert headers == visible_headers(page) and "Commune ▲" in headers
+            communes = page.locator("#region-table tbody th").all_inner_texts()
+            assert len(communes) >= 10
+            assert [node["name"] for node in roles(tree, "rowheader")] == communes
+        buttons = roles(tree, "button") + roles(tree, "searchbox") + roles(tree, "textbox")
+        assert buttons and all(node["properties"].get("disabled") for node in buttons), [
+            node["name"] for node in buttons if not node["properties"].get("disabled")
+        ]
+        assert roles(tree, "link")  # plain links: they work before any script
+    finally:
+        context.close()
+
+
+def test_the_focus_in_the_first_screen_stays_on_its_element_in_the_live_page(server, reader):
+    page, errors = reader
+    layouts: list = []
+    page.route(
+        "**/_dash-layout*", lambda route: layouts.append(route)
+    )  # held: the first screen stays until it is answered
+    page.goto(server.url + "/?annee=2022", wait_until="domcontentloaded")
+    page.wait_for_function("() => document.getElementById('first-screen')")
+    row_id = page.locator("#first-screen #region-table tbody tr").nth(2).get_attribute("id")
+    page.locator(f"#first-screen #{row_id} td a").focus()
+    assert layouts
+    layouts[0].continue_()
+    page.wait_for_function("() => !document.getElementById('first-screen')")
+    page.wait_for_selector(LIVE)  # the focus entered the written table: live, the focus kept again
+    wait_for_idle(page)
+    focused = page.evaluate("""() => [document.activeElement.closest('tr')?.id,
+      document.activeElement.tagName, !!document.activeElement.closest('#react-entry-point')]""")
+    assert focused == [row_id, "A", True]
+    assert page.locator(TABLE).evaluate(BUILT_BY_REACT)
+    assert page.evaluate("() => window.mostTables") == 1
+    assert errors == []
