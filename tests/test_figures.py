@@ -182,3 +182,12 @@ def test_a_commune_whose_operations_publish_no_number_is_not_said_to_have_0_dwel
     assert "1 opération · nombre de logements non publié" in hovers["80021"]
     assert "Rue C : nombre de logements non publié — livrée en novembre 2021" in hovers["80021"]
     assert "1 opération · 30 à 32 ⚠ logements" in hovers["60159"]
+
+
+@pytest.mark.parametrize("code", ["59122", "62041"])  # Cambrai, Arras: one planned delivery each
+def test_a_calendar_of_one_kind_of_bar_keeps_its_key(context, code):
+    """plotly.js draws no key for a lone trace: the hatching of a planned delivery went unexplained."""
+    frame = context.operations_in(View(year=2022))
+    figure = timeline_figure(frame[frame[Op.CODE_INSEE] == code], year=2022)
+    assert [trace.name for trace in figure.data] == ["Livraison prévue"]
+    assert figure.layout.showlegend is True

@@ -144,6 +144,9 @@ def timeline_figure(frame: pd.DataFrame, *, year: int, presentation: bool = Fals
                     "autorange": "reversed",
                     "automargin": True,
                 },
+                # The key even for one kind of bar: plotly.js hides a lone trace's, and a calendar of one
+                # planned delivery (Cambrai, Arras, Creil, Amiens) said nowhere what its hatching means.
+                showlegend=True,
                 legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
                 **year_marks(year),
             ),
