@@ -189,6 +189,10 @@
     focus = holder && { holder: holder, element: event.target, steps: place(Array.from(holder.children), event.target) };
     if (holder && written.has(holder)) { want(holder); }  /* a screen reader may move it without a key */
   }, true);
+  /* A click elsewhere leaves the focus to the page (on nothing focusable): it stays there. */
+  document.addEventListener("pointerdown", function (event) {
+    if (focus && !focus.holder.contains(event.target)) { focus = null; }
+  }, true);
 
   function keepFocus() {
     if (!focus || focus.element.isConnected || !focus.holder.isConnected) { return; }

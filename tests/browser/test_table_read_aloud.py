@@ -15,6 +15,9 @@ from tests.browser.test_written_until_wanted import BUILT_BY_REACT, ROWS
 
 TABLE = "#region-table > .table-scroll"
 CLICK = "(element) => element.click()"
+SORT_BY_COMMUNE = (
+    """() => dash_clientside.set_props('region-sort', {data: {column: 'commune', descending: false}})"""
+)
 LIVE = f"{TABLE}:not([data-until-live])"
 # The operations tables a screen reader could read at each frame (shown, not inert), from before the page's
 # first script: the written and the live table side by side for one frame would have it read them both.
@@ -119,6 +122,12 @@ def test_a_written_sort_button_sorts_on_the_live_table_that_replaces_it(server, 
     focused = page.evaluate("() => document.activeElement.closest('th')?.innerText.trim()")
     assert focused == "Logements ▲"  # the reader is still on the button they used
     assert page.evaluate("() => window.mostTables") == 1
+    # a click elsewhere leaves the table: the table drawn anew (sorted otherwise) does not take the focus back
+    page.locator("footer.footer").click(position={"x": 2, "y": 2})  # nothing focusable: the focus on none
+    page.evaluate(SORT_BY_COMMUNE)
+    page.wait_for_selector("#region-table th[aria-sort='ascending'] >> text=Commune")
+    wait_for_idle(page)
+    assert not page.evaluate("() => document.activeElement.closest('#region-table')")
     assert errors == []
 
 
