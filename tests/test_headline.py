@@ -234,6 +234,20 @@ def test_a_one_line_summary_says_what_its_sum_leaves_out(rows, said):
     assert headline.DwellingSum.of_all(analysis.key_figures(in_states(*rows))).with_unit() == said
 
 
+@pytest.mark.parametrize(
+    ("rows", "said"),
+    [
+        ([(D, R, 39, 55), (D, F, 16, 16)], "55 à 71 logements"),
+        ([(D, R, None, None), (D, F, 90, 90)], "90 logements + 1 sans nombre"),
+        ([(D, R, None, None), (D, F, None, None), (D, F, 1, 1)], "1 logement + 2 sans nombre"),
+        ([(D, R, None, None)], "nombre de logements non publié"),
+    ],
+)
+def test_a_title_says_what_its_sum_leaves_out_with_the_value_s_mark(rows, said):
+    """A browser tab or a preview's headline: short, and still never a partial sum read as the whole."""
+    assert headline.DwellingSum.of_all(analysis.key_figures(in_states(*rows))).titled() == said
+
+
 def test_the_dwellings_card_is_unknown_when_no_operation_publishes_a_number():
     figures = analysis.key_figures(in_states((D, R, None, None), (D, F, None, None)))
     found = cards(headline.key_figures(figures, year=2025, sources_year=2025))

@@ -64,11 +64,23 @@ def test_the_sheet_image_is_a_png_of_the_commune(client):
 
 def test_a_partly_known_sum_says_the_operation_it_leaves_out_in_the_link_preview(client):
     """Saint-Quentin's student residence (delivered) publishes no number of dwellings: the preview's 90 is
-    the other four's, and says so in the key figures' words."""
+    the other four's, and says so: the title with the mark its value carries, the description in full."""
     tags = metas(client, "/commune/02691")
-    said = "5 opérations, 90 logements, hors 1 opération sans nombre publié"
-    assert said in tags["og:title"]
+    title = "Saint-Quentin : 5 opérations, 90 logements + 1 sans nombre — Cœur de Ville"
+    assert html.unescape(tags["og:title"]) == title
     assert "de Clésence, 90 logements, hors 1 opération sans nombre publié." in tags["og:description"]
+
+
+def test_every_commune_s_title_is_short_enough_for_a_tab_and_a_preview(client):
+    """Link previews cut a headline past about 80 characters, a tab shows far fewer: Saint-Quentin's was 95
+    (« 90 logements, hors 1 opération sans nombre publié »)."""
+    with open(REAL_DATA / "operations.csv", encoding="utf-8") as handle:
+        codes = sorted({row["code_insee"] for row in csv.DictReader(handle)})
+    for code in codes:
+        page = client.get(f"/commune/{code}").get_data(as_text=True)
+        title = html.unescape(re.search(r"<title>([^<]*)</title>", page).group(1))
+        assert title == html.unescape(metas(client, f"/commune/{code}")["og:title"])
+        assert len(title) <= 80, title
 
 
 def test_every_page_s_description_fits_in_the_lines_its_preview_draws(client):

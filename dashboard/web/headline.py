@@ -283,8 +283,18 @@ class DwellingSum:
         logements non publié »."""
         if self.none_known:
             return formatting.UNKNOWN_DWELLINGS
-        known = f"{range_text(self.known)} {'logement' if self.known.high == 1 else 'logements'}"
-        return f"{known}, hors {self.left_out(noun=False)}" if self.unknown else known
+        return f"{self._counted()}, hors {self.left_out(noun=False)}" if self.unknown else self._counted()
+
+    def titled(self) -> str:
+        """In a title (a browser tab, a link preview's headline), short: « 90 logements », « 90 logements + 1
+        sans nombre » (the value's mark: the sum never reads as the whole), « nombre de logements non
+        publié ». The description beside it says the same in full words (``with_unit``)."""
+        if self.none_known:
+            return formatting.UNKNOWN_DWELLINGS
+        return f"{self._counted()} {self.mark()}" if self.unknown else self._counted()
+
+    def _counted(self) -> str:
+        return f"{range_text(self.known)} {'logement' if self.known.high == 1 else 'logements'}"
 
     def inline(self, *, noun: bool = True) -> str:
         """In a sentence or a cell: « 46 », « 46 + 1 opération livrée sans nombre publié », « 1 opération

@@ -90,7 +90,7 @@ def _programme_words(context: Context, code: str) -> str:
 
 
 def _figures_text(figures: analysis.KeyFigures) -> str:
-    return f"{plural(figures.operations, 'opération')}, {headline.DwellingSum.of_all(figures).with_unit()}"
+    return f"{plural(figures.operations, 'opération')}, {headline.DwellingSum.of_all(figures).titled()}"
 
 
 def description(code: Any = None) -> str:
