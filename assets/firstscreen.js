@@ -288,11 +288,13 @@
     return found;
   }
 
-  /* A click on a written control: held for the live content, which is asked for; the click on it follows. */
+  /* A click on a written control: held for the live content, which is asked for; the click on it follows.
+     Only in a part that has live content (``data-wanted``): a static part's summaries open their own
+     details (the lead's « Prévu et constaté », the sources), and nothing would ever make the click. */
   document.addEventListener("click", function (event) {
     var control = event.target.closest && event.target.closest(CONTROL);
     var holder = control && holderOf(control);
-    if (!holder) { return; }
+    if (!holder || !holder.hasAttribute("data-wanted")) { return; }
     event.preventDefault();  /* a summary would open its row, empty: its fields are a callback's */
     event.stopPropagation();
     held.set(holder, place(written.get(holder), control));
