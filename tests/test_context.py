@@ -77,16 +77,21 @@ def test_the_steady_key_ignores_the_year_and_nothing_else(dataset):
     assert context.url.steady_key(View(year=2019, selected=oise)) != context.url.steady_key(View(year=2019))
 
 
-def test_a_year_step_with_kept_rows_patches_what_a_fresh_computation_does(dataset):
+@pytest.mark.parametrize(
+    ("column", "descending"),
+    [("commune", False), ("nom", True), ("logements_retenus", True), ("livraison", False)],
+)
+def test_a_year_step_with_kept_rows_patches_what_a_fresh_computation_does(dataset, column, descending):
     context = build_context(dataset)
-    sort = {"column": "commune", "descending": False}
+    sort = {"column": column, "descending": descending}
     for year in (2020, 2021, 2022):
         frame = context.operations_in(View(year=year))
         kept = context.caches.results.get(
-            ("table-rows", "all", "commune", False), lambda frame=frame: first_rows(frame, sort)
+            ("table-rows", "all", column, descending), lambda frame=frame: first_rows(frame, sort)
         )
         fresh = components.table_year_patch(frame, search="", sort=sort).to_plotly_json()
         assert components.table_year_patch(frame.iloc[kept], search="", sort=sort).to_plotly_json() == fresh
+        assert components.ordered_year_patch(frame.iloc[kept], search="").to_plotly_json() == fresh
 
 
 @pytest.mark.parametrize(

@@ -341,8 +341,8 @@ MAX_TABLE_ROWS = 50  # rows drawn at most (the first in the order chosen); the c
 MAX_UNDATED = 30  # operations listed at most under "Date non publiée"
 
 
-# Columns that ``cell`` reads besides the one it draws: the state in words, the range of dwellings.
-CELL_COLUMNS = (
+# Columns that ``state_text`` reads besides the status: the state in words.
+STATE_COLUMNS = (
     CERTAINTY,
     VARIANT_STATUS,
     VARIANT_CERTAINTY,
@@ -355,9 +355,9 @@ CELL_COLUMNS = (
     Derived.FIN_NOTE,
     Derived.DEBUT_CONSTATE,
     PLAN_OF_YEAR,
-    Derived.LOGEMENTS_MAX,
-    Derived.LOGEMENTS_ORIGINE,
 )
+# Columns that ``cell`` reads besides the one it draws: the state in words, the range of dwellings.
+CELL_COLUMNS = (*STATE_COLUMNS, Derived.LOGEMENTS_MAX, Derived.LOGEMENTS_ORIGINE)
 
 
 PARSED_DATES = {Op.DEBUT_TRAVAUX: Derived.DEBUT, Op.LIVRAISON: Derived.FIN}
@@ -564,10 +564,16 @@ def table_year_patch(frame: pd.DataFrame, *, search: str, sort: dict) -> Patch:
     """What a year change alters in ``operations_table`` when the rows and their order stay (same
     operations, not sorted by status): each row's status cell, and its link, which carries the year."""
     column, descending = sort.get("column", Op.COMMUNE), sort.get("descending", False)
-    ordered = sort_frame(frame, column, descending, limit=MAX_TABLE_ROWS)
+    return ordered_year_patch(sort_frame(frame, column, descending, limit=MAX_TABLE_ROWS), search=search)
+
+
+def ordered_year_patch(ordered: pd.DataFrame, *, search: str) -> Patch:
+    """``table_year_patch`` of rows already in the table's order, its first ``MAX_TABLE_ROWS`` at most (a
+    view's rows kept: ``pages.region.first_rows``), not sorted again: all of France's year step sorted its
+    50 rows again, Arrow's texts (the ids, a name) included. Only the columns the cells read are read."""
     patch = Patch()
     rows = at(patch, TABLE_ROWS_PATH)
-    for index, row in enumerate(_records(ordered, [STATUS, Op.CODE_INSEE, *CELL_COLUMNS])):
+    for index, row in enumerate(_records(ordered, [STATUS, Op.CODE_INSEE, *STATE_COLUMNS])):
         cells = rows[index]["props"]["children"]
         cells[0]["props"]["children"]["props"]["href"] = f"/commune/{row[Op.CODE_INSEE]}{search}"  # Th > Link
         cells[STATUS_CELL]["props"]["children"] = cell(row, STATUS)

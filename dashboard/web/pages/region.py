@@ -573,7 +573,7 @@ def tables(
             key = ("table-rows", steady, sort["column"], sort["descending"])
             first = context.caches.results.get(key, lambda: first_rows(frame, sort))
             if live is True or live is False:
-                cells = components.table_year_patch(frame.iloc[first], search=search, sort=sort)
+                cells = components.ordered_year_patch(frame.iloc[first], search=search)  # in order
                 if live:
                     return Tables(table=cells, map_table=map_part)
                 return Tables(written_patch=written.patch_text(cells), map_table=map_part)
