@@ -63,7 +63,7 @@ def test_the_card_never_counts_a_forecast_as_delivered(real_client):
     assert "<strong>39 à 55</strong><span>logements livrés (constaté), fin 2025</span>" in page
     assert "<strong>30 à 32</strong><span>logements à livraison prévue, fin 2025</span>" in page
     assert "1 livrée (constaté) · 1 livraison prévue (fin 2025)" in page
-    assert "coût total publié de 1 opération" in page and "investis" not in page
+    assert "+ 1 sans coût</small><span>coût publié</span>" in page and "investis" not in page
     assert "dernière recherche : décembre 2026" in page
 
 
@@ -95,6 +95,16 @@ def test_saint_quentin_s_card_says_its_delivered_residence_has_no_published_numb
         "nombre publié</span>"
     ) in page
     assert "<strong>79</strong><span>logements à livraison prévue, fin 2025</span>" in page
+
+
+def test_a_partial_sum_of_cost_carries_its_mark_as_on_the_page(real_client):
+    page = real_client.get("/integration/commune/60159?annee=2025").get_data(as_text=True)
+    # Compiègne: one of its two operations publishes a cost
+    assert (
+        "<strong>5,9\u00a0M€</strong><small class='uncounted' title='1 opération sans coût publié'>"
+        "+ 1 sans coût"
+        "</small><span>coût publié</span>"
+    ) in page
 
 
 def test_a_year_after_the_latest_source_is_said_to_be_a_projection(real_client):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from dashboard.data import wording
@@ -170,7 +171,8 @@ def cards(row) -> dict[str, tuple[str, str, str]]:
         if isinstance(shown, list):  # « 46 », « + 1 sans nombre » in its own span
             shown, _, span = shown
             mark = span.children
-            assert span.className == "kf-uncounted" and span.title.endswith("sans nombre publié")
+            assert span.className == "kf-uncounted"
+            assert span.title.endswith(("sans nombre publié", "sans surface publiée", "sans coût publié"))
         found[label.children] = (shown, mark, detail.children if detail is not None else "")
     return found
 
@@ -265,3 +267,40 @@ def test_saint_quentin_s_delivered_residence_reads_as_unknown_not_0(dataset):
         "fin 2025 · 1 opération livrée sans nombre publié · livraisons prévues (non constatées) : 79",
     )
     assert found["logements"] == ("90", "+ 1 sans nombre", "")
+    # 2 of 5 operations publish a surface, none a cost
+    assert found["surface publiée"] == ("632\u00a0m²", "+ 3 sans surface", "")
+    assert found["coût publié"] == ("non publié", "", "5 opérations sans coût publié")
+
+
+def with_published(surfaces: list[float | None], costs: list[float | None]):
+    """Delivered operations with a published number of dwellings, a surface and a cost where given."""
+    frame = in_states(*[(D, R, 10, 10)] * len(surfaces))
+    frame["surface_m2"] = pd.array(surfaces, dtype="Float64")
+    frame["budget_eur"] = pd.array(costs, dtype="Float64")
+    return analysis.key_figures(frame)
+
+
+@pytest.mark.parametrize(
+    ("surfaces", "costs", "surface", "cost"),
+    [
+        # partial sums: the value carries what it leaves out (the region's slide shows no detail line)
+        (
+            [100, None, None],
+            [1_000_000, None, 2_000_000],
+            ("100\u00a0m²", "+ 2 sans surface", ""),
+            ("3,0\u00a0M€", "+ 1 sans coût", ""),
+        ),
+        # every operation publishes it: no mark
+        ([100, 50], [1_000_000, 1_000_000], ("150\u00a0m²", "", ""), ("2,0\u00a0M€", "", "")),
+        # none does: « non publié », never « 0 », the detail says why, no mark
+        (
+            [None, None],
+            [None, None],
+            ("non publié", "", "2 opérations sans surface publiée"),
+            ("non publié", "", "2 opérations sans coût publié"),
+        ),
+    ],
+)
+def test_a_partial_sum_of_surface_or_cost_says_so_on_its_value(surfaces, costs, surface, cost):
+    found = cards(headline.key_figures(with_published(surfaces, costs), year=2025, sources_year=2025))
+    assert found["surface publiée"] == surface and found["coût publié"] == cost

@@ -117,14 +117,9 @@ def figures_html(figures: analysis.KeyFigures, year: int, *, sources_year: int) 
     ]
     if planned.operations:
         cards.append(_dwellings(planned, f"logements à livraison prévue, {when}"))
-    if figures.cost_known:
-        cards.append(
-            (
-                formatting.euros(figures.cost_eur),
-                "",
-                f"coût total publié de {wording.plural(figures.cost_known, 'opération')}",
-            )
-        )
+    cost = headline.PartSum.cost(figures)
+    if not cost.none_known:  # its mark as on the page (« + 14 sans coût »)
+        cards.append((formatting.euros(figures.cost_eur), _marked(cost), "coût publié"))
     items = "".join(
         f"<div class='kf'><strong>{escape(v)}</strong>{m}<span>{escape(t)}</span></div>" for v, m, t in cards
     )
@@ -143,14 +138,15 @@ def figures_html(figures: analysis.KeyFigures, year: int, *, sources_year: int) 
 def _dwellings(dwellings: headline.DwellingSum, label: str) -> tuple[str, str, str]:
     """(value, its mark as HTML, label): « 90 », « + 1 sans nombre » (its tooltip in full words),
     « logements » (« · 1 opération sans nombre publié » after it when none is published: « non publié »)."""
-    mark = dwellings.mark()
-    marked = (
-        f"<small class='uncounted' title='{escape(dwellings.left_out())}'>{escape(mark)}</small>"
-        if mark
-        else ""
-    )
     left_out = dwellings.unmarked_left_out()
-    return dwellings.value(), marked, f"{label} · {left_out}" if left_out else label
+    return dwellings.value(), _marked(dwellings), f"{label} · {left_out}" if left_out else label
+
+
+def _marked(total: headline.DwellingSum | headline.PartSum) -> str:
+    """What a sum leaves out on its value, as HTML: « + 1 sans nombre », its tooltip in full words."""
+    if not (mark := total.mark()):
+        return ""
+    return f"<small class='uncounted' title='{escape(total.left_out())}'>{escape(mark)}</small>"
 
 
 # A long card (many figures, each saying what it leaves out, a projection year) scrolls in its row (.body):

@@ -220,6 +220,18 @@ UNCOUNTED = "sans nombre publié"
 # every output that shows the value (page, slide, printed sheet, embed card): the region's slide shows no
 # detail line, and a sum read alone must never pass for the whole. Its detail then does not say it again.
 UNCOUNTED_MARK = "sans nombre"
+# The same mark on the other sums of what only some operations publish: the surface (« 23 203 m² » over
+# « + 7 sans surface ») and the cost (« 17,4 M€ » over « + 14 sans coût »); (short, in full) words of what
+# they lack.
+NO_SURFACE = ("sans surface", "sans surface publiée")
+NO_COST = ("sans coût", "sans coût publié")
+
+
+def left_out_mark(unknown: int, words: str) -> str:
+    """« + 1 sans nombre », « + 7 sans surface »: what a sum leaves out, on its value."""
+    return f"+ {formatting.number(unknown)} {words}"
+
+
 STATE_OPERATIONS = {  # (singular, plural) of an operation in a state whose dwellings are summed
     (Status.DELIVERED, Certainty.REPORTED): ("opération livrée", "opérations livrées"),
     (Status.DELIVERED, Certainty.FORECAST): ("opération à livraison prévue", "opérations à livraison prévue"),
@@ -271,7 +283,7 @@ class DwellingSum:
         every number is published or none is (the value then reads « non publié », its detail says why)."""
         if not self.unknown or self.none_known:
             return ""
-        return f"+ {formatting.number(self.unknown)} {UNCOUNTED_MARK}"
+        return left_out_mark(self.unknown, UNCOUNTED_MARK)
 
     def unmarked_left_out(self, *, noun: bool = True) -> str:
         """What a card's detail says the sum leaves out: only what the value's mark does not."""
@@ -305,6 +317,41 @@ class DwellingSum:
         return left_out if self.none_known else f"{range_text(self.known)} + {left_out}"
 
 
+@dataclass(frozen=True)
+class PartSum:
+    """A sum of what only some operations publish (a surface, a cost): ``operations`` summed over,
+    ``unknown`` of them publishing none; ``missing``: (short, in full) words of what they lack. Marked on
+    its value as a sum of dwellings is (« + 7 sans surface »), « non publié » when none is published."""
+
+    operations: int
+    unknown: int
+    missing: tuple[str, str]
+
+    @property
+    def none_known(self) -> bool:
+        return self.unknown >= self.operations
+
+    def mark(self) -> str:
+        """« + 7 sans surface » on the value, or nothing when every operation publishes it or none does."""
+        return "" if not self.unknown or self.none_known else left_out_mark(self.unknown, self.missing[0])
+
+    def left_out(self) -> str:
+        """« 7 opérations sans surface publiée »: the mark's tooltip, in full words."""
+        return f"{wording.plural(self.unknown, 'opération')} {self.missing[1]}" if self.unknown else ""
+
+    def unmarked_left_out(self) -> str:
+        """What the card's detail says: only what the value's mark does not (why it reads « non publié »)."""
+        return "" if self.mark() else self.left_out()
+
+    @classmethod
+    def surface(cls, figures: KeyFigures) -> PartSum:
+        return cls(figures.operations, figures.surface_unknown, NO_SURFACE)
+
+    @classmethod
+    def cost(cls, figures: KeyFigures) -> PartSum:
+        return cls(figures.operations, figures.operations - figures.cost_known, NO_COST)
+
+
 def key_figures(figures: KeyFigures, *, year: int, sources_year: int) -> html.Div:
     """The figures of the operations shown: ranges where the sources allow two readings, facts apart
     from forecasts, and what each leaves out."""
@@ -325,6 +372,7 @@ def key_figures(figures: KeyFigures, *, year: int, sources_year: int) -> html.Di
     delivered_notes = [when, delivered.unmarked_left_out()]
     if planned.operations:  # said even when none of their numbers is published
         delivered_notes.append(f"livraisons prévues (non constatées) : {planned.inline(noun=False)}")
+    surface, cost = PartSum.surface(figures), PartSum.cost(figures)
     return html.Div(
         [
             _card(wording.plural(figures.operations, "opération"), "dans la vue", states_line(figures)),
@@ -341,18 +389,18 @@ def key_figures(figures: KeyFigures, *, year: int, sources_year: int) -> html.Di
                 uncounted=delivered,
             ),
             _card(
-                formatting.number(figures.surface_m2, unit="m²")
-                if figures.operations > figures.surface_unknown
-                else formatting.UNKNOWN,  # not « 0 m² » when no surface is published
+                formatting.UNKNOWN  # not « 0 m² » when no surface is published
+                if surface.none_known
+                else formatting.number(figures.surface_m2, unit="m²"),
                 "surface publiée",
-                f"{wording.plural(figures.surface_unknown, 'opération')} sans surface publiée"
-                if figures.surface_unknown
-                else "",
+                surface.unmarked_left_out(),
+                uncounted=surface,
             ),
             _card(
-                formatting.euros(figures.cost_eur) if figures.cost_known else formatting.UNKNOWN,
+                formatting.UNKNOWN if cost.none_known else formatting.euros(figures.cost_eur),
                 "coût publié",
-                _known(figures.cost_known, figures.operations),
+                cost.unmarked_left_out(),
+                uncounted=cost,
             ),
         ],
         className="kf-row",
@@ -361,13 +409,11 @@ def key_figures(figures: KeyFigures, *, year: int, sources_year: int) -> html.Di
     )
 
 
-def _known(known: int, operations: int) -> str:
-    return f"connu pour {formatting.number(known)} sur {formatting.number(operations)}" if operations else ""
-
-
-def _card(value: str, label: str, detail: str = "", *, uncounted: DwellingSum | None = None) -> html.Div:
-    """A key figure: its value (a sum of dwellings marked with what it leaves out), its label, its detail
-    (on the page and on paper, not on the region's slide)."""
+def _card(
+    value: str, label: str, detail: str = "", *, uncounted: DwellingSum | PartSum | None = None
+) -> html.Div:
+    """A key figure: its value (a sum marked with what it leaves out), its label, its detail (on the page and
+    on paper, not on the region's slide)."""
     mark = uncounted.mark() if uncounted else ""
     return html.Div(
         [

@@ -96,8 +96,8 @@ def test_a_long_card_keeps_its_sources_and_link_in_a_600_by_400_frame(browser, t
         assert link is not None and sources is not None
         assert link["y"] + link["height"] <= 400 and sources["y"] + sources["height"] <= 400
         # the figures scroll in their row, the last one (the cost) reachable
-        page.locator(".kf", has_text="coût total publié").scroll_into_view_if_needed()
-        cost = page.locator(".kf", has_text="coût total publié").bounding_box()
+        page.locator(".kf", has_text="coût publié").scroll_into_view_if_needed()
+        cost = page.locator(".kf", has_text="coût publié").bounding_box()
         assert cost is not None and cost["y"] + cost["height"] <= sources["y"]
     finally:
         context.close()

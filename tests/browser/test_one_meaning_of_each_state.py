@@ -58,5 +58,5 @@ def test_the_commune_card_never_counts_a_forecast_as_delivered(server, screen):
     assert "69 à 87" in text and "39 à 55" in text  # ranges, delivered as reported (Square Acary)
     assert "logements livrés (constaté), fin 2025" in text
     assert "1 livrée (constaté) · 1 livraison prévue (fin 2025)" in text
-    assert "investis" not in text and "coût total publié de 1 opération" in text
+    assert "investis" not in text and "+ 1 sans coût\ncoût publié" in text  # the mark on the value
     assert "dernière recherche : décembre 2026" in text
