@@ -138,3 +138,51 @@ def test_the_region_s_page_says_it_in_the_same_words_and_once(server, screen):
     mark = card.locator(".kf-value .kf-uncounted")
     assert mark.inner_text() == MARK and mark.get_attribute("title") == LEFT_OUT
     assert "sans nombre" not in card.locator(".kf-detail").inner_text()  # said once, on the value
+
+
+# The region's other partial sums, at the end of 2025: 7 of its 17 operations publish no surface, 14 no cost.
+PARTIAL = {"surface publiée": "+ 7 sans surface", "coût publié": "+ 14 sans coût"}
+PARTIAL_IN_FULL = {
+    "surface publiée": "7 opérations sans surface publiée",
+    "coût publié": "14 opérations sans coût publié",
+}
+
+
+@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1280, 720), (1024, 768)])
+def test_the_region_s_slide_says_on_its_surface_and_cost_the_operations_they_leave_out(
+    server, browser, width, height
+):
+    # « 23 203 m² surface publiée » and « 17,4 M€ coût publié » alone read as the whole on the slide, which
+    # shows no detail line: the surface of 7 operations and the cost of 14 are not published
+    context, page = french_page(browser, width, height)
+    try:
+        page.goto(server.url + "/?presentation=1&annee=2025")
+        wait_for_map(page)
+        wait_for_idle(page)
+        page.wait_for_selector(".shell.presenting")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width  # the row fits across
+        for label, words in PARTIAL.items():
+            card = page.locator("#region-figures .kf-card").filter(has=page.get_by_text(label, exact=True))
+            assert card.locator(".kf-detail").count() == 0 or card.locator(".kf-detail").is_hidden()
+            mark = card.locator(".kf-value .kf-uncounted")
+            assert mark.is_visible() and mark.inner_text() == words, label
+            lines, size = mark.evaluate(MARK_LINES)
+            assert lines == 1 and size >= 16, (label, lines, size)
+            box, frame = mark.bounding_box(), card.bounding_box()
+            assert frame["x"] <= box["x"] and box["x"] + box["width"] <= min(
+                frame["x"] + frame["width"], width
+            )
+            assert box["y"] + box["height"] <= min(frame["y"] + frame["height"], height), label
+    finally:
+        context.close()
+
+
+def test_the_region_s_page_says_it_of_surface_and_cost_in_the_same_words_and_once(server, screen):
+    screen.goto(server.url + "/?annee=2025")
+    wait_for_map(screen)
+    wait_for_idle(screen)
+    for label, words in PARTIAL.items():
+        card = screen.locator("#region-figures .kf-card", has=screen.get_by_text(label, exact=True))
+        mark = card.locator(".kf-value .kf-uncounted")
+        assert mark.inner_text() == words and mark.get_attribute("title") == PARTIAL_IN_FULL[label]
+        assert "sans" not in card.inner_text().replace(words, "")  # said once, on the value
