@@ -21,6 +21,7 @@ from dashboard.settings import Settings
 from dashboard.web import components
 from dashboard.web.context import (
     CATEGORICAL_COLUMNS,
+    PYTHON_CATEGORIES_AT_MOST,
     RECENT_RESULTS,
     SHARED_VALUE_COLUMNS,
     build_context,
@@ -34,6 +35,16 @@ from tests.synthetic import write_data_dir
 @pytest.fixture(scope="module")
 def dataset(tmp_path_factory):
     return load_dataset(write_data_dir(tmp_path_factory.mktemp("ctx") / "data", 400), Report())
+
+
+def test_few_categories_are_python_strings_in_their_order(dataset):
+    operations = build_context(dataset).dataset.operations
+    for column in CATEGORICAL_COLUMNS:
+        categories = operations[column].cat.categories
+        few = len(categories) <= PYTHON_CATEGORIES_AT_MOST
+        assert (categories.dtype == object) == few, column
+        assert categories.tolist() == sorted(set(dataset.operations[column].dropna())), column
+    assert operations.columns.dtype == object
 
 
 def test_repeated_texts_become_categories_with_the_same_values(dataset):

@@ -218,7 +218,10 @@ def states(chrono: pd.DataFrame, year: int, *, other: bool = False) -> tuple[np.
 
 
 def as_categories(codes: np.ndarray, categories: tuple[str, ...], index: pd.Index) -> pd.Series:
-    return pd.Series(pd.Categorical.from_codes(codes, categories=categories), index=index)
+    """``codes`` as a category of ``categories``, kept as Python strings: pandas 3 would keep these few
+    words in Arrow, and every read of them (a table's rows, each state's key) converted them again."""
+    kind = pd.CategoricalDtype(pd.Index(list(categories), dtype=object))
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=kind), index=index)
 
 
 NO_NEWS: Final = "pas d'information plus récente"

@@ -139,6 +139,9 @@ def compact(operations: pd.DataFrame) -> pd.DataFrame:
     of a national year step."""
     kinds = {column: "category" for column in CATEGORICAL_COLUMNS if column in operations}
     compacted = operations.astype(kinds)
+    for column in kinds:
+        if len(compacted[column].cat.categories) <= PYTHON_CATEGORIES_AT_MOST:
+            compacted[column] = python_categories(compacted[column])
     for column in SHARED_VALUE_COLUMNS:
         if column in compacted:
             compacted[column] = shared_values(compacted[column])
@@ -146,6 +149,22 @@ def compact(operations: pd.DataFrame) -> pd.DataFrame:
     # A copy of its own: without it, the values replaced above (one date object per row, the other
     # published values…) stayed alive beside the frame: 100,000 operations, 148,000 dates, 26 MiB.
     return plain_index(compacted.copy())
+
+
+# A category of at most this many values keeps them as Python strings (``python_categories``): the
+# vocabularies, the départements, the sources' names. More (the communes and their codes, ~35,000 over
+# all of France, the dates) stay in Arrow: a worker reading them would copy the master's pages they lie
+# on, bringing back the cost Arrow removed (issue 24).
+PYTHON_CATEGORIES_AT_MOST = 1_000
+
+
+def python_categories(column: pd.Series) -> pd.Series:
+    """``column`` (a category) with its categories as Python strings, in the same order, not in Arrow: a
+    request reads a few of them at a time (a table's rows, a state's words), and each read of Arrow's
+    took and converted them anew. One string per distinct value, as before pyarrow (the rows stay
+    integer codes)."""
+    categories = column.cat.categories
+    return column.cat.set_categories(pd.Index(categories.tolist(), dtype=object, name=categories.name))
 
 
 def shared_values(column: pd.Series) -> pd.Series:
@@ -171,8 +190,9 @@ def _value_key(value: object) -> object:
 
 def plain_index(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` indexed by its ids as Python strings (``compact``); frames aligned with the operations
-    need the same index type, or every lookup converts 100,000 ids."""
-    return frame.set_axis(frame.index.astype(object))
+    need the same index type, or every lookup converts 100,000 ids. Its column names too: pandas 3 keeps
+    them in Arrow, and every column read converted its name."""
+    return frame.set_axis(frame.index.astype(object)).set_axis(frame.columns.astype(object), axis=1)
 
 
 def compact_mix(mix: pd.DataFrame, operations: pd.DataFrame) -> pd.DataFrame:
