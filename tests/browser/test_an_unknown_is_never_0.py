@@ -117,17 +117,24 @@ def test_the_region_s_slide_says_on_each_sum_of_dwellings_the_operation_it_leave
         wait_for_idle(page)
         page.wait_for_selector(".shell.presenting")
         for label in (DELIVERED, "logements"):
-            card = page.locator("#region-figures .kf-card").filter(has=page.get_by_text(label, exact=True))
-            assert card.locator(".kf-detail").is_hidden()
-            mark = card.locator(".kf-value .kf-uncounted")
-            assert mark.is_visible() and mark.inner_text() == MARK, label
-            lines, size = mark.evaluate(MARK_LINES)
-            assert lines == 1 and size >= 16, (label, lines, size)  # read as one, from the back of the room
-            box, frame = mark.bounding_box(), card.bounding_box()
-            assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"], label
-            assert box["y"] + box["height"] <= min(frame["y"] + frame["height"], height), label
+            assert_marked_on_the_slide(page, label, MARK, width=width, height=height)
     finally:
         context.close()
+
+
+def assert_marked_on_the_slide(page, label: str, words: str, *, width: int, height: int) -> None:
+    """The card ``label`` of the region's slide shows no detail, and its value carries ``words``: visible,
+    on one line, read from the back of the room (≥ 16 px as projected), inside its card and the screen."""
+    card = page.locator("#region-figures .kf-card").filter(has=page.get_by_text(label, exact=True))
+    assert card.locator(".kf-detail").count() == 0 or card.locator(".kf-detail").is_hidden()
+    mark = card.locator(".kf-value .kf-uncounted")
+    assert mark.is_visible() and mark.inner_text() == words, label
+    lines, size = mark.evaluate(MARK_LINES)
+    assert lines == 1 and size >= 16, (label, lines, size)
+    box, frame = mark.bounding_box(), card.bounding_box()
+    right = min(frame["x"] + frame["width"], width)
+    assert frame["x"] <= box["x"] and box["x"] + box["width"] <= right, label
+    assert box["y"] + box["height"] <= min(frame["y"] + frame["height"], height), label
 
 
 def test_the_region_s_page_says_it_in_the_same_words_and_once(server, screen):
@@ -162,17 +169,7 @@ def test_the_region_s_slide_says_on_its_surface_and_cost_the_operations_they_lea
         page.wait_for_selector(".shell.presenting")
         assert page.evaluate("document.documentElement.scrollWidth") <= width  # the row fits across
         for label, words in PARTIAL.items():
-            card = page.locator("#region-figures .kf-card").filter(has=page.get_by_text(label, exact=True))
-            assert card.locator(".kf-detail").count() == 0 or card.locator(".kf-detail").is_hidden()
-            mark = card.locator(".kf-value .kf-uncounted")
-            assert mark.is_visible() and mark.inner_text() == words, label
-            lines, size = mark.evaluate(MARK_LINES)
-            assert lines == 1 and size >= 16, (label, lines, size)
-            box, frame = mark.bounding_box(), card.bounding_box()
-            assert frame["x"] <= box["x"] and box["x"] + box["width"] <= min(
-                frame["x"] + frame["width"], width
-            )
-            assert box["y"] + box["height"] <= min(frame["y"] + frame["height"], height), label
+            assert_marked_on_the_slide(page, label, words, width=width, height=height)
     finally:
         context.close()
 
