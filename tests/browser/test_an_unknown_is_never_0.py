@@ -110,16 +110,26 @@ def test_the_region_s_slide_says_on_each_sum_of_dwellings_the_operation_it_leave
 ):
     # the slide shows no detail line under a key figure: « 101 à 117 logements livrés, constatés » alone
     # read as the whole, though the residence delivered in Saint-Quentin publishes no number
+    context, page = region_slide(server, browser, width, height)
+    try:
+        for label in (DELIVERED, "logements"):
+            assert_marked_on_the_slide(page, label, MARK, width=width, height=height)
+    finally:
+        context.close()
+
+
+def region_slide(server, browser, width: int, height: int):
+    """The region's slide at the end of 2025, drawn: its context (to close) and its page."""
     context, page = french_page(browser, width, height)
     try:
         page.goto(server.url + "/?presentation=1&annee=2025")
         wait_for_map(page)
         wait_for_idle(page)
         page.wait_for_selector(".shell.presenting")
-        for label in (DELIVERED, "logements"):
-            assert_marked_on_the_slide(page, label, MARK, width=width, height=height)
-    finally:
+    except Exception:
         context.close()
+        raise
+    return context, page
 
 
 def assert_marked_on_the_slide(page, label: str, words: str, *, width: int, height: int) -> None:
@@ -161,12 +171,8 @@ def test_the_region_s_slide_says_on_its_surface_and_cost_the_operations_they_lea
 ):
     # « 23 203 m² surface publiée » and « 17,4 M€ coût publié » alone read as the whole on the slide, which
     # shows no detail line: the surface of 7 operations and the cost of 14 are not published
-    context, page = french_page(browser, width, height)
+    context, page = region_slide(server, browser, width, height)
     try:
-        page.goto(server.url + "/?presentation=1&annee=2025")
-        wait_for_map(page)
-        wait_for_idle(page)
-        page.wait_for_selector(".shell.presenting")
         assert page.evaluate("document.documentElement.scrollWidth") <= width  # the row fits across
         for label, words in PARTIAL.items():
             assert_marked_on_the_slide(page, label, words, width=width, height=height)
